@@ -1,0 +1,54 @@
+// Bundles the extension client, the language server, the CLI, the scan worker and the tests with
+// esbuild, and puts the tree-sitter .wasm files beside the server bundle.
+import { build } from 'esbuild';
+import { copyFileSync, mkdirSync, readdirSync, statSync } from 'fs';
+import { createRequire } from 'module';
+import { dirname, join, relative } from 'path';
+
+const require = createRequire(import.meta.url);
+const root = dirname(dirname(new URL(import.meta.url).pathname));
+// ESM dependencies (web-tree-sitter) read import.meta.url, which a CommonJS bundle must provide.
+const common = {
+  bundle: true,
+  mainFields: ['module', 'main'],
+  platform: 'node',
+  target: 'node18',
+  format: 'cjs',
+  sourcemap: true,
+  logLevel: 'warning',
+  define: { 'import.meta.url': 'importMetaUrl' },
+  banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
+};
+
+function testFiles(dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const full = join(dir, name);
+    if (statSync(full).isDirectory()) return name === 'fixtures' ? [] : testFiles(full);
+    return name.endsWith('.test.ts') ? [full] : [];
+  });
+}
+
+const serverOut = join(root, 'server/out');
+mkdirSync(serverOut, { recursive: true });
+for (const [file, pkg] of [['tree-sitter.wasm', 'web-tree-sitter'], ['tree-sitter-python.wasm', 'tree-sitter-python']]) {
+  copyFileSync(require.resolve(`${pkg}/${file}`), join(serverOut, file));
+}
+
+await Promise.all([
+  build({
+    ...common,
+    entryPoints: {
+      server: join(root, 'server/src/lsp/main.ts'),
+      cli: join(root, 'server/src/cli/main.ts'),
+      worker: join(root, 'server/src/engine/worker.ts'),
+    },
+    outdir: serverOut,
+  }),
+  build({ ...common, entryPoints: [join(root, 'client/src/extension.ts')], outfile: join(root, 'client/out/extension.js'), external: ['vscode'] }),
+  build({
+    ...common,
+    entryPoints: testFiles(join(root, 'test')).map((f) => ({ in: f, out: relative(join(root, 'test'), f).replace(/\.ts$/, '') })),
+    outdir: join(root, 'out/test'),
+    external: ['vscode'],
+  }),
+]);

@@ -1,0 +1,260 @@
+import { createHash } from 'crypto';
+import { RULES } from '../rules';
+import { Config, effectiveSeverity, isRuleEnabled } from './config';
+import { mapToCell, Notebook, NotebookCode, notebookCode, parseNotebook } from './notebook';
+import { FileFacts, ProjectIndex } from './project';
+import { pythonFacts } from './python/facts';
+import { PythonModule } from './python/module';
+import { Edit, parsePython } from './python/parser';
+import { parseRequirements, RequirementsFile } from './requirements';
+import { ProjectFinding, ReportOptions, Rule } from './rule';
+import { commentsByLine, isSuppressed, readSuppressions, Suppressions } from './suppressions';
+import { LineIndex } from './text';
+import { FILE_START, FileKind, Finding, Range, Severity, TextEdit } from './types';
+import { parseYaml, YamlFile, yamlEntries } from './yaml';
+
+/** What kind of file a path is, by name alone. */
+export function kindOf(path: string): FileKind {
+  const name = path.split('/').pop()!.toLowerCase();
+  if (/\.(py|pyw)$/.test(name)) return 'python';
+  if (name.endsWith('.ipynb')) return 'notebook';
+  if (/\.ya?ml$/.test(name)) return 'yaml';
+  if (/^(requirements|constraints).*\.(txt|in)$/.test(name) || /(^|\/)requirements\/[^/]+\.(txt|in)$/.test(path)) {
+    return 'requirements';
+  }
+  if (name.endsWith('.toml')) return 'toml';
+  return 'other';
+}
+
+interface ParsedBase {
+  path: string;
+  text: string;
+  hash: string;
+  lines: LineIndex;
+  suppressions: Suppressions;
+}
+
+export type ParsedFile =
+  | (ParsedBase & { kind: 'python'; module: PythonModule })
+  | (ParsedBase & { kind: 'notebook'; notebook: Notebook; code: NotebookCode; module: PythonModule })
+  | (ParsedBase & { kind: 'yaml'; yaml: YamlFile })
+  | (ParsedBase & { kind: 'requirements'; requirements: RequirementsFile })
+  | (ParsedBase & { kind: 'toml' | 'other' });
+
+function hashOf(text: string): string {
+  return createHash('sha1').update(text).digest('base64');
+}
+
+function pythonSuppressions(module: PythonModule): Suppressions {
+  return readSuppressions(module.nodes('comment').map((c) => ({ line: c.startPosition.row, text: c.text })));
+}
+
+/** The engine's entry point: parses files (cached by content), gives their facts, runs the rules. */
+export class Analyzer {
+  // One parsed version per path; the oldest entries go first (their trees are freed).
+  private readonly cache = new Map<string, ParsedFile>();
+
+  constructor(
+    readonly rules: Rule[] = RULES,
+    private readonly cacheSize = 512,
+  ) {}
+
+  /** Parses a file, reusing the cached result when the text is unchanged. With `edits` (the changes
+   *  that turned the cached text into `text`), Python is re-parsed incrementally. */
+  parse(path: string, text: string, edits?: Edit[]): ParsedFile {
+    const hash = hashOf(text);
+    const cached = this.cache.get(path);
+    if (cached && cached.hash === hash) {
+      this.cache.delete(path);
+      this.cache.set(path, cached);
+      return cached;
+    }
+    const previousTree = cached?.kind === 'python' && edits?.length ? cached.module.tree : undefined;
+    if (previousTree) for (const edit of edits!) previousTree.edit(edit);
+    const parsed = this.parseFresh(path, text, hash, previousTree);
+    this.forget(path);
+    this.cache.set(path, parsed);
+    while (this.cache.size > this.cacheSize) this.forget(this.cache.keys().next().value!);
+    return parsed;
+  }
+
+  /** Drops a path's cached parse and frees its syntax tree. */
+  forget(path: string): void {
+    const cached = this.cache.get(path);
+    if (!cached) return;
+    this.cache.delete(path);
+    if (cached.kind === 'python' || cached.kind === 'notebook') cached.module.tree.delete();
+  }
+
+  private parseFresh(path: string, text: string, hash: string, previousTree?: PythonModule['tree']): ParsedFile {
+    const lines = new LineIndex(text);
+    const base = { path, text, hash, lines };
+    const kind = kindOf(path);
+    switch (kind) {
+      case 'python': {
+        const module = new PythonModule(parsePython(text, previousTree), text);
+        return { ...base, kind, module, suppressions: pythonSuppressions(module) };
+      }
+      case 'notebook': {
+        const notebook = parseNotebook(text);
+        const code = notebookCode(notebook);
+        const module = new PythonModule(parsePython(code.text), code.text);
+        return { ...base, kind, notebook, code, module, suppressions: pythonSuppressions(module) };
+      }
+      case 'yaml':
+        return { ...base, kind, yaml: parseYaml(text), suppressions: readSuppressions(commentsByLine(text)) };
+      case 'requirements':
+        return {
+          ...base,
+          kind,
+          requirements: parseRequirements(text),
+          suppressions: readSuppressions(commentsByLine(text)),
+        };
+      default:
+        return { ...base, kind, suppressions: readSuppressions([]) };
+    }
+  }
+
+  facts(path: string, text: string): FileFacts {
+    const parsed = this.parse(path, text);
+    const facts: FileFacts = { path, kind: parsed.kind };
+    if (parsed.kind === 'python' || parsed.kind === 'notebook') facts.python = pythonFacts(parsed.module, path);
+    if (parsed.kind === 'yaml') facts.yamlKeys = yamlEntries(parsed.yaml).map((e) => e.path);
+    if (parsed.kind === 'requirements') facts.requirements = parsed.requirements.requirements.map((r) => r.name);
+    return facts;
+  }
+
+  /** Findings of every file-scoped rule for one file. */
+  analyzeFile(path: string, text: string, project: ProjectIndex, config: Config, edits?: Edit[]): Finding[] {
+    const parsed = this.parse(path, text, edits);
+    const findings: Finding[] = [];
+    const emit = (rule: Rule, range: Range, message: string, options: ReportOptions = {}) => {
+      if (isSuppressed(parsed.suppressions, rule.code, range)) return;
+      const severity = effectiveSeverity(config, rule.code, options.severity ?? rule.severity);
+      if (!severity) return;
+      findings.push(makeFinding(rule, severity, path, range, message, options));
+    };
+    const common = { path, text, lines: parsed.lines, project, config };
+    const facts = project.python(path) ?? (parsed.kind === 'python' || parsed.kind === 'notebook' ? pythonFacts(parsed.module, path) : undefined);
+    for (const rule of this.rules) {
+      if (!isRuleEnabled(config, rule.code)) continue;
+      const { check } = rule;
+      if (parsed.kind === 'python' && check.python) {
+        check.python({
+          ...common,
+          module: parsed.module,
+          facts: facts!,
+          report: (at, message, options) => emit(rule, 'type' in at ? parsed.module.range(at) : at, message, options),
+        });
+      } else if (parsed.kind === 'notebook') {
+        if (check.notebook) {
+          check.notebook({
+            ...common,
+            notebook: parsed.notebook,
+            report: (range, message, options) => emit(rule, range, message, options),
+            reportInCell: (cell, range, message, options) => {
+              const severity = effectiveSeverity(config, rule.code, options?.severity ?? rule.severity);
+              if (!severity) return;
+              findings.push(cellFinding(rule, severity, path, parsed.notebook, cell, range, message, options ?? {}));
+            },
+          });
+        }
+        if (check.python && !parsed.notebook.problem) {
+          check.python({
+            ...common,
+            text: parsed.code.text,
+            lines: parsed.module.lines,
+            module: parsed.module,
+            facts: facts!,
+            notebook: parsed.notebook,
+            report: (at, message, options = {}) => {
+              const range = 'type' in at ? parsed.module.range(at) : at;
+              if (isSuppressed(parsed.suppressions, rule.code, range)) return;
+              const severity = effectiveSeverity(config, rule.code, options.severity ?? rule.severity);
+              const mapped = mapToCell(parsed.code, range);
+              if (!severity || !mapped) return;
+              const fix = options.fix && mapFixToCell(parsed.code, mapped.cell, options.fix.edits ?? [], options.fix.title);
+              findings.push(
+                cellFinding(rule, severity, path, parsed.notebook, mapped.cell, mapped.range, message, { ...options, fix }),
+              );
+            },
+          });
+        }
+      } else if (parsed.kind === 'yaml' && check.yaml) {
+        check.yaml({ ...common, yaml: parsed.yaml, report: (range, message, options) => emit(rule, range, message, options) });
+      } else if (parsed.kind === 'requirements' && check.requirements) {
+        check.requirements({
+          ...common,
+          requirements: parsed.requirements,
+          report: (range, message, options) => emit(rule, range, message, options),
+        });
+      }
+    }
+    return findings.sort(byPosition);
+  }
+
+  /** Findings of the project-scoped rules. */
+  analyzeProject(project: ProjectIndex, config: Config): Finding[] {
+    const findings: Finding[] = [];
+    for (const rule of this.rules) {
+      const check = rule.check.project;
+      if (!check) continue;
+      const severity = effectiveSeverity(config, rule.code, rule.severity);
+      if (!severity) continue;
+      check({
+        project,
+        config,
+        report: (f: ProjectFinding) => {
+          const own = effectiveSeverity(config, rule.code, f.severity ?? rule.severity);
+          if (own) findings.push(makeFinding(rule, own, f.path, f.range ?? FILE_START, f.message, f));
+        },
+      });
+    }
+    return findings.sort(byPosition);
+  }
+}
+
+function makeFinding(rule: Rule, severity: Severity, path: string, range: Range, message: string, options: ReportOptions): Finding {
+  const finding: Finding = { code: rule.code, name: rule.name, severity, message, path, range };
+  if (options.fix) finding.fix = options.fix;
+  if (options.related?.length) finding.related = options.related;
+  if (options.unnecessary) finding.unnecessary = true;
+  return finding;
+}
+
+function cellFinding(
+  rule: Rule,
+  severity: Severity,
+  path: string,
+  notebook: Notebook,
+  cell: number,
+  range: Range,
+  message: string,
+  options: ReportOptions,
+): Finding {
+  const finding = makeFinding(rule, severity, path, range, message, options);
+  const cellInfo = notebook.cells[cell];
+  finding.cell = cell;
+  finding.fileRange = cellInfo?.sourceLineRanges[range.start.line] ?? cellInfo?.range ?? FILE_START;
+  return finding;
+}
+
+function mapFixToCell(code: NotebookCode, cell: number, edits: TextEdit[], title: string) {
+  const mapped: TextEdit[] = [];
+  for (const edit of edits) {
+    const target = mapToCell(code, edit.range);
+    if (!target || target.cell !== cell) return undefined; // a fix that crosses cells is not offered
+    mapped.push({ range: target.range, newText: edit.newText });
+  }
+  return { title, edits: mapped };
+}
+
+function byPosition(a: Finding, b: Finding): number {
+  return (
+    a.path.localeCompare(b.path) ||
+    (a.cell ?? -1) - (b.cell ?? -1) ||
+    a.range.start.line - b.range.start.line ||
+    a.range.start.character - b.range.start.character ||
+    a.code.localeCompare(b.code)
+  );
+}

@@ -1,0 +1,109 @@
+import Ajv from 'ajv';
+import { parse as parseToml } from 'smol-toml';
+import { parse as parseYamlValue } from 'yaml';
+import schema from '../../../schemas/ml-hygiene.schema.json';
+import { Severity } from './types';
+
+export const THRESHOLD_DEFAULTS = {
+  maxFileSizeMB: 5,
+  dataFileSizeMB: 1,
+  maxNotebookCells: 50,
+  maxCellLines: 30,
+};
+export type Thresholds = typeof THRESHOLD_DEFAULTS;
+
+export interface Config {
+  select: string[];
+  ignore: string[];
+  severity: Record<string, Severity | 'off'>;
+  exclude: string[];
+  thresholds: Thresholds;
+  /** The file the configuration came from, relative to the root; undefined for defaults. */
+  source?: string;
+}
+
+export const DEFAULT_CONFIG: Config = {
+  select: ['MLH'],
+  ignore: [],
+  severity: {},
+  exclude: [],
+  thresholds: { ...THRESHOLD_DEFAULTS },
+};
+
+export class ConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
+    super(`${file}: invalid ML Hygiene configuration:\n  ${problems.join('\n  ')}`);
+  }
+}
+
+const validate = new Ajv({ allErrors: true }).compile(schema);
+
+type RawConfig = Partial<Omit<Config, 'thresholds' | 'source'>> & { thresholds?: Partial<Thresholds> };
+
+/** Builds the configuration from the texts of the config files that exist (the first one found wins).
+ *  Throws ConfigError with every problem when the file is invalid. */
+export function loadConfig(files: { mlHygieneYaml?: string; pyprojectToml?: string }): Config {
+  let raw: unknown;
+  let source: string | undefined;
+  if (files.mlHygieneYaml !== undefined) {
+    source = '.ml-hygiene.yaml';
+    try {
+      raw = parseYamlValue(files.mlHygieneYaml) ?? {};
+    } catch (e) {
+      throw new ConfigError(source, [`YAML does not parse: ${(e as Error).message.split('\n')[0]}`]);
+    }
+  } else if (files.pyprojectToml !== undefined) {
+    let toml: Record<string, unknown>;
+    try {
+      toml = parseToml(files.pyprojectToml) as Record<string, unknown>;
+    } catch (e) {
+      throw new ConfigError('pyproject.toml', [`TOML does not parse: ${(e as Error).message.split('\n')[0]}`]);
+    }
+    const tool = toml.tool as Record<string, unknown> | undefined;
+    if (tool && tool['ml-hygiene'] !== undefined) {
+      source = 'pyproject.toml';
+      raw = tool['ml-hygiene'];
+    }
+  }
+  if (source === undefined) return { ...DEFAULT_CONFIG, thresholds: { ...THRESHOLD_DEFAULTS } };
+  if (!validate(raw)) {
+    const problems = (validate.errors ?? []).map((e) => {
+      const where = e.instancePath ? e.instancePath.slice(1).replace(/\//g, '.') : '(top level)';
+      const extra = e.params && 'additionalProperty' in e.params ? ` '${String(e.params.additionalProperty)}'` : '';
+      const allowed = e.params && 'allowedValues' in e.params ? `: ${(e.params.allowedValues as string[]).join(', ')}` : '';
+      return `${where}: ${e.message}${extra}${allowed}`;
+    });
+    throw new ConfigError(source, problems);
+  }
+  return mergeConfig(DEFAULT_CONFIG, raw as RawConfig, source);
+}
+
+export function mergeConfig(base: Config, raw: RawConfig, source?: string): Config {
+  return {
+    select: raw.select ?? base.select,
+    ignore: [...base.ignore, ...(raw.ignore ?? [])],
+    severity: { ...base.severity, ...(raw.severity ?? {}) },
+    exclude: [...base.exclude, ...(raw.exclude ?? [])],
+    thresholds: { ...base.thresholds, ...(raw.thresholds ?? {}) },
+    source: source ?? base.source,
+  };
+}
+
+function matchesAny(code: string, prefixes: string[]): boolean {
+  return prefixes.some((p) => code.startsWith(p));
+}
+
+/** The severity a rule's finding gets under this configuration, or undefined when the rule is off. */
+export function effectiveSeverity(config: Config, code: string, reported: Severity): Severity | undefined {
+  if (!matchesAny(code, config.select) || matchesAny(code, config.ignore)) return undefined;
+  const configured = config.severity[code];
+  if (configured === 'off') return undefined;
+  return configured ?? reported;
+}
+
+export function isRuleEnabled(config: Config, code: string): boolean {
+  return effectiveSeverity(config, code, 'information') !== undefined;
+}

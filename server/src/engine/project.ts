@@ -1,0 +1,114 @@
+import { PythonFacts } from './python/facts';
+import { FileKind } from './types';
+
+export interface ProjectFile {
+  /** Relative to the root, forward slashes. */
+  path: string;
+  kind: FileKind;
+  size: number;
+}
+
+/** Facts one file contributes to the project index. Plain data (crosses worker threads). */
+export interface FileFacts {
+  path: string;
+  kind: FileKind;
+  python?: PythonFacts;
+  /** Key paths of a YAML file (`train.lr` as ['train', 'lr']). */
+  yamlKeys?: string[][];
+  /** Package names of a dependency file. */
+  requirements?: string[];
+}
+
+/** What the project looks like as a whole: its files, and the facts each file gave.
+ *  Project rules and cross-file questions read this, never the disk. */
+export class ProjectIndex {
+  private readonly byPath = new Map<string, ProjectFile>();
+  private readonly moduleToPath = new Map<string, string>();
+
+  constructor(
+    readonly files: ProjectFile[],
+    readonly facts: Map<string, FileFacts>,
+    /** Texts of small files that describe the project (README, CI files, .gitignore, CODEOWNERS ...). */
+    readonly documents: Map<string, string> = new Map(),
+  ) {
+    for (const file of files) this.byPath.set(file.path, file);
+    // A module can be imported by its full dotted path or, in src/ layouts, by a shorter suffix.
+    for (const [path, fact] of facts) {
+      const name = fact.python?.module;
+      if (!name || path.endsWith('.ipynb')) continue;
+      const parts = name.split('.');
+      for (let i = parts.length - 1; i >= 0; i--) {
+        const suffix = parts.slice(i).join('.');
+        if (i === 0 || !this.moduleToPath.has(suffix)) this.moduleToPath.set(suffix, path);
+      }
+    }
+  }
+
+  has(path: string): boolean {
+    return this.byPath.has(path);
+  }
+
+  file(path: string): ProjectFile | undefined {
+    return this.byPath.get(path);
+  }
+
+  python(path: string): PythonFacts | undefined {
+    return this.facts.get(path)?.python;
+  }
+
+  /** Python facts of every module and notebook. */
+  pythonFiles(): [string, PythonFacts][] {
+    const out: [string, PythonFacts][] = [];
+    for (const [path, fact] of this.facts) if (fact.python) out.push([path, fact.python]);
+    return out;
+  }
+
+  /** The project file an import refers to (`src.features` or `features`), if it is one of ours. */
+  resolveModule(name: string): string | undefined {
+    for (let candidate = name; candidate; candidate = candidate.slice(0, Math.max(0, candidate.lastIndexOf('.')))) {
+      const found = this.moduleToPath.get(candidate);
+      if (found) return found;
+      if (!candidate.includes('.')) break;
+    }
+    return undefined;
+  }
+
+  /** Project files a file imports directly. */
+  importsOf(path: string): string[] {
+    const facts = this.python(path);
+    if (!facts) return [];
+    const found = new Set<string>();
+    for (const name of facts.imports) {
+      const target = this.resolveModule(name);
+      if (target && target !== path) found.add(target);
+    }
+    return [...found];
+  }
+
+  /** The file and every project module it imports, transitively. */
+  importClosure(path: string): string[] {
+    const seen = new Set<string>([path]);
+    const queue = [path];
+    while (queue.length) {
+      for (const next of this.importsOf(queue.shift()!)) {
+        if (!seen.has(next)) {
+          seen.add(next);
+          queue.push(next);
+        }
+      }
+    }
+    return [...seen];
+  }
+
+  /** Files whose import closure includes `path` (who runs this module's code). */
+  importersOf(path: string): string[] {
+    return this.pythonFiles()
+      .map(([p]) => p)
+      .filter((p) => p !== path && this.importsOf(p).includes(path));
+  }
+
+  /** Whether the project has any Python module or notebook that imports an ML library. */
+  get hasMLCode(): boolean {
+    return this.pythonFiles().some(([, f]) => f.isML);
+  }
+}

@@ -1,0 +1,245 @@
+import type { Node, Tree } from 'web-tree-sitter';
+import { LineIndex } from '../text';
+import { Range } from '../types';
+
+export type { Node };
+
+/** One call site with its callee resolved through the module's imports. */
+export interface Call {
+  node: Node;
+  /** The callee as written, e.g. `pd.read_csv`, `model.fit`. */
+  callee: string;
+  /** The callee with import aliases resolved, e.g. `pandas.read_csv`; same as callee when nothing was imported. */
+  qualified: string;
+  /** True when the callee's first name comes from an import. */
+  imported: boolean;
+  /** The method name (last segment): `fit` for `model.fit`. */
+  method: string;
+  /** The receiver node of a method call (`model` in `model.fit(x)`). */
+  receiver?: Node;
+  positional: Node[];
+  keywords: Map<string, Node>;
+  /** `**kwargs` or `*args` present: the call may pass anything. */
+  hasSplat: boolean;
+}
+
+export interface ImportBinding {
+  /** The name bound in this module. */
+  local: string;
+  /** What it refers to, e.g. `sklearn.model_selection.train_test_split`; relative imports keep their dots. */
+  target: string;
+  node: Node;
+}
+
+/** A parsed Python module (or the code of a notebook) with the queries rules share. */
+export class PythonModule {
+  readonly lines: LineIndex;
+  readonly imports: ImportBinding[] = [];
+  /** Module names named in import statements, as written (relative ones keep their leading dots). */
+  readonly importedModules = new Set<string>();
+  private readonly bindings = new Map<string, string>();
+  private readonly byType = new Map<string, Node[]>();
+  private callCache?: Call[];
+
+  constructor(
+    readonly tree: Tree,
+    readonly text: string,
+  ) {
+    this.lines = new LineIndex(text);
+    this.collectImports();
+  }
+
+  get root(): Node {
+    return this.tree.rootNode;
+  }
+
+  /** All nodes of a type, in document order (cached). */
+  nodes(type: string): Node[] {
+    let found = this.byType.get(type);
+    if (!found) {
+      found = this.root.descendantsOfType(type).filter((n): n is Node => n !== null);
+      this.byType.set(type, found);
+    }
+    return found;
+  }
+
+  range(node: Node): Range {
+    return {
+      start: { line: node.startPosition.row, character: node.startPosition.column },
+      end: { line: node.endPosition.row, character: node.endPosition.column },
+    };
+  }
+
+  /** Whether a name (or dotted prefix) is bound by an import. */
+  isImportedName(name: string): boolean {
+    return this.bindings.has(name.split('.')[0]);
+  }
+
+  /** Resolves an identifier or attribute chain through imports: `np.random.seed` -> `numpy.random.seed`. */
+  qualify(node: Node | null): string | undefined {
+    const dotted = dottedName(node);
+    if (dotted === undefined) return undefined;
+    return this.qualifyDotted(dotted);
+  }
+
+  qualifyDotted(dotted: string): string {
+    const dot = dotted.indexOf('.');
+    const head = dot < 0 ? dotted : dotted.slice(0, dot);
+    const target = this.bindings.get(head);
+    if (target === undefined) return dotted;
+    return dot < 0 ? target : target + dotted.slice(dot);
+  }
+
+  /** Whether the module imports a package or any of its submodules (`sklearn` matches `sklearn.svm`). */
+  importsPackage(pkg: string): boolean {
+    for (const name of this.importedModules) {
+      if (name === pkg || name.startsWith(pkg + '.')) return true;
+    }
+    return false;
+  }
+
+  calls(): Call[] {
+    this.callCache ??= this.nodes('call').map((node) => this.describeCall(node));
+    return this.callCache;
+  }
+
+  describeCall(node: Node): Call {
+    const func = node.childForFieldName('function');
+    const callee = dottedName(func) ?? func?.text ?? '';
+    const qualified = this.qualifyDotted(callee);
+    const positional: Node[] = [];
+    const keywords = new Map<string, Node>();
+    let hasSplat = false;
+    const args = node.childForFieldName('arguments');
+    if (args) {
+      for (const arg of args.namedChildren) {
+        if (!arg || arg.type === 'comment') continue;
+        if (arg.type === 'keyword_argument') {
+          const name = arg.childForFieldName('name')?.text;
+          const value = arg.childForFieldName('value');
+          if (name && value) keywords.set(name, value);
+        } else if (arg.type === 'list_splat' || arg.type === 'dictionary_splat') {
+          hasSplat = true;
+        } else {
+          positional.push(arg);
+        }
+      }
+    }
+    const receiver = func?.type === 'attribute' ? (func.childForFieldName('object') ?? undefined) : undefined;
+    const method = func?.type === 'attribute' ? (func.childForFieldName('attribute')?.text ?? '') : callee;
+    return {
+      node,
+      callee,
+      qualified,
+      imported: this.isImportedName(callee),
+      method,
+      receiver,
+      positional,
+      keywords,
+      hasSplat,
+    };
+  }
+
+  private collectImports(): void {
+    for (const stmt of this.root.descendantsOfType(['import_statement', 'import_from_statement'])) {
+      if (!stmt) continue;
+      if (stmt.type === 'import_statement') {
+        for (const name of stmt.childrenForFieldName('name')) {
+          if (!name) continue;
+          if (name.type === 'aliased_import') {
+            const target = name.childForFieldName('name')?.text ?? '';
+            const local = name.childForFieldName('alias')?.text ?? target;
+            this.bind(local, target, stmt);
+            this.importedModules.add(target);
+          } else {
+            // `import os.path` binds `os`.
+            const target = name.text;
+            this.bind(target.split('.')[0], target.split('.')[0], stmt);
+            this.importedModules.add(target);
+          }
+        }
+      } else {
+        const moduleNode = stmt.childForFieldName('module_name');
+        const moduleName = moduleNode?.text ?? '';
+        this.importedModules.add(moduleName);
+        const joiner = moduleName.endsWith('.') ? '' : '.';
+        for (const name of stmt.childrenForFieldName('name')) {
+          if (!name) continue;
+          const imported = name.type === 'aliased_import' ? (name.childForFieldName('name')?.text ?? '') : name.text;
+          const local = name.type === 'aliased_import' ? (name.childForFieldName('alias')?.text ?? imported) : imported;
+          this.bind(local, moduleName + joiner + imported, stmt);
+          // `from . import features` and `from pkg import submodule` may import modules too.
+          this.importedModules.add(moduleName + joiner + imported);
+        }
+      }
+    }
+  }
+
+  private bind(local: string, target: string, node: Node): void {
+    this.bindings.set(local, target);
+    this.imports.push({ local, target, node });
+  }
+}
+
+/** `a.b.c` for identifier / attribute chains, undefined for anything else. */
+export function dottedName(node: Node | null | undefined): string | undefined {
+  if (!node) return undefined;
+  if (node.type === 'identifier') return node.text;
+  if (node.type === 'attribute') {
+    const object = dottedName(node.childForFieldName('object'));
+    const attribute = node.childForFieldName('attribute')?.text;
+    return object !== undefined && attribute ? `${object}.${attribute}` : undefined;
+  }
+  return undefined;
+}
+
+const FUNCTION_TYPES = new Set(['function_definition', 'lambda']);
+const LOOP_TYPES = new Set(['for_statement', 'while_statement']);
+
+export function enclosing(node: Node, types: Set<string> | string[]): Node | undefined {
+  const wanted = types instanceof Set ? types : new Set(types);
+  for (let n = node.parent; n; n = n.parent) if (wanted.has(n.type)) return n;
+  return undefined;
+}
+
+/** The function (or lambda) a node belongs to; undefined at module level. */
+export function enclosingFunction(node: Node): Node | undefined {
+  return enclosing(node, FUNCTION_TYPES);
+}
+
+export function enclosingLoop(node: Node): Node | undefined {
+  return enclosing(node, LOOP_TYPES);
+}
+
+/** The scope whose statements a node's data flow lives in: its function, else the module. */
+export function scopeOf(node: Node): Node {
+  return enclosingFunction(node) ?? rootOf(node);
+}
+
+function rootOf(node: Node): Node {
+  let n = node;
+  while (n.parent) n = n.parent;
+  return n;
+}
+
+export function isInside(node: Node, container: Node): boolean {
+  return node.startIndex >= container.startIndex && node.endIndex <= container.endIndex;
+}
+
+/** The text of a string literal without quotes or prefix, when it has no interpolation. */
+export function stringValue(node: Node | null | undefined): string | undefined {
+  if (!node || node.type !== 'string') return undefined;
+  if (node.namedChildren.some((c) => c?.type === 'interpolation')) return undefined;
+  return node.namedChildren
+    .filter((c): c is Node => c?.type === 'string_content')
+    .map((c) => c.text)
+    .join('');
+}
+
+/** Names assigned by `a = ...`, `a, b = ...`, `a: T = ...` at a node (assignment). */
+export function assignedNames(assignment: Node): string[] {
+  const left = assignment.childForFieldName('left');
+  if (!left) return [];
+  if (left.type === 'identifier') return [left.text];
+  return left.descendantsOfType('identifier').flatMap((n) => (n && n.parent?.type !== 'attribute' ? [n.text] : []));
+}

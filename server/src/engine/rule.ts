@@ -1,0 +1,98 @@
+import { Config } from './config';
+import { Notebook } from './notebook';
+import { ProjectIndex } from './project';
+import { PythonFacts } from './python/facts';
+import { Node, PythonModule } from './python/module';
+import { RequirementsFile } from './requirements';
+import { LineIndex } from './text';
+import { Fix, Practice, Range, RelatedLocation, Scope, Severity } from './types';
+import { YamlFile } from './yaml';
+
+/** Extra details a rule may attach to a finding. */
+export interface ReportOptions {
+  fix?: Fix;
+  related?: RelatedLocation[];
+  unnecessary?: boolean;
+  /** For rules whose severity depends on the case (MLH108: E for one form, W for the other). */
+  severity?: Severity;
+}
+
+interface FileContext {
+  /** Relative path of the file, forward slashes. */
+  path: string;
+  text: string;
+  lines: LineIndex;
+  project: ProjectIndex;
+  config: Config;
+  report(range: Range, message: string, options?: ReportOptions): void;
+}
+
+export interface PythonContext extends Omit<FileContext, 'report'> {
+  module: PythonModule;
+  facts: PythonFacts;
+  /** Set when the code is a notebook's code cells joined together. */
+  notebook?: Notebook;
+  report(at: Node | Range, message: string, options?: ReportOptions): void;
+}
+
+export interface NotebookContext extends FileContext {
+  notebook: Notebook;
+  /** Reports inside a cell: `range` is relative to the cell's source. */
+  reportInCell(cell: number, range: Range, message: string, options?: ReportOptions): void;
+}
+
+export interface YamlContext extends FileContext {
+  yaml: YamlFile;
+}
+
+export interface RequirementsContext extends FileContext {
+  requirements: RequirementsFile;
+}
+
+export interface ProjectFinding extends ReportOptions {
+  /** The file where the fix belongs; README.md or pyproject.toml when there is none. */
+  path: string;
+  range?: Range;
+  message: string;
+}
+
+export interface ProjectContext {
+  project: ProjectIndex;
+  config: Config;
+  report(finding: ProjectFinding): void;
+}
+
+export interface RuleChecks {
+  python?(ctx: PythonContext): void;
+  notebook?(ctx: NotebookContext): void;
+  yaml?(ctx: YamlContext): void;
+  requirements?(ctx: RequirementsContext): void;
+  project?(ctx: ProjectContext): void;
+}
+
+export interface Rule {
+  /** Stable code, e.g. `MLH106`. */
+  code: string;
+  /** Stable kebab-case name, e.g. `nan-equality`. */
+  name: string;
+  /** One line: what the rule finds. */
+  summary: string;
+  practices: Practice[];
+  /** Zinkevich rules, Sculley et al. smells, ML Test Score tests, Zhang et al. smells. */
+  references: string[];
+  severity: Severity;
+  /** Markdown with the headings What it finds / Why it matters / How to fix / Example / References. */
+  docs: string;
+  check: RuleChecks;
+}
+
+export function scopesOf(rule: Rule): Scope[] {
+  return (Object.keys(rule.check) as Scope[]).filter((k) => typeof rule.check[k] === 'function');
+}
+
+/** Declares a rule; the identity function gives rule files one typed shape. */
+export function defineRule(rule: Rule): Rule {
+  return rule;
+}
+
+export const DOC_HEADINGS = ['What it finds', 'Why it matters', 'How to fix', 'Example', 'References'];

@@ -1,0 +1,172 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Worker } from 'worker_threads';
+import { Analyzer } from './analyze';
+import { Config } from './config';
+import { FileFacts, ProjectFile, ProjectIndex } from './project';
+import { initPython } from './python/parser';
+import { Finding, Notice } from './types';
+import { DiscoveredFile, discoverFiles, isProjectDocument, readConfig, readSource } from './workspace';
+
+const ANALYSED_KINDS = new Set(['python', 'notebook', 'yaml', 'requirements']);
+
+/** The plain-data form of a ProjectIndex, as it crosses to worker threads. */
+export interface IndexData {
+  files: ProjectFile[];
+  facts: [string, FileFacts][];
+  documents: [string, string][];
+}
+
+export function indexFromData(data: IndexData): ProjectIndex {
+  return new ProjectIndex(data.files, new Map(data.facts), new Map(data.documents));
+}
+
+export interface FactsResult {
+  facts: FileFacts[];
+  documents: [string, string][];
+  notices: Notice[];
+}
+
+/** One share of a scan: the files it reads and analyses, in whichever thread it lives. The texts
+ *  read in the first pass are kept for the second, so each file is read and parsed once. */
+export class ScanShare {
+  private readonly texts = new Map<string, string>();
+  readonly analyzer = new Analyzer();
+
+  collectFacts(files: DiscoveredFile[], maxFileSizeMB: number): FactsResult {
+    const result: FactsResult = { facts: [], documents: [], notices: [] };
+    for (const file of files) {
+      const { text, notice } = readSource(file, maxFileSizeMB);
+      if (notice) result.notices.push(notice);
+      if (text === undefined) continue;
+      if (isProjectDocument(file)) result.documents.push([file.path, text]);
+      if (!ANALYSED_KINDS.has(file.kind)) continue;
+      this.texts.set(file.path, text);
+      try {
+        result.facts.push(this.analyzer.facts(file.path, text));
+      } catch (e) {
+        this.texts.delete(file.path);
+        result.notices.push({ path: file.path, message: `could not be analysed: ${(e as Error).message}` });
+      }
+    }
+    return result;
+  }
+
+  findings(index: ProjectIndex, config: Config): { findings: Finding[]; notices: Notice[] } {
+    const findings: Finding[] = [];
+    const notices: Notice[] = [];
+    for (const [filePath, text] of this.texts) {
+      try {
+        findings.push(...this.analyzer.analyzeFile(filePath, text, index, config));
+      } catch (e) {
+        notices.push({ path: filePath, message: `could not be analysed: ${(e as Error).message}` });
+      } finally {
+        this.analyzer.forget(filePath);
+      }
+    }
+    this.texts.clear();
+    return { findings, notices };
+  }
+}
+
+export interface ScanOptions {
+  /** Configuration to use instead of the one read from the root (throws ConfigError when invalid). */
+  config?: Config;
+  /** Worker threads; 0 analyses in this thread. Default: one per core beyond the first, at least one,
+   *  and none for small projects. */
+  workers?: number;
+  /** The bundled worker script; the scan runs in this thread when it is missing. */
+  workerScript?: string;
+  onProgress?(done: number, total: number): void;
+}
+
+export interface ScanResult {
+  root: string;
+  config: Config;
+  index: ProjectIndex;
+  findings: Finding[];
+  notices: Notice[];
+}
+
+const SMALL_PROJECT_FILES = 64;
+
+/** Scans a project folder: discovers files, gathers facts (in parallel), builds the index, runs every rule. */
+export async function scanProject(root: string, options: ScanOptions = {}): Promise<ScanResult> {
+  const config = options.config ?? readConfig(root);
+  const { files, notices } = discoverFiles(root, config);
+  const workerScript = options.workerScript ?? path.join(__dirname, 'worker.js');
+  const analysed = files.filter((f) => ANALYSED_KINDS.has(f.kind) || isProjectDocument(f));
+  const wanted = options.workers ?? (analysed.length < SMALL_PROJECT_FILES ? 0 : Math.max(1, os.cpus().length - 1));
+  const workerCount = fs.existsSync(workerScript) ? Math.min(wanted, analysed.length) : 0;
+  const shares = workerCount > 0 ? await startWorkers(workerScript, workerCount) : [await inlineShare()];
+  try {
+    // Round-robin by size so that the shares take about as long.
+    const parts: DiscoveredFile[][] = shares.map(() => []);
+    [...analysed].sort((a, b) => b.size - a.size).forEach((f, i) => parts[i % parts.length].push(f));
+    let done = 0;
+    const factResults = await Promise.all(
+      shares.map(async (share, i) => {
+        const result = await share.collectFacts(parts[i], config.thresholds.maxFileSizeMB);
+        done += parts[i].length;
+        options.onProgress?.(done, analysed.length);
+        return result;
+      }),
+    );
+    const data: IndexData = {
+      files: files.map(({ path: p, kind, size }) => ({ path: p, kind, size })),
+      facts: factResults.flatMap((r) => r.facts.map((f): [string, FileFacts] => [f.path, f])),
+      documents: factResults.flatMap((r) => r.documents),
+    };
+    const index = indexFromData(data);
+    const findingResults = await Promise.all(shares.map((share) => share.findings(data, config)));
+    const projectFindings = new Analyzer().analyzeProject(index, config);
+    return {
+      root,
+      config,
+      index,
+      findings: [...findingResults.flatMap((r) => r.findings), ...projectFindings],
+      notices: [...notices, ...factResults.flatMap((r) => r.notices), ...findingResults.flatMap((r) => r.notices)],
+    };
+  } finally {
+    for (const share of shares) share.close();
+  }
+}
+
+interface RemoteShare {
+  collectFacts(files: DiscoveredFile[], maxFileSizeMB: number): Promise<FactsResult>;
+  findings(index: IndexData, config: Config): Promise<{ findings: Finding[]; notices: Notice[] }>;
+  close(): void;
+}
+
+async function inlineShare(): Promise<RemoteShare> {
+  await initPython();
+  const share = new ScanShare();
+  return {
+    collectFacts: async (files, max) => share.collectFacts(files, max),
+    findings: async (data, config) => share.findings(indexFromData(data), config),
+    close: () => undefined,
+  };
+}
+
+async function startWorkers(script: string, count: number): Promise<RemoteShare[]> {
+  return Array.from({ length: count }, () => {
+    const worker = new Worker(script);
+    const ask = <T>(message: unknown) =>
+      new Promise<T>((resolve, reject) => {
+        const onMessage = (reply: { ok: boolean; value: T; error?: string }) => {
+          worker.off('error', reject);
+          if (reply.ok) resolve(reply.value);
+          else reject(new Error(reply.error));
+        };
+        worker.once('message', onMessage);
+        worker.once('error', reject);
+        worker.postMessage(message);
+      });
+    return {
+      collectFacts: (files, maxFileSizeMB) => ask<FactsResult>({ type: 'facts', files, maxFileSizeMB }),
+      findings: (index, config) => ask<{ findings: Finding[]; notices: Notice[] }>({ type: 'findings', index, config }),
+      close: () => void worker.terminate(),
+    };
+  });
+}

@@ -1,0 +1,20 @@
+// Worker thread of a project scan: holds one ScanShare and answers the main thread's two passes.
+import { parentPort } from 'worker_threads';
+import { initPython } from './python/parser';
+import { indexFromData, ScanShare } from './scan';
+
+const share = new ScanShare();
+const ready = initPython();
+
+parentPort?.on('message', async (message) => {
+  try {
+    await ready;
+    const value =
+      message.type === 'facts'
+        ? share.collectFacts(message.files, message.maxFileSizeMB)
+        : share.findings(indexFromData(message.index), message.config);
+    parentPort!.postMessage({ ok: true, value });
+  } catch (e) {
+    parentPort!.postMessage({ ok: false, error: (e as Error).stack ?? String(e) });
+  }
+});

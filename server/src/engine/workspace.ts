@@ -1,0 +1,152 @@
+import * as fs from 'fs';
+import ignore, { Ignore } from 'ignore';
+import * as path from 'path';
+import picomatch from 'picomatch';
+import { kindOf } from './analyze';
+import { Config, ConfigError, loadConfig } from './config';
+import { ProjectFile } from './project';
+import { decodeBytes } from './text';
+import { Notice } from './types';
+
+/** Folders that never hold the project's own code. */
+const SKIPPED_DIRS = new Set([
+  '.git',
+  '.hg',
+  '.svn',
+  'node_modules',
+  '.venv',
+  'venv',
+  '.env',
+  '__pycache__',
+  '.mypy_cache',
+  '.pytest_cache',
+  '.ruff_cache',
+  '.tox',
+  '.nox',
+  '.ipynb_checkpoints',
+  'site-packages',
+  '.eggs',
+  '.dvc/cache',
+]);
+
+/** Small files whose text the project index keeps for project rules (README, CI, ignore files ...). */
+const DOCUMENT_MAX_BYTES = 256 * 1024;
+
+export function isProjectDocument(file: ProjectFile): boolean {
+  if (file.size > DOCUMENT_MAX_BYTES || file.kind === 'python' || file.kind === 'notebook') return false;
+  const name = file.path.split('/').pop()!;
+  return (
+    file.kind !== 'other' ||
+    /\.(md|rst|txt|cfg|ini|toml|dvc|json|lock)$/i.test(name) ||
+    /^(\.gitignore|\.gitattributes|\.dvcignore|CODEOWNERS|OWNERS|Makefile|Jenkinsfile|Dockerfile|Pipfile|MLproject|Snakefile|config)$/.test(name)
+  );
+}
+
+export interface DiscoveredFile extends ProjectFile {
+  absolutePath: string;
+}
+
+/** Lists the project's files: .gitignore and `exclude` respected, symlink loops and unreadable folders
+ *  skipped with a notice. */
+export function discoverFiles(root: string, config: Config): { files: DiscoveredFile[]; notices: Notice[] } {
+  const files: DiscoveredFile[] = [];
+  const notices: Notice[] = [];
+  const excluded = config.exclude.length ? picomatch(config.exclude, { dot: true }) : () => false;
+  const visited = new Set<string>();
+  const walk = (dir: string, rel: string, ignores: { base: string; rules: Ignore }[]) => {
+    let real: string;
+    let entries: fs.Dirent[];
+    try {
+      real = fs.realpathSync(dir);
+      if (visited.has(real)) {
+        notices.push({ path: rel || '.', message: 'symbolic link loop; folder visited once only' });
+        return;
+      }
+      visited.add(real);
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch (e) {
+      notices.push({ path: rel || '.', message: `cannot read folder: ${(e as NodeJS.ErrnoException).code ?? e}` });
+      return;
+    }
+    const own = readGitignore(path.join(dir, '.gitignore'));
+    const active = own ? [...ignores, { base: rel, rules: own }] : ignores;
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      const relPath = rel ? `${rel}/${entry.name}` : entry.name;
+      const absolutePath = path.join(dir, entry.name);
+      let isDir = entry.isDirectory();
+      let isFile = entry.isFile();
+      if (entry.isSymbolicLink()) {
+        try {
+          const target = fs.statSync(absolutePath);
+          isDir = target.isDirectory();
+          isFile = target.isFile();
+        } catch {
+          continue; // dangling link
+        }
+      }
+      if (isDir && (SKIPPED_DIRS.has(entry.name) || SKIPPED_DIRS.has(relPath))) continue;
+      if (isIgnored(active, relPath, isDir) || excluded(relPath) || (isDir && excluded(relPath + '/'))) continue;
+      if (isDir) walk(absolutePath, relPath, active);
+      else if (isFile) {
+        let size = 0;
+        try {
+          size = fs.statSync(absolutePath).size;
+        } catch {
+          continue;
+        }
+        files.push({ path: relPath, absolutePath, kind: kindOf(relPath), size });
+      }
+    }
+  };
+  walk(root, '', []);
+  return { files, notices };
+}
+
+function readGitignore(file: string): Ignore | undefined {
+  try {
+    return ignore().add(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+function isIgnored(ignores: { base: string; rules: Ignore }[], relPath: string, isDir: boolean): boolean {
+  for (const { base, rules } of ignores) {
+    const local = base ? relPath.slice(base.length + 1) : relPath;
+    if (rules.ignores(isDir ? local + '/' : local)) return true;
+  }
+  return false;
+}
+
+/** Reads a file for analysis; undefined (with a notice) when it is too big, binary or unreadable. */
+export function readSource(file: { path: string; absolutePath: string; size: number }, maxFileSizeMB: number): { text?: string; notice?: Notice } {
+  if (file.size > maxFileSizeMB * 1024 * 1024) {
+    const mb = (file.size / 1024 / 1024).toFixed(1);
+    return { notice: { path: file.path, message: `skipped: ${mb} MB is above the ${maxFileSizeMB} MB limit (thresholds.maxFileSizeMB)` } };
+  }
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file.absolutePath);
+  } catch (e) {
+    return { notice: { path: file.path, message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? e}` } };
+  }
+  const decoded = decodeBytes(bytes);
+  const notice = decoded.problem ? { path: file.path, message: decoded.problem } : undefined;
+  return { text: decoded.text, notice };
+}
+
+/** Reads the project's configuration from its root. Throws ConfigError when it is invalid. */
+export function readConfig(root: string): Config {
+  const read = (name: string) => {
+    try {
+      return fs.readFileSync(path.join(root, name), 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  const mlHygieneYaml = read('.ml-hygiene.yaml') ?? read('.ml-hygiene.yml');
+  return loadConfig({ mlHygieneYaml, pyprojectToml: read('pyproject.toml') });
+}
+
+export { ConfigError };
