@@ -1,0 +1,1 @@
+"""Customer churn model: data contract, features, training and serving."""
