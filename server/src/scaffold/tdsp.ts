@@ -1,0 +1,156 @@
+// The Team Data Science Process layout plus the ML-engineering basics, as data.
+import * as code from './starter-code';
+import * as docs from './tdsp-docs';
+import { placeholder as fill, ScaffoldPart, TemplateFile, TemplateVars } from './template';
+
+const codeFolder = (path: string, title: string, body: string): TemplateFile => ({
+  path: `Code/${path}/README.md`,
+  content: docs.codeFolderReadme(title, body),
+});
+
+export const ciWorkflow = (v: TemplateVars) => `name: ci
+on:
+  push:
+    branches: [main]
+  pull_request:
+  schedule:
+    - cron: "0 4 * * 1" # weekly: retrain on fresh data and check the model still passes its gate
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.11"
+      - run: pip install -r requirements.txt ruff
+      - run: ruff check Code tests
+      - run: pytest -q
+  retrain:
+    if: github.event_name == 'schedule'
+    needs: test
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.11"
+      - run: pip install -r requirements.txt dvc
+      - run: PYTHONPATH=Code python -m ${v.package}.train
+`;
+
+export const modelCard = (v: TemplateVars) => `# Model card: ${v.name}
+
+## Model details
+${fill('model type, version, MLflow run id, owners')}
+
+## Intended use
+${fill('the decisions it supports, its users, and uses that are out of scope')}
+
+## Data
+${fill('training and evaluation data, their period, and known gaps')}
+
+## Evaluation
+${fill('threshold-independent metrics against the baseline, on which data')}
+
+## Fairness and limitations
+${fill('behaviour across groups, known failure modes, and what the model must not be used for')}
+`;
+
+export const codeOwners = () => `# Every change to the model, its data contract and its serving code gets a review from its owners.
+# Replace the team with yours.
+*  @your-org/data-science
+`;
+
+export const dependabotConfig = () => `version: 2
+updates:
+  - package-ecosystem: pip
+    directory: /
+    schedule:
+      interval: weekly
+  - package-ecosystem: github-actions
+    directory: /
+    schedule:
+      interval: monthly
+`;
+
+export const gitignore = () => `# Data and models are versioned with DVC, not git; only small samples are committed.
+/data/
+/models/
+/mlruns/
+*.pkl
+*.joblib
+*.pt
+*.onnx
+__pycache__/
+.venv/
+.ipynb_checkpoints/
+`;
+
+export const mlHygieneConfig = () => `# ML Hygiene configuration: which rules run, their severity, files to leave out.
+select: [MLH]
+ignore: []
+exclude: []
+`;
+
+export const TDSP_TEMPLATE: TemplateFile[] = [
+  { path: 'README.md', content: docs.projectReadme },
+  codeFolder(
+    'Data_Acquisition_and_Understanding',
+    'Data acquisition and understanding',
+    'Notebooks and notes that explore the data. Loading and validation code lives in the package (`data.py`), so that training and serving use the same data contract.',
+  ),
+  codeFolder(
+    'Modeling',
+    'Modeling',
+    'Notes and notebooks of experiments. Training code lives in the package (`train.py`); hyperparameters in `params.yaml`; runs are tracked with MLflow.',
+  ),
+  codeFolder(
+    'Deployment',
+    'Deployment',
+    'How the model is served (`serve.py`), monitored (Prometheus metrics at `/metrics`, logged predictions) and retrained (the scheduled CI job).',
+  ),
+  { path: 'Docs/Project/Charter.md', content: docs.charter },
+  { path: 'Docs/Project/Exit_Report.md', content: docs.exitReport },
+  { path: 'Docs/Data_Dictionaries/Data_Dictionary.md', content: docs.dataDictionary },
+  { path: 'Docs/Data_Report/Data_Summary_Report.md', content: docs.dataSummaryReport },
+  { path: 'Docs/Data_Report/Data_Definition.md', content: docs.dataDefinition },
+  { path: 'Docs/Data_Report/Data_Pipeline.md', content: docs.dataPipeline },
+  { path: 'Docs/Model/Baseline_Report.md', content: docs.baselineReport },
+  { path: 'Docs/Model/Model_Report.md', content: docs.modelReport },
+  { path: 'Docs/Model/Final_Report.md', content: docs.finalModelReport },
+  { path: 'Sample_Data/README.md', content: docs.sampleDataReadme },
+  { path: 'Sample_Data/Raw/.gitkeep', content: () => '' },
+  { path: 'Sample_Data/Processed/.gitkeep', content: () => '' },
+  { path: 'Sample_Data/For_Modeling/sample.csv', part: 'starter-code', content: () => code.SAMPLE_CSV },
+  { path: 'params.yaml', part: 'params', content: () => code.PARAMS_YAML },
+  { path: 'requirements.txt', part: 'starter-code', content: code.requirementsTxt },
+  { path: 'Code/{package}/__init__.py', part: 'starter-code', content: code.initPy },
+  { path: 'Code/{package}/config.py', part: 'starter-code', content: code.configPy },
+  { path: 'Code/{package}/data.py', part: 'starter-code', content: code.dataPy },
+  { path: 'Code/{package}/features.py', part: 'starter-code', content: code.featuresPy },
+  { path: 'Code/{package}/train.py', part: 'starter-code', content: code.trainPy },
+  { path: 'Code/{package}/serve.py', part: 'starter-code', content: code.servePy },
+  { path: 'tests/conftest.py', part: 'tests', content: code.conftestPy },
+  { path: 'tests/test_features.py', part: 'tests', content: code.testFeaturesPy },
+  { path: '.github/workflows/ci.yml', part: 'ci', content: ciWorkflow },
+  { path: 'dvc.yaml', part: 'dvc', content: code.dvcYaml },
+  { path: '.gitignore', part: 'gitignore', content: gitignore },
+  { path: 'Docs/Model/Model_Card.md', part: 'model-card', content: modelCard },
+  { path: '.github/CODEOWNERS', part: 'codeowners', content: codeOwners },
+  { path: '.github/dependabot.yml', part: 'dependabot', content: dependabotConfig },
+  { path: '.ml-hygiene.yaml', part: 'config', content: mlHygieneConfig },
+];
+
+export const SCAFFOLD_PARTS: { part: ScaffoldPart; label: string; detail: string }[] = [
+  { part: 'params', label: 'params.yaml', detail: 'every hyperparameter and path in one config file' },
+  { part: 'starter-code', label: 'Starter code', detail: 'validated data loading, shared features, seeded training with a baseline, tracked runs, a monitored endpoint' },
+  { part: 'tests', label: 'Tests', detail: 'unit tests of the feature code' },
+  { part: 'ci', label: 'CI workflow', detail: 'GitHub Actions: install, lint, test, and a scheduled retraining job' },
+  { part: 'dvc', label: 'dvc.yaml', detail: 'the training pipeline as a DVC stage' },
+  { part: 'gitignore', label: '.gitignore', detail: 'keeps data and models out of git' },
+  { part: 'model-card', label: 'Model card', detail: 'Docs/Model/Model_Card.md' },
+  { part: 'codeowners', label: 'CODEOWNERS', detail: 'who reviews changes' },
+  { part: 'dependabot', label: 'Dependabot', detail: 'weekly dependency updates' },
+  { part: 'config', label: '.ml-hygiene.yaml', detail: 'ML Hygiene configuration' },
+];
