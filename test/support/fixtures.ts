@@ -9,7 +9,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Analyzer, kindOf } from '../../server/src/engine/analyze';
-import { DEFAULT_CONFIG } from '../../server/src/engine/config';
+import { Config, DEFAULT_CONFIG } from '../../server/src/engine/config';
 import { parseNotebook } from '../../server/src/engine/notebook';
 import { ProjectIndex } from '../../server/src/engine/project';
 import { initPython } from '../../server/src/engine/python/parser';
@@ -79,14 +79,17 @@ export async function findingsOf(fixture: string, codes: string[]): Promise<stri
   if (fs.statSync(fixture).isDirectory()) {
     findings = (await scanProject(fixture, { config: DEFAULT_CONFIG, workers: 0 })).findings;
   } else {
-    const rel = path.basename(fixture);
-    const text = fs.readFileSync(fixture, 'utf8');
-    const analyzer = new Analyzer();
-    const facts = analyzer.facts(rel, text);
-    const index = new ProjectIndex([{ path: rel, kind: kindOf(rel), size: text.length }], new Map([[rel, facts]]));
-    findings = analyzer.analyzeFile(rel, text, index, DEFAULT_CONFIG);
+    findings = analyzeAlone(path.basename(fixture), fs.readFileSync(fixture, 'utf8'));
   }
   return findings.filter((f) => codes.includes(f.code)).map(describeFound).sort();
+}
+
+/** Findings of one file analysed as a project of its own (call initPython() first). */
+export function analyzeAlone(rel: string, text: string, config: Config = DEFAULT_CONFIG): Finding[] {
+  const analyzer = new Analyzer();
+  const facts = analyzer.facts(rel, text);
+  const index = new ProjectIndex([{ path: rel, kind: kindOf(rel), size: text.length }], new Map([[rel, facts]]));
+  return analyzer.analyzeFile(rel, text, index, config);
 }
 
 // Project findings are listed in expected.txt as `path:line CODE`, without columns.

@@ -249,7 +249,8 @@ function mapFixToCell(code: NotebookCode, cell: number, edits: TextEdit[], title
   return { title, edits: mapped };
 }
 
-function byPosition(a: Finding, b: Finding): number {
+/** Report order: by path, cell, position, then code. */
+export function byPosition(a: Finding, b: Finding): number {
   return (
     a.path.localeCompare(b.path) ||
     (a.cell ?? -1) - (b.cell ?? -1) ||

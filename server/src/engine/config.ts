@@ -70,8 +70,10 @@ export function loadConfig(files: { mlHygieneYaml?: string; pyprojectToml?: stri
   }
   if (source === undefined) return { ...DEFAULT_CONFIG, thresholds: { ...THRESHOLD_DEFAULTS } };
   if (!validate(raw)) {
-    const problems = (validate.errors ?? []).map((e) => {
+    // A bad key under `severity` gives two errors (its pattern, then propertyNames); the first names the key.
+    const problems = (validate.errors ?? []).filter((e) => e.keyword !== 'propertyNames').map((e) => {
       const where = e.instancePath ? e.instancePath.slice(1).replace(/\//g, '.') : '(top level)';
+      if (e.propertyName !== undefined) return `${where}: '${e.propertyName}' is not a rule code (MLH and three digits)`;
       const extra = e.params && 'additionalProperty' in e.params ? ` '${String(e.params.additionalProperty)}'` : '';
       const allowed = e.params && 'allowedValues' in e.params ? `: ${(e.params.allowedValues as string[]).join(', ')}` : '';
       return `${where}: ${e.message}${extra}${allowed}`;

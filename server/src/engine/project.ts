@@ -24,14 +24,18 @@ export interface FileFacts {
 export class ProjectIndex {
   private readonly byPath = new Map<string, ProjectFile>();
   private readonly moduleToPath = new Map<string, string>();
+  private readonly trackedPaths?: Set<string>;
 
   constructor(
     readonly files: ProjectFile[],
     readonly facts: Map<string, FileFacts>,
     /** Texts of small files that describe the project (README, CI files, .gitignore, CODEOWNERS ...). */
     readonly documents: Map<string, string> = new Map(),
+    /** Files git tracks; undefined when the root is not a git repository's top folder or git is unavailable. */
+    readonly tracked?: string[],
   ) {
     for (const file of files) this.byPath.set(file.path, file);
+    if (tracked) this.trackedPaths = new Set(tracked);
     // A module can be imported by its full dotted path or, in src/ layouts, by a shorter suffix.
     for (const [path, fact] of facts) {
       const name = fact.python?.module;
@@ -50,6 +54,12 @@ export class ProjectIndex {
 
   file(path: string): ProjectFile | undefined {
     return this.byPath.get(path);
+  }
+
+  /** Whether git tracks the file; undefined when the project is not a git repository (then only
+   *  .gitignore says what would be committed). */
+  isTracked(path: string): boolean | undefined {
+    return this.trackedPaths?.has(path);
   }
 
   python(path: string): PythonFacts | undefined {

@@ -44,9 +44,11 @@ export function parseRequirements(text: string): RequirementsFile {
     const hashed = /--hash[=\s]/.test(content);
     const [requirementPart, marker] = splitMarker(content.replace(/\s--hash[=\s]\S+/g, '').trim());
     const direct = /^([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?\s*@\s*(\S+)/.exec(requirementPart);
-    const name = NAME.exec(requirementPart);
-    if (!name && !/^(git\+|https?:|file:|\.{0,2}\/)/.test(requirementPart)) continue;
-    const displayName = direct?.[1] ?? name?.[1] ?? requirementPart;
+    // A bare URL or path (`git+https://...#egg=name`) is tested first: its scheme would read as a name.
+    const bareUrl = /^((git|hg|svn|bzr)\+|https?:|file:|\.{0,2}\/)/.test(requirementPart);
+    const name = bareUrl ? null : NAME.exec(requirementPart);
+    if (!name && !bareUrl) continue;
+    const displayName = direct?.[1] ?? name?.[1] ?? /[#&]egg=([A-Za-z0-9._-]+)/.exec(requirementPart)?.[1] ?? requirementPart;
     const specifier = direct ? '' : name ? requirementPart.slice(name[0].length).trim() : '';
     const url = direct?.[3] ?? (name ? undefined : requirementPart);
     const exact = /^===?\s*[^,*\s]+$/.test(specifier) && !specifier.includes('*');

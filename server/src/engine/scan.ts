@@ -2,8 +2,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
-import { Analyzer } from './analyze';
+import { Analyzer, byPosition, ParsedFile } from './analyze';
 import { Config } from './config';
+import { trackedFiles } from './git';
 import { FileFacts, ProjectFile, ProjectIndex } from './project';
 import { initPython } from './python/parser';
 import { Finding, Notice } from './types';
@@ -16,10 +17,11 @@ export interface IndexData {
   files: ProjectFile[];
   facts: [string, FileFacts][];
   documents: [string, string][];
+  tracked?: string[];
 }
 
 export function indexFromData(data: IndexData): ProjectIndex {
-  return new ProjectIndex(data.files, new Map(data.facts), new Map(data.documents));
+  return new ProjectIndex(data.files, new Map(data.facts), new Map(data.documents), data.tracked);
 }
 
 export interface FactsResult {
@@ -45,6 +47,8 @@ export class ScanShare {
       this.texts.set(file.path, text);
       try {
         result.facts.push(this.analyzer.facts(file.path, text));
+        const syntax = syntaxError(this.analyzer.parse(file.path, text));
+        if (syntax) result.notices.push({ path: file.path, message: syntax });
       } catch (e) {
         this.texts.delete(file.path);
         result.notices.push({ path: file.path, message: `could not be analysed: ${(e as Error).message}` });
@@ -78,6 +82,7 @@ export interface ScanOptions {
   workers?: number;
   /** The bundled worker script; the scan runs in this thread when it is missing. */
   workerScript?: string;
+  /** Called with done = 0 once the files are listed, then as shares finish. */
   onProgress?(done: number, total: number): void;
 }
 
@@ -86,6 +91,8 @@ export interface ScanResult {
   config: Config;
   index: ProjectIndex;
   findings: Finding[];
+  /** The findings of project-scoped rules (also in `findings`). */
+  projectFindings: Finding[];
   notices: Notice[];
 }
 
@@ -99,6 +106,7 @@ export async function scanProject(root: string, options: ScanOptions = {}): Prom
   const analysed = files.filter((f) => ANALYSED_KINDS.has(f.kind) || isProjectDocument(f));
   const wanted = options.workers ?? (analysed.length < SMALL_PROJECT_FILES ? 0 : Math.max(1, os.cpus().length - 1));
   const workerCount = fs.existsSync(workerScript) ? Math.min(wanted, analysed.length) : 0;
+  options.onProgress?.(0, analysed.length);
   const shares = workerCount > 0 ? await startWorkers(workerScript, workerCount) : [await inlineShare()];
   try {
     // Round-robin by size so that the shares take about as long.
@@ -113,10 +121,15 @@ export async function scanProject(root: string, options: ScanOptions = {}): Prom
         return result;
       }),
     );
+    // In the files' order, whatever share read them: project rules that anchor to "the first" file
+    // must not depend on the number of workers.
+    const order = new Map(files.map((f, i) => [f.path, i]));
+    const inFileOrder = <T>(entries: [string, T][]) => entries.sort((a, b) => order.get(a[0])! - order.get(b[0])!);
     const data: IndexData = {
       files: files.map(({ path: p, kind, size }) => ({ path: p, kind, size })),
-      facts: factResults.flatMap((r) => r.facts.map((f): [string, FileFacts] => [f.path, f])),
-      documents: factResults.flatMap((r) => r.documents),
+      facts: inFileOrder(factResults.flatMap((r) => r.facts.map((f): [string, FileFacts] => [f.path, f]))),
+      documents: inFileOrder(factResults.flatMap((r) => r.documents)),
+      tracked: trackedFiles(root),
     };
     const index = indexFromData(data);
     const findingResults = await Promise.all(shares.map((share) => share.findings(data, config)));
@@ -125,12 +138,31 @@ export async function scanProject(root: string, options: ScanOptions = {}): Prom
       root,
       config,
       index,
-      findings: [...findingResults.flatMap((r) => r.findings), ...projectFindings],
-      notices: [...notices, ...factResults.flatMap((r) => r.notices), ...findingResults.flatMap((r) => r.notices)],
+      findings: [...findingResults.flatMap((r) => r.findings), ...projectFindings].sort(byPosition),
+      projectFindings,
+      // Sorted so that the report does not depend on how files were shared between workers.
+      notices: [...notices, ...factResults.flatMap((r) => r.notices), ...findingResults.flatMap((r) => r.notices)].sort(
+        (a, b) => a.path.localeCompare(b.path) || a.message.localeCompare(b.message),
+      ),
     };
   } finally {
     for (const share of shares) share.close();
   }
+}
+
+/** A notice for a .py file that does not parse, naming the first error's line. Notebooks are left
+ *  out: IPython syntax such as `x = !ls` is valid there and not Python. */
+function syntaxError(parsed: ParsedFile): string | undefined {
+  if (parsed.kind !== 'python' || !parsed.module.root.hasError) return undefined;
+  // Down through the first erroneous child: tree-sitter may wrap a whole module in one ERROR node
+  // whose leading statements are fine.
+  let node = parsed.module.root;
+  for (;;) {
+    const next = node.children.find((c) => c !== null && (c.hasError || c.isMissing));
+    if (!next) break;
+    node = next;
+  }
+  return `Python syntax error at line ${node.startPosition.row + 1}; only the parts that parse were analysed`;
 }
 
 interface RemoteShare {

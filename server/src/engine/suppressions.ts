@@ -6,14 +6,15 @@ export interface Suppressions {
   lines: Map<number, Set<string> | 'all'>;
 }
 
-// `# noqa`, `# noqa: MLH101, MLH102`, `# ml-hygiene: ignore`, `# ml-hygiene: ignore[MLH101,MLH102]`
-const LINE_PATTERN = /#\s*(?:noqa(?::\s*(MLH\d{3}(?:[\s,]+MLH\d{3})*))?|ml-hygiene:\s*ignore(?!-file)(?:\[([^\]]*)\])?)/i;
-const FILE_PATTERN = /#\s*ml-hygiene:\s*ignore-file(?:\[([^\]]*)\])?/i;
+// `# noqa`, `# noqa: MLH101, MLH102`, `# ml-hygiene: ignore`, `# ml-hygiene: ignore[MLH101,MLH102]`.
+// A list, when there is one, names exactly what is silenced: `# noqa: E501` is for another linter
+// and silences none of ours.
+const LINE_PATTERN = /#\s*(?:noqa\b(?:\s*:\s*([\w\s,]*\w))?|ml-hygiene:\s*ignore\b(?!-file)(?:\[([^\]]*)\])?)/i;
+const FILE_PATTERN = /#\s*ml-hygiene:\s*ignore-file\b(?:\[([^\]]*)\])?/i;
 
 function codesOf(list: string | undefined): Set<string> | 'all' {
   if (list === undefined) return 'all';
-  const codes = list.match(/MLH\d{3}/gi)?.map((c) => c.toUpperCase()) ?? [];
-  return codes.length ? new Set(codes) : 'all';
+  return new Set(list.match(/MLH\d{3}/gi)?.map((c) => c.toUpperCase()) ?? []);
 }
 
 function merge(a: Set<string> | 'all' | undefined, b: Set<string> | 'all'): Set<string> | 'all' {

@@ -29,6 +29,12 @@ const SKIPPED_DIRS = new Set([
   '.dvc/cache',
 ]);
 
+/** Whether a relative path (forward slashes) lies in a folder that discovery never enters. */
+export function isInSkippedDir(relPath: string): boolean {
+  const parts = relPath.split('/');
+  return parts.slice(0, -1).some((part, i) => SKIPPED_DIRS.has(part) || SKIPPED_DIRS.has(parts.slice(0, i + 1).join('/')));
+}
+
 /** Small files whose text the project index keeps for project rules (README, CI, ignore files ...). */
 const DOCUMENT_MAX_BYTES = 256 * 1024;
 
@@ -46,23 +52,27 @@ export interface DiscoveredFile extends ProjectFile {
   absolutePath: string;
 }
 
-/** Lists the project's files: .gitignore and `exclude` respected, symlink loops and unreadable folders
- *  skipped with a notice. */
+/** Matches `exclude` globs. As in .gitignore and ruff, a pattern without a slash matches a file or
+ *  folder name at any depth; a pattern with one matches the path from the root. */
+function excludeMatcher(patterns: string[]): (relPath: string, isDir: boolean) => boolean {
+  const never = () => false;
+  const byName = patterns.filter((p) => !p.includes('/'));
+  const byPath = patterns.filter((p) => p.includes('/'));
+  const name = byName.length ? picomatch(byName, { dot: true }) : never;
+  const full = byPath.length ? picomatch(byPath, { dot: true }) : never;
+  return (relPath, isDir) => name(relPath.slice(relPath.lastIndexOf('/') + 1)) || full(relPath) || (isDir && full(relPath + '/'));
+}
+
+/** Lists the project's files: .gitignore and `exclude` respected, unreadable folders skipped with a
+ *  notice. Symbolic links to folders are not followed (git keeps the link, not the folder, and
+ *  following them could loop or leave the project); links to files are read. */
 export function discoverFiles(root: string, config: Config): { files: DiscoveredFile[]; notices: Notice[] } {
   const files: DiscoveredFile[] = [];
   const notices: Notice[] = [];
-  const excluded = config.exclude.length ? picomatch(config.exclude, { dot: true }) : () => false;
-  const visited = new Set<string>();
+  const excluded = excludeMatcher(config.exclude);
   const walk = (dir: string, rel: string, ignores: { base: string; rules: Ignore }[]) => {
-    let real: string;
     let entries: fs.Dirent[];
     try {
-      real = fs.realpathSync(dir);
-      if (visited.has(real)) {
-        notices.push({ path: rel || '.', message: 'symbolic link loop; folder visited once only' });
-        return;
-      }
-      visited.add(real);
       entries = fs.readdirSync(dir, { withFileTypes: true });
     } catch (e) {
       notices.push({ path: rel || '.', message: `cannot read folder: ${(e as NodeJS.ErrnoException).code ?? e}` });
@@ -74,19 +84,17 @@ export function discoverFiles(root: string, config: Config): { files: Discovered
     for (const entry of entries) {
       const relPath = rel ? `${rel}/${entry.name}` : entry.name;
       const absolutePath = path.join(dir, entry.name);
-      let isDir = entry.isDirectory();
+      const isDir = entry.isDirectory();
       let isFile = entry.isFile();
       if (entry.isSymbolicLink()) {
         try {
-          const target = fs.statSync(absolutePath);
-          isDir = target.isDirectory();
-          isFile = target.isFile();
+          isFile = fs.statSync(absolutePath).isFile();
         } catch {
           continue; // dangling link
         }
       }
       if (isDir && (SKIPPED_DIRS.has(entry.name) || SKIPPED_DIRS.has(relPath))) continue;
-      if (isIgnored(active, relPath, isDir) || excluded(relPath) || (isDir && excluded(relPath + '/'))) continue;
+      if (isIgnored(active, relPath, isDir) || excluded(relPath, isDir)) continue;
       if (isDir) walk(absolutePath, relPath, active);
       else if (isFile) {
         let size = 0;

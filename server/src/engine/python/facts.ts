@@ -1,4 +1,10 @@
-import { PythonModule, stringValue } from './module';
+import { enclosing, Node, PythonModule, stringValue } from './module';
+import { fingerprint, FunctionFingerprint } from './fingerprint';
+import { isSeedCall } from './randomness';
+import { schemaClassesOf } from './schemas';
+import { validatesData } from './validation';
+import { makesTorchDeterministic } from './determinism';
+import { filePaths } from './paths';
 
 /** Libraries whose import makes a module "ML code" (RULES.md). */
 export const ML_LIBRARIES = [
@@ -39,6 +45,36 @@ export interface PythonFacts {
   hasMainGuard: boolean;
   /** String keys read through subscripts or `.get("key")`. */
   stringKeysRead: string[];
+  /** Qualified calls made in each scope (see scopeKeyOf): who calls what, for questions that follow calls across files. */
+  callsByScope: Record<string, string[]>;
+  /** Scopes that set a random seed themselves (random.seed, torch.manual_seed, seed_everything ...). */
+  seedingScopes: string[];
+  /** Module-level functions with a fingerprint of their body (the same function copied into two modules). */
+  functionFingerprints: FunctionFingerprint[];
+  /** Validates data: imports a validation library or checks a data frame with assert / raise. */
+  validatesData: boolean;
+  /** Asks PyTorch for deterministic algorithms (use_deterministic_algorithms, cudnn.deterministic, ...). */
+  torchDeterministic: boolean;
+  /** Files the code reads and writes, by the paths written in it (`data/train.csv`). */
+  pathsRead: string[];
+  pathsWritten: string[];
+  /** Classes that are validation schemas (pydantic, marshmallow, pandera models). */
+  schemaClasses: string[];
+}
+
+/** Module-level code (import-time code and the main guard) is the scope `<module>`. */
+export const MODULE_SCOPE = '<module>';
+
+/** The scope a node runs in: `<module>`, a top-level function `name`, or a method `Class.name`.
+ *  Nested functions count as part of the function that defines them. */
+export function scopeKeyOf(node: Node): string {
+  let outermost: Node | undefined;
+  for (let fn = enclosing(node, ['function_definition']); fn; fn = enclosing(fn, ['function_definition'])) outermost = fn;
+  if (!outermost) return MODULE_SCOPE;
+  const name = outermost.childForFieldName('name')?.text ?? '';
+  const holder = outermost.parent?.type === 'decorated_definition' ? outermost.parent : outermost;
+  const owner = holder.parent?.type === 'block' ? holder.parent.parent : undefined;
+  return owner?.type === 'class_definition' ? `${owner.childForFieldName('name')?.text}.${name}` : name;
 }
 
 export function moduleNameOf(path: string): string {
@@ -70,13 +106,27 @@ export function pythonFacts(module: PythonModule, path: string): PythonFacts {
   const imports = [...module.importedModules].map((m) => absoluteModule(m, name, isPackage));
   const calls = new Set<string>();
   for (const call of module.calls()) if (call.qualified) calls.add(call.qualified);
+  const scopeCalls = new Map<string, Set<string>>();
+  const seedingScopes = new Set<string>();
+  for (const def of module.nodes('function_definition')) {
+    const scope = scopeKeyOf(def.childForFieldName('body') ?? def);
+    if (!scopeCalls.has(scope)) scopeCalls.set(scope, new Set());
+  }
+  scopeCalls.set(MODULE_SCOPE, scopeCalls.get(MODULE_SCOPE) ?? new Set());
+  for (const call of module.calls()) {
+    const scope = scopeKeyOf(call.node);
+    if (call.qualified) scopeCalls.get(scope)?.add(call.qualified);
+    if (isSeedCall(call)) seedingScopes.add(scope);
+  }
   const functions: string[] = [];
+  const functionFingerprints: FunctionFingerprint[] = [];
   for (const def of module.nodes('function_definition')) {
     const fn = def.childForFieldName('name')?.text;
     if (!fn) continue;
     const owner = def.parent?.parent;
     if (def.parent?.type === 'module' || (def.parent?.type === 'decorated_definition' && def.parent.parent?.type === 'module')) {
       functions.push(fn);
+      functionFingerprints.push(fingerprint(def));
     } else if (owner?.type === 'class_definition') {
       functions.push(`${owner.childForFieldName('name')?.text}.${fn}`);
     }
@@ -104,5 +154,12 @@ export function pythonFacts(module: PythonModule, path: string): PythonFacts {
     isTest: isTestPath(path),
     hasMainGuard,
     stringKeysRead: [...keys],
+    callsByScope: Object.fromEntries([...scopeCalls].map(([scope, called]) => [scope, [...called]])),
+    seedingScopes: [...seedingScopes],
+    functionFingerprints,
+    validatesData: validatesData(module),
+    torchDeterministic: makesTorchDeterministic(module),
+    ...filePaths(module),
+    schemaClasses: schemaClassesOf(module),
   };
 }

@@ -1,0 +1,119 @@
+// Questions project rules ask of the index: where a finding goes, which modules are ML code, which
+// train or save models. Answers come from the facts and documents the scan gathered, never the disk.
+import { ProjectIndex } from './project';
+import { PythonFacts } from './python/facts';
+import { FILE_START, Range, RelatedLocation } from './types';
+
+const ROOT_README = /^readme(\.(md|markdown|rst|txt))?$/i;
+
+/** The root README, if the project has one. */
+export function readmePath(project: ProjectIndex): string | undefined {
+  return project.files.find((f) => !f.path.includes('/') && ROOT_README.test(f.path))?.path;
+}
+
+/** Where a project finding without a file of its own goes: the README, else pyproject.toml, else the
+ *  first file it is about (so that it always sits on a file that exists). */
+export function projectAnchor(project: ProjectIndex, evidence: string[]): { path: string; range: Range } {
+  const path = readmePath(project) ?? (project.has('pyproject.toml') ? 'pyproject.toml' : undefined) ?? evidence[0] ?? 'README.md';
+  return { path, range: FILE_START };
+}
+
+const RELATED_LIMIT = 10;
+
+/** Related locations (line 1 of each file) for the files a finding is about, the first few only. */
+export function relatedFiles(paths: string[], message: string): RelatedLocation[] {
+  return paths.slice(0, RELATED_LIMIT).map((path) => ({ path, range: FILE_START, message }));
+}
+
+/** Non-test modules and notebooks that import an ML library. */
+export function mlModules(project: ProjectIndex): string[] {
+  return project
+    .pythonFiles()
+    .filter(([, f]) => f.isML && !f.isTest)
+    .map(([p]) => p);
+}
+
+function lastSegment(name: string): string {
+  return name.slice(name.lastIndexOf('.') + 1);
+}
+
+const TRAINING_METHODS = new Set(['fit', 'partial_fit', 'fit_generator', 'train_on_batch', 'train', 'backward']);
+
+/** Whether a module's calls train a model: an estimator's fit, a trainer's train, a backward pass. */
+export function trainsModel(facts: PythonFacts): boolean {
+  return facts.isML && !facts.isTest && facts.calls.some((c) => c.includes('.') && TRAINING_METHODS.has(lastSegment(c)));
+}
+
+const SAVING_CALLS = new Set(['joblib.dump', 'pickle.dump', 'torch.save', 'dill.dump', 'cloudpickle.dump', 'skops.io.dump', 'onnx.save']);
+const SAVING_METHODS = new Set(['save_model', 'save_pretrained', 'log_model', 'save_weights', 'export_model']);
+const MODEL_RECEIVER = /(model|net|clf|classifier|regressor|estimator|booster|pipeline|pipe)\w*$/i;
+
+/** Whether a module saves or exports a trained model. */
+export function savesModel(facts: PythonFacts): boolean {
+  if (!facts.isML || facts.isTest) return false;
+  return facts.calls.some((c) => {
+    const method = lastSegment(c);
+    const receiver = c.slice(0, Math.max(0, c.lastIndexOf('.')));
+    return SAVING_CALLS.has(c) || (c.includes('.') && SAVING_METHODS.has(method)) || (method === 'save' && MODEL_RECEIVER.test(receiver));
+  });
+}
+
+/** Modules and notebooks that train models. */
+export function trainingFiles(project: ProjectIndex): string[] {
+  return project
+    .pythonFiles()
+    .filter(([, f]) => trainsModel(f))
+    .map(([p]) => p);
+}
+
+/** Modules and notebooks that import any of the packages (or their submodules). */
+export function filesImporting(project: ProjectIndex, packages: string[]): string[] {
+  return project
+    .pythonFiles()
+    .filter(([, f]) => f.imports.some((m) => packages.some((p) => m === p || m.startsWith(p + '.'))))
+    .map(([p]) => p);
+}
+
+/** Whether a dependency file of the project names any of the packages. */
+export function dependsOnAny(project: ProjectIndex, packages: string[]): boolean {
+  const wanted = new Set(packages.map(normalizePackage));
+  for (const fact of project.facts.values()) if (fact.requirements?.some((r) => wanted.has(normalizePackage(r)))) return true;
+  for (const [path, text] of project.documents) {
+    if (!/(^|\/)(pyproject\.toml|Pipfile|environment\.ya?ml|setup\.cfg)$/.test(path)) continue;
+    for (const name of packages) if (new RegExp(`(^|[\\s"'\\[,])${name.replace(/[-_.]/g, '[-_.]')}\\b`, 'im').test(text)) return true;
+  }
+  return false;
+}
+
+export function normalizePackage(name: string): string {
+  return name.toLowerCase().replace(/[-_.]+/g, '-');
+}
+
+/** The Markdown / reStructuredText headings of a document, lower-cased. */
+export function headingsOf(text: string): string[] {
+  const out: string[] = [];
+  const lines = text.split(/\r?\n/);
+  lines.forEach((line, i) => {
+    const atx = /^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$/.exec(line);
+    if (atx) out.push(atx[1].toLowerCase());
+    else if (i > 0 && /^(=+|-+|~+|\^+)\s*$/.test(line) && lines[i - 1].trim()) out.push(lines[i - 1].trim().toLowerCase());
+  });
+  return out;
+}
+
+/** Paths of files whose name (not folder) matches. */
+export function filesNamed(project: ProjectIndex, name: RegExp): string[] {
+  return project.files.filter((f) => name.test(f.path.slice(f.path.lastIndexOf('/') + 1))).map((f) => f.path);
+}
+
+/** Where a finding about what git should not hold goes: the root .gitignore (where the pattern
+ *  belongs), else .gitattributes (LFS), else the project's usual anchor. */
+export function gitignoreAnchor(project: ProjectIndex, evidence: string[]): { path: string; range: Range } {
+  for (const path of ['.gitignore', '.gitattributes']) if (project.has(path)) return { path, range: FILE_START };
+  return projectAnchor(project, evidence);
+}
+
+/** `12.3 MB`, or `4 KB` below a megabyte. */
+export function fileSize(bytes: number): string {
+  return bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}

@@ -1,0 +1,162 @@
+// Which assignment gave a name its value at a given use: the simple, flow-insensitive-per-branch
+// data flow that rules share (latest binding before the use in the same scope, else every binding
+// of an enclosing scope). Attributes of `self` are tracked per class.
+import { Node, PythonModule } from './module';
+
+const SCOPE_TYPES = new Set([
+  'function_definition',
+  'lambda',
+  'class_definition',
+  'list_comprehension',
+  'dictionary_comprehension',
+  'set_comprehension',
+  'generator_expression',
+]);
+
+export interface Binding {
+  /** `df`, or `self.df` for an attribute of the instance. */
+  name: string;
+  /** Offset from which the bound value is visible. */
+  visibleFrom: number;
+  /** The assigned expression of `name = value`; undefined when the value is unknown (loop target, unpacking, `+=`). */
+  value?: Node;
+  /** The declared type of an annotated parameter or assignment. */
+  annotation?: Node;
+}
+
+type ScopeTable = Map<string, Binding[]>;
+
+function innermostScope(node: Node): Node {
+  for (let n = node.parent; n; n = n.parent) if (SCOPE_TYPES.has(n.type) || n.type === 'module') return n;
+  return node;
+}
+
+function enclosingClass(node: Node): Node | undefined {
+  for (let n = node.parent; n; n = n.parent) if (n.type === 'class_definition') return n;
+  return undefined;
+}
+
+/** The identifiers a target binds (`a`, `a, b`, `[a, *b]`); attributes and subscripts bind nothing. */
+function targetNames(target: Node): Node[] {
+  if (target.type === 'identifier') return [target];
+  if (['pattern_list', 'tuple_pattern', 'list_pattern', 'tuple', 'list', 'expression_list', 'list_splat_pattern', 'parenthesized_expression'].includes(target.type)) {
+    return target.namedChildren.flatMap((c) => (c ? targetNames(c) : []));
+  }
+  return [];
+}
+
+export class Bindings {
+  private readonly scopes = new Map<number, ScopeTable>();
+
+  constructor(module: PythonModule) {
+    for (const assignment of module.nodes('assignment')) this.addAssignment(assignment);
+    for (const node of module.nodes('augmented_assignment')) this.addTargets(node.childForFieldName('left'), innermostScope(node), node.endIndex);
+    for (const node of module.nodes('for_statement')) this.addTargets(node.childForFieldName('left'), innermostScope(node), node.childForFieldName('right')?.endIndex ?? node.startIndex);
+    for (const node of module.nodes('for_in_clause')) this.addTargets(node.childForFieldName('left'), innermostScope(node), node.startIndex);
+    for (const node of module.nodes('as_pattern_target')) this.addTargets(node.namedChildren[0] ?? null, innermostScope(node), node.endIndex);
+    for (const node of module.nodes('named_expression')) {
+      const name = node.childForFieldName('name');
+      if (name) this.add(innermostScope(node), { name: name.text, visibleFrom: node.endIndex, value: node.childForFieldName('value') ?? undefined });
+    }
+    for (const def of [...module.nodes('function_definition'), ...module.nodes('class_definition')]) {
+      const name = def.childForFieldName('name');
+      if (name) this.add(innermostScope(def), { name: name.text, visibleFrom: def.startIndex });
+    }
+    for (const params of module.nodes('parameters')) this.addParameters(params);
+    for (const params of module.nodes('lambda_parameters')) this.addParameters(params);
+  }
+
+  /** The bindings that may have given `use` (an identifier, or `self.attr`) its value; undefined when none is known. */
+  reaching(use: Node): Binding[] | undefined {
+    const name = use.type === 'attribute' ? selfAttribute(use) : use.type === 'identifier' ? use.text : undefined;
+    if (!name) return undefined;
+    if (name.startsWith('self.')) {
+      const cls = enclosingClass(use);
+      const found = cls && this.scopes.get(cls.id)?.get(name);
+      return found?.length ? found : undefined;
+    }
+    let first = true;
+    for (let scope: Node | null = innermostScope(use); scope; scope = scope.type === 'module' ? null : innermostScope(scope)) {
+      // Names of a class body are not visible in its methods.
+      if (!first && scope.type === 'class_definition') continue;
+      const found = this.scopes.get(scope.id)?.get(name);
+      if (found?.length) {
+        if (!first) return found;
+        const before = found.filter((b) => b.visibleFrom <= use.startIndex);
+        return before.length ? [before[before.length - 1]] : undefined;
+      }
+      first = false;
+    }
+    return undefined;
+  }
+
+  private add(scope: Node, binding: Binding): void {
+    let table = this.scopes.get(scope.id);
+    if (!table) this.scopes.set(scope.id, (table = new Map()));
+    const list = table.get(binding.name) ?? [];
+    list.push(binding);
+    list.sort((a, b) => a.visibleFrom - b.visibleFrom);
+    table.set(binding.name, list);
+  }
+
+  private addTargets(target: Node | null, scope: Node, visibleFrom: number): void {
+    if (!target) return;
+    for (const id of targetNames(target)) this.add(scope, { name: id.text, visibleFrom });
+    const self = target.type === 'attribute' ? selfAttribute(target) : undefined;
+    const cls = self && enclosingClass(target);
+    if (self && cls) this.add(cls, { name: self, visibleFrom });
+  }
+
+  private addAssignment(assignment: Node): void {
+    // `a = b = value`: the outer assignment's right side is the inner assignment.
+    if (assignment.parent?.type === 'assignment') return;
+    const chain: Node[] = [];
+    let value: Node | null = assignment;
+    while (value?.type === 'assignment') {
+      chain.push(value);
+      value = value.childForFieldName('right');
+    }
+    const scope = innermostScope(assignment);
+    for (const link of chain) {
+      const left = link.childForFieldName('left');
+      const annotation = link.childForFieldName('type') ?? undefined;
+      if (!left) continue;
+      // `x: int` declares without binding.
+      if (!value && !annotation) continue;
+      if (left.type === 'identifier') {
+        this.add(scope, { name: left.text, visibleFrom: assignment.endIndex, value: value ?? undefined, annotation });
+      } else if (left.type === 'attribute' && selfAttribute(left)) {
+        const cls = enclosingClass(left);
+        if (cls) this.add(cls, { name: selfAttribute(left)!, visibleFrom: assignment.endIndex, value: value ?? undefined, annotation });
+      } else {
+        this.addTargets(left, scope, assignment.endIndex);
+      }
+    }
+  }
+
+  private addParameters(params: Node): void {
+    const fn = params.parent;
+    if (!fn) return;
+    for (const param of params.namedChildren) {
+      if (!param) continue;
+      const name = param.type === 'identifier' ? param : (param.childForFieldName('name') ?? param.namedChildren.find((c) => c?.type === 'identifier'));
+      if (!name || name.type !== 'identifier') continue;
+      this.add(fn, { name: name.text, visibleFrom: fn.startIndex, annotation: param.childForFieldName('type') ?? undefined });
+    }
+  }
+}
+
+/** `self.df` for an attribute of `self`, else undefined. */
+function selfAttribute(node: Node): string | undefined {
+  const object = node.childForFieldName('object');
+  const attribute = node.childForFieldName('attribute');
+  return object?.type === 'identifier' && object.text === 'self' && attribute ? `self.${attribute.text}` : undefined;
+}
+
+const cache = new WeakMap<PythonModule, Bindings>();
+
+export function bindingsOf(module: PythonModule): Bindings {
+  let found = cache.get(module);
+  if (!found) cache.set(module, (found = new Bindings(module)));
+  return found;
+}

@@ -1,0 +1,78 @@
+// Editor changes as tree-sitter edits, so that an open document re-parses incrementally.
+// Offsets and columns are UTF-16 code units, as in the editor's positions and in web-tree-sitter.
+import type { Edit, Point } from 'web-tree-sitter';
+import { Position, Range } from '../types';
+
+/** One content change as an editor sends it: a replaced range, or (without range) the whole text. */
+export interface TextChange {
+  range?: Range;
+  text: string;
+}
+
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  return starts;
+}
+
+/** The offset of a position; like an editor, a character beyond the line's end means the line's end. */
+function offsetOf(text: string, starts: number[], position: Position): number {
+  if (position.line < 0) return 0;
+  if (position.line >= starts.length) return text.length;
+  const start = starts[position.line];
+  const next = starts[position.line + 1];
+  let end = next === undefined ? text.length : next - 1;
+  if (end > start && text.charCodeAt(end - 1) === 13) end--; // before the \r of a \r\n
+  return Math.min(start + Math.max(0, position.character), end);
+}
+
+function pointOf(starts: number[], offset: number): Point {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return { row: lo, column: offset - starts[lo] };
+}
+
+/** Where a text ends when it is inserted at `start`. */
+function endAfterInsert(start: Point, inserted: string): Point {
+  const lastBreak = inserted.lastIndexOf('\n');
+  if (lastBreak < 0) return { row: start.row, column: start.column + inserted.length };
+  let rows = 0;
+  for (let i = 0; i <= lastBreak; i++) if (inserted.charCodeAt(i) === 10) rows++;
+  return { row: start.row + rows, column: inserted.length - lastBreak - 1 };
+}
+
+/** Applies one change to `oldText`: the new text and the tree-sitter edit that describes it. */
+export function applyChange(oldText: string, change: TextChange): { text: string; edit: Edit } {
+  const starts = lineStarts(oldText);
+  const startIndex = change.range ? offsetOf(oldText, starts, change.range.start) : 0;
+  const oldEndIndex = change.range ? Math.max(startIndex, offsetOf(oldText, starts, change.range.end)) : oldText.length;
+  const startPosition = pointOf(starts, startIndex);
+  return {
+    text: oldText.slice(0, startIndex) + change.text + oldText.slice(oldEndIndex),
+    edit: {
+      startIndex,
+      oldEndIndex,
+      newEndIndex: startIndex + change.text.length,
+      startPosition,
+      oldEndPosition: pointOf(starts, oldEndIndex),
+      newEndPosition: endAfterInsert(startPosition, change.text),
+    },
+  };
+}
+
+/** Applies changes in order (each one is relative to the text the previous ones left). */
+export function applyChanges(oldText: string, changes: readonly TextChange[]): { text: string; edits: Edit[] } {
+  const edits: Edit[] = [];
+  let text = oldText;
+  for (const change of changes) {
+    const applied = applyChange(text, change);
+    text = applied.text;
+    edits.push(applied.edit);
+  }
+  return { text, edits };
+}

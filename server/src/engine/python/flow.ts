@@ -1,0 +1,131 @@
+// Straight-line data flow inside one scope (a function body or the module): which names an
+// assignment binds, what a name was last assigned before a point, whether an expression reads a name.
+// Deliberately simple: branches and loops are read in document order, as the code is written.
+import { Node, scopeOf } from './module';
+
+/** Whether two nodes of one tree are the same node. */
+export function sameNode(a: Node | null | undefined, b: Node | null | undefined): boolean {
+  return !!a && !!b && a.id === b.id;
+}
+
+/** Whether `node` is `target` or lies inside it. */
+export function contains(target: Node, node: Node): boolean {
+  return node.startIndex >= target.startIndex && node.endIndex <= target.endIndex;
+}
+
+// Per syntax tree (a new parse is a new tree), per scope and node type: rules ask the same scope
+// again for every call they follow.
+const scopeCache = new WeakMap<object, Map<string, Node[]>>();
+
+function nodesIn(scope: Node, type: string): Node[] {
+  let byScope = scopeCache.get(scope.tree);
+  if (!byScope) scopeCache.set(scope.tree, (byScope = new Map()));
+  const key = `${scope.id}:${type}`;
+  let found = byScope.get(key);
+  if (!found) {
+    found = scope.descendantsOfType(type).filter((n): n is Node => n !== null && sameNode(scopeOf(n), scope));
+    byScope.set(key, found);
+  }
+  return found;
+}
+
+/** Assignments whose data flow lives in `scope` (nested functions excluded), in document order. */
+export function assignmentsIn(scope: Node): Node[] {
+  return nodesIn(scope, 'assignment');
+}
+
+/** Calls made in `scope` (nested functions excluded), in document order. */
+export function callsIn(scope: Node): Node[] {
+  return nodesIn(scope, 'call');
+}
+
+export interface BoundName {
+  name: string;
+  /** True when the name gets a new value (`x = ...`); false when its value is changed in place (`x[col] = ...`). */
+  replaces: boolean;
+}
+
+/** The names an assignment target binds: `a`, `a, b`, `[a, *rest]`; `df[col] = ...` changes `df` in place. */
+export function boundNames(target: Node | null | undefined): BoundName[] {
+  if (!target) return [];
+  switch (target.type) {
+    case 'identifier':
+      return [{ name: target.text, replaces: true }];
+    case 'pattern_list':
+    case 'tuple_pattern':
+    case 'list_pattern':
+    case 'expression_list':
+    case 'tuple':
+    case 'list':
+    case 'list_splat_pattern':
+    case 'parenthesized_expression':
+      return target.namedChildren.flatMap((c) => boundNames(c));
+    case 'subscript': {
+      const root = variableRoot(target.childForFieldName('value'));
+      return root ? [{ name: root, replaces: false }] : [];
+    }
+    default:
+      return [];
+  }
+}
+
+/** The variable an expression takes its data from: `X` for `X`, `X[cols]`, `X.values`, `X.to_numpy()`. */
+export function variableRoot(node: Node | null | undefined): string | undefined {
+  if (!node) return undefined;
+  if (node.type === 'identifier') return node.text;
+  if (node.type === 'subscript') return variableRoot(node.childForFieldName('value'));
+  if (node.type === 'attribute') return variableRoot(node.childForFieldName('object'));
+  if (node.type === 'call') {
+    const func = node.childForFieldName('function');
+    return func?.type === 'attribute' ? variableRoot(func.childForFieldName('object')) : undefined;
+  }
+  return undefined;
+}
+
+/** An identifier used as a variable, not as an attribute name (`.x`) or a keyword name (`x=`). */
+function isVariableUse(id: Node): boolean {
+  const parent = id.parent;
+  if (parent?.type === 'attribute') return !sameNode(parent.childForFieldName('attribute'), id);
+  if (parent?.type === 'keyword_argument') return !sameNode(parent.childForFieldName('name'), id);
+  return true;
+}
+
+/** The variables an expression reads. */
+export function namesRead(node: Node | null | undefined): Set<string> {
+  const found = new Set<string>();
+  if (!node) return found;
+  const ids = node.type === 'identifier' ? [node] : node.descendantsOfType('identifier');
+  for (const id of ids) if (id && isVariableUse(id)) found.add(id.text);
+  return found;
+}
+
+/** Whether an expression reads any of the names. */
+export function readsAny(node: Node | null | undefined, names: Set<string>): boolean {
+  if (names.size === 0) return false;
+  for (const name of namesRead(node)) if (names.has(name)) return true;
+  return false;
+}
+
+/** The value last assigned to `name` in `scope` before `before` starts, looking in the module when the
+ *  function does not assign it. Undefined when nothing (visible) assigns it. */
+export function lastValueOf(name: string, before: Node): Node | undefined {
+  const scope = scopeOf(before);
+  const inScope = lastAssigned(assignmentsIn(scope), name, before.startIndex);
+  if (inScope || scope.type === 'module') return inScope;
+  let root = scope;
+  while (root.parent) root = root.parent;
+  return lastAssigned(assignmentsIn(root), name, Infinity);
+}
+
+function lastAssigned(assignments: Node[], name: string, beforeIndex: number): Node | undefined {
+  let value: Node | undefined;
+  for (const assignment of assignments) {
+    if (assignment.startIndex >= beforeIndex) break;
+    const left = assignment.childForFieldName('left');
+    const right = assignment.childForFieldName('right');
+    if (left?.type === 'identifier' && left.text === name && right) value = right;
+    // A tuple target gives no single value to follow.
+    else if (boundNames(left).some((b) => b.replaces && b.name === name)) value = undefined;
+  }
+  return value;
+}

@@ -1,0 +1,142 @@
+// Serving code: the request handlers (endpoints) of web and model-serving frameworks, found from
+// their decorators and route tables with names resolved through imports.
+import { PythonFacts } from './facts';
+import { dottedName, Node, PythonModule } from './module';
+import { isPredictionCall } from './models';
+import { callsWithin, classOf, decoratorsOf } from './structure';
+
+export type ServingFramework = 'FastAPI' | 'Flask' | 'BentoML' | 'Ray Serve' | 'Starlette';
+
+export interface Endpoint {
+  /** The handler's function definition. */
+  fn: Node;
+  framework: ServingFramework;
+}
+
+const APP_CONSTRUCTORS: Record<string, ServingFramework> = {
+  'fastapi.FastAPI': 'FastAPI',
+  'fastapi.APIRouter': 'FastAPI',
+  'flask.Flask': 'Flask',
+  'flask.Blueprint': 'Flask',
+  'starlette.applications.Starlette': 'Starlette',
+};
+const ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'api_route', 'route']);
+// Apps and routers imported from another module of the project (`from .main import app`) are known by name.
+const APP_NAME = /^(app|application|api|router|\w+_router|bp|blueprint|\w+_bp)$/;
+
+/** The framework of the app or router a name is assigned from in this module (`app = FastAPI()`). */
+function appFramework(module: PythonModule, name: string): ServingFramework | undefined {
+  for (const assignment of module.nodes('assignment')) {
+    const right = assignment.childForFieldName('right');
+    if (assignment.childForFieldName('left')?.text !== name || right?.type !== 'call') continue;
+    const framework = APP_CONSTRUCTORS[module.describeCall(right).qualified];
+    if (framework) return framework;
+  }
+  if (!APP_NAME.test(name)) return undefined;
+  if (module.importsPackage('fastapi')) return 'FastAPI';
+  if (module.importsPackage('flask')) return 'Flask';
+  return undefined;
+}
+
+/** The framework a decorator registers its function with as a request handler, if any. */
+function decoratorFramework(module: PythonModule, decorator: Node): ServingFramework | undefined {
+  const target = decorator.type === 'call' ? decorator.childForFieldName('function') : decorator;
+  if (!target || target.type !== 'attribute') return undefined;
+  const qualified = module.qualify(target);
+  if (qualified === 'bentoml.api') return 'BentoML';
+  const method = target.childForFieldName('attribute')?.text ?? '';
+  const owner = dottedName(target.childForFieldName('object'));
+  if (!owner || decorator.type !== 'call') return undefined;
+  if (method === 'api' && (module.qualify(target.childForFieldName('object'))?.startsWith('bentoml') || assignedFrom(module, owner, 'bentoml.Service'))) {
+    return 'BentoML';
+  }
+  return ROUTE_METHODS.has(method) ? appFramework(module, owner) : undefined;
+}
+
+function assignedFrom(module: PythonModule, name: string, constructor: string): boolean {
+  return module.nodes('assignment').some((a) => {
+    const right = a.childForFieldName('right');
+    return a.childForFieldName('left')?.text === name && right?.type === 'call' && module.describeCall(right).qualified === constructor;
+  });
+}
+
+function isRayDeployment(module: PythonModule, cls: Node): boolean {
+  return decoratorsOf(cls).some((d) => module.qualify(d.type === 'call' ? d.childForFieldName('function') : d) === 'ray.serve.deployment');
+}
+
+/** Handlers listed in route tables: Starlette's `Route("/p", endpoint=fn)`, Flask's `add_url_rule(view_func=fn)`. */
+function routedHandlerNames(module: PythonModule): Map<string, ServingFramework> {
+  const names = new Map<string, ServingFramework>();
+  for (const call of module.calls()) {
+    if (call.qualified === 'starlette.routing.Route') {
+      const handler = call.keywords.get('endpoint') ?? call.positional[1];
+      if (handler?.type === 'identifier') names.set(handler.text, 'Starlette');
+    } else if (call.method === 'add_url_rule' && module.importsPackage('flask')) {
+      const handler = call.keywords.get('view_func') ?? call.positional[2];
+      if (handler?.type === 'identifier') names.set(handler.text, 'Flask');
+    }
+  }
+  return names;
+}
+
+/** The request handlers a module defines. */
+export function endpointsOf(module: PythonModule): Endpoint[] {
+  const routed = routedHandlerNames(module);
+  const endpoints: Endpoint[] = [];
+  for (const fn of module.nodes('function_definition')) {
+    const name = fn.childForFieldName('name')?.text ?? '';
+    let framework = decoratorsOf(fn)
+      .map((d) => decoratorFramework(module, d))
+      .find((f) => f !== undefined);
+    const cls = classOf(fn);
+    if (!framework && name === '__call__' && cls && isRayDeployment(module, cls)) framework = 'Ray Serve';
+    if (!framework && !cls) framework = routed.get(name);
+    if (framework) endpoints.push({ fn, framework });
+  }
+  return endpoints;
+}
+
+const SERVING_DIRECTORY = /^(serve|serving|api|app|server)$/;
+
+/** Serving code: a module that defines request handlers, or lives in (or is named) serve/serving/api/app. */
+export function isServingCode(module: PythonModule, path: string): boolean {
+  const segments = path.replace(/\.(py|ipynb)$/, '').split('/');
+  return segments.some((s) => SERVING_DIRECTORY.test(s)) || endpointsOf(module).length > 0;
+}
+
+const MONITORING_PACKAGES = [
+  'prometheus_client',
+  'prometheus_fastapi_instrumentator',
+  'starlette_exporter',
+  'opentelemetry',
+  'statsd',
+  'datadog',
+  'evidently',
+  'whylogs',
+  'nannyml',
+  'arize',
+];
+// logger.info(...), self.logger.warning(...), app.logger.info(...), logging.info(...), loguru's logger.
+const LOGGER_CALL = /(^|\.)(logging|loguru\.logger|_?logger|_?log|LOGGER|LOG)\.(debug|info|warning|warn|error|exception|critical|log)$/;
+const TRACKING_CALL = /^(mlflow\.log_\w+|wandb\.log)$/;
+
+/** Whether a module logs or exports metrics: a logger call, a metrics or monitoring library, run tracking. */
+export function monitors(facts: PythonFacts): boolean {
+  if (facts.imports.some((m) => MONITORING_PACKAGES.some((p) => m === p || m.startsWith(`${p}.`)))) return true;
+  return facts.calls.some((c) => LOGGER_CALL.test(c) || TRACKING_CALL.test(c));
+}
+
+/** The first call in a handler that runs a model, directly or through a function of the same module
+ *  it calls (`return run_model(payload)`). */
+export function predictionIn(module: PythonModule, fn: Node, seen = new Set<number>()): Node | undefined {
+  seen.add(fn.startIndex);
+  const calls = callsWithin(module, fn);
+  const direct = calls.find((c) => isPredictionCall(module, c));
+  if (direct) return direct.node;
+  for (const call of calls) {
+    if (call.receiver && call.receiver.text !== 'self') continue;
+    const helper = module.nodes('function_definition').find((d) => d.childForFieldName('name')?.text === call.method);
+    if (helper && !seen.has(helper.startIndex) && predictionIn(module, helper, seen)) return call.node;
+  }
+  return undefined;
+}

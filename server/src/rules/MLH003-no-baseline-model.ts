@@ -1,0 +1,75 @@
+import { ProjectIndex } from '../engine/project';
+import { defineRule } from '../engine/rule';
+import { projectAnchor, relatedFiles, trainingFiles } from '../engine/projectQueries';
+
+const BASELINE_NAME = /baseline|heuristic|rule[_-]?based|dummy/i;
+const DOCUMENT = /\.(md|markdown|rst|txt|adoc)$/i;
+
+/** Where a project shows a baseline: a Dummy* estimator, a module, function or config key named
+ *  baseline / heuristic / rule-based, or a document that reports one. */
+function hasBaseline(project: ProjectIndex): boolean {
+  for (const [path, facts] of project.pythonFiles()) {
+    if (BASELINE_NAME.test(path)) return true;
+    if (facts.imports.some((m) => m === 'sklearn.dummy' || m.startsWith('sklearn.dummy.'))) return true;
+    if (facts.functions.some((f) => BASELINE_NAME.test(f)) || facts.calls.some((c) => BASELINE_NAME.test(c))) return true;
+  }
+  for (const fact of project.facts.values()) if (fact.yamlKeys?.some((k) => k.some((part) => BASELINE_NAME.test(part)))) return true;
+  for (const [path, text] of project.documents) if (DOCUMENT.test(path) && (/baseline/i.test(path) || /\bbaselines?\b/i.test(text))) return true;
+  return project.files.some((f) => /baseline/i.test(f.path));
+}
+
+export default defineRule({
+  code: 'MLH003',
+  name: 'no-baseline-model',
+  summary: 'Models are trained but there is no baseline to compare them with',
+  practices: ['P1', 'P5'],
+  references: [
+    'Zinkevich, Rule #1: do not be afraid to launch a product without machine learning',
+    'Zinkevich, Rule #3: choose machine learning over a complex heuristic',
+    'Zinkevich, Rule #4: keep the first model simple and get the infrastructure right',
+    'ML Test Score, Model 5: a simpler model is not better',
+  ],
+  severity: 'information',
+  docs: `## What it finds
+A project whose code trains models while nothing in it is a baseline: no \`DummyClassifier\` /
+\`DummyRegressor\`, no module, function, config key or file named "baseline", "heuristic" or
+"rule-based", and no document that mentions a baseline.
+
+## Why it matters
+A model's score means little on its own. Without a baseline (the majority class, yesterday's
+value, a hand-written rule, a linear model) nobody knows whether the ML adds anything, and a
+complex model can ship that a one-line heuristic would match. Zinkevich's first rules and the ML
+Test Score (Model 5) ask for the simple solution first and for proof that the model beats it
+(practices P1 and P5).
+
+## How to fix
+Train and evaluate a baseline on the same split and report both scores, in code and in the model
+report.
+
+## Example
+\`\`\`python
+from sklearn.dummy import DummyClassifier
+
+baseline = DummyClassifier(strategy="prior").fit(X_train, y_train)
+print("baseline AUC", roc_auc_score(y_test, baseline.predict_proba(X_test)[:, 1]))
+print("model AUC", roc_auc_score(y_test, model.predict_proba(X_test)[:, 1]))
+\`\`\`
+
+## References
+- Zinkevich, *Rules of Machine Learning*, Rules #1, #3 and #4.
+- Breck et al., *The ML Test Score* (2017), Model 5.
+- scikit-learn: [DummyClassifier](https://scikit-learn.org/stable/modules/generated/sklearn.dummy.DummyClassifier.html).
+`,
+  check: {
+    project(ctx) {
+      const { project } = ctx;
+      const training = trainingFiles(project);
+      if (training.length === 0 || hasBaseline(project)) return;
+      ctx.report({
+        ...projectAnchor(project, training),
+        message: 'Models are trained but there is no baseline (a Dummy* estimator, a heuristic, a baseline model or report) to compare them with',
+        related: relatedFiles(training, 'trains a model with no baseline to beat'),
+      });
+    },
+  },
+});

@@ -1,0 +1,68 @@
+import { defineRule } from '../engine/rule';
+import { mlModules, projectAnchor, relatedFiles } from '../engine/projectQueries';
+import { CODEOWNERS } from '../scaffold/templates';
+
+// Where GitHub, GitLab and Bitbucket look for code owners, and Prow-style OWNERS files.
+const OWNER_FILES = ['CODEOWNERS', '.github/CODEOWNERS', 'docs/CODEOWNERS', '.gitlab/CODEOWNERS', '.bitbucket/CODEOWNERS', 'OWNERS'];
+
+/** Whether an owners file assigns anyone: a line that is neither blank nor a comment. */
+function namesOwners(text: string): boolean {
+  return text.split(/\r?\n/).some((line) => line.trim() && !line.trim().startsWith('#'));
+}
+
+export default defineRule({
+  code: 'MLH004',
+  name: 'missing-code-owners',
+  summary: 'ML code without a CODEOWNERS or OWNERS file that names who owns it',
+  practices: ['P2'],
+  references: ['Zinkevich, Rule #11: give feature columns owners and documentation'],
+  severity: 'information',
+  docs: `## What it finds
+A project with ML code (modules importing an ML library) and no code-owners file: no
+\`CODEOWNERS\` at the root, in \`.github/\`, \`docs/\` or \`.gitlab/\`, and no \`OWNERS\`; or one that
+only holds comments.
+
+## Why it matters
+Models, features and data pipelines outlive the people who wrote them. When nobody is named as
+owner, a feature nobody understands stays in the model forever, and changes to training code are
+merged without review by someone who knows its pitfalls. A team with clear roles is one of the
+foundations of ML engineering (practice P2); Zinkevich asks for an owner for every feature.
+
+## How to fix
+Add a \`CODEOWNERS\` file that maps paths to the people or teams who review them. The quick fix
+creates one with a placeholder owner to replace.
+
+## Example
+\`\`\`text
+# CODEOWNERS
+*                  @acme/ml-platform
+/src/features/     @acme/feature-team
+/models/           @jane-doe
+\`\`\`
+
+## References
+- Zinkevich, *Rules of Machine Learning*, Rule #11.
+- [GitHub: About code owners](https://docs.github.com/en/repositories/managing-your-repositorys-settings-and-features/customizing-your-repository/about-code-owners).
+- [GitLab: Code Owners](https://docs.gitlab.com/ee/user/project/codeowners/).
+`,
+  check: {
+    project(ctx) {
+      const { project } = ctx;
+      const ml = mlModules(project);
+      if (ml.length === 0) return;
+      const existing = OWNER_FILES.filter((p) => project.has(p));
+      // A file too big to be kept as a document surely names someone.
+      if (existing.some((p) => !project.documents.has(p) || namesOwners(project.documents.get(p)!))) return;
+      if (existing.length) {
+        ctx.report({ path: existing[0], message: `${existing[0]} names no owner (only comments); add a line such as "* @team"` });
+        return;
+      }
+      ctx.report({
+        ...projectAnchor(project, ml),
+        message: 'ML code and no CODEOWNERS file: name who owns the models, features and data',
+        related: relatedFiles(ml, 'ML code without an owner'),
+        fix: { title: 'Create a CODEOWNERS file', create: [CODEOWNERS] },
+      });
+    },
+  },
+});

@@ -1,0 +1,99 @@
+import { notebookCode } from '../engine/notebook';
+import { PythonContext, defineRule } from '../engine/rule';
+import { Call, Node, dottedName } from '../engine/python/module';
+import { pandasTypes } from '../engine/python/pandas';
+
+/** pandas methods that take `inplace=` and then return None. */
+const INPLACE_METHODS = new Set([
+  'bfill', 'clip', 'drop', 'drop_duplicates', 'dropna', 'eval', 'ffill', 'fillna', 'interpolate', 'mask', 'query',
+  'rename', 'rename_axis', 'replace', 'reset_index', 'set_index', 'sort_index', 'sort_values', 'where',
+]);
+
+/** pandas methods that return a new object and leave the receiver unchanged unless inplace=True. */
+const RETURNS_NEW = new Set([...INPLACE_METHODS, 'assign', 'astype', 'merge', 'reindex', 'round']);
+
+/** In a notebook, a bare expression that ends its cell is displayed: its result is not discarded. */
+function endsNotebookCell(ctx: PythonContext, statement: Node): boolean {
+  if (!ctx.notebook || statement.parent?.type !== 'module') return false;
+  const { lineMap } = notebookCode(ctx.notebook);
+  let next = statement.nextNamedSibling;
+  while (next?.type === 'comment') next = next.nextNamedSibling;
+  return !next || lineMap[next.startPosition.row]?.cell !== lineMap[statement.endPosition.row]?.cell;
+}
+
+function isAssignedValue(call: Call): boolean {
+  const parent = call.node.parent;
+  return parent?.type === 'assignment' && parent.childForFieldName('right')?.id === call.node.id;
+}
+
+export default defineRule({
+  code: 'MLH108',
+  name: 'inplace-misuse',
+  summary: 'The result of an inplace=True call is assigned (it is None), or a pandas result is discarded',
+  practices: ['P4'],
+  references: ['Zhang et al. 2022, C7: In-Place APIs Misused'],
+  severity: 'error',
+  docs: `## What it finds
+Two ways of losing a pandas result:
+- **Error**: the result of a call with \`inplace=True\` is assigned, as in
+  \`df = df.dropna(inplace=True)\`. With \`inplace=True\` pandas returns \`None\`, so \`df\` is now
+  \`None\`.
+- **Warning**: a method that returns a new object (\`dropna\`, \`fillna\`, \`drop\`, \`rename\`,
+  \`sort_values\`, \`reset_index\`, \`replace\`, \`astype\`, \`drop_duplicates\`, \`set_index\` ...) is
+  called as a bare statement on a DataFrame or Series, without \`inplace=True\`: the cleaned data is
+  thrown away and the original is used afterwards. The warning needs the receiver to be known as a
+  pandas object; in a notebook, the last expression of a cell is displayed, so it is not reported.
+
+## Why it matters
+Either way the code that follows works on other data than the author intended: a \`None\` that
+fails later, far from the cause, or rows with missing values that were supposed to be dropped.
+Data preparation that silently does nothing undermines everything trained on it (practice P4).
+
+## How to fix
+Assign the result and do not pass \`inplace\`: \`df = df.dropna()\`. pandas discourages
+\`inplace=True\`; it rarely saves memory and it breaks method chaining.
+
+## Example
+\`\`\`python
+# Before
+train = train.drop_duplicates(inplace=True)   # train is None
+train.fillna({"age": train["age"].median()})  # result discarded
+
+# After
+train = train.drop_duplicates()
+train = train.fillna({"age": train["age"].median()})
+\`\`\`
+
+## References
+- Zhang, Cruz, van Deursen: *Code Smells for Machine Learning Applications* (2022), smell C7
+  "In-Place APIs Misused".
+- pandas documentation: [DataFrame.dropna](https://pandas.pydata.org/docs/reference/api/pandas.DataFrame.dropna.html)
+  ("Returns DataFrame or None").
+`,
+  check: {
+    python(ctx) {
+      const { module } = ctx;
+      const pandas = pandasTypes(module);
+      for (const call of module.calls()) {
+        if (!call.receiver || call.hasSplat || !RETURNS_NEW.has(call.method)) continue;
+        // `pd.eval(...)`, `F.relu(x, inplace=True)`: functions of an imported module, not methods of a frame.
+        if (dottedName(call.receiver) !== undefined && module.isImportedName(call.receiver.text)) continue;
+        const inplace = call.keywords.get('inplace');
+        if (inplace?.type === 'true' && INPLACE_METHODS.has(call.method) && isAssignedValue(call)) {
+          const target = call.node.parent?.childForFieldName('left')?.text ?? 'the target';
+          ctx.report(call.node, `${call.method}(inplace=True) returns None, so ${target} becomes None; drop inplace=True and keep the assignment`, {
+            severity: 'error',
+          });
+          continue;
+        }
+        const bare = call.node.parent?.type === 'expression_statement' && call.node.parent.namedChildCount === 1;
+        if (!bare || (inplace && inplace.type !== 'false') || !pandas.isData(call.receiver)) continue;
+        if (endsNotebookCell(ctx, call.node.parent!)) continue;
+        const name = call.node.childForFieldName('function')!.childForFieldName('attribute')!;
+        ctx.report(name, `The result of ${call.method}() is discarded: it returns a new object and leaves ${call.receiver.text} unchanged; assign it`, {
+          severity: 'warning',
+        });
+      }
+    },
+  },
+});

@@ -1,0 +1,93 @@
+import { defineRule, PythonContext } from '../engine/rule';
+import { classOf } from '../engine/python/structure';
+import { isModelName } from '../engine/python/models';
+import { Call, enclosingFunction } from '../engine/python/module';
+import { isTorchModuleClass, usesTorch } from '../engine/python/torch';
+
+// Methods that return the module itself.
+const MODULE_CHAIN = new Set(['to', 'cuda', 'cpu', 'eval', 'train', 'half', 'float', 'double', 'requires_grad_']);
+
+/** Whether `x.forward(...)` skips the hooks of a torch module. Excluded: `super().forward(x)` and
+ *  `Base.forward(self, x)` (a subclass delegating to its parent), `self.forward` outside an
+ *  nn.Module subclass or inside `__call__` (where it implements the call itself), and calls on
+ *  classes (`MyFunction.forward(ctx, x)` of an autograd Function), RPC proxies, and wrappers or
+ *  hooks handing all their arguments (`*args, **kwargs`) to a wrapped module's forward. */
+function skipsHooks(ctx: PythonContext, call: Call): boolean {
+  const receiver = call.receiver;
+  if (call.method !== 'forward' || !receiver) return false;
+  if (receiver.type === 'call' && receiver.childForFieldName('function')?.text === 'super') return false;
+  if (call.positional[0]?.text === 'self') return false;
+  if (receiver.type === 'identifier' && /^[A-Z]/.test(receiver.text)) return false;
+  if (ctx.module.isImportedName(receiver.text)) return false;
+  // torch.distributed.rpc: a RemoteModule or an RRef proxy is driven through forward() by design.
+  if (/rref|remote|rpc_(sync|async)/i.test(receiver.text)) return false;
+  // `model.to(device).forward(x)` is still a module; `get_extension().forward(...)` may be anything.
+  if (receiver.type === 'call' && !MODULE_CHAIN.has(ctx.module.describeCall(receiver).method)) return false;
+  const method = enclosingFunction(call.node);
+  const methodName = method?.childForFieldName('name')?.text;
+  // A wrapper or hook handing all its arguments on (`return self.model.forward(*args, **kwargs)`):
+  // bypassing the wrapped module's hooks is the point there.
+  if (receiver.text.startsWith('self.') && call.hasSplat) return false;
+  if (receiver.text === 'self') {
+    const cls = method && classOf(method);
+    return !!cls && methodName !== '__call__' && isTorchModuleClass(ctx.module, cls);
+  }
+  return usesTorch(ctx.module) || isModelName(receiver.text);
+}
+
+export default defineRule({
+  code: 'MLH209',
+  name: 'forward-called-directly',
+  summary: 'module.forward(x) called instead of module(x), which skips hooks',
+  practices: ['P5'],
+  references: ['Zhang et al. 2022, C19: PyTorch Call Method Misused'],
+  severity: 'warning',
+  docs: `## What it finds
+Calls such as \`model.forward(x)\` or \`self.encoder.forward(h)\` on a PyTorch module.
+\`super().forward(x)\` (a subclass extending its parent's forward), calls inside \`__call__\`, a
+wrapper or hook handing \`*args, **kwargs\` on to a wrapped model, and test modules are not
+reported.
+
+## Why it matters
+\`module(x)\` goes through \`nn.Module.__call__\`, which runs the forward pre-hooks and hooks
+registered on the module before and after \`forward\`. Those hooks are how feature extraction,
+quantization observers, pruning masks, FSDP/DeepSpeed parameter gathering and many profiling
+tools work. Calling \`forward\` directly silently skips them, so the model computes something
+different from what the framework expects.
+
+## How to fix
+Call the module itself: \`model(x)\` instead of \`model.forward(x)\`. The quick fix removes
+\`.forward\`.
+
+## Example
+\`\`\`python
+# Before
+features = self.backbone.forward(images)
+logits = model.forward(batch)
+
+# After
+features = self.backbone(images)
+logits = model(batch)
+\`\`\`
+
+## References
+- Zhang, Cruz, van Deursen: *Code Smells for Machine Learning Applications* (2022), smell C19
+  "PyTorch Call Method Misused".
+- PyTorch documentation: [torch.nn.Module.forward](https://pytorch.org/docs/stable/generated/torch.nn.Module.html#torch.nn.Module.forward)
+  ("one should call the Module instance afterwards instead of this").
+`,
+  check: {
+    python(ctx) {
+      if (ctx.facts.isTest) return; // tests call forward() on purpose to test it
+      for (const call of ctx.module.calls()) {
+        if (!skipsHooks(ctx, call)) continue;
+        const func = call.node.childForFieldName('function')!;
+        const receiver = call.receiver!;
+        const drop = { start: ctx.module.range(receiver).end, end: ctx.module.range(func).end };
+        ctx.report(func, `${func.text}(...) skips the module's hooks; call ${receiver.text}(...) instead`, {
+          fix: { title: `Call ${receiver.text}(...) instead of ${func.text}(...)`, edits: [{ range: drop, newText: '' }] },
+        });
+      }
+    },
+  },
+});

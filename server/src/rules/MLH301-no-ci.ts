@@ -1,0 +1,85 @@
+import { defineRule } from '../engine/rule';
+import { projectAnchor } from '../engine/projectQueries';
+
+// Where the common CI services look for their configuration, from the project root.
+const CI_CONFIG = [
+  /^\.github\/workflows\/[^/]+\.ya?ml$/,
+  /^\.gitlab-ci\.ya?ml$/,
+  /^azure-pipelines\.ya?ml$/,
+  /^\.azure-pipelines\//,
+  /^Jenkinsfile$/,
+  /^\.circleci\/config\.ya?ml$/,
+  /^bitbucket-pipelines\.ya?ml$/,
+  /^\.travis\.ya?ml$/,
+  /^\.buildkite\//,
+  /^\.drone\.ya?ml$/,
+];
+
+export default defineRule({
+  code: 'MLH301',
+  name: 'no-ci',
+  summary: 'A project with Python code and no continuous integration configuration',
+  practices: ['P6'],
+  references: ['ml-ops.org practice P6: CI/CD/CT first'],
+  severity: 'warning',
+  docs: `## What it finds
+A project with Python code or notebooks and no configuration of a CI service at its root: GitHub
+Actions (\`.github/workflows/*.yml\`), GitLab CI (\`.gitlab-ci.yml\`), Azure Pipelines
+(\`azure-pipelines.yml\`, \`.azure-pipelines/\`), Jenkins (\`Jenkinsfile\`), CircleCI
+(\`.circleci/config.yml\`), Bitbucket Pipelines, Travis CI, Buildkite or Drone. A \`tox.ini\` or a
+Makefile alone does not count: nothing runs them on every change. The finding sits on line 1 of
+the README (else pyproject.toml, else the first Python file).
+
+## Why it matters
+Without CI nothing checks a change before it is merged: tests, linting, a training smoke test and
+data validation run only when someone remembers. ML systems decay silently, so the flywheel of
+continuous integration, delivery and training is the first thing to build, not the last (practice
+P6). CI is also where the other checks of this catalog (tests, pinned environments, model
+validation gates) are enforced.
+
+## How to fix
+Add a pipeline that installs the pinned environment and runs the tests and linters on every push
+and pull request. Add a small training run on sample data, and \`ml-hygiene check\` itself, as the
+project grows.
+
+## Example
+\`\`\`yaml
+# After: .github/workflows/ci.yml
+name: ci
+on: [push, pull_request]
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.11"
+      - run: pip install -r requirements.txt
+      - run: python -m pytest
+\`\`\`
+
+## References
+- ml-ops.org: [MLOps Principles](https://ml-ops.org/content/mlops-principles), continuous X
+  (CI/CD/CT), practice P6.
+- Breck et al.: *The ML Test Score* (2017), infrastructure tests, which assume an automated pipeline.
+- Sculley et al.: *Hidden Technical Debt in Machine Learning Systems* (NeurIPS 2015).
+`,
+  check: {
+    project(ctx) {
+      const { project } = ctx;
+      const pythonFiles = project
+        .pythonFiles()
+        .map(([path]) => path)
+        .sort();
+      if (pythonFiles.length === 0) return;
+      if (project.files.some((f) => CI_CONFIG.some((pattern) => pattern.test(f.path)))) return;
+      ctx.report({
+        ...projectAnchor(project, pythonFiles),
+        message:
+          'No CI configuration found (GitHub Actions, GitLab CI, Azure Pipelines, Jenkins, CircleCI, ...): nothing runs the tests ' +
+          'and checks on each change. Add a pipeline, e.g. .github/workflows/ci.yml that installs the dependencies and runs the tests',
+      });
+    },
+  },
+});

@@ -1,0 +1,54 @@
+import { defineRule } from '../engine/rule';
+import { mlModules, projectAnchor, relatedFiles } from '../engine/projectQueries';
+
+export default defineRule({
+  code: 'MLH303',
+  name: 'no-tests',
+  summary: 'The project has ML code and no test files at all',
+  practices: ['P6'],
+  references: ['Zinkevich, Rule #5: test the infrastructure independently from the machine learning', 'ML Test Score, Infra 2: model specification code is unit tested'],
+  severity: 'warning',
+  docs: `## What it finds
+A project whose modules or notebooks import an ML library while it has no test file: no
+\`test_*.py\`, \`*_test.py\` or \`conftest.py\`, and nothing under a \`tests/\` or \`test/\` folder.
+
+## Why it matters
+Without tests, a change to feature code, a library upgrade or a refactoring of the training
+script breaks the model silently: it still trains, only worse. Tests are what lets a team change
+an ML system quickly and safely, and they are the first step of the flywheel of continuous
+integration, delivery and training (practice P6).
+
+## How to fix
+Add a \`tests/\` folder with pytest tests. Start with the code that is easiest to get wrong:
+feature and preprocessing functions (known input, expected output), data loading (schema,
+ranges), and a smoke test that trains on a few rows and checks that the loss goes down.
+
+## Example
+\`\`\`python
+# tests/test_features.py
+from src.features import add_ratio
+
+def test_add_ratio_handles_zero_denominator():
+    df = add_ratio(pd.DataFrame({"a": [1.0], "b": [0.0]}))
+    assert df["ratio"].isna().all()
+\`\`\`
+
+## References
+- Zinkevich, *Rules of Machine Learning*, Rule #5.
+- Breck et al., *The ML Test Score* (2017), Infra 2.
+- [pytest: Get started](https://docs.pytest.org/en/stable/getting-started.html).
+`,
+  check: {
+    project(ctx) {
+      const { project } = ctx;
+      const ml = mlModules(project);
+      if (ml.length === 0 || project.pythonFiles().some(([, f]) => f.isTest)) return;
+      const where = projectAnchor(project, ml);
+      ctx.report({
+        ...where,
+        message: `${ml.length} module${ml.length === 1 ? '' : 's'} import${ml.length === 1 ? 's' : ''} an ML library and the project has no test files; add tests (pytest) under tests/`,
+        related: relatedFiles(ml, 'ML code without tests'),
+      });
+    },
+  },
+});

@@ -1,0 +1,195 @@
+import { PythonContext, defineRule } from '../engine/rule';
+import { Call, enclosingFunction, Node, stringValue } from '../engine/python/module';
+import { sklearnName } from '../engine/python/sklearn';
+import { isTrueLiteral } from '../engine/python/values';
+import { Fix } from '../engine/types';
+
+/** When a scikit-learn call draws random numbers, and where it takes random_state. */
+interface Randomized {
+  /** Only random in some configurations (a shuffled KFold); absent: always random. */
+  randomWhen?(call: Call): boolean;
+  /** Index at which sklearn accepts random_state positionally, where it does. */
+  positionalSeed?: number;
+  /** Module the name must come from, when the bare name is ambiguous. */
+  from?: string;
+}
+
+const keywordIs = (call: Call, name: string, value: string) => stringValue(call.keywords.get(name)) === value;
+const keywordIn = (call: Call, name: string, values: string[]) => values.includes(stringValue(call.keywords.get(name)) ?? '');
+const shuffled = (call: Call) => isTrueLiteral(call.keywords.get('shuffle'));
+const always: Randomized = {};
+
+const RANDOMIZED = new Map<string, Randomized>([
+  ['train_test_split', { randomWhen: (c) => c.keywords.get('shuffle')?.type !== 'false' }],
+  ['ShuffleSplit', always],
+  ['StratifiedShuffleSplit', always],
+  ['GroupShuffleSplit', always],
+  ['RepeatedKFold', always],
+  ['RepeatedStratifiedKFold', always],
+  ['KFold', { randomWhen: shuffled }],
+  ['StratifiedKFold', { randomWhen: shuffled }],
+  ['GroupKFold', { randomWhen: shuffled }],
+  ['StratifiedGroupKFold', { randomWhen: (c) => shuffled(c) || isTrueLiteral(c.positional[1]), positionalSeed: 2 }],
+  ['RandomForestClassifier', always],
+  ['RandomForestRegressor', always],
+  ['ExtraTreesClassifier', always],
+  ['ExtraTreesRegressor', always],
+  ['GradientBoostingClassifier', always],
+  ['GradientBoostingRegressor', always],
+  ['HistGradientBoostingClassifier', always],
+  ['HistGradientBoostingRegressor', always],
+  ['AdaBoostClassifier', always],
+  ['AdaBoostRegressor', always],
+  ['BaggingClassifier', always],
+  ['BaggingRegressor', always],
+  ['IsolationForest', always],
+  ['DecisionTreeClassifier', always],
+  ['DecisionTreeRegressor', always],
+  ['ExtraTreeClassifier', always],
+  ['ExtraTreeRegressor', always],
+  ['MLPClassifier', always],
+  ['MLPRegressor', always],
+  ['SGDClassifier', always],
+  ['SGDRegressor', always],
+  ['LogisticRegression', { randomWhen: (c) => keywordIn(c, 'solver', ['sag', 'saga']) }],
+  ['KMeans', always],
+  ['MiniBatchKMeans', always],
+  ['PCA', { randomWhen: (c) => keywordIs(c, 'svd_solver', 'randomized') }],
+  ['TruncatedSVD', always],
+  ['TSNE', always],
+  ['RandomizedSearchCV', always],
+  ['make_classification', always],
+  ['make_regression', always],
+  ['make_blobs', always],
+  ['make_moons', always],
+  ['make_circles', always],
+  ['resample', { from: 'sklearn.utils' }],
+  ['shuffle', { from: 'sklearn.utils' }],
+]);
+
+const SEED_CONSTANT = /^(?:[A-Z][A-Z0-9]*_)*(?:SEED|RANDOM_STATE)$/;
+const SEED_PARAMETER = /^(?:seed|random_seed|random_state)$/;
+const IMPORT_TYPES = new Set(['import_statement', 'import_from_statement', 'future_import_statement']);
+
+/** The statement of the module a node belongs to. */
+function topLevelStatement(node: Node): Node {
+  let n = node;
+  while (n.parent && n.parent.type !== 'module') n = n.parent;
+  return n;
+}
+
+/** A seed the call can use: a parameter of its function (`def train(X, y, seed=0)`), else a
+ *  module-level constant (`SEED = 42`, or imported) defined before the call runs. */
+function seedInScope(ctx: PythonContext, call: Call): string | undefined {
+  const fn = enclosingFunction(call.node);
+  const parameters = fn?.childForFieldName('parameters')?.namedChildren ?? [];
+  for (const parameter of parameters) {
+    const name = parameter?.type === 'identifier' ? parameter.text : parameter?.childForFieldName('name')?.text;
+    if (name && SEED_PARAMETER.test(name)) return name;
+  }
+  const statement = topLevelStatement(call.node);
+  for (const child of ctx.module.root.namedChildren) {
+    if (!child || (!fn && child.startIndex >= statement.startIndex)) break;
+    if (IMPORT_TYPES.has(child.type)) {
+      const local = ctx.module.imports.find((i) => i.node.id === child.id && SEED_CONSTANT.test(i.local));
+      if (local) return local.local;
+    }
+    const assignment = child.type === 'expression_statement' ? child.namedChildren[0] : undefined;
+    const left = assignment?.type === 'assignment' ? assignment.childForFieldName('left') : undefined;
+    if (left?.type === 'identifier' && SEED_CONSTANT.test(left.text)) return left.text;
+  }
+  return undefined;
+}
+
+/** Adds `random_state=<seed>` as the call's last keyword argument; defines RANDOM_SEED after the
+ *  imports when the module has no seed yet. */
+function fixFor(ctx: PythonContext, call: Call, seed: string, defineSeed: boolean): Fix | undefined {
+  const { module } = ctx;
+  const args = call.node.childForFieldName('arguments');
+  if (!args) return undefined;
+  const lastArgument = args.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment').pop();
+  const at = lastArgument ? module.range(lastArgument).end : { line: args.startPosition.row, character: args.startPosition.column + 1 };
+  const edits = [{ range: { start: at, end: at }, newText: `${lastArgument ? ', ' : ''}random_state=${seed}` }];
+  if (!defineSeed) return { title: `Add random_state=${seed}`, edits };
+  const statement = topLevelStatement(call.node);
+  const lastImport = module.root.namedChildren
+    .filter((c): c is Node => c !== null && IMPORT_TYPES.has(c.type) && c.endIndex <= statement.startIndex)
+    .pop();
+  if (!lastImport) return undefined;
+  const afterImports = module.range(lastImport).end;
+  edits.unshift({ range: { start: afterImports, end: afterImports }, newText: '\n\nRANDOM_SEED = 42' });
+  return { title: 'Add random_state=RANDOM_SEED (and define RANDOM_SEED = 42 after the imports)', edits };
+}
+
+export default defineRule({
+  code: 'MLH402',
+  name: 'random-state-not-set',
+  summary: 'A scikit-learn splitter or estimator that draws random numbers, called without random_state',
+  practices: ['P7'],
+  references: ['Zhang et al. 2022, C14: randomness uncontrolled'],
+  severity: 'warning',
+  docs: `## What it finds
+Calls to scikit-learn functions and estimators that use randomness, made without \`random_state\`:
+\`train_test_split\` (unless \`shuffle=False\`), \`ShuffleSplit\` and its stratified and grouped
+variants, \`KFold\` / \`StratifiedKFold\` / \`GroupKFold\` with \`shuffle=True\`, repeated k-folds,
+forests, extra trees, gradient boosting, AdaBoost, bagging, decision trees, \`MLPClassifier\` /
+\`MLPRegressor\`, \`SGD*\`, \`LogisticRegression\` with the \`sag\` / \`saga\` solvers, \`KMeans\`,
+\`PCA(svd_solver="randomized")\`, \`TruncatedSVD\`, \`TSNE\`, \`IsolationForest\`,
+\`RandomizedSearchCV\`, the \`make_*\` dataset generators, and \`sklearn.utils.resample\` / \`shuffle\`.
+
+Calls that pass \`**params\` (which may carry \`random_state\`) and calls that give
+\`random_state\` positionally where scikit-learn allows it are not reported.
+
+## Why it matters
+Without a seed every run splits the data differently and grows a different model. Scores move from
+run to run, so a change cannot be told apart from noise, a result cannot be reproduced, and a bug
+report cannot be replayed. Reproducible training is part of versioning code, data and models
+together (practice P7).
+
+## How to fix
+Keep one seed in one place (a constant, a config value or a function parameter) and pass it as
+\`random_state=\` to every call that draws random numbers. The quick fix adds
+\`random_state=RANDOM_SEED\`, reusing a module constant named like \`SEED\` / \`RANDOM_SEED\` /
+\`RANDOM_STATE\` or a \`seed\` parameter of the function, and otherwise defines
+\`RANDOM_SEED = 42\` after the imports.
+
+## Example
+\`\`\`python
+# Before: a different split and a different forest on every run
+X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2)
+model = RandomForestClassifier(n_estimators=300)
+
+# After
+RANDOM_SEED = 42
+X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2, random_state=RANDOM_SEED)
+model = RandomForestClassifier(n_estimators=300, random_state=RANDOM_SEED)
+\`\`\`
+
+## References
+- Zhang, Cruz, van Deursen: *Code Smells for Machine Learning Applications* (2022), smell C14
+  "Randomness Uncontrolled".
+- scikit-learn user guide: [Controlling randomness](https://scikit-learn.org/stable/common_pitfalls.html#controlling-randomness).
+`,
+  check: {
+    python(ctx) {
+      for (const call of ctx.module.calls()) {
+        if (!call.imported || call.hasSplat || call.keywords.has('random_state')) continue;
+        const name = sklearnName(call.qualified);
+        const spec = name ? RANDOMIZED.get(name) : undefined;
+        if (!name || !spec) continue;
+        if (spec.from && !call.qualified.startsWith(`${spec.from}.`)) continue;
+        if (spec.positionalSeed !== undefined && call.positional.length > spec.positionalSeed) continue;
+        if (spec.randomWhen && !spec.randomWhen(call)) continue;
+        const callee = call.node.childForFieldName('function') ?? call.node;
+        const existing = seedInScope(ctx, call);
+        const seed = existing ?? 'RANDOM_SEED';
+        ctx.report(
+          callee,
+          `${name}() draws random numbers but is called without random_state, so every run gives a different result; ` +
+            `pass random_state=${seed} (one seed, kept in one place)`,
+          { fix: fixFor(ctx, call, seed, !existing) },
+        );
+      }
+    },
+  },
+});

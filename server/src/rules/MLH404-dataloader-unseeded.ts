@@ -1,0 +1,67 @@
+import { defineRule } from '../engine/rule';
+import { isTorchDataLoader } from '../engine/python/randomness';
+import { isTrueLiteral, numberValue } from '../engine/python/values';
+
+export default defineRule({
+  code: 'MLH404',
+  name: 'dataloader-unseeded',
+  summary: 'A torch DataLoader shuffles or uses worker processes without a generator or worker_init_fn',
+  practices: ['P7'],
+  references: ['Zhang et al. 2022, C14: randomness uncontrolled', 'ML Hygiene practice P7 (versioning and reproducibility)'],
+  severity: 'information',
+  docs: `## What it finds
+\`torch.utils.data.DataLoader(...)\` calls with \`shuffle=True\` or \`num_workers\` above zero
+(written as literals) that pass neither \`generator=\` nor \`worker_init_fn=\`. Test modules are
+not checked.
+
+## Why it matters
+A shuffling DataLoader draws its order from PyTorch's global generator, so anything else that
+draws from it (model initialisation, dropout, an augmentation) changes the batch order of the
+next run. Worker processes each get a torch seed, but NumPy and \`random\` inside the workers are
+not reseeded, so random augmentations written with them repeat or differ between runs. Batch
+order and augmentations then vary from run to run and results cannot be reproduced exactly
+(practice P7, smell C14).
+
+## How to fix
+Give the loader its own seeded generator and seed the workers' other libraries from it, as the
+PyTorch reproducibility notes show.
+
+## Example
+\`\`\`python
+# Before
+loader = DataLoader(train_ds, batch_size=64, shuffle=True, num_workers=4)
+
+# After
+def seed_worker(worker_id):
+    worker_seed = torch.initial_seed() % 2**32
+    np.random.seed(worker_seed)
+    random.seed(worker_seed)
+
+g = torch.Generator()
+g.manual_seed(cfg.seed)
+loader = DataLoader(train_ds, batch_size=64, shuffle=True, num_workers=4,
+                    worker_init_fn=seed_worker, generator=g)
+\`\`\`
+
+## References
+- PyTorch documentation, [Reproducibility: DataLoader](https://pytorch.org/docs/stable/notes/randomness.html#dataloader).
+- Zhang, Cruz, van Deursen: *Code Smells for Machine Learning Applications* (2022), smell C14
+  "Randomness Uncontrolled".
+- ML Hygiene practice P7 (versioning and reproducibility).
+`,
+  check: {
+    python(ctx) {
+      if (ctx.facts.isTest) return;
+      for (const call of ctx.module.calls()) {
+        if (!isTorchDataLoader(call) || call.hasSplat) continue;
+        if (call.keywords.has('generator') || call.keywords.has('worker_init_fn')) continue;
+        const shuffles = isTrueLiteral(call.keywords.get('shuffle'));
+        const workers = numberValue(call.keywords.get('num_workers'));
+        const usesWorkers = workers !== undefined && workers > 0;
+        if (!shuffles && !usesWorkers) continue;
+        const what = shuffles && usesWorkers ? `shuffles with ${workers} workers` : shuffles ? 'shuffles' : `uses ${workers} workers`;
+        ctx.report(call.node.childForFieldName('function') ?? call.node, `This DataLoader ${what} without generator= or worker_init_fn=, so batch order and worker randomness change between runs`);
+      }
+    },
+  },
+});

@@ -1,0 +1,62 @@
+import { defineRule } from '../engine/rule';
+import { relatedFiles, trainsModel } from '../engine/projectQueries';
+
+const TORCH_PACKAGES = ['torch', 'pytorch_lightning', 'lightning'];
+
+export default defineRule({
+  code: 'MLH405',
+  name: 'nondeterministic-torch',
+  summary: 'PyTorch training with no deterministic-algorithms setting anywhere in the project',
+  practices: ['P7'],
+  references: ['Zhang et al. 2022, C13: deterministic algorithm option not used'],
+  severity: 'information',
+  docs: `## What it finds
+A project that trains PyTorch models (a backward pass, \`fit\` or \`train\` in a module importing
+torch or Lightning) where no module turns on deterministic algorithms: no
+\`torch.use_deterministic_algorithms(True)\`, no \`torch.backends.cudnn.deterministic = True\`, no
+Lightning \`Trainer(deterministic=True)\` and no transformers \`enable_full_determinism\`.
+
+## Why it matters
+Seeds alone do not make GPU training repeatable: several CUDA and cuDNN kernels (convolutions,
+scatter/index operations, some reductions) pick algorithms or accumulate in a nondeterministic
+order, so two runs with the same seed and data give different weights. Then a change in results
+cannot be told apart from noise, and bugs cannot be reproduced (practice P7).
+
+## How to fix
+Turn on deterministic algorithms where training starts (it may cost speed; do it at least for
+debugging and for the runs whose results you report), and set \`CUBLAS_WORKSPACE_CONFIG\` as
+PyTorch's reproducibility notes describe.
+
+## Example
+\`\`\`python
+import os
+import torch
+
+os.environ["CUBLAS_WORKSPACE_CONFIG"] = ":4096:8"
+torch.manual_seed(42)
+torch.use_deterministic_algorithms(True)
+torch.backends.cudnn.benchmark = False
+\`\`\`
+
+## References
+- Zhang, Cruz, van Deursen: *Code Smells for Machine Learning Applications* (2022), smell C13.
+- PyTorch: [Reproducibility](https://pytorch.org/docs/stable/notes/randomness.html).
+`,
+  check: {
+    project(ctx) {
+      const { project } = ctx;
+      const python = project.pythonFiles();
+      if (python.some(([, f]) => f.torchDeterministic)) return;
+      const training = python
+        .filter(([, f]) => trainsModel(f) && f.imports.some((m) => TORCH_PACKAGES.some((p) => m === p || m.startsWith(p + '.'))))
+        .map(([p]) => p)
+        .sort((a, b) => Number(a.endsWith('.ipynb')) - Number(b.endsWith('.ipynb')) || a.localeCompare(b));
+      if (training.length === 0) return;
+      ctx.report({
+        path: training[0],
+        message: 'PyTorch training without deterministic algorithms anywhere in the project: runs with the same seed can still differ (torch.use_deterministic_algorithms(True))',
+        related: relatedFiles(training, 'trains a PyTorch model'),
+      });
+    },
+  },
+});

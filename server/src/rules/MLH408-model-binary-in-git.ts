@@ -1,0 +1,67 @@
+import { defineRule } from '../engine/rule';
+import { gitignoreAnchor, fileSize } from '../engine/projectQueries';
+import { FILE_START } from '../engine/types';
+import { filesInGitProper, isModelFile } from '../engine/versioning';
+
+// Small models under tests/ are fixtures of the test suite, not artefacts of training.
+const TEST_FOLDER = /(^|\/)tests?\//;
+
+export default defineRule({
+  code: 'MLH408',
+  name: 'model-binary-in-git',
+  summary: 'Model files are committed to git instead of DVC, Git LFS or a model registry',
+  practices: ['P7', 'P8'],
+  references: ['ml-ops.org, P7: versioning of models', 'ml-ops.org, P8: model registry'],
+  severity: 'warning',
+  docs: `## What it finds
+Serialized models (\`.pkl\`, \`.joblib\`, \`.pt\`, \`.pth\`, \`.keras\`, \`.onnx\`, \`.safetensors\`,
+\`.ckpt\`, \`.tflite\`, and \`.h5\` / \`.pb\` / \`.bin\` files named like models) that git tracks
+directly: not stored through Git LFS (\`filter=lfs\` in .gitattributes) and not tracked by DVC
+(a \`.dvc\` file or an output of \`dvc.yaml\`). Files under \`tests/\` are left out. In a git
+repository the rule asks git which files it tracks; in a folder that is not one, it reports the
+files .gitignore lets through, as information.
+
+## Why it matters
+Model binaries are large and change completely with every training run, so each version stays in
+the repository's history forever and clones grow slow. Worse, a model in git is detached from what
+produced it: the data version, the parameters and the metrics. Models belong in a store that
+versions them with their lineage: DVC, LFS at least, or a model registry (practices P7 and P8).
+
+## How to fix
+Remove the file from git (\`git rm --cached\`), ignore it, and track it with DVC
+(\`dvc add models/model.pkl\`) or a registry (MLflow, W&B); or store it through LFS
+(\`git lfs track "*.pkl"\`). Rewrite history if the old versions must go.
+
+## Example
+\`\`\`text
+# .gitignore
+/models/*.pkl
+# then: dvc add models/model.pkl && git add models/model.pkl.dvc
+\`\`\`
+
+## References
+- ml-ops.org, [Versioning of ML artefacts](https://ml-ops.org/content/versioning).
+- [DVC: versioning data and models](https://dvc.org/doc/start/data-management/data-versioning).
+- [Git LFS](https://git-lfs.com/).
+`,
+  check: {
+    project(ctx) {
+      const { project } = ctx;
+      const { files, fromGit } = filesInGitProper(project);
+      const models = files.filter((f) => isModelFile(f.path) && !TEST_FOLDER.test(f.path));
+      if (models.length === 0) return;
+      const where = fromGit ? 'tracked by git' : 'not ignored by .gitignore';
+      const first = models[0];
+      ctx.report({
+        ...gitignoreAnchor(project, models.map((m) => m.path)),
+        // Without git's index the rule only knows what would be committed.
+        severity: fromGit ? undefined : 'information',
+        message:
+          models.length === 1
+            ? `Model file ${first.path} (${fileSize(first.size)}) is ${where}; version it with DVC, Git LFS or a model registry`
+            : `${models.length} model files (${first.path}, ...) are ${where}; version them with DVC, Git LFS or a model registry`,
+        related: models.slice(0, 10).map((m) => ({ path: m.path, range: FILE_START, message: `model file, ${fileSize(m.size)}` })),
+      });
+    },
+  },
+});

@@ -1,0 +1,173 @@
+import { PythonContext, defineRule } from '../engine/rule';
+import { assignedNames, Node } from '../engine/python/module';
+import { parsePython } from '../engine/python/parser';
+import { isFalseLiteral } from '../engine/python/values';
+import { rangeOf } from '../engine/types';
+
+/** Commented-out code shorter than this many lines is left alone (a disabled line or two is common). */
+export const MIN_COMMENTED_LINES = 3;
+
+/** Comments that are tool directives, notebook markers or licence text, never code. */
+const NOT_CODE = /^\s*(type:|noqa|pragma|fmt:|pylint:|mypy:|pyright:|isort:|ruff:|nosec|ml-hygiene:|%%|-\*-|!|\^)|copyright|spdx|licen[cs]e|all rights reserved/i;
+const STATEMENT_START = /^(return|import|from|raise|assert|del|pass|break|continue|yield|global|nonlocal|print\(|@)\b|^(if|elif|else|for|while|with|try|except|finally|def|class|async)\b.*:$/;
+/** A line reads as code: it starts like a statement, or assigns, calls or indexes something. */
+function looksLikeCode(content: string): boolean {
+  const line = content.trim();
+  if (!line || NOT_CODE.test(line)) return false;
+  if (STATEMENT_START.test(line)) return true;
+  return /^[\w.[\]'", ]+\s*(=|\+=|-=|\*=|\/=)\s*\S/.test(line) || /^[\w.]+(\[[^\]]*\])?(\.\w+)*\(.*\)\s*$/.test(line);
+}
+
+/** Inside a block of commented-out code: continuation lines of a call or signature (\`bias=True,\`,
+ *  \`):\`) and empty comment lines, which are code there but read as nothing on their own. */
+function continuesCode(content: string): boolean {
+  const line = content.trim();
+  return line === '' || /^[\w.'"[\]()=*+\-/, ]+[,([{]$/.test(line) || /^[)\]}]+[:,]?$/.test(line);
+}
+
+function dedent(lines: string[]): string[] {
+  const indent = Math.min(...lines.filter((l) => l.trim()).map((l) => /^\s*/.exec(l)![0].length));
+  return lines.map((l) => l.slice(indent));
+}
+
+/** Whether lines parse as Python statements (a trailing block header gets a body to close it). */
+function parsesAsPython(lines: string[]): boolean {
+  const body = dedent(lines);
+  if (/:\s*$/.test(body[body.length - 1])) body.push(`${/^\s*/.exec(body[body.length - 1])![0]}    pass`);
+  const tree = parsePython(body.join('\n') + '\n');
+  try {
+    return !tree.rootNode.hasError;
+  } finally {
+    tree.delete();
+  }
+}
+
+/** For notebook code, the cells' own lines: IPython magics (\`%%capture\` cells, \`!pip\`) reach the
+ *  analysis as comments but are not comments in the notebook. */
+function writtenLines(ctx: PythonContext): string[] | undefined {
+  return ctx.notebook?.cells.filter((c) => c.kind === 'code').flatMap((c) => c.source.split(/\r?\n/));
+}
+
+function reportCommentedCode(ctx: PythonContext): void {
+  const { module, lines } = ctx;
+  const written = writtenLines(ctx);
+  // Comments that stand alone on their line, as the author wrote them.
+  const ownLine = module.nodes('comment').filter((c) => {
+    const row = c.startPosition.row;
+    return lines.lineText(row).trimStart().startsWith('#') && (!written || (written[row] ?? '').trimStart().startsWith('#'));
+  });
+  let run: Node[] = [];
+  const flush = () => {
+    while (run.length > 0 && run[run.length - 1].text.replace(/^#/, '').trim() === '') run.pop();
+    if (run.length >= MIN_COMMENTED_LINES && parsesAsPython(run.map((c) => c.text.replace(/^#\s?/, '')))) {
+      const first = run[0];
+      const last = run[run.length - 1];
+      ctx.report(
+        rangeOf(first.startPosition.row, first.startPosition.column, last.endPosition.row, last.endPosition.column),
+        `${run.length} lines of commented-out code; delete them (version control keeps the history) or turn them into a configurable option`,
+        { unnecessary: true },
+      );
+    }
+    run = [];
+  };
+  for (const comment of ownLine) {
+    const content = comment.text.replace(/^#\s?/, '');
+    const continues = run.length > 0 && comment.startPosition.row === run[run.length - 1].startPosition.row + 1;
+    if (!continues) flush();
+    if (looksLikeCode(content) || (run.length > 0 && continuesCode(content))) run.push(comment);
+    else flush();
+  }
+  flush();
+}
+
+/** Module-level names assigned False / 0 exactly once in the module and never rebound. */
+function falseFlags(ctx: PythonContext): Set<string> {
+  const { module } = ctx;
+  const flags = new Set<string>();
+  const assignments = module.nodes('assignment');
+  const rebound = new Set<string>();
+  for (const type of ['augmented_assignment', 'for_statement', 'global_statement', 'nonlocal_statement', 'as_pattern_target', 'parameters', 'named_expression']) {
+    for (const node of module.nodes(type)) for (const id of node.descendantsOfType('identifier')) if (id) rebound.add(id.text);
+  }
+  for (const binding of module.imports) rebound.add(binding.local);
+  for (const assignment of assignments) {
+    const left = assignment.childForFieldName('left');
+    if (assignment.parent?.parent?.type !== 'module' || left?.type !== 'identifier') continue;
+    if (!isFalseLiteral(assignment.childForFieldName('right')) || rebound.has(left.text)) continue;
+    if (assignments.filter((a) => assignedNames(a).includes(left.text)).length === 1) flags.add(left.text);
+  }
+  return flags;
+}
+
+function reportDeadBranches(ctx: PythonContext): void {
+  const flags = falseFlags(ctx);
+  for (const statement of ctx.module.nodes('if_statement')) {
+    const condition = statement.childForFieldName('condition');
+    const consequence = statement.childForFieldName('consequence');
+    if (!condition || !consequence) continue;
+    const constant = isFalseLiteral(condition);
+    const flag = condition.type === 'identifier' && flags.has(condition.text);
+    if (!constant && !flag) continue;
+    const why = flag ? `${condition.text} is set to False once and never changed` : `the condition ${condition.text} is never true`;
+    ctx.report(
+      rangeOf(statement.startPosition.row, statement.startPosition.column, consequence.endPosition.row, consequence.endPosition.column),
+      `Dead code: ${why}, so this block never runs; delete it or make the switch a real configuration option`,
+      { unnecessary: true },
+    );
+  }
+}
+
+export default defineRule({
+  code: 'MLH504',
+  name: 'dead-experimental-code',
+  summary: 'Code that never runs: if False / constant-false flags, and blocks of commented-out code',
+  practices: ['P9'],
+  references: ['Sculley et al. 2015: dead experimental codepaths', 'Zinkevich, Rule #22: clean up features you are no longer using'],
+  severity: 'information',
+  docs: `## What it finds
+- \`if False:\` and \`if 0:\` blocks;
+- \`if FLAG:\` where \`FLAG\` is a module-level name assigned \`False\` (or \`0\`) once and never
+  changed or imported (\`USE_NEW_ENCODER = False\`);
+- blocks of ${MIN_COMMENTED_LINES} or more consecutive comment lines that parse as Python statements once the
+  \`#\` is removed. Prose, licence headers and tool directives (\`type: ignore\`, \`noqa\`,
+  \`pragma\`, \`fmt: off\`) are not code.
+
+The findings are tagged as unnecessary code, so editors fade them.
+
+## Why it matters
+Experiments leave branches behind: an encoder that was tried, a feature that was switched off.
+Each one is code that is read, kept compiling and reasoned about, but never tested in its current
+form. Sculley et al. describe how such dead experimental codepaths accumulate until a switch
+flipped by mistake sends untested code to production; Zinkevich's rule 22 asks to clean up what
+is no longer used.
+
+## How to fix
+Delete the code: version control keeps it. If the switch is a real option, move it into the
+configuration, give it a test, and remove the dead alternative once a decision is made.
+
+## Example
+\`\`\`python
+# Before
+USE_TARGET_ENCODING = False
+if USE_TARGET_ENCODING:
+    df = target_encode(df, "city")
+# df = df[df.age < 90]
+# df["income"] = np.log1p(df["income"])
+# df = df.dropna(subset=["income"])
+
+# After
+df = one_hot(df, "city")
+\`\`\`
+
+## References
+- Sculley et al., *Hidden Technical Debt in Machine Learning Systems* (2015): dead experimental codepaths.
+- Zinkevich, *Rules of Machine Learning*, Rule #22: "Clean up features you are no longer using."
+- ML Hygiene practice P9 (the hidden costs of ML).
+`,
+  check: {
+    python(ctx) {
+      reportDeadBranches(ctx);
+      reportCommentedCode(ctx);
+    },
+  },
+});

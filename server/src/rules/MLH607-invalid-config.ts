@@ -1,0 +1,61 @@
+import { defineRule } from '../engine/rule';
+
+// Templates (Helm charts, Jinja-rendered configs) become YAML only once rendered.
+const TEMPLATE = /\{%|\{\{-|-\}\}|^\s*\{\{/m;
+
+export default defineRule({
+  code: 'MLH607',
+  name: 'invalid-config',
+  summary: 'A YAML file that does not parse, or a known config file that breaks its schema',
+  practices: ['P9'],
+  references: ['Sculley et al. 2015: configuration debt'],
+  severity: 'error',
+  docs: `## What it finds
+- YAML files that do not parse: bad indentation, an unclosed bracket or quote, a tab used for
+  indentation, a stray \`key: value: value\`. Each syntax error is reported where the parser
+  stopped. Template files (Helm, Jinja: \`{% ... %}\`, lines that start with \`{{\`) are skipped,
+  since they are only YAML once rendered.
+- Known configuration files that parse but break their schema (\`.ml-hygiene.yaml\`, \`dvc.yaml\`,
+  \`MLproject\`): unknown keys, wrong types, missing required fields, checked against the JSON
+  schemas shipped in \`schemas/\`.
+
+## Why it matters
+A config file that does not load stops a training run, a pipeline stage or a deployment, often far
+from the edit that broke it, and often only in CI or production. A file that loads but has a
+misspelt key (\`epoch:\` for \`epochs:\`) is worse: the setting is silently ignored. Configuration is
+code and deserves the same checks (practice P9).
+
+## How to fix
+Fix the syntax at the reported position: YAML indents with spaces only, closes every \`[\`, \`{\` and
+quote, and quotes values that contain \`: \` or start with a special character. For schema
+problems, use the key names and value types the tool documents; the editor's YAML support
+completes them from the same schemas.
+
+## Example
+\`\`\`yaml
+# Before: the flow sequence is never closed
+sweep:
+  max_depth: [4, 8, 16
+  n_estimators: [100, 300]
+
+# After
+sweep:
+  max_depth: [4, 8, 16]
+  n_estimators: [100, 300]
+\`\`\`
+
+## References
+- Sculley et al.: *Hidden Technical Debt in Machine Learning Systems* (NeurIPS 2015), section
+  "Configuration Debt".
+- [YAML 1.2 specification](https://yaml.org/spec/1.2.2/).
+- [JSON Schema](https://json-schema.org/) (the format of the schemas in \`schemas/\`).
+`,
+  check: {
+    yaml(ctx) {
+      if (TEMPLATE.test(ctx.text)) return;
+      for (const error of ctx.yaml.errors) {
+        ctx.report(error.range, `YAML does not parse: ${error.message.replace(/\s+at line \d+, column \d+:?$/, '')}. No tool can load this file until it is fixed`);
+      }
+    },
+  },
+});

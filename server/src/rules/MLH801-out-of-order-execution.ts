@@ -1,0 +1,59 @@
+import { defineRule } from '../engine/rule';
+import { LineIndex } from '../engine/text';
+
+export default defineRule({
+  code: 'MLH801',
+  name: 'out-of-order-execution',
+  summary: 'Notebook cells whose execution counts do not increase from top to bottom',
+  practices: ['P7'],
+  references: ['Pimentel et al. 2019: a large-scale study about quality and reproducibility of Jupyter notebooks'],
+  severity: 'warning',
+  docs: `## What it finds
+A saved notebook whose code cells were not run from top to bottom: an execution count that is not
+larger than the one of an executed cell above it (\`[5]\` followed by \`[3]\`). Cells that were never
+run are ignored. The first cell that breaks the order is reported, with both counts.
+
+## Why it matters
+The outputs and the kernel state came from an order nobody can see in the file: a cell further down
+ran first, a cell was edited and re-run, a variable was defined by a cell that has since been
+changed or deleted. Running the notebook top to bottom then gives other results, or fails. Most
+published notebooks cannot be reproduced for exactly this reason, and results that cannot be
+reproduced cannot be versioned or trusted (practice P7).
+
+## How to fix
+Restart the kernel and run all cells (\`Restart & Run All\`) before saving or committing, and fix
+whatever breaks. Better, move the logic that matters into modules and keep the notebook for
+exploration; tools such as \`nbstripout\` or a pre-commit hook can clear counts and outputs.
+
+## Example
+\`\`\`text
+Before: execution counts [1] [2] [7] [3] [4]: the third cell ran after the fifth
+After (Restart & Run All): [1] [2] [3] [4] [5]
+\`\`\`
+
+## References
+- Pimentel, Murta, Braganholo, Freire: *A Large-scale Study about Quality and Reproducibility of
+  Jupyter Notebooks* (MSR 2019).
+- Jupyter documentation: [Running code](https://jupyter-notebook.readthedocs.io/en/stable/examples/Notebook/Running%20Code.html).
+`,
+  check: {
+    notebook(ctx) {
+      let previous: { count: number; position: number } | undefined;
+      for (const cell of ctx.notebook.cells) {
+        if (cell.kind !== 'code' || cell.executionCount === null) continue;
+        const position = cell.index + 1;
+        if (previous && cell.executionCount <= previous.count) {
+          const firstLine = new LineIndex(cell.source).lineText(0);
+          ctx.reportInCell(
+            cell.index,
+            { start: { line: 0, character: 0 }, end: { line: 0, character: firstLine.length } },
+            `Cell ${position} has execution count [${cell.executionCount}] but cell ${previous.position} above it has ` +
+              `[${previous.count}]: the cells ran out of order. Restart the kernel and run all cells before saving`,
+          );
+          return;
+        }
+        previous = { count: cell.executionCount, position };
+      }
+    },
+  },
+});

@@ -1,0 +1,56 @@
+import { firstLineRange, hasCode } from '../engine/notebookCells';
+import { defineRule } from '../engine/rule';
+
+export default defineRule({
+  code: 'MLH802',
+  name: 'unexecuted-cells',
+  summary: 'Code cells never executed in a notebook whose other cells were run',
+  practices: ['P7'],
+  references: ['Pimentel et al. 2019: reproducibility of Jupyter notebooks'],
+  severity: 'information',
+  docs: `## What it finds
+Code cells without an execution count and without output in a notebook where other cells were
+executed. Notebooks saved with every count cleared (never run, or stripped with nbstripout) are not
+reported, nor are cells holding only comments, shell commands (\`!pip install ...\`) or magics.
+
+## Why it matters
+The saved outputs are what readers trust: the metrics, the plots, the tables. When some cells were
+never run, those outputs come from a different program than the one in the file, and running the
+notebook top to bottom may fail or give other numbers. Results that cannot be reproduced from the
+notebook as written are not versioned results (practice P7).
+
+## How to fix
+Restart the kernel and run all cells before saving (\`Kernel > Restart & Run All\`), or delete the
+cells that are not part of the analysis. To share notebooks without outputs, clear all of them
+(nbstripout) so that nothing pretends to be a result.
+
+## Example
+\`\`\`python
+# Before: cell 4 was added after the run; cell 5 shows metrics computed without it
+# [3] model.fit(X_train, y_train)
+# [ ] X_train = X_train.drop(columns=["customer_id"])   # never executed
+# [4] print(f1_score(y_test, model.predict(X_test)))
+
+# After: Restart & Run All, so that every cell ran, in order
+# [3] X_train = X_train.drop(columns=["customer_id"])
+# [4] model.fit(X_train, y_train)
+# [5] print(f1_score(y_test, model.predict(X_test)))
+\`\`\`
+
+## References
+- Pimentel, Murta, Braganholo, Freire: *A Large-scale Study about Quality and Reproducibility of
+  Jupyter Notebooks* (MSR 2019): skipped and out-of-order cells are a main cause of notebooks that
+  do not reproduce.
+- Jupyter documentation: [Restart & Run All](https://jupyterlab.readthedocs.io/en/stable/user/notebook.html).
+`,
+  check: {
+    notebook(ctx) {
+      const code = ctx.notebook.cells.filter((c) => c.kind === 'code');
+      if (!code.some((c) => c.executionCount !== null)) return;
+      for (const cell of code) {
+        if (cell.executionCount !== null || cell.outputCount > 0 || !hasCode(cell)) continue;
+        ctx.reportInCell(cell.index, firstLineRange(cell), 'This code cell was never executed, but other cells were: the saved outputs do not include its effect; restart and run all');
+      }
+    },
+  },
+});

@@ -1,0 +1,53 @@
+// Runs the built `ml-hygiene` command as a user would: a separate node process, in a given folder.
+import { spawnSync } from 'child_process';
+import * as path from 'path';
+import { REPO } from './project';
+
+export const BIN = path.join(REPO, 'bin/ml-hygiene.js');
+
+export interface CliResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function runCli(args: string[], cwd: string): CliResult {
+  const result = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (result.error) throw result.error;
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+export interface JsonFinding {
+  code: string;
+  name: string;
+  severity: string;
+  message: string;
+  path: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  cell?: number;
+}
+
+export interface JsonReport {
+  version: number;
+  findings: JsonFinding[];
+  summary: { total: number; error: number; warning: number; information: number; files: number; byCode: Record<string, number> };
+  notices: { path: string; message: string }[];
+}
+
+/** `check --format json` in `cwd`, parsed. */
+export function checkJson(args: string[], cwd: string): { status: number | null; report: JsonReport; stderr: string } {
+  const result = runCli(['check', '--format', 'json', ...args], cwd);
+  let report: JsonReport;
+  try {
+    report = JSON.parse(result.stdout) as JsonReport;
+  } catch {
+    throw new Error(`check ${args.join(' ')} printed no JSON report (status ${result.status}):\n${result.stderr}`);
+  }
+  return { status: result.status, report, stderr: result.stderr };
+}
+
+/** Signs that a process died of an unexpected exception rather than reporting a problem. */
+export const CRASH = /internal error|^\s+at .+:\d+:\d+\)?$|Error:|Maximum call stack/m;

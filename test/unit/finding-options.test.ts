@@ -1,0 +1,42 @@
+// What the fixture harness does not see: per-finding severity (MLH601), the Unnecessary tag
+// (MLH504) and related information pointing to another file (MLH502).
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { DEFAULT_CONFIG } from '../../server/src/engine/config';
+import { scanProject } from '../../server/src/engine/scan';
+import { Finding } from '../../server/src/engine/types';
+import { FIXTURES } from '../support/fixtures';
+
+async function findingsIn(code: string, fixture: string, exclude: string[] = []): Promise<Finding[]> {
+  const root = path.join(FIXTURES, 'rules', code, fixture);
+  const { findings } = await scanProject(root, { config: { ...DEFAULT_CONFIG, exclude }, workers: 0 });
+  return findings.filter((f) => f.code === code);
+}
+
+const severities = (findings: Finding[]) => [...new Set(findings.map((f) => f.severity))];
+
+test('MLH601 is a warning when params.yaml could hold the value', async () => {
+  assert.deepEqual(severities(await findingsIn('MLH601', 'with-params-file')), ['warning']);
+});
+
+test('MLH601 is information when the only config file configures another folder', async () => {
+  assert.deepEqual(severities(await findingsIn('MLH601', 'examples-repo')), ['information']);
+});
+
+test('MLH601 is information when the project has no config file', async () => {
+  const findings = await findingsIn('MLH601', '', ['with-params-file/**', 'examples-repo/**']);
+  assert.ok(findings.length > 0);
+  assert.deepEqual(severities(findings), ['information']);
+});
+
+test('MLH504 marks dead code as unnecessary', async () => {
+  const findings = await findingsIn('MLH504', 'experiments');
+  assert.ok(findings.length > 0);
+  assert.ok(findings.every((f) => f.unnecessary === true));
+});
+
+test('MLH502 points to the training definition', async () => {
+  const [finding] = await findingsIn('MLH502', 'skew-by-name');
+  assert.deepEqual(finding.related?.map((r) => [r.path, r.range.start.line]), [['train.py', 7]]);
+});

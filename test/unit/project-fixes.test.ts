@@ -1,0 +1,48 @@
+// Fixes that create what a project lacks: they never name a file that exists, and once the files are
+// created the finding is gone.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, test } from 'node:test';
+import { DEFAULT_CONFIG } from '../../server/src/engine/config';
+import { initPython } from '../../server/src/engine/python/parser';
+import { scanProject } from '../../server/src/engine/scan';
+import { RULES } from '../../server/src/rules';
+import { FIXTURES } from '../support/fixtures';
+
+const RULE_FIXTURES = path.join(FIXTURES, 'rules');
+
+async function findings(root: string, code: string) {
+  await initPython();
+  return (await scanProject(root, { config: DEFAULT_CONFIG, workers: 0 })).findings.filter((f) => f.code === code);
+}
+
+describe('fixes that create files', () => {
+  for (const rule of RULES.filter((r) => r.check.project)) {
+    const dir = path.join(RULE_FIXTURES, rule.code);
+    if (!fs.existsSync(dir)) continue;
+    for (const name of fs.readdirSync(dir).filter((n) => fs.statSync(path.join(dir, n)).isDirectory())) {
+      test(`${rule.code} ${name}`, async (t) => {
+        const fixture = path.join(dir, name);
+        const creating = (await findings(fixture, rule.code)).filter((f) => f.fix?.create?.length);
+        if (creating.length === 0) return t.skip('no file-creating fix here');
+        const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'mlh-fix-'));
+        try {
+          fs.cpSync(fixture, copy, { recursive: true });
+          fs.rmSync(path.join(copy, 'expected.txt'), { force: true });
+          for (const finding of creating) {
+            for (const file of finding.fix!.create!) {
+              assert.ok(!fs.existsSync(path.join(fixture, file.path)), `${file.path} exists already`);
+              fs.mkdirSync(path.dirname(path.join(copy, file.path)), { recursive: true });
+              fs.writeFileSync(path.join(copy, file.path), file.content);
+            }
+          }
+          assert.deepEqual(await findings(copy, rule.code), [], 'the created files resolve the finding');
+        } finally {
+          fs.rmSync(copy, { recursive: true, force: true });
+        }
+      });
+    }
+  }
+});
