@@ -1,0 +1,127 @@
+// Open documents: text documents (whose changes are kept as tree-sitter edits for incremental
+// parsing) and notebooks (synced cell by cell, analysed as the .ipynb they stand for).
+import * as fs from 'fs';
+import { NotebookCellKind, NotebookDocument, NotebookDocuments, TextDocumentContentChangeEvent, TextDocuments } from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { applyChanges } from '../engine/python/edits';
+import { Edit } from '../engine/python/parser';
+import { normalizeUri, uriToPath } from './uri';
+
+const SAVED_NOTEBOOK_MAX_BYTES = 20 * 1024 * 1024;
+
+const plainDocuments = {
+  create: (uri: string, languageId: string, version: number, content: string) => TextDocument.create(uri, languageId, version, content),
+  update: (document: TextDocument, changes: TextDocumentContentChangeEvent[], version: number) => TextDocument.update(document, changes, version),
+};
+
+export class OpenDocuments {
+  readonly text: TextDocuments<TextDocument>;
+  readonly notebooks = new NotebookDocuments(plainDocuments);
+  /** Edits since the text was last analysed, per URI; absent after open (a full parse is due). */
+  private readonly edits = new Map<string, Edit[]>();
+
+  /** Open text documents and notebooks by normalized URI, to the URI the client spells. */
+  private readonly openText = new Map<string, string>();
+  private readonly openNotebooks = new Map<string, string>();
+  private readonly savedOutputs = new Map<string, { mtimeMs: number; outputs?: unknown[][] }>();
+
+  constructor() {
+    this.notebooks.onDidOpen((n) => this.openNotebooks.set(normalizeUri(n.uri), n.uri));
+    this.notebooks.onDidClose((n) => {
+      this.openNotebooks.delete(normalizeUri(n.uri));
+      this.savedOutputs.delete(n.uri);
+    });
+    this.text = new TextDocuments({
+      create: plainDocuments.create,
+      update: (document, changes, version) => {
+        const key = normalizeUri(document.uri);
+        const pending = this.edits.get(key);
+        if (pending) pending.push(...applyChanges(document.getText(), changes.map(toTextChange)).edits);
+        return TextDocument.update(document, changes, version);
+      },
+    });
+    this.text.onDidOpen((e) => this.openText.set(normalizeUri(e.document.uri), e.document.uri));
+    this.text.onDidClose((e) => this.openText.delete(normalizeUri(e.document.uri)));
+  }
+
+  /** Takes the edits made since the last call (undefined: parse afresh). */
+  takeEdits(uri: string): Edit[] | undefined {
+    const key = normalizeUri(uri);
+    const pending = this.edits.get(key);
+    this.edits.set(key, []);
+    return pending;
+  }
+
+  /** The next analysis of this document parses from scratch. */
+  resetEdits(uri: string): void {
+    this.edits.delete(normalizeUri(uri));
+  }
+
+  /** The open text document of a file, by any spelling of its URI. */
+  textDocument(uri: string): TextDocument | undefined {
+    const clientUri = this.openText.get(normalizeUri(uri));
+    return clientUri === undefined ? undefined : this.text.get(clientUri);
+  }
+
+  /** The open notebook of a file, by any spelling of its URI. */
+  notebook(uri: string): NotebookDocument | undefined {
+    const clientUri = this.openNotebooks.get(normalizeUri(uri));
+    return clientUri === undefined ? undefined : this.notebooks.getNotebookDocument(clientUri);
+  }
+
+  allNotebooks(): NotebookDocument[] {
+    return [...this.openNotebooks.values()].flatMap((uri) => this.notebooks.getNotebookDocument(uri) ?? []);
+  }
+
+  /** The .ipynb text of an open notebook, built from the editor's cells. Outputs are not synced by
+   *  the protocol: they are taken from the saved file when its cells line up. */
+  notebookText(notebook: NotebookDocument): string {
+    const savedOutputs = this.outputsOnDisk(notebook.uri, notebook.cells.length);
+    const cells = notebook.cells.map((cell, i) => {
+      const document = this.notebooks.getCellTextDocument(cell);
+      const source = document?.getText() ?? '';
+      if (cell.kind === NotebookCellKind.Markup) return { cell_type: 'markdown', metadata: {}, source };
+      if (document && document.languageId !== 'python') return { cell_type: 'raw', metadata: {}, source };
+      return {
+        cell_type: 'code',
+        execution_count: cell.executionSummary?.executionOrder ?? null,
+        metadata: {},
+        outputs: savedOutputs?.[i] ?? [],
+        source,
+      };
+    });
+    return JSON.stringify({ cells, metadata: notebook.metadata ?? {}, nbformat: 4, nbformat_minor: 5 }, null, 1);
+  }
+
+  // Outputs of the saved notebook, read again only when the file changes.
+  private outputsOnDisk(uri: string, cellCount: number): unknown[][] | undefined {
+    const fsPath = uriToPath(uri);
+    if (!fsPath) return undefined;
+    try {
+      const stat = fs.statSync(fsPath);
+      if (stat.size > SAVED_NOTEBOOK_MAX_BYTES) return undefined;
+      let saved = this.savedOutputs.get(uri);
+      if (saved?.mtimeMs !== stat.mtimeMs) {
+        saved = { mtimeMs: stat.mtimeMs, outputs: readOutputs(fs.readFileSync(fsPath, 'utf8')) };
+        this.savedOutputs.set(uri, saved);
+      }
+      return saved.outputs?.length === cellCount ? saved.outputs : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+function readOutputs(json: string): unknown[][] | undefined {
+  try {
+    const saved = JSON.parse(json) as { cells?: { outputs?: unknown }[] };
+    if (!Array.isArray(saved.cells)) return undefined;
+    return saved.cells.map((c) => (c && Array.isArray(c.outputs) ? c.outputs : []));
+  } catch {
+    return undefined;
+  }
+}
+
+function toTextChange(change: TextDocumentContentChangeEvent) {
+  return 'range' in change ? { range: change.range, text: change.text } : { text: change.text };
+}

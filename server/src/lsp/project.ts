@@ -1,0 +1,304 @@
+// One analysed folder: the last scan of the disk, with the open documents' texts laid over it.
+import * as fs from 'fs';
+import * as path from 'path';
+import { Analyzer, kindOf } from '../engine/analyze';
+import { Config, ConfigError, DEFAULT_CONFIG } from '../engine/config';
+import { FileFacts, ProjectFile, ProjectIndex } from '../engine/project';
+import { Edit, initPython } from '../engine/python/parser';
+import { scanProject } from '../engine/scan';
+import { Finding, Notice } from '../engine/types';
+import { isProjectDocument, readConfig, readSource } from '../engine/workspace';
+import { effectiveConfig, UserSettings } from './settings';
+
+export interface ProjectHost {
+  log(message: string): void;
+  /** The project's configuration file is invalid (the defaults are used meanwhile). */
+  configError(project: Project, error: ConfigError): void;
+  /** Runs a scan under the editor's progress indicator; `run` reports (done, total). */
+  withProgress<T>(run: (report: (done: number, total: number) => void) => Promise<T>): Promise<T>;
+}
+
+interface LiveFile {
+  text: string;
+  facts: FileFacts;
+  findings: Finding[];
+}
+
+/** Why an open document's text is not analysed (as the scan refuses such files on disk). */
+function refusalOf(text: string, maxFileSizeMB: number): string | undefined {
+  if (text.length > maxFileSizeMB * 1024 * 1024) return `not analysed: larger than the ${maxFileSizeMB} MB limit (thresholds.maxFileSizeMB)`;
+  if (text.slice(0, 8192).includes('\0')) return 'not analysed: binary content (NUL characters)';
+  return undefined;
+}
+
+function sameFacts(a: FileFacts | undefined, b: FileFacts | undefined): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+export class Project {
+  /** Parses the open documents; its cache holds their trees between changes (incremental parsing). */
+  readonly analyzer = new Analyzer();
+  private projectConfig: Config = DEFAULT_CONFIG;
+  private files: ProjectFile[] = [];
+  private facts = new Map<string, FileFacts>();
+  private documents = new Map<string, string>();
+  /** File-scoped findings of the files as they are on disk. */
+  private diskFindings = new Map<string, Finding[]>();
+  private projectFindings: Finding[] = [];
+  private readonly live = new Map<string, LiveFile>();
+  private cachedIndex?: ProjectIndex;
+  private scanChain: Promise<void> = Promise.resolve();
+  private queuedScan?: Promise<void>;
+  /** Settles when the first scan is done (at once for folders that are not scanned). */
+  readonly ready: Promise<void>;
+
+  constructor(
+    readonly root: string,
+    private readonly host: ProjectHost,
+    private readonly workerScript: string,
+    /** Folders outside the workspace (a single open file) are not scanned: only open files count. */
+    readonly scanned: boolean,
+    public settings: UserSettings,
+  ) {
+    // Open documents are parsed in this thread, scans in workers (or here, for small projects).
+    this.ready = initPython().then(() => (scanned ? this.scan() : this.loadConfig()));
+  }
+
+  get config(): Config {
+    return effectiveConfig(this.projectConfig, this.settings);
+  }
+
+  get enabled(): boolean {
+    return this.settings.enable;
+  }
+
+  /** Queues a full scan; requests made while one waits share it. */
+  scan(): Promise<void> {
+    this.queuedScan ??= this.scanChain.then(() => {
+      this.queuedScan = undefined;
+      return this.runScan();
+    });
+    this.scanChain = this.queuedScan;
+    return this.queuedScan;
+  }
+
+  private loadConfig(): void {
+    try {
+      this.projectConfig = readConfig(this.root);
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      this.projectConfig = DEFAULT_CONFIG;
+      this.host.configError(this, e);
+    }
+  }
+
+  private async runScan(): Promise<void> {
+    try {
+      this.loadConfig();
+      if (!this.enabled) {
+        this.setDiskState([], new Map(), new Map(), new Map(), []);
+        return;
+      }
+      const result = await this.host.withProgress((report) =>
+        scanProject(this.root, { config: this.config, workerScript: this.workerScript, onProgress: report }),
+      );
+      const projectFindings = new Set(result.projectFindings);
+      const byPath = new Map<string, Finding[]>();
+      for (const finding of result.findings) {
+        if (projectFindings.has(finding)) continue;
+        const list = byPath.get(finding.path) ?? [];
+        list.push(finding);
+        byPath.set(finding.path, list);
+      }
+      this.setDiskState(result.index.files, result.index.facts, result.index.documents, byPath, result.projectFindings);
+      this.logNotices(result.notices);
+    } catch (e) {
+      this.host.log(`Scan of ${this.root} failed: ${(e as Error).stack ?? e}`);
+    }
+  }
+
+  private setDiskState(
+    files: ProjectFile[],
+    facts: Map<string, FileFacts>,
+    documents: Map<string, string>,
+    findings: Map<string, Finding[]>,
+    projectFindings: Finding[],
+  ): void {
+    this.files = files;
+    this.facts = facts;
+    this.documents = documents;
+    this.diskFindings = findings;
+    this.projectFindings = projectFindings;
+    this.cachedIndex = undefined;
+    // Open documents were analysed against the previous index and configuration.
+    for (const [filePath, file] of this.live) this.analyzeLive(filePath, file.text);
+    if (this.live.size) this.refreshProjectFindings();
+  }
+
+  private logNotices(notices: Notice[]): void {
+    for (const notice of notices) this.host.log(`${path.join(this.root, notice.path)}: ${notice.message}`);
+  }
+
+  /** The project as the rules see it: the scan, with each open document's own facts and text. */
+  index(): ProjectIndex {
+    if (!this.cachedIndex) {
+      const files = [...this.files];
+      const known = new Set(files.map((f) => f.path));
+      const facts = new Map(this.facts);
+      const documents = new Map(this.documents);
+      for (const [filePath, file] of this.live) {
+        const entry = { path: filePath, kind: kindOf(filePath), size: file.text.length };
+        if (!known.has(filePath)) files.push(entry);
+        facts.set(filePath, file.facts);
+        if (isProjectDocument(entry)) documents.set(filePath, file.text);
+      }
+      this.cachedIndex = new ProjectIndex(files, facts, documents);
+    }
+    return this.cachedIndex;
+  }
+
+  /** Analyses an open document's text. With `edits` (the changes since the text analysed last),
+   *  Python re-parses incrementally. Returns whether the project index changed. */
+  analyzeLive(filePath: string, text: string, edits?: Edit[]): boolean {
+    const previous = this.live.get(filePath);
+    if (!this.enabled) {
+      this.analyzer.forget(filePath);
+      this.live.set(filePath, { text, facts: { path: filePath, kind: kindOf(filePath) }, findings: [] });
+      return false;
+    }
+    const refusal = refusalOf(text, this.config.thresholds.maxFileSizeMB);
+    if (refusal) {
+      this.analyzer.forget(filePath);
+      this.live.set(filePath, { text, facts: previous?.facts ?? { path: filePath, kind: kindOf(filePath) }, findings: [] });
+      if (previous?.text === undefined || refusalOf(previous.text, this.config.thresholds.maxFileSizeMB) !== refusal) {
+        this.host.log(`${path.join(this.root, filePath)}: ${refusal}`);
+      }
+      return false;
+    }
+    try {
+      this.analyzer.parse(filePath, text, edits);
+      const facts = this.analyzer.facts(filePath, text);
+      const indexed = previous ?? { facts: this.facts.get(filePath), text: this.documents.get(filePath) };
+      const entry = { path: filePath, kind: kindOf(filePath), size: text.length };
+      const changed =
+        (!previous && !this.facts.has(filePath) && !this.files.some((f) => f.path === filePath)) ||
+        !sameFacts(indexed.facts, facts) ||
+        (isProjectDocument(entry) && indexed.text !== text);
+      const live: LiveFile = { text, facts, findings: previous?.findings ?? [] };
+      this.live.set(filePath, live);
+      if (changed) this.cachedIndex = undefined;
+      live.findings = this.analyzer.analyzeFile(filePath, text, this.index(), this.config);
+      return changed;
+    } catch (e) {
+      // A tree that failed half-way through an edit must not be edited again.
+      this.analyzer.forget(filePath);
+      this.live.set(filePath, { text, facts: previous?.facts ?? { path: filePath, kind: kindOf(filePath) }, findings: [] });
+      this.host.log(`${path.join(this.root, filePath)}: could not be analysed: ${(e as Error).stack ?? e}`);
+      return false;
+    }
+  }
+
+  /** Re-analyses the other open documents and the project rules after the index changed. */
+  refreshAfterIndexChange(analysed: ReadonlySet<string> = new Set()): void {
+    for (const [filePath, file] of this.live) if (!analysed.has(filePath)) this.analyzeLive(filePath, file.text);
+    this.refreshProjectFindings();
+  }
+
+  private refreshProjectFindings(): void {
+    if (!this.enabled) {
+      this.projectFindings = [];
+      return;
+    }
+    try {
+      this.projectFindings = this.analyzer.analyzeProject(this.index(), this.config);
+    } catch (e) {
+      this.host.log(`Project rules failed on ${this.root}: ${(e as Error).stack ?? e}`);
+    }
+  }
+
+  /** An open document was closed: from now on its file on disk counts. */
+  close(filePath: string): void {
+    if (!this.live.delete(filePath)) return;
+    this.analyzer.forget(filePath);
+    this.cachedIndex = undefined;
+    if (!this.updateFromDisk([filePath])) this.refreshProjectFindings();
+  }
+
+  /** Re-reads changed files the scan knows (open ones aside) and re-analyses them and the files that
+   *  import them. Returns false when a full scan is needed instead (a file it does not know). */
+  updateFromDisk(paths: string[]): boolean {
+    const known = new Map(this.files.map((f) => [f.path, f]));
+    const changed = paths.filter((p) => !this.live.has(p));
+    if (changed.some((p) => !known.has(p))) return false;
+    if (!this.enabled || changed.length === 0) return true;
+    const maxMB = this.config.thresholds.maxFileSizeMB;
+    const texts = new Map<string, string>();
+    const readText = (filePath: string): string | undefined => {
+      if (texts.has(filePath)) return texts.get(filePath);
+      const absolutePath = path.join(this.root, filePath);
+      let size: number;
+      try {
+        size = fs.statSync(absolutePath).size;
+      } catch {
+        return undefined;
+      }
+      const { text, notice } = readSource({ path: filePath, absolutePath, size }, maxMB);
+      if (notice) this.logNotices([notice]);
+      if (text !== undefined) texts.set(filePath, text);
+      return text;
+    };
+    for (const filePath of changed) {
+      const text = readText(filePath);
+      const file = known.get(filePath)!;
+      file.size = text?.length ?? file.size;
+      this.documents.delete(filePath);
+      if (text !== undefined && isProjectDocument(file)) this.documents.set(filePath, text);
+      try {
+        if (text !== undefined && file.kind !== 'other' && file.kind !== 'toml') this.facts.set(filePath, this.analyzer.facts(filePath, text));
+        else this.facts.delete(filePath);
+      } catch (e) {
+        this.facts.delete(filePath);
+        this.host.log(`${path.join(this.root, filePath)}: could not be analysed: ${(e as Error).message}`);
+      }
+    }
+    this.cachedIndex = undefined;
+    const index = this.index();
+    const affected = new Set(changed);
+    for (const filePath of changed) for (const importer of index.importersOf(filePath)) if (!this.live.has(importer)) affected.add(importer);
+    for (const filePath of affected) {
+      const text = readText(filePath);
+      try {
+        this.diskFindings.set(filePath, text === undefined ? [] : this.analyzer.analyzeFile(filePath, text, index, this.config));
+      } catch (e) {
+        this.diskFindings.set(filePath, []);
+        this.host.log(`${path.join(this.root, filePath)}: could not be analysed: ${(e as Error).message}`);
+      } finally {
+        this.analyzer.forget(filePath);
+      }
+    }
+    this.refreshAfterIndexChange();
+    return true;
+  }
+
+  /** Every finding by file: the open document's own analysis where there is one, the scan's
+   *  otherwise, plus the project findings anchored to that file. */
+  findingsByPath(): Map<string, Finding[]> {
+    const out = new Map<string, Finding[]>();
+    const add = (filePath: string, findings: Finding[]) => {
+      if (findings.length) out.set(filePath, [...(out.get(filePath) ?? []), ...findings]);
+    };
+    for (const [filePath, findings] of this.diskFindings) if (!this.live.has(filePath)) add(filePath, findings);
+    for (const [filePath, file] of this.live) add(filePath, file.findings);
+    for (const finding of this.projectFindings) add(finding.path, [finding]);
+    return out;
+  }
+
+  isProjectFinding(finding: Finding): boolean {
+    return this.projectFindings.includes(finding);
+  }
+
+  dispose(): void {
+    for (const filePath of this.live.keys()) this.analyzer.forget(filePath);
+    this.live.clear();
+  }
+}

@@ -1,0 +1,418 @@
+// The language server: projects per workspace folder, open documents analysed as they change, and
+// the findings delivered by pull (when the client asks for it) or push.
+import * as path from 'path';
+import {
+  ClientCapabilities,
+  CodeAction,
+  CodeActionKind,
+  CodeActionParams,
+  Connection,
+  DidChangeConfigurationNotification,
+  DidChangeConfigurationParams,
+  DidChangeWatchedFilesNotification,
+  DidChangeWatchedFilesParams,
+  DocumentDiagnosticParams,
+  DocumentDiagnosticReport,
+  FileChangeType,
+  Hover,
+  HoverParams,
+  InitializeParams,
+  InitializeResult,
+  MessageType,
+  ShowMessageNotification,
+  TextDocumentSyncKind,
+  WorkspaceDiagnosticParams,
+  WorkspaceDiagnosticReport,
+  WorkspaceFolder,
+  WorkspaceFoldersChangeEvent,
+} from 'vscode-languageserver';
+import { ConfigError } from '../engine/config';
+import { CodeActions } from './codeActions';
+import { Delivery } from './delivery';
+import { PlacedFinding, SOURCE } from './diagnostics';
+import { OpenDocuments } from './documents';
+import { hoverAt } from './hover';
+import { Project, ProjectHost } from './project';
+import { parseSettings, UserSettings } from './settings';
+import { normalizeUri, pathToUri, relativeTo, uriToPath } from './uri';
+import { DiskChanges, WATCHED_FILES } from './watching';
+
+/** Typing pauses this long before the document is analysed again. */
+const DOCUMENT_DEBOUNCE_MS = 100;
+/** Other open documents and project rules follow a document's change after this pause. */
+const CROSS_FILE_DEBOUNCE_MS = 400;
+
+export class MlHygieneServer implements ProjectHost {
+  private readonly documents = new OpenDocuments();
+  private capabilities: ClientCapabilities = {};
+  private codeActions = new CodeActions({});
+  private folders: WorkspaceFolder[] = [];
+  private readonly projects = new Map<string, Project>();
+  /** Projects for files outside every workspace folder, by folder; only open files count there. */
+  private readonly looseProjects = new Map<string, Project>();
+  private delivery!: Delivery;
+  private readonly pendingDocuments = new Set<string>();
+  private documentTimer?: NodeJS.Timeout;
+  private readonly pendingCrossFile = new Map<Project, Set<string>>();
+  private crossFileTimer?: NodeJS.Timeout;
+  private readonly diskChanges = new DiskChanges(
+    (work) => this.guard('file changes', work),
+    (project) => this.changed(project),
+  );
+  private readonly shownConfigErrors = new Set<string>();
+  /** Settings sent with didChangeConfiguration, for clients without workspace/configuration. */
+  private pushedSettings: unknown;
+  /** Settles once the workspace folders have their projects (requests wait for it). */
+  private readonly started: Promise<void>;
+  private markStarted!: () => void;
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly workerScript: string,
+  ) {
+    this.started = new Promise((resolve) => (this.markStarted = resolve));
+  }
+
+  listen(): void {
+    const { connection, documents } = this;
+    connection.onInitialize((params) => this.initialize(params));
+    connection.onInitialized(() => this.guard('initialized', () => this.initialized()));
+    documents.text.onDidChangeContent((e) => this.scheduleDocument(e.document.uri));
+    documents.text.onDidClose((e) => this.guard('close', () => this.closed(e.document.uri)));
+    // Without file watchers, a save in the editor is the only news of a changed file.
+    documents.text.onDidSave((e) => {
+      if (this.watchesFiles) return;
+      this.guard('save', () => this.watchedFilesChanged({ changes: [{ uri: e.document.uri, type: FileChangeType.Changed }] }));
+    });
+    documents.notebooks.onDidOpen((n) => this.scheduleDocument(n.uri));
+    documents.notebooks.onDidChange((e) => this.scheduleDocument(e.notebookDocument.uri));
+    documents.notebooks.onDidClose((n) => this.guard('close', () => this.closed(n.uri)));
+    documents.text.listen(connection);
+    documents.notebooks.listen(connection);
+    connection.onHover((params) => this.hover(params));
+    connection.onCodeAction((params) => this.codeAction(params));
+    connection.languages.diagnostics.on((params) => this.documentDiagnostics(params));
+    connection.languages.diagnostics.onWorkspace((params) => this.workspaceDiagnostics(params));
+    connection.onDidChangeWatchedFiles((params) => this.guard('file changes', () => this.watchedFilesChanged(params)));
+    connection.onDidChangeConfiguration((params) => this.guard('configuration', () => this.configurationChanged(params)));
+    connection.onShutdown(() => {
+      for (const project of this.allProjects()) project.dispose();
+    });
+    connection.listen();
+  }
+
+  // ---- ProjectHost
+
+  log(message: string): void {
+    this.connection.console.log(message);
+  }
+
+  configError(project: Project, error: ConfigError): void {
+    const message = `ML Hygiene: ${path.join(project.root, error.file)} is invalid, the default configuration is used.\n${error.problems.join('\n')}`;
+    this.log(message);
+    if (this.shownConfigErrors.has(message)) return;
+    this.shownConfigErrors.add(message);
+    void this.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message });
+  }
+
+  async withProgress<T>(run: (report: (done: number, total: number) => void) => Promise<T>): Promise<T> {
+    if (!this.capabilities.window?.workDoneProgress) return run(() => undefined);
+    let progress;
+    try {
+      progress = await this.connection.window.createWorkDoneProgress();
+    } catch {
+      return run(() => undefined);
+    }
+    progress.begin('ML Hygiene', 0, 'scanning files', false);
+    try {
+      return await run((done, total) => progress.report(total ? Math.round((done / total) * 100) : 100, `scanning ${total} files`));
+    } finally {
+      progress.done();
+    }
+  }
+
+  // ---- Lifecycle
+
+  private initialize(params: InitializeParams): InitializeResult {
+    this.capabilities = params.capabilities;
+    this.codeActions = new CodeActions(params.capabilities);
+    this.delivery = new Delivery(this.connection, this.documents, {
+      pull: this.pullDiagnostics,
+      refresh: params.capabilities.workspace?.diagnostics?.refreshSupport === true,
+      projects: () => this.allProjects(),
+      innerProjects: (outer) =>
+        [...this.projects.values()].flatMap((inner) => {
+          const rel = inner === outer ? undefined : relativeTo(outer.root, inner.root);
+          return rel ? [rel + '/'] : [];
+        }),
+    });
+    const rootUri = params.rootUri ?? (params.rootPath ? pathToUri(params.rootPath) : undefined);
+    this.folders = params.workspaceFolders ?? (rootUri ? [{ uri: rootUri, name: path.basename(uriToPath(rootUri) ?? 'root') }] : []);
+    const result: InitializeResult = {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
+        notebookDocumentSync: { notebookSelector: [{ notebook: { notebookType: 'jupyter-notebook' } }, { notebook: { pattern: '**/*.ipynb' } }] },
+        hoverProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
+      serverInfo: { name: 'ml-hygiene' },
+    };
+    if (this.pullDiagnostics) {
+      result.capabilities.diagnosticProvider = { identifier: 'ml-hygiene', interFileDependencies: true, workspaceDiagnostics: true };
+    }
+    return result;
+  }
+
+  private get watchesFiles(): boolean {
+    return this.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+  }
+
+  private get pullDiagnostics(): boolean {
+    return this.capabilities.textDocument?.diagnostic !== undefined;
+  }
+
+  private async initialized(): Promise<void> {
+    const { connection, capabilities } = this;
+    try {
+      await this.foldersChanged({ added: this.folders, removed: [] });
+    } finally {
+      this.markStarted();
+    }
+    if (this.watchesFiles) {
+      await connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: WATCHED_FILES });
+    }
+    if (capabilities.workspace?.didChangeConfiguration?.dynamicRegistration) {
+      await connection.client.register(DidChangeConfigurationNotification.type, { section: 'mlHygiene' });
+    }
+    if (capabilities.workspace?.workspaceFolders) {
+      connection.workspace.onDidChangeWorkspaceFolders((e) => this.guard('workspace folders', () => this.foldersChanged(e)));
+    }
+  }
+
+  private async foldersChanged(event: WorkspaceFoldersChangeEvent): Promise<void> {
+    for (const folder of event.removed) {
+      const key = normalizeUri(folder.uri);
+      const project = this.projects.get(key);
+      this.projects.delete(key);
+      if (project) this.drop(project);
+    }
+    for (const folder of event.added) {
+      const root = uriToPath(folder.uri);
+      if (!root || this.projects.has(normalizeUri(folder.uri))) continue;
+      const project = new Project(root, this, this.workerScript, true, await this.settingsFor(folder.uri));
+      this.projects.set(normalizeUri(folder.uri), project);
+      // Open documents that now belong to this folder move to it.
+      for (const uri of this.openUris()) this.scheduleDocument(uri);
+      project.ready.then(
+        () => this.changed(project),
+        (e) => this.log(`Scan of ${root} failed: ${e}`),
+      );
+    }
+  }
+
+  private drop(project: Project): void {
+    project.dispose();
+    this.delivery.removed(project);
+  }
+
+  private async settingsFor(scopeUri: string): Promise<UserSettings> {
+    if (this.capabilities.workspace?.configuration) {
+      try {
+        const [section] = await this.connection.workspace.getConfiguration([{ scopeUri, section: 'mlHygiene' }]);
+        return parseSettings(section);
+      } catch (e) {
+        this.log(`Could not read the mlHygiene settings: ${e}`);
+      }
+    }
+    return parseSettings(this.pushedSettings);
+  }
+
+  private async configurationChanged(params: DidChangeConfigurationParams): Promise<void> {
+    const settings = params.settings as Record<string, unknown> | undefined;
+    if (settings && typeof settings === 'object' && 'mlHygiene' in settings) this.pushedSettings = settings.mlHygiene;
+    for (const [uri, project] of [...this.projects, ...this.looseProjects]) {
+      const next = await this.settingsFor(this.projects.has(uri) ? uri : pathToUri(project.root));
+      if (JSON.stringify(next) === JSON.stringify(project.settings)) continue;
+      project.settings = next;
+      await project.scan();
+      this.changed(project);
+    }
+  }
+
+  // ---- Which project a document belongs to
+
+  private allProjects(): Project[] {
+    return [...this.projects.values(), ...this.looseProjects.values()];
+  }
+
+  /** The project of a file: the innermost workspace folder holding it, else the project of its
+   *  own folder if one was made for an open file there. */
+  private findProject(fsPath: string): { project: Project; path: string } | undefined {
+    let best: { project: Project; path: string } | undefined;
+    for (const project of this.projects.values()) {
+      const rel = relativeTo(project.root, fsPath);
+      if (rel && (!best || project.root.length > best.project.root.length)) best = { project, path: rel };
+    }
+    const loose = this.looseProjects.get(path.dirname(fsPath));
+    return best ?? (loose && { project: loose, path: path.basename(fsPath) });
+  }
+
+  /** The project of an open file, made for its folder when no workspace folder holds it. */
+  private projectOf(fsPath: string): { project: Project; path: string } {
+    const found = this.findProject(fsPath);
+    if (found) return found;
+    const dir = path.dirname(fsPath);
+    const loose = new Project(dir, this, this.workerScript, false, parseSettings(this.pushedSettings));
+    this.looseProjects.set(dir, loose);
+    return { project: loose, path: path.basename(fsPath) };
+  }
+
+  /** The notebook a cell URI belongs to, or the URI itself. */
+  private ownerUri(uri: string): string {
+    return this.documents.notebooks.findNotebookDocumentForCell(uri)?.uri ?? uri;
+  }
+
+  private openUris(): string[] {
+    return [...this.documents.text.all().map((d) => d.uri), ...this.documents.allNotebooks().map((n) => n.uri)];
+  }
+
+  // ---- Open documents
+
+  private scheduleDocument(uri: string): void {
+    this.pendingDocuments.add(uri);
+    clearTimeout(this.documentTimer);
+    this.documentTimer = setTimeout(() => this.guard('analysis', () => this.analyzePending()), DOCUMENT_DEBOUNCE_MS);
+  }
+
+  /** Analyses the documents changed since their last analysis (or just `onlyUri`), then delivers. */
+  private async analyzePending(onlyUri?: string): Promise<void> {
+    await this.started;
+    const uris = onlyUri === undefined ? [...this.pendingDocuments] : this.pendingDocuments.has(onlyUri) ? [onlyUri] : [];
+    for (const uri of uris) this.pendingDocuments.delete(uri);
+    const touched = new Map<Project, string[]>();
+    for (const uri of uris) {
+      const fsPath = uriToPath(uri);
+      if (!fsPath) continue; // untitled and other unsaved schemes have no project
+      const { project, path: filePath } = this.projectOf(fsPath);
+      await project.ready;
+      const notebook = this.documents.notebooks.getNotebookDocument(uri);
+      const document = notebook ? undefined : this.documents.text.get(uri);
+      if (!notebook && !document) continue; // closed meanwhile
+      // From here to the analysis nothing is awaited: the edits taken are exactly those since the
+      // text the project's parser holds.
+      const text = notebook ? this.documents.notebookText(notebook) : document!.getText();
+      const edits = notebook ? undefined : this.documents.takeEdits(uri);
+      if (project.analyzeLive(filePath, text, edits)) this.scheduleCrossFile(project, filePath);
+      touched.set(project, [...(touched.get(project) ?? []), uri]);
+    }
+    for (const [project, analysed] of touched) this.changed(project, analysed);
+  }
+
+  /** An open document's facts changed: the other open documents and the project rules follow a
+   *  little later, as typing pauses longer (they cost more than the document itself). */
+  private scheduleCrossFile(project: Project, filePath: string): void {
+    const paths = this.pendingCrossFile.get(project) ?? new Set<string>();
+    paths.add(filePath);
+    this.pendingCrossFile.set(project, paths);
+    clearTimeout(this.crossFileTimer);
+    this.crossFileTimer = setTimeout(
+      () =>
+        this.guard('project refresh', () => {
+          const pending = [...this.pendingCrossFile];
+          this.pendingCrossFile.clear();
+          for (const [pendingProject, changedPaths] of pending) {
+            pendingProject.refreshAfterIndexChange(changedPaths);
+            this.changed(pendingProject);
+          }
+        }),
+      CROSS_FILE_DEBOUNCE_MS,
+    );
+  }
+
+  private async closed(uri: string): Promise<void> {
+    this.pendingDocuments.delete(uri);
+    this.documents.resetEdits(uri);
+    await this.started;
+    const fsPath = uriToPath(uri);
+    const found = fsPath === undefined ? undefined : this.findProject(fsPath);
+    if (!found) return;
+    const { project, path: filePath } = found;
+    project.close(filePath);
+    if (!project.scanned && this.openUris().every((u) => uriToPath(u) && path.dirname(uriToPath(u)!) !== project.root)) {
+      this.looseProjects.delete(project.root);
+      this.drop(project);
+    }
+    this.changed(project);
+  }
+
+  // ---- Files on disk
+
+  private async watchedFilesChanged(params: DidChangeWatchedFilesParams): Promise<void> {
+    await this.started;
+    for (const change of params.changes) {
+      const fsPath = uriToPath(change.uri);
+      const found = fsPath === undefined ? undefined : this.findProject(fsPath);
+      if (found?.project.scanned) this.diskChanges.add(found.project, found.path, change.type);
+    }
+  }
+
+  // ---- Delivering findings
+
+  private changed(project: Project, analysedUris?: string[]): void {
+    this.delivery.changed(project, analysedUris);
+  }
+
+  /** The project a document belongs to, without creating one. */
+  private ownerOf(uri: string): Project | undefined {
+    const fsPath = uriToPath(this.ownerUri(uri));
+    return fsPath === undefined ? undefined : this.findProject(fsPath)?.project;
+  }
+
+  private async documentDiagnostics(params: DocumentDiagnosticParams): Promise<DocumentDiagnosticReport> {
+    const uri = params.textDocument.uri;
+    await this.analyzePending(this.ownerUri(uri));
+    const project = this.ownerOf(uri);
+    await project?.ready;
+    return this.delivery.documentReport(project, uri, params.previousResultId);
+  }
+
+  private async workspaceDiagnostics(params: WorkspaceDiagnosticParams): Promise<WorkspaceDiagnosticReport> {
+    await this.analyzePending();
+    await Promise.all([...this.projects.values()].map((p) => p.ready));
+    return this.delivery.workspaceReport(params.previousResultIds);
+  }
+
+  private placedIn(uri: string): PlacedFinding[] {
+    const project = this.ownerOf(uri);
+    return (project && this.delivery.reportOf(project, uri)?.placed) ?? [];
+  }
+
+  // ---- Hover and code actions
+
+  private async hover(params: HoverParams): Promise<Hover | null> {
+    await this.analyzePending(this.ownerUri(params.textDocument.uri));
+    return hoverAt(this.placedIn(params.textDocument.uri), params.position);
+  }
+
+  private codeAction(params: CodeActionParams): CodeAction[] {
+    const uri = params.textDocument.uri;
+    const document = this.documents.textDocument(uri) ?? this.documents.notebooks.cellTextDocuments.get(uri);
+    if (!document) return [];
+    // Clients that do not send `data` back get it from what was delivered for the same range.
+    const placed = this.placedIn(uri);
+    const diagnostics = params.context.diagnostics.map((d) => {
+      if (d.data !== undefined || d.source !== SOURCE) return d;
+      const same = placed.find((p) => p.finding.code === d.code && JSON.stringify(p.range) === JSON.stringify(d.range));
+      return same ? { ...d, data: same.data } : d;
+    });
+    return this.codeActions.actions({ ...params, context: { ...params.context, diagnostics } }, document);
+  }
+
+  /** Runs work that nothing awaits; a failure is logged and the server keeps serving. */
+  private guard(what: string, work: () => unknown): void {
+    Promise.resolve()
+      .then(work)
+      .catch((e) => this.connection.console.error(`ML Hygiene ${what} failed: ${(e as Error)?.stack ?? e}`));
+  }
+}

@@ -1,0 +1,38 @@
+// The user's settings (section `mlHygiene`), on top of the project's configuration. Values come from
+// the editor and are checked like any other input.
+import { Config, mergeConfig } from '../engine/config';
+import { Severity } from '../engine/types';
+
+export interface UserSettings {
+  enable: boolean;
+  ignore: string[];
+  severity: Record<string, Severity | 'off'>;
+}
+
+export const DEFAULT_SETTINGS: UserSettings = { enable: true, ignore: [], severity: {} };
+
+const CODE_OR_PREFIX = /^MLH\d{0,3}$/;
+const RULE_CODE = /^MLH\d{3}$/;
+const LEVELS = new Set(['error', 'warning', 'information', 'off']);
+
+/** Reads the `mlHygiene` section as the editor sent it; anything malformed is left out. */
+export function parseSettings(raw: unknown): UserSettings {
+  if (!raw || typeof raw !== 'object') return DEFAULT_SETTINGS;
+  const section = raw as Record<string, unknown>;
+  const ignore = Array.isArray(section.ignore)
+    ? section.ignore.filter((c): c is string => typeof c === 'string').map((c) => c.trim().toUpperCase()).filter((c) => CODE_OR_PREFIX.test(c))
+    : [];
+  const severity: UserSettings['severity'] = {};
+  if (section.severity && typeof section.severity === 'object' && !Array.isArray(section.severity)) {
+    for (const [code, level] of Object.entries(section.severity as Record<string, unknown>)) {
+      const upper = code.trim().toUpperCase();
+      if (RULE_CODE.test(upper) && typeof level === 'string' && LEVELS.has(level)) severity[upper] = level as Severity | 'off';
+    }
+  }
+  return { enable: section.enable !== false, ignore, severity };
+}
+
+/** The configuration the analysis uses: the project's, with the user's choices on top. */
+export function effectiveConfig(project: Config, settings: UserSettings): Config {
+  return mergeConfig(project, { ignore: settings.ignore, severity: settings.severity });
+}
