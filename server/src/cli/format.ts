@@ -1,7 +1,8 @@
 import { Rule } from '../engine/rule';
 import { Finding, Notice, PRACTICE_TITLES, Severity } from '../engine/types';
+import { version } from '../../../package.json';
 
-export const VERSION = '0.1.0';
+export const VERSION: string = version;
 
 export interface Summary {
   total: number;
@@ -37,12 +38,13 @@ export function formatText(findings: Finding[], summary: Summary): string {
     const cell = f.cell !== undefined ? `cell ${f.cell + 1}:` : '';
     return `${f.path}:${cell}${line}:${column}: ${f.code} ${f.message}`;
   });
-  if (summary.total === 0) lines.push(`All clear: no findings in ${summary.files} files.`);
+  const files = `${summary.files} file${summary.files === 1 ? '' : 's'}`;
+  if (summary.total === 0) lines.push(`All clear: no findings in ${files}.`);
   else {
     const parts = (['error', 'warning', 'information'] as Severity[])
       .filter((s) => summary[s] > 0)
       .map((s) => `${summary[s]} ${s === 'information' ? 'information' : s + (summary[s] === 1 ? '' : 's')}`);
-    lines.push(`Found ${summary.total} finding${summary.total === 1 ? '' : 's'} (${parts.join(', ')}) in ${summary.files} files.`);
+    lines.push(`Found ${summary.total} finding${summary.total === 1 ? '' : 's'} (${parts.join(', ')}) in ${files}.`);
   }
   return lines.join('\n') + '\n';
 }
@@ -71,6 +73,11 @@ export function formatJson(findings: Finding[], summary: Summary, notices: Notic
 }
 
 const SARIF_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', information: 'note' };
+
+/** A relative path as a URI reference: each segment percent-encoded (`#` and `?` included). */
+function uriOf(relPath: string): string {
+  return relPath.split('/').map(encodeURIComponent).join('/');
+}
 
 export function formatSarif(findings: Finding[], rules: Rule[]): string {
   const ruleIndex = new Map(rules.map((r, i) => [r.code, i]));
@@ -107,7 +114,7 @@ export function formatSarif(findings: Finding[], rules: Rule[]): string {
             locations: [
               {
                 physicalLocation: {
-                  artifactLocation: { uri: encodeURI(f.path), uriBaseId: '%SRCROOT%' },
+                  artifactLocation: { uri: uriOf(f.path), uriBaseId: '%SRCROOT%' },
                   region: {
                     startLine: range.start.line + 1,
                     startColumn: range.start.character + 1,
@@ -123,7 +130,7 @@ export function formatSarif(findings: Finding[], rules: Rule[]): string {
                     id,
                     message: { text: r.message },
                     physicalLocation: {
-                      artifactLocation: { uri: encodeURI(r.path), uriBaseId: '%SRCROOT%' },
+                      artifactLocation: { uri: uriOf(r.path), uriBaseId: '%SRCROOT%' },
                       region: { startLine: r.range.start.line + 1, startColumn: r.range.start.character + 1 },
                     },
                   })),

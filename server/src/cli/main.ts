@@ -1,195 +1,297 @@
 // The `ml-hygiene` command: a thin adapter from the command line to the engine.
 import * as fs from 'fs';
 import * as path from 'path';
-import { ConfigError, mergeConfig } from '../engine/config';
+import { Config, ConfigError, mergeConfig } from '../engine/config';
 import { renderRuleDoc } from '../engine/docs';
 import { scopesOf } from '../engine/rule';
 import { scanProject } from '../engine/scan';
 import { Finding, Notice, SEVERITY_RANK, Severity } from '../engine/types';
 import { readConfig } from '../engine/workspace';
 import { findRule, RULES } from '../rules';
+import { oneOf, parseArgs, UsageError } from './args';
+import { newSinceBaseline, readBaseline } from './baseline';
 import { formatJson, formatSarif, formatText, summarize, VERSION } from './format';
+import { formatGithub } from './github';
+import { reportCommand, REPORT_HELP } from './report';
+import { scaffoldCommand, SCAFFOLD_HELP } from './scaffold';
 
 const HELP = `ml-hygiene ${VERSION}: finds where an ML repository breaks the practices that keep ML systems healthy.
 
 Usage:
   ml-hygiene check [paths...] [options]   analyse a project (default: the current folder)
   ml-hygiene rules [--format text|json]   list every rule
-  ml-hygiene explain <CODE|name>          show a rule's documentation
-  ml-hygiene --help | --version
+  ml-hygiene explain <CODE|name>...       show a rule's documentation
+  ml-hygiene report [dir] [--format md|html|json] [--output FILE]
+                                          score the project on the ten practices
+  ml-hygiene scaffold tdsp <dir> [--name NAME] [--without PART] [--dry-run]
+                                          create the TDSP layout; never overwrites
+  ml-hygiene --help | --version           (also: ml-hygiene report --help, scaffold --help)
 
 Options of check:
-  --format text|json|sarif        output format (default text)
-  --select CODES                  only these rules: codes or prefixes, comma-separated (MLH1,MLH402)
+  --format text|json|sarif|github output format (default text); github prints GitHub Actions
+                                  annotations
+  --select CODES                  only these rules: codes or prefixes, comma-separated (MLH1,MLH402);
+                                  replaces the configuration's select and ignore
   --ignore CODES                  skip these rules: codes or prefixes, comma-separated
   --fail-on error|warning|information
                                   exit 1 when a finding has at least this severity (default warning)
   --output FILE                   write the report to FILE instead of standard output
+  --baseline FILE                 report only findings that are not in FILE, the output of an
+                                  earlier 'check --format json' (matched on rule, file, message)
 
 A folder is analysed as a project: its .gitignore and its configuration ([tool.ml-hygiene] in
-pyproject.toml or .ml-hygiene.yaml) apply. Files given alone are analysed in the project of the
-current folder and only their findings are shown.
+pyproject.toml or .ml-hygiene.yaml) apply. A file is analysed within the project of the current
+folder (or, when it lies outside it, of its own folder), and only its findings are shown.
+
+Paths in text and SARIF reports are relative to the current folder; in JSON, to the checked folder
+(to the current folder when several are checked). Notes about files that could not be analysed go to
+standard error.
 
 Exit status: 0 when no finding reaches --fail-on, 1 when one does, 2 for a usage or configuration error.
 `;
 
-class UsageError extends Error {}
+type Format = 'text' | 'json' | 'sarif' | 'github';
 
 interface CheckOptions {
   paths: string[];
-  format: 'text' | 'json' | 'sarif';
+  format: Format;
   select?: string[];
   ignore?: string[];
   failOn: Severity;
   output?: string;
+  baseline?: string;
 }
 
-const CODE_LIST = /^MLH\d{0,3}$/;
+const CODE_OR_PREFIX = /^MLH\d{0,3}$/;
 
-function parseCodes(flag: string, value: string | undefined): string[] {
-  if (!value) throw new UsageError(`${flag} needs a comma-separated list of rule codes`);
-  const codes = value.split(',').map((c) => c.trim().toUpperCase()).filter(Boolean);
-  const bad = codes.filter((c) => !CODE_LIST.test(c));
+function parseCodes(flag: string, value: string): string[] {
+  const codes = value
+    .split(',')
+    .map((c) => c.trim().toUpperCase())
+    .filter(Boolean);
+  if (!codes.length) throw new UsageError(`${flag} needs a comma-separated list of rule codes`);
+  const bad = codes.filter((c) => !CODE_OR_PREFIX.test(c));
   if (bad.length) throw new UsageError(`${flag}: not a rule code or prefix: ${bad.join(', ')} (codes look like MLH402 or MLH4)`);
   return codes;
 }
 
 function parseCheck(args: string[]): CheckOptions {
   const options: CheckOptions = { paths: [], format: 'text', failOn: 'warning' };
-  for (let i = 0; i < args.length; i++) {
-    const [flag, inline] = args[i].startsWith('--') ? args[i].split(/=(.*)/s, 2) : [args[i], undefined];
-    const value = () => {
-      const v = inline ?? args[++i];
-      if (v === undefined) throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
-    switch (flag) {
-      case '--format': {
-        const v = value();
-        if (v !== 'text' && v !== 'json' && v !== 'sarif') throw new UsageError(`--format must be text, json or sarif, not '${v}'`);
-        options.format = v;
-        break;
-      }
-      case '--select':
-        options.select = parseCodes(flag, value());
-        break;
-      case '--ignore':
-        options.ignore = parseCodes(flag, value());
-        break;
-      case '--fail-on': {
-        const v = value();
-        if (!(v in SEVERITY_RANK)) throw new UsageError(`--fail-on must be error, warning or information, not '${v}'`);
-        options.failOn = v as Severity;
-        break;
-      }
-      case '--output':
-        options.output = value();
-        break;
-      default:
-        if (flag.startsWith('-')) throw new UsageError(`unknown option ${flag}`);
-        options.paths.push(flag);
-    }
-  }
+  parseArgs(
+    args,
+    (flag, value) => {
+      if (flag === '--format') options.format = oneOf(flag, value(), ['text', 'json', 'sarif', 'github'] as const);
+      else if (flag === '--select') options.select = parseCodes(flag, value());
+      else if (flag === '--ignore') options.ignore = parseCodes(flag, value());
+      else if (flag === '--fail-on') options.failOn = oneOf(flag, value(), ['error', 'warning', 'information'] as const);
+      else if (flag === '--output') options.output = value();
+      else if (flag === '--baseline') options.baseline = value();
+      else return false;
+      return true;
+    },
+    (arg) => options.paths.push(arg),
+  );
   return options;
 }
 
-async function check(options: CheckOptions, out: (s: string) => void, err: (s: string) => void): Promise<number> {
-  // A folder is checked whole; a file is checked within the current folder's project.
-  const scopes = new Map<string, Set<string> | 'all'>();
-  for (const target of options.paths.length ? options.paths : ['.']) {
-    if (isDirectory(target)) scopes.set(path.resolve(target), 'all');
-    else if (fs.existsSync(target)) {
-      const root = path.resolve('.');
-      const wanted = scopes.get(root) ?? new Set<string>();
-      if (wanted !== 'all') wanted.add(toPosix(path.relative(root, path.resolve(target))));
-      scopes.set(root, wanted);
-    } else throw new UsageError(`no such file or folder: ${target}`);
-  }
-  const findings: Finding[] = [];
-  const notices: Notice[] = [];
-  let fileCount = 0;
-  for (const [root, wanted] of scopes) {
-    const base = readConfig(root);
-    const config = mergeConfig(base, { select: options.select ?? base.select, ignore: options.ignore ?? [] });
-    const result = await scanProject(root, { config });
-    for (const notice of result.notices) {
-      notices.push({ ...notice, path: displayPath(root, notice.path) });
-      err(`${displayPath(root, notice.path)}: note: ${notice.message}`);
-    }
-    const shown = wanted === 'all' ? result.findings : result.findings.filter((f) => wanted.has(f.path));
-    findings.push(...shown.map((f) => ({ ...f, path: displayPath(root, f.path) })));
-    fileCount += wanted === 'all' ? result.index.files.length : wanted.size;
-  }
-  const summary = summarize(findings, fileCount);
-  const report =
-    options.format === 'json' ? formatJson(findings, summary, notices) : options.format === 'sarif' ? formatSarif(findings, RULES) : formatText(findings, summary);
-  if (options.output) fs.writeFileSync(options.output, report);
-  else out(report);
-  return findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[options.failOn]) ? 1 : 0;
-}
-
-function isDirectory(p: string): boolean {
-  try {
-    return fs.statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
+function isInside(child: string, parent: string): boolean {
+  const rel = path.relative(parent, child);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
 function toPosix(p: string): string {
   return p.split(path.sep).join('/');
 }
 
-/** Paths are shown relative to the checked root when one folder is checked, else to the current folder. */
-function displayPath(root: string, rel: string): string {
-  return root === path.resolve('.') ? rel : toPosix(path.relative('.', path.join(root, rel)));
+/** A path of a project, relative to `base` (forward slashes). */
+function relativeTo(base: string, root: string, rel: string): string {
+  return toPosix(path.relative(base, path.join(root, rel))) || '.';
+}
+
+/** The projects to scan: each folder whole, or the files asked for in it. */
+function projectsOf(paths: string[]): Map<string, Set<string> | 'all'> {
+  const cwd = process.cwd();
+  const projects = new Map<string, Set<string> | 'all'>();
+  for (const target of paths.length ? paths : ['.']) {
+    const absolute = path.resolve(target);
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(absolute);
+    } catch {
+      throw new UsageError(`no such file or folder: ${target}`);
+    }
+    if (stat.isDirectory()) {
+      projects.set(absolute, 'all');
+      continue;
+    }
+    const root = isInside(absolute, cwd) ? cwd : path.dirname(absolute);
+    const wanted = projects.get(root) ?? new Set<string>();
+    if (wanted !== 'all') wanted.add(toPosix(path.relative(root, absolute)));
+    projects.set(root, wanted);
+  }
+  return projects;
+}
+
+/** The project's configuration with the command line's rule selection on top; as in ruff, --select
+ *  replaces the configured selection and --ignore adds to it. */
+function configFor(root: string, options: CheckOptions): Config {
+  let base: Config;
+  try {
+    base = readConfig(root);
+  } catch (e) {
+    if (e instanceof ConfigError) throw new ConfigError(relativeTo(process.cwd(), root, e.file), e.problems);
+    throw e;
+  }
+  const selected = options.select ? { ...base, select: options.select, ignore: [] } : base;
+  return mergeConfig(selected, { ignore: options.ignore ?? [] });
+}
+
+interface Located<T> {
+  root: string;
+  item: T;
+}
+
+async function check(options: CheckOptions, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  const cwd = process.cwd();
+  const projects = projectsOf(options.paths);
+  const baseline = options.baseline ? readBaselineOrExplain(options.baseline) : undefined;
+  const findings: Located<Finding>[] = [];
+  const notices: Located<Notice>[] = [];
+  let fileCount = 0;
+  for (const [root, wanted] of projects) {
+    const result = await scanProject(root, { config: configFor(root, options) });
+    const asked = wanted === 'all' ? undefined : wanted;
+    notices.push(...result.notices.filter((n) => !asked || asked.has(n.path)).map((item) => ({ root, item })));
+    for (const file of asked ?? []) {
+      if (!result.index.has(file)) {
+        notices.push({ root, item: { path: file, message: 'not analysed: excluded by .gitignore, the exclude setting or a skipped folder' } });
+      }
+    }
+    findings.push(...result.findings.filter((f) => !asked || asked.has(f.path)).map((item) => ({ root, item })));
+    fileCount += asked ? asked.size : result.index.files.length;
+  }
+  for (const { root, item } of notices) err(`${relativeTo(cwd, root, item.path)}: note: ${item.message}`);
+
+  // JSON paths are relative to the checked folder (the public shape says so), text and SARIF paths
+  // to the current folder, where people click them and code scanning resolves them.
+  const checkedFolder = projects.size === 1 ? [...projects.keys()][0] : cwd;
+  const base = options.format === 'json' ? checkedFolder : cwd;
+  // A baseline is the JSON output of an earlier check, so it is compared in JSON's paths.
+  const counted = baseline
+    ? newSinceBaseline(findings, baseline, ({ root, item }) => ({ ...item, path: relativeTo(checkedFolder, root, item.path) }))
+    : findings;
+  const shown = counted.map(({ root, item }) => relocate(item, base, root));
+  const summary = summarize(shown, fileCount);
+  const report =
+    options.format === 'json'
+      ? formatJson(
+          shown,
+          summary,
+          notices.map(({ root, item }) => ({ ...item, path: relativeTo(base, root, item.path) })),
+        )
+      : options.format === 'sarif'
+        ? formatSarif(shown, RULES)
+        : options.format === 'github'
+          ? formatGithub(shown)
+          : formatText(shown, summary);
+  if (options.output) {
+    try {
+      fs.writeFileSync(options.output, report);
+    } catch (e) {
+      throw new UsageError(`cannot write ${options.output}: ${(e as NodeJS.ErrnoException).code ?? e}`);
+    }
+  } else out(report);
+  return shown.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[options.failOn]) ? 1 : 0;
+}
+
+function readBaselineOrExplain(file: string): Map<string, number> {
+  try {
+    return readBaseline(file);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+function relocate(finding: Finding, base: string, root: string): Finding {
+  const moved: Finding = { ...finding, path: relativeTo(base, root, finding.path) };
+  if (finding.related) moved.related = finding.related.map((r) => ({ ...r, path: relativeTo(base, root, r.path) }));
+  return moved;
 }
 
 function listRules(args: string[]): string {
-  if (args.includes('--format=json') || (args[0] === '--format' && args[1] === 'json')) {
-    return (
-      JSON.stringify(
-        RULES.map((r) => ({ code: r.code, name: r.name, severity: r.severity, practices: r.practices, scopes: scopesOf(r), summary: r.summary })),
-        null,
-        2,
-      ) + '\n'
-    );
+  const options: { format: 'text' | 'json' } = { format: 'text' };
+  parseArgs(
+    args,
+    (flag, value) => {
+      if (flag !== '--format') return false;
+      options.format = oneOf(flag, value(), ['text', 'json'] as const);
+      return true;
+    },
+    (arg) => {
+      throw new UsageError(`rules takes no arguments, got '${arg}'`);
+    },
+  );
+  if (options.format === 'json') {
+    const list = RULES.map((r) => ({ code: r.code, name: r.name, severity: r.severity, practices: r.practices, scopes: scopesOf(r), summary: r.summary }));
+    return JSON.stringify(list, null, 2) + '\n';
   }
   const width = Math.max(...RULES.map((r) => r.name.length));
   return RULES.map((r) => `${r.code}  ${r.name.padEnd(width)}  ${r.severity.padEnd(11)}  ${r.practices.join(' ').padEnd(7)}  ${r.summary}`).join('\n') + '\n';
 }
 
+function explain(args: string[]): string {
+  const names: string[] = [];
+  parseArgs(args, () => false, (arg) => names.push(arg));
+  if (!names.length) throw new UsageError('explain needs a rule code or name, e.g. ml-hygiene explain MLH402');
+  return names
+    .map((name) => {
+      const rule = findRule(name);
+      if (!rule) throw new UsageError(`no rule ${name}; \`ml-hygiene rules\` lists them`);
+      return renderRuleDoc(rule);
+    })
+    .join('\n');
+}
+
+const COMMANDS = ['check', 'rules', 'explain'];
+const COMMAND_HELP: Record<string, string> = { report: REPORT_HELP, scaffold: SCAFFOLD_HELP };
+
 /** Runs the command line; returns the exit status. */
 export async function main(argv: string[], out = (s: string) => void process.stdout.write(s), err = (s: string) => void process.stderr.write(s + '\n')): Promise<number> {
   const [command, ...rest] = argv;
+  if (COMMANDS.includes(command) && (rest.includes('--help') || rest.includes('-h'))) {
+    out(HELP);
+    return 0;
+  }
+  if (command in COMMAND_HELP && (rest.includes('--help') || rest.includes('-h'))) {
+    out(COMMAND_HELP[command]);
+    return 0;
+  }
   try {
     switch (command) {
       case undefined:
+        err(HELP.trimEnd());
+        return 2;
       case '--help':
       case '-h':
       case 'help':
         out(HELP);
-        return command === undefined ? 2 : 0;
+        return 0;
       case '--version':
       case '-V':
         out(VERSION + '\n');
         return 0;
       case 'check':
-        if (rest.includes('--help') || rest.includes('-h')) {
-          out(HELP);
-          return 0;
-        }
         return await check(parseCheck(rest), out, err);
       case 'rules':
         out(listRules(rest));
         return 0;
-      case 'explain': {
-        if (!rest[0]) throw new UsageError('explain needs a rule code or name, e.g. ml-hygiene explain MLH402');
-        const rule = findRule(rest[0]);
-        if (!rule) throw new UsageError(`no rule ${rest[0]}; \`ml-hygiene rules\` lists them`);
-        out(renderRuleDoc(rule));
+      case 'explain':
+        out(explain(rest));
         return 0;
-      }
+      case 'report':
+        return await reportCommand(rest, out);
+      case 'scaffold':
+        return scaffoldCommand(rest, out);
       default:
         throw new UsageError(`unknown command '${command}'`);
     }
@@ -208,6 +310,11 @@ export async function main(argv: string[], out = (s: string) => void process.std
 
 /** Runs the command with this process's arguments and sets its exit status. */
 export function run(): void {
+  // A reader that stops early (`| head`) closes the pipe: not an error, just the end of the output.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.exit();
+  });
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

@@ -1,0 +1,59 @@
+// `ml-hygiene report`: the project's score per practice, as Markdown (with an SVG chart beside it),
+// self-contained HTML, or JSON.
+import * as fs from 'fs';
+import * as path from 'path';
+import { scanProject } from '../engine/scan';
+import { readConfig } from '../engine/workspace';
+import { radarSvg } from '../report/radar';
+import { reportHtml, reportJson, reportMarkdown } from '../report/render';
+import { scoreProject } from '../report/score';
+import { RULES } from '../rules';
+import { oneOf, parseArgs, UsageError } from './args';
+
+export const REPORT_HELP = `Usage: ml-hygiene report [dir] [--format md|html|json] [--output FILE]
+
+Scores the project in <dir> (default: the current folder) from 0 to 100 on each of the ten
+practices and overall, lists the checks behind each score, the findings to fix first, and where the
+project stands against the ML Test Score. With --format md and --output FILE, the radar chart of the
+scores is written beside FILE as an SVG file of the same name.
+`;
+
+export async function reportCommand(args: string[], out: (s: string) => void): Promise<number> {
+  const options: { dir?: string; format: 'md' | 'html' | 'json'; output?: string } = { format: 'md' };
+  parseArgs(
+    args,
+    (flag, value) => {
+      if (flag === '--format') options.format = oneOf(flag, value(), ['md', 'html', 'json'] as const);
+      else if (flag === '--output') options.output = value();
+      else return false;
+      return true;
+    },
+    (arg) => {
+      if (options.dir !== undefined) throw new UsageError(`report takes one folder, got '${options.dir}' and '${arg}'`);
+      options.dir = arg;
+    },
+  );
+  const root = path.resolve(options.dir ?? '.');
+  if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new UsageError(`no such folder: ${options.dir}`);
+  const result = await scanProject(root, { config: readConfig(root) });
+  const report = scoreProject(RULES, result.index, result.findings);
+  const title = path.basename(root);
+  const svgFile = options.output && options.format === 'md' ? options.output.replace(/(\.md)?$/i, '.svg') : undefined;
+  const text =
+    options.format === 'json'
+      ? reportJson(report)
+      : options.format === 'html'
+        ? reportHtml(report, title)
+        : reportMarkdown(report, title, svgFile && path.basename(svgFile));
+  if (!options.output) {
+    out(text);
+    return 0;
+  }
+  try {
+    fs.writeFileSync(options.output, text);
+    if (svgFile) fs.writeFileSync(svgFile, radarSvg(report.practices) + '\n');
+  } catch (e) {
+    throw new UsageError(`cannot write ${options.output}: ${(e as NodeJS.ErrnoException).code ?? e}`);
+  }
+  return 0;
+}

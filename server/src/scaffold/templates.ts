@@ -1,0 +1,140 @@
+// File templates as data, for the quick fixes that create what a project lacks (and for the TDSP
+// scaffolding to share). Text the user still has to write carries the scaffold's placeholder marker,
+// which MLH002 finds when it is left in place.
+import { placeholder as fill } from './template';
+
+export interface Template {
+  /** Where the file goes, relative to the project root. */
+  path: string;
+  content: string;
+}
+
+/** The project charter, with the sections of the Team Data Science Process charter. */
+export const CHARTER: Template = {
+  path: 'Docs/Project/Charter.md',
+  content: `# Project charter
+
+## Business background
+- Who the project is for and which business domain they work in: ${fill('client and domain')}
+- The business problem, in the words of the people who have it: ${fill('problem')}
+- Why machine learning, and what is done today without it: ${fill('current approach')}
+
+## Scope
+- What the project delivers (a model, a report, a service) and how it will be used: ${fill('deliverables')}
+- What is out of scope: ${fill('exclusions')}
+
+## Personnel
+- Project lead, data scientists, data and platform engineers, domain experts: ${fill('names and roles')}
+- Who decides, who is consulted, who owns the model in production: ${fill('ownership')}
+
+## Metrics
+- The business metric the project should move, and by how much: ${fill('business metric and target')}
+- The model metric that stands for it, and the baseline to beat: ${fill('model metric, baseline, target')}
+- How the metrics are measured, and on which data: ${fill('measurement')}
+
+## Plan
+- Phases (business understanding, data acquisition and understanding, modeling, deployment,
+  customer acceptance) and their milestones: ${fill('milestones and dates')}
+
+## Architecture
+- Data sources and where the data lives: ${fill('data sources')}
+- How the model is trained, versioned, served and monitored: ${fill('training and serving')}
+
+## Communication
+- How often the team and stakeholders meet, and where decisions are written down: ${fill('cadence and channels')}
+`,
+};
+
+/** Code owners: who reviews changes to which paths (read by GitHub and GitLab). */
+export const CODEOWNERS: Template = {
+  path: 'CODEOWNERS',
+  content: `# Owners are asked to review every change to the paths they own; the last matching line wins.
+# Name the people or team answerable for the models, the data and the pipeline.
+* ${fill('@organisation/team or @username')}
+`,
+};
+
+export type UpdateEcosystem = 'pip' | 'github-actions' | 'docker';
+
+/** A Dependabot configuration that checks the given ecosystems weekly. */
+export function dependabotConfig(ecosystems: UpdateEcosystem[]): Template {
+  const updates = ecosystems
+    .map((e) => `  - package-ecosystem: "${e}"\n    directory: "/"\n    schedule:\n      interval: "weekly"\n    open-pull-requests-limit: 5\n`)
+    .join('');
+  return { path: '.github/dependabot.yml', content: `version: 2\nupdates:\n${updates}` };
+}
+
+/** A Renovate configuration, for hosts where Dependabot does not run (GitLab, Bitbucket, Azure). */
+export const RENOVATE: Template = {
+  path: 'renovate.json',
+  content: `{
+  "$schema": "https://docs.renovatebot.com/renovate-schema.json",
+  "extends": ["config:recommended"],
+  "schedule": ["before 6am on monday"],
+  "prConcurrentLimit": 5
+}
+`,
+};
+
+/** A model card, after Mitchell et al., "Model Cards for Model Reporting" (2019). */
+export const MODEL_CARD: Template = {
+  path: 'MODEL_CARD.md',
+  content: `# Model card
+
+## Model details
+- Name, version and date: ${fill('name, version, date')}
+- Model type and training algorithm: ${fill('model type')}
+- Owners and contact: ${fill('owners')}
+
+## Intended use
+- Primary uses and users: ${fill('intended uses')}
+- Uses it is not suited for: ${fill('out-of-scope uses')}
+
+## Training data
+- Source, time range, size and preprocessing: ${fill('training data')}
+
+## Evaluation data
+- Source, how it was held out, and why it represents production: ${fill('evaluation data')}
+
+## Metrics
+- The metrics reported and why, with the decision threshold if there is one: ${fill('metrics')}
+- Results against the baseline: ${fill('results and baseline')}
+
+## Factors and fairness
+- Groups, environments or instruments for which performance was measured separately: ${fill('factors')}
+
+## Ethical considerations, caveats and recommendations
+${fill('risks, known limitations, recommendations')}
+`,
+};
+
+/** A GitHub Actions workflow that installs the project, lints it and runs its tests. */
+export const CI_WORKFLOW: Template = {
+  path: '.github/workflows/ci.yml',
+  content: `name: CI
+
+on:
+  push:
+    branches: [main]
+  pull_request:
+
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.11"
+          cache: pip
+      - name: Install
+        run: |
+          python -m pip install --upgrade pip
+          if [ -f requirements.txt ]; then pip install -r requirements.txt; fi
+          pip install ruff pytest
+      - name: Lint
+        run: ruff check .
+      - name: Test
+        run: python -m pytest
+`,
+};
