@@ -39,53 +39,6 @@ MODEL_URI=runs:/<run id>/model PYTHONPATH=Code uvicorn ${v.package}.serve:app
 Start with \`Docs/Project/Charter.md\`.
 `;
 
-export const charter = (v: TemplateVars) => `# Project charter: ${v.name}
-
-Write this first, with the people who will use the model. Revisit it at each milestone.
-
-## Business background
-- Who the client is and what business they are in: ${fill('client and business domain')}
-- The business problem: ${fill('the decision or process this project improves')}
-- Why now, and what happens if nothing is done: ${fill('the cost of the status quo')}
-
-## Scope
-- The data science problem: ${fill('e.g. classify customers by their probability of leaving within 30 days')}
-- What the solution will be used for and how: ${fill('who acts on the predictions, when, through which system')}
-- Out of scope: ${fill('what this project will not do')}
-- Could a simple rule or heuristic solve it? ${fill('the non-ML alternative and why it is not enough')}
-
-## Personnel
-- Project lead: ${fill('name')}
-- Data scientists: ${fill('names')}
-- Data and platform engineers: ${fill('names')}
-- Client: ${fill('business owner and domain experts')}
-
-## Metrics
-- Qualitative objective: ${fill('e.g. reduce customer churn')}
-- Quantifiable metric and target: ${fill('e.g. ROC AUC >= 0.80 on the last full month; churn among contacted customers -1 point')}
-- Baseline to beat: ${fill('the current process or a simple heuristic, with its score')}
-- How the metric is measured in production: ${fill('data source, frequency, owner')}
-
-## Plan
-| phase | deliverable | due |
-|---|---|---|
-| Business understanding | this charter | ${fill('date')} |
-| Data acquisition and understanding | data report, data dictionary | ${fill('date')} |
-| Modeling | baseline report, model reports | ${fill('date')} |
-| Deployment | served model, monitoring, retraining job | ${fill('date')} |
-| Customer acceptance | exit report | ${fill('date')} |
-
-## Architecture
-- Data: ${fill('sources, where they are stored, how they are versioned (DVC)')}
-- Training: \`dvc repro\` runs \`Code/${v.package}/train.py\` with \`params.yaml\`; runs are tracked with MLflow.
-- Serving: \`Code/${v.package}/serve.py\` (FastAPI) with validated input, logged predictions and Prometheus metrics.
-- Monitoring and retraining: ${fill('dashboards, alerts, schedule of the retraining job')}
-
-## Communication
-- Meetings: ${fill('cadence and participants')}
-- Contacts: ${fill('who to ask about data, model, business questions')}
-`;
-
 export const exitReport = (v: TemplateVars) => `# Exit report: ${v.name}
 
 ## Overview

@@ -1,80 +1,15 @@
 // The Team Data Science Process layout plus the ML-engineering basics, as data.
 import * as code from './starter-code';
 import * as docs from './tdsp-docs';
-import { placeholder as fill, ScaffoldPart, TemplateFile, TemplateVars } from './template';
+import { placeholder as fill, ScaffoldPart, TemplateFile } from './template';
+import { charter, ciWorkflow, CODEOWNERS, dependabotConfig, modelCard } from './templates';
 
 const codeFolder = (path: string, title: string, body: string): TemplateFile => ({
   path: `Code/${path}/README.md`,
   content: docs.codeFolderReadme(title, body),
 });
 
-export const ciWorkflow = (v: TemplateVars) => `name: ci
-on:
-  push:
-    branches: [main]
-  pull_request:
-  schedule:
-    - cron: "0 4 * * 1" # weekly: retrain on fresh data and check the model still passes its gate
-jobs:
-  test:
-    runs-on: ubuntu-latest
-    steps:
-      - uses: actions/checkout@v4
-      - uses: actions/setup-python@v5
-        with:
-          python-version: "3.11"
-      - run: pip install -r requirements.txt ruff
-      - run: ruff check Code tests
-      - run: pytest -q
-  retrain:
-    if: github.event_name == 'schedule'
-    needs: test
-    runs-on: ubuntu-latest
-    steps:
-      - uses: actions/checkout@v4
-      - uses: actions/setup-python@v5
-        with:
-          python-version: "3.11"
-      - run: pip install -r requirements.txt dvc
-      - run: PYTHONPATH=Code python -m ${v.package}.train
-`;
-
-export const modelCard = (v: TemplateVars) => `# Model card: ${v.name}
-
-## Model details
-${fill('model type, version, MLflow run id, owners')}
-
-## Intended use
-${fill('the decisions it supports, its users, and uses that are out of scope')}
-
-## Data
-${fill('training and evaluation data, their period, and known gaps')}
-
-## Evaluation
-${fill('threshold-independent metrics against the baseline, on which data')}
-
-## Fairness and limitations
-${fill('behaviour across groups, known failure modes, and what the model must not be used for')}
-`;
-
-export const codeOwners = () => `# Every change to the model, its data contract and its serving code gets a review from its owners.
-# Replace the team with yours.
-*  @your-org/data-science
-`;
-
-export const dependabotConfig = () => `version: 2
-updates:
-  - package-ecosystem: pip
-    directory: /
-    schedule:
-      interval: weekly
-  - package-ecosystem: github-actions
-    directory: /
-    schedule:
-      interval: monthly
-`;
-
-export const gitignore = () => `# Data and models are versioned with DVC, not git; only small samples are committed.
+const gitignore = () => `# Data and models are versioned with DVC, not git; only small samples are committed.
 /data/
 /models/
 /mlruns/
@@ -87,7 +22,7 @@ __pycache__/
 .ipynb_checkpoints/
 `;
 
-export const mlHygieneConfig = () => `# ML Hygiene configuration: which rules run, their severity, files to leave out.
+const mlHygieneConfig = () => `# ML Hygiene configuration: which rules run, their severity, files to leave out.
 select: [MLH]
 ignore: []
 exclude: []
@@ -110,7 +45,16 @@ export const TDSP_TEMPLATE: TemplateFile[] = [
     'Deployment',
     'How the model is served (`serve.py`), monitored (Prometheus metrics at `/metrics`, logged predictions) and retrained (the scheduled CI job).',
   ),
-  { path: 'Docs/Project/Charter.md', content: docs.charter },
+  {
+    path: 'Docs/Project/Charter.md',
+    content: (v) =>
+      charter(v.name, [
+        `- Data: ${fill('sources, where they are stored, how they are versioned (DVC)')}`,
+        `- Training: \`dvc repro\` runs \`Code/${v.package}/train.py\` with \`params.yaml\`; runs are tracked with MLflow.`,
+        `- Serving: \`Code/${v.package}/serve.py\` (FastAPI) with validated input, logged predictions and Prometheus metrics.`,
+        `- Monitoring and retraining: ${fill('dashboards, alerts, and the schedule of the retraining job')}`,
+      ]),
+  },
   { path: 'Docs/Project/Exit_Report.md', content: docs.exitReport },
   { path: 'Docs/Data_Dictionaries/Data_Dictionary.md', content: docs.dataDictionary },
   { path: 'Docs/Data_Report/Data_Summary_Report.md', content: docs.dataSummaryReport },
@@ -133,12 +77,12 @@ export const TDSP_TEMPLATE: TemplateFile[] = [
   { path: 'Code/{package}/serve.py', part: 'starter-code', content: code.servePy },
   { path: 'tests/conftest.py', part: 'tests', content: code.conftestPy },
   { path: 'tests/test_features.py', part: 'tests', content: code.testFeaturesPy },
-  { path: '.github/workflows/ci.yml', part: 'ci', content: ciWorkflow },
+  { path: '.github/workflows/ci.yml', part: 'ci', content: (v) => ciWorkflow(`PYTHONPATH=Code python -m ${v.package}.train`) },
   { path: 'dvc.yaml', part: 'dvc', content: code.dvcYaml },
   { path: '.gitignore', part: 'gitignore', content: gitignore },
-  { path: 'Docs/Model/Model_Card.md', part: 'model-card', content: modelCard },
-  { path: '.github/CODEOWNERS', part: 'codeowners', content: codeOwners },
-  { path: '.github/dependabot.yml', part: 'dependabot', content: dependabotConfig },
+  { path: 'Docs/Model/Model_Card.md', part: 'model-card', content: (v) => modelCard(v.name) },
+  { path: '.github/CODEOWNERS', part: 'codeowners', content: () => CODEOWNERS.content },
+  { path: '.github/dependabot.yml', part: 'dependabot', content: () => dependabotConfig(['pip', 'github-actions']).content },
   { path: '.ml-hygiene.yaml', part: 'config', content: mlHygieneConfig },
 ];
 

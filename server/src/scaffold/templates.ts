@@ -9,15 +9,21 @@ export interface Template {
   content: string;
 }
 
-/** The project charter, with the sections of the Team Data Science Process charter. */
-export const CHARTER: Template = {
-  path: 'Docs/Project/Charter.md',
-  content: `# Project charter
+/** The project charter, with the sections of the Team Data Science Process charter. `architecture`
+ *  replaces the generic architecture bullets when the layout is known (the TDSP scaffold). */
+export function charter(projectName?: string, architecture?: string[]): string {
+  const architectureLines = architecture ?? [
+    `- Data sources and where the data lives: ${fill('data sources')}`,
+    `- How the model is trained, versioned, served and monitored: ${fill('training and serving')}`,
+  ];
+  return `# Project charter${projectName ? `: ${projectName}` : ''}
+
+Write this first, with the people who will use the model, and revisit it at each milestone.
 
 ## Business background
 - Who the project is for and which business domain they work in: ${fill('client and domain')}
 - The business problem, in the words of the people who have it: ${fill('problem')}
-- Why machine learning, and what is done today without it: ${fill('current approach')}
+- Why machine learning, and what is done today without it: ${fill('current approach, and why a simple rule is not enough')}
 
 ## Scope
 - What the project delivers (a model, a report, a service) and how it will be used: ${fill('deliverables')}
@@ -37,13 +43,14 @@ export const CHARTER: Template = {
   customer acceptance) and their milestones: ${fill('milestones and dates')}
 
 ## Architecture
-- Data sources and where the data lives: ${fill('data sources')}
-- How the model is trained, versioned, served and monitored: ${fill('training and serving')}
+${architectureLines.join('\n')}
 
 ## Communication
 - How often the team and stakeholders meet, and where decisions are written down: ${fill('cadence and channels')}
-`,
-};
+`;
+}
+
+export const CHARTER: Template = { path: 'Docs/Project/Charter.md', content: charter() };
 
 /** Code owners: who reviews changes to which paths (read by GitHub and GitLab). */
 export const CODEOWNERS: Template = {
@@ -77,9 +84,8 @@ export const RENOVATE: Template = {
 };
 
 /** A model card, after Mitchell et al., "Model Cards for Model Reporting" (2019). */
-export const MODEL_CARD: Template = {
-  path: 'MODEL_CARD.md',
-  content: `# Model card
+export function modelCard(modelName?: string): string {
+  return `# Model card${modelName ? `: ${modelName}` : ''}
 
 ## Model details
 - Name, version and date: ${fill('name, version, date')}
@@ -105,19 +111,38 @@ export const MODEL_CARD: Template = {
 
 ## Ethical considerations, caveats and recommendations
 ${fill('risks, known limitations, recommendations')}
-`,
-};
+`;
+}
 
-/** A GitHub Actions workflow that installs the project, lints it and runs its tests. */
-export const CI_WORKFLOW: Template = {
-  path: '.github/workflows/ci.yml',
-  content: `name: CI
+export const MODEL_CARD: Template = { path: 'MODEL_CARD.md', content: modelCard() };
+
+/** A GitHub Actions workflow that installs the project, lints it and runs its tests; with a
+ *  `retrainCommand`, also a weekly scheduled job that retrains (continuous training). */
+export function ciWorkflow(retrainCommand?: string): string {
+  const schedule = retrainCommand ? `  schedule:\n    - cron: "0 4 * * 1" # weekly: retrain on fresh data and check the model still passes its gate\n` : '';
+  const retrain = retrainCommand
+    ? `
+  retrain:
+    if: github.event_name == 'schedule'
+    needs: test
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.11"
+          cache: pip
+      - run: pip install -r requirements.txt
+      - run: ${retrainCommand}
+`
+    : '';
+  return `name: CI
 
 on:
   push:
     branches: [main]
   pull_request:
-
+${schedule}
 jobs:
   test:
     runs-on: ubuntu-latest
@@ -136,5 +161,7 @@ jobs:
         run: ruff check .
       - name: Test
         run: python -m pytest
-`,
-};
+${retrain}`;
+}
+
+export const CI_WORKFLOW: Template = { path: '.github/workflows/ci.yml', content: ciWorkflow() };
