@@ -74,14 +74,16 @@ function walk(dir: string): string[] {
 
 /** Runs the engine on a fixture as the CLI would and returns the findings of the given codes, described. */
 export async function findingsOf(fixture: string, codes: string[]): Promise<string[]> {
+  return (await fixtureFindings(fixture, codes)).map(describeFound).sort();
+}
+
+/** The findings of the given codes on a fixture (a file alone, or a folder as a project). */
+export async function fixtureFindings(fixture: string, codes: string[]): Promise<Finding[]> {
   await initPython();
-  let findings: Finding[];
-  if (fs.statSync(fixture).isDirectory()) {
-    findings = (await scanProject(fixture, { config: DEFAULT_CONFIG, workers: 0 })).findings;
-  } else {
-    findings = analyzeAlone(path.basename(fixture), fs.readFileSync(fixture, 'utf8'));
-  }
-  return findings.filter((f) => codes.includes(f.code)).map(describeFound).sort();
+  const findings = fs.statSync(fixture).isDirectory()
+    ? (await scanProject(fixture, { config: DEFAULT_CONFIG, workers: 0 })).findings
+    : analyzeAlone(path.basename(fixture), fs.readFileSync(fixture, 'utf8'));
+  return findings.filter((f) => codes.includes(f.code));
 }
 
 /** Findings of one file analysed as a project of its own (call initPython() first). */

@@ -4,15 +4,12 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { Analyzer, kindOf } from '../../server/src/engine/analyze';
-import { DEFAULT_CONFIG } from '../../server/src/engine/config';
-import { ProjectIndex } from '../../server/src/engine/project';
-import { initPython } from '../../server/src/engine/python/parser';
+import { Analyzer } from '../../server/src/engine/analyze';
 import { DOC_HEADINGS, scopesOf } from '../../server/src/engine/rule';
 import { LineIndex } from '../../server/src/engine/text';
 import { TextEdit } from '../../server/src/engine/types';
 import { RULES } from '../../server/src/rules';
-import { expectationsOf, findingsOf, FIXTURES } from '../support/fixtures';
+import { analyzeAlone, expectationsOf, findingsOf, fixtureFindings, FIXTURES } from '../support/fixtures';
 
 const RULE_FIXTURES = path.join(FIXTURES, 'rules');
 
@@ -76,28 +73,28 @@ function applyEdits(text: string, edits: TextEdit[]): string {
 }
 
 describe('quick fixes', () => {
-  // Applying a fix removes its finding and leaves valid Python.
+  // A rule offers fixes exactly when it says it does; an edit fix, applied to a Python fixture,
+  // removes its finding and leaves valid Python (file-creating fixes are tested in project-fixes).
   for (const rule of RULES) {
-    for (const fixture of fixturesOf(rule.code).filter((f) => fs.statSync(f).isFile() && f.endsWith('.py'))) {
-      test(`${rule.code} fixes in ${path.basename(fixture)}`, async (t) => {
-        await initPython();
+    test(`${rule.code} ${rule.fixable ? 'offers working fixes' : 'offers no fix'}`, async () => {
+      let offered = 0;
+      for (const fixture of fixturesOf(rule.code)) {
+        const findings = await fixtureFindings(fixture, [rule.code]);
+        const fixed = findings.filter((f) => f.fix);
+        offered += fixed.length;
+        if (!fixture.endsWith('.py') || fs.statSync(fixture).isDirectory()) continue;
         const rel = path.basename(fixture);
-        const analyze = (text: string) => {
-          const analyzer = new Analyzer();
-          const index = new ProjectIndex([{ path: rel, kind: kindOf(rel), size: text.length }], new Map([[rel, analyzer.facts(rel, text)]]));
-          return { findings: analyzer.analyzeFile(rel, text, index, DEFAULT_CONFIG).filter((f) => f.code === rule.code), analyzer };
-        };
         const original = fs.readFileSync(fixture, 'utf8');
-        const fixable = analyze(original).findings.filter((f) => f.fix?.edits?.length);
-        if (fixable.length === 0) return t.skip('no fix offered here');
-        for (const finding of fixable) {
-          const fixed = applyEdits(original, finding.fix!.edits!);
-          const after = analyze(fixed);
-          assert.equal(after.findings.length, analyze(original).findings.length - 1, `${finding.fix!.title} removes the finding`);
-          const parsed = after.analyzer.parse(rel, fixed);
-          assert.ok(parsed.kind === 'python' && !parsed.module.root.hasError, `${finding.fix!.title} leaves valid Python:\n${fixed}`);
+        for (const finding of fixed.filter((f) => f.fix!.edits?.length)) {
+          const text = applyEdits(original, finding.fix!.edits!);
+          const after = analyzeAlone(rel, text).filter((f) => f.code === rule.code);
+          assert.equal(after.length, findings.length - 1, `${rel}: "${finding.fix!.title}" removes the finding`);
+          const parsed = new Analyzer().parse(rel, text);
+          assert.ok(parsed.kind === 'python' && !parsed.module.root.hasError, `${rel}: "${finding.fix!.title}" leaves valid Python:\n${text}`);
         }
-      });
-    }
+      }
+      if (rule.fixable) assert.ok(offered > 0, `${rule.code} declares fixes but offers none on its fixtures`);
+      else assert.equal(offered, 0, `${rule.code} offers fixes: declare fixable: true`);
+    });
   }
 });

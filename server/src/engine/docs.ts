@@ -27,6 +27,7 @@ export function renderRuleDoc(rule: Rule): string {
     `- **Default severity:** ${SEVERITY_WORDS[rule.severity]}`,
     `- **Looks at:** ${scopesOf(rule).join(', ')}`,
     `- **Based on:** ${rule.references.join('; ')}`,
+    ...(rule.fixable ? ['- **Quick fix:** available'] : []),
     '',
     rule.docs.trim(),
     '',

@@ -81,6 +81,8 @@ export interface Rule {
   /** Zinkevich rules, Sculley et al. smells, ML Test Score tests, Zhang et al. smells. */
   references: string[];
   severity: Severity;
+  /** Some findings come with a quick fix. */
+  fixable?: boolean;
   /** Markdown with the headings What it finds / Why it matters / How to fix / Example / References. */
   docs: string;
   check: RuleChecks;

@@ -14,6 +14,7 @@ export default defineRule({
   practices: ['P1', 'P3'],
   references: ['Zinkevich, Rule #2: first, design and implement metrics'],
   severity: 'information',
+  fixable: true,
   docs: `## What it finds
 A project with ML code and nothing that frames it: no charter (\`Docs/Project/Charter.md\` as in
 Microsoft's Team Data Science Process, or another file named like a charter, project brief or

@@ -17,6 +17,7 @@ export default defineRule({
   practices: ['P2'],
   references: ['Zinkevich, Rule #11: give feature columns owners and documentation'],
   severity: 'information',
+  fixable: true,
   docs: `## What it finds
 A project with ML code (modules importing an ML library) and no code-owners file: no
 \`CODEOWNERS\` at the root, in \`.github/\`, \`docs/\` or \`.gitlab/\`, and no \`OWNERS\`; or one that

@@ -43,6 +43,7 @@ export default defineRule({
   practices: ['P4'],
   references: ['Zhang et al. 2022, C2: NaN equivalence comparison misused'],
   severity: 'error',
+  fixable: true,
   docs: `## What it finds
 Comparisons such as \`x == np.nan\`, \`df["age"] != math.nan\` or \`value == float("nan")\`.
 

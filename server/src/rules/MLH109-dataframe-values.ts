@@ -8,6 +8,7 @@ export default defineRule({
   practices: ['P4'],
   references: ['Zhang et al. 2022, C8: Dataframe Conversion API Misused'],
   severity: 'information',
+  fixable: true,
   docs: `## What it finds
 \`.values\` read on a pandas DataFrame or Series: \`X = train[FEATURES].values\`,
 \`y = df.label.values\`. The rule only looks at objects known to be pandas (made by

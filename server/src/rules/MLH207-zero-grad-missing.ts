@@ -39,6 +39,7 @@ export default defineRule({
   practices: ['P5'],
   references: ['Zhang et al. 2022, C20: Gradients Not Cleared before Backward Propagation'],
   severity: 'warning',
+  fixable: true,
   docs: `## What it finds
 A loop that runs \`loss.backward()\` and \`optimizer.step()\` but never resets the gradients inside
 that loop: no \`optimizer.zero_grad()\`, \`model.zero_grad()\`, \`zero_grad(set_to_none=True)\` or

@@ -42,6 +42,7 @@ export default defineRule({
   practices: ['P5'],
   references: ['Zhang et al. 2022, C19: PyTorch Call Method Misused'],
   severity: 'warning',
+  fixable: true,
   docs: `## What it finds
 Calls such as \`model.forward(x)\` or \`self.encoder.forward(h)\` on a PyTorch module.
 \`super().forward(x)\` (a subclass extending its parent's forward), calls inside \`__call__\`, a

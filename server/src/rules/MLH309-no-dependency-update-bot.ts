@@ -31,6 +31,7 @@ export default defineRule({
   practices: ['P6'],
   references: ['ML Test Score, Monitor 1: dependency changes result in notification'],
   severity: 'information',
+  fixable: true,
   docs: `## What it finds
 A project with ML code and dependency files (requirements*.txt, pyproject.toml, Pipfile,
 environment.yml, setup.py) but no configuration of a dependency update bot: no

@@ -128,6 +128,7 @@ export default defineRule({
   practices: ['P7'],
   references: ['Zhang et al. 2022, C14: randomness uncontrolled'],
   severity: 'warning',
+  fixable: true,
   docs: `## What it finds
 Calls to scikit-learn functions and estimators that use randomness, made without \`random_state\`:
 \`train_test_split\` (unless \`shuffle=False\`), \`ShuffleSplit\` and its stratified and grouped

@@ -63,6 +63,7 @@ export default defineRule({
   practices: ['P9', 'P10'],
   references: ['ML Hygiene practices P9 (hidden costs) and P10 (responsible AI: security)', 'Python pickle documentation: security warning'],
   severity: 'warning',
+  fixable: true,
   docs: `## What it finds
 Loads that unpickle a file: \`pickle.load\` / \`loads\`, \`joblib.load\`, \`pd.read_pickle\`,
 \`dill.load\`, \`cloudpickle.load\`, \`torch.load\` without \`weights_only=True\`,

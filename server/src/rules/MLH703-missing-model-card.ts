@@ -14,6 +14,7 @@ export default defineRule({
   practices: ['P10', 'P3'],
   references: ['Mitchell et al. 2019, Model Cards for Model Reporting', 'TDSP: model report'],
   severity: 'information',
+  fixable: true,
   docs: `## What it finds
 A project whose code trains (\`fit\`, \`train\`, a backward pass) or saves models (\`joblib.dump\`,
 \`torch.save\`, \`save_pretrained\`, ...) and has no model card or model report: no file named
