@@ -13,12 +13,15 @@ import {
   DidChangeWatchedFilesParams,
   DocumentDiagnosticParams,
   DocumentDiagnosticReport,
+  ErrorCodes,
+  ExecuteCommandParams,
   FileChangeType,
   Hover,
   HoverParams,
   InitializeParams,
   InitializeResult,
   MessageType,
+  ResponseError,
   ShowMessageNotification,
   TextDocumentSyncKind,
   WorkspaceDiagnosticParams,
@@ -28,6 +31,7 @@ import {
 } from 'vscode-languageserver';
 import { ConfigError } from '../engine/config';
 import { CodeActions } from './codeActions';
+import { projectReport, readScaffoldArguments, REPORT_COMMAND, SCAFFOLD_COMMAND, scaffoldEdit, ScaffoldResult, SERVER_COMMANDS } from './commands';
 import { Delivery } from './delivery';
 import { PlacedFinding, SOURCE } from './diagnostics';
 import { OpenDocuments } from './documents';
@@ -91,6 +95,7 @@ export class MlHygieneServer implements ProjectHost {
     documents.notebooks.listen(connection);
     connection.onHover((params) => this.hover(params));
     connection.onCodeAction((params) => this.codeAction(params));
+    connection.onExecuteCommand((params) => this.executeCommand(params));
     connection.languages.diagnostics.on((params) => this.documentDiagnostics(params));
     connection.languages.diagnostics.onWorkspace((params) => this.workspaceDiagnostics(params));
     connection.onDidChangeWatchedFiles((params) => this.guard('file changes', () => this.watchedFilesChanged(params)));
@@ -154,6 +159,7 @@ export class MlHygieneServer implements ProjectHost {
         notebookDocumentSync: { notebookSelector: [{ notebook: { notebookType: 'jupyter-notebook' } }, { notebook: { pattern: '**/*.ipynb' } }] },
         hoverProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        executeCommandProvider: { commands: SERVER_COMMANDS },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'ml-hygiene' },
@@ -238,6 +244,32 @@ export class MlHygieneServer implements ProjectHost {
       await project.scan();
       this.changed(project);
     }
+  }
+
+  // ---- Commands
+
+  private async executeCommand(params: ExecuteCommandParams): Promise<unknown> {
+    if (params.command === SCAFFOLD_COMMAND) {
+      const args = readScaffoldArguments(params.arguments?.[0]);
+      if (typeof args === 'string') throw new ResponseError(ErrorCodes.InvalidParams, args);
+      const { plan, edit } = scaffoldEdit(args);
+      const result: ScaffoldResult = { edit, create: plan.create.map((f) => f.path), skip: plan.skip };
+      if (args.apply) result.applied = (await this.connection.workspace.applyEdit({ label: 'Scaffold TDSP project', edit })).applied;
+      return result;
+    }
+    if (params.command === REPORT_COMMAND) {
+      await this.started;
+      // The folder's own project, or the one of the workspace folder it lies in (default: the first).
+      const folder = typeof params.arguments?.[0] === 'string' ? params.arguments[0] : undefined;
+      const folderPath = folder && uriToPath(folder);
+      const project = folderPath
+        ? (this.projects.get(normalizeUri(folder!)) ?? this.findProject(folderPath)?.project)
+        : this.projects.values().next().value;
+      if (!project) throw new ResponseError(ErrorCodes.InvalidParams, 'report: no ML Hygiene project for that folder');
+      await project.ready;
+      return projectReport(project);
+    }
+    throw new ResponseError(ErrorCodes.MethodNotFound, `unknown command ${params.command}`);
   }
 
   // ---- Which project a document belongs to
