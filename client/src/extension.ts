@@ -1,18 +1,66 @@
-import * as path from 'path';
+// The VS Code side of ML Hygiene: starts the language server, and adds the rule-doc viewer, the
+// restart command and the language status item. All analysis happens in the server.
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
+import { DocumentSelector, LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { registerRuleDocs } from './ruleDocs';
+import { ServerStatus } from './status';
+
+/** Documents the server analyses; notebook cells go through notebook synchronisation. */
+const DOCUMENT_SELECTOR: DocumentSelector = [
+  { scheme: 'file', language: 'python' },
+  { scheme: 'file', language: 'yaml' },
+  { scheme: 'file', language: 'pip-requirements' },
+  { scheme: 'file', pattern: '**/requirements*.txt' },
+  { scheme: 'file', language: 'toml' },
+  { notebook: 'jupyter-notebook', language: 'python' },
+];
+
+/**
+ * Files whose changes the server must hear about even when they are not open: project findings
+ * depend on them. `.github` and `.circleci` catch a CI folder deleted as a whole.
+ */
+const WATCHED_FILES =
+  '**/{pyproject.toml,.ml-hygiene.yaml,requirements*.txt,.gitignore,Jenkinsfile,*.yaml,*.yml,*.py,*.ipynb,.github,.circleci}';
+
+/** What the extension returns from `activate`, for its integration tests. */
+export interface MlHygieneApi {
+  readonly client: LanguageClient;
+  readonly status: ServerStatus;
+}
 
 let client: LanguageClient | undefined;
 
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
-  const module = context.asAbsolutePath(path.join('server', 'out', 'server.js'));
-  client = new LanguageClient(
-    'mlHygiene',
-    'ML Hygiene',
-    { run: { module, transport: TransportKind.ipc }, debug: { module, transport: TransportKind.ipc } },
-    { documentSelector: [{ language: 'python' }, { language: 'yaml' }] },
+export async function activate(context: vscode.ExtensionContext): Promise<MlHygieneApi> {
+  const output = vscode.window.createOutputChannel('ML Hygiene');
+  const module = context.asAbsolutePath('server/out/server.js');
+  const server = { module, transport: TransportKind.ipc };
+  const serverOptions: ServerOptions = { run: server, debug: server };
+  const watcher = vscode.workspace.createFileSystemWatcher(WATCHED_FILES);
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: DOCUMENT_SELECTOR,
+    synchronize: { fileEvents: watcher, configurationSection: 'mlHygiene' },
+    outputChannel: output,
+  };
+  const languageClient = new LanguageClient('mlHygiene', 'ML Hygiene', serverOptions, clientOptions);
+  client = languageClient;
+  const status = new ServerStatus(languageClient);
+  context.subscriptions.push(
+    output,
+    watcher,
+    status,
+    registerRuleDocs(),
+    vscode.commands.registerCommand('mlHygiene.restartServer', async () => {
+      output.appendLine('Restarting the ML Hygiene server.');
+      await languageClient.restart();
+    }),
   );
-  await client.start();
+  try {
+    await languageClient.start();
+  } catch (error) {
+    // Keep the extension active (rule docs, restart) and say why in the output and the status item.
+    output.appendLine(`The ML Hygiene server did not start: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+  }
+  return { client: languageClient, status };
 }
 
 export async function deactivate(): Promise<void> {

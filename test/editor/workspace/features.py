@@ -1,0 +1,6 @@
+"""Feature helpers."""
+import math
+
+
+def is_missing(value):
+    return value == math.nan
