@@ -80,3 +80,25 @@ describe('git-aware project rules', () => {
     }
   });
 });
+
+test('a tracked file that .gitignore also matches is still listed and judged', async () => {
+  const repo = fs.mkdtempSync(path.join(os.tmpdir(), 'mlh-git-ignored-'));
+  try {
+    git(repo, 'init', '-q');
+    write(repo, 'train.py', 'import joblib\nfrom sklearn.svm import SVC\n');
+    write(repo, 'models/model.pkl', 'tracked model');
+    git(repo, 'add', '.');
+    git(repo, 'commit', '-q', '-m', 'initial');
+    // Ignored after the fact: git keeps tracking the model.
+    write(repo, '.gitignore', 'models/\n*.pkl\n');
+    write(repo, 'models/scratch.pkl', 'untracked and ignored');
+    await initPython();
+    const { index, findings } = await scanProject(repo, { config: DEFAULT_CONFIG, workers: 0 });
+    assert.ok(index.has('models/model.pkl'));
+    assert.ok(!index.has('models/scratch.pkl'));
+    const models = findings.filter((f) => f.code === 'MLH408');
+    assert.deepEqual(models.map((f) => f.related?.map((r) => r.path)), [['models/model.pkl']]);
+  } finally {
+    fs.rmSync(repo, { recursive: true, force: true });
+  }
+});

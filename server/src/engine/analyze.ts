@@ -6,6 +6,7 @@ import { FileFacts, ProjectIndex } from './project';
 import { pythonFacts } from './python/facts';
 import { PythonModule } from './python/module';
 import { Edit, parsePython } from './python/parser';
+import { personalDataInOutputs } from './personalData';
 import { parseRequirements, RequirementsFile } from './requirements';
 import { ProjectFinding, ReportOptions, Rule } from './rule';
 import { commentsByLine, isSuppressed, readSuppressions, Suppressions } from './suppressions';
@@ -18,7 +19,8 @@ export function kindOf(path: string): FileKind {
   const name = path.split('/').pop()!.toLowerCase();
   if (/\.(py|pyw)$/.test(name)) return 'python';
   if (name.endsWith('.ipynb')) return 'notebook';
-  if (/\.ya?ml$/.test(name)) return 'yaml';
+  // MLflow's project file is YAML without the extension.
+  if (/\.ya?ml$/.test(name) || name === 'mlproject') return 'yaml';
   if (/^(requirements|constraints).*\.(txt|in)$/.test(name) || /(^|\/)requirements\/[^/]+\.(txt|in)$/.test(path)) {
     return 'requirements';
   }
@@ -119,6 +121,7 @@ export class Analyzer {
     const parsed = this.parse(path, text);
     const facts: FileFacts = { path, kind: parsed.kind };
     if (parsed.kind === 'python' || parsed.kind === 'notebook') facts.python = pythonFacts(parsed.module, path);
+    if (parsed.kind === 'notebook') facts.personalData = personalDataInOutputs(parsed.notebook.cells);
     if (parsed.kind === 'yaml') facts.yamlKeys = yamlEntries(parsed.yaml).map((e) => e.path);
     if (parsed.kind === 'requirements') facts.requirements = parsed.requirements.requirements.map((r) => r.name);
     return facts;

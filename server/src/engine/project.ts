@@ -1,3 +1,4 @@
+import { PersonalDataHit } from './personalData';
 import { PythonFacts } from './python/facts';
 import { FileKind } from './types';
 
@@ -17,6 +18,8 @@ export interface FileFacts {
   yamlKeys?: string[][];
   /** Package names of a dependency file. */
   requirements?: string[];
+  /** The first personal data found in a sample of a data file, or in a notebook's outputs. */
+  personalData?: PersonalDataHit;
 }
 
 /** What the project looks like as a whole: its files, and the facts each file gave.
@@ -25,6 +28,7 @@ export class ProjectIndex {
   private readonly byPath = new Map<string, ProjectFile>();
   private readonly moduleToPath = new Map<string, string>();
   private readonly trackedPaths?: Set<string>;
+  private importers?: Map<string, string[]>;
 
   constructor(
     readonly files: ProjectFile[],
@@ -110,11 +114,20 @@ export class ProjectIndex {
     return [...seen];
   }
 
-  /** Files whose import closure includes `path` (who runs this module's code). */
+  /** Project files that import `path` directly, in the order of pythonFiles(). */
   importersOf(path: string): string[] {
-    return this.pythonFiles()
-      .map(([p]) => p)
-      .filter((p) => p !== path && this.importsOf(p).includes(path));
+    // Built once per index: every file asks who imports it.
+    if (!this.importers) {
+      this.importers = new Map();
+      for (const [importer] of this.pythonFiles()) {
+        for (const imported of this.importsOf(importer)) {
+          const list = this.importers.get(imported);
+          if (list) list.push(importer);
+          else this.importers.set(imported, [importer]);
+        }
+      }
+    }
+    return this.importers.get(path) ?? [];
   }
 
   /** Whether the project has any Python module or notebook that imports an ML library. */

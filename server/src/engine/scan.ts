@@ -8,7 +8,8 @@ import { trackedFiles } from './git';
 import { FileFacts, ProjectFile, ProjectIndex } from './project';
 import { initPython } from './python/parser';
 import { Finding, Notice } from './types';
-import { DiscoveredFile, discoverFiles, isProjectDocument, readConfig, readSource } from './workspace';
+import { isPersonalDataCandidate, PERSONAL_DATA_SAMPLE_BYTES, personalDataIn } from './personalData';
+import { DiscoveredFile, discoverFiles, isProjectDocument, readConfig, readSample, readSource } from './workspace';
 
 const ANALYSED_KINDS = new Set(['python', 'notebook', 'yaml', 'requirements']);
 
@@ -39,6 +40,13 @@ export class ScanShare {
   collectFacts(files: DiscoveredFile[], maxFileSizeMB: number): FactsResult {
     const result: FactsResult = { facts: [], documents: [], notices: [] };
     for (const file of files) {
+      if (isPersonalDataCandidate(file.path) && !ANALYSED_KINDS.has(file.kind)) {
+        // Data files are sampled, never read whole: their size does not matter.
+        const sample = readSample(file, PERSONAL_DATA_SAMPLE_BYTES);
+        const personalData = sample === undefined ? undefined : personalDataIn(sample);
+        if (personalData) result.facts.push({ path: file.path, kind: file.kind, personalData });
+        if (!isProjectDocument(file)) continue;
+      }
       const { text, notice } = readSource(file, maxFileSizeMB);
       if (notice) result.notices.push(notice);
       if (text === undefined) continue;
@@ -101,9 +109,10 @@ const SMALL_PROJECT_FILES = 64;
 /** Scans a project folder: discovers files, gathers facts (in parallel), builds the index, runs every rule. */
 export async function scanProject(root: string, options: ScanOptions = {}): Promise<ScanResult> {
   const config = options.config ?? readConfig(root);
-  const { files, notices } = discoverFiles(root, config);
+  const tracked = trackedFiles(root);
+  const { files, notices } = discoverFiles(root, config, tracked);
   const workerScript = options.workerScript ?? path.join(__dirname, 'worker.js');
-  const analysed = files.filter((f) => ANALYSED_KINDS.has(f.kind) || isProjectDocument(f));
+  const analysed = files.filter((f) => ANALYSED_KINDS.has(f.kind) || isProjectDocument(f) || isPersonalDataCandidate(f.path));
   const wanted = options.workers ?? (analysed.length < SMALL_PROJECT_FILES ? 0 : Math.max(1, os.cpus().length - 1));
   const workerCount = fs.existsSync(workerScript) ? Math.min(wanted, analysed.length) : 0;
   options.onProgress?.(0, analysed.length);
@@ -129,7 +138,7 @@ export async function scanProject(root: string, options: ScanOptions = {}): Prom
       files: files.map(({ path: p, kind, size }) => ({ path: p, kind, size })),
       facts: inFileOrder(factResults.flatMap((r) => r.facts.map((f): [string, FileFacts] => [f.path, f]))),
       documents: inFileOrder(factResults.flatMap((r) => r.documents)),
-      tracked: trackedFiles(root),
+      tracked,
     };
     const index = indexFromData(data);
     const findingResults = await Promise.all(shares.map((share) => share.findings(data, config)));

@@ -65,11 +65,16 @@ function excludeMatcher(patterns: string[]): (relPath: string, isDir: boolean) =
 
 /** Lists the project's files: .gitignore and `exclude` respected, unreadable folders skipped with a
  *  notice. Symbolic links to folders are not followed (git keeps the link, not the folder, and
- *  following them could loop or leave the project); links to files are read. */
-export function discoverFiles(root: string, config: Config): { files: DiscoveredFile[]; notices: Notice[] } {
+ *  following them could loop or leave the project); links to files are read. Files git tracks
+ *  (`tracked`) are listed although a .gitignore pattern matches them: ignore rules only keep
+ *  untracked files out of git. */
+export function discoverFiles(root: string, config: Config, tracked?: string[]): { files: DiscoveredFile[]; notices: Notice[] } {
   const files: DiscoveredFile[] = [];
   const notices: Notice[] = [];
   const excluded = excludeMatcher(config.exclude);
+  const trackedFiles = new Set(tracked);
+  const trackedFolders = new Set((tracked ?? []).flatMap((p) => p.split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('/'))));
+  const keptByGit = (relPath: string, isDir: boolean) => (isDir ? trackedFolders : trackedFiles).has(relPath);
   const walk = (dir: string, rel: string, ignores: { base: string; rules: Ignore }[]) => {
     let entries: fs.Dirent[];
     try {
@@ -94,7 +99,7 @@ export function discoverFiles(root: string, config: Config): { files: Discovered
         }
       }
       if (isDir && (SKIPPED_DIRS.has(entry.name) || SKIPPED_DIRS.has(relPath))) continue;
-      if (isIgnored(active, relPath, isDir) || excluded(relPath, isDir)) continue;
+      if ((isIgnored(active, relPath, isDir) && !keptByGit(relPath, isDir)) || excluded(relPath, isDir)) continue;
       if (isDir) walk(absolutePath, relPath, active);
       else if (isFile) {
         let size = 0;
@@ -142,6 +147,25 @@ export function readSource(file: { path: string; absolutePath: string; size: num
   const decoded = decodeBytes(bytes);
   const notice = decoded.problem ? { path: file.path, message: decoded.problem } : undefined;
   return { text: decoded.text, notice };
+}
+
+/** The first `bytes` of a file as text, cut after its last complete line when the file is longer;
+ *  undefined when it cannot be read or looks binary (a NUL byte). Costs the same for any file size. */
+export function readSample(file: { absolutePath: string; size: number }, bytes: number): string | undefined {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(file.absolutePath, 'r');
+    const buffer = Buffer.alloc(Math.min(bytes, file.size));
+    const read = fs.readSync(fd, buffer, 0, buffer.length, 0);
+    let sample = buffer.subarray(0, read);
+    if (sample.includes(0)) return undefined;
+    if (file.size > read) sample = sample.subarray(0, sample.lastIndexOf(10) + 1);
+    return sample.toString('utf8');
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
 }
 
 /** Reads the project's configuration from its root. Throws ConfigError when it is invalid. */

@@ -1,3 +1,5 @@
+import { declaredDependencies } from '../engine/declaredDependencies';
+import { ProjectIndex } from '../engine/project';
 import { defineRule } from '../engine/rule';
 import { normalizePackage } from '../engine/projectQueries';
 import { parseRequirements, Requirement } from '../engine/requirements';
@@ -6,6 +8,10 @@ const LOCK_FILES = /^(?:poetry\.lock|uv\.lock|Pipfile\.lock|pdm\.lock|conda-lock
 
 function fileName(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
+}
+
+function hasLockFile(project: ProjectIndex): boolean {
+  return project.files.some((f) => LOCK_FILES.test(fileName(f.path)));
 }
 
 function joinPath(dir: string, relative: string): string {
@@ -27,16 +33,30 @@ function looseness(requirement: Requirement): string {
 export default defineRule({
   code: 'MLH406',
   name: 'unpinned-dependencies',
-  summary: 'Requirements without an exact version while the project has no lock file',
+  summary: 'Dependencies without an exact version while the project has no lock file',
   practices: ['P7'],
   references: ['ML Test Score, Infra 1: training is reproducible'],
   severity: 'warning',
   docs: `## What it finds
-Lines of a requirements file (\`requirements*.txt\`, \`requirements/*.txt\`, \`constraints*.txt\`,
-\`*.in\`) that do not fix one version: no version at all (\`pandas\`), a range (\`scikit-learn>=1.2\`),
-a compatible release (\`torch~=2.1\`), a wildcard (\`numpy==1.26.*\`), or a VCS / URL reference
-without a commit. Lines pinned with \`==\` / \`===\`, lines with \`--hash\`, packages pinned by a
-\`-c constraints.txt\` file, includes (\`-r\`), options and comments are fine.
+Dependencies that do not fix one version: no version at all (\`pandas\`), a range
+(\`scikit-learn>=1.2\`), a compatible release (\`torch~=2.1\`, Poetry's \`^2.1\`), a wildcard
+(\`numpy==1.26.*\`, Pipenv's \`"*"\`), or a VCS / URL reference without a commit. The finding
+sits on the line of the entry. Read from:
+- requirements files (\`requirements*.txt\`, \`requirements/*.txt\`, \`constraints*.txt\`, \`*.in\`);
+  \`--hash\` lines, packages pinned by a \`-c constraints.txt\` file, includes (\`-r\`), options and
+  comments are fine;
+- \`pyproject.toml\`: \`[project] dependencies\`, \`[project.optional-dependencies]\`,
+  \`[dependency-groups]\`, \`[tool.poetry.dependencies]\`, \`[tool.poetry.dev-dependencies]\` and
+  \`[tool.poetry.group.*.dependencies]\` (\`python\` and local \`path\` dependencies aside). A
+  pyproject.toml with a \`[build-system]\` builds a package that others install, and a package
+  declares ranges on purpose, so that it can be installed beside other packages: there the
+  findings are information only, a reminder to lock the environment the models are trained in.
+  Without \`[build-system]\`, or with Poetry's \`package-mode = false\`, the project is an
+  application and its ranges are warnings like any other;
+- \`Pipfile\`: \`[packages]\` and \`[dev-packages]\`;
+- conda environment files (\`environment*.yml\`, \`conda.yaml\`): the \`dependencies\` and their
+  \`pip:\` list. A conda spec with a version (\`numpy=1.26\`, \`numpy==1.26.4\`, \`numpy 1.26.4\`)
+  counts as pinned, as its author meant it; \`python\` and \`pip\` themselves are left out.
 
 Nothing is reported when the project has a lock file (\`poetry.lock\`, \`uv.lock\`, \`Pipfile.lock\`,
 \`pdm.lock\`, \`conda-lock.yml\`, \`*.conda-lock.yml\`, \`pylock.toml\`), nor for a pip-tools input
@@ -77,7 +97,7 @@ xgboost==2.1.1
   check: {
     requirements(ctx) {
       const { project } = ctx;
-      if (project.files.some((f) => LOCK_FILES.test(fileName(f.path)))) return;
+      if (hasLockFile(project)) return;
       // A pip-tools input is meant to be loose when its compiled output sits beside it.
       if (ctx.path.endsWith('.in') && project.has(ctx.path.replace(/\.in$/, '.txt'))) return;
       const dir = ctx.path.includes('/') ? ctx.path.slice(0, ctx.path.lastIndexOf('/')) : '';
@@ -94,6 +114,26 @@ xgboost==2.1.1
           `\`${requirement.name}\` ${looseness(requirement)}, and the project has no lock file: ` +
             `${requirement.url ? 'pin a commit (@<sha>)' : `pin the version you tested with (${requirement.name}==X.Y.Z)`} or lock the environment (uv lock, poetry lock, pip-compile)`,
         );
+      }
+    },
+    project(ctx) {
+      const { project } = ctx;
+      if (hasLockFile(project)) return;
+      for (const [path, text] of project.documents) {
+        const manifest = declaredDependencies(path, text);
+        if (!manifest) continue;
+        for (const dependency of manifest.dependencies) {
+          if (dependency.pinned) continue;
+          const advice = manifest.packaged
+            ? 'a package may declare ranges for its users, but lock the environment the models are trained in (uv lock, poetry lock, pdm lock)'
+            : `${dependency.url ? 'pin a commit' : 'pin the version you tested with'} or lock the environment (uv lock, poetry lock, pipenv lock, conda-lock)`;
+          ctx.report({
+            path,
+            range: dependency.range,
+            message: `\`${dependency.name}\` ${looseness(dependency)}, and the project has no lock file: ${advice}`,
+            severity: manifest.packaged ? 'information' : undefined,
+          });
+        }
       }
     },
   },

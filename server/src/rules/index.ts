@@ -55,10 +55,12 @@ import MLH601 from './MLH601-hardcoded-hyperparameter';
 import MLH602 from './MLH602-absolute-path';
 import MLH603 from './MLH603-secret-in-code';
 import MLH604 from './MLH604-duplicate-config-key';
+import MLH605 from './MLH605-unused-config-key';
 import MLH607 from './MLH607-invalid-config';
 import MLH608 from './MLH608-unsafe-deserialization';
 import MLH609 from './MLH609-config-not-versioned';
 import MLH701 from './MLH701-sensitive-attribute-feature';
+import MLH702 from './MLH702-pii-in-repository';
 import MLH703 from './MLH703-missing-model-card';
 import MLH801 from './MLH801-out-of-order-execution';
 import MLH802 from './MLH802-unexecuted-cells';
@@ -68,7 +70,7 @@ import MLH805 from './MLH805-untitled-notebook';
 import MLH806 from './MLH806-notebook-without-narrative';
 import MLH807 from './MLH807-invalid-notebook';
 
-export const RULES: Rule[] = [MLH001, MLH002, MLH003, MLH004, MLH101, MLH102, MLH103, MLH104, MLH105, MLH106, MLH107, MLH108, MLH109, MLH110, MLH111, MLH201, MLH202, MLH204, MLH205, MLH206, MLH207, MLH208, MLH209, MLH212, MLH301, MLH302, MLH303, MLH304, MLH305, MLH306, MLH307, MLH309, MLH310, MLH401, MLH402, MLH403, MLH404, MLH405, MLH406, MLH407, MLH408, MLH409, MLH410, MLH411, MLH501, MLH502, MLH503, MLH504, MLH505, MLH506, MLH508, MLH601, MLH602, MLH603, MLH604, MLH607, MLH608, MLH609, MLH701, MLH703, MLH801, MLH802, MLH803, MLH804, MLH805, MLH806, MLH807];
+export const RULES: Rule[] = [MLH001, MLH002, MLH003, MLH004, MLH101, MLH102, MLH103, MLH104, MLH105, MLH106, MLH107, MLH108, MLH109, MLH110, MLH111, MLH201, MLH202, MLH204, MLH205, MLH206, MLH207, MLH208, MLH209, MLH212, MLH301, MLH302, MLH303, MLH304, MLH305, MLH306, MLH307, MLH309, MLH310, MLH401, MLH402, MLH403, MLH404, MLH405, MLH406, MLH407, MLH408, MLH409, MLH410, MLH411, MLH501, MLH502, MLH503, MLH504, MLH505, MLH506, MLH508, MLH601, MLH602, MLH603, MLH604, MLH605, MLH607, MLH608, MLH609, MLH701, MLH702, MLH703, MLH801, MLH802, MLH803, MLH804, MLH805, MLH806, MLH807];
 
 export function findRule(codeOrName: string): Rule | undefined {
   const wanted = codeOrName.toUpperCase();

@@ -5,6 +5,8 @@ import { schemaClassesOf } from './schemas';
 import { validatesData } from './validation';
 import { makesTorchDeterministic } from './determinism';
 import { filePaths } from './paths';
+import { ConfigEscape, configReads } from './configReads';
+import { isModelSaveCall, isTrainingCall } from './models';
 
 /** Libraries whose import makes a module "ML code" (RULES.md). */
 export const ML_LIBRARIES = [
@@ -60,19 +62,43 @@ export interface PythonFacts {
   pathsWritten: string[];
   /** Classes that are validation schemas (pydantic, marshmallow, pandera models). */
   schemaClasses: string[];
+  /** Key names read by attribute, getattr / hasattr or `"key" in cfg` (see configReads). */
+  configNamesRead: string[];
+  /** Where a loaded config, or a part of it, leaves for code not followed here (`**cfg`, `Model(cfg.model)`). */
+  configEscapes: ConfigEscape[];
+  /** Trains a model (models.isTrainingCall): fit, a trainer's train, a backward pass. */
+  trainsModel: boolean;
+  /** Saves, logs or publishes a trained model (models.isModelSaveCall). */
+  savesModel: boolean;
 }
 
 /** Module-level code (import-time code and the main guard) is the scope `<module>`. */
 export const MODULE_SCOPE = '<module>';
 
-/** The scope a node runs in: `<module>`, a top-level function `name`, or a method `Class.name`.
- *  Nested functions count as part of the function that defines them. */
-export function scopeKeyOf(node: Node): string {
-  let outermost: Node | undefined;
-  for (let fn = enclosing(node, ['function_definition']); fn; fn = enclosing(fn, ['function_definition'])) outermost = fn;
-  if (!outermost) return MODULE_SCOPE;
-  const name = outermost.childForFieldName('name')?.text ?? '';
-  const holder = outermost.parent?.type === 'decorated_definition' ? outermost.parent : outermost;
+/** The scope a node of the module runs in: `<module>`, a top-level function `name`, or a method
+ *  `Class.name`. Nested functions count as part of the function that defines them. The outermost
+ *  functions are found once and looked up by position, not by walking up from every node. */
+export function scopeKeyOf(module: PythonModule): (node: Node) => string {
+  const outermost = module.nodes('function_definition').filter((def) => !enclosing(def, ['function_definition']));
+  const keys = outermost.map(functionScopeKey);
+  const ends = outermost.map((def) => def.endIndex);
+  return (node) => {
+    // The last outermost function starting at or before the node: the only one that can hold it.
+    let low = 0;
+    let high = outermost.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (outermost[mid].startIndex <= node.startIndex) low = mid + 1;
+      else high = mid;
+    }
+    const i = low - 1;
+    return i >= 0 && node.endIndex <= ends[i] && node.id !== outermost[i].id ? keys[i] : MODULE_SCOPE;
+  };
+}
+
+function functionScopeKey(def: Node): string {
+  const name = def.childForFieldName('name')?.text ?? '';
+  const holder = def.parent?.type === 'decorated_definition' ? def.parent : def;
   const owner = holder.parent?.type === 'block' ? holder.parent.parent : undefined;
   return owner?.type === 'class_definition' ? `${owner.childForFieldName('name')?.text}.${name}` : name;
 }
@@ -108,13 +134,14 @@ export function pythonFacts(module: PythonModule, path: string): PythonFacts {
   for (const call of module.calls()) if (call.qualified) calls.add(call.qualified);
   const scopeCalls = new Map<string, Set<string>>();
   const seedingScopes = new Set<string>();
+  const scopeKey = scopeKeyOf(module);
   for (const def of module.nodes('function_definition')) {
-    const scope = scopeKeyOf(def.childForFieldName('body') ?? def);
+    const scope = scopeKey(def.childForFieldName('body') ?? def);
     if (!scopeCalls.has(scope)) scopeCalls.set(scope, new Set());
   }
   scopeCalls.set(MODULE_SCOPE, scopeCalls.get(MODULE_SCOPE) ?? new Set());
   for (const call of module.calls()) {
-    const scope = scopeKeyOf(call.node);
+    const scope = scopeKey(call.node);
     if (call.qualified) scopeCalls.get(scope)?.add(call.qualified);
     if (isSeedCall(call)) seedingScopes.add(scope);
   }
@@ -161,5 +188,8 @@ export function pythonFacts(module: PythonModule, path: string): PythonFacts {
     torchDeterministic: makesTorchDeterministic(module),
     ...filePaths(module),
     schemaClasses: schemaClassesOf(module),
+    ...configReads(module),
+    trainsModel: module.calls().some(isTrainingCall),
+    savesModel: module.calls().some(isModelSaveCall),
   };
 }

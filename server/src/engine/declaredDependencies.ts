@@ -1,0 +1,172 @@
+// Dependencies declared outside requirements files: pyproject.toml (PEP 621 and Poetry tables),
+// Pipfile and conda environment files, each with the place it is written and whether it fixes one
+// version. Read from the texts of the project index.
+import { isMap, isScalar, isSeq } from 'yaml';
+import { parse as parseToml } from 'smol-toml';
+import { parseRequirements, Requirement } from './requirements';
+import { tomlArrayStrings, tomlKeyLine } from './tomlLines';
+import { Range, rangeOf } from './types';
+import { nodeRange, parseYaml } from './yaml';
+
+export interface DependencyManifest {
+  dependencies: Requirement[];
+  /** A pyproject.toml that builds an installable package: its ranges are meant for its users. */
+  packaged: boolean;
+}
+
+const CONDA_ENVIRONMENT = /(^|\/)(environment[\w.-]*|conda)\.ya?ml$/;
+
+/** The dependencies a manifest declares, or undefined when the file is none (or does not parse). */
+export function declaredDependencies(path: string, text: string): DependencyManifest | undefined {
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  if (name === 'pyproject.toml') return pyprojectDependencies(text);
+  if (name === 'Pipfile') return pipfileDependencies(text);
+  if (CONDA_ENVIRONMENT.test(path)) return condaDependencies(text);
+  return undefined;
+}
+
+type Table = Record<string, unknown>;
+
+function parseTomlQuietly(text: string): Table | undefined {
+  try {
+    return parseToml(text) as Table;
+  } catch {
+    return undefined;
+  }
+}
+
+function table(value: unknown): Table | undefined {
+  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Table) : undefined;
+}
+
+function lineRange(text: string, line: number): Range {
+  const s = text.split(/\r?\n/)[line] ?? '';
+  const indent = s.length - s.trimStart().length;
+  return rangeOf(line, indent, line, s.replace(/\s+#.*$/, '').trimEnd().length);
+}
+
+/** PEP 508 strings of a TOML array at `path`, each placed on its literal. */
+function pep508Array(text: string, path: string[], values: unknown): Requirement[] {
+  if (!Array.isArray(values)) return [];
+  const strings = values.filter((v): v is string => typeof v === 'string');
+  const keyLine = tomlKeyLine(text, path);
+  const literals = keyLine === undefined ? [] : tomlArrayStrings(text, keyLine);
+  const placed = literals.length === strings.length && literals.every((l, i) => l.value === strings[i]);
+  return strings.flatMap((value, i) => {
+    const requirement = parseRequirements(value).requirements[0];
+    if (!requirement) return [];
+    const range = placed ? literals[i].range : lineRange(text, keyLine ?? 0);
+    return [{ ...requirement, line: range.start.line, range }];
+  });
+}
+
+/** Poetry and Pipenv both write `name = "spec"` or `name = { version = "spec", ... }`. */
+function keyedDependencies(text: string, tablePath: string[], deps: unknown, pinnedSpec: (spec: string) => boolean): Requirement[] {
+  const out: Requirement[] = [];
+  for (const [name, value] of Object.entries(table(deps) ?? {})) {
+    if (name === 'python') continue; // the interpreter, not a package
+    const entries = Array.isArray(value) ? value : [value]; // Poetry: several constraints by marker
+    let specifier = '';
+    let url: string | undefined;
+    let pinned = true;
+    let local = false;
+    for (const entry of entries) {
+      const spec = typeof entry === 'string' ? entry : table(entry);
+      if (typeof spec === 'string') {
+        specifier = spec;
+        pinned &&= pinnedSpec(spec);
+      } else if (spec) {
+        if (typeof spec.path === 'string') local = true; // the project's own code, or a sibling checkout
+        else if (typeof spec.git === 'string') {
+          url = spec.git;
+          const ref = spec.rev ?? spec.ref;
+          pinned &&= typeof ref === 'string' && /^[0-9a-f]{7,40}$/.test(ref);
+        } else if (typeof spec.url === 'string' || typeof spec.file === 'string') {
+          url = String(spec.url ?? spec.file);
+          pinned &&= /\.(whl|tar\.gz|zip)$/.test(url);
+        } else {
+          specifier = typeof spec.version === 'string' ? spec.version : '';
+          pinned &&= pinnedSpec(specifier);
+        }
+      }
+    }
+    if (local) continue;
+    const line = tomlKeyLine(text, [...tablePath, name]) ?? tomlKeyLine(text, tablePath) ?? 0;
+    const range = lineRange(text, line);
+    out.push({ name, specifier: specifier === '*' ? '' : specifier, pinned, url, line, range });
+  }
+  return out;
+}
+
+// Poetry reads a bare version (`"2.2.1"`) as exactly that version.
+const poetryPinned = (spec: string) => /^(==)?\s*\d[\w.+!-]*$/.test(spec.trim()) && !spec.includes('*');
+const pipPinned = (spec: string) => /^===?\s*[^,*\s]+$/.test(spec.trim());
+
+export function pyprojectDependencies(text: string): DependencyManifest | undefined {
+  const data = parseTomlQuietly(text);
+  if (!data) return undefined;
+  const project = table(data.project);
+  const poetry = table(table(data.tool)?.poetry);
+  const dependencies: Requirement[] = [];
+  dependencies.push(...pep508Array(text, ['project', 'dependencies'], project?.dependencies));
+  for (const [extra, values] of Object.entries(table(project?.['optional-dependencies']) ?? {})) {
+    dependencies.push(...pep508Array(text, ['project', 'optional-dependencies', extra], values));
+  }
+  for (const [group, values] of Object.entries(table(data['dependency-groups']) ?? {})) {
+    dependencies.push(...pep508Array(text, ['dependency-groups', group], values));
+  }
+  if (poetry) {
+    dependencies.push(...keyedDependencies(text, ['tool', 'poetry', 'dependencies'], poetry.dependencies, poetryPinned));
+    dependencies.push(...keyedDependencies(text, ['tool', 'poetry', 'dev-dependencies'], poetry['dev-dependencies'], poetryPinned));
+    for (const [group, body] of Object.entries(table(poetry.group) ?? {})) {
+      dependencies.push(...keyedDependencies(text, ['tool', 'poetry', 'group', group, 'dependencies'], table(body)?.dependencies, poetryPinned));
+    }
+  }
+  // `package-mode = false` is Poetry's way of saying "an application, not a package".
+  const packaged = data['build-system'] !== undefined && poetry?.['package-mode'] !== false;
+  return { dependencies, packaged };
+}
+
+export function pipfileDependencies(text: string): DependencyManifest | undefined {
+  const data = parseTomlQuietly(text);
+  if (!data) return undefined;
+  const dependencies = [
+    ...keyedDependencies(text, ['packages'], data.packages, pipPinned),
+    ...keyedDependencies(text, ['dev-packages'], data['dev-packages'], pipPinned),
+  ];
+  return { dependencies, packaged: false };
+}
+
+// A conda match spec: `[channel::]name[ version][=build]`. `numpy=1.26` and `numpy 1.26.4` name a
+// version (conda reads `=1.26` as 1.26.*; it is taken as the pin its author meant); ranges,
+// wildcards and bare names do not.
+const CONDA_SPEC = /^(?:[\w.-]+::)?([A-Za-z0-9_][\w.-]*)\s*(.*)$/;
+const condaPinned = (spec: string) => /^(==?|\s*)\s*[^*<>=!,|\s]+(=\S+)?$/.test(spec);
+
+export function condaDependencies(text: string): DependencyManifest | undefined {
+  const file = parseYaml(text);
+  const root = file.documents[0]?.contents;
+  if (file.errors.length || !isMap(root)) return undefined;
+  const list = root.get('dependencies', true);
+  if (!isSeq(list)) return { dependencies: [], packaged: false };
+  const dependencies: Requirement[] = [];
+  for (const item of list.items) {
+    if (isScalar(item) && typeof item.value === 'string') {
+      const m = CONDA_SPEC.exec(item.value.trim());
+      if (!m || m[1] === 'python' || m[1] === 'pip') continue;
+      const range = nodeRange(file, item);
+      dependencies.push({ name: m[1], specifier: m[2].trim(), pinned: condaPinned(m[2].trim()), line: range.start.line, range });
+    } else if (isMap(item)) {
+      const pip: unknown = item.get('pip', true);
+      if (!isSeq(pip)) continue;
+      for (const entry of pip.items) {
+        if (!isScalar(entry) || typeof entry.value !== 'string') continue;
+        const requirement = parseRequirements(entry.value).requirements[0];
+        if (!requirement) continue; // `-r requirements.txt`, `-e .`, options
+        const range = nodeRange(file, entry);
+        dependencies.push({ ...requirement, line: range.start.line, range });
+      }
+    }
+  }
+  return { dependencies, packaged: false };
+}
