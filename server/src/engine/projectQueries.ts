@@ -1,6 +1,7 @@
 // Questions project rules ask of the index: where a finding goes, which modules are ML code, which
 // train or save models. Answers come from the facts and documents the scan gathered, never the disk.
-import { ProjectIndex } from './project';
+import { ProjectFile, ProjectIndex } from './project';
+import type { ProjectFinding } from './rule';
 import { PythonFacts } from './python/facts';
 import { FILE_START, Range, RelatedLocation } from './types';
 
@@ -33,29 +34,14 @@ export function mlModules(project: ProjectIndex): string[] {
     .map(([p]) => p);
 }
 
-function lastSegment(name: string): string {
-  return name.slice(name.lastIndexOf('.') + 1);
-}
-
-const TRAINING_METHODS = new Set(['fit', 'partial_fit', 'fit_generator', 'train_on_batch', 'train', 'backward']);
-
-/** Whether a module's calls train a model: an estimator's fit, a trainer's train, a backward pass. */
+/** Whether a module (not a test) trains a model: an estimator's fit, a trainer's train, a backward pass. */
 export function trainsModel(facts: PythonFacts): boolean {
-  return facts.isML && !facts.isTest && facts.calls.some((c) => c.includes('.') && TRAINING_METHODS.has(lastSegment(c)));
+  return facts.isML && !facts.isTest && facts.trainsModel;
 }
 
-const SAVING_CALLS = new Set(['joblib.dump', 'pickle.dump', 'torch.save', 'dill.dump', 'cloudpickle.dump', 'skops.io.dump', 'onnx.save']);
-const SAVING_METHODS = new Set(['save_model', 'save_pretrained', 'log_model', 'save_weights', 'export_model']);
-const MODEL_RECEIVER = /(model|net|clf|classifier|regressor|estimator|booster|pipeline|pipe)\w*$/i;
-
-/** Whether a module saves or exports a trained model. */
+/** Whether a module (not a test) saves or exports a trained model. */
 export function savesModel(facts: PythonFacts): boolean {
-  if (!facts.isML || facts.isTest) return false;
-  return facts.calls.some((c) => {
-    const method = lastSegment(c);
-    const receiver = c.slice(0, Math.max(0, c.lastIndexOf('.')));
-    return SAVING_CALLS.has(c) || (c.includes('.') && SAVING_METHODS.has(method)) || (method === 'save' && MODEL_RECEIVER.test(receiver));
-  });
+  return facts.isML && !facts.isTest && facts.savesModel;
 }
 
 /** Modules and notebooks that train models. */
@@ -111,6 +97,25 @@ export function filesNamed(project: ProjectIndex, name: RegExp): string[] {
 export function gitignoreAnchor(project: ProjectIndex, evidence: string[]): { path: string; range: Range } {
   for (const path of ['.gitignore', '.gitattributes']) if (project.has(path)) return { path, range: FILE_START };
   return projectAnchor(project, evidence);
+}
+
+/** The finding for files that git holds and that belong in DVC or Git LFS (`fromGit` as
+ *  versioning.filesInGitProper gives it): on the .gitignore, each file a related location labelled
+ *  with its kind and size, the message made from where they are (`tracked by git`). */
+export function committedFilesFinding(
+  project: ProjectIndex,
+  files: ProjectFile[],
+  fromGit: boolean,
+  kind: string,
+  message: (where: string) => string,
+): ProjectFinding {
+  return {
+    ...gitignoreAnchor(project, files.map((f) => f.path)),
+    // Without git's index the rule only knows what would be committed.
+    severity: fromGit ? undefined : 'information',
+    message: message(fromGit ? 'tracked by git' : 'not ignored by .gitignore'),
+    related: files.slice(0, RELATED_LIMIT).map((f) => ({ path: f.path, range: FILE_START, message: `${kind}, ${fileSize(f.size)}` })),
+  };
 }
 
 /** `12.3 MB`, or `4 KB` below a megabyte. */

@@ -1,6 +1,7 @@
 import { defineRule } from '../engine/rule';
-import { assignmentsIn, boundNames, callsIn, contains, lastValueOf, namesRead, readsAny, sameNode } from '../engine/python/flow';
-import { Call, Node, PythonModule, scopeOf } from '../engine/python/module';
+import { lastValueOf } from '../engine/python/bindings';
+import { assignmentsIn, boundNames, callsIn, namesRead, readsAny, sameNode } from '../engine/python/flow';
+import { Call, isInside, Node, PythonModule, scopeOf } from '../engine/python/module';
 import { constructedClass, constructorOf, DataSplit, FIT_TRANSFORM_FUNCTIONS, isLearningTransformer, sklearnName, splitOf } from '../engine/python/sklearn';
 
 /** A transformer learning from data: `scaler.fit(X)`, `PCA().fit_transform(X)`, `scale(X)`. */
@@ -33,7 +34,7 @@ function fittingOf(module: PythonModule, call: Call): Fitting | undefined {
   if (step) return { call, transformer: `${fn}()`, step, input };
   if ((call.method !== 'fit' && call.method !== 'fit_transform') || !call.receiver) return undefined;
   const instance = call.receiver.type === 'identifier' ? call.receiver.text : assignedFit(call);
-  const constructor = constructorOf(module, call.receiver.type === 'identifier' ? lastValueOf(call.receiver.text, call.node) : call.receiver);
+  const constructor = constructorOf(module, call.receiver.type === 'identifier' ? lastValueOf(module, call.receiver) : call.receiver);
   if (!constructor) return undefined;
   const built = module.describeCall(constructor);
   if (!built.imported) return undefined;
@@ -63,7 +64,7 @@ function fittedData(fitting: Fitting, assignments: Node[], until: Node, module: 
     if (assignment.startIndex >= until.startIndex) break;
     const right = assignment.childForFieldName('right');
     const produced =
-      !!right && (contains(right, fitting.call.node) || readsAny(right, held) || appliesTransformer(right, fitting, module));
+      !!right && (isInside(fitting.call.node, right) || readsAny(right, held) || appliesTransformer(right, fitting, module));
     for (const bound of boundNames(assignment.childForFieldName('left'))) {
       if (produced) held.add(bound.name);
       else if (bound.replaces) held.delete(bound.name);

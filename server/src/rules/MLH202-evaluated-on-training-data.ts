@@ -1,5 +1,6 @@
 import { defineRule, PythonContext } from '../engine/rule';
-import { assignmentsIn, boundNames, lastValueOf } from '../engine/python/flow';
+import { lastValueOf } from '../engine/python/bindings';
+import { assignmentsIn, boundNames } from '../engine/python/flow';
 import { Call, Node, scopeOf } from '../engine/python/module';
 import { sklearnName, splitOf } from '../engine/python/sklearn';
 import { ownCalls } from '../engine/python/structure';
@@ -26,7 +27,7 @@ function fittingOf(call: Call): Fitting | undefined {
 /** Whether `node` is `est.predict(X)` / `est.predict_proba(X)` on the fitted data, directly or through
  *  a variable assigned from it, a column of it included. */
 function predictsOnFitData(ctx: PythonContext, node: Node, fit: Fitting): boolean {
-  let value = node.type === 'identifier' ? lastValueOf(node.text, node) : node;
+  let value = node.type === 'identifier' ? lastValueOf(ctx.module, node) : node;
   // `est.predict_proba(X)[:, 1]`
   while (value?.type === 'subscript') value = value.childForFieldName('value') ?? undefined;
   if (value?.type !== 'call') return false;

@@ -1,5 +1,5 @@
 import { defineRule, PythonContext } from '../engine/rule';
-import { lastValueOf } from '../engine/python/flow';
+import { lastValueOf } from '../engine/python/bindings';
 import { Node } from '../engine/python/module';
 import { isServingCode } from '../engine/python/serving';
 import { numberValue } from '../engine/python/values';
@@ -18,7 +18,7 @@ function isProbability(ctx: PythonContext, node: Node | null | undefined, depth 
     case 'parenthesized_expression':
       return isProbability(ctx, node.namedChildren[0], depth + 1);
     case 'identifier':
-      return isProbability(ctx, lastValueOf(node.text, node), depth + 1);
+      return isProbability(ctx, lastValueOf(ctx.module, node), depth + 1);
     case 'call': {
       const call = ctx.module.describeCall(node);
       if (PROBABILITY_FUNCTIONS.has(call.method)) return true;

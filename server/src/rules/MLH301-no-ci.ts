@@ -1,19 +1,7 @@
+import { ciFiles } from '../engine/ci';
 import { defineRule } from '../engine/rule';
 import { projectAnchor } from '../engine/projectQueries';
-
-// Where the common CI services look for their configuration, from the project root.
-const CI_CONFIG = [
-  /^\.github\/workflows\/[^/]+\.ya?ml$/,
-  /^\.gitlab-ci\.ya?ml$/,
-  /^azure-pipelines\.ya?ml$/,
-  /^\.azure-pipelines\//,
-  /^Jenkinsfile$/,
-  /^\.circleci\/config\.ya?ml$/,
-  /^bitbucket-pipelines\.ya?ml$/,
-  /^\.travis\.ya?ml$/,
-  /^\.buildkite\//,
-  /^\.drone\.ya?ml$/,
-];
+import { CI_WORKFLOW } from '../scaffold/templates';
 
 export default defineRule({
   code: 'MLH301',
@@ -22,12 +10,13 @@ export default defineRule({
   practices: ['P6'],
   references: ['ml-ops.org practice P6: CI/CD/CT first'],
   severity: 'warning',
+  fixable: true,
   docs: `## What it finds
-A project with Python code or notebooks and no configuration of a CI service at its root: GitHub
-Actions (\`.github/workflows/*.yml\`), GitLab CI (\`.gitlab-ci.yml\`), Azure Pipelines
-(\`azure-pipelines.yml\`, \`.azure-pipelines/\`), Jenkins (\`Jenkinsfile\`), CircleCI
-(\`.circleci/config.yml\`), Bitbucket Pipelines, Travis CI, Buildkite or Drone. A \`tox.ini\` or a
-Makefile alone does not count: nothing runs them on every change. The finding sits on line 1 of
+A project with Python code or notebooks and no configuration of a CI service where the service
+looks for it: GitHub Actions (\`.github/workflows/*.yml\`), GitLab CI (\`.gitlab-ci.yml\`), Azure
+Pipelines (\`azure-pipelines.yml\`, \`.azure-pipelines/*.yml\`), Jenkins (a \`Jenkinsfile\`),
+CircleCI (\`.circleci/config.yml\`), Bitbucket Pipelines, Travis CI, Buildkite, Drone, Woodpecker
+or AppVeyor. A \`tox.ini\` or a Makefile alone does not count: nothing runs them on every change. The finding sits on line 1 of
 the README (else pyproject.toml, else the first Python file).
 
 ## Why it matters
@@ -40,7 +29,7 @@ validation gates) are enforced.
 ## How to fix
 Add a pipeline that installs the pinned environment and runs the tests and linters on every push
 and pull request. Add a small training run on sample data, and \`ml-hygiene check\` itself, as the
-project grows.
+project grows. The quick fix creates a GitHub Actions workflow that installs, lints and tests.
 
 ## Example
 \`\`\`yaml
@@ -73,12 +62,14 @@ jobs:
         .map(([path]) => path)
         .sort();
       if (pythonFiles.length === 0) return;
-      if (project.files.some((f) => CI_CONFIG.some((pattern) => pattern.test(f.path)))) return;
+      if (ciFiles(project).length > 0) return;
       ctx.report({
         ...projectAnchor(project, pythonFiles),
         message:
           'No CI configuration found (GitHub Actions, GitLab CI, Azure Pipelines, Jenkins, CircleCI, ...): nothing runs the tests ' +
           'and checks on each change. Add a pipeline, e.g. .github/workflows/ci.yml that installs the dependencies and runs the tests',
+        // With no CI file at all, the workflow path is free: the fix never overwrites.
+        fix: { title: `Create ${CI_WORKFLOW.path} (install, lint, test)`, create: [CI_WORKFLOW] },
       });
     },
   },

@@ -4,7 +4,7 @@ import { isPredictionCall } from '../engine/python/models';
 import { isInside, Node } from '../engine/python/module';
 import { isValidatingCall, schemaClassesOf } from '../engine/python/schemas';
 import { Endpoint, endpointsOf, predictionIn } from '../engine/python/serving';
-import { callsWithin, decoratorsOf } from '../engine/python/structure';
+import { callsWithin, decoratorsOf, lastName } from '../engine/python/structure';
 
 interface RawInput {
   /** Where the raw payload enters: `request.get_json()`, `await request.json()`, a `payload: dict` parameter. */
@@ -82,7 +82,7 @@ function validates(ctx: PythonContext, fn: Node): boolean {
   const imported = (name: string) => {
     const binding = module.imports.find((i) => i.local === name);
     const target = binding && project.resolveModule(binding.target.slice(0, binding.target.lastIndexOf('.')).replace(/^\.+/, ''));
-    return !!target && !!project.python(target)?.schemaClasses.includes(binding.target.slice(binding.target.lastIndexOf('.') + 1));
+    return !!target && !!project.python(target)?.schemaClasses.includes(lastName(binding.target));
   };
   if (decoratorsOf(fn).some((d) => /check_types|check_input|validate_call|validate_arguments/.test(d.text))) return true;
   return callsWithin(module, fn).some((c) => isValidatingCall(c) || local.has(c.callee) || (!c.receiver && imported(c.callee)));

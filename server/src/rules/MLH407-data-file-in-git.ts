@@ -1,6 +1,5 @@
 import { defineRule } from '../engine/rule';
-import { gitignoreAnchor, fileSize } from '../engine/projectQueries';
-import { FILE_START } from '../engine/types';
+import { committedFilesFinding, fileSize } from '../engine/projectQueries';
 import { filesInGitProper, isDataFile } from '../engine/versioning';
 
 export default defineRule({
@@ -48,18 +47,14 @@ $ git add data/raw/events.csv.dvc data/raw/.gitignore
       const { files, fromGit } = filesInGitProper(project);
       const large = files.filter((f) => f.size > limit && isDataFile(f.path)).sort((a, b) => b.size - a.size);
       if (large.length === 0) return;
-      const where = fromGit ? 'tracked by git' : 'not ignored by .gitignore';
       const first = large[0];
-      ctx.report({
-        ...gitignoreAnchor(project, large.map((f) => f.path)),
-        // Without git's index the rule only knows what would be committed.
-        severity: fromGit ? undefined : 'information',
-        message:
+      ctx.report(
+        committedFilesFinding(project, large, fromGit, 'data file', (where) =>
           large.length === 1
             ? `Data file ${first.path} (${fileSize(first.size)}) is ${where}; version it with DVC or Git LFS`
             : `${large.length} data files above ${config.thresholds.dataFileSizeMB} MB (largest ${first.path}, ${fileSize(first.size)}) are ${where}; version them with DVC or Git LFS`,
-        related: large.slice(0, 10).map((f) => ({ path: f.path, range: FILE_START, message: `data file, ${fileSize(f.size)}` })),
-      });
+        ),
+      );
     },
   },
 });

@@ -1,6 +1,5 @@
 import { defineRule } from '../engine/rule';
-import { gitignoreAnchor, fileSize } from '../engine/projectQueries';
-import { FILE_START } from '../engine/types';
+import { committedFilesFinding, fileSize } from '../engine/projectQueries';
 import { filesInGitProper, isModelFile } from '../engine/versioning';
 
 // Small models under tests/ are fixtures of the test suite, not artefacts of training.
@@ -50,18 +49,14 @@ Remove the file from git (\`git rm --cached\`), ignore it, and track it with DVC
       const { files, fromGit } = filesInGitProper(project);
       const models = files.filter((f) => isModelFile(f.path) && !TEST_FOLDER.test(f.path));
       if (models.length === 0) return;
-      const where = fromGit ? 'tracked by git' : 'not ignored by .gitignore';
       const first = models[0];
-      ctx.report({
-        ...gitignoreAnchor(project, models.map((m) => m.path)),
-        // Without git's index the rule only knows what would be committed.
-        severity: fromGit ? undefined : 'information',
-        message:
+      ctx.report(
+        committedFilesFinding(project, models, fromGit, 'model file', (where) =>
           models.length === 1
             ? `Model file ${first.path} (${fileSize(first.size)}) is ${where}; version it with DVC, Git LFS or a model registry`
             : `${models.length} model files (${first.path}, ...) are ${where}; version them with DVC, Git LFS or a model registry`,
-        related: models.slice(0, 10).map((m) => ({ path: m.path, range: FILE_START, message: `model file, ${fileSize(m.size)}` })),
-      });
+        ),
+      );
     },
   },
 });

@@ -4,6 +4,7 @@ import { defineRule } from '../engine/rule';
 import { ML_LIBRARIES } from '../engine/python/facts';
 import { assignedNames, Call, dottedName, Node, PythonModule } from '../engine/python/module';
 import { isNumericLiteral } from '../engine/python/values';
+import { lastName } from '../engine/python/structure';
 
 /** Keyword arguments that are hyperparameters of estimators, optimizers, schedulers, data loaders and trainers. */
 const HYPERPARAMETER_KEYWORDS = new Set([
@@ -90,7 +91,7 @@ function configuresTraining(call: Call): boolean {
     return call.receiver !== undefined && TRAINING_METHODS.has(call.method);
   }
   if (!ML_ROOTS.has(call.qualified.split('.')[0]) || NOT_TRAINING_SETTINGS.test(call.qualified)) return false;
-  const name = call.qualified.slice(call.qualified.lastIndexOf('.') + 1);
+  const name = lastName(call.qualified);
   return /^[A-Z]/.test(name) || TRAINING_FUNCTIONS.has(call.qualified);
 }
 

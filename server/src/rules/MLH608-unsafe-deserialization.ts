@@ -2,6 +2,7 @@ import { PythonContext, defineRule } from '../engine/rule';
 import { Call, Node } from '../engine/python/module';
 import { isTrueLiteral } from '../engine/python/values';
 import { Fix } from '../engine/types';
+import { lastName } from '../engine/python/structure';
 
 /** Loaders that unpickle whatever the file holds, running any code it names. */
 const PICKLE_LOADERS = new Set([
@@ -25,10 +26,6 @@ const YAML_UNSAFE = new Set(['yaml.unsafe_load', 'yaml.unsafe_load_all']);
 const YAML_LOAD = new Set(['yaml.load', 'yaml.load_all']);
 /** Loaders that build only plain data (FullLoader is not among them: it has allowed code execution). */
 const YAML_SAFE_LOADERS = new Set(['SafeLoader', 'CSafeLoader', 'BaseLoader', 'CBaseLoader']);
-
-function lastSegment(name: string): string {
-  return name.slice(name.lastIndexOf('.') + 1);
-}
 
 /** The `Loader` argument of yaml.load, by keyword or as the second positional argument. */
 function yamlLoader(call: Call): Node | undefined {
@@ -124,7 +121,7 @@ params = yaml.safe_load(open("params.yaml"))
           if (call.hasSplat && !loader) continue;
           // A loader held in a variable or defined by the project is not judged.
           if (loader && (loader.type !== 'identifier' && loader.type !== 'attribute')) continue;
-          if (loader && YAML_SAFE_LOADERS.has(lastSegment(loader.text))) continue;
+          if (loader && YAML_SAFE_LOADERS.has(lastName(loader.text))) continue;
           if (loader && !ctx.module.isImportedName(loader.text)) continue;
           ctx.report(call.node, `${call.callee} without a safe loader can build arbitrary Python objects from the file; use yaml.safe_load`, {
             fix: yamlFix(ctx, call),

@@ -1,6 +1,7 @@
 // Which assignment gave a name its value at a given use: the simple, flow-insensitive-per-branch
 // data flow that rules share (latest binding before the use in the same scope, else every binding
 // of an enclosing scope). Attributes of `self` are tracked per class.
+import { boundNames } from './flow';
 import { Node, PythonModule } from './module';
 
 const SCOPE_TYPES = new Set([
@@ -34,15 +35,6 @@ function innermostScope(node: Node): Node {
 function enclosingClass(node: Node): Node | undefined {
   for (let n = node.parent; n; n = n.parent) if (n.type === 'class_definition') return n;
   return undefined;
-}
-
-/** The identifiers a target binds (`a`, `a, b`, `[a, *b]`); attributes and subscripts bind nothing. */
-function targetNames(target: Node): Node[] {
-  if (target.type === 'identifier') return [target];
-  if (['pattern_list', 'tuple_pattern', 'list_pattern', 'tuple', 'list', 'expression_list', 'list_splat_pattern', 'parenthesized_expression'].includes(target.type)) {
-    return target.namedChildren.flatMap((c) => (c ? targetNames(c) : []));
-  }
-  return [];
 }
 
 export class Bindings {
@@ -101,7 +93,8 @@ export class Bindings {
 
   private addTargets(target: Node | null, scope: Node, visibleFrom: number): void {
     if (!target) return;
-    for (const id of targetNames(target)) this.add(scope, { name: id.text, visibleFrom });
+    // Only new values bind: `df[col] = ...` changes df in place.
+    for (const bound of boundNames(target)) if (bound.replaces) this.add(scope, { name: bound.name, visibleFrom });
     const self = target.type === 'attribute' ? selfAttribute(target) : undefined;
     const cls = self && enclosingClass(target);
     if (self && cls) this.add(cls, { name: self, visibleFrom });
@@ -154,6 +147,14 @@ function selfAttribute(node: Node): string | undefined {
 }
 
 const cache = new WeakMap<PythonModule, Bindings>();
+
+/** The value last given to a variable before its use (`x` in `f(x)`), looking into the enclosing
+ *  scopes when the use's own scope does not bind it; undefined when that binding has no single value
+ *  (a parameter, a loop target, unpacking). */
+export function lastValueOf(module: PythonModule, use: Node): Node | undefined {
+  const reaching = bindingsOf(module).reaching(use);
+  return reaching?.[reaching.length - 1].value;
+}
 
 export function bindingsOf(module: PythonModule): Bindings {
   let found = cache.get(module);

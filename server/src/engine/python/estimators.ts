@@ -1,6 +1,7 @@
 // Facts about estimators and optimizers that rules share, kept in one table each: their key
 // hyperparameters, and which of them are sensitive to the scale of the features.
 import { Call, PythonModule } from './module';
+import { lastName } from './structure';
 
 interface HyperparameterEntry {
   /** Package prefixes the classes come from (`sklearn.` matches `sklearn.ensemble.RandomForestClassifier`). */
@@ -76,19 +77,20 @@ const HYPERPARAMETERS: HyperparameterEntry[] = [
  *  call sets none of them; undefined when it sets one, passes `*args`/`**kwargs`, or is not in the table. */
 export function missingHyperparameters(call: Call): { name: string; keys: string[] } | undefined {
   if (!call.imported || call.hasSplat) return undefined;
-  const name = call.qualified.slice(call.qualified.lastIndexOf('.') + 1);
+  const name = lastName(call.qualified);
   const entry = HYPERPARAMETERS.find((e) => e.classes.includes(name) && e.packages.some((p) => call.qualified.startsWith(p)));
   if (!entry || call.positional.length > entry.leadingPositionals) return undefined;
   return entry.keys.some((k) => call.keywords.has(k)) ? undefined : { name, keys: entry.keys };
 }
 
-const SEARCH_CLASSES = new Set(['GridSearchCV', 'RandomizedSearchCV', 'HalvingGridSearchCV', 'HalvingRandomSearchCV', 'BayesSearchCV']);
+/** Hyperparameter searches (scikit-learn's, and scikit-optimize's BayesSearchCV). */
+export const SEARCH_CLASSES = new Set(['GridSearchCV', 'RandomizedSearchCV', 'HalvingGridSearchCV', 'HalvingRandomSearchCV', 'BayesSearchCV']);
 const TUNING_PACKAGES = ['optuna', 'ray.tune', 'hyperopt', 'skopt', 'keras_tuner', 'flaml', 'nevergrad', 'wandb.sweep'];
 
 /** Whether the module tunes hyperparameters: a search, a tuning library, or `set_params(...)`. */
 export function tunesHyperparameters(module: PythonModule): boolean {
   if (TUNING_PACKAGES.some((p) => module.importsPackage(p))) return true;
-  return module.calls().some((c) => c.method === 'set_params' || (c.imported && SEARCH_CLASSES.has(c.qualified.slice(c.qualified.lastIndexOf('.') + 1))));
+  return module.calls().some((c) => c.method === 'set_params' || (c.imported && SEARCH_CLASSES.has(lastName(c.qualified))));
 }
 
 // Estimators whose result depends on the scale of the features: distances, kernels, gradients,
@@ -123,7 +125,7 @@ const SCALE_SENSITIVE = new Set([
  *  regression without penalty does not depend on the scale. */
 export function scaleSensitiveEstimator(call: Call): string | undefined {
   if (!call.imported || !call.qualified.startsWith('sklearn.')) return undefined;
-  const name = call.qualified.slice(call.qualified.lastIndexOf('.') + 1);
+  const name = lastName(call.qualified);
   if (!SCALE_SENSITIVE.has(name)) return undefined;
   const penalty = call.keywords.get('penalty');
   if (name === 'LogisticRegression' && penalty && (penalty.type === 'none' || /^['"]none['"]$/i.test(penalty.text))) return undefined;
@@ -154,5 +156,5 @@ const SCALER_PACKAGES = ['sklearn.preprocessing.', 'sklearn.feature_extraction.'
 
 /** Whether a qualified callee (`sklearn.preprocessing.StandardScaler`) scales features. */
 export function isScaler(qualified: string): boolean {
-  return SCALER_PACKAGES.some((p) => qualified.startsWith(p)) && SCALERS.has(qualified.slice(qualified.lastIndexOf('.') + 1));
+  return SCALER_PACKAGES.some((p) => qualified.startsWith(p)) && SCALERS.has(lastName(qualified));
 }

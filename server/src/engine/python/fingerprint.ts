@@ -36,23 +36,35 @@ function isDocstring(statement: Node | null | undefined): boolean {
   return statement?.type === 'expression_statement' && statement.namedChildren.length === 1 && statement.namedChildren[0]?.type === 'string';
 }
 
+/** The tokens of a statement, comments left out and strings whole, parameters renamed. A cursor walks
+ *  the tree: it makes no node object per token. */
+function pushTokens(statement: Node, renamed: Map<string, string>, tokens: string[]): void {
+  const cursor = statement.walk();
+  try {
+    for (;;) {
+      const type = cursor.nodeType;
+      if (type !== 'comment' && type !== 'string' && cursor.gotoFirstChild()) continue;
+      if (type !== 'comment') {
+        const text = cursor.nodeText;
+        tokens.push(type === 'identifier' ? (renamed.get(text) ?? text) : text);
+      }
+      // The cursor does not go above `statement`, where it started.
+      while (!cursor.gotoNextSibling()) if (!cursor.gotoParent()) return;
+    }
+  } finally {
+    cursor.delete();
+  }
+}
+
 /** The fingerprint of a function definition. */
 export function fingerprint(def: Node): FunctionFingerprint {
   const name = def.childForFieldName('name')?.text ?? '';
   const body = def.childForFieldName('body');
   const renamed = new Map(parameterNames(def).map((p, i) => [p, `$${i}`]));
   const tokens: string[] = [];
-  const visit = (node: Node) => {
-    if (node.type === 'comment') return;
-    if (node.childCount === 0 || node.type === 'string') {
-      tokens.push(node.type === 'identifier' ? (renamed.get(node.text) ?? node.text) : node.text);
-      return;
-    }
-    for (const child of node.children) if (child) visit(child);
-  };
   const statements = body?.namedChildren ?? [];
   statements.forEach((statement, i) => {
-    if (statement && !(i === 0 && isDocstring(statement))) visit(statement);
+    if (statement && !(i === 0 && isDocstring(statement))) pushTokens(statement, renamed, tokens);
   });
   const bodyHash = tokens.length >= MIN_FINGERPRINT_TOKENS ? createHash('sha1').update(tokens.join(' ')).digest('hex').slice(0, 16) : '';
   const writesColumns = body?.descendantsOfType('assignment').some(writesColumn) ?? false;

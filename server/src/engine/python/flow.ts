@@ -1,32 +1,26 @@
 // Straight-line data flow inside one scope (a function body or the module): which names an
-// assignment binds, what a name was last assigned before a point, whether an expression reads a name.
+// assignment binds, whether an expression reads a name. Which value reaches a use is bindings.ts.
 // Deliberately simple: branches and loops are read in document order, as the code is written.
-import { Node, scopeOf } from './module';
+import { groupByScope, Node } from './module';
 
 /** Whether two nodes of one tree are the same node. */
 export function sameNode(a: Node | null | undefined, b: Node | null | undefined): boolean {
   return !!a && !!b && a.id === b.id;
 }
 
-/** Whether `node` is `target` or lies inside it. */
-export function contains(target: Node, node: Node): boolean {
-  return node.startIndex >= target.startIndex && node.endIndex <= target.endIndex;
-}
-
-// Per syntax tree (a new parse is a new tree), per scope and node type: rules ask the same scope
-// again for every call they follow.
-const scopeCache = new WeakMap<object, Map<string, Node[]>>();
+// Per syntax tree (a new parse is a new tree) and node type, the nodes grouped by the scope they
+// belong to (keyed by the scope's id): rules ask the same scopes again for every call they follow.
+const scopeCache = new WeakMap<object, Map<string, Map<number, Node[]>>>();
 
 function nodesIn(scope: Node, type: string): Node[] {
-  let byScope = scopeCache.get(scope.tree);
-  if (!byScope) scopeCache.set(scope.tree, (byScope = new Map()));
-  const key = `${scope.id}:${type}`;
-  let found = byScope.get(key);
-  if (!found) {
-    found = scope.descendantsOfType(type).filter((n): n is Node => n !== null && sameNode(scopeOf(n), scope));
-    byScope.set(key, found);
+  let byType = scopeCache.get(scope.tree);
+  if (!byType) scopeCache.set(scope.tree, (byType = new Map()));
+  let byScope = byType.get(type);
+  if (!byScope) {
+    const nodes = scope.tree.rootNode.descendantsOfType(type).filter((n): n is Node => n !== null);
+    byType.set(type, (byScope = groupByScope(nodes, (n) => n)));
   }
-  return found;
+  return byScope.get(scope.id) ?? [];
 }
 
 /** Assignments whose data flow lives in `scope` (nested functions excluded), in document order. */
@@ -104,28 +98,4 @@ export function readsAny(node: Node | null | undefined, names: Set<string>): boo
   if (names.size === 0) return false;
   for (const name of namesRead(node)) if (names.has(name)) return true;
   return false;
-}
-
-/** The value last assigned to `name` in `scope` before `before` starts, looking in the module when the
- *  function does not assign it. Undefined when nothing (visible) assigns it. */
-export function lastValueOf(name: string, before: Node): Node | undefined {
-  const scope = scopeOf(before);
-  const inScope = lastAssigned(assignmentsIn(scope), name, before.startIndex);
-  if (inScope || scope.type === 'module') return inScope;
-  let root = scope;
-  while (root.parent) root = root.parent;
-  return lastAssigned(assignmentsIn(root), name, Infinity);
-}
-
-function lastAssigned(assignments: Node[], name: string, beforeIndex: number): Node | undefined {
-  let value: Node | undefined;
-  for (const assignment of assignments) {
-    if (assignment.startIndex >= beforeIndex) break;
-    const left = assignment.childForFieldName('left');
-    const right = assignment.childForFieldName('right');
-    if (left?.type === 'identifier' && left.text === name && right) value = right;
-    // A tuple target gives no single value to follow.
-    else if (boundNames(left).some((b) => b.replaces && b.name === name)) value = undefined;
-  }
-  return value;
 }

@@ -1,6 +1,7 @@
 // Evaluation metrics by what they need: a decision threshold (accuracy, F1) or the scores themselves
 // (ROC AUC, average precision, log loss). Names are resolved through imports.
 import { Call, PythonModule, stringValue } from './module';
+import { lastName } from './structure';
 
 const THRESHOLD_DEPENDENT = new Set([
   'accuracy_score',
@@ -71,7 +72,7 @@ const METRIC_PACKAGES = ['sklearn.metrics.', 'sklearn.calibration.', 'torchmetri
 function metricName(call: Call): string | undefined {
   if (!call.imported || !METRIC_PACKAGES.some((p) => call.qualified.startsWith(p))) return undefined;
   // torchmetrics' task-specific forms: BinaryAccuracy, MulticlassAUROC, multilabel_f1_score.
-  return call.qualified.slice(call.qualified.lastIndexOf('.') + 1).replace(/^(Binary|Multiclass|Multilabel|binary_|multiclass_|multilabel_)/, '');
+  return lastName(call.qualified).replace(/^(Binary|Multiclass|Multilabel|binary_|multiclass_|multilabel_)/, '');
 }
 
 /** A call to any metric of a metrics library (sklearn.metrics, torchmetrics, keras.metrics). */

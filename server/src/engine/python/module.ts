@@ -31,6 +31,9 @@ export interface ImportBinding {
   node: Node;
 }
 
+// Node types that PythonModule.nodes was asked for; rules ask for the same few dozen in every module.
+const ASKED_TYPES = new Set<string>();
+
 /** A parsed Python module (or the code of a notebook) with the queries rules share. */
 export class PythonModule {
   readonly lines: LineIndex;
@@ -40,6 +43,7 @@ export class PythonModule {
   private readonly bindings = new Map<string, string>();
   private readonly byType = new Map<string, Node[]>();
   private callCache?: Call[];
+  private readonly callsById = new Map<number, Call>();
 
   constructor(
     readonly tree: Tree,
@@ -57,8 +61,12 @@ export class PythonModule {
   nodes(type: string): Node[] {
     let found = this.byType.get(type);
     if (!found) {
-      found = this.root.descendantsOfType(type).filter((n): n is Node => n !== null);
-      this.byType.set(type, found);
+      // One walk of the tree fetches every type asked for so far in any module, not one walk per type.
+      ASKED_TYPES.add(type);
+      const wanted = [...ASKED_TYPES].filter((t) => !this.byType.has(t));
+      for (const t of wanted) this.byType.set(t, []);
+      for (const node of this.root.descendantsOfType(wanted)) if (node) this.byType.get(node.type)!.push(node);
+      found = this.byType.get(type)!;
     }
     return found;
   }
@@ -103,7 +111,14 @@ export class PythonModule {
     return this.callCache;
   }
 
+  /** The call at a node, described once: rules follow the same calls again and again. */
   describeCall(node: Node): Call {
+    let call = this.callsById.get(node.id);
+    if (!call) this.callsById.set(node.id, (call = this.newCall(node)));
+    return call;
+  }
+
+  private newCall(node: Node): Call {
     const func = node.childForFieldName('function');
     const callee = dottedName(func) ?? func?.text ?? '';
     const qualified = this.qualifyDotted(callee);
@@ -214,6 +229,18 @@ export function enclosingLoop(node: Node): Node | undefined {
 /** The scope whose statements a node's data flow lives in: its function, else the module. */
 export function scopeOf(node: Node): Node {
   return enclosingFunction(node) ?? rootOf(node);
+}
+
+/** Items grouped by the id of the scope (scopeOf) their node belongs to, in the order given. */
+export function groupByScope<T>(items: Iterable<T>, nodeOf: (item: T) => Node): Map<number, T[]> {
+  const groups = new Map<number, T[]>();
+  for (const item of items) {
+    const scope = scopeOf(nodeOf(item)).id;
+    const group = groups.get(scope);
+    if (group) group.push(item);
+    else groups.set(scope, [item]);
+  }
+  return groups;
 }
 
 function rootOf(node: Node): Node {

@@ -2,6 +2,7 @@
 // set a seed. Whether the code that runs a module seeds first is answered in seeding.ts.
 import { Call } from './module';
 import { isTrueLiteral } from './values';
+import { lastName } from './structure';
 
 /** NumPy's legacy global-state API (numpy.random.<name>), as listed in the NumPy reference. */
 export const NUMPY_GLOBAL_RANDOM = new Set([
@@ -94,7 +95,7 @@ const SEED_FUNCTION_NAMES = new Set([
 /** Whether a call sets a random seed (or builds a seeded generator, which the code then uses). */
 export function isSeedCall(call: Call): boolean {
   const q = call.qualified;
-  const name = q.slice(q.lastIndexOf('.') + 1);
+  const name = lastName(q);
   if (EXACT_SEEDS.has(q)) return call.positional.length > 0 || call.keywords.size > 0;
   if (SEED_FUNCTION_NAMES.has(name)) return true;
   return UNSEEDED_GENERATORS.has(q) && call.imported && hasSeedArgument(call);

@@ -5,7 +5,6 @@ import { absoluteModule, MODULE_SCOPE, PythonFacts } from './facts';
 
 interface SeedState {
   scopes: Map<string, boolean>;
-  importers?: Map<string, string[]>;
 }
 const STATES = new WeakMap<ProjectIndex, SeedState>();
 
@@ -71,27 +70,12 @@ function runSeeds(project: ProjectIndex, path: string, state: SeedState): boolea
   return project.importClosure(path).some((p) => p !== path && scopeSeeds(project, p, MODULE_SCOPE, state));
 }
 
-function importersOf(project: ProjectIndex, state: SeedState): Map<string, string[]> {
-  if (!state.importers) {
-    state.importers = new Map();
-    for (const [path] of project.pythonFiles()) {
-      for (const imported of project.importsOf(path)) {
-        const list = state.importers.get(imported) ?? [];
-        list.push(path);
-        state.importers.set(imported, list);
-      }
-    }
-  }
-  return state.importers;
-}
-
 /** Every file that imports this one, directly or through other modules: the code that runs it. */
 function transitiveImporters(project: ProjectIndex, path: string): string[] {
-  const importers = importersOf(project, stateOf(project));
   const seen = new Set([path]);
   const queue = [path];
   while (queue.length) {
-    for (const importer of importers.get(queue.shift()!) ?? []) {
+    for (const importer of project.importersOf(queue.shift()!)) {
       if (seen.has(importer)) continue;
       seen.add(importer);
       queue.push(importer);

@@ -1,13 +1,15 @@
 // What scikit-learn calls mean, for rules that reason about transformers, estimators and data splits.
 // Names are resolved through the module's imports, so `from sklearn import preprocessing as pp` works.
-import { lastValueOf } from './flow';
+import { lastValueOf } from './bindings';
+import { SEARCH_CLASSES } from './estimators';
 import { Call, Node, PythonModule } from './module';
+import { lastName } from './structure';
 
 /** The public name of a scikit-learn object (`StandardScaler` for `sklearn.preprocessing._data.StandardScaler`),
  *  undefined when the name does not come from scikit-learn. */
 export function sklearnName(qualified: string | undefined, module?: string): string | undefined {
   if (!qualified?.startsWith(module ? `${module}.` : 'sklearn.')) return undefined;
-  return qualified.slice(qualified.lastIndexOf('.') + 1);
+  return lastName(qualified);
 }
 
 /** The constructor call an object comes from, looking through `fit`, which returns the object itself
@@ -37,7 +39,7 @@ export function receiverClass(module: PythonModule, call: Call): string | undefi
   const receiver = call.receiver;
   if (!receiver) return undefined;
   if (receiver.type === 'call') return constructedClass(module, receiver);
-  if (receiver.type === 'identifier') return constructedClass(module, lastValueOf(receiver.text, call.node));
+  if (receiver.type === 'identifier') return constructedClass(module, lastValueOf(module, receiver));
   return undefined;
 }
 
@@ -68,7 +70,7 @@ const NON_LEARNING = new Set([
 export function isLearningTransformer(qualified: string): boolean {
   const module = TRANSFORMER_MODULES.find((m) => qualified.startsWith(`${m}.`));
   if (!module) return false;
-  const name = qualified.slice(qualified.lastIndexOf('.') + 1);
+  const name = lastName(qualified);
   return (/^[A-Z]/.test(name) || name === 'make_column_transformer') && !NON_LEARNING.has(name);
 }
 
@@ -112,9 +114,6 @@ const CROSS_VALIDATING_FUNCTIONS = new Set([
   'permutation_test_score',
 ]);
 
-/** Hyperparameter searches: their fit cross-validates. */
-const SEARCHES = new Set(['GridSearchCV', 'RandomizedSearchCV', 'HalvingGridSearchCV', 'HalvingRandomSearchCV']);
-
 export interface DataSplit {
   /** How the data is split, as people name it: `train_test_split()`, `KFold.split()`. */
   how: string;
@@ -135,7 +134,8 @@ export function splitOf(module: PythonModule, call: Call): DataSplit | undefined
   const owner = receiverClass(module, call);
   if (!owner) return undefined;
   if (call.method === 'split' && SPLITTERS.has(owner)) return { how: `${owner}.split()`, data: call.positional };
-  if (call.method === 'fit' && SEARCHES.has(owner)) {
+  // A search's fit cross-validates.
+  if (call.method === 'fit' && SEARCH_CLASSES.has(owner)) {
     const x = call.positional[0] ?? call.keywords.get('X');
     return x ? { how: `${owner}.fit()`, data: [x] } : undefined;
   }

@@ -1,17 +1,21 @@
 // Where code sits: the calls inside a node or a scope, the class a method belongs to, its bases and
 // decorators. Complements flow.ts (which follows values) with questions about the tree's shape.
-import { sameNode } from './flow';
-import { Call, isInside, Node, PythonModule, scopeOf } from './module';
+import { Call, groupByScope, isInside, Node, PythonModule } from './module';
 
 /** Calls written inside `node` (nested functions included), in document order. */
 export function callsWithin(module: PythonModule, node: Node): Call[] {
   return module.calls().filter((c) => isInside(c.node, node));
 }
 
+// Per module, its calls grouped by the id of the scope they belong to.
+const callsByScope = new WeakMap<PythonModule, Map<number, Call[]>>();
+
 /** Calls that belong to `scope` itself (a function, or the module root for top-level code), not to a
  *  function nested in it. */
 export function ownCalls(module: PythonModule, scope: Node): Call[] {
-  return callsWithin(module, scope).filter((c) => sameNode(scopeOf(c.node), scope));
+  let byScope = callsByScope.get(module);
+  if (!byScope) callsByScope.set(module, (byScope = groupByScope(module.calls(), (c) => c.node)));
+  return byScope.get(scope.id) ?? [];
 }
 
 /** The last segment of a dotted name: `model` for `self.model`. */
