@@ -39,7 +39,7 @@ const PLACEHOLDER_WORDS =
 
 /** Whether a value is a stand-in rather than a credential: empty, `<your key>`, `${ENV}`, `{{ var }}`,
  *  `changeme`, `xxxx`, the name of an environment variable, a path or URL to where the secret lives;
- *  for generic names, anything under 8 characters. */
+ *  keyboard sequences (`abc123`, `123456`); for generic names, anything under 8 characters. */
 function isPlaceholder(raw: string, name: CredentialName): boolean {
   const value = raw.trim().replace(/^(?:Bearer|Basic|Token)\s+/i, '');
   if (!value || PLACEHOLDER_WORDS.test(value)) return true;
@@ -53,6 +53,8 @@ function isPlaceholder(raw: string, name: CredentialName): boolean {
   if (/^(?:\.{0,2}\/|~\/|[a-z][a-z0-9+.-]*:\/\/)/i.test(value) || /\.(?:json|ya?ml|txt|pem|key|env|cfg|ini|toml|p12|crt)$/i.test(value)) {
     return true;
   }
+  // Demo values such as `abc123` or `qwerty1`: only runs of the alphabet, digits or keyboard rows.
+  if (/^(?:abc|123|qwerty|asdf|[0-9])+[a-z0-9]{0,3}$/i.test(value) && value.length < 12) return true;
   return name === 'generic' && value.length < 8;
 }
 
