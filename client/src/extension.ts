@@ -1,8 +1,11 @@
 // The VS Code side of ML Hygiene: starts the language server, and adds the rule-doc viewer, the
-// restart command and the language status item. All analysis happens in the server.
+// TDSP scaffold, the report view, the restart command and the language status item. All analysis
+// happens in the server.
 import * as vscode from 'vscode';
 import { DocumentSelector, LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { ReportView } from './report';
 import { registerRuleDocs } from './ruleDocs';
+import { registerScaffold } from './scaffold';
 import { ServerStatus } from './status';
 
 /** Documents the server analyses; notebook cells go through notebook synchronisation. */
@@ -26,6 +29,7 @@ const WATCHED_FILES =
 export interface MlHygieneApi {
   readonly client: LanguageClient;
   readonly status: ServerStatus;
+  readonly reportView: ReportView;
 }
 
 let client: LanguageClient | undefined;
@@ -44,11 +48,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<MlHygi
   const languageClient = new LanguageClient('mlHygiene', 'ML Hygiene', serverOptions, clientOptions);
   client = languageClient;
   const status = new ServerStatus(languageClient);
+  const reportView = new ReportView(languageClient);
   context.subscriptions.push(
     output,
     watcher,
     status,
+    reportView,
     registerRuleDocs(),
+    registerScaffold(languageClient),
     vscode.commands.registerCommand('mlHygiene.restartServer', async () => {
       output.appendLine('Restarting the ML Hygiene server.');
       await languageClient.restart();
@@ -60,7 +67,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<MlHygi
     // Keep the extension active (rule docs, restart) and say why in the output and the status item.
     output.appendLine(`The ML Hygiene server did not start: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
   }
-  return { client: languageClient, status };
+  return { client: languageClient, status, reportView };
 }
 
 export async function deactivate(): Promise<void> {

@@ -1,17 +1,26 @@
-// The language status item: whether the server runs and how many findings it reported.
+// The language status item: whether the server runs, the project's hygiene score and how many
+// findings it reported; it opens the report.
 import * as vscode from 'vscode';
 import { LanguageClient, State } from 'vscode-languageclient/node';
+import { fetchReport, reportFolder } from './report';
 
 /** The `source` of every diagnostic the server publishes. */
 const DIAGNOSTIC_SOURCE = 'ml-hygiene';
+/** Diagnostics arrive file by file after a change: score once they have settled. */
+const SCORE_DEBOUNCE_MS = 1_000;
 
 export class ServerStatus implements vscode.Disposable {
   private readonly item: vscode.LanguageStatusItem;
   private readonly findingsByUri = new Map<string, number>();
   private readonly subscriptions: vscode.Disposable[];
   private state: State = State.Stopped;
+  private scoreTimer: NodeJS.Timeout | undefined;
+  private scoring: Promise<void> | undefined;
+  private rescore = false;
+  /** The overall score of the report folder's project (0-100), once the server has computed one. */
+  score: number | undefined;
 
-  constructor(client: LanguageClient) {
+  constructor(private readonly client: LanguageClient) {
     this.item = vscode.languages.createLanguageStatusItem('mlHygiene.status', [
       { language: 'python' },
       { language: 'yaml' },
@@ -22,12 +31,15 @@ export class ServerStatus implements vscode.Disposable {
       client.onDidChangeState((e) => {
         this.state = e.newState;
         this.render();
+        if (e.newState === State.Running) this.scheduleScore();
       }),
       vscode.languages.onDidChangeDiagnostics((e) => {
         // Recount only the files that changed: the whole workspace can hold thousands of files.
         for (const uri of e.uris) this.countFindings(uri);
         this.render();
+        this.scheduleScore();
       }),
+      vscode.window.onDidChangeActiveTextEditor(() => this.scheduleScore()),
     ];
     for (const [uri] of vscode.languages.getDiagnostics()) this.countFindings(uri);
     this.render();
@@ -37,6 +49,35 @@ export class ServerStatus implements vscode.Disposable {
     const count = vscode.languages.getDiagnostics(uri).filter((d) => d.source === DIAGNOSTIC_SOURCE).length;
     if (count === 0) this.findingsByUri.delete(uri.toString());
     else this.findingsByUri.set(uri.toString(), count);
+  }
+
+  private scheduleScore(): void {
+    clearTimeout(this.scoreTimer);
+    this.scoreTimer = setTimeout(() => this.updateScore(), SCORE_DEBOUNCE_MS);
+  }
+
+  /** One report request at a time; changes meanwhile ask for one more afterwards. */
+  private updateScore(): void {
+    if (this.scoring) {
+      this.rescore = true;
+      return;
+    }
+    const folder = reportFolder();
+    if (this.state !== State.Running || !folder) return;
+    this.scoring = fetchReport(this.client, folder)
+      .then(
+        ({ report }) => (this.score = report.overall === undefined ? undefined : Math.round(report.overall)),
+        // The server may be restarting; the next change asks again.
+        () => undefined,
+      )
+      .then(() => {
+        this.scoring = undefined;
+        this.render();
+        if (this.rescore) {
+          this.rescore = false;
+          this.updateScore();
+        }
+      });
   }
 
   get findingCount(): number {
@@ -51,9 +92,10 @@ export class ServerStatus implements vscode.Disposable {
     if (this.state === State.Running) {
       const count = this.findingCount;
       item.severity = vscode.LanguageStatusSeverity.Information;
-      item.text = count === 1 ? '1 finding' : `${count} findings`;
-      item.detail = 'ML Hygiene server running';
-      item.command = { title: 'Show Problems', command: 'workbench.actions.view.problems' };
+      const findings = count === 1 ? '1 finding' : `${count} findings`;
+      item.text = this.score === undefined ? `ML Hygiene: ${findings}` : `ML Hygiene ${this.score}/100, ${findings}`;
+      item.detail = 'hygiene score of the project and its findings';
+      item.command = { title: 'Show Report', command: 'mlHygiene.showReport' };
     } else if (this.state === State.Starting) {
       item.severity = vscode.LanguageStatusSeverity.Information;
       item.text = 'Starting';
@@ -67,7 +109,13 @@ export class ServerStatus implements vscode.Disposable {
     }
   }
 
+  /** What the item shows, for tests. */
+  get text(): string {
+    return this.item.text;
+  }
+
   dispose(): void {
+    clearTimeout(this.scoreTimer);
     vscode.Disposable.from(this.item, ...this.subscriptions).dispose();
   }
 }

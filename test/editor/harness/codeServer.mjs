@@ -16,6 +16,8 @@ const USER_SETTINGS = {
   'workbench.enableExperiments': false,
   'chat.disableAIFeatures': true,
   'security.workspace.trust.enabled': false,
+  // An empty secondary side bar would take a third of every screenshot.
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
 };
 
 function freePort() {

@@ -6,7 +6,7 @@
 import { spawnSync } from 'child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
-import { dirname, join } from 'path';
+import { basename, dirname, join } from 'path';
 import { fileURLToPath } from 'url';
 import { closeBrowsers } from './browser.mjs';
 import { CodeServer } from './codeServer.mjs';
@@ -19,7 +19,8 @@ import { runUiChecks } from './uiChecks.mjs';
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 const cacheDir = join(root, '.editor-test-cache');
 const outputDir = join(root, 'test-output/editor');
-const workspaceTemplate = join(root, 'test/editor/workspace');
+// The messy example shows every rule: the project a user lints first.
+const workspaceTemplate = join(root, 'examples/messy-ml-project');
 const suiteBundle = join(root, 'out/editor/index.js');
 const vsix = join(root, 'ml-hygiene.vsix');
 
@@ -52,9 +53,9 @@ const watchdog = setTimeout(
   RUN_BUDGET_MS,
 );
 
-/** A fresh copy of the test workspace: the tests edit files. */
+/** A fresh copy of the example, under its own name (the workbench shows it): the tests edit files. */
 function freshWorkspace(name) {
-  const folder = join(scratch, name);
+  const folder = join(scratch, name, basename(workspaceTemplate));
   cpSync(workspaceTemplate, folder, { recursive: true });
   return folder;
 }

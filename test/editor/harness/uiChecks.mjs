@@ -1,7 +1,8 @@
-// What a person sees in the browser: squiggles, the Problems panel, a hover with the practice,
-// the rule documentation from the command palette and from a finding's link, a notebook's
-// findings. Each step leaves a screenshot; a failing step leaves one of the failure.
-import { join } from 'path';
+// What a person sees in the browser, on the messy example: squiggles, the Problems panel, a hover
+// with the practice, the rule documentation from the command palette and from a finding's link, a
+// notebook's findings, the project report, and the TDSP scaffold run from the command palette.
+// Each step leaves a screenshot; a failing step leaves one of the failure.
+import { basename, join } from 'path';
 import { withBrowser } from './browser.mjs';
 
 const STEP_TIMEOUT_MS = 60_000;
@@ -36,11 +37,45 @@ async function openFromExplorer(page, name) {
   await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: STEP_TIMEOUT_MS });
 }
 
-/** Waits for the MLH106 page as the Markdown preview renders it, inside a webview's inner frame. */
+/** The content of the webview on show: an outer iframe per webview, the page in its inner frame. */
+function webviewContent(page) {
+  return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+}
+
+/** Waits for the MLH106 page as the Markdown preview renders it. */
 async function ruleDocRendered(page) {
   await page.locator('.tabs-container .tab', { hasText: 'MLH106.md' }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
-  await page.frameLocator('iframe.webview.ready').frameLocator('#active-frame')
-    .locator('h1', { hasText: 'MLH106 nan-equality' }).waitFor({ timeout: STEP_TIMEOUT_MS });
+  await webviewContent(page).locator('h1', { hasText: 'MLH106 nan-equality' }).waitFor({ timeout: STEP_TIMEOUT_MS });
+}
+
+/** Waits for the quick pick (or input box) to list a row with `text`. */
+async function quickPickRow(page, text) {
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first();
+  await row.waitFor({ timeout: STEP_TIMEOUT_MS });
+  return row;
+}
+
+/**
+ * Filters the Problems panel by `filterText` (it renders only the rows in view) and waits for a row
+ * with `rowText`. The filter box can drop what is typed while the panel is still settling: type
+ * again until the row shows.
+ */
+async function problemsRow(page, filterText, rowText) {
+  const filter = page.locator('.part.panel').getByPlaceholder('Filter (e.g. text');
+  const row = page.locator('.markers-panel .monaco-list-row', { hasText: rowText }).first();
+  const deadline = Date.now() + STEP_TIMEOUT_MS;
+  for (;;) {
+    await filter.fill(filterText);
+    try {
+      await row.waitFor({ timeout: PALETTE_POLL_MS });
+      return;
+    } catch {
+      if (Date.now() > deadline) {
+        const shown = await filter.inputValue();
+        throw new Error(`the Problems panel filtered by "${filterText}" (the box shows "${shown}") has no row with "${rowText}"`);
+      }
+    }
+  }
 }
 
 async function closeAllEditors(page) {
@@ -59,18 +94,14 @@ const STEPS = [
   }],
   ['problems-panel', 'the Problems panel lists the findings of an open file, a closed file and the project', async (page) => {
     await runCommand(page, 'View: Focus Problems');
-    // The panel renders only the rows in view: filter it down to the ones looked for.
-    const filter = page.locator('.part.panel').getByPlaceholder('Filter (e.g. text');
-    const rows = page.locator('.markers-panel .monaco-list-row');
-    await filter.fill('MLH106');
-    for (const file of ['train.py', 'features.py']) {
-      await rows.filter({ hasText: file }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
-    }
-    // MLH303 no-tests: the workspace has ML code and no test.
-    await filter.fill('MLH303');
-    await rows.filter({ hasText: 'MLH303' }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
-    await filter.fill('');
-    await rows.filter({ hasText: 'explore.ipynb' }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
+    // MLH106 in the open train.py, MLH101 in prepare_customers.py, which nobody opened, the
+    // notebook's findings, and MLH303 no-tests: the example has ML code and no test.
+    await problemsRow(page, 'MLH106', 'train.py');
+    await problemsRow(page, 'prepare_customers.py', 'MLH101');
+    await problemsRow(page, 'exploration.ipynb', 'MLH801');
+    await problemsRow(page, 'MLH303', 'README.md');
+    // The screenshot shows the whole list.
+    await problemsRow(page, '', 'ml-hygiene');
   }],
   ['hover', 'hovering the squiggle shows the rule and its practice', async (page) => {
     const squiggle = page.locator('.monaco-editor .squiggly-error').first();
@@ -93,9 +124,42 @@ const STEPS = [
     await pick.click();
     await ruleDocRendered(page);
   }],
-  ['notebook', 'the notebook shows its finding in a cell', async (page) => {
-    await openFromExplorer(page, 'explore.ipynb');
-    await page.locator('.notebookOverlay .cell-editor-container .squiggly-error').first().waitFor({ state: 'attached', timeout: STEP_TIMEOUT_MS });
+  ['notebook', 'the notebook shows its findings in its cells', async (page) => {
+    await openFromExplorer(page, 'exploration.ipynb');
+    // MLH101 (a warning): the data is read without validation.
+    await page.locator('.notebookOverlay .cell-editor-container .squiggly-warning').first().waitFor({ state: 'attached', timeout: STEP_TIMEOUT_MS });
+  }],
+  ['report', '"ML Hygiene: Show Project Report" shows the scores, and a finding\'s link opens its file', async (page, { shot }) => {
+    await closeAllEditors(page);
+    // The whole page for the report, without the Problems panel under it.
+    await runCommand(page, 'View: Hide Panel');
+    await page.locator('.part.panel').waitFor({ state: 'hidden', timeout: STEP_TIMEOUT_MS });
+    await runCommand(page, 'ML Hygiene: Show Project Report');
+    const report = webviewContent(page);
+    await report.locator('h1', { hasText: 'ML Hygiene report' }).waitFor({ timeout: STEP_TIMEOUT_MS });
+    await report.locator('svg[aria-label="Practice scores"]').waitFor({ timeout: STEP_TIMEOUT_MS });
+    await shot('webview');
+    const link = report.locator('ol li a').first();
+    const file = (await link.textContent()).split(':')[0].split(' cell ')[0];
+    await link.click();
+    await page.locator('.tabs-container .tab.active', { hasText: file.split('/').pop() }).waitFor({ timeout: STEP_TIMEOUT_MS });
+  }],
+  ['scaffold', '"ML Hygiene: Scaffold TDSP Project" from the palette asks, creates the layout and opens the charter', async (page, { folder, shot }) => {
+    await closeAllEditors(page);
+    await runCommand(page, 'ML Hygiene: Scaffold TDSP Project');
+    await (await quickPickRow(page, basename(folder))).click();
+    await page.locator('.quick-input-widget', { hasText: 'Project name' }).waitFor({ timeout: STEP_TIMEOUT_MS });
+    await page.locator('.quick-input-widget input').fill('Customer churn');
+    await page.keyboard.press('Enter');
+    await quickPickRow(page, 'Dependabot');
+    await shot('options');
+    await page.keyboard.press('Enter');
+    // The example already has README.md, params.yaml, requirements.txt and .gitignore: skipped.
+    const summary = page.locator('.notification-toast', { hasText: 'Scaffolded "Customer churn"' }).first();
+    await summary.filter({ hasText: 'README.md' }).waitFor({ timeout: STEP_TIMEOUT_MS });
+    await shot('summary');
+    await summary.locator('.monaco-button', { hasText: 'Open Charter' }).click();
+    await page.locator('.tabs-container .tab.active', { hasText: 'Charter.md' }).waitFor({ timeout: STEP_TIMEOUT_MS });
   }],
 ];
 
@@ -106,7 +170,9 @@ export async function runUiChecks({ url, folder, outputDir, scratchDir, log }) {
     for (const [index, [name, description, step]] of STEPS.entries()) {
       const started = Date.now();
       try {
-        await step(page, { url, folder });
+        // A step may save screenshots of its own midway, named after it.
+        const shot = (detail) => page.screenshot({ path: join(outputDir, `ui-${index + 1}-${name}-${detail}.png`) });
+        await step(page, { url, folder, shot });
       } catch (error) {
         const screenshot = join(outputDir, `ui-failure-${name}.png`);
         await page.screenshot({ path: screenshot });

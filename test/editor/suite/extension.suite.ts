@@ -1,16 +1,24 @@
 // The extension inside a real VS Code: activation, diagnostics (file, notebook and project
-// findings), hover, quick fix and the rule-doc viewer, on the workspace the harness opened.
+// findings), hover, quick fix, the rule-doc viewer, the TDSP scaffold and the report, on a copy of
+// the messy example project that the harness opened.
 import * as assert from 'assert';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import * as path from 'path';
 import * as vscode from 'vscode';
 import type { MlHygieneApi } from '../../../client/src/extension';
+import type { ScaffoldOutcome } from '../../../client/src/scaffold';
 import { DOCS_SCHEME, practiceLine, renderRuleDoc, ruleDocUri } from '../../../server/src/engine/docs';
 import { findRule } from '../../../server/src/rules';
 import { waitFor } from './wait';
 
 const EXTENSION_ID = 'ml-hygiene.ml-hygiene';
 const NAN_EQUALITY = findRule('MLH106')!;
-/** Project rules the test workspace breaks: no-ci, no-tests. */
+/** Project rules the messy example breaks: no-ci, no-tests. */
 const PROJECT_FINDINGS = ['MLH301', 'MLH303'];
+/** A file of the example that no test opens, and the finding it has. */
+const CLOSED_FILE = 'prepare_customers.py';
+const CLOSED_FILE_FINDING = 'MLH101';
 
 function workspaceFile(relative: string): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.[0];
@@ -42,6 +50,12 @@ function hoverText(hovers: vscode.Hover[]): string {
     .join('\n');
 }
 
+const HTML_ENTITIES: Record<string, string> = { '&lt;': '<', '&gt;': '>', '&amp;': '&', '&quot;': '"', '&#39;': "'" };
+/** An attribute's value as the webview reads it. */
+function unescapeHtml(text: string): string {
+  return text.replace(/&(lt|gt|amp|quot|#39);/g, (entity) => HTML_ENTITIES[entity]!);
+}
+
 /** The editor tab showing a rule page: a Markdown preview, or the document itself. */
 function ruleDocTabOpened(code: string): Promise<vscode.Tab> {
   return waitFor(`the ${code} documentation to open`, () =>
@@ -69,18 +83,18 @@ suite('ML Hygiene in VS Code', () => {
   test('a Python file gets its finding, linked to the rule documentation', async () => {
     const editor = await openEditor('train.py');
     const finding = await waitForFinding(editor.document.uri, 'MLH106');
-    assert.strictEqual(editor.document.getText(finding.range), 'df["income"] == np.nan');
+    assert.strictEqual(editor.document.getText(finding.range), 'df["monthly_income"] != np.nan');
     assert.strictEqual(finding.severity, vscode.DiagnosticSeverity.Error);
     assert.strictEqual(typeof finding.code === 'object' && finding.code.target.toString(), ruleDocUri('MLH106'));
   });
 
   test('a file that was never opened gets its finding too', async () => {
-    const uri = workspaceFile('features.py');
-    await waitForFinding(uri, 'MLH106');
-    assert.ok(!vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString()), 'features.py stayed closed');
+    const uri = workspaceFile(CLOSED_FILE);
+    await waitForFinding(uri, CLOSED_FILE_FINDING);
+    assert.ok(!vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString()), `${CLOSED_FILE} stayed closed`);
   });
 
-  test('project findings appear: the workspace has neither CI nor tests', async function () {
+  test('project findings appear: the example has neither CI nor tests', async function () {
     const expected = PROJECT_FINDINGS.filter((code) => findRule(code));
     if (expected.length === 0) this.skip(); // none of these rules is in the registry yet
     for (const code of expected) {
@@ -91,11 +105,11 @@ suite('ML Hygiene in VS Code', () => {
   });
 
   test('a notebook cell gets its finding', async () => {
-    const notebook = await vscode.workspace.openNotebookDocument(workspaceFile('explore.ipynb'));
+    const notebook = await vscode.workspace.openNotebookDocument(workspaceFile('exploration.ipynb'));
     await vscode.window.showNotebookDocument(notebook);
-    const cell = notebook.cellAt(2).document;
-    const finding = await waitForFinding(cell.uri, 'MLH106', 'MLH106 in the third cell of explore.ipynb');
-    assert.strictEqual(cell.getText(finding.range), 'df["income"] == np.nan');
+    const cell = notebook.cellAt(1).document;
+    const finding = await waitForFinding(cell.uri, 'MLH102', 'MLH102 in the second cell of exploration.ipynb');
+    assert.strictEqual(cell.getText(finding.range), 'pd.read_csv');
   });
 
   test('hovering a finding shows the practice it belongs to', async () => {
@@ -119,14 +133,14 @@ suite('ML Hygiene in VS Code', () => {
     const fix = actions.find((a) => a.isPreferred && a.edit);
     assert.ok(fix?.edit, `a preferred quick fix with an edit among: ${actions.map((a) => a.title).join(', ')}`);
     assert.ok(await vscode.workspace.applyEdit(fix.edit), 'the edit applies');
-    assert.ok(editor.document.getText().includes('missing = df[df["income"].isna()]'), editor.document.getText());
+    assert.ok(editor.document.getText().includes('df = df[df["monthly_income"].notna()]'), editor.document.getText());
     await waitFor('the MLH106 finding on train.py to go away', () => findings(uri, 'MLH106').length === 0);
     // Leave the file unmodified, so closing it does not ask to save.
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 
   test('the language status counts the findings', async () => {
-    await waitForFinding(workspaceFile('features.py'), 'MLH106');
+    await waitForFinding(workspaceFile(CLOSED_FILE), CLOSED_FILE_FINDING);
     const total = () =>
       vscode.languages.getDiagnostics().reduce((sum, [, diagnostics]) => sum + diagnostics.filter((d) => d.source === 'ml-hygiene').length, 0);
     await waitFor('the status item to count every finding', () => api.status.findingCount > 0 && api.status.findingCount === total());
@@ -141,26 +155,87 @@ suite('ML Hygiene in VS Code', () => {
   });
 
   test("a finding's documentation link opens the rule page", async () => {
-    const finding = await waitForFinding(workspaceFile('features.py'), 'MLH106');
+    const finding = await waitForFinding(workspaceFile(CLOSED_FILE), CLOSED_FILE_FINDING);
     assert.ok(typeof finding.code === 'object', 'the finding has a codeDescription link');
     // What the Problems panel and the hover do when the rule code is clicked.
     await vscode.commands.executeCommand('vscode.open', finding.code.target);
-    await ruleDocTabOpened('MLH106');
+    await ruleDocTabOpened(CLOSED_FILE_FINDING);
   });
 
   test('the "show documentation" code action opens the rule page', async () => {
-    const editor = await openEditor('features.py');
-    const finding = await waitForFinding(editor.document.uri, 'MLH106');
+    const editor = await openEditor(CLOSED_FILE);
+    const finding = await waitForFinding(editor.document.uri, CLOSED_FILE_FINDING);
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', editor.document.uri, finding.range);
     const show = actions.find((a) => a.command?.command === 'mlHygiene.showRuleDocumentation');
     assert.ok(show?.command, `a "show documentation" action among: ${actions.map((a) => a.title).join(', ')}`);
     await vscode.commands.executeCommand(show.command.command, ...(show.command.arguments ?? []));
-    await ruleDocTabOpened('MLH106');
+    await ruleDocTabOpened(CLOSED_FILE_FINDING);
+  });
+
+  test('"Scaffold TDSP Project" creates the layout and leaves an existing file as it was', async () => {
+    const target = mkdtempSync(path.join(tmpdir(), 'mlh-scaffold-'));
+    try {
+      const readme = path.join(target, 'README.md');
+      const ownReadme = '# Our project\n\nWritten before the scaffold.\n';
+      writeFileSync(readme, ownReadme);
+      const outcome = await vscode.commands.executeCommand<ScaffoldOutcome | undefined>('mlHygiene.scaffoldTdsp', {
+        target: vscode.Uri.file(target),
+        name: 'Customer churn',
+        without: ['codeowners'],
+      });
+      assert.ok(outcome, 'the command returns what it did');
+      assert.deepStrictEqual(outcome.skipped, ['README.md']);
+      for (const expected of ['Docs/Project/Charter.md', 'Docs/Data_Dictionaries/Data_Dictionary.md', 'Sample_Data/README.md', 'Code/customer_churn/train.py', 'params.yaml']) {
+        assert.ok(outcome.created.includes(expected), `${expected} among the created files: ${outcome.created.join(', ')}`);
+      }
+      assert.ok(!outcome.created.includes('.github/CODEOWNERS'), 'a part left out is not created');
+      for (const file of outcome.created) {
+        const content = readFileSync(path.join(target, file), 'utf8');
+        if (!file.endsWith('.gitkeep')) assert.ok(content.length > 0, `${file} was written with its content`);
+      }
+      assert.ok(readFileSync(path.join(target, 'Docs/Project/Charter.md'), 'utf8').includes('Customer churn'), 'the charter names the project');
+      assert.strictEqual(readFileSync(readme, 'utf8'), ownReadme, 'the existing README.md is unchanged');
+
+      const charter = readFileSync(path.join(target, 'Docs/Project/Charter.md'), 'utf8');
+      const again = await vscode.commands.executeCommand<ScaffoldOutcome | undefined>('mlHygiene.scaffoldTdsp', { target: vscode.Uri.file(target).toString(), name: 'Customer churn', without: ['codeowners'] });
+      assert.deepStrictEqual(again?.created, [], 'a second run finds everything in place');
+      assert.strictEqual(again.skipped.length, outcome.created.length + 1, 'and skips every file');
+      assert.strictEqual(readFileSync(path.join(target, 'Docs/Project/Charter.md'), 'utf8'), charter, 'the second run changed no file');
+      assert.ok(!existsSync(path.join(target, '.github/CODEOWNERS')));
+    } finally {
+      rmSync(target, { recursive: true, force: true });
+    }
+  });
+
+  test('"Show Project Report" opens a webview whose findings link to their place', async () => {
+    const panel = await vscode.commands.executeCommand<vscode.WebviewPanel | undefined>('mlHygiene.showReport');
+    assert.ok(panel, 'the command returns the report panel');
+    assert.ok(panel.visible, 'the report panel is shown');
+    assert.strictEqual(panel.webview.options.enableScripts, false);
+    const html = panel.webview.html;
+    assert.match(html, /Content-Security-Policy" content="default-src 'none'/);
+    assert.match(html, /\/ 100 overall/);
+    const link = /href="command:mlHygiene\.openFinding\?([^"]+)"/.exec(html);
+    assert.ok(link, 'a finding links to its location');
+    // What clicking the link does: the webview runs the command with the link's arguments.
+    const [location] = JSON.parse(decodeURIComponent(unescapeHtml(link[1]))) as { path: string; line: number; cell?: number }[];
+    await vscode.commands.executeCommand('mlHygiene.openFinding', location);
+    const editor = await waitFor(`an editor on ${location.path}`, () => {
+      const active = vscode.window.activeTextEditor;
+      const shown = vscode.window.activeNotebookEditor?.notebook.uri ?? active?.document.uri;
+      return shown && vscode.workspace.asRelativePath(shown) === location.path && active;
+    });
+    assert.strictEqual(editor.selection.active.line, location.line);
+  });
+
+  test('the language status shows the hygiene score', async () => {
+    await waitFor('a score in the language status', () => /^ML Hygiene \d+\/100, \d+ findings?$/.test(api.status.text));
+    assert.ok(api.status.score !== undefined && api.status.score >= 0 && api.status.score <= 100, `score ${api.status.score}`);
   });
 
   test('restarting the server brings the findings back', async () => {
     await vscode.commands.executeCommand('mlHygiene.restartServer');
     await waitFor('the language server to run again', () => api.client.isRunning());
-    await waitForFinding(workspaceFile('features.py'), 'MLH106');
+    await waitForFinding(workspaceFile(CLOSED_FILE), CLOSED_FILE_FINDING);
   });
 });
