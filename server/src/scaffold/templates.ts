@@ -119,6 +119,11 @@ export const MODEL_CARD: Template = { path: 'MODEL_CARD.md', content: modelCard(
 /** A GitHub Actions workflow that installs the project, lints it and runs its tests; with a
  *  `retrainCommand`, also a weekly scheduled job that retrains (continuous training). */
 export function ciWorkflow(retrainCommand?: string): string {
+  const checkoutAndPython = `      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.11"
+          cache: pip`;
   const schedule = retrainCommand ? `  schedule:\n    - cron: "0 4 * * 1" # weekly: retrain on fresh data and check the model still passes its gate\n` : '';
   const retrain = retrainCommand
     ? `
@@ -127,11 +132,7 @@ export function ciWorkflow(retrainCommand?: string): string {
     needs: test
     runs-on: ubuntu-latest
     steps:
-      - uses: actions/checkout@v4
-      - uses: actions/setup-python@v5
-        with:
-          python-version: "3.11"
-          cache: pip
+${checkoutAndPython}
       - run: pip install -r requirements.txt
       - run: ${retrainCommand}
 `
@@ -147,11 +148,7 @@ jobs:
   test:
     runs-on: ubuntu-latest
     steps:
-      - uses: actions/checkout@v4
-      - uses: actions/setup-python@v5
-        with:
-          python-version: "3.11"
-          cache: pip
+${checkoutAndPython}
       - name: Install
         run: |
           python -m pip install --upgrade pip
