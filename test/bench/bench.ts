@@ -15,7 +15,7 @@ import { discoverFiles, readConfig } from '../../server/src/engine/workspace';
 import { RULES } from '../../server/src/rules';
 import { writeCorpus } from './corpus';
 
-const REPO = path.resolve(__dirname, '../../..');
+const REPO = path.resolve(__dirname, '../..'); // bundled to out/bench/
 const WORKER = path.join(REPO, 'server/out/worker.js');
 const DEFAULT_FILES = 600;
 const ANALYSED = new Set<FileKind>(['python', 'notebook', 'yaml', 'requirements']);
