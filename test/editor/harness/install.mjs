@@ -35,11 +35,15 @@ function ensureAptPackages(log) {
   run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { env, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
-/** A private npm prefix in the cache holding exactly one package set. */
-function npmPrefix(dir) {
+/**
+ * A private npm prefix in the cache holding exactly one package set. npm 11 runs dependencies'
+ * install scripts only for the packages its manifest allows (`allowScripts`); the command-line flag
+ * is refused for an install into a folder with a package.json.
+ */
+function npmPrefix(dir, allowScripts) {
   mkdirSync(dir, { recursive: true });
-  const manifest = join(dir, 'package.json');
-  if (!existsSync(manifest)) writeFileSync(manifest, '{"private":true}\n');
+  const manifest = { private: true, allowScripts: Object.fromEntries(allowScripts.map((name) => [name, true])) };
+  writeFileSync(join(dir, 'package.json'), JSON.stringify(manifest) + '\n');
   return dir;
 }
 
@@ -48,7 +52,8 @@ function ensureNode24(cache, log) {
   const node = join(home, 'bin/node');
   if (!existsSync(node)) {
     log(`installing node@${NODE_VERSION} into ${cache}`);
-    const prefix = npmPrefix(join(cache, 'node24'));
+    // The node package installs its platform binary from an install script.
+    const prefix = npmPrefix(join(cache, 'node24'), ['node']);
     run('npm', ['install', '--no-audit', '--no-fund', '--prefix', prefix, `node@${NODE_VERSION}`]);
   }
   return { home, node };
@@ -61,12 +66,16 @@ function ensureCodeServer(cache, node24, log) {
   const installed = join(prefix, `installed-${CODE_SERVER_VERSION}`);
   if (!existsSync(installed)) {
     log(`installing code-server@${CODE_SERVER_VERSION} (built under Node 24) into ${cache}`);
-    npmPrefix(prefix);
+    // These install scripts build code-server's native parts.
+    npmPrefix(prefix, ['code-server', 'argon2']);
     // Its native modules must be built for Node 24: point node-gyp at Node 24's headers, since a
     // machine-wide npmrc may name another Node's (and headers cannot be downloaded offline).
-    const env = { ...process.env, PATH: `${join(node24.home, 'bin')}:${process.env.PATH}`, npm_config_nodedir: node24.home };
-    // npm 11 blocks dependencies' install scripts unless allowed; these build code-server's native parts.
-    run('npm', ['install', '--no-audit', '--no-fund', '--allow-scripts=code-server,argon2', '--prefix', prefix, `code-server@${CODE_SERVER_VERSION}`], { env });
+    // Started by `npm run`, this process inherits npm_* variables (npm_config_user_agent names Node 20,
+    // and code-server's install script checks it): the nested npm must not see them.
+    const outerNpm = Object.keys(process.env).filter((key) => key.toLowerCase().startsWith('npm_'));
+    const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !outerNpm.includes(key)));
+    Object.assign(env, { PATH: `${join(node24.home, 'bin')}:${process.env.PATH}`, npm_config_nodedir: node24.home });
+    run('npm', ['install', '--no-audit', '--no-fund', '--prefix', prefix, `code-server@${CODE_SERVER_VERSION}`], { env });
     writeFileSync(installed, '');
   }
   return entry;
