@@ -121,6 +121,15 @@ function main(): number {
     for (const t of [all, inDefaults]) console.log(row([t.code, '', level, t.findings, judged(t), t.true, t.noise, t.wrong, percent(t)]));
   }
 
+  // The corpus mixes kinds of repositories (courses, textbooks, production code); per repository the
+  // same rules can be right or pointless, which the overall figures hide.
+  console.log('\nPer repository, all rules:');
+  for (const repo of measured) {
+    const own = matchFindings(findings.filter((f) => f.repo === repo), verdicts, new Set([repo])).tallies;
+    const levels = LEVELS.map((level) => total(own, level, level)).map((t) => `${t.level} ${percent(t)} of ${judged(t)}`);
+    console.log(`  ${repo.padEnd(44)} ${levels.join(', ')}`);
+  }
+
   console.log(`\nUnjudged findings to judge next (${unjudged.length}; up to ${SHOWN_PER_RULE} per rule and repository):`);
   for (const [repo, list] of groupBy(unjudged, (f) => f.repo)) {
     console.log(`  ${repo}`);
