@@ -78,6 +78,10 @@ function main(): number {
     return 2;
   }
   const root = path.resolve(dir);
+  if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) {
+    console.error(`not a folder: ${dir}`);
+    return 2;
+  }
   const checkouts = fs
     .readdirSync(root)
     // GitHub owners have no underscore, so the first double underscore separates owner and name.
@@ -152,4 +156,10 @@ function main(): number {
   return 0;
 }
 
-process.exitCode = main();
+try {
+  process.exitCode = main();
+} catch (error) {
+  // A malformed verdict file or a failed check run: say which, without a stack trace.
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exitCode = 2;
+}
