@@ -19,7 +19,7 @@ const HELP = `ml-hygiene ${VERSION}: finds where an ML repository breaks the pra
 
 Usage:
   ml-hygiene check [paths...] [options]   analyse a project (default: the current folder)
-  ml-hygiene rules [--format text|json]   list every rule
+  ml-hygiene rules [--format text|json]   list every rule (opt-in rules are marked)
   ml-hygiene explain <CODE|name>...       show a rule's documentation
   ml-hygiene report [dir] [--format md|html|json] [--output FILE]
                                           score the project on the ten practices
@@ -31,7 +31,9 @@ Options of check:
   --format text|json|sarif|github output format (default text); github prints GitHub Actions
                                   annotations
   --select CODES                  only these rules: codes or prefixes, comma-separated (MLH1,MLH402);
-                                  replaces the configuration's select and ignore
+                                  replaces the default set and the configuration's selection; MLH
+                                  selects every rule, opt-in ones included
+  --extend-select CODES           these rules too, on top of the selection (e.g. opt-in rules)
   --ignore CODES                  skip these rules: codes or prefixes, comma-separated
   --fail-on error|warning|information
                                   exit 1 when a finding has at least this severity (default warning)
@@ -56,6 +58,7 @@ interface CheckOptions {
   paths: string[];
   format: Format;
   select?: string[];
+  extendSelect?: string[];
   ignore?: string[];
   failOn: Severity;
   output?: string;
@@ -82,6 +85,7 @@ function parseCheck(args: string[]): CheckOptions {
     (flag, value) => {
       if (flag === '--format') options.format = oneOf(flag, value(), ['text', 'json', 'sarif', 'github'] as const);
       else if (flag === '--select') options.select = parseCodes(flag, value());
+      else if (flag === '--extend-select') options.extendSelect = parseCodes(flag, value());
       else if (flag === '--ignore') options.ignore = parseCodes(flag, value());
       else if (flag === '--fail-on') options.failOn = oneOf(flag, value(), ['error', 'warning', 'information'] as const);
       else if (flag === '--output') options.output = value();
@@ -133,7 +137,7 @@ function projectsOf(paths: string[]): Map<string, Set<string> | 'all'> {
 }
 
 /** The project's configuration with the command line's rule selection on top; as in ruff, --select
- *  replaces the configured selection and --ignore adds to it. */
+ *  replaces the configured selection, --extend-select and --ignore add to it. */
 function configFor(root: string, options: CheckOptions): Config {
   let base: Config;
   try {
@@ -142,8 +146,8 @@ function configFor(root: string, options: CheckOptions): Config {
     if (e instanceof ConfigError) throw new ConfigError(relativeTo(process.cwd(), root, e.file), e.problems);
     throw e;
   }
-  const selected = options.select ? { ...base, select: options.select, ignore: [] } : base;
-  return mergeConfig(selected, { ignore: options.ignore ?? [] });
+  const selected = options.select ? { ...base, select: options.select, extendSelect: [], ignore: [] } : base;
+  return mergeConfig(selected, { extendSelect: options.extendSelect ?? [], ignore: options.ignore ?? [] });
 }
 
 interface Located<T> {
@@ -232,11 +236,23 @@ function listRules(args: string[]): string {
     },
   );
   if (options.format === 'json') {
-    const list = RULES.map((r) => ({ code: r.code, name: r.name, severity: r.severity, practices: r.practices, scopes: scopesOf(r), summary: r.summary }));
+    const list = RULES.map((r) => ({
+      code: r.code,
+      name: r.name,
+      severity: r.severity,
+      default: !r.optIn,
+      practices: r.practices,
+      scopes: scopesOf(r),
+      summary: r.summary,
+    }));
     return JSON.stringify(list, null, 2) + '\n';
   }
   const width = Math.max(...RULES.map((r) => r.name.length));
-  return RULES.map((r) => `${r.code}  ${r.name.padEnd(width)}  ${r.severity.padEnd(11)}  ${r.practices.join(' ').padEnd(7)}  ${r.summary}`).join('\n') + '\n';
+  const rows = RULES.map(
+    (r) => `${r.code}  ${r.name.padEnd(width)}  ${r.severity.padEnd(11)}  ${(r.optIn ? 'opt-in' : 'default').padEnd(7)}  ${r.practices.join(' ').padEnd(7)}  ${r.summary}`,
+  );
+  const optIn = RULES.filter((r) => r.optIn).length;
+  return `${rows.join('\n')}\n\n${RULES.length - optIn} rules in the default set; ${optIn} opt-in (enable with select or extendSelect).\n`;
 }
 
 function explain(args: string[]): string {

@@ -133,14 +133,14 @@ export class Analyzer {
     const findings: Finding[] = [];
     const emit = (rule: Rule, range: Range, message: string, options: ReportOptions = {}) => {
       if (isSuppressed(parsed.suppressions, rule.code, range)) return;
-      const severity = effectiveSeverity(config, rule.code, options.severity ?? rule.severity);
+      const severity = effectiveSeverity(config, rule, options.severity ?? rule.severity);
       if (!severity) return;
       findings.push(makeFinding(rule, severity, path, range, message, options));
     };
     const common = { path, text, lines: parsed.lines, project, config };
     const facts = project.python(path) ?? (parsed.kind === 'python' || parsed.kind === 'notebook' ? pythonFacts(parsed.module, path) : undefined);
     for (const rule of this.rules) {
-      if (!isRuleEnabled(config, rule.code)) continue;
+      if (!isRuleEnabled(config, rule)) continue;
       const { check } = rule;
       if (parsed.kind === 'python' && check.python) {
         check.python({
@@ -156,7 +156,7 @@ export class Analyzer {
             notebook: parsed.notebook,
             report: (range, message, options) => emit(rule, range, message, options),
             reportInCell: (cell, range, message, options) => {
-              const severity = effectiveSeverity(config, rule.code, options?.severity ?? rule.severity);
+              const severity = effectiveSeverity(config, rule, options?.severity ?? rule.severity);
               if (!severity) return;
               findings.push(cellFinding(rule, severity, path, parsed.notebook, cell, range, message, options ?? {}));
             },
@@ -173,7 +173,7 @@ export class Analyzer {
             report: (at, message, options = {}) => {
               const range = 'type' in at ? parsed.module.range(at) : at;
               if (isSuppressed(parsed.suppressions, rule.code, range)) return;
-              const severity = effectiveSeverity(config, rule.code, options.severity ?? rule.severity);
+              const severity = effectiveSeverity(config, rule, options.severity ?? rule.severity);
               const mapped = mapToCell(parsed.code, range);
               if (!severity || !mapped) return;
               const fix = options.fix && mapFixToCell(parsed.code, mapped.cell, options.fix.edits ?? [], options.fix.title);
@@ -202,13 +202,13 @@ export class Analyzer {
     for (const rule of this.rules) {
       const check = rule.check.project;
       if (!check) continue;
-      const severity = effectiveSeverity(config, rule.code, rule.severity);
+      const severity = effectiveSeverity(config, rule, rule.severity);
       if (!severity) continue;
       check({
         project,
         config,
         report: (f: ProjectFinding) => {
-          const own = effectiveSeverity(config, rule.code, f.severity ?? rule.severity);
+          const own = effectiveSeverity(config, rule, f.severity ?? rule.severity);
           if (own) findings.push(makeFinding(rule, own, f.path, f.range ?? FILE_START, f.message, f));
         },
       });

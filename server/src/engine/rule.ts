@@ -81,6 +81,9 @@ export interface Rule {
   /** Zinkevich rules, Sculley et al. smells, ML Test Score tests, Zhang et al. smells. */
   references: string[];
   severity: Severity;
+  /** Left out of the default set (its findings were too often not worth acting on in the judged
+   *  corpus); runs when the configuration selects it. Its docs say why. */
+  optIn?: boolean;
   /** Some findings come with a quick fix. */
   fixable?: boolean;
   /** Markdown with the headings What it finds / Why it matters / How to fix / Example / References. */
