@@ -83,3 +83,32 @@ export function writeBadInputProject(root: string): string[] {
   fs.symlinkSync('..', path.join(root, 'loop', 'parent'), 'dir');
   return [...Object.keys(bad), 'huge.py', 'loop/parent'];
 }
+
+/** Text that only the files outside a hostile repository hold: no output may show it. */
+export const OUTSIDE_MARKER = 'outside-marker-5c1e';
+
+/** A repository whose symbolic links lead out of it, beside the folder they lead to: a requirements
+ *  file whose package name (the marker) a finding would quote, a folder of data with an email
+ *  address, a configuration whose unknown key an error would quote, a README and a module, each
+ *  holding the marker. Returns the repository's path and the names of its links. */
+export function writeOutsideLinksProject(base: string): { root: string; links: string[] } {
+  const outside = path.join(base, 'outside');
+  writeFiles(outside, {
+    'requirements.txt': `${OUTSIDE_MARKER}\nscikit-learn\n`,
+    'data/customers.csv': `customer_id,email,note\n1,alice@example.com,${OUTSIDE_MARKER}\n`,
+    'lint.yaml': `${OUTSIDE_MARKER}: true\n`,
+    'README.md': `# ${OUTSIDE_MARKER}\n`,
+    'features.py': `# ${OUTSIDE_MARKER}\nimport numpy as np\n\nmissing = 1.0 == np.nan\napi_key = "${OUTSIDE_MARKER}-sk-live-9f8e7d6c5b4a"\n`,
+  });
+  const root = path.join(base, 'repo');
+  writeFiles(root, { 'train.py': NAN_MODULE, 'src/__init__.py': '' });
+  const links: Record<string, string> = {
+    'requirements.txt': '../outside/requirements.txt',
+    data: '../outside/data',
+    '.ml-hygiene.yaml': '../outside/lint.yaml',
+    'README.md': path.join(outside, 'README.md'), // an absolute link
+    'src/features.py': '../../outside/features.py',
+  };
+  for (const [link, target] of Object.entries(links)) fs.symlinkSync(target, path.join(root, link));
+  return { root, links: Object.keys(links) };
+}

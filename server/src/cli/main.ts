@@ -6,7 +6,7 @@ import { renderRuleDoc } from '../engine/docs';
 import { scopesOf } from '../engine/rule';
 import { scanProject } from '../engine/scan';
 import { Finding, Notice, SEVERITY_RANK, Severity } from '../engine/types';
-import { readConfig } from '../engine/workspace';
+import { isInsideFolder, readConfig } from '../engine/workspace';
 import { findRule, RULES } from '../rules';
 import { oneOf, parseArgs, UsageError } from './args';
 import { newSinceBaseline, readBaseline } from './baseline';
@@ -45,7 +45,8 @@ folder (or, when it lies outside it, of its own folder), and only its findings a
 
 Paths in text and SARIF reports are relative to the current folder; in JSON, to the checked folder
 (to the current folder when several are checked). Notes about files that could not be analysed go to
-standard error.
+standard error. Nothing outside the checked folder is read: symbolic links that lead out of it are
+skipped with a note.
 
 Exit status: 0 when no finding reaches --fail-on, 1 when one does, 2 for a usage or configuration error.
 `;
@@ -94,11 +95,6 @@ function parseCheck(args: string[]): CheckOptions {
   return options;
 }
 
-function isInside(child: string, parent: string): boolean {
-  const rel = path.relative(parent, child);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-}
-
 function toPosix(p: string): string {
   return p.split(path.sep).join('/');
 }
@@ -124,7 +120,7 @@ function projectsOf(paths: string[]): Map<string, Set<string> | 'all'> {
       projects.set(absolute, 'all');
       continue;
     }
-    const root = isInside(absolute, cwd) ? cwd : path.dirname(absolute);
+    const root = isInsideFolder(absolute, cwd) ? cwd : path.dirname(absolute);
     const wanted = projects.get(root) ?? new Set<string>();
     if (wanted !== 'all') wanted.add(toPosix(path.relative(root, absolute)));
     projects.set(root, wanted);
@@ -163,7 +159,7 @@ async function check(options: CheckOptions, out: (s: string) => void, err: (s: s
     const asked = wanted === 'all' ? undefined : wanted;
     notices.push(...result.notices.filter((n) => !asked || asked.has(n.path)).map((item) => ({ root, item })));
     for (const file of asked ?? []) {
-      if (!result.index.has(file)) {
+      if (!result.index.has(file) && !result.notices.some((n) => n.path === file)) {
         notices.push({ root, item: { path: file, message: 'not analysed: excluded by .gitignore, the exclude setting or a skipped folder' } });
       }
     }

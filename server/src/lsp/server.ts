@@ -333,7 +333,7 @@ export class MlHygieneServer implements ProjectHost {
       if (!notebook && !document) continue; // closed meanwhile
       // From here to the analysis nothing is awaited: the edits taken are exactly those since the
       // text the project's parser holds.
-      const text = notebook ? this.documents.notebookText(notebook) : document!.getText();
+      const text = notebook ? this.documents.notebookText(notebook, project.root) : document!.getText();
       const edits = notebook ? undefined : this.documents.takeEdits(uri);
       if (project.analyzeLive(filePath, text, edits)) this.scheduleCrossFile(project, filePath);
       touched.set(project, [...(touched.get(project) ?? []), uri]);
