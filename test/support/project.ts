@@ -1,4 +1,5 @@
 // Small generated projects in temporary folders, for tests that scan a real tree on disk.
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -111,4 +112,20 @@ export function writeOutsideLinksProject(base: string): { root: string; links: s
   };
   for (const [link, target] of Object.entries(links)) fs.symlinkSync(target, path.join(root, link));
   return { root, links: Object.keys(links) };
+}
+
+/** A hash of every path and byte under `root`, links as their targets. */
+export function treeHash(root: string): string {
+  const hash = createHash('sha256');
+  const visit = (rel: string) => {
+    for (const entry of fs.readdirSync(path.join(root, rel), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const child = path.join(rel, entry.name);
+      hash.update(`${child}\0`);
+      if (entry.isSymbolicLink()) hash.update(fs.readlinkSync(path.join(root, child)));
+      else if (entry.isDirectory()) visit(child);
+      else hash.update(fs.readFileSync(path.join(root, child)));
+    }
+  };
+  visit('');
+  return hash.digest('hex');
 }
