@@ -79,7 +79,7 @@ export function isInsideFolder(child: string, parent: string): boolean {
   return rel === '' || (rel !== '..' && !rel.startsWith('..' + path.sep) && !path.isAbsolute(rel));
 }
 
-export const OUTSIDE_LINK_NOTICE = 'skipped: a symbolic link that leads outside the analysed folder; it is not read';
+const OUTSIDE_LINK_NOTICE = 'skipped: a symbolic link that leads outside the analysed folder; it is not read';
 const HIDDEN_TARGET_NOTICE = 'skipped: a symbolic link to a file the analysis leaves out (.gitignore, exclude or a tool folder); it is not read';
 
 /** Where a path really leads, relative to `realRoot` (forward slashes; '' for the root itself);
