@@ -10,6 +10,7 @@ import { isInsideFolder, readConfig } from '../engine/workspace';
 import { findRule, RULES } from '../rules';
 import { oneOf, parseArgs, UsageError } from './args';
 import { newSinceBaseline, readBaseline } from './baseline';
+import { assertStaysInside, writeOutput } from './files';
 import { formatJson, formatSarif, formatText, summarize, VERSION } from './format';
 import { formatGithub } from './github';
 import { reportCommand, REPORT_HELP } from './report';
@@ -46,7 +47,8 @@ folder (or, when it lies outside it, of its own folder), and only its findings a
 Paths in text and SARIF reports are relative to the current folder; in JSON, to the checked folder
 (to the current folder when several are checked). Notes about files that could not be analysed go to
 standard error. Nothing outside the checked folder is read: symbolic links that lead out of it are
-skipped with a note.
+skipped with a note. A path, --baseline or --output in the current folder that leads out of it
+through a symbolic link is a usage error, and --output never writes through a link.
 
 Exit status: 0 when no finding reaches --fail-on, 1 when one does, 2 for a usage or configuration error.
 `;
@@ -110,6 +112,7 @@ function projectsOf(paths: string[]): Map<string, Set<string> | 'all'> {
   const projects = new Map<string, Set<string> | 'all'>();
   for (const target of paths.length ? paths : ['.']) {
     const absolute = path.resolve(target);
+    assertStaysInside('the path', target);
     let stat: fs.Stats;
     try {
       stat = fs.statSync(absolute);
@@ -151,6 +154,7 @@ async function check(options: CheckOptions, out: (s: string) => void, err: (s: s
   const cwd = process.cwd();
   const projects = projectsOf(options.paths);
   const baseline = options.baseline ? readBaselineOrExplain(options.baseline) : undefined;
+  if (options.output) assertStaysInside('--output', options.output); // before the scan, not after
   const findings: Located<Finding>[] = [];
   const notices: Located<Notice>[] = [];
   let fileCount = 0;
@@ -190,17 +194,13 @@ async function check(options: CheckOptions, out: (s: string) => void, err: (s: s
         : options.format === 'github'
           ? formatGithub(shown)
           : formatText(shown, summary);
-  if (options.output) {
-    try {
-      fs.writeFileSync(options.output, report);
-    } catch (e) {
-      throw new UsageError(`cannot write ${options.output}: ${(e as NodeJS.ErrnoException).code ?? e}`);
-    }
-  } else out(report);
+  if (options.output) writeOutput('--output', options.output, report);
+  else out(report);
   return shown.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[options.failOn]) ? 1 : 0;
 }
 
 function readBaselineOrExplain(file: string): Map<string, number> {
+  assertStaysInside('--baseline', file);
   try {
     return readBaseline(file);
   } catch (e) {
