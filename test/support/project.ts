@@ -96,7 +96,7 @@ export function writeOutsideLinksProject(base: string): { root: string; links: s
   const outside = path.join(base, 'outside');
   writeFiles(outside, {
     'requirements.txt': `${OUTSIDE_MARKER}\nscikit-learn\n`,
-    'data/customers.csv': `customer_id,email,note\n1,alice@example.com,${OUTSIDE_MARKER}\n`,
+    'data/customers.csv': `customer_id,email,note\n1,maria.keller@gmx.de,${OUTSIDE_MARKER}\n`,
     'lint.yaml': `${OUTSIDE_MARKER}: true\n`,
     'README.md': `# ${OUTSIDE_MARKER}\n`,
     'features.py': `# ${OUTSIDE_MARKER}\nimport numpy as np\n\nmissing = 1.0 == np.nan\napi_key = "${OUTSIDE_MARKER}-sk-live-9f8e7d6c5b4a"\n`,
