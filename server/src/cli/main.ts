@@ -6,10 +6,11 @@ import { renderRuleDoc } from '../engine/docs';
 import { scopesOf } from '../engine/rule';
 import { scanProject } from '../engine/scan';
 import { Finding, Notice, SEVERITY_RANK, Severity } from '../engine/types';
-import { readConfig } from '../engine/workspace';
+import { isInsideFolder, readConfig } from '../engine/workspace';
 import { findRule, RULES } from '../rules';
 import { oneOf, parseArgs, UsageError } from './args';
 import { newSinceBaseline, readBaseline } from './baseline';
+import { assertStaysInside, writeOutput } from './files';
 import { formatJson, formatSarif, formatText, summarize, VERSION } from './format';
 import { formatGithub } from './github';
 import { reportCommand, REPORT_HELP } from './report';
@@ -47,7 +48,9 @@ folder (or, when it lies outside it, of its own folder), and only its findings a
 
 Paths in text and SARIF reports are relative to the current folder; in JSON, to the checked folder
 (to the current folder when several are checked). Notes about files that could not be analysed go to
-standard error.
+standard error. Nothing outside the checked folder is read: symbolic links that lead out of it are
+skipped with a note. A path, --baseline or --output in the current folder that leads out of it
+through a symbolic link is a usage error, and --output never writes through a link.
 
 Exit status: 0 when no finding reaches --fail-on, 1 when one does, 2 for a usage or configuration error.
 `;
@@ -98,11 +101,6 @@ function parseCheck(args: string[]): CheckOptions {
   return options;
 }
 
-function isInside(child: string, parent: string): boolean {
-  const rel = path.relative(parent, child);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-}
-
 function toPosix(p: string): string {
   return p.split(path.sep).join('/');
 }
@@ -118,6 +116,7 @@ function projectsOf(paths: string[]): Map<string, Set<string> | 'all'> {
   const projects = new Map<string, Set<string> | 'all'>();
   for (const target of paths.length ? paths : ['.']) {
     const absolute = path.resolve(target);
+    assertStaysInside('the path', target);
     let stat: fs.Stats;
     try {
       stat = fs.statSync(absolute);
@@ -128,7 +127,7 @@ function projectsOf(paths: string[]): Map<string, Set<string> | 'all'> {
       projects.set(absolute, 'all');
       continue;
     }
-    const root = isInside(absolute, cwd) ? cwd : path.dirname(absolute);
+    const root = isInsideFolder(absolute, cwd) ? cwd : path.dirname(absolute);
     const wanted = projects.get(root) ?? new Set<string>();
     if (wanted !== 'all') wanted.add(toPosix(path.relative(root, absolute)));
     projects.set(root, wanted);
@@ -159,6 +158,7 @@ async function check(options: CheckOptions, out: (s: string) => void, err: (s: s
   const cwd = process.cwd();
   const projects = projectsOf(options.paths);
   const baseline = options.baseline ? readBaselineOrExplain(options.baseline) : undefined;
+  if (options.output) assertStaysInside('--output', options.output); // before the scan, not after
   const findings: Located<Finding>[] = [];
   const notices: Located<Notice>[] = [];
   let fileCount = 0;
@@ -167,7 +167,7 @@ async function check(options: CheckOptions, out: (s: string) => void, err: (s: s
     const asked = wanted === 'all' ? undefined : wanted;
     notices.push(...result.notices.filter((n) => !asked || asked.has(n.path)).map((item) => ({ root, item })));
     for (const file of asked ?? []) {
-      if (!result.index.has(file)) {
+      if (!result.index.has(file) && !result.notices.some((n) => n.path === file)) {
         notices.push({ root, item: { path: file, message: 'not analysed: excluded by .gitignore, the exclude setting or a skipped folder' } });
       }
     }
@@ -198,17 +198,13 @@ async function check(options: CheckOptions, out: (s: string) => void, err: (s: s
         : options.format === 'github'
           ? formatGithub(shown)
           : formatText(shown, summary);
-  if (options.output) {
-    try {
-      fs.writeFileSync(options.output, report);
-    } catch (e) {
-      throw new UsageError(`cannot write ${options.output}: ${(e as NodeJS.ErrnoException).code ?? e}`);
-    }
-  } else out(report);
+  if (options.output) writeOutput('--output', options.output, report);
+  else out(report);
   return shown.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[options.failOn]) ? 1 : 0;
 }
 
 function readBaselineOrExplain(file: string): Map<string, number> {
+  assertStaysInside('--baseline', file);
   try {
     return readBaseline(file);
   } catch (e) {
