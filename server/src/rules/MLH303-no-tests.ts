@@ -10,7 +10,8 @@ export default defineRule({
   severity: 'warning',
   docs: `## What it finds
 A project whose modules or notebooks import an ML library while it has no test file: no
-\`test_*.py\`, \`*_test.py\` or \`conftest.py\`, and nothing under a \`tests/\` or \`test/\` folder.
+\`test_*.py\`, \`*_test.py\` or \`conftest.py\`, nothing under a \`tests/\` or \`test/\` folder, and no
+\`tests.py\`, \`test.py\` or \`*_tests.py\` that defines test functions or a unittest \`TestCase\`.
 
 ## Why it matters
 Without tests, a change to feature code, a library upgrade or a refactoring of the training
