@@ -19,12 +19,13 @@ function isHandWrittenModel(path: string, facts: PythonFacts, trainingData: Set<
 }
 
 /** Where a project shows a baseline: a Dummy* estimator, a module, function or config key named
- *  baseline / heuristic / rule-based / simple model, a model written by hand, or a document that
- *  reports one. */
+ *  baseline / heuristic / rule-based / simple model, a model written by hand, a benchmark of
+ *  models, or a document that reports one. */
 function hasBaseline(project: ProjectIndex, training: string[]): boolean {
   const trainingData = new Set(training.flatMap((p) => project.python(p)?.pathsRead ?? []));
   for (const [path, facts] of project.pythonFiles()) {
     if (BASELINE_NAME.test(path) || isHandWrittenModel(path, facts, trainingData)) return true;
+    if (facts.isML && /benchmark/i.test(path.split('/').pop() ?? '')) return true;
     if (facts.imports.some((m) => m === 'sklearn.dummy' || m.startsWith('sklearn.dummy.'))) return true;
     if (facts.functions.some((f) => BASELINE_NAME.test(f)) || facts.calls.some((c) => BASELINE_NAME.test(c))) return true;
   }
@@ -50,8 +51,9 @@ A project whose code trains models while nothing in it is a baseline: no \`Dummy
 \`DummyRegressor\`, no module, function, config key or file named "baseline", "heuristic",
 "rule-based", "simple model" or "majority class", no model written by hand (a module named for a
 model that imports no ML library, reads the data the models train on and writes predictions, such
-as a rule that predicts from one column), and no document that mentions a baseline or the
-majority class.
+as a rule that predicts from one column), no ML module or notebook named "benchmark" (where models
+are compared, as a notebook that scores zero-shot LLMs against the fine-tuned model), and no
+document that mentions a baseline or the majority class.
 
 ## Why it matters
 A model's score means little on its own. Without a baseline (the majority class, yesterday's
