@@ -1,5 +1,5 @@
 // What the fixture harness does not see: per-finding severity (MLH601), the Unnecessary tag
-// (MLH504) and related information pointing to another file (MLH502).
+// (MLH504) and related information pointing to another file (MLH502) or another cell (MLH801).
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
@@ -39,4 +39,12 @@ test('MLH504 marks dead code as unnecessary', async () => {
 test('MLH502 points to the training definition', async () => {
   const [finding] = await findingsIn('MLH502', 'skew-by-name');
   assert.deepEqual(finding.related?.map((r) => [r.path, r.range.start.line]), [['train.py', 7]]);
+});
+
+test('MLH801 points to the cell above that ran later, at its execution count in the file', async () => {
+  const findings = await findingsIn('MLH801', 'fires', ['exploration.ipynb']);
+  assert.deepEqual(
+    findings.map((f) => [f.cell, f.related?.map((r) => [r.path, r.range.start.line, r.message])]),
+    [[6, [['housing-features.ipynb', 49, 'cell 6, run later with execution count [11]']]]],
+  );
 });
