@@ -24,6 +24,10 @@ describe('personal data in a line', () => {
     assert.equal(personalDataInLine('call +44 20 7946 1234 today'), 'phone number');
     assert.equal(personalDataInLine('(415) 867-2671'), 'phone number');
     assert.equal(personalDataInLine('0171-2345678'), 'phone number');
+    assert.equal(personalDataInLine('10233,+4915123456789,0'), 'phone number');
+    assert.equal(personalDataInLine('tel +1 415.867.2671'), 'phone number');
+    assert.equal(personalDataInLine('Büro: +33 1.23.45.67.89'), 'phone number');
+    assert.equal(personalDataInLine('415.867.2671'), 'phone number');
     assert.equal(personalDataInLine('paid with 4539 1488 0343 6467'), 'payment card number');
     assert.equal(personalDataInLine('card=4539148803436467;'), 'payment card number');
     assert.equal(personalDataInLine('iban: NL20 INGB 0001 2345 67 EUR'), 'IBAN');
@@ -38,6 +42,19 @@ describe('personal data in a line', () => {
       '9876543210987654', // no issuer has this prefix
       'DE89 3704 0044 0532 0130 00, GB82 WEST 1234 5698 7654 32',
       '2024-03-01 10:15:00, 1049.00, 0.0123456789, v1.4.2+20240301, SN-2023-000481516',
+    ]) {
+      assert.equal(personalDataInLine(line), undefined, line);
+    }
+  });
+
+  test('numbers in a table are no phone numbers: floats, long integers, a float next to an integer', () => {
+    for (const line of [
+      'median_house_value  20640.0  206855.816909  115395.615874  14999.0000  500001.0000',
+      '      <td>500001.0000</td>',
+      'mean    1234567.890123   0.4567891234   3.870671',
+      'max 676.198 8530 753742 6052',
+      '0  812.173 1970 872 -200.200 0.9614640034 741941.612990',
+      '415.867 2671, 415-867.2671, +12 345.678, 7.6e+06',
     ]) {
       assert.equal(personalDataInLine(line), undefined, line);
     }
