@@ -185,12 +185,6 @@ export class Analyzer {
         }
       } else if (parsed.kind === 'yaml' && check.yaml) {
         check.yaml({ ...common, yaml: parsed.yaml, report: (range, message, options) => emit(rule, range, message, options) });
-      } else if (parsed.kind === 'requirements' && check.requirements) {
-        check.requirements({
-          ...common,
-          requirements: parsed.requirements,
-          report: (range, message, options) => emit(rule, range, message, options),
-        });
       }
     }
     return findings.sort(byPosition);
