@@ -44,9 +44,9 @@ function pinnedPackages(project: ProjectIndex, path: string, parsed: Requirement
   return pinned;
 }
 
-/** The entries of a dependency file that do not fix one version, in order; undefined when the file
- *  declares no dependencies. A `# noqa: MLH406` on an entry's line leaves it out. */
-function unpinnedEntries(project: ProjectIndex, path: string, text: string): Requirement[] | undefined {
+/** The entries of a dependency file that do not fix one version, in order (none for a file that is
+ *  no dependency file). A `# noqa: MLH406` on an entry's line leaves it out. */
+function unpinnedEntries(project: ProjectIndex, path: string, text: string): Requirement[] {
   let loose: Requirement[];
   if (project.file(path)?.kind === 'requirements') {
     // A pip-tools input is meant to be loose when its compiled output sits beside it.
@@ -56,7 +56,7 @@ function unpinnedEntries(project: ProjectIndex, path: string, text: string): Req
     loose = parsed.requirements.filter((r) => !r.pinned && !pinned.has(normalizePackage(r.name)));
   } else {
     const manifest = declaredDependencies(path, text);
-    if (!manifest) return undefined;
+    if (!manifest) return [];
     loose = manifest.dependencies.filter((d) => !d.pinned);
   }
   const suppressions = readSuppressions(commentsByLine(text));
@@ -68,7 +68,10 @@ const MAIN_FILES = ['requirements.txt', 'pyproject.toml', 'Pipfile', 'environmen
 
 function fileOrder(a: string, b: string): number {
   const depth = (p: string) => p.split('/').length;
-  const rank = (p: string) => (MAIN_FILES.indexOf(fileName(p)) + MAIN_FILES.length + 1) % (MAIN_FILES.length + 1);
+  const rank = (p: string) => {
+    const main = MAIN_FILES.indexOf(fileName(p));
+    return main < 0 ? MAIN_FILES.length : main;
+  };
   return depth(a) - depth(b) || rank(a) - rank(b) || a.localeCompare(b);
 }
 
@@ -82,7 +85,7 @@ function looseness(requirement: Requirement): string {
 export default defineRule({
   code: 'MLH406',
   name: 'unpinned-dependencies',
-  summary: 'Dependencies without an exact version while the project has no lock file',
+  summary: 'An application whose dependencies have no exact version while the project has no lock file',
   practices: ['P7'],
   references: ['ML Test Score, Infra 1: training is reproducible'],
   severity: 'warning',
@@ -161,7 +164,7 @@ xgboost==2.1.1
       const unpinned: { path: string; requirement: Requirement }[] = [];
       const files = [...project.documents.keys()].sort(fileOrder);
       for (const path of files) {
-        for (const requirement of unpinnedEntries(project, path, project.documents.get(path)!) ?? []) unpinned.push({ path, requirement });
+        for (const requirement of unpinnedEntries(project, path, project.documents.get(path)!)) unpinned.push({ path, requirement });
       }
       if (unpinned.length === 0) return;
       const byName = new Map<string, Requirement>();
