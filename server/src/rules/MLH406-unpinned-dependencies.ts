@@ -53,14 +53,26 @@ function unpinnedEntries(project: ProjectIndex, path: string, text: string): Req
     if (path.endsWith('.in') && project.has(path.replace(/\.in$/, '.txt'))) return [];
     const parsed = parseRequirements(text);
     const pinned = pinnedPackages(project, path, parsed);
-    loose = parsed.requirements.filter((r) => !r.pinned && !pinned.has(normalizePackage(r.name)));
+    loose = parsed.requirements.filter((r) => isLoose(r) && !pinned.has(normalizePackage(r.name)));
   } else {
     const manifest = declaredDependencies(path, text);
     if (!manifest) return [];
-    loose = manifest.dependencies.filter((d) => !d.pinned);
+    loose = manifest.dependencies.filter(isLoose);
   }
   const suppressions = readSuppressions(commentsByLine(text));
   return loose.filter((r) => !isSuppressed(suppressions, 'MLH406', r.range));
+}
+
+// Constraints that admit only the bug-fix releases of one minor version: as good as a pin for
+// reproducing a model, and a common choice for projects that install on many platforms.
+const PATCH_RELEASES_ONLY = [
+  /^~=\s*\d+(?:\.\d+){2,}[\w.+!-]*$/, // pip's compatible release with a patch part: ~=1.26.2
+  /^={1,2}\s*\d+(?:\.\d+)+\.\*$/, // a wildcard after the minor part: ==1.26.* (pip), =1.26.* (conda)
+  /^~\s*\d+\.\d+[\w.+!-]*$/, // Poetry's tilde with a minor part: ~1.26
+];
+
+function isLoose(requirement: Requirement): boolean {
+  return !requirement.pinned && !PATCH_RELEASES_ONLY.some((p) => p.test(requirement.specifier.trim()));
 }
 
 // The main dependency files first, so that the finding sits where a reader looks for the pins.
@@ -96,8 +108,12 @@ related location. It sits on the first loose entry of the main dependency file (
 \`requirements.txt\`, \`pyproject.toml\`, \`Pipfile\`, \`environment.yml\`, in that order).
 
 An entry is loose when it has no version at all (\`pandas\`), a range (\`scikit-learn>=1.2\`), a
-compatible release (\`torch~=2.1\`, Poetry's \`^2.1\`), a wildcard (\`numpy==1.26.*\`, Pipenv's
-\`"*"\`), or a VCS / URL reference without a commit. Read from:
+compatible release across minor versions (\`torch~=2.1\`, Poetry's \`^2.1\`), a major wildcard
+(\`numpy==1.*\`, conda's \`=2.*\`, Pipenv's \`"*"\`), or a VCS / URL reference without a commit. A
+constraint that admits only the bug-fix releases of one minor version (\`numpy~=1.26.2\`,
+\`numpy==1.26.*\`, Poetry's \`~1.26\`) counts as pinned: patch releases do not change what a model
+computes, and such constraints are chosen on purpose by projects that install on many platforms.
+Read from:
 - requirements files (\`requirements*.txt\`, \`requirements/*.txt\`, \`constraints*.txt\`, \`*.in\`);
   \`--hash\` lines, options and comments are fine, and so is an entry whose package is pinned
   elsewhere in the same file, in a file it includes (\`-r\`) or in its constraints (\`-c\`):
