@@ -54,7 +54,7 @@ test('MLH406 lists the loose dependencies of the project once, with each entry a
   assert.equal(others.length, 0);
   assert.match(finding.message, /^6 dependencies are not pinned to one version and the project has no lock file: pandas \(no version\), scikit-learn \(`>=1.2`\), torch \(`~=2.1`\) and 3 more\./);
   // numpy==1.26.* admits bug-fix releases only; uvicorn[standard] and requests[socks] are pinned by
-  // other lines; jupyterlab is left out by its noqa comment.
+  // other lines; pytest is a development tool; jupyterlab is left out by its noqa comment.
   assert.deepEqual(
     finding.related?.map((r) => `${r.path}:${r.range.start.line + 1} ${r.message.split(':')[0]}`),
     [

@@ -71,8 +71,18 @@ const PATCH_RELEASES_ONLY = [
   /^~\s*\d+\.\d+[\w.+!-]*$/, // Poetry's tilde with a minor part: ~1.26
 ];
 
+// Tools around the code that take no part in what it computes: editors and kernels, test runners,
+// linters, documentation and packaging tools. Their versions do not change a model.
+const DEVELOPMENT_TOOL =
+  /^(?:jupyter|jupyterlab|notebook|ipykernel|ipython|ipywidgets|nbconvert|nbformat|pre-commit|pytest(?:-.+)?|coverage|black|ruff|flake8(?:-.+)?|isort|mypy|pylint|mkdocs(?:-.+)?|mkdocstrings(?:-.+)?|sphinx(?:-.+)?|wheel|setuptools|pip|twine|build|tox|nox)$/;
+
+/** Whether an entry leaves the version of a package that computes results open. */
 function isLoose(requirement: Requirement): boolean {
-  return !requirement.pinned && !PATCH_RELEASES_ONLY.some((p) => p.test(requirement.specifier.trim()));
+  return (
+    !requirement.pinned &&
+    !PATCH_RELEASES_ONLY.some((p) => p.test(requirement.specifier.trim())) &&
+    !DEVELOPMENT_TOOL.test(normalizePackage(requirement.name))
+  );
 }
 
 // The main dependency files first, so that the finding sits where a reader looks for the pins.
@@ -113,7 +123,10 @@ compatible release across minor versions (\`torch~=2.1\`, Poetry's \`^2.1\`), a 
 constraint that admits only the bug-fix releases of one minor version (\`numpy~=1.26.2\`,
 \`numpy==1.26.*\`, Poetry's \`~1.26\`) counts as pinned: patch releases do not change what a model
 computes, and such constraints are chosen on purpose by projects that install on many platforms.
-Read from:
+Development tools are left out whatever their constraint: Jupyter and IPython, test runners
+(\`pytest\`, \`coverage\`, \`tox\`), linters and formatters (\`ruff\`, \`black\`, \`flake8\`, \`mypy\`,
+\`pre-commit\`), documentation and packaging tools (\`mkdocs\`, \`sphinx\`, \`setuptools\`, \`wheel\`):
+their versions do not change what the code computes. Read from:
 - requirements files (\`requirements*.txt\`, \`requirements/*.txt\`, \`constraints*.txt\`, \`*.in\`);
   \`--hash\` lines, options and comments are fine, and so is an entry whose package is pinned
   elsewhere in the same file, in a file it includes (\`-r\`) or in its constraints (\`-c\`):
