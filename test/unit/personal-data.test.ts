@@ -36,6 +36,7 @@ describe('personal data in a line', () => {
   test('leaves placeholders, published test numbers and look-alikes alone', () => {
     for (const line of [
       'someone@example.com, ops@acme.test, test@test.com, logo@2x.png, noreply@github.com',
+      'person { name: "Alice" id: 123 email: "a@b.com" }',
       '(415) 555-0142, +1 555 555 0199, 123-456-7890',
       '4242 4242 4242 4242, 4111111111111111, 378282246310005',
       '4539148803436468', // fails Luhn

@@ -29,6 +29,8 @@ const FILE_EXTENSION = /^(png|jpe?g|gif|svg|webp|pdf|py|js|ts|json|csv|txt|html?
 const EMAIL = /(?<![\w.%+-])([A-Za-z0-9][A-Za-z0-9._%+-]*)@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.([A-Za-z]{2,24}))(?![\w-])/g;
 
 function isPersonalEmail(local: string, domain: string, tld: string): boolean {
+  // `a@b.com`, `x@y.org`: one letter on each side is a demo value, no one's mailbox.
+  if (/^\w$/.test(local) && /^\w\.[a-z]+$/i.test(domain)) return false;
   return !PLACEHOLDER_DOMAIN.test(domain) && !FILE_EXTENSION.test(tld) && !/^(no-?reply|test|user|name|someone|john\.doe|jane\.doe)$/i.test(local);
 }
 

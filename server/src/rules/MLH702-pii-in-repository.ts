@@ -26,7 +26,7 @@ sample does; a file whose personal data starts later is not found. The finding n
 data and the line of the first hit, never the data itself.
 
 Placeholders are left out: addresses at documentation domains (\`example.com\`, \`*.test\`,
-\`*.invalid\`, \`test@test.com\`), the North American numbers reserved for fiction (555-0100 to
+\`*.invalid\`, \`test@test.com\`) and one-letter demo addresses (\`a@b.com\`), the North American numbers reserved for fiction (555-0100 to
 555-0199) and the test card numbers and IBANs that payment providers and the IBAN standard
 publish (\`4111 1111 1111 1111\`, \`4242 4242 4242 4242\`, \`DE89 3704 0044 0532 0130 00\`, ...).
 Such a number has the shape of personal data but belongs to no one, and payment code is tested
