@@ -114,8 +114,8 @@ export default defineRule({
   docs: `## What it finds
 An application whose dependencies do not fix one version, while the project has no lock file. One
 finding per project lists them: the count and the first few names in the message, each entry as a
-related location. It sits on the first loose entry of the main dependency file (the shallowest
-\`requirements.txt\`, \`pyproject.toml\`, \`Pipfile\`, \`environment.yml\`, in that order).
+related location. It sits on the first loose entry, looking at the shallowest files first and among
+them at \`requirements.txt\`, \`pyproject.toml\`, \`Pipfile\`, \`environment.yml\`, then the others.
 
 An entry is loose when it has no version at all (\`pandas\`), a range (\`scikit-learn>=1.2\`), a
 compatible release across minor versions (\`torch~=2.1\`, Poetry's \`^2.1\`), a major wildcard
