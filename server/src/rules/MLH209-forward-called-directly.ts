@@ -1,38 +1,32 @@
 import { defineRule, PythonContext } from '../engine/rule';
-import { classOf } from '../engine/python/structure';
-import { isModelName } from '../engine/python/models';
-import { Call, enclosingFunction } from '../engine/python/module';
-import { isTorchModuleClass, usesTorch } from '../engine/python/torch';
-
-// Methods that return the module itself.
-const MODULE_CHAIN = new Set(['to', 'cuda', 'cpu', 'eval', 'train', 'half', 'float', 'double', 'requires_grad_']);
+import { Call } from '../engine/python/module';
+import { MODULE_CHAIN, objectKindOf } from '../engine/python/objectKinds';
+import { usesTorch } from '../engine/python/torch';
 
 /** Whether `x.forward(...)` skips the hooks of a torch module. Excluded: `super().forward(x)` and
- *  `Base.forward(self, x)` (a subclass delegating to its parent), `self.forward` outside an
- *  nn.Module subclass or inside `__call__` (where it implements the call itself), and calls on
- *  classes (`MyFunction.forward(ctx, x)` of an autograd Function), RPC proxies, and wrappers or
- *  hooks handing all their arguments (`*args, **kwargs`) to a wrapped module's forward. */
+ *  `Base.forward(self, x)` (a subclass delegating to its parent), `self.forward(...)` (a module's
+ *  own method running its own forward), calls on classes (`MyFunction.forward(ctx, x)` of an
+ *  autograd Function), RPC proxies, wrappers or hooks handing all their arguments (`*args,
+ *  **kwargs`) to a wrapped module's forward, and objects known to be something else than a torch
+ *  module (an OpenCV network, an instance of a plain class). */
 function skipsHooks(ctx: PythonContext, call: Call): boolean {
   const receiver = call.receiver;
   if (call.method !== 'forward' || !receiver) return false;
   if (receiver.type === 'call' && receiver.childForFieldName('function')?.text === 'super') return false;
   if (call.positional[0]?.text === 'self') return false;
-  if (receiver.type === 'identifier' && /^[A-Z]/.test(receiver.text)) return false;
+  if (receiver.type === 'identifier' && (receiver.text === 'self' || /^[A-Z]/.test(receiver.text))) return false;
   if (ctx.module.isImportedName(receiver.text)) return false;
   // torch.distributed.rpc: a RemoteModule or an RRef proxy is driven through forward() by design.
   if (/rref|remote|rpc_(sync|async)/i.test(receiver.text)) return false;
-  // `model.to(device).forward(x)` is still a module; `get_extension().forward(...)` may be anything.
-  if (receiver.type === 'call' && !MODULE_CHAIN.has(ctx.module.describeCall(receiver).method)) return false;
-  const method = enclosingFunction(call.node);
-  const methodName = method?.childForFieldName('name')?.text;
   // A wrapper or hook handing all its arguments on (`return self.model.forward(*args, **kwargs)`):
   // bypassing the wrapped module's hooks is the point there.
   if (receiver.text.startsWith('self.') && call.hasSplat) return false;
-  if (receiver.text === 'self') {
-    const cls = method && classOf(method);
-    return !!cls && methodName !== '__call__' && isTorchModuleClass(ctx.module, cls);
-  }
-  return usesTorch(ctx.module) || isModelName(receiver.text);
+  const kind = objectKindOf(ctx.module, receiver);
+  if (kind) return kind === 'torch module';
+  // Of unknown origin: a torch module only in code that works with torch; `model.to(device).forward(x)`
+  // is still one, `get_extension().forward(...)` may be anything.
+  if (receiver.type === 'call' && !MODULE_CHAIN.has(ctx.module.describeCall(receiver).method)) return false;
+  return usesTorch(ctx.module);
 }
 
 export default defineRule({
@@ -44,10 +38,19 @@ export default defineRule({
   severity: 'warning',
   fixable: true,
   docs: `## What it finds
-Calls such as \`model.forward(x)\` or \`self.encoder.forward(h)\` on a PyTorch module.
-\`super().forward(x)\` (a subclass extending its parent's forward), calls inside \`__call__\`, a
-wrapper or hook handing \`*args, **kwargs\` on to a wrapped model, and test modules are not
-reported.
+Calls such as \`model.forward(x)\` or \`self.encoder.forward(h)\` on a PyTorch module. What the
+receiver holds is read from where it comes from (a torch or torchvision constructor, a class of the
+module that subclasses \`nn.Module\`, \`from_pretrained\`, a function returning one, an
+annotation): objects known to be something else, such as an OpenCV network
+(\`cv2.dnn.readNet(...)\`) or an instance of a plain NumPy class, are not reported, and in a file
+that does not import torch (or Lightning, timm, torchvision, accelerate) only known torch modules
+are.
+
+Not reported either: \`super().forward(x)\` (a subclass extending its parent's forward), a wrapper
+or hook handing \`*args, **kwargs\` on to a wrapped model, test modules, and \`self.forward(...)\`
+inside the module's own methods (\`predict\`, a Lightning \`training_step\`): hooks are
+registered on a module by whoever holds it and wraps its calls, and a module running its own
+forward from another of its methods has, in practice, none of its own to skip.
 
 ## Why it matters
 \`module(x)\` goes through \`nn.Module.__call__\`, which runs the forward pre-hooks and hooks
