@@ -1,6 +1,7 @@
 import { PythonContext, defineRule } from '../engine/rule';
 import { Call, enclosingFunction, Node, stringValue } from '../engine/python/module';
 import { sklearnName } from '../engine/python/sklearn';
+import { isUsed, usesOf } from '../engine/python/valueUses';
 import { isTrueLiteral } from '../engine/python/values';
 import { Fix } from '../engine/types';
 
@@ -51,7 +52,11 @@ const RANDOMIZED = new Map<string, Randomized>([
   ['MLPRegressor', always],
   ['SGDClassifier', always],
   ['SGDRegressor', always],
+  // lbfgs (the default), newton-cg and newton-cholesky do not use random_state.
   ['LogisticRegression', { randomWhen: (c) => keywordIn(c, 'solver', ['sag', 'saga']) }],
+  // An SVM draws only for the cross-validation behind probability estimates.
+  ['SVC', { randomWhen: (c) => isTrueLiteral(c.keywords.get('probability')) }],
+  ['NuSVC', { randomWhen: (c) => isTrueLiteral(c.keywords.get('probability')) }],
   ['KMeans', always],
   ['MiniBatchKMeans', always],
   ['PCA', { randomWhen: (c) => keywordIs(c, 'svd_solver', 'randomized') }],
@@ -66,6 +71,28 @@ const RANDOMIZED = new Map<string, Randomized>([
   ['resample', { from: 'sklearn.utils' }],
   ['shuffle', { from: 'sklearn.utils' }],
 ]);
+
+/** Ensembles that give their base estimator a random_state of their own (sklearn's _set_random_states). */
+const RESEEDING_ENSEMBLES = new Set(['BaggingClassifier', 'BaggingRegressor', 'AdaBoostClassifier', 'AdaBoostRegressor']);
+
+/** Whether a use of an estimator is as the base estimator of an ensemble that reseeds it. */
+function isReseededBaseEstimator(ctx: PythonContext, use: Node): boolean {
+  const argument = use.parent?.type === 'keyword_argument' ? use.parent : use;
+  const call = argument.parent?.type === 'argument_list' ? argument.parent.parent : undefined;
+  if (call?.type !== 'call') return false;
+  const described = ctx.module.describeCall(call);
+  const name = described.imported ? sklearnName(described.qualified) : undefined;
+  if (!name || !RESEEDING_ENSEMBLES.has(name)) return false;
+  return described.positional[0]?.id === use.id || described.keywords.get('estimator')?.id === use.id || described.keywords.get('base_estimator')?.id === use.id;
+}
+
+/** Whether an estimator or splitter that a call constructs ever draws: it has to be used (fitted,
+ *  split with, passed on), and not only as the base estimator of an ensemble that seeds it. */
+function draws(ctx: PythonContext, call: Call): boolean {
+  if (!isUsed(ctx.module, call.node)) return false;
+  const uses = usesOf(ctx.module, call.node);
+  return !uses.every((use) => isReseededBaseEstimator(ctx, use));
+}
 
 const SEED_CONSTANT = /^(?:[A-Z][A-Z0-9]*_)*(?:SEED|RANDOM_STATE)$/;
 const SEED_PARAMETER = /^(?:seed|random_seed|random_state)$/;
@@ -138,8 +165,14 @@ forests, extra trees, gradient boosting, AdaBoost, bagging, decision trees, \`ML
 \`PCA(svd_solver="randomized")\`, \`TruncatedSVD\`, \`TSNE\`, \`IsolationForest\`,
 \`RandomizedSearchCV\`, the \`make_*\` dataset generators, and \`sklearn.utils.resample\` / \`shuffle\`.
 
-Calls that pass \`**params\` (which may carry \`random_state\`) and calls that give
-\`random_state\` positionally where scikit-learn allows it are not reported.
+\`SVC\` / \`NuSVC\` are reported only with \`probability=True\` (scikit-learn ignores their
+\`random_state\` otherwise), \`LogisticRegression\` only with the solvers that use it.
+
+Not reported: calls that pass \`**params\` (which may carry \`random_state\`), calls that give
+\`random_state\` positionally where scikit-learn allows it, estimators and splitters that are
+built but never used (only printed, or listed in a parameter grid that no search reads), and base
+estimators of a bagging or AdaBoost ensemble, which passes its own \`random_state\` on to them
+(the ensemble is reported instead when it has none).
 
 ## Why it matters
 Without a seed every run splits the data differently and grows a different model. Scores move from
@@ -181,6 +214,8 @@ model = RandomForestClassifier(n_estimators=300, random_state=RANDOM_SEED)
         if (spec.from && !call.qualified.startsWith(`${spec.from}.`)) continue;
         if (spec.positionalSeed !== undefined && call.positional.length > spec.positionalSeed) continue;
         if (spec.randomWhen && !spec.randomWhen(call)) continue;
+        // Functions draw when called; classes when the object they build is used.
+        if (/^[A-Z]/.test(name) && !draws(ctx, call)) continue;
         const callee = call.node.childForFieldName('function') ?? call.node;
         const existing = seedInScope(ctx, call);
         const seed = existing ?? 'RANDOM_SEED';
