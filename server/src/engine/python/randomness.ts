@@ -1,6 +1,6 @@
 // Random number generation in ML code: which calls draw from a generator nobody seeded, which calls
 // set a seed. Whether the code that runs a module seeds first is answered in seeding.ts.
-import { Call } from './module';
+import { Call, enclosingFunction, Node, PythonModule } from './module';
 import { isTrueLiteral } from './values';
 import { lastName } from './structure';
 
@@ -107,4 +107,27 @@ export function isSeedCall(call: Call): boolean {
 export function seedsLoaderWorkers(call: Call): boolean {
   const fromLightning = /^(lightning|pytorch_lightning|lightning_fabric)(\.|$)/.test(call.qualified) || !call.imported;
   return fromLightning && lastName(call.qualified) === 'seed_everything' && isTrueLiteral(call.keywords.get('workers'));
+}
+
+/** Seeds of torch's global (CPU) generator, the one a shuffling DataLoader draws its order from:
+ *  `torch.manual_seed`, and the helpers that seed every library (`seed_everything`, `set_seed` ...).
+ *  Not `torch.cuda.manual_seed*` (GPU generators only) nor `g.manual_seed` of a generator object. */
+function seedsTorchGlobally(call: Call): boolean {
+  if (call.qualified === 'torch.manual_seed' || call.qualified === 'torch.random.manual_seed') return call.positional.length > 0 || call.keywords.size > 0;
+  const name = lastName(call.qualified);
+  return SEED_FUNCTION_NAMES.has(name) && !name.startsWith('manual_seed') && !call.qualified.startsWith('torch.cuda.');
+}
+
+/** Whether torch's global generator is seeded before `node` runs: by a seed earlier in the same
+ *  function or earlier in the module's top-level code (a notebook's earlier cells included); for code
+ *  in a function, by a seed anywhere in the top-level code (which runs at import, or in the main
+ *  guard, before the function is called). */
+export function torchSeededBefore(module: PythonModule, node: Node): boolean {
+  const fn = enclosingFunction(node);
+  return module.calls().some((call) => {
+    if (!seedsTorchGlobally(call)) return false;
+    const scope = enclosingFunction(call.node);
+    if (scope === undefined && fn !== undefined) return true;
+    return call.node.startIndex < node.startIndex && scope?.id === fn?.id;
+  });
 }
