@@ -48,6 +48,8 @@ export interface UnseededDraw {
   /** The draw decides which data is used or in which order (a shuffle, a split, a sample), rather
    *  than producing random values (noise, initial weights, example inputs). */
   samplesData: boolean;
+  /** The call builds an unseeded generator (`random.Random()`): it draws only if the generator is used. */
+  buildsGenerator: boolean;
 }
 
 const SAMPLING_NAMES = new Set(['shuffle', 'choice', 'choices', 'sample', 'permutation', 'randperm', 'random_split', 'RandomSampler']);
@@ -60,10 +62,10 @@ export function unseededDraw(call: Call): UnseededDraw | undefined {
   const dot = q.lastIndexOf('.');
   const owner = q.slice(0, dot);
   const name = q.slice(dot + 1);
-  const draw = (what: string, samplesData = SAMPLING_NAMES.has(name)) => ({ what, samplesData });
+  const draw = (what: string, samplesData = SAMPLING_NAMES.has(name)) => ({ what, samplesData, buildsGenerator: false });
   if (owner === 'random' && STDLIB_DRAWS.has(name)) return draw(call.callee);
   if (owner === 'numpy.random' && NUMPY_GLOBAL_RANDOM.has(name) && !NUMPY_STATE.has(name)) return draw(call.callee);
-  if (UNSEEDED_GENERATORS.has(q) && !hasSeedArgument(call)) return draw(`${call.callee}() without a seed`, true);
+  if (UNSEEDED_GENERATORS.has(q) && !hasSeedArgument(call)) return { ...draw(`${call.callee}() without a seed`, true), buildsGenerator: true };
   if (owner === 'torch' && TORCH_DRAWS.has(name) && !call.keywords.has('generator')) return draw(call.callee);
   if ((q === 'torch.utils.data.random_split' || q === 'torch.utils.data.RandomSampler') && !call.keywords.has('generator')) return draw(call.callee);
   if (isTorchDataLoader(call) && isTrueLiteral(call.keywords.get('shuffle')) && !call.keywords.has('generator')) {

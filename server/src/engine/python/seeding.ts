@@ -2,6 +2,8 @@
 // or in the entry point that imports it. Answered from the project index (facts.callsByScope).
 import { ProjectIndex } from '../project';
 import { absoluteModule, MODULE_SCOPE, PythonFacts } from './facts';
+import { enclosingFunction, Node, PythonModule } from './module';
+import { isSeedCall } from './randomness';
 
 interface SeedState {
   scopes: Map<string, boolean>;
@@ -85,11 +87,31 @@ function transitiveImporters(project: ProjectIndex, path: string): string[] {
   return [...seen];
 }
 
-/** Whether a seed is set in the module, in what it imports at import time, or in a file that imports
- *  it (directly or not): the entry point that runs its code. */
-export function isSeeded(project: ProjectIndex, path: string): boolean {
+/** Whether a module imported by this one seeds at import time, or a file that imports it (directly
+ *  or not) seeds: the entry point that runs its code. */
+function seededAround(project: ProjectIndex, path: string, state: SeedState): boolean {
+  if (project.importClosure(path).some((p) => p !== path && scopeSeeds(project, p, MODULE_SCOPE, state))) return true;
+  return transitiveImporters(project, path).some((importer) => runSeeds(project, importer, state));
+}
+
+/** Whether a seed is set before a random draw runs. A draw in a function runs when the function is
+ *  called, in an order that is not followed here: any seed in the module counts. A draw in top-level
+ *  code (a script's body, a notebook's cells) runs in the order written: only top-level code before
+ *  it counts (a seed call, or a call of a function that seeds), so a seed set in a later cell does
+ *  not cover an earlier draw. Seeds at import time of imported modules, and in the entry points that
+ *  import this module, count for both. */
+export function isSeededBefore(project: ProjectIndex, path: string, module: PythonModule, draw: Node): boolean {
   const state = stateOf(project);
-  return runSeeds(project, path, state) || transitiveImporters(project, path).some((importer) => runSeeds(project, importer, state));
+  const facts = project.python(path);
+  if (!facts) return false;
+  if (enclosingFunction(draw)) return runSeeds(project, path, state) || seededAround(project, path, state);
+  const seedsEarlier = module.calls().some((call) => {
+    if (call.node.startIndex >= draw.startIndex || enclosingFunction(call.node)) return false;
+    if (isSeedCall(call)) return true;
+    const target = callTarget(project, path, facts, MODULE_SCOPE, call.qualified);
+    return target !== undefined && scopeSeeds(project, target[0], target[1], state);
+  });
+  return seedsEarlier || seededAround(project, path, state);
 }
 
 const LIGHTNING = /^(lightning|pytorch_lightning)(\.|$)/;
