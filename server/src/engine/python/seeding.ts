@@ -1,8 +1,9 @@
 // Whether a seed is set before a module's random draws run: in the module itself, in what it imports,
 // or in the entry point that imports it. Answered from the project index (facts.callsByScope).
 import { ProjectIndex } from '../project';
-import { absoluteModule, MODULE_SCOPE, PythonFacts } from './facts';
+import { MODULE_SCOPE } from './facts';
 import { enclosingFunction, Node, PythonModule } from './module';
+import { callTarget } from './projectCalls';
 import { isSeedCall } from './randomness';
 
 interface SeedState {
@@ -17,28 +18,6 @@ function stateOf(project: ProjectIndex): SeedState {
     STATES.set(project, state);
   }
   return state;
-}
-
-/** The project function a call reaches: [file, scope], when it is one of ours. */
-function callTarget(project: ProjectIndex, path: string, facts: PythonFacts, scope: string, called: string): [string, string] | undefined {
-  const own = (name: string): [string, string] | undefined =>
-    facts.callsByScope[name] ? [path, name] : facts.callsByScope[`${name}.__init__`] ? [path, `${name}.__init__`] : undefined;
-  if (called.startsWith('self.') && scope.includes('.')) return own(`${scope.split('.')[0]}.${called.slice(5)}`);
-  const local = own(called);
-  if (local) return local;
-  const name = called.startsWith('.') ? absoluteModule(called, facts.module, /__init__\.py$/.test(path)) : called;
-  const parts = name.split('.');
-  for (let i = parts.length - 1; i >= 1; i--) {
-    const prefix = parts.slice(0, i).join('.');
-    const file = project.resolveModule(prefix);
-    const target = file ? project.python(file) : undefined;
-    if (!file || !target || (target.module !== prefix && !target.module.endsWith(`.${prefix}`))) continue;
-    const rest = parts.slice(i).join('.');
-    if (target.callsByScope[rest]) return [file, rest];
-    if (target.callsByScope[`${rest}.__init__`]) return [file, `${rest}.__init__`];
-    return undefined;
-  }
-  return undefined;
 }
 
 /** Whether running a scope sets a seed, itself or through the project functions it calls. */
