@@ -5,7 +5,9 @@ import { isTabularRead } from './dataio';
 import { Node, PythonModule } from './module';
 import { pandasTypes } from './pandas';
 
-const VALIDATION_LIBRARIES = ['pandera', 'great_expectations', 'tensorflow_data_validation', 'pydantic', 'deepchecks'];
+// Schema and expectation libraries, and the data-quality test suites of Evidently (TestSuite,
+// Report with data-quality and drift metrics), whylogs (constraints) and Soda (scans of checks).
+const VALIDATION_LIBRARIES = ['pandera', 'great_expectations', 'tensorflow_data_validation', 'pydantic', 'deepchecks', 'evidently', 'whylogs', 'soda', 'pandas_schema'];
 
 const SCHEMA_ATTRIBUTES = new Set(['columns', 'dtypes', 'schema']);
 
