@@ -7,6 +7,7 @@ import { makesTorchDeterministic } from './determinism';
 import { filePaths } from './paths';
 import { ConfigEscape, configReads } from './configReads';
 import { isModelSaveCall, isTrainingCall } from './models';
+import { ArtifactWrite, artifactWrites } from './artifacts';
 
 /** Libraries whose import makes a module "ML code" (RULES.md). */
 export const ML_LIBRARIES = [
@@ -72,6 +73,8 @@ export interface PythonFacts {
   trainsModel: boolean;
   /** Saves, logs or publishes a trained model (models.isModelSaveCall). */
   savesModel: boolean;
+  /** Files it serializes (pickle, joblib, dill, torch.save, to_pickle), by path or by the constant or config key of the path. */
+  artifactsWritten: ArtifactWrite[];
 }
 
 /** Module-level code (import-time code and the main guard) is the scope `<module>`. */
@@ -209,5 +212,6 @@ export function pythonFacts(module: PythonModule, path: string): PythonFacts {
     ...configReads(module),
     trainsModel: module.calls().some(isTrainingCall),
     savesModel: module.calls().some(isModelSaveCall),
+    artifactsWritten: artifactWrites(module),
   };
 }
