@@ -4,7 +4,8 @@
 // read in order), so that rules ask what an object is instead of matching method names such as
 // `.forward`. An expression whose origin cannot be told has no kind: rules decide what to do then.
 import { bindingsOf } from './bindings';
-import { Node, PythonModule } from './module';
+import { assignmentsIn } from './flow';
+import { enclosing, enclosingFunction, isInside, Node, PythonModule } from './module';
 import { basesOf, lastName } from './structure';
 import { isTorchModuleClass } from './torch';
 
@@ -67,7 +68,7 @@ class ObjectKinds {
       case 'identifier':
       case 'attribute': {
         const bindings = bindingsOf(this.module).reaching(node);
-        if (!bindings) return undefined;
+        if (!bindings) return node.type === 'attribute' ? this.copiedLocalKind(node, depth) : undefined;
         return this.agreed(bindings.map((b) => (b.value ? this.of(b.value, depth) : this.annotationKind(b.annotation, depth))));
       }
       case 'call':
@@ -75,6 +76,20 @@ class ObjectKinds {
       default:
         return undefined;
     }
+  }
+
+  /** \`self.net\` in a class whose method copies its local variables onto the instance
+   *  (\`self.__dict__.update(locals())\`): the kind of that method's local \`net\`. */
+  private copiedLocalKind(node: Node, depth: number): ObjectKind | undefined {
+    const object = node.childForFieldName('object');
+    const attribute = node.childForFieldName('attribute')?.text;
+    const cls = object?.text === 'self' ? enclosingClass(node) : undefined;
+    if (!cls || !attribute) return undefined;
+    const copy = this.module.calls().find((c) => c.callee === 'self.__dict__.update' && c.positional[0]?.text === 'locals()' && isInside(c.node, cls));
+    const method = copy && enclosingFunction(copy.node);
+    if (!method) return undefined;
+    const values = assignmentsIn(method).flatMap((a) => (a.childForFieldName('left')?.text === attribute ? [a.childForFieldName('right')] : []));
+    return values.length > 0 ? this.agreed(values.map((v) => this.of(v, depth))) : undefined;
   }
 
   /** One kind when every source agrees on it, else none. */
@@ -128,6 +143,10 @@ class ObjectKinds {
     const returns = def.descendantsOfType('return_statement').filter((r): r is Node => r !== null);
     return this.agreed(returns.map((r) => this.of(r.namedChildren[0], depth)));
   }
+}
+
+function enclosingClass(node: Node): Node | undefined {
+  return enclosing(node, ['class_definition']);
 }
 
 const cache = new WeakMap<PythonModule, ObjectKinds>();
