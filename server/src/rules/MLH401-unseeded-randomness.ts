@@ -1,6 +1,6 @@
 import { trainsModel } from '../engine/projectQueries';
 import { defineRule } from '../engine/rule';
-import { unseededDraw } from '../engine/python/randomness';
+import { drawsSeed, unseededDraw } from '../engine/python/randomness';
 import { isSeededBefore } from '../engine/python/seeding';
 import { isUsed } from '../engine/python/valueUses';
 
@@ -25,7 +25,8 @@ project function such as \`utils.set_seed(cfg.seed)\`. The seed has to come firs
 top-level code (a script's body, a notebook's cells) counts as seeded only by a seed set above it
 (in an earlier line or cell, directly or by calling a function that seeds), never by one set
 later. A generator built without a seed (\`random.Random()\`, \`np.random.default_rng()\`) that
-nothing draws from is not reported. Seeds are \`random.seed\`,
+nothing draws from is not reported, nor is a draw that picks the seed itself
+(\`opt.seed = random.randint(1, 10000)\` followed by \`random.seed(opt.seed)\`). Seeds are \`random.seed\`,
 \`np.random.seed\`, \`torch.manual_seed\`, \`torch.cuda.manual_seed_all\`, \`tf.random.set_seed\`,
 \`tf.keras.utils.set_random_seed\`, Lightning's \`seed_everything\`, \`transformers.set_seed\`,
 \`accelerate.utils.set_seed\` and seeded generators (\`np.random.default_rng(seed)\`). Test
@@ -72,8 +73,9 @@ loader = DataLoader(train_ds, batch_size=cfg.batch_size, shuffle=True)
       if (!facts.isML && !module.importsPackage('numpy') && !module.importsPackage('pandas')) return;
       const all = module.calls().flatMap((call) => {
         const draw = unseededDraw(call);
-        // An unseeded generator that nothing draws from is no draw.
-        return draw && (!draw.buildsGenerator || isUsed(module, call.node)) ? [{ call, ...draw }] : [];
+        // An unseeded generator that nothing draws from is no draw; drawing the seed itself is the point.
+        if (!draw || (draw.buildsGenerator && !isUsed(module, call.node)) || drawsSeed(module, call.node)) return [];
+        return [{ call, ...draw }];
       });
       if (all.length === 0) return;
       // Random values (noise, example inputs) matter for reproducibility where a model is trained:

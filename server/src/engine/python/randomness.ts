@@ -133,3 +133,16 @@ export function torchSeededBefore(module: PythonModule, node: Node): boolean {
     return call.node.startIndex < node.startIndex && scope?.id === fn?.id;
   });
 }
+
+/** Whether a draw picks the seed itself (\`opt.seed = random.randint(1, 10000)\`, then
+ *  \`random.seed(opt.seed)\`): the value a seed call is given, directly or through the name it is
+ *  assigned to. Such a draw is the one random choice a run makes, and scripts print it to replay it. */
+export function drawsSeed(module: PythonModule, draw: Node): boolean {
+  const assignment = draw.parent?.type === 'assignment' && draw.parent.childForFieldName('right')?.id === draw.id ? draw.parent : undefined;
+  const target = assignment?.childForFieldName('left')?.text;
+  return module.calls().some((call) => {
+    if (!isSeedCall(call)) return false;
+    const seed = call.positional[0] ?? call.keywords.get('seed');
+    return seed !== undefined && (seed.id === draw.id || (target !== undefined && seed.text === target && seed.startIndex > draw.startIndex));
+  });
+}
