@@ -10,13 +10,14 @@ const MLH608 = path.join(FIXTURES, 'rules', 'MLH608');
 
 test('loads of files the project writes are informations with the writer as related location', async () => {
   const findings = await fixtureFindings(path.join(MLH608, 'own-artifacts'), ['MLH608']);
-  const summary = findings.map((f) => [f.range.start.line + 1, f.severity, (f.related ?? []).map((r) => `${r.path}:${r.range.start.line + 1}`).join(' ')]);
+  const summary = findings.map((f) => [`${f.path}:${f.range.start.line + 1}`, f.severity, (f.related ?? []).map((r) => `${r.path}:${r.range.start.line + 1}`).join(' ')]);
   assert.deepEqual(summary, [
-    [15, 'information', 'src/train.py:22'], // the config key paths.model
-    [18, 'information', 'src/train.py:24'], // the imported ENCODER_PATH constant
-    [20, 'information', 'src/train.py:25'], // the same literal path
-    [22, 'warning', ''], // downloaded from a hub
-    [31, 'warning', ''], // uploaded by a client
+    ['src/serve.py:15', 'information', 'src/train.py:22'], // the config key paths.model
+    ['src/serve.py:18', 'information', 'src/train.py:24'], // the imported ENCODER_PATH constant
+    ['src/serve.py:20', 'information', 'src/train.py:25'], // the same literal path
+    ['src/serve.py:22', 'warning', ''], // downloaded from a hub
+    ['src/serve.py:31', 'warning', ''], // uploaded by a client
+    ['src/tune.py:10', 'information', 'src/prepare.py:19'], // through load_pickle / dump_pickle helpers
   ]);
 });
 

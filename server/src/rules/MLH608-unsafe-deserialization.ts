@@ -1,5 +1,5 @@
 import { PythonContext, defineRule } from '../engine/rule';
-import { ArtifactRef, ArtifactWrite, artifactRef, pickleLoadRef, sameArtifact } from '../engine/python/artifacts';
+import { ArtifactRef, ArtifactWrite, artifactRef, pickleLoadRefs, sameArtifact } from '../engine/python/artifacts';
 import { Call, Node } from '../engine/python/module';
 import { isTrueLiteral } from '../engine/python/values';
 import { usesOf } from '../engine/python/valueUses';
@@ -38,6 +38,12 @@ function yamlLoader(call: Call): Node | undefined {
 function writersOf(ctx: PythonContext, ref: ArtifactRef | undefined): [string, ArtifactWrite][] {
   if (!ref) return [];
   return ctx.project.pythonFiles().flatMap(([path, facts]) => facts.artifactsWritten.filter((w) => sameArtifact(ref, w)).map((w): [string, ArtifactWrite] => [path, w]));
+}
+
+/** The writers of every file a load may read, when the project writes each of them. */
+function writersOfAll(ctx: PythonContext, refs: ArtifactRef[]): [string, ArtifactWrite][] {
+  const writers = refs.map((ref) => writersOf(ctx, ref));
+  return writers.length > 0 && writers.every((w) => w.length > 0) ? writers.flat() : [];
 }
 
 function writerLocation([path, write]: [string, ArtifactWrite]): RelatedLocation {
@@ -148,7 +154,7 @@ params = yaml.safe_load(open("params.yaml"))
         if (!call.imported) continue;
         const name = call.qualified;
         if (PICKLE_LOADERS.has(name)) {
-          const writers = writersOf(ctx, pickleLoadRef(ctx.module, call));
+          const writers = writersOfAll(ctx, pickleLoadRefs(ctx.module, call));
           if (writers.length > 0) {
             const [where] = writers;
             ctx.report(

@@ -5,7 +5,7 @@
 import { bindingsOf } from './bindings';
 import { pathText, UNKNOWN } from './dataio';
 import { openedPath } from './files';
-import { Call, Node, PythonModule, stringValue } from './module';
+import { Call, enclosingFunction, Node, PythonModule, stringValue } from './module';
 import { samePath } from './paths';
 
 /** Where a serialized file is: its path as written (or the known end of it), else the constant or
@@ -99,6 +99,32 @@ export function artifactRef(module: PythonModule, node: Node | undefined): Artif
   return key ? { key } : undefined;
 }
 
+/** The arguments given for a parameter of a function of the module, at the calls of that function. */
+function argumentsFor(module: PythonModule, fn: Node, parameter: string): { node: Node; call: Call }[] {
+  const name = fn.childForFieldName('name')?.text;
+  const params = (fn.childForFieldName('parameters')?.namedChildren ?? []).map((p) => (p?.type === 'identifier' ? p.text : p?.childForFieldName('name')?.text ?? p?.namedChildren[0]?.text));
+  const index = params.indexOf(parameter);
+  if (!name || index < 0) return [];
+  return module.calls().flatMap((call) => {
+    if (call.callee !== name) return [];
+    const node = call.keywords.get(parameter) ?? call.positional[index];
+    return node ? [{ node, call }] : [];
+  });
+}
+
+/** The files a path expression may name, with the call that names each: the expression itself, or,
+ *  when it is a parameter of a helper (\`def load_pickle(filename)\`), what the module's calls of the
+ *  helper pass (\`load_pickle(os.path.join(data_path, "train.pkl"))\`). */
+function artifactRefs(module: PythonModule, node: Node | undefined, at: Call, depth = 0): { ref: ArtifactRef; call: Call }[] {
+  if (!node || depth > 3) return [];
+  const path = openedPath(module, node) ?? node;
+  const fn = path.type === 'identifier' ? enclosingFunction(path) : undefined;
+  const passed = fn && !bindingsOf(module).reaching(path)?.some((b) => b.value) ? argumentsFor(module, fn, path.text) : [];
+  if (passed.length > 0) return passed.flatMap(({ node: arg, call }) => artifactRefs(module, arg, call, depth + 1));
+  const ref = artifactRef(module, node);
+  return ref ? [{ ref, call: at }] : [];
+}
+
 function fileArgument(call: Call, spec: { file: number; keyword: string }): Node | undefined {
   return call.keywords.get(spec.keyword) ?? call.positional[spec.file];
 }
@@ -118,18 +144,18 @@ export function artifactWrites(module: PythonModule): ArtifactWrite[] {
   for (const call of module.calls()) {
     const spec = call.imported ? DUMPS.get(call.qualified) : undefined;
     const file = spec ? fileArgument(call, spec) : call.method === 'to_pickle' && call.receiver ? (call.keywords.get('path') ?? call.positional[0]) : undefined;
-    const ref = artifactRef(module, file);
-    if (!ref) continue;
     const saved = spec ? (call.keywords.get('obj') ?? call.positional[0]) : undefined;
-    writes.push({ ...ref, line: call.node.startPosition.row, holds: isStateDict(saved) ? 'state dict' : 'object' });
+    const holds = isStateDict(saved) ? 'state dict' : 'object';
+    for (const { ref, call: at } of artifactRefs(module, file, call)) writes.push({ ...ref, line: at.node.startPosition.row, holds });
   }
   return writes;
 }
 
-/** The file a pickle-based load reads (`joblib.load(p)`, `pickle.load(open(p, "rb"))`), when the call is one. */
-export function pickleLoadRef(module: PythonModule, call: Call): ArtifactRef | undefined {
+/** The files a pickle-based load reads (`joblib.load(p)`, `pickle.load(open(p, "rb"))`, or through a
+ *  `load_pickle(filename)` helper, what its callers pass), when the call is one. */
+export function pickleLoadRefs(module: PythonModule, call: Call): ArtifactRef[] {
   const spec = call.imported ? PICKLE_FILE_LOADS.get(call.qualified) : undefined;
-  return spec ? artifactRef(module, fileArgument(call, spec)) : undefined;
+  return spec ? artifactRefs(module, fileArgument(call, spec), call).map((r) => r.ref) : [];
 }
 
 /** Whether a reader's and a writer's references name the same file. */
