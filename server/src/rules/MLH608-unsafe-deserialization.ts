@@ -40,10 +40,22 @@ function writersOf(ctx: PythonContext, ref: ArtifactRef | undefined): [string, A
   return ctx.project.pythonFiles().flatMap(([path, facts]) => facts.artifactsWritten.filter((w) => sameArtifact(ref, w)).map((w): [string, ArtifactWrite] => [path, w]));
 }
 
-/** The writers of every file a load may read, when the project writes each of them. */
+/** How many leading folders two paths share. */
+function sharedFolders(a: string, b: string): number {
+  const x = a.split('/').slice(0, -1);
+  const y = b.split('/').slice(0, -1);
+  let n = 0;
+  while (n < x.length && n < y.length && x[n] === y[n]) n++;
+  return n;
+}
+
+/** The writers of every file a load may read, when the project writes each of them; the nearest
+ *  first (this file, then the writers in the closest folders). */
 function writersOfAll(ctx: PythonContext, refs: ArtifactRef[]): [string, ArtifactWrite][] {
   const writers = refs.map((ref) => writersOf(ctx, ref));
-  return writers.length > 0 && writers.every((w) => w.length > 0) ? writers.flat() : [];
+  if (writers.length === 0 || writers.some((w) => w.length === 0)) return [];
+  const nearness = ([path]: [string, ArtifactWrite]) => (path === ctx.path ? Infinity : sharedFolders(path, ctx.path));
+  return writers.flat().sort((a, b) => nearness(b) - nearness(a));
 }
 
 function writerLocation([path, write]: [string, ArtifactWrite]): RelatedLocation {
