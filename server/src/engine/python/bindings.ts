@@ -32,7 +32,7 @@ function innermostScope(node: Node): Node {
   return node;
 }
 
-function enclosingClass(node: Node): Node | undefined {
+export function enclosingClass(node: Node): Node | undefined {
   for (let n = node.parent; n; n = n.parent) if (n.type === 'class_definition') return n;
   return undefined;
 }

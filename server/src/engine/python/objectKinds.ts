@@ -3,9 +3,9 @@
 // annotations and the return values of the module's functions (a notebook's cells are one module,
 // read in order), so that rules ask what an object is instead of matching method names such as
 // `.forward`. An expression whose origin cannot be told has no kind: rules decide what to do then.
-import { bindingsOf } from './bindings';
+import { bindingsOf, enclosingClass } from './bindings';
 import { assignmentsIn } from './flow';
-import { enclosing, enclosingFunction, isInside, Node, PythonModule } from './module';
+import { enclosingFunction, isInside, Node, PythonModule } from './module';
 import { basesOf, lastName } from './structure';
 import { isTorchModuleClass } from './torch';
 
@@ -143,10 +143,6 @@ class ObjectKinds {
     const returns = def.descendantsOfType('return_statement').filter((r): r is Node => r !== null);
     return this.agreed(returns.map((r) => this.of(r.namedChildren[0], depth)));
   }
-}
-
-function enclosingClass(node: Node): Node | undefined {
-  return enclosing(node, ['class_definition']);
 }
 
 const cache = new WeakMap<PythonModule, ObjectKinds>();
