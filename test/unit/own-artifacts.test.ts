@@ -21,7 +21,7 @@ test('loads of files the project writes are informations with the writer as rela
   ]);
 });
 
-test('weights_only=True is offered only where everything loaded goes to load_state_dict', async () => {
+test('weights_only=True is offered only where everything loaded goes to load_state_dict, or the project saves the file as a state dict', async () => {
   const findings = await fixtureFindings(path.join(MLH608, 'load-checkpoints.py'), ['MLH608']);
   assert.deepEqual(
     findings.map((f) => [f.range.start.line + 1, f.fix?.title]),
@@ -29,6 +29,8 @@ test('weights_only=True is offered only where everything loaded goes to load_sta
       [12, 'Load with weights_only=True'],
       [18, 'Load with weights_only=True'],
       [26, undefined],
+      [37, 'Load with weights_only=True'],
+      [43, undefined],
     ],
   );
 });

@@ -72,12 +72,23 @@ function goesToLoadStateDict(ctx: PythonContext, use: Node): boolean {
   return call?.type === 'call' && ctx.module.describeCall(call).method === 'load_state_dict';
 }
 
+/** Methods of a module, not of a dict of tensors. */
+const MODULE_METHODS = new Set(['eval', 'train', 'to', 'cuda', 'cpu', 'half', 'float', 'forward', 'parameters', 'named_parameters', 'modules', 'state_dict', 'predict', 'generate']);
+
+/** Whether a use treats a loaded object as a whole model: calls it, or calls a module's method on it. */
+function isUsedAsModule(use: Node): boolean {
+  const parent = use.parent;
+  if (parent?.type === 'call' && parent.childForFieldName('function')?.id === use.id) return true;
+  return parent?.type === 'attribute' && parent.childForFieldName('object')?.id === use.id && MODULE_METHODS.has(parent.childForFieldName('attribute')?.text ?? '');
+}
+
 /** Whether \`weights_only=True\` keeps a torch.load working: everything loaded goes to
  *  \`load_state_dict\`, or the project saves that file only as state dicts. A whole model (called,
  *  \`.eval()\`, \`.to(device)\`, saved with \`torch.save(model)\`) would no longer load. */
 function loadsOnlyWeights(ctx: PythonContext, call: Call): boolean {
   const uses = usesOf(ctx.module, call.node);
   if (uses.length > 0 && uses.every((use) => goesToLoadStateDict(ctx, use))) return true;
+  if (uses.some(isUsedAsModule)) return false;
   const writers = writersOf(ctx, artifactRef(ctx.module, call.keywords.get('f') ?? call.positional[0]));
   return writers.length > 0 && writers.every(([, w]) => w.holds === 'state dict');
 }
