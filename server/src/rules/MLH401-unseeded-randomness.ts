@@ -1,6 +1,6 @@
 import { trainsModel } from '../engine/projectQueries';
 import { defineRule } from '../engine/rule';
-import { drawsSeed, unseededDraw } from '../engine/python/randomness';
+import { drawOffset, drawsSeed, unseededDraw } from '../engine/python/randomness';
 import { isSeededBefore } from '../engine/python/seeding';
 import { isUsed } from '../engine/python/valueUses';
 
@@ -24,7 +24,8 @@ that imports it (the script, notebook or entry point that runs it), including th
 project function such as \`utils.set_seed(cfg.seed)\`. The seed has to come first: a draw in
 top-level code (a script's body, a notebook's cells) counts as seeded only by a seed set above it
 (in an earlier line or cell, directly or by calling a function that seeds), never by one set
-later. A generator built without a seed (\`random.Random()\`, \`np.random.default_rng()\`) that
+later; a shuffling DataLoader draws when it is first iterated or handed on, so a seed set between
+building it and using it counts. A generator built without a seed (\`random.Random()\`, \`np.random.default_rng()\`) that
 nothing draws from is not reported, nor is a draw that picks the seed itself
 (\`opt.seed = random.randint(1, 10000)\` followed by \`random.seed(opt.seed)\`). Seeds are \`random.seed\`,
 \`np.random.seed\`, \`torch.manual_seed\`, \`torch.cuda.manual_seed_all\`, \`tf.random.set_seed\`,
@@ -83,7 +84,7 @@ loader = DataLoader(train_ds, batch_size=cfg.batch_size, shuffle=True)
       // re-exports everything would make every module "training code"). Shuffles, splits and
       // samples matter wherever they are.
       const training = trainsModel(facts) || ctx.project.importersOf(ctx.path).some((p) => trainsModel(ctx.project.python(p)!));
-      const draws = (training ? all : all.filter((d) => d.samplesData)).filter((d) => !isSeededBefore(ctx.project, ctx.path, module, d.call.node));
+      const draws = (training ? all : all.filter((d) => d.samplesData)).filter((d) => !isSeededBefore(ctx.project, ctx.path, module, d.call.node, drawOffset(module, d.call)));
       if (draws.length === 0) return;
       const [first] = draws;
       const more = draws.length > 1 ? ` (${draws.length - 1} more random draw${draws.length > 2 ? 's' : ''} in this file)` : '';

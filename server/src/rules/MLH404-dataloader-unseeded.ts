@@ -1,5 +1,5 @@
 import { defineRule } from '../engine/rule';
-import { isTorchDataLoader, torchSeededBefore } from '../engine/python/randomness';
+import { drawOffset, isTorchDataLoader, torchSeededBefore } from '../engine/python/randomness';
 import { lightningSeedsLoaders } from '../engine/python/seeding';
 import { isTrueLiteral, numberValue } from '../engine/python/values';
 
@@ -20,8 +20,10 @@ A loader built after torch's global generator is seeded is not reported: \`torch
 or a helper that seeds everything (\`seed_everything\`, \`set_seed\`, ...) earlier in the same
 function or earlier in the module's top-level code (a notebook's earlier cells); for a loader
 built in a function, anywhere in the top-level code (which runs at import time, or in the
-\`if __name__ == "__main__":\` block, before the function is called). A seed set after a
-top-level loader, or in a later cell, does not count. The batch order then comes
+\`if __name__ == "__main__":\` block, before the function is called). A loader draws its order
+when it is iterated, so the seed has to come before the loader's first use (a loop over it,
+\`next(iter(loader))\`, handing it to a trainer); a seed set after that, or in a later cell, does
+not count. The batch order then comes
 from the seeded generator, and PyTorch (1.9 and later) seeds \`random\`, torch and NumPy in each
 worker from it.
 
@@ -72,7 +74,7 @@ loader = DataLoader(train_ds, batch_size=64, shuffle=True, num_workers=4,
         if (!shuffles && !usesWorkers) continue;
         // The order and the workers' seeds (PyTorch seeds random, torch and NumPy in each worker
         // from it) then come from a seeded generator.
-        if (torchSeededBefore(ctx.module, call.node)) continue;
+        if (torchSeededBefore(ctx.module, call.node, drawOffset(ctx.module, call))) continue;
         const what = shuffles && usesWorkers ? `shuffles with ${workers} workers` : shuffles ? 'shuffles' : `uses ${workers} workers`;
         ctx.report(call.node.childForFieldName('function') ?? call.node, `This DataLoader ${what} without generator= or worker_init_fn=, so batch order and worker randomness change between runs`);
       }

@@ -1,6 +1,7 @@
 // Random number generation in ML code: which calls draw from a generator nobody seeded, which calls
 // set a seed. Whether the code that runs a module seeds first is answered in seeding.ts.
-import { Call, enclosingFunction, Node, PythonModule } from './module';
+import { Call, enclosingFunction, Node, PythonModule, scopeOf } from './module';
+import { usesOf } from './valueUses';
 import { isTrueLiteral } from './values';
 import { lastName } from './structure';
 
@@ -124,14 +125,24 @@ function seedsTorchGlobally(call: Call): boolean {
  *  function or earlier in the module's top-level code (a notebook's earlier cells included); for code
  *  in a function, by a seed anywhere in the top-level code (which runs at import, or in the main
  *  guard, before the function is called). */
-export function torchSeededBefore(module: PythonModule, node: Node): boolean {
+export function torchSeededBefore(module: PythonModule, node: Node, at = node.startIndex): boolean {
   const fn = enclosingFunction(node);
   return module.calls().some((call) => {
     if (!seedsTorchGlobally(call)) return false;
     const scope = enclosingFunction(call.node);
     if (scope === undefined && fn !== undefined) return true;
-    return call.node.startIndex < node.startIndex && scope?.id === fn?.id;
+    return call.node.startIndex < at && scope?.id === fn?.id;
   });
+}
+
+/** Where in its scope's flow a call draws (an offset): a DataLoader shuffles when it is iterated,
+ *  so at its first use in the same scope (a loop over it, `iter(loader)`, handing it to a trainer),
+ *  or at the end of the scope when it is only used elsewhere; any other draw where it is called. */
+export function drawOffset(module: PythonModule, call: Call): number {
+  if (!isTorchDataLoader(call)) return call.node.startIndex;
+  const scope = scopeOf(call.node);
+  const sameScope = usesOf(module, call.node).filter((use) => scopeOf(use).id === scope.id && use.startIndex >= call.node.endIndex);
+  return sameScope.length > 0 ? Math.min(...sameScope.map((use) => use.startIndex)) : scope.endIndex;
 }
 
 /** Whether a draw picks the seed itself (\`opt.seed = random.randint(1, 10000)\`, then

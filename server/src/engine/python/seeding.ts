@@ -76,16 +76,16 @@ function seededAround(project: ProjectIndex, path: string, state: SeedState): bo
 /** Whether a seed is set before a random draw runs. A draw in a function runs when the function is
  *  called, in an order that is not followed here: any seed in the module counts. A draw in top-level
  *  code (a script's body, a notebook's cells) runs in the order written: only top-level code before
- *  it counts (a seed call, or a call of a function that seeds), so a seed set in a later cell does
+ *  it (before `at`, where it draws: randomness.drawOffset) counts (a seed call, or a call of a function that seeds), so a seed set in a later cell does
  *  not cover an earlier draw. Seeds at import time of imported modules, and in the entry points that
  *  import this module, count for both. */
-export function isSeededBefore(project: ProjectIndex, path: string, module: PythonModule, draw: Node): boolean {
+export function isSeededBefore(project: ProjectIndex, path: string, module: PythonModule, draw: Node, at = draw.startIndex): boolean {
   const state = stateOf(project);
   const facts = project.python(path);
   if (!facts) return false;
   if (enclosingFunction(draw)) return runSeeds(project, path, state) || seededAround(project, path, state);
   const seedsEarlier = module.calls().some((call) => {
-    if (call.node.startIndex >= draw.startIndex || enclosingFunction(call.node)) return false;
+    if (call.node.startIndex >= at || enclosingFunction(call.node)) return false;
     if (isSeedCall(call)) return true;
     const target = callTarget(project, path, facts, MODULE_SCOPE, call.qualified);
     return target !== undefined && scopeSeeds(project, target[0], target[1], state);
