@@ -19,6 +19,17 @@ const keywordIs = (call: Call, name: string, value: string) => stringValue(call.
 const keywordIn = (call: Call, name: string, values: string[]) => values.includes(stringValue(call.keywords.get(name)) ?? '');
 const shuffled = (call: Call) => isTrueLiteral(call.keywords.get('shuffle'));
 const always: Randomized = {};
+/** A keyword given with a value other than its deterministic default. */
+const setOtherThan = (call: Call, name: string, deterministic: string) => {
+  const value = call.keywords.get(name);
+  return value !== undefined && value.text !== deterministic;
+};
+// A tree with the default best splitter over all features draws only to break ties between equally
+// good splits: the same tree on every run for most data. It draws for real with the random
+// splitter or a max_features below all features.
+const treeSamples = (c: Call) => setOtherThan(c, 'splitter', '"best"') && setOtherThan(c, 'splitter', "'best'") || setOtherThan(c, 'max_features', 'None');
+// Gradient boosting draws with subsample below 1, max_features, or early stopping's validation split.
+const boostingSamples = (c: Call) => setOtherThan(c, 'subsample', '1.0') && setOtherThan(c, 'subsample', '1') || setOtherThan(c, 'max_features', 'None') || setOtherThan(c, 'n_iter_no_change', 'None');
 
 const RANDOMIZED = new Map<string, Randomized>([
   ['train_test_split', { randomWhen: (c) => c.keywords.get('shuffle')?.type !== 'false' }],
@@ -35,8 +46,8 @@ const RANDOMIZED = new Map<string, Randomized>([
   ['RandomForestRegressor', always],
   ['ExtraTreesClassifier', always],
   ['ExtraTreesRegressor', always],
-  ['GradientBoostingClassifier', always],
-  ['GradientBoostingRegressor', always],
+  ['GradientBoostingClassifier', { randomWhen: (c) => boostingSamples(c) }],
+  ['GradientBoostingRegressor', { randomWhen: (c) => boostingSamples(c) }],
   ['HistGradientBoostingClassifier', always],
   ['HistGradientBoostingRegressor', always],
   ['AdaBoostClassifier', always],
@@ -44,8 +55,8 @@ const RANDOMIZED = new Map<string, Randomized>([
   ['BaggingClassifier', always],
   ['BaggingRegressor', always],
   ['IsolationForest', always],
-  ['DecisionTreeClassifier', always],
-  ['DecisionTreeRegressor', always],
+  ['DecisionTreeClassifier', { randomWhen: (c) => treeSamples(c) }],
+  ['DecisionTreeRegressor', { randomWhen: (c) => treeSamples(c) }],
   ['ExtraTreeClassifier', always],
   ['ExtraTreeRegressor', always],
   ['MLPClassifier', always],
@@ -160,12 +171,15 @@ export default defineRule({
 Calls to scikit-learn functions and estimators that use randomness, made without \`random_state\`:
 \`train_test_split\` (unless \`shuffle=False\`), \`ShuffleSplit\` and its stratified and grouped
 variants, \`KFold\` / \`StratifiedKFold\` / \`GroupKFold\` with \`shuffle=True\`, repeated k-folds,
-forests, extra trees, gradient boosting, AdaBoost, bagging, decision trees, \`MLPClassifier\` /
+forests, extra trees, histogram gradient boosting, AdaBoost, bagging, \`MLPClassifier\` /
 \`MLPRegressor\`, \`SGD*\`, \`LogisticRegression\` with the \`sag\` / \`saga\` solvers, \`KMeans\`,
 \`PCA(svd_solver="randomized")\`, \`TruncatedSVD\`, \`TSNE\`, \`IsolationForest\`,
 \`RandomizedSearchCV\`, the \`make_*\` dataset generators, and \`sklearn.utils.resample\` / \`shuffle\`.
 
-\`SVC\` / \`NuSVC\` are reported only with \`probability=True\` (scikit-learn ignores their
+Decision trees are reported only with \`splitter="random"\` or \`max_features\`, and
+\`GradientBoosting*\` only with \`subsample\` below 1, \`max_features\` or \`n_iter_no_change\`:
+otherwise their random_state only breaks ties between equally good splits, and the same data gives
+the same model on every run. \`SVC\` / \`NuSVC\` are reported only with \`probability=True\` (scikit-learn ignores their
 \`random_state\` otherwise), \`LogisticRegression\` only with the solvers that use it.
 
 Not reported: calls that pass \`**params\` (which may carry \`random_state\`), calls that give
