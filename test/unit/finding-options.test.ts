@@ -1,12 +1,13 @@
-// What the fixture harness does not see: per-finding severity (MLH601), the Unnecessary tag
-// (MLH504) and related information pointing to another file (MLH502) or another cell (MLH801).
+// What the fixture harness does not see: per-finding severity (MLH601, MLH209, MLH608), the
+// Unnecessary tag (MLH504), related information pointing to another file (MLH502, MLH608) or
+// another cell (MLH801), and which findings come with a fix (MLH608).
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { DEFAULT_CONFIG } from '../../server/src/engine/config';
 import { scanProject } from '../../server/src/engine/scan';
 import { Finding } from '../../server/src/engine/types';
-import { FIXTURES } from '../support/fixtures';
+import { fixtureFindings, FIXTURES } from '../support/fixtures';
 
 async function findingsIn(code: string, fixture: string, exclude: string[] = []): Promise<Finding[]> {
   const root = path.join(FIXTURES, 'rules', code, fixture);
@@ -64,6 +65,49 @@ test('MLH406 lists the loose dependencies of the project once, with each entry a
       'requirements.txt:11 `mlflow`',
       'requirements.txt:12 `shap`',
       'requirements-base.txt:2 `pyyaml`',
+    ],
+  );
+});
+
+test('MLH209 is an information for a module running its own forward, a warning for another module', async () => {
+  const findings = await fixtureFindings(path.join(FIXTURES, 'rules', 'MLH209', 'fires.py'), ['MLH209']);
+  assert.deepEqual(
+    findings.map((f) => [f.range.start.line + 1, f.severity]),
+    [
+      [14, 'warning'],
+      [19, 'information'],
+      [28, 'warning'],
+      [40, 'warning'],
+      [46, 'warning'],
+    ],
+  );
+});
+
+const MLH608 = path.join(FIXTURES, 'rules', 'MLH608');
+
+test('MLH608: loads of files the project writes are informations with the writer as related location', async () => {
+  const findings = await fixtureFindings(path.join(MLH608, 'own-artifacts'), ['MLH608']);
+  const summary = findings.map((f) => [`${f.path}:${f.range.start.line + 1}`, f.severity, (f.related ?? []).map((r) => `${r.path}:${r.range.start.line + 1}`).join(' ')]);
+  assert.deepEqual(summary, [
+    ['src/serve.py:15', 'information', 'src/train.py:22'], // the config key paths.model
+    ['src/serve.py:18', 'information', 'src/train.py:24'], // the imported ENCODER_PATH constant
+    ['src/serve.py:20', 'information', 'src/train.py:25'], // the same literal path
+    ['src/serve.py:22', 'warning', ''], // downloaded from a hub
+    ['src/serve.py:31', 'warning', ''], // uploaded by a client
+    ['src/tune.py:10', 'information', 'src/prepare.py:19'], // through load_pickle / dump_pickle helpers
+  ]);
+});
+
+test('MLH608: weights_only=True is offered only where everything loaded goes to load_state_dict, or the project saves the file as a state dict', async () => {
+  const findings = await fixtureFindings(path.join(MLH608, 'load-checkpoints.py'), ['MLH608']);
+  assert.deepEqual(
+    findings.map((f) => [f.range.start.line + 1, f.fix?.title]),
+    [
+      [12, 'Load with weights_only=True'],
+      [18, 'Load with weights_only=True'],
+      [26, undefined],
+      [37, 'Load with weights_only=True'],
+      [43, undefined],
     ],
   );
 });
