@@ -4,7 +4,10 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { Analyzer, kindOf } from '../../server/src/engine/analyze';
 import { DEFAULT_CONFIG } from '../../server/src/engine/config';
+import { ProjectIndex } from '../../server/src/engine/project';
+import { initPython } from '../../server/src/engine/python/parser';
 import { scanProject } from '../../server/src/engine/scan';
 import { Finding } from '../../server/src/engine/types';
 import { fixtureFindings, FIXTURES } from '../support/fixtures';
@@ -108,6 +111,39 @@ test('MLH608: weights_only=True is offered only where everything loaded goes to 
       [26, undefined],
       [37, 'Load with weights_only=True'],
       [43, undefined],
+    ],
+  );
+});
+
+test('MLH608: the same module-level name ties a load to the write of the same file', async () => {
+  const [finding] = await fixtureFindings(path.join(MLH608, 'retrain-endpoint.py'), ['MLH608']);
+  assert.deepEqual([finding.severity, finding.related?.map((r) => r.range.start.line + 1)], ['information', [20]]);
+});
+
+test('MLH608: a pickle committed with the code is an information, an untracked one (downloaded, say) a warning', async () => {
+  await initPython();
+  const code = [
+    'import pickle',
+    '',
+    'with open("model.bin", "rb") as f_in:',
+    '    dv, model = pickle.load(f_in)',
+    'with open("downloaded.bin", "rb") as f_in:',
+    '    other = pickle.load(f_in)',
+  ].join('\n');
+  const analyzer = new Analyzer();
+  const files = ['homework/predict.py', 'homework/model.bin', 'homework/downloaded.bin'];
+  const index = new ProjectIndex(
+    files.map((p) => ({ path: p, kind: kindOf(p), size: 100 })),
+    new Map([['homework/predict.py', analyzer.facts('homework/predict.py', code)]]),
+    new Map(),
+    ['homework/predict.py', 'homework/model.bin'],
+  );
+  const findings = analyzer.analyzeFile('homework/predict.py', code, index, DEFAULT_CONFIG).filter((f) => f.code === 'MLH608');
+  assert.deepEqual(
+    findings.map((f) => [f.range.start.line + 1, f.severity, f.related?.map((r) => r.path)]),
+    [
+      [4, 'information', ['homework/model.bin']],
+      [6, 'warning', undefined],
     ],
   );
 });

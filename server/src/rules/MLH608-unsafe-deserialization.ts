@@ -40,6 +40,17 @@ function writersOf(ctx: PythonContext, ref: ArtifactRef | undefined): [string, A
   return ctx.project.pythonFiles().flatMap(([path, facts]) => facts.artifactsWritten.filter((w) => sameArtifact(ref, w)).map((w): [string, ArtifactWrite] => [path, w]));
 }
 
+/** The files of the repository every path of a load names (next to the code, or from the root),
+ *  when git tracks each of them: a model or table committed with the code, not a downloaded one. */
+function committedFiles(ctx: PythonContext, refs: ArtifactRef[]): string[] {
+  const folder = ctx.path.includes('/') ? ctx.path.slice(0, ctx.path.lastIndexOf('/') + 1) : '';
+  const found = refs.map((ref) => {
+    if (ref.path === undefined || ref.path.startsWith('/') || ref.path.includes('..')) return undefined;
+    return [folder + ref.path, ref.path].find((p) => ctx.project.isTracked(p) === true);
+  });
+  return found.length > 0 && found.every((p) => p !== undefined) ? (found as string[]) : [];
+}
+
 /** How many leading folders two paths share. */
 function sharedFolders(a: string, b: string): number {
   const x = a.split('/').slice(0, -1);
@@ -132,7 +143,8 @@ A pickle, joblib, dill or \`read_pickle\` load of a file that the project itself
 path, or the path from the same constant or config key, serialized by a module or notebook of the
 project) is reported as an information, with the writer as related location: the model or
 vectorizer that the training script saved is not a stranger's file, but it stays a file that
-whoever can replace it can use to run code. Loads of downloaded, uploaded or user-supplied files,
+whoever can replace it can use to run code. The same goes for a pickle committed to the repository
+next to the code (a file git tracks), with that file as related location. Loads of downloaded, uploaded or user-supplied files,
 and of paths the code cannot name, stay warnings. \`torch.load\`, \`np.load\` and \`yaml.load\`
 findings are always warnings: safe alternatives exist for them.
 
@@ -177,7 +189,17 @@ params = yaml.safe_load(open("params.yaml"))
         if (!call.imported) continue;
         const name = call.qualified;
         if (PICKLE_LOADERS.has(name)) {
-          const writers = writersOfAll(ctx, pickleLoadRefs(ctx.module, call));
+          const refs = pickleLoadRefs(ctx.module, call);
+          const writers = writersOfAll(ctx, refs);
+          const shipped = writers.length === 0 ? committedFiles(ctx, refs) : [];
+          if (shipped.length > 0) {
+            ctx.report(
+              call.node,
+              `${call.callee} unpickles ${shipped[0]}, a file committed with the project; fine while it comes from the repository, but anyone who can replace it can run code here: prefer a data-only format (skops, ONNX, safetensors)`,
+              { severity: 'information', related: shipped.slice(0, 5).map((path) => ({ path, range: FILE_START, message: 'the committed file' })) },
+            );
+            continue;
+          }
           if (writers.length > 0) {
             const [where] = writers;
             ctx.report(

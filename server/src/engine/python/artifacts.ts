@@ -66,7 +66,11 @@ function keyOf(module: PythonModule, node: Node, depth: number): string | undefi
     if (module.isImportedName(node.text) || /^[A-Z][A-Z0-9_]*$/.test(node.text)) return node.text;
     const bindings = bindingsOf(module).reaching(node);
     const value = bindings?.length === 1 ? bindings[0].value : undefined;
-    return value ? keyOf(module, value, depth + 1) : undefined;
+    if (!value) return undefined;
+    // A module-level name whose path is computed (`MODEL_FILE = "%s/model.pkl" % MODEL_DIR`) names
+    // the same file wherever the module uses it.
+    const key = keyOf(module, value, depth + 1);
+    return key ?? (enclosingFunction(value) === undefined && !GENERIC_KEY.test(node.text) ? node.text : undefined);
   }
   const parts: string[] = [];
   let n: Node | null = node;
