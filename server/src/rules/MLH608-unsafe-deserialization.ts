@@ -143,9 +143,9 @@ A pickle, joblib, dill or \`read_pickle\` load of a file that the project itself
 path, or the path from the same constant or config key, serialized by a module or notebook of the
 project) is reported as an information, with the writer as related location: the model or
 vectorizer that the training script saved is not a stranger's file, but it stays a file that
-whoever can replace it can use to run code. The same goes for a pickle committed to the repository
-next to the code (a file git tracks), with that file as related location. Loads of downloaded, uploaded or user-supplied files,
-and of paths the code cannot name, stay warnings. \`torch.load\`, \`np.load\` and \`yaml.load\`
+whoever can replace it can use to run code. The same goes for a pickle committed to the
+repository next to the code (a file git tracks), with that file as related location. Loads of
+downloaded, uploaded or user-supplied files, and of paths the code cannot name, stay warnings. \`torch.load\`, \`np.load\` and \`yaml.load\`
 findings are always warnings: safe alternatives exist for them.
 
 ## Why it matters
