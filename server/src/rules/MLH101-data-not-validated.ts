@@ -31,7 +31,8 @@ dask, Spark \`spark.read...\`) in a module where no data is validated:
 
 Validation libraries are pandera, Great Expectations, TensorFlow Data Validation, pydantic,
 deepchecks, Evidently (test suites and data-quality or drift reports), whylogs (constraints), Soda
-and pandas_schema.
+and pandas_schema; Great Expectations calls (\`expect_column_...\`, \`run_checkpoint\`) count also
+on a dataset or context that a project helper made.
 
 Spark reads with \`.schema(...)\` and polars reads with \`schema=\` enforce a schema and are not
 reported; nor are test modules.
