@@ -2,7 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Config, ConfigError, mergeConfig } from '../engine/config';
-import { renderRuleDoc } from '../engine/docs';
+import { renderRuleDoc, rolesLine } from '../engine/docs';
 import { scopesOf } from '../engine/rule';
 import { scanProject } from '../engine/scan';
 import { Finding, Notice, SEVERITY_RANK, Severity } from '../engine/types';
@@ -232,11 +232,11 @@ function listRules(args: string[]): string {
     },
   );
   if (options.format === 'json') {
-    const list = RULES.map((r) => ({ code: r.code, name: r.name, severity: r.severity, practices: r.practices, scopes: scopesOf(r), summary: r.summary }));
+    const list = RULES.map((r) => ({ code: r.code, name: r.name, severity: r.severity, practices: r.practices, scopes: scopesOf(r), roles: r.roles, summary: r.summary }));
     return JSON.stringify(list, null, 2) + '\n';
   }
   const width = Math.max(...RULES.map((r) => r.name.length));
-  return RULES.map((r) => `${r.code}  ${r.name.padEnd(width)}  ${r.severity.padEnd(11)}  ${r.practices.join(' ').padEnd(7)}  ${r.summary}`).join('\n') + '\n';
+  return RULES.map((r) => `${r.code}  ${r.name.padEnd(width)}  ${r.severity.padEnd(11)}  ${r.practices.join(' ').padEnd(7)}  ${r.summary} [${rolesLine(r)}]`).join('\n') + '\n';
 }
 
 function explain(args: string[]): string {

@@ -30,10 +30,13 @@ export default defineRule({
     'ML Test Score, Model 5: a simpler model is not better',
   ],
   severity: 'information',
+  roles: ['exploration', 'pipeline', 'library'],
   docs: `## What it finds
 A project whose code trains models while nothing in it is a baseline: no \`DummyClassifier\` /
 \`DummyRegressor\`, no module, function, config key or file named "baseline", "heuristic" or
 "rule-based", and no document that mentions a baseline.
+
+Training in exploration notebooks, pipelines and library code counts (model choices are made there); course material and tooling train models to show how, not to ship them.
 
 ## Why it matters
 A model's score means little on its own. Without a baseline (the majority class, yesterday's
@@ -63,7 +66,7 @@ print("model AUC", roc_auc_score(y_test, model.predict_proba(X_test)[:, 1]))
   check: {
     project(ctx) {
       const { project } = ctx;
-      const training = trainingFiles(project);
+      const training = trainingFiles(project, ctx.appliesTo);
       if (training.length === 0 || hasBaseline(project)) return;
       ctx.report({
         ...projectAnchor(project, training),

@@ -1,5 +1,6 @@
 import { defineRule } from '../engine/rule';
 import { isTabularRead, readsWithSchema } from '../engine/python/dataio';
+import { PRODUCTION } from '../engine/roles';
 
 export default defineRule({
   code: 'MLH101',
@@ -8,6 +9,7 @@ export default defineRule({
   practices: ['P4'],
   references: ['ML Test Score Data 1, Monitor 2', 'Sculley et al. 2015: data testing debt'],
   severity: 'warning',
+  roles: PRODUCTION,
   docs: `## What it finds
 Tabular reads (\`pd.read_csv\` and the other pandas \`read_*\`, polars \`read_*\`/\`scan_*\`,
 dask, Spark \`spark.read...\`) in a module where no data is validated:
@@ -19,6 +21,8 @@ dask, Spark \`spark.read...\`) in a module where no data is validated:
 
 Spark reads with \`.schema(...)\` and polars reads with \`schema=\` enforce a schema and are not
 reported; nor are test modules.
+
+Runs on pipeline, serving and library code only: exploration notebooks, course material and tooling read data to look at it, not to feed a model in production.
 
 ## Why it matters
 The ML Test Score asks that the schema of the data be captured and checked (Data 1), and that

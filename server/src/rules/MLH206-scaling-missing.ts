@@ -40,6 +40,7 @@ export default defineRule({
   practices: ['P5'],
   references: ['Zhang et al. 2022, C10: No Scaling before Scaling-sensitive Operation'],
   severity: 'information',
+  roles: ['exploration', 'teaching', 'pipeline', 'serving', 'library'],
   docs: `## What it finds
 Scale-sensitive scikit-learn estimators — SVMs (\`SVC\`, \`SVR\`, \`LinearSVC\`), nearest
 neighbours, \`PCA\`, MLPs, \`SGDClassifier\`/\`SGDRegressor\`, \`KMeans\`, and regularized linear
@@ -49,6 +50,8 @@ is scaled: no \`StandardScaler\`, \`MinMaxScaler\`, \`RobustScaler\`, \`Normaliz
 hand (\`x / x.std()\`, \`pixels / 255\`), and none in the project modules it imports. Modules whose
 data all share one unit (synthetic \`make_*\` data sets, images) are left alone. The finding sits
 on the first such estimator of the module.
+
+An unscaled distance-based model gives wrong results in a notebook as well as in a pipeline; tests and tooling are left out.
 
 ## Why it matters
 These models compare features through distances, kernels, gradient steps, penalties or

@@ -3,6 +3,7 @@ import { classOf } from '../engine/python/structure';
 import { isModelName } from '../engine/python/models';
 import { Call, enclosingFunction } from '../engine/python/module';
 import { isTorchModuleClass, usesTorch } from '../engine/python/torch';
+import { ALL_BUT_GENERATED } from '../engine/roles';
 
 // Methods that return the module itself.
 const MODULE_CHAIN = new Set(['to', 'cuda', 'cpu', 'eval', 'train', 'half', 'float', 'double', 'requires_grad_']);
@@ -43,11 +44,14 @@ export default defineRule({
   references: ['Zhang et al. 2022, C19: PyTorch Call Method Misused'],
   severity: 'warning',
   fixable: true,
+  roles: ALL_BUT_GENERATED,
   docs: `## What it finds
 Calls such as \`model.forward(x)\` or \`self.encoder.forward(h)\` on a PyTorch module.
 \`super().forward(x)\` (a subclass extending its parent's forward), calls inside \`__call__\`, a
 wrapper or hook handing \`*args, **kwargs\` on to a wrapped model, and test modules are not
 reported.
+
+Skipped hooks are a bug wherever the call is, so every role but generated counts.
 
 ## Why it matters
 \`module(x)\` goes through \`nn.Module.__call__\`, which runs the forward pre-hooks and hooks

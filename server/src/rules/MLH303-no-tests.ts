@@ -1,5 +1,6 @@
 import { defineRule } from '../engine/rule';
 import { mlModules, projectAnchor, relatedFiles } from '../engine/projectQueries';
+import { PRODUCTION } from '../engine/roles';
 
 export default defineRule({
   code: 'MLH303',
@@ -8,9 +9,12 @@ export default defineRule({
   practices: ['P6'],
   references: ['Zinkevich, Rule #5: test the infrastructure independently from the machine learning', 'ML Test Score, Infra 2: model specification code is unit tested'],
   severity: 'warning',
+  roles: PRODUCTION,
   docs: `## What it finds
 A project whose modules or notebooks import an ML library while it has no test file: no
 \`test_*.py\`, \`*_test.py\` or \`conftest.py\`, and nothing under a \`tests/\` or \`test/\` folder.
+
+Only pipeline, serving and library code counts as ML code that needs tests: exploration notebooks, course material and tooling are not tested like code that ships.
 
 ## Why it matters
 Without tests, a change to feature code, a library upgrade or a refactoring of the training
@@ -41,7 +45,7 @@ def test_add_ratio_handles_zero_denominator():
   check: {
     project(ctx) {
       const { project } = ctx;
-      const ml = mlModules(project);
+      const ml = mlModules(project, ctx.appliesTo);
       if (ml.length === 0 || project.pythonFiles().some(([, f]) => f.isTest)) return;
       const where = projectAnchor(project, ml);
       ctx.report({

@@ -12,12 +12,15 @@ export default defineRule({
     'Sculley et al. 2015: monitoring and testing',
   ],
   severity: 'warning',
+  roles: ['serving'],
   docs: `## What it finds
 A request handler that runs a model — a FastAPI or APIRouter route, a Flask route, a BentoML
 \`@bentoml.api\` / \`@svc.api\`, a Ray Serve deployment's \`__call__\`, a Starlette \`Route\` — in a
 module that neither logs (a \`logging\` / loguru / structlog logger call) nor exports metrics
 (prometheus_client, prometheus-fastapi-instrumentator, OpenTelemetry, StatsD, Evidently,
 whylogs, MLflow or W&B logging), directly or in any project module it imports.
+
+Runs on serving code only (endpoint and app code), where predictions reach users.
 
 ## Why it matters
 A served model degrades silently: inputs drift, an upstream feature breaks, a new model version

@@ -9,10 +9,13 @@ export default defineRule({
   practices: ['P7'],
   references: ['Zhang et al. 2022, C14: randomness uncontrolled', 'ML Hygiene practice P7 (versioning and reproducibility)'],
   severity: 'information',
+  roles: ['exploration', 'pipeline', 'library'],
   docs: `## What it finds
 \`torch.utils.data.DataLoader(...)\` calls with \`shuffle=True\` or \`num_workers\` above zero
 (written as literals) that pass neither \`generator=\` nor \`worker_init_fn=\`. Test modules are
 not checked.
+
+Runs on exploration, pipeline and library code, whose results someone compares across runs; course material, serving code and tooling are left out.
 
 ## Why it matters
 A shuffling DataLoader draws its order from PyTorch's global generator, so anything else that

@@ -10,11 +10,14 @@ export default defineRule({
   practices: ['P7'],
   references: ['Zhang et al. 2022, C13: deterministic algorithm option not used'],
   severity: 'information',
+  roles: ['pipeline', 'library'],
   docs: `## What it finds
 A project that trains PyTorch models (a backward pass, \`fit\` or \`train\` in a module importing
 torch or Lightning) where no module turns on deterministic algorithms: no
 \`torch.use_deterministic_algorithms(True)\`, no \`torch.backends.cudnn.deterministic = True\`, no
 Lightning \`Trainer(deterministic=True)\` and no transformers \`enable_full_determinism\`.
+
+Only pipeline and library code that trains with PyTorch counts: exploration and course material do not promise bit-identical reruns.
 
 ## Why it matters
 Seeds alone do not make GPU training repeatable: several CUDA and cuDNN kernels (convolutions,
@@ -48,7 +51,7 @@ torch.backends.cudnn.benchmark = False
       const python = project.pythonFiles();
       if (python.some(([, f]) => f.torchDeterministic)) return;
       const training = python
-        .filter(([, f]) => trainsModel(f) && f.imports.some((m) => TORCH_PACKAGES.some((p) => m === p || m.startsWith(p + '.'))))
+        .filter(([p, f]) => ctx.appliesTo(p) && trainsModel(f) && f.imports.some((m) => TORCH_PACKAGES.some((p) => m === p || m.startsWith(p + '.'))))
         .map(([p]) => p)
         .sort((a, b) => Number(a.endsWith('.ipynb')) - Number(b.endsWith('.ipynb')) || a.localeCompare(b));
       if (training.length === 0) return;

@@ -3,6 +3,7 @@ import { ProjectIndex } from '../engine/project';
 import { defineRule } from '../engine/rule';
 import { normalizePackage } from '../engine/projectQueries';
 import { parseRequirements, Requirement } from '../engine/requirements';
+import { PRODUCTION } from '../engine/roles';
 
 const LOCK_FILES = /^(?:poetry\.lock|uv\.lock|Pipfile\.lock|pdm\.lock|conda-lock\.ya?ml|.+\.conda-lock\.ya?ml|pylock(?:\.[^.]+)?\.toml)$/;
 
@@ -37,6 +38,7 @@ export default defineRule({
   practices: ['P7'],
   references: ['ML Test Score, Infra 1: training is reproducible'],
   severity: 'warning',
+  roles: PRODUCTION,
   docs: `## What it finds
 Dependencies that do not fix one version: no version at all (\`pandas\`), a range
 (\`scikit-learn>=1.2\`), a compatible release (\`torch~=2.1\`, Poetry's \`^2.1\`), a wildcard
@@ -61,6 +63,8 @@ sits on the line of the entry. Read from:
 Nothing is reported when the project has a lock file (\`poetry.lock\`, \`uv.lock\`, \`Pipfile.lock\`,
 \`pdm.lock\`, \`conda-lock.yml\`, \`*.conda-lock.yml\`, \`pylock.toml\`), nor for a pip-tools input
 (\`requirements.in\`) that is compiled to a \`requirements.txt\` beside it.
+
+Runs on the dependency files of projects with pipeline, serving or library code, one project at a time: a lock file in one project of a repository does not pin another's dependencies; dependency files in course, docs and tooling folders are left out.
 
 ## Why it matters
 An unpinned requirement installs whatever is newest on the day. Retraining the same code on the

@@ -2,6 +2,7 @@ import { defineRule } from '../engine/rule';
 import { sameNode } from '../engine/python/flow';
 import { Call, dottedName, isInside, Node, PythonModule, scopeOf } from '../engine/python/module';
 import { ownCalls } from '../engine/python/structure';
+import { PRODUCTION } from '../engine/roles';
 
 /** A function is glue when it moves data between libraries at least this many times... */
 export const MIN_CONVERSIONS = 4;
@@ -49,6 +50,7 @@ export default defineRule({
   practices: ['P8'],
   references: ['Sculley et al. 2015: glue code', 'ML Hygiene practice P8 (design for ML)'],
   severity: 'information',
+  roles: PRODUCTION,
   docs: `## What it finds
 Functions whose work is mostly moving data from one library's types to another's:
 \`to_numpy()\`, \`tolist()\`, \`.values\`, \`.numpy()\`, \`.cpu()\`, \`np.array\` / \`np.asarray\`,
@@ -58,6 +60,8 @@ such conversions and they are more than ${MIN_SHARE * 100}% of its operations (c
 \`.values\` reads). A chain that converts one value several times (\`x.detach().cpu().numpy()\`,
 \`np.asarray(v.tolist())\`) moves the data once and counts once; nested functions are counted on
 their own.
+
+Runs on pipeline, serving and library code only: conversions in exploration and course material are there to show the data.
 
 ## Why it matters
 Sculley et al. found that a mature ML system is often 5% ML code and 95% glue code: code that

@@ -5,6 +5,7 @@ import { ML_LIBRARIES } from '../engine/python/facts';
 import { assignedNames, Call, dottedName, Node, PythonModule } from '../engine/python/module';
 import { isNumericLiteral } from '../engine/python/values';
 import { lastName } from '../engine/python/structure';
+import { PRODUCTION } from '../engine/roles';
 
 /** Keyword arguments that are hyperparameters of estimators, optimizers, schedulers, data loaders and trainers. */
 const HYPERPARAMETER_KEYWORDS = new Set([
@@ -119,6 +120,7 @@ export default defineRule({
   practices: ['P7', 'P9'],
   references: ['Sculley et al. 2015: configuration debt', 'ML Hygiene practices P7 (versioning: hyperparameters) and P9 (hidden costs)'],
   severity: 'information',
+  roles: PRODUCTION,
   docs: `## What it finds
 Literal values for hyperparameter keywords (\`lr\`, \`learning_rate\`, \`batch_size\`, \`epochs\`,
 \`n_estimators\`, \`max_depth\`, \`dropout\`, \`weight_decay\`, \`momentum\`, \`num_layers\`,
@@ -133,6 +135,8 @@ nor are \`random_state\`, \`seed\`, \`verbose\` or \`n_jobs\`. The finding is a 
 config file that could hold them already configures the code (params.yaml, config*.yaml, conf/, a
 YAML or TOML file with hyperparameters, in the file's folder or a folder above it), information
 otherwise.
+
+Runs on pipeline, serving and library code only: exploration, course material and tooling write hyperparameters where they are tried.
 
 ## Why it matters
 Hyperparameters spread through code are configuration debt: to know what a run used you have to

@@ -4,6 +4,7 @@ import { Node, stringValue } from '../engine/python/module';
 import { nodeRange, yamlEntries } from '../engine/yaml';
 import { LineIndex } from '../engine/text';
 import { Range } from '../engine/types';
+import { ALL_BUT_GENERATED } from '../engine/roles';
 
 /** How sure a name is to hold a credential: `api_key` always does; `token` or `password` may also
  *  hold short non-secret values, so short values under them are ignored. */
@@ -210,6 +211,7 @@ export default defineRule({
   practices: ['P9', 'P10'],
   references: ['ML-engineering practices P9 (hidden costs) and P10 (responsible AI: privacy and security)'],
   severity: 'error',
+  roles: ALL_BUT_GENERATED,
   docs: `## What it finds
 Credentials written as literal values:
 - in Python files and notebook cells, a string assigned to a name that says it is a credential
@@ -227,6 +229,8 @@ Placeholders are not reported: empty values, \`<your-api-key>\`, \`changeme\`, \
 from \`os.environ\` / \`os.getenv\`. Under generic names (\`token\`, \`password\`, \`secret\`), values
 shorter than 8 characters are ignored, and tokenizer tokens (\`pad_token = "[PAD]"\`) are not
 credentials. The finding marks the value; the message never repeats it.
+
+A committed secret leaks wherever it is written, so every role but generated counts.
 
 ## Why it matters
 A secret in a repository is readable by everyone who can clone it, forever: deleting the line does

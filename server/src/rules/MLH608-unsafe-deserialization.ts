@@ -3,6 +3,7 @@ import { Call, Node } from '../engine/python/module';
 import { isTrueLiteral } from '../engine/python/values';
 import { Fix } from '../engine/types';
 import { lastName } from '../engine/python/structure';
+import { PRODUCTION } from '../engine/roles';
 
 /** Loaders that unpickle whatever the file holds, running any code it names. */
 const PICKLE_LOADERS = new Set([
@@ -61,10 +62,13 @@ export default defineRule({
   references: ['ML Hygiene practices P9 (hidden costs) and P10 (responsible AI: security)', 'Python pickle documentation: security warning'],
   severity: 'warning',
   fixable: true,
+  roles: PRODUCTION,
   docs: `## What it finds
 Loads that unpickle a file: \`pickle.load\` / \`loads\`, \`joblib.load\`, \`pd.read_pickle\`,
 \`dill.load\`, \`cloudpickle.load\`, \`torch.load\` without \`weights_only=True\`,
 \`np.load(..., allow_pickle=True)\`, and \`yaml.load\` without a safe loader (or \`yaml.unsafe_load\`).
+
+Runs on pipeline, serving and library code only, which load files others may supply: exploration notebooks, course material and tooling load their own files.
 
 ## Why it matters
 Unpickling runs whatever code the file names. A model file downloaded from a hub, shared in a

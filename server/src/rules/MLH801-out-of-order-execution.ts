@@ -1,5 +1,6 @@
 import { defineRule } from '../engine/rule';
 import { LineIndex } from '../engine/text';
+import { ALL_BUT_GENERATED } from '../engine/roles';
 
 export default defineRule({
   code: 'MLH801',
@@ -8,10 +9,13 @@ export default defineRule({
   practices: ['P7'],
   references: ['Pimentel et al. 2019: a large-scale study about quality and reproducibility of Jupyter notebooks'],
   severity: 'warning',
+  roles: ALL_BUT_GENERATED,
   docs: `## What it finds
 A saved notebook whose code cells were not run from top to bottom: an execution count that is not
 larger than the one of an executed cell above it (\`[5]\` followed by \`[3]\`). Cells that were never
 run are ignored. The first cell that breaks the order is reported, with both counts.
+
+A notebook run out of order misleads its next reader in exploration and teaching as much as elsewhere, so every role but generated counts.
 
 ## Why it matters
 The outputs and the kernel state came from an order nobody can see in the file: a cell further down

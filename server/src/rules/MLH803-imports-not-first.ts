@@ -1,5 +1,6 @@
 import { notebookCode } from '../engine/notebook';
 import { defineRule } from '../engine/rule';
+import { PRODUCTION } from '../engine/roles';
 
 const IMPORTS = new Set(['import_statement', 'import_from_statement']);
 
@@ -10,11 +11,14 @@ export default defineRule({
   practices: ['P8'],
   references: ['PEP 8: imports at the top of the file', 'Pimentel et al. 2019: notebook best practices'],
   severity: 'information',
+  roles: [...PRODUCTION, 'tooling'],
   docs: `## What it finds
 Top-level \`import\` / \`from ... import\` statements in a notebook's code cells after the first
 one; the first such import of each cell is reported. The first code cell is the first one holding a
 statement: a leading cell with only magics (\`%load_ext autoreload\`, \`!pip install ...\`) does not
 count. Imports inside functions are left alone.
+
+Runs on notebooks that are pipelines (they train and save a model, or live in a pipeline folder), documentation notebooks and notebooks given another role by configuration: in exploration and teaching notebooks, importing where a library is first used is the norm.
 
 ## Why it matters
 A notebook whose imports are scattered hides its dependencies: a reader cannot see at a glance

@@ -1,6 +1,7 @@
 import { contentLines, firstLineRange } from '../engine/notebookCells';
 import { NotebookCell } from '../engine/notebook';
 import { defineRule } from '../engine/rule';
+import { PRODUCTION } from '../engine/roles';
 
 /** Code cells a notebook may have per Markdown cell. */
 const CODE_CELLS_PER_MARKDOWN = 5;
@@ -25,11 +26,14 @@ export default defineRule({
   practices: ['P3'],
   references: ['Rule, Tabard, Hollan 2018: exploration and explanation in computational notebooks', 'Pimentel et al. 2019: notebook best practices'],
   severity: 'information',
+  roles: [...PRODUCTION, 'tooling'],
   docs: `## What it finds
 Notebooks whose first non-empty cell is not a Markdown cell opening with a title (a heading, or a
 line in bold),
 or that have fewer than one Markdown cell per ${CODE_CELLS_PER_MARKDOWN} code cells (rounded down: 10
 code cells ask for 2 Markdown cells). Notebooks without code cells are not looked at.
+
+Runs on notebooks that are pipelines (they train and save a model, or live in a pipeline folder), documentation notebooks and notebooks given another role by configuration: exploration and teaching notebooks are read by their authors and their teachers, who know what they show.
 
 ## Why it matters
 A notebook is a document: its value for the project (practice P3) is the question it asks, the
