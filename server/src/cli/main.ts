@@ -19,7 +19,7 @@ const HELP = `ml-hygiene ${VERSION}: finds where an ML repository breaks the pra
 
 Usage:
   ml-hygiene check [paths...] [options]   analyse a project (default: the current folder)
-  ml-hygiene rules [--format text|json]   list every rule
+  ml-hygiene rules [--format text|json]   list every rule and the file roles it applies to
   ml-hygiene explain <CODE|name>...       show a rule's documentation
   ml-hygiene report [dir] [--format md|html|json] [--output FILE]
                                           score the project on the ten practices
