@@ -77,6 +77,17 @@ describe('imports resolve inside one project, as Python finds modules', () => {
     assert.deepEqual(hw2.importsOf('hw2/tests/test_batch.py'), []);
     assert.deepEqual(index.projects().map((p) => p.root), ['hw1', 'hw2']);
   });
+
+  test('a repository whose only project sits in a folder resolves from that folder', async () => {
+    const index = await indexOf({
+      'app/pyproject.toml': '',
+      'app/src/scoring.py': 'x = 1\n',
+      'app/tests/test_model.py': 'from scoring import x\n',
+    });
+    const app = index.projectOf('app/tests/test_model.py');
+    assert.equal(app.root, 'app');
+    assert.deepEqual(app.importsOf('app/tests/test_model.py'), ['app/src/scoring.py']);
+  });
 });
 
 describe('a course monorepo: two projects side by side', () => {

@@ -31,11 +31,13 @@ export interface ProjectLayout {
   roles?: Record<string, Role>;
 }
 
-/** What the repository shared by all its project views knows once: roots and roles. */
+/** What the repository shares with all its project views: where projects start, the views, and
+ *  the role of each file (classified on first use, once). */
 interface RepositoryFacts {
   rootOf: (path: string) => string;
-  roles: Map<string, Role>;
   projects: ProjectIndex[];
+  roleOverride: (path: string) => Role | undefined;
+  roles?: Map<string, Role>;
 }
 
 /** What a repository, or one project inside it, looks like as a whole: its files, and the facts each
@@ -68,7 +70,7 @@ export class ProjectIndex {
     view?: { repository: ProjectIndex; root: string },
   ) {
     for (const file of files) this.byPath.set(file.path, file);
-    if (tracked) this.trackedPaths = new Set(tracked);
+    if (tracked) this.trackedPaths = view?.repository.trackedPaths ?? new Set(tracked);
     this.repository = view?.repository ?? this;
     this.root = view?.root ?? '';
     this.shared = view ? view.repository.shared : this.repositoryFacts(layout);
@@ -77,9 +79,10 @@ export class ProjectIndex {
   private repositoryFacts(layout: ProjectLayout): RepositoryFacts {
     const paths = this.files.map((f) => f.path);
     const rootOf = projectRootOf(projectRoots(paths, layout.roots));
-    const shared: RepositoryFacts = { rootOf, roles: new Map(), projects: [] };
+    const shared: RepositoryFacts = { rootOf, projects: [], roleOverride: roleOverrides(layout.roles) };
     const roots = [...new Set(paths.map(rootOf))].sort();
-    if (roots.length <= 1) shared.projects = [this];
+    // One project at the repository's root: the index is its own view.
+    if (roots.length === 0 || (roots.length === 1 && roots[0] === '')) shared.projects = [this];
     else {
       shared.projects = roots.map((root) => {
         const inProject = (path: string) => rootOf(path) === root;
@@ -87,16 +90,21 @@ export class ProjectIndex {
         return new ProjectIndex(this.files.filter((f) => inProject(f.path)), pick(this.facts), pick(this.documents), this.tracked, {}, { repository: this, root });
       });
     }
-    // Roles need the project views: whether another file of the same project imports a module.
-    const pathSet = new Set(paths);
-    const imported = new Set<string>();
-    for (const project of shared.projects) for (const [path] of project.pythonFiles()) for (const target of project.importsOf(path)) imported.add(target);
-    const override = roleOverrides(layout.roles);
-    for (const file of this.files) {
-      const python = this.facts.get(file.path)?.python;
-      shared.roles.set(file.path, override(file.path) ?? classifyRole({ path: file.path, kind: file.kind, python }, pathSet, imported));
-    }
     return shared;
+  }
+
+  /** Every file's role. A module's role depends on whether another file of its project imports it. */
+  private classifyRoles(): Map<string, Role> {
+    const repository = this.repository;
+    const paths = new Set(repository.files.map((f) => f.path));
+    const imported = new Set<string>();
+    for (const project of repository.projects()) for (const [path] of project.pythonFiles()) for (const target of project.importsOf(path)) imported.add(target);
+    const roles = new Map<string, Role>();
+    for (const file of repository.files) {
+      const python = repository.python(file.path);
+      roles.set(file.path, this.shared.roleOverride(file.path) ?? classifyRole({ path: file.path, kind: file.kind, python }, paths, imported));
+    }
+    return roles;
   }
 
   /** The projects of the repository: one view each (just this index when there is one project). */
@@ -112,7 +120,8 @@ export class ProjectIndex {
 
   /** What a file is for (roles.ts); files the index does not list are classified by path alone. */
   roleOf(path: string): Role {
-    return this.shared.roles.get(path) ?? classifyRole({ path, kind: this.repository.file(path)?.kind ?? 'other' }, new Set(), new Set());
+    this.shared.roles ??= this.classifyRoles();
+    return this.shared.roles.get(path) ?? this.shared.roleOverride(path) ?? classifyRole({ path, kind: 'other' }, new Set(), new Set());
   }
 
   /** A path relative to the project's root. */

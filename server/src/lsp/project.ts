@@ -264,7 +264,9 @@ export class Project {
     this.cachedIndex = undefined;
     const index = this.index();
     const affected = new Set(changed);
-    for (const filePath of changed) for (const importer of index.importersOf(filePath)) if (!this.live.has(importer)) affected.add(importer);
+    for (const filePath of changed) {
+      for (const importer of index.projectOf(filePath).importersOf(filePath)) if (!this.live.has(importer)) affected.add(importer);
+    }
     for (const filePath of affected) {
       const text = readText(filePath);
       try {
