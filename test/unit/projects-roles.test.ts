@@ -37,6 +37,8 @@ describe('project roots', () => {
       'hw1/tests/requirements-test.txt',
       'pipeline/dvc.yaml',
       'env/environment.yml',
+      'models/churn/MLmodel',
+      'models/churn/requirements.txt',
     ];
     assert.deepEqual(projectRoots(paths), ['', 'env', 'hw1', 'hw2', 'pipeline', 'services/api']);
   });

@@ -26,10 +26,12 @@ export function projectRoots(paths: string[], configured?: string[]): string[] {
     const matches = patterns.length ? picomatch(patterns, { dot: true }) : () => false;
     for (const folder of folders) if (matches(folder)) roots.add(folder);
   } else {
+    // A saved MLflow model holds a requirements.txt and a conda.yaml too: it is an artifact, not a project.
+    const mlflowModels = new Set(paths.filter((p) => p.slice(p.lastIndexOf('/') + 1) === 'MLmodel').map(folderOf));
     for (const path of paths) {
       if (!PROJECT_MARKER.test(path.slice(path.lastIndexOf('/') + 1))) continue;
       const folder = folderOf(path);
-      if (!folder.split('/').some((part) => AUXILIARY_FOLDER.test(part))) roots.add(folder);
+      if (!folder.split('/').some((part) => AUXILIARY_FOLDER.test(part)) && !mlflowModels.has(folder)) roots.add(folder);
     }
   }
   return [...roots].sort();

@@ -83,9 +83,9 @@ export function roleOverrides(roles: Record<string, Role> = {}): (path: string) 
  *    noxfile.py, page generators; under
  *    scripts/, tools/ or benchmarks/ unless it trains, saves or serves a model; scripts that only
  *    plot (matplotlib without an ML library, training or serving);
- * 5. exploration: notebooks (but one that trains and saves a model, or lies in a pipeline folder, is
- *    a pipeline unless an exploration folder or name says otherwise), files under notebooks/ or
- *    eda/, files named eda / exploration / scratch;
+ * 5. exploration: notebooks (but one in a pipeline folder is a pipeline, unless an exploration
+ *    folder or name says otherwise), files under notebooks/ or eda/, files named eda /
+ *    exploration / scratch;
  * 6. serving: imports a web or model-serving framework, or lies in serve/ api/ app/ folders, or is
  *    named serve.py / app.py / api.py;
  * 7. pipeline: trains or saves a model, or lies in train/ pipelines/ dags/ folders, or is named like a
@@ -110,10 +110,9 @@ export function classifyRole(file: RoleInput, paths: ReadonlySet<string>, import
   if (dirs.some((d) => UTILITY_FOLDER.test(d)) && !servesOrTrains) return 'tooling';
   if (kind === 'python' && importsAny(python, PLOTTING_LIBRARIES) && !python!.isML && !servesOrTrains) return 'tooling';
   const explorationPlace = dirs.some((d) => EXPLORATION_FOLDER.test(d)) || EXPLORATION_NAME.test(stem(name));
-  if (kind === 'notebook') {
-    const pipeline = (python?.trainsModel && python.savesModel) || dirs.some((d) => PIPELINE_FOLDER.test(d));
-    return pipeline && !explorationPlace ? 'pipeline' : 'exploration';
-  }
+  // Training and saving a model is what most exploration notebooks end with: only a pipeline folder
+  // (or the configuration) makes a notebook a pipeline.
+  if (kind === 'notebook') return dirs.some((d) => PIPELINE_FOLDER.test(d)) && !explorationPlace ? 'pipeline' : 'exploration';
   if (explorationPlace) return 'exploration';
   if (importsAny(python, SERVING_LIBRARIES) || dirs.some((d) => SERVING_FOLDER.test(d)) || SERVING_NAME.test(name)) return 'serving';
   if (python?.trainsModel || python?.savesModel || dirs.some((d) => PIPELINE_FOLDER.test(d)) || PIPELINE_NAME.test(stem(name))) return 'pipeline';

@@ -18,7 +18,7 @@ one; the first such import of each cell is reported. The first code cell is the 
 statement: a leading cell with only magics (\`%load_ext autoreload\`, \`!pip install ...\`) does not
 count. Imports inside functions are left alone.
 
-Runs on notebooks that are pipelines (they train and save a model, or live in a pipeline folder), documentation notebooks and notebooks given another role by configuration: in exploration and teaching notebooks, importing where a library is first used is the norm.
+Runs on notebooks that are pipelines (in a pipeline folder such as pipelines/ or train/), documentation notebooks and notebooks given another role by configuration: in exploration and teaching notebooks, importing where a library is first used is the norm.
 
 ## Why it matters
 A notebook whose imports are scattered hides its dependencies: a reader cannot see at a glance

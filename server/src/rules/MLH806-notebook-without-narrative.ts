@@ -33,7 +33,7 @@ line in bold),
 or that have fewer than one Markdown cell per ${CODE_CELLS_PER_MARKDOWN} code cells (rounded down: 10
 code cells ask for 2 Markdown cells). Notebooks without code cells are not looked at.
 
-Runs on notebooks that are pipelines (they train and save a model, or live in a pipeline folder), documentation notebooks and notebooks given another role by configuration: exploration and teaching notebooks are read by their authors and their teachers, who know what they show.
+Runs on notebooks that are pipelines (in a pipeline folder such as pipelines/ or train/), documentation notebooks and notebooks given another role by configuration: exploration and teaching notebooks are read by their authors and their teachers, who know what they show.
 
 ## Why it matters
 A notebook is a document: its value for the project (practice P3) is the question it asks, the
