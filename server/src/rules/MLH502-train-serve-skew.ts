@@ -71,7 +71,8 @@ from churn.features import build_features
       if (facts.isTest || trainsModel(facts)) return;
       if (!isModelServingCode(module, ctx.path)) return;
       const handlers = new Set(endpointsOf(module).map((e) => e.fn.startPosition.row));
-      const trainingModules = project.pythonFiles().filter(([p, f]) => p !== ctx.path && trainsModel(f));
+      // A script generated from a training notebook is that notebook again: the notebook stands for it.
+      const trainingModules = project.pythonFiles().filter(([p, f]) => p !== ctx.path && trainsModel(f) && project.roleOf(p) !== 'generated');
       if (trainingModules.length === 0) return;
       for (const def of module.nodes('function_definition')) {
         const holder = def.parent?.type === 'decorated_definition' ? def.parent : def;

@@ -11,6 +11,7 @@ export default defineRule({
   references: ['ML Test Score, Data 5: the data pipeline has appropriate privacy controls', 'GDPR art. 5(1)(c): data minimisation'],
   severity: 'warning',
   roles: ALL_BUT_GENERATED,
+  repositoryWide: true,
   docs: `## What it finds
 Personal data in files that git holds (not those stored by Git LFS or DVC, and, without a
 repository, not those .gitignore excludes): data samples (\`.csv\`, \`.tsv\`, \`.jsonl\`,
@@ -30,7 +31,7 @@ Such a number has the shape of personal data but belongs to no one, and payment 
 with exactly these numbers: reporting them would be noise. A real-looking number that is not on
 those lists is reported, even in a test fixture.
 
-Personal data is personal whatever the file is for, so every role but generated counts.
+Personal data is personal whatever the file is for, so every role but generated counts; git, Git LFS and DVC hold files for the whole repository, so the rule looks at the repository once.
 
 ## Why it matters
 Whatever is committed is copied to every clone, fork and CI cache and stays in the history after
