@@ -77,6 +77,9 @@ describe('imports resolve inside one project, as Python finds modules', () => {
     const hw2 = index.projectOf('hw2/tests/test_batch.py');
     assert.equal(hw2.root, 'hw2');
     assert.deepEqual(hw2.importsOf('hw2/tests/test_batch.py'), []);
+    // A view answers for the repository: roles and projects are shared.
+    assert.equal(hw2.roleOf('hw2/tests/test_batch.py'), 'test');
+    assert.equal(hw2.projectOf('hw1/batch.py').root, 'hw1');
     assert.deepEqual(index.projects().map((p) => p.root), ['hw1', 'hw2']);
   });
 
@@ -121,6 +124,21 @@ describe('file roles', () => {
       'src/churn/encoding.py': 'library',
       'tests/test_encoding.py': 'test',
     });
+  });
+
+  test('course material: numbered modules of a repository with homework, and a numbered sequence of chapter notebooks', async () => {
+    const course = await indexOf({
+      '01-intro/duration-prediction.ipynb': '',
+      '04-deployment/web-service/predict.py': 'from flask import Flask\n',
+      'cohorts/2024/01-intro/homework.md': '',
+    });
+    assert.equal(course.roleOf('01-intro/duration-prediction.ipynb'), 'teaching');
+    assert.equal(course.roleOf('04-deployment/web-service/predict.py'), 'teaching');
+    const product = await indexOf({ '01-ingest/load.py': 'import pandas\n', 'README.md': '' });
+    assert.equal(product.roleOf('01-ingest/load.py'), 'pipeline');
+    const book = await indexOf({ '01_the_landscape.ipynb': '', '02_end_to_end.ipynb': '', '03_classification.ipynb': '', 'notebooks/01-eda.ipynb': '' });
+    assert.equal(book.roleOf('02_end_to_end.ipynb'), 'teaching');
+    assert.equal(book.roleOf('notebooks/01-eda.ipynb'), 'exploration');
   });
 
   test('the roles setting overrides the derived role, first matching glob first', async () => {

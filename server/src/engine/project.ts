@@ -1,7 +1,7 @@
 import type { PersonalDataHit } from './personalData';
 import { projectRootOf, projectRoots } from './projects';
 import { absoluteModule, PythonFacts } from './python/facts';
-import { classifyRole, Role, roleOverrides } from './roles';
+import { classifyRole, Role, roleContext, roleOverrides } from './roles';
 import { FileKind } from './types';
 
 export interface ProjectFile {
@@ -56,7 +56,8 @@ export class ProjectIndex {
   readonly repository: ProjectIndex;
   /** The project's root folder, relative to the repository's root ('' for the repository itself). */
   readonly root: string;
-  private readonly shared: RepositoryFacts;
+  /** Set on the repository's index only; views read the repository's (see `shared`). */
+  private readonly repositoryShared?: RepositoryFacts;
 
   constructor(
     readonly files: ProjectFile[],
@@ -73,7 +74,11 @@ export class ProjectIndex {
     if (tracked) this.trackedPaths = view?.repository.trackedPaths ?? new Set(tracked);
     this.repository = view?.repository ?? this;
     this.root = view?.root ?? '';
-    this.shared = view ? view.repository.shared : this.repositoryFacts(layout);
+    if (!view) this.repositoryShared = this.repositoryFacts(layout);
+  }
+
+  private get shared(): RepositoryFacts {
+    return this.repository.repositoryShared!;
   }
 
   private repositoryFacts(layout: ProjectLayout): RepositoryFacts {
@@ -96,13 +101,13 @@ export class ProjectIndex {
   /** Every file's role. A module's role depends on whether another file of its project imports it. */
   private classifyRoles(): Map<string, Role> {
     const repository = this.repository;
-    const paths = new Set(repository.files.map((f) => f.path));
     const imported = new Set<string>();
     for (const project of repository.projects()) for (const [path] of project.pythonFiles()) for (const target of project.importsOf(path)) imported.add(target);
+    const context = roleContext(repository.files.map((f) => f.path), imported);
     const roles = new Map<string, Role>();
     for (const file of repository.files) {
       const python = repository.python(file.path);
-      roles.set(file.path, this.shared.roleOverride(file.path) ?? classifyRole({ path: file.path, kind: file.kind, python }, paths, imported));
+      roles.set(file.path, this.shared.roleOverride(file.path) ?? classifyRole({ path: file.path, kind: file.kind, python }, context));
     }
     return roles;
   }
@@ -121,7 +126,7 @@ export class ProjectIndex {
   /** What a file is for (roles.ts); files the index does not list are classified by path alone. */
   roleOf(path: string): Role {
     this.shared.roles ??= this.classifyRoles();
-    return this.shared.roles.get(path) ?? this.shared.roleOverride(path) ?? classifyRole({ path, kind: 'other' }, new Set(), new Set());
+    return this.shared.roles.get(path) ?? this.shared.roleOverride(path) ?? classifyRole({ path, kind: 'other' }, roleContext([path], new Set()));
   }
 
   /** A path relative to the project's root. */

@@ -17,7 +17,7 @@ export const PRODUCTION: Role[] = ['pipeline', 'serving', 'library'];
 
 export const ROLE_DESCRIPTIONS: Record<Role, string> = {
   exploration: 'notebooks, notebooks/ folders and EDA files',
-  teaching: 'course, homework, lecture, exercise, tutorial, lesson and workshop material; textbook chapters',
+  teaching: 'course, homework, lecture, exercise, tutorial, lesson and workshop material; numbered course modules; textbook chapters',
   pipeline: 'training and data pipeline code',
   serving: 'endpoints and apps that serve a model (FastAPI, Flask, BentoML ...; serve/, api/, app/ folders)',
   library: 'an importable package module that is none of the above',
@@ -25,6 +25,36 @@ export const ROLE_DESCRIPTIONS: Record<Role, string> = {
   tooling: 'docs, setup and utility scripts, page generators, plots of the project\'s own logs, benchmarks',
   generated: 'a script that mirrors a notebook of the same name in the same folder (jupytext, nbconvert)',
 };
+
+/** What the classifier knows of the repository around a file. */
+export interface RoleContext {
+  paths: ReadonlySet<string>;
+  /** Modules another file of the same project imports. */
+  imported: ReadonlySet<string>;
+  /** The repository holds homework, lecture, lesson, assignment, cohort or week folders: it is course
+   *  material, and its numbered module folders (`01-intro/`, `04-deployment/`) are lessons. */
+  course: boolean;
+  /** Folders holding a numbered sequence of notebooks (`01_landscape.ipynb`, `02_end_to_end.ipynb`
+   *  ...): the chapters of a book or a course. */
+  chapterFolders: ReadonlySet<string>;
+}
+
+const COURSE_FOLDER = /^(homeworks?|hw[_-]?\d+|lectures?|lessons?|assignments?|cohorts?|week[_-]?\d+|syllabus)$/i;
+const NUMBERED_MODULE = /^\d{1,2}[-_.][a-z]/i;
+const NUMBERED_NOTEBOOK = /^\d{1,3}[-_.]?[\w-]*\.ipynb$/i;
+const CHAPTER_SEQUENCE = 3;
+
+/** The repository-wide part of the classification, computed once. */
+export function roleContext(paths: string[], imported: ReadonlySet<string>): RoleContext {
+  const numbered = new Map<string, number>();
+  let course = false;
+  for (const path of paths) {
+    if (!course && folders(path).some((d) => COURSE_FOLDER.test(d))) course = true;
+    if (NUMBERED_NOTEBOOK.test(fileName(path))) numbered.set(folderOf(path), (numbered.get(folderOf(path)) ?? 0) + 1);
+  }
+  const chapterFolders = new Set([...numbered].filter(([, n]) => n >= CHAPTER_SEQUENCE).map(([folder]) => folder));
+  return { paths: new Set(paths), imported, course, chapterFolders };
+}
 
 /** What the classifier reads of one file. */
 export interface RoleInput {
@@ -35,6 +65,7 @@ export interface RoleInput {
 
 const folders = (path: string) => path.split('/').slice(0, -1).map((f) => f.toLowerCase());
 const fileName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
+const folderOf = (path: string) => path.slice(0, Math.max(0, path.lastIndexOf('/')));
 const stem = (path: string) => path.replace(/\.[^./]+$/, '');
 
 const TEACHING_FOLDER = /^(courses?|homeworks?|hw[_-]?\d*|lectures?|lecture[_-]?notes|exercises?|tutorials?|lessons?|workshops?|assignments?|labs?[_-]?\d*|week[_-]?\d+|module[_-]?\d+|cohorts?|chapters?|ch\d+|solutions?)$/;
@@ -78,7 +109,9 @@ export function roleOverrides(roles: Record<string, Role> = {}): (path: string) 
  * 1. generated: a .py file beside a notebook of the same name (findings belong on the notebook);
  * 2. test: test_*.py, *_test.py, conftest.py, anything under tests/;
  * 3. teaching: under a course / homework / lecture / exercise / tutorial / lesson / workshop folder,
- *    or a textbook chapter (`chapter_03.ipynb`, `ch03/`);
+ *    under a numbered module folder (`04-deployment/`) of a repository that holds homework or
+ *    lecture folders, or a textbook chapter (`chapter_03.ipynb`, `ch03/`, a numbered sequence of
+ *    notebooks outside an exploration folder);
  * 4. tooling: under docs/ or CI folders; documents (README, *.md, *.rst); setup.py, conf.py,
  *    noxfile.py, page generators; under
  *    scripts/, tools/ or benchmarks/ unless it trains, saves or serves a model; scripts that only
@@ -93,13 +126,18 @@ export function roleOverrides(roles: Record<string, Role> = {}): (path: string) 
  * 8. library: a module of a package (a folder with __init__.py) or one that other files import;
  * 9. pipeline otherwise: a script or a configuration of the project's own work.
  */
-export function classifyRole(file: RoleInput, paths: ReadonlySet<string>, imported: ReadonlySet<string>): Role {
+export function classifyRole(file: RoleInput, context: RoleContext): Role {
   const { path, kind, python } = file;
+  const { paths, imported } = context;
   const dirs = folders(path);
   const name = fileName(path);
   if (kind === 'python' && paths.has(stem(path) + '.ipynb')) return 'generated';
   if (kind === 'python' && isTestPath(path)) return 'test';
-  if (dirs.some((d) => TEACHING_FOLDER.test(d) || TEACHING_FOLDER_PREFIX.test(d)) || (kind === 'notebook' && TEXTBOOK_CHAPTER.test(name))) {
+  const explorationPlace = dirs.some((d) => EXPLORATION_FOLDER.test(d)) || EXPLORATION_NAME.test(stem(name));
+  if (
+    dirs.some((d) => TEACHING_FOLDER.test(d) || TEACHING_FOLDER_PREFIX.test(d) || (context.course && NUMBERED_MODULE.test(d))) ||
+    (kind === 'notebook' && (TEXTBOOK_CHAPTER.test(name) || (context.chapterFolders.has(folderOf(path)) && NUMBERED_NOTEBOOK.test(name) && !explorationPlace)))
+  ) {
     return 'teaching';
   }
   const servesOrTrains = !!python && (python.trainsModel || python.savesModel || importsAny(python, SERVING_LIBRARIES));
@@ -109,7 +147,6 @@ export function classifyRole(file: RoleInput, paths: ReadonlySet<string>, import
   // Utility folders hold training scripts too; plotting scripts are tooling unless they do ML.
   if (dirs.some((d) => UTILITY_FOLDER.test(d)) && !servesOrTrains) return 'tooling';
   if (kind === 'python' && importsAny(python, PLOTTING_LIBRARIES) && !python!.isML && !servesOrTrains) return 'tooling';
-  const explorationPlace = dirs.some((d) => EXPLORATION_FOLDER.test(d)) || EXPLORATION_NAME.test(stem(name));
   // Training and saving a model is what most exploration notebooks end with: only a pipeline folder
   // (or the configuration) makes a notebook a pipeline.
   if (kind === 'notebook') return dirs.some((d) => PIPELINE_FOLDER.test(d)) && !explorationPlace ? 'pipeline' : 'exploration';
