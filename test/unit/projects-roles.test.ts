@@ -141,6 +141,14 @@ describe('file roles', () => {
     assert.equal(book.roleOf('notebooks/01-eda.ipynb'), 'exploration');
   });
 
+  test('dependency and config files take the role of a project whose code is all lessons or notebooks', async () => {
+    const book = await indexOf({ '01_landscape.ipynb': '', '02_end_to_end.ipynb': '', '03_classification.ipynb': '', 'requirements.txt': '', 'environment.yml': '' });
+    assert.equal(book.roleOf('requirements.txt'), 'teaching');
+    assert.equal(book.roleOf('environment.yml'), 'teaching');
+    const service = await indexOf({ 'analysis.ipynb': '', 'train.py': 'import sklearn\n', 'requirements.txt': '' });
+    assert.equal(service.roleOf('requirements.txt'), 'pipeline');
+  });
+
   test('the roles setting overrides the derived role, first matching glob first', async () => {
     const config = loadConfig({ mlHygieneYaml: 'roles:\n  "homework-*/**": pipeline\n  "*.py": library\n' });
     const { index } = await scanProject(fixture, { config, workers: 0 });

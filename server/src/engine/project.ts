@@ -1,7 +1,7 @@
 import type { PersonalDataHit } from './personalData';
 import { projectRootOf, projectRoots } from './projects';
 import { absoluteModule, PythonFacts } from './python/facts';
-import { classifyRole, Role, roleContext, roleOverrides } from './roles';
+import { classifyRole, Role, roleContext, roleOverrides, servedRole } from './roles';
 import { FileKind } from './types';
 
 export interface ProjectFile {
@@ -108,6 +108,15 @@ export class ProjectIndex {
     for (const file of repository.files) {
       const python = repository.python(file.path);
       roles.set(file.path, this.shared.roleOverride(file.path) ?? classifyRole({ path: file.path, kind: file.kind, python }, context));
+    }
+    // Dependency and config files serve the project's code: in a project of lessons or notebooks
+    // only, they are lessons or notebooks too.
+    for (const project of repository.projects()) {
+      const served = servedRole(project.files.filter((f) => f.kind === 'python' || f.kind === 'notebook').map((f) => roles.get(f.path)!));
+      if (!served) continue;
+      for (const file of project.files) {
+        if (file.kind !== 'python' && file.kind !== 'notebook' && roles.get(file.path) === 'pipeline' && !this.shared.roleOverride(file.path)) roles.set(file.path, served);
+      }
     }
     return roles;
   }

@@ -72,8 +72,8 @@ const TEACHING_FOLDER = /^(courses?|homeworks?|hw[_-]?\d*|lectures?|lecture[_-]?
 const TEACHING_FOLDER_PREFIX = /^(homework|hw|lecture|exercise|tutorial|lesson|workshop|assignment|week|chapter)[_-]?\d/;
 const TEXTBOOK_CHAPTER = /^(chapter|ch)[_ -]?\d+/i;
 const DOCS_FOLDER = /^(docs?|site|website|\.github|\.gitlab|\.circleci|ci|\.ci|\.devcontainer|binder|\.binder|\.buildkite)$/;
-const UTILITY_FOLDER = /^(scripts?|tools?|tooling|bench(marks?)?)$/;
-const TOOLING_NAME = /^(setup|conf|noxfile|tasks|fabfile|dodo|make_docs|gen_[\w-]*|generate_[\w-]*docs?[\w-]*|build_docs|update_[\w-]+|bump_[\w-]+|release)\.py$|^bench(mark)?s?_[\w-]*\.py$|_bench(mark)?\.py$/;
+const UTILITY_FOLDER = /^(scripts?|tools?|tooling|bench(marks?)?|docker)$/;
+const TOOLING_NAME = /^(setup|conf|noxfile|tasks|fabfile|dodo|jupyter_\w*config|ipython_config|make_docs|gen_[\w-]*|generate_[\w-]*docs?[\w-]*|build_docs|update_[\w-]+|bump_[\w-]+|release)\.py$|^bench(mark)?s?_[\w-]*\.py$|_bench(mark)?\.py$/;
 const EXPLORATION_FOLDER = /^(notebooks?|nbs|eda|explorations?|exploratory|analysis|scratch|sandbox|playground|experiments?[_-]notebooks?)$/;
 const EXPLORATION_NAME = /(^|[_.-])(eda|explor\w*|scratch|sandbox|playground|untitled\d*)([_.-]|$)/i;
 const SERVING_FOLDER = /^(serve|serving|server|api|apis|app|apps|endpoints?|deploy|deployment|inference[_-]service|webapp|web)$/;
@@ -87,6 +87,17 @@ const DOCS_LIBRARIES = ['mkdocs_gen_files', 'mkdocs', 'sphinx', 'jinja2', 'nbfor
 
 const importsAny = (facts: PythonFacts | undefined, packages: string[]) =>
   !!facts && facts.imports.some((m) => packages.some((p) => m === p || m.startsWith(p + '.')));
+
+/** The role a project's dependency and config files take from its code: none (they keep theirs)
+ *  when any code is a pipeline, serving or library module; else the most common role of the code
+ *  among teaching and exploration. */
+export function servedRole(codeRoles: Role[]): Role | undefined {
+  if (codeRoles.length === 0 || codeRoles.some((r) => PRODUCTION.includes(r))) return undefined;
+  const teaching = codeRoles.filter((r) => r === 'teaching').length;
+  const exploration = codeRoles.filter((r) => r === 'exploration').length;
+  if (teaching + exploration === 0) return undefined;
+  return teaching >= exploration ? 'teaching' : 'exploration';
+}
 
 /** Compiles the `roles` configuration: the role of the first glob that matches a path. Globs match
  *  the path from the repository root; a glob without a slash matches a file name at any depth. */
@@ -113,8 +124,8 @@ export function roleOverrides(roles: Record<string, Role> = {}): (path: string) 
  *    lecture folders, or a textbook chapter (`chapter_03.ipynb`, `ch03/`, a numbered sequence of
  *    notebooks outside an exploration folder);
  * 4. tooling: under docs/ or CI folders; documents (README, *.md, *.rst); setup.py, conf.py,
- *    noxfile.py, page generators; under
- *    scripts/, tools/ or benchmarks/ unless it trains, saves or serves a model; scripts that only
+ *    noxfile.py, Jupyter configuration, page generators; under scripts/, tools/, benchmarks/ or
+ *    docker/ unless it trains, saves or serves a model; scripts that only
  *    plot (matplotlib without an ML library, training or serving);
  * 5. exploration: notebooks (but one in a pipeline folder is a pipeline, unless an exploration
  *    folder or name says otherwise), files under notebooks/ or eda/, files named eda /
@@ -124,7 +135,8 @@ export function roleOverrides(roles: Record<string, Role> = {}): (path: string) 
  * 7. pipeline: trains or saves a model, or lies in train/ pipelines/ dags/ folders, or is named like a
  *    pipeline step (train*, prepare*, preprocess*, features*, predict, batch ...);
  * 8. library: a module of a package (a folder with __init__.py) or one that other files import;
- * 9. pipeline otherwise: a script or a configuration of the project's own work.
+ * 9. pipeline otherwise: a script or a configuration of the project's own work; but the dependency
+ *    and config files of a project whose code is all lessons or notebooks take that role (servedRole).
  */
 export function classifyRole(file: RoleInput, context: RoleContext): Role {
   const { path, kind, python } = file;

@@ -124,7 +124,7 @@ xgboost==2.1.1
       const { project } = ctx;
       if (hasLockFile(project)) return;
       for (const [path, text] of project.documents) {
-        const manifest = declaredDependencies(path, text);
+        const manifest = ctx.appliesTo(path) ? declaredDependencies(path, text) : undefined;
         if (!manifest) continue;
         for (const dependency of manifest.dependencies) {
           if (dependency.pinned) continue;
