@@ -78,7 +78,8 @@ export function loadConfig(files: { mlHygieneYaml?: string; pyprojectToml?: stri
   if (!validate(raw)) {
     // A bad key under `severity` gives two errors (its pattern, then propertyNames); the first names the key.
     const problems = (validate.errors ?? []).filter((e) => e.keyword !== 'propertyNames').map((e) => {
-      const where = e.instancePath ? e.instancePath.slice(1).replace(/\//g, '.') : '(top level)';
+      // A JSON pointer: `/roles/homework~1**` names the setting `roles.homework/**`.
+      const where = e.instancePath ? e.instancePath.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~')).join('.') : '(top level)';
       if (e.propertyName !== undefined) return `${where}: '${e.propertyName}' is not a rule code (MLH and three digits)`;
       const extra = e.params && 'additionalProperty' in e.params ? ` '${String(e.params.additionalProperty)}'` : '';
       const allowed = e.params && 'allowedValues' in e.params ? `: ${(e.params.allowedValues as string[]).join(', ')}` : '';
