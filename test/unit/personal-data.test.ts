@@ -66,11 +66,11 @@ describe('sampling', () => {
     try {
       const file = path.join(dir, 'big.csv');
       writeLarge(file, 'id,plan\n', '');
-      const sample = readSample({ absolutePath: file, size: fs.statSync(file).size }, PERSONAL_DATA_SAMPLE_BYTES)!;
+      const sample = readSample({ absolutePath: file, size: fs.statSync(file).size }, PERSONAL_DATA_SAMPLE_BYTES, fs.realpathSync(dir))!;
       assert.ok(sample.length <= PERSONAL_DATA_SAMPLE_BYTES && sample.length > PERSONAL_DATA_SAMPLE_BYTES - FILLER_ROW.length);
       assert.ok(sample.endsWith('\n'));
       fs.writeFileSync(file, Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00]));
-      assert.equal(readSample({ absolutePath: file, size: 6 }, PERSONAL_DATA_SAMPLE_BYTES), undefined, 'binary');
+      assert.equal(readSample({ absolutePath: file, size: 6 }, PERSONAL_DATA_SAMPLE_BYTES, fs.realpathSync(dir)), undefined, 'binary');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -136,14 +136,14 @@ export class Analyzer {
     const role = index.roleOf(path);
     const emit = (rule: Rule, range: Range, message: string, options: ReportOptions = {}) => {
       if (isSuppressed(parsed.suppressions, rule.code, range)) return;
-      const severity = effectiveSeverity(config, rule.code, options.severity ?? rule.severity);
+      const severity = effectiveSeverity(config, rule, options.severity ?? rule.severity);
       if (!severity) return;
       findings.push(makeFinding(rule, severity, path, range, message, options, role));
     };
     const common = { path, text, lines: parsed.lines, project, role, config };
     const facts = project.python(path) ?? (parsed.kind === 'python' || parsed.kind === 'notebook' ? pythonFacts(parsed.module, path) : undefined);
     for (const rule of this.rules) {
-      if (!isRuleEnabled(config, rule.code) || !rule.roles.includes(role)) continue;
+      if (!isRuleEnabled(config, rule) || !rule.roles.includes(role)) continue;
       const { check } = rule;
       if (parsed.kind === 'python' && check.python) {
         check.python({
@@ -159,7 +159,7 @@ export class Analyzer {
             notebook: parsed.notebook,
             report: (range, message, options) => emit(rule, range, message, options),
             reportInCell: (cell, range, message, options) => {
-              const severity = effectiveSeverity(config, rule.code, options?.severity ?? rule.severity);
+              const severity = effectiveSeverity(config, rule, options?.severity ?? rule.severity);
               if (!severity) return;
               findings.push(cellFinding(rule, severity, path, parsed.notebook, cell, range, message, options ?? {}, role));
             },
@@ -176,7 +176,7 @@ export class Analyzer {
             report: (at, message, options = {}) => {
               const range = 'type' in at ? parsed.module.range(at) : at;
               if (isSuppressed(parsed.suppressions, rule.code, range)) return;
-              const severity = effectiveSeverity(config, rule.code, options.severity ?? rule.severity);
+              const severity = effectiveSeverity(config, rule, options.severity ?? rule.severity);
               const mapped = mapToCell(parsed.code, range);
               if (!severity || !mapped) return;
               const fix = options.fix && mapFixToCell(parsed.code, mapped.cell, options.fix.edits ?? [], options.fix.title);
@@ -207,7 +207,7 @@ export class Analyzer {
     for (const rule of this.rules) {
       const check = rule.check.project;
       if (!check) continue;
-      const severity = effectiveSeverity(config, rule.code, rule.severity);
+      const severity = effectiveSeverity(config, rule, rule.severity);
       if (!severity) continue;
       for (const project of rule.repositoryWide ? [repository] : repository.projects()) {
         check({
@@ -215,7 +215,7 @@ export class Analyzer {
           config,
           appliesTo: (path) => rule.roles.includes(repository.roleOf(path)),
           report: (f: ProjectFinding) => {
-            const own = effectiveSeverity(config, rule.code, f.severity ?? rule.severity);
+            const own = effectiveSeverity(config, rule, f.severity ?? rule.severity);
             if (own) findings.push(makeFinding(rule, own, f.path, f.range ?? FILE_START, f.message, f, repository.roleOf(f.path)));
           },
         });

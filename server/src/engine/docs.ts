@@ -32,6 +32,7 @@ export function renderRuleDoc(rule: Rule): string {
     '',
     `- **Practice:** ${practiceLine(rule)}`,
     `- **Default severity:** ${SEVERITY_WORDS[rule.severity]}`,
+    rule.optIn ? `- **Opt-in:** not in the default set; \`select\` or \`extendSelect\` it by code` : '- **In the default set**',
     `- **Looks at:** ${scopesOf(rule).join(', ')}${rule.repositoryWide ? ' (the repository as a whole)' : ''}`,
     `- **Applies to files that are:** ${rolesLine(rule)}`,
     `- **Based on:** ${rule.references.join('; ')}`,

@@ -89,6 +89,9 @@ export interface Rule {
   /** Zinkevich rules, Sculley et al. smells, ML Test Score tests, Zhang et al. smells. */
   references: string[];
   severity: Severity;
+  /** Left out of the default set (its findings were too often not worth acting on in the judged
+   *  corpus); runs when the configuration selects it. Its docs say why. */
+  optIn?: boolean;
   /** Some findings come with a quick fix. */
   fixable?: boolean;
   /** The roles of the files the rule applies to (roles.ts); the docs say why, under "What it finds". */

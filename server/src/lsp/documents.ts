@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import { NotebookCellKind, NotebookDocument, NotebookDocuments, TextDocumentContentChangeEvent, TextDocuments } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { applyChanges } from '../engine/python/edits';
+import { readFileInside, realRootOf } from '../engine/workspace';
 import { Edit } from '../engine/python/parser';
 import { normalizeUri, uriToPath } from './uri';
 
@@ -74,9 +75,10 @@ export class OpenDocuments {
   }
 
   /** The .ipynb text of an open notebook, built from the editor's cells. Outputs are not synced by
-   *  the protocol: they are taken from the saved file when its cells line up. */
-  notebookText(notebook: NotebookDocument): string {
-    const savedOutputs = this.outputsOnDisk(notebook.uri, notebook.cells.length);
+   *  the protocol: they are taken from the saved file when its cells line up and its real path lies
+   *  inside `root`, the folder of its project. */
+  notebookText(notebook: NotebookDocument, root: string): string {
+    const savedOutputs = this.outputsOnDisk(notebook.uri, notebook.cells.length, root);
     const cells = notebook.cells.map((cell, i) => {
       const document = this.notebooks.getCellTextDocument(cell);
       const source = document?.getText() ?? '';
@@ -94,7 +96,7 @@ export class OpenDocuments {
   }
 
   // Outputs of the saved notebook, read again only when the file changes.
-  private outputsOnDisk(uri: string, cellCount: number): unknown[][] | undefined {
+  private outputsOnDisk(uri: string, cellCount: number, root: string): unknown[][] | undefined {
     const fsPath = uriToPath(uri);
     if (!fsPath) return undefined;
     try {
@@ -102,7 +104,7 @@ export class OpenDocuments {
       if (stat.size > SAVED_NOTEBOOK_MAX_BYTES) return undefined;
       let saved = this.savedOutputs.get(uri);
       if (saved?.mtimeMs !== stat.mtimeMs) {
-        saved = { mtimeMs: stat.mtimeMs, outputs: readOutputs(fs.readFileSync(fsPath, 'utf8')) };
+        saved = { mtimeMs: stat.mtimeMs, outputs: readOutputs(readFileInside(realRootOf(root), fsPath).toString('utf8')) };
         this.savedOutputs.set(uri, saved);
       }
       return saved.outputs?.length === cellCount ? saved.outputs : undefined;

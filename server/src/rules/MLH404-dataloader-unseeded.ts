@@ -1,5 +1,6 @@
 import { defineRule } from '../engine/rule';
 import { isTorchDataLoader } from '../engine/python/randomness';
+import { lightningSeedsLoaders } from '../engine/python/seeding';
 import { isTrueLiteral, numberValue } from '../engine/python/values';
 
 export default defineRule({
@@ -13,7 +14,8 @@ export default defineRule({
   docs: `## What it finds
 \`torch.utils.data.DataLoader(...)\` calls with \`shuffle=True\` or \`num_workers\` above zero
 (written as literals) that pass neither \`generator=\` nor \`worker_init_fn=\`. Test modules are
-not checked.
+not checked, nor the loaders of a Lightning module in a project that calls Lightning's
+\`seed_everything(seed, workers=True)\`, which seeds them through the Trainer.
 
 Runs on exploration, pipeline and library code, whose results someone compares across runs; course material, serving code and tooling are left out.
 
@@ -54,7 +56,7 @@ loader = DataLoader(train_ds, batch_size=64, shuffle=True, num_workers=4,
 `,
   check: {
     python(ctx) {
-      if (ctx.facts.isTest) return;
+      if (ctx.facts.isTest || lightningSeedsLoaders(ctx.project, ctx.path)) return;
       for (const call of ctx.module.calls()) {
         if (!isTorchDataLoader(call) || call.hasSplat) continue;
         if (call.keywords.has('generator') || call.keywords.has('worker_init_fn')) continue;

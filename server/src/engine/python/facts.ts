@@ -1,6 +1,6 @@
 import { enclosing, Node, PythonModule, stringValue } from './module';
 import { fingerprint, FunctionFingerprint } from './fingerprint';
-import { isSeedCall } from './randomness';
+import { isSeedCall, seedsLoaderWorkers } from './randomness';
 import { schemaClassesOf } from './schemas';
 import { validatesData } from './validation';
 import { makesTorchDeterministic } from './determinism';
@@ -52,6 +52,8 @@ export interface PythonFacts {
   callsByScope: Record<string, string[]>;
   /** Scopes that set a random seed themselves (random.seed, torch.manual_seed, seed_everything ...). */
   seedingScopes: string[];
+  /** Calls Lightning's seed_everything(..., workers=True), which seeds the workers of the Trainer's DataLoaders. */
+  seedsLoaderWorkers: boolean;
   /** Module-level functions with a fingerprint of their body (the same function copied into two modules). */
   functionFingerprints: FunctionFingerprint[];
   /** Validates data: imports a validation library or checks a data frame with assert / raise. */
@@ -127,6 +129,21 @@ export function isTestPath(path: string): boolean {
   return /^test_.*\.py$|_test\.py$|^conftest\.py$/.test(file) || /(^|\/)tests?\//.test(path);
 }
 
+/** Modules that may hold tests without pytest's naming: \`tests.py\`, \`test.py\`, \`model_tests.py\`. */
+const MAYBE_TEST_FILE = /^tests?\.py$|_tests\.py$/;
+
+/** Whether a module defines tests: \`test_*\` functions or a unittest \`TestCase\` class. */
+function definesTests(module: PythonModule): boolean {
+  const testFunction = module.nodes('function_definition').some((def) => def.childForFieldName('name')?.text.startsWith('test'));
+  const testCase = module.nodes('class_definition').some((c) => /TestCase\b/.test(c.childForFieldName('superclasses')?.text ?? ''));
+  return testFunction || testCase;
+}
+
+/** A test module: by pytest's naming and folders, or a \`tests.py\`-like file that defines tests. */
+function isTestModule(module: PythonModule, path: string): boolean {
+  return isTestPath(path) || (MAYBE_TEST_FILE.test(path.split('/').pop() ?? '') && definesTests(module));
+}
+
 export function pythonFacts(module: PythonModule, path: string): PythonFacts {
   const name = moduleNameOf(path);
   const imports = [...module.importedModules];
@@ -178,11 +195,12 @@ export function pythonFacts(module: PythonModule, path: string): PythonFacts {
     calls: [...calls],
     functions,
     isML: ML_LIBRARIES.some((lib) => module.importsPackage(lib)),
-    isTest: isTestPath(path),
+    isTest: isTestModule(module, path),
     hasMainGuard,
     stringKeysRead: [...keys],
     callsByScope: Object.fromEntries([...scopeCalls].map(([scope, called]) => [scope, [...called]])),
     seedingScopes: [...seedingScopes],
+    seedsLoaderWorkers: module.calls().some(seedsLoaderWorkers),
     functionFingerprints,
     validatesData: validatesData(module),
     torchDeterministic: makesTorchDeterministic(module),

@@ -101,3 +101,10 @@ export function isSeedCall(call: Call): boolean {
   return UNSEEDED_GENERATORS.has(q) && call.imported && hasSeedArgument(call);
 }
 
+
+/** Lightning's \`seed_everything(seed, workers=True)\`: it seeds torch, NumPy and \`random\`, and has
+ *  the Trainer give every DataLoader it runs a worker_init_fn derived from the seed. */
+export function seedsLoaderWorkers(call: Call): boolean {
+  const fromLightning = /^(lightning|pytorch_lightning|lightning_fabric)(\.|$)/.test(call.qualified) || !call.imported;
+  return fromLightning && lastName(call.qualified) === 'seed_everything' && isTrueLiteral(call.keywords.get('workers'));
+}

@@ -92,3 +92,13 @@ export function isSeeded(project: ProjectIndex, path: string): boolean {
   const state = stateOf(project);
   return runSeeds(project, path, state) || transitiveImporters(project, path).some((importer) => runSeeds(project, importer, state));
 }
+
+const LIGHTNING = /^(lightning|pytorch_lightning)(\.|$)/;
+
+/** Whether the DataLoaders of a Lightning module are seeded by the project's
+ *  \`seed_everything(seed, workers=True)\`: the Trainer that runs them (often built from a config,
+ *  so no import leads there) seeds their order and their workers. */
+export function lightningSeedsLoaders(project: ProjectIndex, path: string): boolean {
+  if (!project.python(path)?.imports.some((m) => LIGHTNING.test(m))) return false;
+  return project.pythonFiles().some(([, f]) => f.seedsLoaderWorkers);
+}
