@@ -126,7 +126,7 @@ export function roleOverrides(roles: Record<string, Role> = {}): (path: string) 
  * 4. tooling: under docs/ or CI folders; documents (README, *.md, *.rst); setup.py, conf.py,
  *    noxfile.py, Jupyter configuration, page generators; under scripts/, tools/, benchmarks/ or
  *    docker/ unless it trains, saves or serves a model; scripts that only
- *    plot (matplotlib without an ML library, training or serving);
+ *    plot (matplotlib without an ML library, training or serving, outside a package);
  * 5. exploration: notebooks (but one in a pipeline folder is a pipeline, unless an exploration
  *    folder or name says otherwise), files under notebooks/ or eda/, files named eda /
  *    exploration / scratch;
@@ -158,13 +158,14 @@ export function classifyRole(file: RoleInput, context: RoleContext): Role {
   }
   // Utility folders hold training scripts too; plotting scripts are tooling unless they do ML.
   if (dirs.some((d) => UTILITY_FOLDER.test(d)) && !servesOrTrains) return 'tooling';
-  if (kind === 'python' && importsAny(python, PLOTTING_LIBRARIES) && !python!.isML && !servesOrTrains) return 'tooling';
+  const inPackage = paths.has(path.replace(/[^/]+$/, '__init__.py'));
+  if (kind === 'python' && !inPackage && importsAny(python, PLOTTING_LIBRARIES) && !python!.isML && !servesOrTrains) return 'tooling';
   // Training and saving a model is what most exploration notebooks end with: only a pipeline folder
   // (or the configuration) makes a notebook a pipeline.
   if (kind === 'notebook') return dirs.some((d) => PIPELINE_FOLDER.test(d)) && !explorationPlace ? 'pipeline' : 'exploration';
   if (explorationPlace) return 'exploration';
   if (importsAny(python, SERVING_LIBRARIES) || dirs.some((d) => SERVING_FOLDER.test(d)) || SERVING_NAME.test(name)) return 'serving';
   if (python?.trainsModel || python?.savesModel || dirs.some((d) => PIPELINE_FOLDER.test(d)) || PIPELINE_NAME.test(stem(name))) return 'pipeline';
-  if (kind === 'python' && (paths.has(path.replace(/[^/]+$/, '__init__.py')) || imported.has(path))) return 'library';
+  if (kind === 'python' && (inPackage || imported.has(path))) return 'library';
   return 'pipeline';
 }

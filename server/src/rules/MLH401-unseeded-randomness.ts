@@ -10,7 +10,7 @@ export default defineRule({
   practices: ['P7'],
   references: ['ML Test Score, Infra 1: training is reproducible', 'Zhang et al. 2022, C14: randomness uncontrolled'],
   severity: 'warning',
-  roles: ['exploration', 'pipeline', 'library'],
+  roles: ['exploration', 'pipeline', 'serving', 'library'],
   docs: `## What it finds
 ML code that draws random numbers from a generator nobody seeded: \`random.shuffle\` /
 \`choice\` / \`sample\`, NumPy's global \`np.random.*\` functions, \`np.random.default_rng()\`
@@ -27,7 +27,7 @@ project function such as \`utils.set_seed(cfg.seed)\`. Seeds are \`random.seed\`
 \`accelerate.utils.set_seed\` and seeded generators (\`np.random.default_rng(seed)\`). Test
 modules are not checked. One finding per module, at its first random draw.
 
-Runs on exploration, pipeline and library code, whose results someone compares across runs; course material, serving code and tooling are left out.
+Runs on exploration, pipeline, serving and library code, whose results someone compares across runs (a serving app may train too); course material and tooling are left out.
 
 ## Why it matters
 Without a seed every run shuffles, splits, initialises and samples differently. A change in a

@@ -129,7 +129,7 @@ export default defineRule({
   references: ['Zhang et al. 2022, C14: randomness uncontrolled'],
   severity: 'warning',
   fixable: true,
-  roles: ['exploration', 'pipeline', 'library'],
+  roles: ['exploration', 'pipeline', 'serving', 'library'],
   docs: `## What it finds
 Calls to scikit-learn functions and estimators that use randomness, made without \`random_state\`:
 \`train_test_split\` (unless \`shuffle=False\`), \`ShuffleSplit\` and its stratified and grouped
@@ -142,7 +142,7 @@ forests, extra trees, gradient boosting, AdaBoost, bagging, decision trees, \`ML
 Calls that pass \`**params\` (which may carry \`random_state\`) and calls that give
 \`random_state\` positionally where scikit-learn allows it are not reported.
 
-Runs on exploration, pipeline and library code, whose results someone compares across runs; course material, serving code and tooling are left out.
+Runs on exploration, pipeline, serving and library code, whose results someone compares across runs (a serving app may train too); course material and tooling are left out.
 
 ## Why it matters
 Without a seed every run splits the data differently and grows a different model. Scores move from

@@ -10,14 +10,14 @@ export default defineRule({
   practices: ['P7'],
   references: ['Zhang et al. 2022, C14: randomness uncontrolled', 'ML Hygiene practice P7 (versioning and reproducibility)'],
   severity: 'information',
-  roles: ['exploration', 'pipeline', 'library'],
+  roles: ['exploration', 'pipeline', 'serving', 'library'],
   docs: `## What it finds
 \`torch.utils.data.DataLoader(...)\` calls with \`shuffle=True\` or \`num_workers\` above zero
 (written as literals) that pass neither \`generator=\` nor \`worker_init_fn=\`. Test modules are
 not checked, nor the loaders of a Lightning module in a project that calls Lightning's
 \`seed_everything(seed, workers=True)\`, which seeds them through the Trainer.
 
-Runs on exploration, pipeline and library code, whose results someone compares across runs; course material, serving code and tooling are left out.
+Runs on exploration, pipeline, serving and library code, whose results someone compares across runs (a serving app may train too); course material and tooling are left out.
 
 ## Why it matters
 A shuffling DataLoader draws its order from PyTorch's global generator, so anything else that
