@@ -33,18 +33,20 @@ describe('rules, explain, help, version', () => {
     const [table, total] = text.stdout.trimEnd().split('\n\n');
     const lines = table.split('\n');
     for (const line of lines) assert.match(line, /^MLH\d{3}  [a-z0-9-]+ +(error|warning|information) +(default|opt-in) /);
-    assert.ok(lines.some((l) => /^MLH106  nan-equality +error +default /.test(l)));
+    assert.ok(lines.some((l) => /^MLH106  nan-equality +error +default .* \[all but generated\]$/.test(l)));
+    assert.ok(lines.some((l) => /^MLH305  serving-without-monitoring +warning .* \[serving\]$/.test(l)));
     assert.match(total, /^\d+ rules in the default set; \d+ opt-in/);
 
     const json = runCli(['rules', '--format', 'json'], root);
     assert.equal(json.status, 0);
-    const rules = JSON.parse(json.stdout) as { code: string; name: string; severity: string; default: boolean; scopes: string[] }[];
+    const rules = JSON.parse(json.stdout) as { code: string; name: string; severity: string; default: boolean; scopes: string[]; roles: string[] }[];
     assert.equal(rules.length, lines.length);
     const nan = rules.find((r) => r.code === 'MLH106')!;
     assert.equal(nan.name, 'nan-equality');
     assert.equal(nan.severity, 'error');
     assert.equal(nan.default, true);
     assert.deepEqual(nan.scopes, ['python']);
+    assert.ok(!nan.roles.includes('generated') && nan.roles.includes('exploration'));
   });
 
   test('explain prints the rule documentation, by code or by name', () => {

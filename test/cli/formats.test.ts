@@ -66,14 +66,14 @@ describe('JSON format', () => {
     assert.deepEqual([...byPath.keys()].sort(), ['analysis.ipynb', 'exp #2/run it.py', 'src/features/clean.py', 'train.py']);
     const { message, ...module } = byPath.get('src/features/clean.py')!;
     assert.ok(message.length > 10);
-    assert.deepEqual(module, { code: 'MLH106', name: 'nan-equality', severity: 'error', path: 'src/features/clean.py', line: 4, column: 8, endLine: 4, endColumn: 19 });
+    assert.deepEqual(module, { code: 'MLH106', name: 'nan-equality', severity: 'error', path: 'src/features/clean.py', line: 4, column: 8, endLine: 4, endColumn: 19, role: 'pipeline' });
     const cell = byPath.get('analysis.ipynb')!;
     assert.deepEqual(
-      { line: cell.line, column: cell.column, endLine: cell.endLine, endColumn: cell.endColumn, cell: cell.cell },
-      { line: 2, column: 7, endLine: 2, endColumn: 26, cell: 3 },
+      { line: cell.line, column: cell.column, endLine: cell.endLine, endColumn: cell.endColumn, cell: cell.cell, role: cell.role },
+      { line: 2, column: 7, endLine: 2, endColumn: 26, cell: 3, role: 'exploration' },
     );
     for (const f of report.findings) {
-      const keys = ['code', 'name', 'severity', 'message', 'path', 'line', 'column', 'endLine', 'endColumn', ...(f.path.endsWith('.ipynb') && f.cell ? ['cell'] : [])];
+      const keys = ['code', 'name', 'severity', 'message', 'path', 'line', 'column', 'endLine', 'endColumn', 'role', ...(f.path.endsWith('.ipynb') && f.cell ? ['cell'] : [])];
       assert.deepEqual(Object.keys(f).sort(), keys.sort(), `keys of ${JSON.stringify(f)}`);
       assert.ok(!f.path.includes('\\') && !path.isAbsolute(f.path), f.path);
       assert.ok(f.line >= 1 && f.column >= 1 && f.endLine >= f.line);

@@ -109,6 +109,7 @@ describe('notebooks', () => {
 
     const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: codeCell }, position: { line: 2, character: 8 } });
     assert.match((hover?.contents as MarkupContent).value, /Practice/);
+    assert.match((hover?.contents as MarkupContent).value, /\*File role:\* exploration/);
     const actions = (await client.connection.sendRequest(CodeActionRequest.type, {
       textDocument: { uri: codeCell },
       range: finding.range,

@@ -118,6 +118,8 @@ describe('language server with pull diagnostics', () => {
     const value = (hover?.contents as MarkupContent).value;
     assert.match(value, /^\*\*Comparison with np\.nan is always False/);
     assert.match(value, /P4 No AI without IA/);
+    assert.match(value, /\*File role:\* pipeline \(training and data pipeline code\)/);
+    assert.match(value, /Applies to files that are:\*\* all but generated/);
     assert.match(value, /## Why it matters/);
     const outside = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: uriOf('train.py') }, position: { line: 1, character: 3 } });
     assert.equal(outside, null);

@@ -28,6 +28,7 @@ export interface JsonFinding {
   endLine: number;
   endColumn: number;
   cell?: number;
+  role?: string;
 }
 
 export interface JsonReport {

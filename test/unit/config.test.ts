@@ -113,6 +113,15 @@ describe('invalid configuration', () => {
     assert.match(error.problems[0], /^thresholds\.maxNotebookCells: /);
   });
 
+  test('roots are folders or globs; roles map globs to a known role', () => {
+    const error = configError({ mlHygieneYaml: 'roots: homework\nroles:\n  "homework/**": homework\n' });
+    assert.deepEqual(error.problems.length, 2, error.problems.join('\n'));
+    assert.match(error.problems[0], /^roots: /);
+    assert.match(error.problems[1], /^roles\.homework\/\*\*: .*exploration, teaching, pipeline/);
+    const config = loadConfig({ pyprojectToml: '[tool.ml-hygiene]\nroots = ["homework/*"]\n[tool.ml-hygiene.roles]\n"homework/**" = "teaching"\n' });
+    assert.deepEqual([config.roots, config.roles], [['homework/*'], { 'homework/**': 'teaching' }]);
+  });
+
   test('a file that does not parse is one problem', () => {
     assert.match(configError({ mlHygieneYaml: 'select: [MLH1\n' }).problems[0], /^YAML does not parse/);
     assert.match(configError({ pyprojectToml: '[tool.ml-hygiene\nselect = 1\n' }).problems[0], /^TOML does not parse/);

@@ -131,18 +131,18 @@ test('MLH608: a pickle committed with the code is an information, an untracked o
     '    other = pickle.load(f_in)',
   ].join('\n');
   const analyzer = new Analyzer();
-  const files = ['homework/predict.py', 'homework/model.bin', 'homework/downloaded.bin'];
+  const files = ['scoring/predict.py', 'scoring/model.bin', 'scoring/downloaded.bin'];
   const index = new ProjectIndex(
     files.map((p) => ({ path: p, kind: kindOf(p), size: 100 })),
-    new Map([['homework/predict.py', analyzer.facts('homework/predict.py', code)]]),
+    new Map([['scoring/predict.py', analyzer.facts('scoring/predict.py', code)]]),
     new Map(),
-    ['homework/predict.py', 'homework/model.bin'],
+    ['scoring/predict.py', 'scoring/model.bin'],
   );
-  const findings = analyzer.analyzeFile('homework/predict.py', code, index, DEFAULT_CONFIG).filter((f) => f.code === 'MLH608');
+  const findings = analyzer.analyzeFile('scoring/predict.py', code, index, DEFAULT_CONFIG).filter((f) => f.code === 'MLH608');
   assert.deepEqual(
     findings.map((f) => [f.range.start.line + 1, f.severity, f.related?.map((r) => r.path)]),
     [
-      [4, 'information', ['homework/model.bin']],
+      [4, 'information', ['scoring/model.bin']],
       [6, 'warning', undefined],
     ],
   );

@@ -28,6 +28,9 @@ describe('rule registry', () => {
       assert.ok(rule.practices.length > 0, `${rule.code} names its practice`);
       assert.ok(rule.references.length > 0, `${rule.code} names its references`);
       assert.ok(scopesOf(rule).length > 0, `${rule.code} has a check`);
+      // Findings on a notebook's generated script belong on the notebook: no rule runs there.
+      assert.ok(rule.roles.length > 0 && !rule.roles.includes('generated'), `${rule.code} declares the roles it applies to`);
+      assert.ok(!rule.repositoryWide || scopesOf(rule).includes('project'), `${rule.code}: only a project check can look at the whole repository`);
     }
   });
 

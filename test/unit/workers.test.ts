@@ -35,5 +35,5 @@ test('workers: 2 and workers: 0 give the same findings and notices', async () =>
   const nan = threaded.findings.filter((f) => f.code === 'MLH106').map((f) => f.path);
   assert.deepEqual(nan, [...featureModules, 'incoming/good.py', 'incoming/latin1.py'].sort((a, b) => a.localeCompare(b)));
   // The generated files themselves are all readable, valid Python: notices only for the bad input.
-  for (const notice of threaded.notices) assert.match(notice.path, /^incoming\//);
+  for (const notice of threaded.notices) assert.match(notice.path, /^incoming\//, `${notice.path}: ${notice.message}`);
 });

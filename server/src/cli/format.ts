@@ -62,6 +62,7 @@ export function formatJson(findings: Finding[], summary: Summary, notices: Notic
           path: f.path,
           ...location(f),
           ...(f.cell !== undefined ? { cell: f.cell + 1 } : {}),
+          ...(f.role ? { role: f.role } : {}),
         })),
         summary,
         notices,

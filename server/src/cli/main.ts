@@ -2,7 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Config, ConfigError, mergeConfig } from '../engine/config';
-import { renderRuleDoc } from '../engine/docs';
+import { renderRuleDoc, rolesLine } from '../engine/docs';
 import { scopesOf } from '../engine/rule';
 import { scanProject } from '../engine/scan';
 import { Finding, Notice, SEVERITY_RANK, Severity } from '../engine/types';
@@ -20,7 +20,7 @@ const HELP = `ml-hygiene ${VERSION}: finds where an ML repository breaks the pra
 
 Usage:
   ml-hygiene check [paths...] [options]   analyse a project (default: the current folder)
-  ml-hygiene rules [--format text|json]   list every rule (opt-in rules are marked)
+  ml-hygiene rules [--format text|json]   list every rule: opt-in or default, and the roles it applies to
   ml-hygiene explain <CODE|name>...       show a rule's documentation
   ml-hygiene report [dir] [--format md|html|json] [--output FILE]
                                           score the project on the ten practices
@@ -239,13 +239,14 @@ function listRules(args: string[]): string {
       default: !r.optIn,
       practices: r.practices,
       scopes: scopesOf(r),
+      roles: r.roles,
       summary: r.summary,
     }));
     return JSON.stringify(list, null, 2) + '\n';
   }
   const width = Math.max(...RULES.map((r) => r.name.length));
   const rows = RULES.map(
-    (r) => `${r.code}  ${r.name.padEnd(width)}  ${r.severity.padEnd(11)}  ${(r.optIn ? 'opt-in' : 'default').padEnd(7)}  ${r.practices.join(' ').padEnd(7)}  ${r.summary}`,
+    (r) => `${r.code}  ${r.name.padEnd(width)}  ${r.severity.padEnd(11)}  ${(r.optIn ? 'opt-in' : 'default').padEnd(7)}  ${r.practices.join(' ').padEnd(7)}  ${r.summary} [${rolesLine(r)}]`,
   );
   const optIn = RULES.filter((r) => r.optIn).length;
   return `${rows.join('\n')}\n\n${RULES.length - optIn} rules in the default set; ${optIn} opt-in (enable with select or extendSelect).\n`;

@@ -9,6 +9,7 @@ import { Edit, parsePython } from './python/parser';
 import { personalDataInOutputs } from './personalData';
 import { parseRequirements, RequirementsFile } from './requirements';
 import { ProjectFinding, ReportOptions, Rule } from './rule';
+import { Role } from './roles';
 import { commentsByLine, isSuppressed, readSuppressions, Suppressions } from './suppressions';
 import { LineIndex } from './text';
 import { FILE_START, FileKind, Finding, Range, Severity, TextEdit } from './types';
@@ -128,19 +129,21 @@ export class Analyzer {
   }
 
   /** Findings of every file-scoped rule for one file. */
-  analyzeFile(path: string, text: string, project: ProjectIndex, config: Config, edits?: Edit[]): Finding[] {
+  analyzeFile(path: string, text: string, index: ProjectIndex, config: Config, edits?: Edit[]): Finding[] {
     const parsed = this.parse(path, text, edits);
     const findings: Finding[] = [];
+    const project = index.projectOf(path);
+    const role = index.roleOf(path);
     const emit = (rule: Rule, range: Range, message: string, options: ReportOptions = {}) => {
       if (isSuppressed(parsed.suppressions, rule.code, range)) return;
       const severity = effectiveSeverity(config, rule, options.severity ?? rule.severity);
       if (!severity) return;
-      findings.push(makeFinding(rule, severity, path, range, message, options));
+      findings.push(makeFinding(rule, severity, path, range, message, options, role));
     };
-    const common = { path, text, lines: parsed.lines, project, config };
+    const common = { path, text, lines: parsed.lines, project, role, config };
     const facts = project.python(path) ?? (parsed.kind === 'python' || parsed.kind === 'notebook' ? pythonFacts(parsed.module, path) : undefined);
     for (const rule of this.rules) {
-      if (!isRuleEnabled(config, rule)) continue;
+      if (!isRuleEnabled(config, rule) || !rule.roles.includes(role)) continue;
       const { check } = rule;
       if (parsed.kind === 'python' && check.python) {
         check.python({
@@ -158,7 +161,7 @@ export class Analyzer {
             reportInCell: (cell, range, message, options) => {
               const severity = effectiveSeverity(config, rule, options?.severity ?? rule.severity);
               if (!severity) return;
-              findings.push(cellFinding(rule, severity, path, parsed.notebook, cell, range, message, options ?? {}));
+              findings.push(cellFinding(rule, severity, path, parsed.notebook, cell, range, message, options ?? {}, role));
             },
           });
         }
@@ -178,7 +181,7 @@ export class Analyzer {
               if (!severity || !mapped) return;
               const fix = options.fix && mapFixToCell(parsed.code, mapped.cell, options.fix.edits ?? [], options.fix.title);
               findings.push(
-                cellFinding(rule, severity, path, parsed.notebook, mapped.cell, mapped.range, message, { ...options, fix }),
+                cellFinding(rule, severity, path, parsed.notebook, mapped.cell, mapped.range, message, { ...options, fix }, role),
               );
             },
           });
@@ -190,29 +193,34 @@ export class Analyzer {
     return findings.sort(byPosition);
   }
 
-  /** Findings of the project-scoped rules. */
-  analyzeProject(project: ProjectIndex, config: Config): Finding[] {
+  /** Findings of the project-scoped rules: once per project of the repository, or once for the
+   *  repository for the rules that are `repositoryWide`. */
+  analyzeProject(index: ProjectIndex, config: Config): Finding[] {
     const findings: Finding[] = [];
+    const repository = index.repository;
     for (const rule of this.rules) {
       const check = rule.check.project;
       if (!check) continue;
       const severity = effectiveSeverity(config, rule, rule.severity);
       if (!severity) continue;
-      check({
-        project,
-        config,
-        report: (f: ProjectFinding) => {
-          const own = effectiveSeverity(config, rule, f.severity ?? rule.severity);
-          if (own) findings.push(makeFinding(rule, own, f.path, f.range ?? FILE_START, f.message, f));
-        },
-      });
+      for (const project of rule.repositoryWide ? [repository] : repository.projects()) {
+        check({
+          project,
+          config,
+          appliesTo: (path) => rule.roles.includes(repository.roleOf(path)),
+          report: (f: ProjectFinding) => {
+            const own = effectiveSeverity(config, rule, f.severity ?? rule.severity);
+            if (own) findings.push(makeFinding(rule, own, f.path, f.range ?? FILE_START, f.message, f, repository.roleOf(f.path)));
+          },
+        });
+      }
     }
     return findings.sort(byPosition);
   }
 }
 
-function makeFinding(rule: Rule, severity: Severity, path: string, range: Range, message: string, options: ReportOptions): Finding {
-  const finding: Finding = { code: rule.code, name: rule.name, severity, message, path, range };
+function makeFinding(rule: Rule, severity: Severity, path: string, range: Range, message: string, options: ReportOptions, role: Role): Finding {
+  const finding: Finding = { code: rule.code, name: rule.name, severity, message, path, range, role };
   if (options.fix) finding.fix = options.fix;
   if (options.related?.length) finding.related = options.related;
   if (options.unnecessary) finding.unnecessary = true;
@@ -228,8 +236,9 @@ function cellFinding(
   range: Range,
   message: string,
   options: ReportOptions,
+  role: Role,
 ): Finding {
-  const finding = makeFinding(rule, severity, path, range, message, options);
+  const finding = makeFinding(rule, severity, path, range, message, options, role);
   const cellInfo = notebook.cells[cell];
   finding.cell = cell;
   finding.fileRange = cellInfo?.sourceLineRanges[range.start.line] ?? cellInfo?.range ?? FILE_START;

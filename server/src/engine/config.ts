@@ -2,6 +2,7 @@ import Ajv from 'ajv';
 import { parse as parseToml } from 'smol-toml';
 import { parse as parseYamlValue } from 'yaml';
 import schema from '../../../schemas/ml-hygiene.schema.json';
+import type { Role } from './roles';
 import { Severity } from './types';
 
 export const THRESHOLD_DEFAULTS = {
@@ -20,6 +21,10 @@ export interface Config {
   ignore: string[];
   severity: Record<string, Severity | 'off'>;
   exclude: string[];
+  /** Project root folders or globs, replacing the detection by marker files (projects.ts). */
+  roots?: string[];
+  /** Role overrides: glob -> role, the first match wins (roles.ts). */
+  roles: Record<string, Role>;
   thresholds: Thresholds;
   /** The file the configuration came from, relative to the root; undefined for defaults. */
   source?: string;
@@ -30,6 +35,7 @@ export const DEFAULT_CONFIG: Config = {
   ignore: [],
   severity: {},
   exclude: [],
+  roles: {},
   thresholds: { ...THRESHOLD_DEFAULTS },
 };
 
@@ -71,11 +77,12 @@ export function loadConfig(files: { mlHygieneYaml?: string; pyprojectToml?: stri
       raw = tool['ml-hygiene'];
     }
   }
-  if (source === undefined) return { ...DEFAULT_CONFIG, thresholds: { ...THRESHOLD_DEFAULTS } };
+  if (source === undefined) return { ...DEFAULT_CONFIG, roles: {}, thresholds: { ...THRESHOLD_DEFAULTS } };
   if (!validate(raw)) {
     // A bad key under `severity` gives two errors (its pattern, then propertyNames); the first names the key.
     const problems = (validate.errors ?? []).filter((e) => e.keyword !== 'propertyNames').map((e) => {
-      const where = e.instancePath ? e.instancePath.slice(1).replace(/\//g, '.') : '(top level)';
+      // A JSON pointer: `/roles/homework~1**` names the setting `roles.homework/**`.
+      const where = e.instancePath ? e.instancePath.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~')).join('.') : '(top level)';
       if (e.propertyName !== undefined) return `${where}: '${e.propertyName}' is not a rule code (MLH and three digits)`;
       const extra = e.params && 'additionalProperty' in e.params ? ` '${String(e.params.additionalProperty)}'` : '';
       const allowed = e.params && 'allowedValues' in e.params ? `: ${(e.params.allowedValues as string[]).join(', ')}` : '';
@@ -94,6 +101,8 @@ export function mergeConfig(base: Config, raw: RawConfig, source?: string): Conf
     ignore: [...base.ignore, ...(raw.ignore ?? [])],
     severity: { ...base.severity, ...(raw.severity ?? {}) },
     exclude: [...base.exclude, ...(raw.exclude ?? [])],
+    ...((raw.roots ?? base.roots) && { roots: raw.roots ?? base.roots }),
+    roles: { ...base.roles, ...(raw.roles ?? {}) },
     thresholds: { ...base.thresholds, ...(raw.thresholds ?? {}) },
     source: source ?? base.source,
   };

@@ -1,6 +1,7 @@
 // Rule documentation as people read it: on hover, in the rule-doc viewer, from `ml-hygiene explain`.
 // The rule file's docs are the single source; this only adds the header every page shares.
 import { Rule, scopesOf } from './rule';
+import { ROLES } from './roles';
 import { PRACTICE_TITLES } from './types';
 
 /** URI scheme under which the editor shows rule documentation (read-only, offline). */
@@ -16,6 +17,12 @@ export function practiceLine(rule: Rule): string {
   return rule.practices.map((p) => `${p} ${PRACTICE_TITLES[p]}`).join('; ');
 }
 
+/** The roles a rule applies to, short: `all but generated`, or the list. */
+export function rolesLine(rule: Rule): string {
+  if (ROLES.every((r) => r === 'generated' || rule.roles.includes(r)) && !rule.roles.includes('generated')) return 'all but generated';
+  return ROLES.filter((r) => rule.roles.includes(r)).join(', ');
+}
+
 /** The full page: title, what practice it serves, severity and scope, then the rule's own sections. */
 export function renderRuleDoc(rule: Rule): string {
   return [
@@ -26,7 +33,8 @@ export function renderRuleDoc(rule: Rule): string {
     `- **Practice:** ${practiceLine(rule)}`,
     `- **Default severity:** ${SEVERITY_WORDS[rule.severity]}`,
     rule.optIn ? `- **Opt-in:** not in the default set; \`select\` or \`extendSelect\` it by code` : '- **In the default set**',
-    `- **Looks at:** ${scopesOf(rule).join(', ')}`,
+    `- **Looks at:** ${scopesOf(rule).join(', ')}${rule.repositoryWide ? ' (the repository as a whole)' : ''}`,
+    `- **Applies to files that are:** ${rolesLine(rule)}`,
     `- **Based on:** ${rule.references.join('; ')}`,
     ...(rule.fixable ? ['- **Quick fix:** available'] : []),
     '',

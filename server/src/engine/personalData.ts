@@ -1,7 +1,7 @@
 // Personal data in committed data samples and notebook outputs (MLH702): email addresses, phone
 // numbers, payment card numbers (Luhn) and IBANs (mod 97). Only a sample of each file is read, so a
 // huge file costs what a small one does; a hit gives the kind of data and its line, never the data.
-import { DATA_FOLDER } from './versioning';
+import { DATA_FOLDER } from './dataFiles';
 
 /** Bytes read from the start of each data file. */
 export const PERSONAL_DATA_SAMPLE_BYTES = 64 * 1024;

@@ -1,5 +1,7 @@
-import { PersonalDataHit } from './personalData';
-import { PythonFacts } from './python/facts';
+import type { PersonalDataHit } from './personalData';
+import { projectRootOf, projectRoots } from './projects';
+import { absoluteModule, PythonFacts } from './python/facts';
+import { classifyRole, Role, roleContext, roleOverrides, servedRole } from './roles';
 import { FileKind } from './types';
 
 export interface ProjectFile {
@@ -22,13 +24,40 @@ export interface FileFacts {
   personalData?: PersonalDataHit;
 }
 
-/** What the project looks like as a whole: its files, and the facts each file gave.
- *  Project rules and cross-file questions read this, never the disk. */
+/** How the configuration lays out the repository: project roots (folders or globs, replacing the
+ *  detection by marker files) and role overrides by glob. */
+export interface ProjectLayout {
+  roots?: string[];
+  roles?: Record<string, Role>;
+}
+
+/** What the repository shares with all its project views: where projects start, the views, and
+ *  the role of each file (classified on first use, once). */
+interface RepositoryFacts {
+  rootOf: (path: string) => string;
+  projects: ProjectIndex[];
+  roleOverride: (path: string) => Role | undefined;
+  roles?: Map<string, Role>;
+}
+
+/** What a repository, or one project inside it, looks like as a whole: its files, and the facts each
+ *  file gave. Project rules and cross-file questions read this, never the disk.
+ *
+ *  The index built from a scan is the repository's; `projects()` gives a view per project (a folder
+ *  with its own pyproject.toml, requirements*.txt, Pipfile ...: see projects.ts), whose files,
+ *  facts and documents are those of that project only. Imports resolve inside a view, the way
+ *  Python finds modules when the project runs. */
 export class ProjectIndex {
   private readonly byPath = new Map<string, ProjectFile>();
-  private readonly moduleToPath = new Map<string, string>();
   private readonly trackedPaths?: Set<string>;
   private importers?: Map<string, string[]>;
+  private importRoots?: string[];
+  /** The whole repository (this index itself, unless this is a project view). */
+  readonly repository: ProjectIndex;
+  /** The project's root folder, relative to the repository's root ('' for the repository itself). */
+  readonly root: string;
+  /** Set on the repository's index only; views read the repository's (see `shared`). */
+  private readonly repositoryShared?: RepositoryFacts;
 
   constructor(
     readonly files: ProjectFile[],
@@ -37,19 +66,86 @@ export class ProjectIndex {
     readonly documents: Map<string, string> = new Map(),
     /** Files git tracks; undefined when the root is not a git repository's top folder or git is unavailable. */
     readonly tracked?: string[],
+    layout: ProjectLayout = {},
+    /** For a project view: the repository and the project's root folder ('' for the repository's). */
+    view?: { repository: ProjectIndex; root: string },
   ) {
     for (const file of files) this.byPath.set(file.path, file);
-    if (tracked) this.trackedPaths = new Set(tracked);
-    // A module can be imported by its full dotted path or, in src/ layouts, by a shorter suffix.
-    for (const [path, fact] of facts) {
-      const name = fact.python?.module;
-      if (!name || path.endsWith('.ipynb')) continue;
-      const parts = name.split('.');
-      for (let i = parts.length - 1; i >= 0; i--) {
-        const suffix = parts.slice(i).join('.');
-        if (i === 0 || !this.moduleToPath.has(suffix)) this.moduleToPath.set(suffix, path);
+    if (tracked) this.trackedPaths = view?.repository.trackedPaths ?? new Set(tracked);
+    this.repository = view?.repository ?? this;
+    this.root = view?.root ?? '';
+    if (!view) this.repositoryShared = this.repositoryFacts(layout);
+  }
+
+  private get shared(): RepositoryFacts {
+    return this.repository.repositoryShared!;
+  }
+
+  private repositoryFacts(layout: ProjectLayout): RepositoryFacts {
+    const paths = this.files.map((f) => f.path);
+    const rootOf = projectRootOf(projectRoots(paths, layout.roots));
+    const shared: RepositoryFacts = { rootOf, projects: [], roleOverride: roleOverrides(layout.roles) };
+    const roots = [...new Set(paths.map(rootOf))].sort();
+    // One project at the repository's root: the index is its own view.
+    if (roots.length === 0 || (roots.length === 1 && roots[0] === '')) shared.projects = [this];
+    else {
+      shared.projects = roots.map((root) => {
+        const inProject = (path: string) => rootOf(path) === root;
+        const pick = <T>(map: Map<string, T>) => new Map([...map].filter(([p]) => inProject(p)));
+        return new ProjectIndex(this.files.filter((f) => inProject(f.path)), pick(this.facts), pick(this.documents), this.tracked, {}, { repository: this, root });
+      });
+    }
+    return shared;
+  }
+
+  /** Every file's role. A module's role depends on whether another file of its project imports it. */
+  private classifyRoles(): Map<string, Role> {
+    const repository = this.repository;
+    const imported = new Set<string>();
+    for (const project of repository.projects()) for (const [path] of project.pythonFiles()) for (const target of project.importsOf(path)) imported.add(target);
+    const context = roleContext(repository.files.map((f) => f.path), imported);
+    const roles = new Map<string, Role>();
+    for (const file of repository.files) {
+      const python = repository.python(file.path);
+      roles.set(file.path, this.shared.roleOverride(file.path) ?? classifyRole({ path: file.path, kind: file.kind, python }, context));
+    }
+    // Dependency and config files serve the project's code: in a project of lessons or notebooks
+    // only, they are lessons or notebooks too.
+    for (const project of repository.projects()) {
+      const served = servedRole(project.files.filter((f) => f.kind === 'python' || f.kind === 'notebook').map((f) => roles.get(f.path)!));
+      if (!served) continue;
+      for (const file of project.files) {
+        if (file.kind !== 'python' && file.kind !== 'notebook' && roles.get(file.path) === 'pipeline' && !this.shared.roleOverride(file.path)) roles.set(file.path, served);
       }
     }
+    return roles;
+  }
+
+  /** The projects of the repository: one view each (just this index when there is one project). */
+  projects(): ProjectIndex[] {
+    return this.shared.projects;
+  }
+
+  /** The project a file belongs to. */
+  projectOf(path: string): ProjectIndex {
+    const root = this.shared.rootOf(path);
+    return this.shared.projects.find((p) => p.root === root) ?? this.repository;
+  }
+
+  /** What a file is for (roles.ts); files the index does not list are classified by path alone. */
+  roleOf(path: string): Role {
+    this.shared.roles ??= this.classifyRoles();
+    return this.shared.roles.get(path) ?? this.shared.roleOverride(path) ?? classifyRole({ path, kind: 'other' }, roleContext([path], new Set()));
+  }
+
+  /** A path relative to the project's root. */
+  local(path: string): string {
+    return this.root ? path.slice(this.root.length + 1) : path;
+  }
+
+  /** A path from the project's root to a path from the repository's root. */
+  inProject(local: string): string {
+    return this.root ? `${this.root}/${local}` : local;
   }
 
   has(path: string): boolean {
@@ -77,23 +173,54 @@ export class ProjectIndex {
     return out;
   }
 
-  /** The project file an import refers to (`src.features` or `features`), if it is one of ours. */
-  resolveModule(name: string): string | undefined {
-    for (let candidate = name; candidate; candidate = candidate.slice(0, Math.max(0, candidate.lastIndexOf('.')))) {
-      const found = this.moduleToPath.get(candidate);
+  /** Folders absolute imports are looked up in, besides the importing script's own folder: the
+   *  project root, its src/ folder, and the folder holding each top-level package (a folder with
+   *  __init__.py whose parent has none), as an installed or path-configured project has them. */
+  private absoluteImportRoots(): string[] {
+    if (!this.importRoots) {
+      const roots = new Set([this.root, this.inProject('src')]);
+      for (const file of this.files) {
+        if (!file.path.endsWith('/__init__.py')) continue;
+        const packageFolder = file.path.slice(0, file.path.lastIndexOf('/'));
+        const parent = packageFolder.includes('/') ? packageFolder.slice(0, packageFolder.lastIndexOf('/')) : '';
+        if (!this.has(parent ? `${parent}/__init__.py` : '__init__.py')) roots.add(parent);
+      }
+      this.importRoots = [...roots];
+    }
+    return this.importRoots;
+  }
+
+  /** The project module a file's import names (`features`, `src.features`, `.features`,
+   *  `..utils.io`): relative imports from the importing file's package, absolute ones from its own
+   *  folder, then the project's import roots. Only .py files of this project count. */
+  resolveModule(from: string, name: string): string | undefined {
+    if (!name) return undefined;
+    const facts = this.python(from);
+    const lookup = (folder: string, dotted: string) => {
+      const base = (folder ? `${folder}/` : '') + dotted.split('.').join('/');
+      for (const candidate of [`${base}.py`, `${base}/__init__.py`]) if (this.has(candidate)) return candidate;
+      return undefined;
+    };
+    if (name.startsWith('.')) {
+      if (!facts) return undefined;
+      const absolute = absoluteModule(name, facts.module, /__init__\.py$/.test(from));
+      return absolute ? lookup('', absolute) : undefined;
+    }
+    const ownFolder = from.includes('/') ? from.slice(0, from.lastIndexOf('/')) : '';
+    for (const folder of [ownFolder, ...this.absoluteImportRoots()]) {
+      const found = lookup(folder, name);
       if (found) return found;
-      if (!candidate.includes('.')) break;
     }
     return undefined;
   }
 
-  /** Project files a file imports directly. */
+  /** Project files a file imports directly (`from pkg import name` finds pkg/name.py, else pkg). */
   importsOf(path: string): string[] {
     const facts = this.python(path);
     if (!facts) return [];
     const found = new Set<string>();
     for (const name of facts.imports) {
-      const target = this.resolveModule(name);
+      const target = this.resolveModule(path, name) ?? this.resolveModule(path, parentModule(name));
       if (target && target !== path) found.add(target);
     }
     return [...found];
@@ -134,4 +261,11 @@ export class ProjectIndex {
   get hasMLCode(): boolean {
     return this.pythonFiles().some(([, f]) => f.isML);
   }
+}
+
+/** `pkg.sub` for `pkg.sub.name`; '' for a top-level name; `..` stays relative (`..pkg` for `..pkg.name`). */
+function parentModule(name: string): string {
+  const dots = /^\.*/.exec(name)![0];
+  const rest = name.slice(dots.length);
+  return rest.includes('.') ? dots + rest.slice(0, rest.lastIndexOf('.')) : dots;
 }

@@ -7,15 +7,22 @@ import { FILE_START, Range, RelatedLocation } from './types';
 
 const ROOT_README = /^readme(\.(md|markdown|rst|txt))?$/i;
 
-/** The root README, if the project has one. */
+/** The README in the project's root folder, if the project has one. */
 export function readmePath(project: ProjectIndex): string | undefined {
-  return project.files.find((f) => !f.path.includes('/') && ROOT_README.test(f.path))?.path;
+  return project.files.find((f) => {
+    const local = project.local(f.path);
+    return !local.includes('/') && ROOT_README.test(local);
+  })?.path;
 }
 
-/** Where a project finding without a file of its own goes: the README, else pyproject.toml, else the
+/** Where a project finding without a file of its own goes: the project's README, else its
+ *  pyproject.toml or dependency file, else the repository's README or pyproject.toml, else the
  *  first file it is about (so that it always sits on a file that exists). */
 export function projectAnchor(project: ProjectIndex, evidence: string[]): { path: string; range: Range } {
-  const path = readmePath(project) ?? (project.has('pyproject.toml') ? 'pyproject.toml' : undefined) ?? evidence[0] ?? 'README.md';
+  const pyproject = (p: ProjectIndex) => (p.has(p.inProject('pyproject.toml')) ? p.inProject('pyproject.toml') : undefined);
+  const manifest = project.root ? project.files.find((f) => project.local(f.path) === 'requirements.txt' || project.local(f.path) === 'Pipfile')?.path : undefined;
+  const repository = project.repository;
+  const path = readmePath(project) ?? pyproject(project) ?? manifest ?? readmePath(repository) ?? pyproject(repository) ?? evidence[0] ?? 'README.md';
   return { path, range: FILE_START };
 }
 
@@ -26,11 +33,13 @@ export function relatedFiles(paths: string[], message: string): RelatedLocation[
   return paths.slice(0, RELATED_LIMIT).map((path) => ({ path, range: FILE_START, message }));
 }
 
-/** Non-test modules and notebooks that import an ML library. */
-export function mlModules(project: ProjectIndex): string[] {
+const everyFile = () => true;
+
+/** Non-test modules and notebooks that import an ML library (of the roles `appliesTo` accepts). */
+export function mlModules(project: ProjectIndex, appliesTo: (path: string) => boolean = everyFile): string[] {
   return project
     .pythonFiles()
-    .filter(([, f]) => f.isML && !f.isTest)
+    .filter(([p, f]) => f.isML && !f.isTest && appliesTo(p))
     .map(([p]) => p);
 }
 
@@ -44,11 +53,11 @@ export function savesModel(facts: PythonFacts): boolean {
   return facts.isML && !facts.isTest && facts.savesModel;
 }
 
-/** Modules and notebooks that train models. */
-export function trainingFiles(project: ProjectIndex): string[] {
+/** Modules and notebooks that train models (of the roles `appliesTo` accepts). */
+export function trainingFiles(project: ProjectIndex, appliesTo: (path: string) => boolean = everyFile): string[] {
   return project
     .pythonFiles()
-    .filter(([, f]) => trainsModel(f))
+    .filter(([p, f]) => trainsModel(f) && appliesTo(p))
     .map(([p]) => p);
 }
 
@@ -95,7 +104,9 @@ export function filesNamed(project: ProjectIndex, name: RegExp): string[] {
 /** Where a finding about what git should not hold goes: the root .gitignore (where the pattern
  *  belongs), else .gitattributes (LFS), else the project's usual anchor. */
 export function gitignoreAnchor(project: ProjectIndex, evidence: string[]): { path: string; range: Range } {
-  for (const path of ['.gitignore', '.gitattributes']) if (project.has(path)) return { path, range: FILE_START };
+  for (const index of [project, project.repository]) {
+    for (const name of ['.gitignore', '.gitattributes']) if (index.has(index.inProject(name))) return { path: index.inProject(name), range: FILE_START };
+  }
   return projectAnchor(project, evidence);
 }
 

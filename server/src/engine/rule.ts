@@ -3,6 +3,7 @@ import { Notebook } from './notebook';
 import { ProjectIndex } from './project';
 import { PythonFacts } from './python/facts';
 import { Node, PythonModule } from './python/module';
+import { Role } from './roles';
 import { LineIndex } from './text';
 import { Fix, Practice, Range, RelatedLocation, Scope, Severity } from './types';
 import { YamlFile } from './yaml';
@@ -21,7 +22,10 @@ interface FileContext {
   path: string;
   text: string;
   lines: LineIndex;
+  /** The project the file belongs to: cross-file questions are answered inside it. */
   project: ProjectIndex;
+  /** What the file is for (roles.ts); the rule only runs on files of the roles it declares. */
+  role: Role;
   config: Config;
   report(range: Range, message: string, options?: ReportOptions): void;
 }
@@ -52,8 +56,12 @@ export interface ProjectFinding extends ReportOptions {
 }
 
 export interface ProjectContext {
+  /** One project of the repository, or the whole repository for a rule that is `repositoryWide`. */
   project: ProjectIndex;
   config: Config;
+  /** Whether the rule applies to a file, by the file's role: the code a project rule judges (its
+   *  "ML code", its training files) is the code of the roles it declares. */
+  appliesTo(path: string): boolean;
   report(finding: ProjectFinding): void;
 }
 
@@ -80,6 +88,11 @@ export interface Rule {
   optIn?: boolean;
   /** Some findings come with a quick fix. */
   fixable?: boolean;
+  /** The roles of the files the rule applies to (roles.ts); the docs say why, under "What it finds". */
+  roles: Role[];
+  /** The project check looks at the repository as a whole, once, instead of at each project in it:
+   *  CI, CODEOWNERS, update bots, .gitignore and git's index live at the repository's root. */
+  repositoryWide?: boolean;
   /** Markdown with the headings What it finds / Why it matters / How to fix / Example / References. */
   docs: string;
   check: RuleChecks;

@@ -5,7 +5,7 @@ import { Worker } from 'worker_threads';
 import { Analyzer, byPosition, ParsedFile } from './analyze';
 import { Config } from './config';
 import { trackedFiles } from './git';
-import { FileFacts, ProjectFile, ProjectIndex } from './project';
+import { FileFacts, ProjectFile, ProjectIndex, ProjectLayout } from './project';
 import { initPython } from './python/parser';
 import { Finding, Notice } from './types';
 import { isPersonalDataCandidate, PERSONAL_DATA_SAMPLE_BYTES, personalDataIn } from './personalData';
@@ -19,10 +19,16 @@ export interface IndexData {
   facts: [string, FileFacts][];
   documents: [string, string][];
   tracked?: string[];
+  layout: ProjectLayout;
 }
 
 export function indexFromData(data: IndexData): ProjectIndex {
-  return new ProjectIndex(data.files, new Map(data.facts), new Map(data.documents), data.tracked);
+  return new ProjectIndex(data.files, new Map(data.facts), new Map(data.documents), data.tracked, data.layout);
+}
+
+/** The parts of the configuration that lay out projects and roles. */
+export function layoutOf(config: Config): ProjectLayout {
+  return { roots: config.roots, roles: config.roles };
 }
 
 export interface FactsResult {
@@ -141,6 +147,7 @@ export async function scanProject(root: string, options: ScanOptions = {}): Prom
       facts: inFileOrder(factResults.flatMap((r) => r.facts.map((f): [string, FileFacts] => [f.path, f]))),
       documents: inFileOrder(factResults.flatMap((r) => r.documents)),
       tracked,
+      layout: layoutOf(config),
     };
     const index = indexFromData(data);
     const findingResults = await Promise.all(shares.map((share) => share.findings(data, config)));

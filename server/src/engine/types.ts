@@ -1,4 +1,5 @@
 // Shared vocabulary of the engine. Nothing here knows about VS Code or LSP.
+import type { Role } from './roles';
 
 export type Severity = 'error' | 'warning' | 'information';
 export const SEVERITY_RANK: Record<Severity, number> = { information: 1, warning: 2, error: 3 };
@@ -71,6 +72,8 @@ export interface Finding {
   fix?: Fix;
   /** The finding marks code that is never used (editors fade it). */
   unnecessary?: boolean;
+  /** What the file the finding is in is for (roles.ts). */
+  role?: Role;
 }
 
 /** Something the engine could not analyse, said plainly (skipped huge or binary file, broken encoding). */

@@ -5,7 +5,7 @@ import { Analyzer, kindOf } from '../engine/analyze';
 import { Config, ConfigError, DEFAULT_CONFIG } from '../engine/config';
 import { FileFacts, ProjectFile, ProjectIndex } from '../engine/project';
 import { Edit, initPython } from '../engine/python/parser';
-import { scanProject } from '../engine/scan';
+import { layoutOf, scanProject } from '../engine/scan';
 import { Finding, Notice } from '../engine/types';
 import { isProjectDocument, leadsElsewhere, readConfig, readSource, realRootOf } from '../engine/workspace';
 import { effectiveConfig, UserSettings } from './settings';
@@ -152,7 +152,7 @@ export class Project {
         facts.set(filePath, file.facts);
         if (isProjectDocument(entry)) documents.set(filePath, file.text);
       }
-      this.cachedIndex = new ProjectIndex(files, facts, documents);
+      this.cachedIndex = new ProjectIndex(files, facts, documents, undefined, layoutOf(this.config));
     }
     return this.cachedIndex;
   }
@@ -266,7 +266,9 @@ export class Project {
     this.cachedIndex = undefined;
     const index = this.index();
     const affected = new Set(changed);
-    for (const filePath of changed) for (const importer of index.importersOf(filePath)) if (!this.live.has(importer)) affected.add(importer);
+    for (const filePath of changed) {
+      for (const importer of index.projectOf(filePath).importersOf(filePath)) if (!this.live.has(importer)) affected.add(importer);
+    }
     for (const filePath of affected) {
       const text = readText(filePath);
       try {

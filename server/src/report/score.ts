@@ -121,12 +121,19 @@ const FILE_KINDS_OF_SCOPE: Record<Scope, string[]> = {
   project: [],
 };
 
-/** How many files a rule looks at in this project (1 for project rules). */
-function filesLookedAt(rule: Rule, project: ProjectIndex): number {
+/** How many files a rule looks at in this repository: those of its kinds and roles; for project
+ *  rules, the projects it checks (the repository as one for a repository-wide rule). */
+function filesLookedAt(rule: Rule, index: ProjectIndex): number {
   const scopes = scopesOf(rule);
-  if (scopes.includes('project')) return 1;
+  if (scopes.includes('project')) return rule.repositoryWide ? 1 : index.projects().length;
   const kinds = new Set(scopes.flatMap((s) => FILE_KINDS_OF_SCOPE[s]));
-  return project.files.filter((f) => kinds.has(f.kind)).length;
+  return index.files.filter((f) => kinds.has(f.kind) && rule.roles.includes(index.roleOf(f.path))).length;
+}
+
+/** How many of what a rule looks at have a finding: files, or for project rules projects. */
+function affectedBy(rule: Rule, index: ProjectIndex, findings: Finding[]): number {
+  if (!scopesOf(rule).includes('project')) return new Set(findings.map((f) => f.path)).size;
+  return rule.repositoryWide ? Math.min(findings.length, 1) : new Set(findings.map((f) => index.projectOf(f.path).root)).size;
 }
 
 export function scoreProject(rules: Rule[], project: ProjectIndex, findings: Finding[], topCount = 10): HygieneReport {
@@ -138,7 +145,7 @@ export function scoreProject(rules: Rule[], project: ProjectIndex, findings: Fin
     const applicable = filesLookedAt(rule, project);
     if (applicable === 0) continue;
     const own = byCode.get(rule.code) ?? [];
-    const affected = scopesOf(rule).includes('project') ? Math.min(own.length, 1) : new Set(own.map((f) => f.path)).size;
+    const affected = affectedBy(rule, project, own);
     const worst = own.reduce<Severity | undefined>((w, f) => (!w || SEVERITY_RANK[f.severity] > SEVERITY_RANK[w] ? f.severity : w), undefined);
     const score = worst ? 1 - (SEVERITY_WEIGHT[worst] * (1 + Math.min(1, affected / applicable))) / 2 : 1;
     checks.set(rule.code, { code: rule.code, name: rule.name, summary: rule.summary, passed: own.length === 0, findings: own.length, affected, applicable, score });

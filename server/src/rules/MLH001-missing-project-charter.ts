@@ -1,6 +1,7 @@
 import { defineRule } from '../engine/rule';
 import { filesNamed, headingsOf, mlModules, projectAnchor, readmePath, relatedFiles } from '../engine/projectQueries';
 import { CHARTER } from '../scaffold/templates';
+import { PRODUCTION } from '../engine/roles';
 
 /** Documents that frame the project: a TDSP charter or a file named like one. */
 const CHARTER_FILE = /(charter|project[_ -]?(brief|proposal|definition|scope)|problem[_ -]?statement)[^/]*\.(md|markdown|rst|txt|adoc|docx?|pdf|html?)$/i;
@@ -15,11 +16,14 @@ export default defineRule({
   references: ['Zinkevich, Rule #2: first, design and implement metrics'],
   severity: 'information',
   fixable: true,
+  roles: PRODUCTION,
   docs: `## What it finds
 A project with ML code and nothing that frames it: no charter (\`Docs/Project/Charter.md\` as in
 Microsoft's Team Data Science Process, or another file named like a charter, project brief or
 problem statement), and no README section on the problem together with one on the success
 metric.
+
+Only pipeline, serving and library code counts as ML code here: exploration notebooks, course material and tooling frame no product that needs a charter.
 
 ## Why it matters
 ML projects fail most often not on modeling but on framing: a model that solves the wrong
@@ -50,7 +54,7 @@ Top-1 routing accuracy of 85 % on last quarter's tickets (baseline: keyword rule
   check: {
     project(ctx) {
       const { project } = ctx;
-      const ml = mlModules(project);
+      const ml = mlModules(project, ctx.appliesTo);
       if (ml.length === 0) return;
       if (filesNamed(project, CHARTER_FILE).length) return;
       const readme = readmePath(project);

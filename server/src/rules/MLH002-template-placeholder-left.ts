@@ -1,6 +1,7 @@
 import { defineRule } from '../engine/rule';
 import { LineIndex } from '../engine/text';
 import { PLACEHOLDER_PATTERN } from '../scaffold/template';
+import { ALL_BUT_GENERATED } from '../engine/roles';
 
 export default defineRule({
   code: 'MLH002',
@@ -9,11 +10,14 @@ export default defineRule({
   practices: ['P3'],
   references: ['Team Data Science Process: project documents (charter, data report, model report, exit report)'],
   severity: 'warning',
+  roles: ALL_BUT_GENERATED,
   docs: `## What it finds
 Placeholders of the TDSP scaffold and of the files ML Hygiene's quick fixes create, such as
 \`[TO FILL: business metric and target]\`, still present in the project's documents (charter,
 data dictionary, model card, CODEOWNERS, configuration). The finding sits on the first
 placeholder of each file and counts the rest.
+
+Placeholders are left-overs wherever they are, so every role but generated counts.
 
 ## Why it matters
 A charter whose success metric reads "[TO FILL: ...]" looks like documentation and says nothing:

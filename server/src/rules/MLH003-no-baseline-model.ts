@@ -1,7 +1,7 @@
 import { ProjectIndex } from '../engine/project';
 import { defineRule } from '../engine/rule';
 import { PythonFacts } from '../engine/python/facts';
-import { isModelFile } from '../engine/versioning';
+import { isModelFile } from '../engine/dataFiles';
 import { projectAnchor, relatedFiles, trainingFiles } from '../engine/projectQueries';
 
 const BASELINE_NAME = /baseline|heuristic|rule[_-]?based|dummy|simple[_-]?model|majority[_-]?class/i;
@@ -46,6 +46,7 @@ export default defineRule({
     'ML Test Score, Model 5: a simpler model is not better',
   ],
   severity: 'information',
+  roles: ['exploration', 'pipeline', 'library'],
   docs: `## What it finds
 A project whose code trains models while nothing in it is a baseline: no \`DummyClassifier\` /
 \`DummyRegressor\`, no module, function, config key or file named "baseline", "heuristic",
@@ -54,6 +55,8 @@ model that imports no ML library, reads the data the models train on and writes 
 as a rule that predicts from one column), no ML module or notebook named "benchmark" (where models
 are compared, as a notebook that scores zero-shot LLMs against the fine-tuned model), and no
 document that mentions a baseline or the majority class.
+
+Training in exploration notebooks, pipelines and library code counts (model choices are made there); course material and tooling train models to show how, not to ship them.
 
 ## Why it matters
 A model's score means little on its own. Without a baseline (the majority class, yesterday's
@@ -83,7 +86,7 @@ print("model AUC", roc_auc_score(y_test, model.predict_proba(X_test)[:, 1]))
   check: {
     project(ctx) {
       const { project } = ctx;
-      const training = trainingFiles(project);
+      const training = trainingFiles(project, ctx.appliesTo);
       if (training.length === 0 || hasBaseline(project, training)) return;
       ctx.report({
         ...projectAnchor(project, training),

@@ -1,6 +1,7 @@
 import { defineRule } from '../engine/rule';
 import { mlModules, projectAnchor, relatedFiles } from '../engine/projectQueries';
 import { CODEOWNERS } from '../scaffold/templates';
+import { PRODUCTION } from '../engine/roles';
 
 // Where GitHub, GitLab and Bitbucket look for code owners, and Prow-style OWNERS files.
 const OWNER_FILES = ['CODEOWNERS', '.github/CODEOWNERS', 'docs/CODEOWNERS', '.gitlab/CODEOWNERS', '.bitbucket/CODEOWNERS', 'OWNERS'];
@@ -18,10 +19,14 @@ export default defineRule({
   references: ['Zinkevich, Rule #11: give feature columns owners and documentation'],
   severity: 'information',
   fixable: true,
+  roles: PRODUCTION,
+  repositoryWide: true,
   docs: `## What it finds
 A project with ML code (modules importing an ML library) and no code-owners file: no
 \`CODEOWNERS\` at the root, in \`.github/\`, \`docs/\` or \`.gitlab/\`, and no \`OWNERS\`; or one that
 only holds comments.
+
+Only pipeline, serving and library code asks for owners, and owners are named once for the repository, whose CODEOWNERS covers every project in it.
 
 ## Why it matters
 Models, features and data pipelines outlive the people who wrote them. When nobody is named as
@@ -49,7 +54,7 @@ creates one with a placeholder owner to replace.
   check: {
     project(ctx) {
       const { project } = ctx;
-      const ml = mlModules(project);
+      const ml = mlModules(project, ctx.appliesTo);
       if (ml.length === 0) return;
       const existing = OWNER_FILES.filter((p) => project.has(p));
       // A file too big to be kept as a document surely names someone.

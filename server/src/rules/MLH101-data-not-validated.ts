@@ -2,6 +2,7 @@ import { ProjectIndex } from '../engine/project';
 import { defineRule } from '../engine/rule';
 import { isTabularRead, readSource, readsWithSchema } from '../engine/python/dataio';
 import { literalPath, samePath } from '../engine/python/paths';
+import { PRODUCTION } from '../engine/roles';
 
 /** A Great Expectations project (checkpoints and suites run outside the code) or Soda checks. */
 const DATA_CHECKS_CONFIG = /(^|\/)(great_expectations|gx)\/great_expectations\.ya?ml$|(^|\/)soda\/[^/]*checks[^/]*\.ya?ml$/;
@@ -17,6 +18,7 @@ export default defineRule({
   practices: ['P4'],
   references: ['ML Test Score Data 1, Monitor 2', 'Sculley et al. 2015: data testing debt'],
   severity: 'warning',
+  roles: PRODUCTION,
   docs: `## What it finds
 Tabular reads (\`pd.read_csv\` and the other pandas \`read_*\`, polars \`read_*\`/\`scan_*\`,
 dask, Spark \`spark.read...\`) in a module where no data is validated:
@@ -36,6 +38,8 @@ on a dataset or context that a project helper made.
 
 Spark reads with \`.schema(...)\` and polars reads with \`schema=\` enforce a schema and are not
 reported; nor are test modules.
+
+Runs on pipeline, serving and library code only: exploration notebooks, course material and tooling read data to look at it, not to feed a model in production.
 
 ## Why it matters
 The ML Test Score asks that the schema of the data be captured and checked (Data 1), and that

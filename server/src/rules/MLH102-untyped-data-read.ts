@@ -1,4 +1,5 @@
 import { defineRule } from '../engine/rule';
+import { PRODUCTION } from '../engine/roles';
 
 const TEXT_READERS = new Set(['pandas.read_csv', 'pandas.read_table']);
 /** Keywords that fix which columns are read or what type they get. */
@@ -11,11 +12,14 @@ export default defineRule({
   practices: ['P4'],
   references: ['Zhang et al. 2022, C4: Columns and DataType Not Explicitly Set'],
   severity: 'information',
+  roles: PRODUCTION,
   docs: `## What it finds
 \`pd.read_csv(...)\` and \`pd.read_table(...)\` calls that pass none of \`dtype=\`, \`usecols=\` or
 \`converters=\`, so pandas guesses the type of every column and reads every column there is.
 Calls that pass \`**options\` are not reported (the options may hold them). Typed formats such as
 Parquet are not concerned.
+
+Runs on pipeline, serving and library code only: in exploration and teaching, guessed column types are the point of a first look.
 
 ## Why it matters
 Type inference looks at the values of this particular file: an ID column with leading zeros

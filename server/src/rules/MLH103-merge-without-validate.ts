@@ -1,6 +1,7 @@
 import { defineRule } from '../engine/rule';
 import { Call } from '../engine/python/module';
 import { pandasTypes } from '../engine/python/pandas';
+import { PRODUCTION } from '../engine/roles';
 
 const MERGE_FUNCTIONS = new Set(['pandas.merge']);
 
@@ -17,11 +18,14 @@ export default defineRule({
   practices: ['P4'],
   references: ['Zhang et al. 2022, C6: Merge API Parameter Not Explicitly Set'],
   severity: 'information',
+  roles: PRODUCTION,
   docs: `## What it finds
 \`pd.merge(left, right)\` and \`left.merge(right)\` calls on pandas DataFrames that leave out
 \`how=\` or the join keys (\`on=\`, \`left_on=\`/\`right_on=\`, \`left_index=\`/\`right_index=\`) and do
 not pass \`validate=\` either. A merge with \`validate=\` states its expectation and is not
 reported. \`.merge\` of objects not known to be DataFrames is not looked at.
+
+Runs on pipeline, serving and library code only, where a silent many-to-many join corrupts every later run; exploration shows the result of a merge at once.
 
 ## Why it matters
 Without \`on=\`, pandas joins on every column the two frames happen to share, so a column added

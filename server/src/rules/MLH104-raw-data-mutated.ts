@@ -1,5 +1,6 @@
 import { defineRule } from '../engine/rule';
 import { pathText, UNKNOWN, writeTarget } from '../engine/python/dataio';
+import { ALL_BUT_GENERATED } from '../engine/roles';
 
 /** `data/raw` or TDSP's `Sample_Data/Raw` as a folder of the path (any case, any prefix). */
 const RAW_FOLDER = /(^|\/)(data\/raw|sample_data\/raw)(\/|$)/;
@@ -17,6 +18,7 @@ export default defineRule({
   practices: ['P4', 'P7'],
   references: ['TDSP and Cookiecutter Data Science: raw data is immutable'],
   severity: 'warning',
+  roles: ALL_BUT_GENERATED,
   docs: `## What it finds
 Writes to a path inside \`data/raw\` or \`Sample_Data/Raw\`: \`df.to_csv("data/raw/...")\`,
 \`to_parquet\`, \`np.save\`, \`joblib.dump\`, \`torch.save\`, \`open(path, "w")\`, \`Path.write_text\`,
@@ -24,6 +26,8 @@ copies and moves into the folder, deletions of its files. The path is read as wr
 string literals, f-strings, \`os.path.join\`, \`Path(...)\` and \`/\` joins, and constants holding
 them. Modules that download or unpack data (requests, urllib, boto3, zipfile ...) are the
 ingestion step that fills the raw folder and are not reported.
+
+Overwriting raw data loses it whatever the code is for, so every role but generated counts.
 
 ## Why it matters
 Raw data is the one thing that cannot be rebuilt: every processed table, feature and model is a

@@ -1,6 +1,7 @@
 import { defineRule } from '../engine/rule';
 import { isTabularRead, pathText, readSource, UNKNOWN } from '../engine/python/dataio';
 import { Call, Node, PythonModule } from '../engine/python/module';
+import { PRODUCTION } from '../engine/roles';
 
 const REMOTE = /^(https?|s3a?|gs|gcs|hf|az|abfs|abfss):\/\/[^/]+(\/[^?#]*)?(\?[^#]*)?/i;
 
@@ -53,6 +54,7 @@ export default defineRule({
   practices: ['P4', 'P7'],
   references: ['Sculley et al. 2015: unstable data dependencies'],
   severity: 'information',
+  roles: PRODUCTION,
   docs: `## What it finds
 In modules and notebooks that import an ML library, reads of data from a remote URL (\`http(s)://\`,
 \`s3://\`, \`gs://\`, \`hf://\`, Azure) with nothing in the URL that fixes the version: no commit hash,
@@ -62,6 +64,8 @@ Spark table reads, \`np.load\` / \`np.loadtxt\`, \`urlretrieve\`, \`keras.utils.
 \`file_hash\`, \`torch.hub.download_url_to_file\` without \`hash_prefix\`, and
 \`datasets.load_dataset\` without \`revision=\`. Only URLs written in the code (literals, f-strings
 of constants) are judged.
+
+Runs on pipeline, serving and library code only: exploration and course material download sample data to show it, while a pipeline must read the same data every time.
 
 ## Why it matters
 A URL that always serves "the latest" file is an unstable data dependency: when the owner

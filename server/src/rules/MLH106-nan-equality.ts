@@ -1,5 +1,6 @@
 import { PythonContext, defineRule } from '../engine/rule';
 import { Node, PythonModule, stringValue } from '../engine/python/module';
+import { ALL_BUT_GENERATED } from '../engine/roles';
 
 const NAN_CONSTANTS = new Set(['numpy.nan', 'numpy.NaN', 'numpy.NAN', 'math.nan', 'pandas.NA', 'torch.nan']);
 
@@ -44,8 +45,11 @@ export default defineRule({
   references: ['Zhang et al. 2022, C2: NaN equivalence comparison misused'],
   severity: 'error',
   fixable: true,
+  roles: ALL_BUT_GENERATED,
   docs: `## What it finds
 Comparisons such as \`x == np.nan\`, \`df["age"] != math.nan\` or \`value == float("nan")\`.
+
+A comparison with NaN is a bug wherever it is, so every role but generated counts.
 
 ## Why it matters
 NaN is not equal to anything, itself included: \`x == np.nan\` is always \`False\` and

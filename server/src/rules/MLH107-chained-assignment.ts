@@ -1,6 +1,7 @@
 import { defineRule } from '../engine/rule';
 import { Node } from '../engine/python/module';
 import { PandasTypes, pandasTypes, stripIndexer } from '../engine/python/pandas';
+import { ALL_BUT_GENERATED } from '../engine/roles';
 
 /** A selection out of a pandas object: `df[a]`, `df.loc[a]`, `df.col`. Writing into it may write into a copy. */
 function isSelection(pandas: PandasTypes, node: Node): boolean {
@@ -19,11 +20,14 @@ export default defineRule({
   practices: ['P4'],
   references: ['Zhang et al. 2022, C3: Chain Indexing'],
   severity: 'warning',
+  roles: ALL_BUT_GENERATED,
   docs: `## What it finds
 Assignments whose target indexes a selection of a pandas object instead of the object itself:
 \`df[mask]["label"] = 0\`, \`df.loc[rows]["price"] = p\`, \`df["age"].iloc[0] = 30\`,
 \`df.age[df.age < 0] = 0\`. Only objects known to be pandas are checked: nested dicts such as
 \`config["model"]["lr"] = 0.1\` are not.
+
+A write into a temporary copy is a bug wherever it is, so every role but generated counts.
 
 ## Why it matters
 The first indexing step may return a copy; the assignment then changes the copy and the

@@ -2,6 +2,7 @@ import { notebookCode } from '../engine/notebook';
 import { PythonContext, defineRule } from '../engine/rule';
 import { Call, Node, dottedName } from '../engine/python/module';
 import { pandasTypes } from '../engine/python/pandas';
+import { ALL_BUT_GENERATED } from '../engine/roles';
 
 /** pandas methods that take `inplace=` and then return None. */
 const INPLACE_METHODS = new Set([
@@ -33,6 +34,7 @@ export default defineRule({
   practices: ['P4'],
   references: ['Zhang et al. 2022, C7: In-Place APIs Misused'],
   severity: 'error',
+  roles: ALL_BUT_GENERATED,
   docs: `## What it finds
 Two ways of losing a pandas result:
 - **Error**: the result of a call with \`inplace=True\` is assigned, as in
@@ -43,6 +45,8 @@ Two ways of losing a pandas result:
   called as a bare statement on a DataFrame or Series, without \`inplace=True\`: the cleaned data is
   thrown away and the original is used afterwards. The warning needs the receiver to be known as a
   pandas object; in a notebook, the last expression of a cell is displayed, so it is not reported.
+
+A lost result is a bug wherever it is, so every role but generated counts.
 
 ## Why it matters
 Either way the code that follows works on other data than the author intended: a \`None\` that

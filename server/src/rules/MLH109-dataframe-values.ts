@@ -1,5 +1,6 @@
 import { defineRule } from '../engine/rule';
 import { pandasTypes } from '../engine/python/pandas';
+import { PRODUCTION } from '../engine/roles';
 
 export default defineRule({
   code: 'MLH109',
@@ -9,12 +10,15 @@ export default defineRule({
   references: ['Zhang et al. 2022, C8: Dataframe Conversion API Misused'],
   severity: 'information',
   fixable: true,
+  roles: PRODUCTION,
   docs: `## What it finds
 \`.values\` read on a pandas DataFrame or Series: \`X = train[FEATURES].values\`,
 \`y = df.label.values\`. The rule only looks at objects known to be pandas (made by
 \`pd.read_*\`, \`pd.DataFrame\`, a selection or method of another pandas object, or a parameter
 annotated \`pd.DataFrame\`); \`dict.values()\` and \`.values\` of objects whose type is unknown are
 left alone.
+
+Runs on pipeline, serving and library code only: in exploration and teaching, \`.values\` on a frame of known types does no harm.
 
 ## Why it matters
 \`.values\` returns a NumPy array for plain columns but an extension array (Categorical,

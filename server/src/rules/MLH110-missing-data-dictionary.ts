@@ -1,7 +1,8 @@
 import { ProjectFile, ProjectIndex } from '../engine/project';
 import { defineRule } from '../engine/rule';
-import { DATA_FILE, DATA_FOLDER } from '../engine/versioning';
+import { DATA_FILE, DATA_FOLDER } from '../engine/dataFiles';
 import { filesImporting, headingsOf, mlModules, projectAnchor, readmePath, relatedFiles } from '../engine/projectQueries';
+import { PRODUCTION } from '../engine/roles';
 
 const DICTIONARY_FILE = /data[_ -]?dictionar|codebook|datasheet|data[_ -]?card|schema/i;
 const DICTIONARY_HEADING = /data dictionary|data description|schema|columns|codebook|datasheet|data card/;
@@ -51,6 +52,7 @@ export default defineRule({
   practices: ['P4'],
   references: ['Zinkevich, Rule #11: give feature columns owners and documentation', 'ML Test Score, Data 1: feature expectations are captured in a schema'],
   severity: 'information',
+  roles: PRODUCTION,
   docs: `## What it finds
 An ML project that keeps data (CSV, Parquet, NumPy, HDF5, TFRecord ... files, or other files in a
 \`data/\`, \`datasets/\` or \`Sample_Data/\` folder) and documents none of it: no data dictionary,
@@ -62,6 +64,8 @@ Configuration, scripts and documents in a data folder are not data (a Hydra \`co
 group, \`data/scripts/get_data.sh\`). A placeholder such as \`data/.gitkeep\` counts only when
 the code reads its data from that folder; data that a dataset library downloads
 (\`torchvision.datasets.MNIST(download=True)\`) is documented by its publisher.
+
+Only projects with pipeline, serving or library ML code are asked for a data dictionary; exploration and course material describe their data in the notebook.
 
 ## Why it matters
 What a column means, its unit, its allowed values and which key joins it to other tables lives
@@ -94,7 +98,7 @@ keys. Better still, also encode it as a validation schema that the loading code 
     project(ctx) {
       const { project } = ctx;
       const data = dataFiles(project);
-      if (data.length === 0 || mlModules(project).length === 0 || hasDataDictionary(project)) return;
+      if (data.length === 0 || mlModules(project, ctx.appliesTo).length === 0 || hasDataDictionary(project)) return;
       ctx.report({
         ...projectAnchor(project, data),
         message: `No data dictionary or schema describes the project's data (${data[0]}${data.length > 1 ? ` and ${data.length - 1} more` : ''})`,

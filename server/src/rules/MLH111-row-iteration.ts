@@ -2,6 +2,7 @@ import { defineRule } from '../engine/rule';
 import { variableRoot } from '../engine/python/flow';
 import { Call, Node, PythonModule, scopeOf } from '../engine/python/module';
 import { pandasTypes, stripIndexer } from '../engine/python/pandas';
+import { PRODUCTION } from '../engine/roles';
 
 const ROW_ITERATORS = new Set(['iterrows', 'itertuples']);
 
@@ -51,6 +52,7 @@ export default defineRule({
   practices: ['P4'],
   references: ['Zhang et al. 2022, C1: Unnecessary Iteration'],
   severity: 'information',
+  roles: PRODUCTION,
   docs: `## What it finds
 Columns computed one row at a time:
 - a \`for ... in df.iterrows()\` or \`df.itertuples()\` loop that writes into the frame
@@ -60,6 +62,8 @@ Columns computed one row at a time:
 
 Loops over rows that do something else with them (send them to an API, build records for a new
 table, log them) are not reported.
+
+Runs on pipeline, serving and library code only, where the loop runs on every batch; in exploration and teaching a row loop over a sample is fast enough.
 
 ## Why it matters
 Row loops run Python code per row: often a hundred to a thousand times slower than the same

@@ -3,6 +3,7 @@ import { lastValueOf } from '../engine/python/bindings';
 import { assignmentsIn, boundNames, callsIn, namesRead, readsAny, sameNode } from '../engine/python/flow';
 import { Call, isInside, Node, PythonModule, scopeOf } from '../engine/python/module';
 import { constructedClass, constructorOf, DataSplit, FIT_TRANSFORM_FUNCTIONS, isLearningTransformer, sklearnName, splitOf } from '../engine/python/sklearn';
+import { ALL_BUT_GENERATED } from '../engine/roles';
 
 /** A transformer learning from data: `scaler.fit(X)`, `PCA().fit_transform(X)`, `scale(X)`. */
 interface Fitting {
@@ -111,6 +112,7 @@ export default defineRule({
   practices: ['P5'],
   references: ['Zhang et al. 2022, C21: data leakage'],
   severity: 'warning',
+  roles: ALL_BUT_GENERATED,
   docs: `## What it finds
 A transformer that learns from data (a scaler, encoder, imputer, feature selector, PCA, a TF-IDF
 vectorizer, a column transformer) fitted with \`fit\` or \`fit_transform\` on a dataset that the same
@@ -123,6 +125,8 @@ fitting on \`X\`, splitting \`X\` and then applying the fitted scaler to the par
 Stateless transformers (\`Normalizer\`, \`FunctionTransformer\`, \`PolynomialFeatures\`, ...) and
 label encoders of the target are not reported, nor is a fit in one function followed by a split
 in another.
+
+Leakage makes every reported score wrong, in a notebook or a lesson as much as in a pipeline, so every role but generated counts.
 
 ## Why it matters
 The transformer's statistics (means, variances, fill values, selected columns, vocabulary) are

@@ -62,12 +62,15 @@ export default defineRule({
   practices: ['P5'],
   references: ['Zinkevich, Rules of ML #33'],
   severity: 'warning',
+  roles: ['exploration', 'teaching', 'pipeline', 'serving', 'library', 'tooling'],
   docs: `## What it finds
 \`est.fit(X, y)\` followed, in the same function or script, by \`est.score(X, y)\` or by a metric on
 \`est.predict(X)\` against \`y\` — the very data the model was fitted on — where that scope neither
 splits the data (\`train_test_split\`, a cross-validator's \`split\`, \`cross_val_score\`, a search)
 nor evaluates on any other data. Variables named as the training part of a split (\`X_train\`) are
 left alone: reporting training accuracy next to a held-out score is fine.
+
+A score on the training data misleads wherever it is reported; tests fit and score tiny data on purpose and are left out.
 
 ## Why it matters
 A model scored on its own training data reports how well it memorised, not how well it

@@ -1,5 +1,6 @@
 import { defineRule } from '../engine/rule';
 import { isThresholdDependentMetric, usesThresholdIndependentMetric } from '../engine/python/metrics';
+import { PRODUCTION } from '../engine/roles';
 
 export default defineRule({
   code: 'MLH204',
@@ -8,6 +9,7 @@ export default defineRule({
   practices: ['P5'],
   references: ['Zhang et al. 2022, C22: Threshold-Dependent Validation'],
   severity: 'information',
+  roles: PRODUCTION,
   docs: `## What it finds
 A module (or notebook) that evaluates a classifier only with metrics computed at one decision
 threshold — \`accuracy_score\`, \`f1_score\`, \`precision_score\`, \`recall_score\`,
@@ -15,6 +17,8 @@ threshold — \`accuracy_score\`, \`f1_score\`, \`precision_score\`, \`recall_sc
 threshold-independent one: \`roc_auc_score\`, \`average_precision_score\`, \`log_loss\`,
 \`brier_score_loss\`, \`roc_curve\`, \`precision_recall_curve\`, or a scorer such as
 \`scoring="roc_auc"\`. The finding sits on the first threshold-dependent metric.
+
+Runs on pipeline, serving and library code only: course material and first explorations often start with accuracy on purpose.
 
 ## Why it matters
 Accuracy, F1, precision and recall describe the model at one threshold (0.5 by default), which is

@@ -1,5 +1,6 @@
 import { defineRule } from '../engine/rule';
 import { missingHyperparameters, tunesHyperparameters } from '../engine/python/estimators';
+import { PRODUCTION } from '../engine/roles';
 
 export default defineRule({
   code: 'MLH205',
@@ -8,6 +9,7 @@ export default defineRule({
   practices: ['P5', 'P7'],
   references: ['Zhang et al. 2022, C11: Hyperparameter not Explicitly Set'],
   severity: 'information',
+  roles: PRODUCTION,
   docs: `## What it finds
 Estimators and optimizers constructed with none of their key hyperparameters:
 \`RandomForestClassifier()\` without \`n_estimators\` / \`max_depth\` / \`min_samples_leaf\` ...,
@@ -15,6 +17,8 @@ Estimators and optimizers constructed with none of their key hyperparameters:
 \`n_clusters\`, \`torch.optim.Adam(params)\` without \`lr\`, \`keras.optimizers.Adam()\` without
 \`learning_rate\`. Modules that tune hyperparameters (grid or random search, Optuna, Ray Tune,
 hyperopt, \`set_params\`) and calls that pass \`**params\` are not reported.
+
+Runs on pipeline, serving and library code only: exploration and course material try the defaults first.
 
 ## Why it matters
 Library defaults are a starting point chosen for no dataset in particular, and they change

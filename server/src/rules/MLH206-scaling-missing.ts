@@ -1,4 +1,5 @@
 import { defineRule, PythonContext } from '../engine/rule';
+import { PRODUCTION } from '../engine/roles';
 import { isScaler, scaleSensitiveEstimator } from '../engine/python/estimators';
 import { isTabularRead } from '../engine/python/dataio';
 import { Node } from '../engine/python/module';
@@ -40,6 +41,7 @@ export default defineRule({
   practices: ['P5'],
   references: ['Zhang et al. 2022, C10: No Scaling before Scaling-sensitive Operation'],
   severity: 'information',
+  roles: PRODUCTION,
   docs: `## What it finds
 Scale-sensitive scikit-learn estimators — SVMs (\`SVC\`, \`SVR\`, \`LinearSVC\`), nearest
 neighbours, \`PCA\`, MLPs, \`SGDClassifier\`/\`SGDRegressor\`, \`KMeans\`, and regularized linear
@@ -49,6 +51,8 @@ is scaled: no \`StandardScaler\`, \`MinMaxScaler\`, \`RobustScaler\`, \`Normaliz
 hand (\`x / x.std()\`, \`pixels / 255\`), and none in the project modules it imports. Modules whose
 data all share one unit (synthetic \`make_*\` data sets, images) are left alone. The finding sits
 on the first such estimator of the module.
+
+Runs on pipeline, serving and library code: exploration notebooks and lessons try models on raw features on purpose, and compare.
 
 ## Why it matters
 These models compare features through distances, kernels, gradient steps, penalties or

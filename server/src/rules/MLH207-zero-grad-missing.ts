@@ -4,6 +4,7 @@ import { callsWithin } from '../engine/python/structure';
 import { enclosingFunction, Node } from '../engine/python/module';
 import { isBackwardCall, resetsGradients, steppedOptimizer } from '../engine/python/torch';
 import { Fix } from '../engine/types';
+import { ALL_BUT_GENERATED } from '../engine/roles';
 
 const LOOPS = new Set(['for_statement', 'while_statement']);
 
@@ -40,10 +41,13 @@ export default defineRule({
   references: ['Zhang et al. 2022, C20: Gradients Not Cleared before Backward Propagation'],
   severity: 'warning',
   fixable: true,
+  roles: ALL_BUT_GENERATED,
   docs: `## What it finds
 A loop that runs \`loss.backward()\` and \`optimizer.step()\` but never resets the gradients inside
 that loop: no \`optimizer.zero_grad()\`, \`model.zero_grad()\`, \`zero_grad(set_to_none=True)\` or
 \`p.grad = None\`. A reset under an \`if\` (gradient accumulation) counts.
+
+Accumulated gradients are a bug wherever the loop is, so every role but generated counts.
 
 ## Why it matters
 PyTorch adds each new gradient to the one already stored in \`.grad\`. Without a reset, every step

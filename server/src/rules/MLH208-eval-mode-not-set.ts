@@ -104,6 +104,7 @@ export default defineRule({
   practices: ['P5'],
   references: ['Zhang et al. 2022, C18: Training / Evaluation Mode Improper Toggling'],
   severity: 'warning',
+  roles: ['exploration', 'teaching', 'pipeline', 'serving', 'library'],
   docs: `## What it finds
 A function that evaluates or runs inference with a PyTorch model (it is named \`evaluate\`,
 \`validate\`, \`predict\`, \`test\`, \`infer\` ...) and calls the model, while neither it, its class, nor a caller in the same
@@ -113,6 +114,8 @@ and notebook code under \`torch.no_grad()\` is checked the same way. Models load
 \`validation_step\` / \`test_step\` / \`predict_step\`, which Lightning wraps itself, submodules
 called inside a torch module's own methods (they follow the mode of the whole model), pipelines,
 and test modules.
+
+Dropout and batch statistics change the predictions in a notebook as well as in a service; tests and tooling are left out.
 
 ## Why it matters
 \`torch.no_grad()\` only stops gradient tracking. Dropout keeps dropping activations and batch

@@ -4,6 +4,7 @@ import { MODULE_CHAIN, objectKindOf } from '../engine/python/objectKinds';
 import { classOf } from '../engine/python/structure';
 import { isTorchModuleClass, usesTorch } from '../engine/python/torch';
 import { Severity } from '../engine/types';
+import { ALL_BUT_GENERATED } from '../engine/roles';
 
 /** `self.forward(...)` in another method of a torch module (`predict`, a Lightning step): the hooks
  *  it skips are the module's own, which whoever registers them expects to run. Less often a problem
@@ -55,6 +56,7 @@ export default defineRule({
   references: ['Zhang et al. 2022, C19: PyTorch Call Method Misused'],
   severity: 'warning',
   fixable: true,
+  roles: ALL_BUT_GENERATED,
   docs: `## What it finds
 Calls such as \`model.forward(x)\` or \`self.encoder.forward(h)\` on a PyTorch module. What the
 receiver holds is read from where it comes from (a torch or torchvision constructor, a class of the
@@ -70,6 +72,8 @@ itself, which matters when someone registers them (feature extraction, profiling
 otherwise. Not reported: \`super().forward(x)\` (a subclass extending its parent's forward), calls
 inside \`__call__\`, a wrapper or hook handing \`*args, **kwargs\` on to a wrapped model, and test
 modules.
+
+Skipped hooks are a bug wherever the call is, so every role but generated counts.
 
 ## Why it matters
 \`module(x)\` goes through \`nn.Module.__call__\`, which runs the forward pre-hooks and hooks

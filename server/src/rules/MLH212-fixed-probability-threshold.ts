@@ -37,11 +37,14 @@ export default defineRule({
   practices: ['P6', 'P9'],
   references: ['Sculley et al. 2015: fixed thresholds in dynamic systems'],
   severity: 'information',
+  roles: ['serving'],
   docs: `## What it finds
 In serving code (a module that defines request handlers, or lives under \`serve/\`, \`serving/\`,
 \`api/\` or \`app/\`), a comparison of predicted probabilities — \`predict_proba(...)\`,
 \`sigmoid\`, \`softmax\`, or a variable holding them — with a number written in the code:
 \`if proba[0, 1] > 0.5:\`.
+
+Runs on serving code only: that is where a fixed threshold decides for users.
 
 ## Why it matters
 The decision threshold belongs to the model, not to the code. It was (or should have been)

@@ -2,6 +2,7 @@ import { ciFiles } from '../engine/ci';
 import { defineRule } from '../engine/rule';
 import { projectAnchor } from '../engine/projectQueries';
 import { CI_WORKFLOW } from '../scaffold/templates';
+import { PRODUCTION } from '../engine/roles';
 
 export default defineRule({
   code: 'MLH301',
@@ -11,6 +12,8 @@ export default defineRule({
   references: ['ml-ops.org practice P6: CI/CD/CT first'],
   severity: 'warning',
   fixable: true,
+  roles: PRODUCTION,
+  repositoryWide: true,
   docs: `## What it finds
 A project with Python code or notebooks and no configuration of a CI service where the service
 looks for it: GitHub Actions (\`.github/workflows/*.yml\`), GitLab CI (\`.gitlab-ci.yml\`), Azure
@@ -18,6 +21,8 @@ Pipelines (\`azure-pipelines.yml\`, \`.azure-pipelines/*.yml\`), Jenkins (a \`Je
 CircleCI (\`.circleci/config.yml\`), Bitbucket Pipelines, Travis CI, Buildkite, Drone, Woodpecker
 or AppVeyor. A \`tox.ini\` or a Makefile alone does not count: nothing runs them on every change. The finding sits on line 1 of
 the README (else pyproject.toml, else the first Python file).
+
+Only pipeline, serving and library code asks for CI, and CI is configured once for the repository, covering every project in it.
 
 ## Why it matters
 Without CI nothing checks a change before it is merged: tests, linting, a training smoke test and
@@ -60,6 +65,7 @@ jobs:
       const pythonFiles = project
         .pythonFiles()
         .map(([path]) => path)
+        .filter(ctx.appliesTo)
         .sort();
       if (pythonFiles.length === 0) return;
       if (ciFiles(project).length > 0) return;

@@ -1,6 +1,7 @@
 import { ciFiles, ciJobs, commandRunsTests, makeTargets, TestCommandContext, TestVerdict } from '../engine/ci';
 import { defineRule } from '../engine/rule';
 import { mlModules, relatedFiles } from '../engine/projectQueries';
+import { PRODUCTION } from '../engine/roles';
 
 export default defineRule({
   code: 'MLH302',
@@ -9,6 +10,8 @@ export default defineRule({
   practices: ['P6'],
   references: ['ML Test Score, Infra 2: model specification code is unit tested', 'ML Test Score, Infra 3: the full ML pipeline is integration tested'],
   severity: 'information',
+  roles: PRODUCTION,
+  repositoryWide: true,
   docs: `## What it finds
 A project with CI configuration (GitHub Actions, GitLab CI, Azure Pipelines, CircleCI, Jenkins,
 Bitbucket Pipelines, Travis ...) where no job runs tests: no \`pytest\`, \`python -m unittest\`,
@@ -16,6 +19,8 @@ Bitbucket Pipelines, Travis ...) where no job runs tests: no \`pytest\`, \`pytho
 \`poetry run pytest\` or similar step. When a job hands over to something that cannot be read
 here (a local action, an included template, a shell script, a Jenkins shared library), the rule
 assumes it may run tests and stays quiet.
+
+Only pipeline, serving and library code asks for tested CI, configured once for the repository.
 
 ## Why it matters
 CI that only installs, lints or builds gives a green check mark to changes that break the
@@ -46,7 +51,7 @@ jobs:
     project(ctx) {
       const { project } = ctx;
       const files = ciFiles(project).filter((p) => project.documents.has(p));
-      if (files.length === 0 || mlModules(project).length === 0) return;
+      if (files.length === 0 || mlModules(project, ctx.appliesTo).length === 0) return;
       const makefile = project.documents.get('Makefile');
       const context: TestCommandContext = { makeTargets: makeTargets(makefile ?? '') };
       let verdict: TestVerdict = 'no-tests';

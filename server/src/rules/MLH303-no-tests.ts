@@ -1,5 +1,6 @@
 import { defineRule } from '../engine/rule';
 import { mlModules, projectAnchor, relatedFiles } from '../engine/projectQueries';
+import { PRODUCTION } from '../engine/roles';
 import { PythonFacts } from '../engine/python/facts';
 
 const TEST_FRAMEWORK = /^(unittest|pytest)(\.|$)/;
@@ -17,12 +18,15 @@ export default defineRule({
   practices: ['P6'],
   references: ['Zinkevich, Rule #5: test the infrastructure independently from the machine learning', 'ML Test Score, Infra 2: model specification code is unit tested'],
   severity: 'warning',
+  roles: PRODUCTION,
   docs: `## What it finds
 A project whose modules or notebooks import an ML library while it has no test file: no
 \`test_*.py\`, \`*_test.py\` or \`conftest.py\`, nothing under a \`tests/\` or \`test/\` folder, and no
 \`tests.py\`, \`test.py\` or \`*_tests.py\` that defines test functions or a unittest \`TestCase\`.
 Test files that import nothing but a test framework (\`unittest\`, \`pytest\`) cannot test the
 project's code: when they are all there is, the finding names them.
+
+Only pipeline, serving and library code counts as ML code that needs tests: exploration notebooks, course material and tooling are not tested like code that ships.
 
 ## Why it matters
 Without tests, a change to feature code, a library upgrade or a refactoring of the training
@@ -53,7 +57,7 @@ def test_add_ratio_handles_zero_denominator():
   check: {
     project(ctx) {
       const { project } = ctx;
-      const ml = mlModules(project);
+      const ml = mlModules(project, ctx.appliesTo);
       const tests = project.pythonFiles().filter(([, f]) => f.isTest);
       if (ml.length === 0 || tests.some(([, f]) => !testsNothing(f))) return;
       const modules = `${ml.length} module${ml.length === 1 ? '' : 's'} import${ml.length === 1 ? 's' : ''} an ML library`;

@@ -1,4 +1,5 @@
 import { defineRule } from '../engine/rule';
+import { PRODUCTION } from '../engine/roles';
 import { relatedFiles } from '../engine/projectQueries';
 
 /** Modules that compute features or prepare data, by their file or folder name. */
@@ -11,11 +12,14 @@ export default defineRule({
   practices: ['P4', 'P6'],
   references: ['ML Test Score, Data 7: all input feature code is tested'],
   severity: 'information',
+  roles: PRODUCTION,
   docs: `## What it finds
 In a project that has tests, modules whose name says they compute features or prepare data
 (\`features.py\`, \`preprocessing.py\`, \`transforms.py\`, \`cleaning.py\`, a \`features/\` package
 ...) and define functions, while no test module imports them, directly or through the modules it
 imports.
+
+Only feature modules among pipeline, serving and library code are asked for tests, and only tests of the same project count.
 
 ## Why it matters
 Feature code is where ML systems break quietly: an off-by-one in a window, a unit mix-up or a
@@ -49,7 +53,7 @@ def test_tenure_bucket_edges():
       if (tests.length === 0) return; // MLH303 speaks for projects without tests
       const tested = new Set(tests.flatMap((t) => project.importClosure(t)));
       for (const [path, facts] of python) {
-        if (facts.isTest || path.endsWith('.ipynb') || facts.functions.length === 0 || !FEATURE_MODULE.test(path) || tested.has(path)) continue;
+        if (!ctx.appliesTo(path) || facts.isTest || path.endsWith('.ipynb') || facts.functions.length === 0 || !FEATURE_MODULE.test(path) || tested.has(path)) continue;
         ctx.report({
           path,
           message: `No test imports this feature / preprocessing module; add tests for ${facts.functions.slice(0, 3).join(', ')}${facts.functions.length > 3 ? ', ...' : ''}`,

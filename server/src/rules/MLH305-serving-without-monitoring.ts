@@ -12,6 +12,7 @@ export default defineRule({
     'Sculley et al. 2015: monitoring and testing',
   ],
   severity: 'warning',
+  roles: ['serving'],
   docs: `## What it finds
 A request handler that runs a model — a FastAPI or APIRouter route, a Flask route, a BentoML
 \`@bentoml.api\` / \`@svc.api\`, a Ray Serve deployment's \`__call__\`, a Starlette \`Route\` — in a
@@ -23,6 +24,7 @@ A handler that records its inputs and predictions through a helper counts as mon
 or a background task (\`background_tasks.add_task(...)\`, \`executor.submit(...)\`), of a project
 function whose body logs or writes a record (a file, a database row, a queue message), or that is
 named for it (\`save_prediction(request, result)\`, \`log_to_db(...)\`, \`record_request(...)\`).
+Runs on serving code only (endpoint and app code), where predictions reach users.
 
 ## Why it matters
 A served model degrades silently: inputs drift, an upstream feature breaks, a new model version

@@ -81,7 +81,7 @@ function validates(ctx: PythonContext, fn: Node): boolean {
   const local = new Set(schemaClassesOf(module));
   const imported = (name: string) => {
     const binding = module.imports.find((i) => i.local === name);
-    const target = binding && project.resolveModule(binding.target.slice(0, binding.target.lastIndexOf('.')).replace(/^\.+/, ''));
+    const target = binding && project.resolveModule(ctx.path, binding.target.slice(0, binding.target.lastIndexOf('.')));
     return !!target && !!project.python(target)?.schemaClasses.includes(lastName(binding.target));
   };
   if (decoratorsOf(fn).some((d) => /check_types|check_input|validate_call|validate_arguments/.test(d.text))) return true;
@@ -95,6 +95,7 @@ export default defineRule({
   practices: ['P4', 'P6'],
   references: ['ML Test Score: Monitor 2 (data invariants hold in training and serving inputs)'],
   severity: 'warning',
+  roles: ['serving'],
   docs: `## What it finds
 A request handler that takes the request body as raw JSON — Flask's \`request.json\` /
 \`request.get_json()\`, \`await request.json()\` on a Starlette/FastAPI/Ray Serve \`Request\`, a
@@ -102,6 +103,8 @@ A request handler that takes the request body as raw JSON — Flask's \`request.
 or anything computed from it, to a model, without validating it against a schema: no pydantic
 model (as parameter type, \`Model(**payload)\` or \`model_validate\`), no marshmallow or pandera
 schema, no \`jsonschema.validate\`. A schema defined in an imported module of the project counts.
+
+Runs on serving code only (endpoint and app code), where requests come from outside.
 
 ## Why it matters
 A model accepts any numbers it is given. A missing field becomes NaN, a string \`"42"\` becomes a

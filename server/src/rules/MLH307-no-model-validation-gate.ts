@@ -42,6 +42,7 @@ export default defineRule({
   practices: ['P6'],
   references: ['Zinkevich, Rules of ML #9', 'ML Test Score: Infra 4 (model quality is validated before serving)'],
   severity: 'information',
+  roles: ['pipeline', 'library'],
   docs: `## What it finds
 A function or script that trains a model and then saves, logs, registers or publishes it
 (\`joblib.dump\`, \`pickle.dump\`, \`torch.save\`, \`model.save\`, \`save_pretrained\`,
@@ -50,6 +51,8 @@ with no evaluation between training and saving in that scope (checkpoints writte
 training loop are not reported; the finding sits on the first save of the scope): no \`score\` / \`evaluate\` /
 \`validate\` call, no metric, no cross-validation, no training or trainer given validation data
 (\`validation_data=\`, \`eval_set=\`, \`eval_dataset=\`), no comparison or assert on a metric.
+
+Runs on pipeline and library code, where models are saved for use; exploration, course material and tests save models without publishing them.
 
 ## Why it matters
 Whatever the training run produced becomes the artefact that the next step — a registry, a

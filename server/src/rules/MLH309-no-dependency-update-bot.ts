@@ -2,6 +2,7 @@ import { ProjectIndex } from '../engine/project';
 import { defineRule } from '../engine/rule';
 import { mlModules, projectAnchor, relatedFiles } from '../engine/projectQueries';
 import { dependabotConfig, RENOVATE, Template, UpdateEcosystem } from '../scaffold/templates';
+import { PRODUCTION } from '../engine/roles';
 
 const BOT_CONFIGS = [
   /^\.github\/dependabot\.ya?ml$/,
@@ -32,11 +33,15 @@ export default defineRule({
   references: ['ML Test Score, Monitor 1: dependency changes result in notification'],
   severity: 'information',
   fixable: true,
+  roles: PRODUCTION,
+  repositoryWide: true,
   docs: `## What it finds
 A project with ML code and dependency files (requirements*.txt, pyproject.toml, Pipfile,
 environment.yml, setup.py) but no configuration of a dependency update bot: no
 \`.github/dependabot.yml\`, no Renovate configuration (\`renovate.json\`, \`.renovaterc\`, ...) and
 no \`.pyup.yml\`.
+
+Only pipeline, serving and library code asks for dependency updates, and the bot is configured once for the repository.
 
 ## Why it matters
 Pinned dependencies make training reproducible, but pins age: security fixes and bug fixes in
@@ -68,7 +73,7 @@ updates:
   check: {
     project(ctx) {
       const { project } = ctx;
-      const ml = mlModules(project);
+      const ml = mlModules(project, ctx.appliesTo);
       const manifests = project.files.map((f) => f.path).filter((p) => MANIFEST.test(p.slice(p.lastIndexOf('/') + 1)));
       if (ml.length === 0 || manifests.length === 0) return;
       if (project.files.some((f) => BOT_CONFIGS.some((re) => re.test(f.path)))) return;

@@ -3,6 +3,7 @@ import { isTabularRead } from '../engine/python/dataio';
 import { isModelLoadCall, isPredictionCall, isTrainingCall } from '../engine/python/models';
 import { Call, Node } from '../engine/python/module';
 import { callsWithin } from '../engine/python/structure';
+import { PRODUCTION } from '../engine/roles';
 
 const CATCH_ALL = new Set(['Exception', 'BaseException', 'builtins.Exception', 'builtins.BaseException']);
 // Reads of samples and arrays beside the tabular reads: images, audio, arrays, datasets.
@@ -60,11 +61,14 @@ export default defineRule({
   practices: ['P6'],
   references: ['Zinkevich, Rules of ML #10'],
   severity: 'warning',
+  roles: PRODUCTION,
   docs: `## What it finds
 \`except:\`, \`except Exception:\` or \`except BaseException:\` handlers whose body only \`pass\`es,
 \`continue\`s or is \`...\`, around a \`try\` body that loads data (pandas/polars/Spark reads,
 \`np.load\`, images, audio, \`load_dataset\`), loads a model, trains (\`fit\`, \`backward\`,
 \`trainer.train\`) or predicts.
+
+Runs on pipeline, serving and library code only, where a hidden failure ships; an exploration notebook shows its errors to the person running it.
 
 ## Why it matters
 ML pipelines rarely crash when something goes wrong: they carry on with less. A swallowed error

@@ -11,6 +11,7 @@ export default defineRule({
   practices: ['P7'],
   references: ['ML Test Score, Infra 1: training is reproducible', 'Zhang et al. 2022, C14: randomness uncontrolled'],
   severity: 'warning',
+  roles: ['exploration', 'pipeline', 'serving', 'library'],
   docs: `## What it finds
 ML code that draws random numbers from a generator nobody seeded: \`random.shuffle\` /
 \`choice\` / \`sample\`, NumPy's global \`np.random.*\` functions, \`np.random.default_rng()\`
@@ -32,6 +33,8 @@ nothing draws from is not reported, nor is a draw that picks the seed itself
 \`tf.keras.utils.set_random_seed\`, Lightning's \`seed_everything\`, \`transformers.set_seed\`,
 \`accelerate.utils.set_seed\` and seeded generators (\`np.random.default_rng(seed)\`). Test
 modules are not checked. One finding per module, at its first random draw.
+
+Runs on exploration, pipeline, serving and library code, whose results someone compares across runs (a serving app may train too); course material and tooling are left out.
 
 ## Why it matters
 Without a seed every run shuffles, splits, initialises and samples differently. A change in a

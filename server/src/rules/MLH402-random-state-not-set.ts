@@ -167,6 +167,7 @@ export default defineRule({
   references: ['Zhang et al. 2022, C14: randomness uncontrolled'],
   severity: 'warning',
   fixable: true,
+  roles: ['exploration', 'pipeline', 'serving', 'library'],
   docs: `## What it finds
 Calls to scikit-learn functions and estimators that use randomness, made without \`random_state\`:
 \`train_test_split\` (unless \`shuffle=False\`), \`ShuffleSplit\` and its stratified and grouped
@@ -187,6 +188,8 @@ Not reported: calls that pass \`**params\` (which may carry \`random_state\`), c
 built but never used (only printed, or listed in a parameter grid that no search reads), and base
 estimators of a bagging or AdaBoost ensemble, which passes its own \`random_state\` on to them
 (the ensemble is reported instead when it has none).
+
+Runs on exploration, pipeline, serving and library code, whose results someone compares across runs (a serving app may train too); course material and tooling are left out.
 
 ## Why it matters
 Without a seed every run splits the data differently and grows a different model. Scores move from

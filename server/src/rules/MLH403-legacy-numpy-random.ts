@@ -1,5 +1,6 @@
 import { defineRule } from '../engine/rule';
 import { numpyGlobalRandom } from '../engine/python/randomness';
+import { PRODUCTION } from '../engine/roles';
 
 export default defineRule({
   code: 'MLH403',
@@ -8,6 +9,7 @@ export default defineRule({
   practices: ['P7'],
   references: ['ML Hygiene practice P7 (versioning and reproducibility)', 'NEP 19: Random number generator policy'],
   severity: 'information',
+  roles: PRODUCTION,
   docs: `## What it finds
 Calls to NumPy's legacy global-state functions: \`np.random.rand\`, \`randn\`, \`randint\`,
 \`random\`, \`choice\`, \`shuffle\`, \`permutation\`, \`normal\`, \`uniform\`, \`seed\` and the rest of
@@ -15,6 +17,8 @@ the \`numpy.random\` module-level API. \`np.random.seed\` is reported only in a 
 draws from the global state: a seed-everything helper has to seed it for the libraries that use
 it. Generators (\`np.random.default_rng(seed)\`,
 \`np.random.Generator\`, \`SeedSequence\`) and their methods are not reported.
+
+Runs on pipeline, serving and library code only: in exploration and teaching, the global random state is the shortest way to show an idea.
 
 ## Why it matters
 The legacy functions share one hidden, process-wide state. Any library, test or thread that draws

@@ -10,6 +10,7 @@ export default defineRule({
   practices: ['P7'],
   references: ['Zhang et al. 2022, C14: randomness uncontrolled', 'ML Hygiene practice P7 (versioning and reproducibility)'],
   severity: 'information',
+  roles: ['exploration', 'pipeline', 'serving', 'library'],
   docs: `## What it finds
 \`torch.utils.data.DataLoader(...)\` calls with \`shuffle=True\` or \`num_workers\` above zero
 (written as literals) that pass neither \`generator=\` nor \`worker_init_fn=\`. Test modules are
@@ -26,6 +27,7 @@ when it is iterated, so the seed has to come before the loader's first use (a lo
 not count. The batch order then comes
 from the seeded generator, and PyTorch (1.9 and later) seeds \`random\`, torch and NumPy in each
 worker from it.
+Runs on exploration, pipeline, serving and library code, whose results someone compares across runs (a serving app may train too); course material and tooling are left out.
 
 ## Why it matters
 A shuffling DataLoader draws its order from PyTorch's global generator, so anything else that

@@ -19,6 +19,7 @@ export default defineRule({
   practices: ['P7'],
   references: ['Zhang et al. 2022, C13: deterministic algorithm option not used'],
   severity: 'information',
+  roles: ['exploration', 'pipeline', 'library'],
   docs: `## What it finds
 A project that trains PyTorch models (a backward pass, \`fit\` or \`train\` in a module importing
 torch or Lightning) where no module turns on deterministic algorithms: no
@@ -29,6 +30,8 @@ choose it there, as in \`python train.py trainer.deterministic=true\`).
 
 The finding sits on the first Python module that trains; in a project that trains only in
 notebooks, on its README (or pyproject.toml).
+
+PyTorch training in exploration notebooks, pipelines and library code counts (research results are compared across reruns); course material and tooling do not promise bit-identical reruns.
 
 ## Why it matters
 Seeds alone do not make GPU training repeatable: several CUDA and cuDNN kernels (convolutions,
@@ -62,7 +65,7 @@ torch.backends.cudnn.benchmark = False
       const python = project.pythonFiles();
       if (python.some(([, f]) => f.torchDeterministic) || configuresDeterminism(project)) return;
       const training = python
-        .filter(([, f]) => trainsModel(f) && f.imports.some((m) => TORCH_PACKAGES.some((p) => m === p || m.startsWith(p + '.'))))
+        .filter(([p, f]) => ctx.appliesTo(p) && trainsModel(f) && f.imports.some((m) => TORCH_PACKAGES.some((p) => m === p || m.startsWith(p + '.'))))
         .map(([p]) => p)
         .sort((a, b) => Number(a.endsWith('.ipynb')) - Number(b.endsWith('.ipynb')) || a.localeCompare(b));
       if (training.length === 0) return;

@@ -4,6 +4,7 @@ import { normalizePackage } from '../engine/projectQueries';
 import { parseRequirements, Requirement, RequirementsFile } from '../engine/requirements';
 import { defineRule } from '../engine/rule';
 import { commentsByLine, isSuppressed, readSuppressions } from '../engine/suppressions';
+import { PRODUCTION } from '../engine/roles';
 
 const LOCK_FILES = /^(?:poetry\.lock|uv\.lock|Pipfile\.lock|pdm\.lock|conda-lock\.ya?ml|.+\.conda-lock\.ya?ml|pylock(?:\.[^.]+)?\.toml)$/;
 /** Names the message lists before "and N more". */
@@ -111,6 +112,7 @@ export default defineRule({
   practices: ['P7'],
   references: ['ML Test Score, Infra 1: training is reproducible'],
   severity: 'warning',
+  roles: PRODUCTION,
   docs: `## What it finds
 An application whose dependencies do not fix one version, while the project has no lock file. One
 finding per project lists them: the count and the first few names in the message, each entry as a
@@ -154,6 +156,8 @@ Nothing is reported:
 - for an entry with \`# noqa: MLH406\` on its line, or in a file with
   \`# ml-hygiene: ignore-file[MLH406]\`.
 
+Runs on the dependency files of projects with pipeline, serving or library code, one project at a time: a lock file in one project of a repository does not pin another's dependencies; dependency files in course, docs and tooling folders are left out.
+
 ## Why it matters
 An unpinned requirement installs whatever is newest on the day. Retraining the same code on the
 same data months later then runs different library code: defaults change (scikit-learn has changed
@@ -193,6 +197,8 @@ xgboost==2.1.1
       const unpinned: { path: string; requirement: Requirement }[] = [];
       const files = [...project.documents.keys()].sort(fileOrder);
       for (const path of files) {
+        // Dependency files of course material or notebooks-only projects take their role.
+        if (!ctx.appliesTo(path)) continue;
         for (const requirement of unpinnedEntries(project, path, project.documents.get(path)!)) unpinned.push({ path, requirement });
       }
       if (unpinned.length === 0) return;

@@ -1,6 +1,8 @@
 import { defineRule } from '../engine/rule';
 import { committedFilesFinding, fileSize } from '../engine/projectQueries';
-import { filesInGitProper, isDataFile } from '../engine/versioning';
+import { isDataFile } from '../engine/dataFiles';
+import { filesInGitProper } from '../engine/versioning';
+import { ALL_BUT_GENERATED } from '../engine/roles';
 
 export default defineRule({
   code: 'MLH407',
@@ -9,12 +11,16 @@ export default defineRule({
   practices: ['P4', 'P7'],
   references: ['ml-ops.org, P7: versioning of data'],
   severity: 'warning',
+  roles: ALL_BUT_GENERATED,
+  repositoryWide: true,
   docs: `## What it finds
 Data files (CSV, TSV, Parquet, Feather, Excel, JSON Lines, NumPy, HDF5, TFRecord, Avro, ORC ...)
 larger than \`thresholds.dataFileSizeMB\` (default 1 MB) that git tracks directly: not stored
 through Git LFS (\`filter=lfs\` in .gitattributes) and not tracked by DVC (a \`.dvc\` file or an
 output of \`dvc.yaml\`). In a git repository the rule asks git which files it tracks; in a folder
 that is not one, it reports the files .gitignore lets through, as information.
+
+Whatever the data is for, git holds it for the whole repository: the rule looks at the repository once.
 
 ## Why it matters
 Every version of a committed dataset stays in the history: clones slow down, and the repository

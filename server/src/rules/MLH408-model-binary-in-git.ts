@@ -1,6 +1,8 @@
 import { defineRule } from '../engine/rule';
 import { committedFilesFinding, fileSize } from '../engine/projectQueries';
-import { filesInGitProper, isModelFile } from '../engine/versioning';
+import { isModelFile } from '../engine/dataFiles';
+import { filesInGitProper } from '../engine/versioning';
+import { ALL_BUT_GENERATED } from '../engine/roles';
 
 // Small models under tests/ are fixtures of the test suite, not artefacts of training.
 const TEST_FOLDER = /(^|\/)tests?\//;
@@ -12,6 +14,8 @@ export default defineRule({
   practices: ['P7', 'P8'],
   references: ['ml-ops.org, P7: versioning of models', 'ml-ops.org, P8: model registry'],
   severity: 'warning',
+  roles: ALL_BUT_GENERATED,
+  repositoryWide: true,
   docs: `## What it finds
 Serialized models (\`.pkl\`, \`.joblib\`, \`.pt\`, \`.pth\`, \`.keras\`, \`.onnx\`, \`.safetensors\`,
 \`.ckpt\`, \`.tflite\`, and \`.h5\` / \`.pb\` / \`.bin\` files named like models) that git tracks
@@ -19,6 +23,8 @@ directly: not stored through Git LFS (\`filter=lfs\` in .gitattributes) and not 
 (a \`.dvc\` file or an output of \`dvc.yaml\`). Files under \`tests/\` are left out. In a git
 repository the rule asks git which files it tracks; in a folder that is not one, it reports the
 files .gitignore lets through, as information.
+
+Whatever the model is for, git holds it for the whole repository: the rule looks at the repository once.
 
 ## Why it matters
 Model binaries are large and change completely with every training run, so each version stays in

@@ -2,6 +2,7 @@ import ignore from 'ignore';
 import { defineRule, ProjectContext } from '../engine/rule';
 import { relatedFiles } from '../engine/projectQueries';
 import { FILE_START, rangeOf } from '../engine/types';
+import { ALL_BUT_GENERATED } from '../engine/roles';
 
 // Files DVC needs in git: the metadata of tracked data, the pipeline and its lock, the shared config.
 const DVC_METADATA_PROBES = ['data.dvc', 'data/raw.dvc', 'dvc.lock', 'dvc.yaml', '.dvc/config'];
@@ -70,6 +71,8 @@ export default defineRule({
   practices: ['P7'],
   references: ['ml-ops.org, P7: versioning of data, models and pipelines'],
   severity: 'information',
+  roles: ALL_BUT_GENERATED,
+  repositoryWide: true,
   docs: `## What it finds
 Three ways a DVC setup fails to version what it should:
 - in a project where DVC is initialised (\`.dvc/config\` exists), a \`dvc.yaml\` with no
@@ -78,6 +81,8 @@ Three ways a DVC setup fails to version what it should:
   \`.dvc/config\`;
 - a \`.gitignore\` line that ignores DVC's own metadata: \`*.dvc\`, \`dvc.lock\`, \`dvc.yaml\` or the
   \`.dvc/\` folder.
+
+DVC is set up once for the repository (.dvc/ at its root), so the rule looks at the repository once.
 
 ## Why it matters
 DVC versions data and models by committing small metadata files to git (\`.dvc\` files and

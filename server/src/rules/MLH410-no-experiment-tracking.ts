@@ -39,11 +39,14 @@ export default defineRule({
   practices: ['P7'],
   references: ['ml-ops.org, P7: versioning of experiments, hyperparameters and models'],
   severity: 'warning',
+  roles: ['pipeline', 'library'],
   docs: `## What it finds
 A project whose code trains models (\`fit\`, \`train\`, a backward pass in a module that imports an
 ML library) while nothing records the experiments: no import of MLflow, Weights & Biases,
 DVCLive, Aim, TensorBoard, Comet, Neptune, ClearML or Sacred, none of them among the
 dependencies, no DVC stage with metrics or plots and no MLproject file.
+
+Only training in pipeline and library code counts: exploration and course material train to look at a result, not to compare runs.
 
 ## Why it matters
 Without tracking, the run that produced the deployed model cannot be found again: which code
@@ -72,7 +75,7 @@ with mlflow.start_run():
   check: {
     project(ctx) {
       const { project } = ctx;
-      const training = trainingFiles(project).sort((a, b) => Number(a.endsWith('.ipynb')) - Number(b.endsWith('.ipynb')) || a.localeCompare(b));
+      const training = trainingFiles(project, ctx.appliesTo).sort((a, b) => Number(a.endsWith('.ipynb')) - Number(b.endsWith('.ipynb')) || a.localeCompare(b));
       if (training.length === 0) return;
       if (filesImporting(project, TRACKER_MODULES).length) return;
       if (project.pythonFiles().some(([, f]) => f.calls.some((c) => TRACKER_CALL.test(c)))) return;

@@ -3,6 +3,7 @@ import { pathText, UNKNOWN } from '../engine/python/dataio';
 import { openedPath } from '../engine/python/files';
 import { isModelName } from '../engine/python/models';
 import { Call, dottedName, Node, PythonModule } from '../engine/python/module';
+import { PRODUCTION } from '../engine/roles';
 
 /** Functions that write an object to a file: (object, file) as the first two arguments. */
 const DUMP_FUNCTIONS = new Set(['joblib.dump', 'pickle.dump', 'dill.dump', 'cloudpickle.dump', 'torch.save', 'skops.io.dump']);
@@ -56,6 +57,7 @@ export default defineRule({
   practices: ['P7', 'P8'],
   references: ['ML Hygiene practices P7 (versioning) and P8 (design for ML)', 'Sculley et al. 2015: reproducibility debt'],
   severity: 'information',
+  roles: PRODUCTION,
   docs: `## What it finds
 A model written to a path that is a constant in the code (\`joblib.dump(model, "model.pkl")\`,
 \`torch.save(model.state_dict(), "models/model.pt")\`, \`model.save("model.h5")\`,
@@ -63,6 +65,8 @@ A model written to a path that is a constant in the code (\`joblib.dump(model, "
 the module logs the model to no tracker or registry (MLflow, Weights & Biases, Neptune, Comet,
 ClearML, BentoML, the Hugging Face Hub). Paths built from variables or f-strings, and projects
 whose pipeline outputs DVC versions (a \`dvc.yaml\`), are not reported.
+
+Runs on pipeline, serving and library code only: exploration, course material and tooling save models that nothing deploys.
 
 ## Why it matters
 Every training run overwrites the previous model. Which data, code and hyperparameters produced

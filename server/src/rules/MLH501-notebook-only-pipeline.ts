@@ -8,9 +8,12 @@ export default defineRule({
   practices: ['P8'],
   references: ['Sculley et al. 2015: prototype smell'],
   severity: 'information',
+  roles: ['exploration', 'pipeline', 'library'],
   docs: `## What it finds
 A project where every place that trains a model (\`fit\`, \`train\`, a backward pass in ML code)
 is a Jupyter notebook, and no Python module or script does.
+
+Training notebooks (exploration) and modules of the same project count; course material is meant to stay in notebooks.
 
 ## Why it matters
 Notebooks are the right place to explore, and the wrong place to keep the only copy of the
@@ -42,7 +45,7 @@ if __name__ == "__main__":
 `,
   check: {
     project(ctx) {
-      const training = trainingFiles(ctx.project).sort();
+      const training = trainingFiles(ctx.project, ctx.appliesTo).sort();
       if (training.length === 0 || training.some((p) => !p.endsWith('.ipynb'))) return;
       ctx.report({
         path: training[0],

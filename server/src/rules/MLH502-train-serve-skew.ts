@@ -24,6 +24,7 @@ export default defineRule({
   practices: ['P8'],
   references: ['Zinkevich, Rule #32: re-use code between your training pipeline and your serving pipeline', 'ML Test Score, Monitor 3: training and serving features compute the same values'],
   severity: 'warning',
+  roles: ['serving', 'pipeline', 'library'],
   docs: `## What it finds
 A module-level function in serving code (a module that defines request handlers, or lives in or
 is named serve, serving, api, app, server, inference or predict) that a training module (one
@@ -33,6 +34,8 @@ that fits or trains a model) also defines: the same feature or preprocessing fun
 (it writes data-frame columns). Other helpers that both sides happen to share (loggers,
 checkpoint lookups, formatting) are not feature code and are not reported. The finding points
 to the training definition as related information.
+
+Runs on serving, pipeline and library code, and pairs twins inside one project only: same-named functions of unrelated projects in one repository are not a training and serving pair.
 
 ## Why it matters
 Two copies of feature code drift apart: someone fixes a bug or adds a category in training and
@@ -68,7 +71,8 @@ from churn.features import build_features
       if (facts.isTest || trainsModel(facts)) return;
       if (!isModelServingCode(module, ctx.path)) return;
       const handlers = new Set(endpointsOf(module).map((e) => e.fn.startPosition.row));
-      const trainingModules = project.pythonFiles().filter(([p, f]) => p !== ctx.path && trainsModel(f));
+      // A script generated from a training notebook is that notebook again: the notebook stands for it.
+      const trainingModules = project.pythonFiles().filter(([p, f]) => p !== ctx.path && trainsModel(f) && project.roleOf(p) !== 'generated');
       if (trainingModules.length === 0) return;
       for (const def of module.nodes('function_definition')) {
         const holder = def.parent?.type === 'decorated_definition' ? def.parent : def;

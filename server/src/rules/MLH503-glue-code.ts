@@ -2,6 +2,7 @@ import { defineRule } from '../engine/rule';
 import { sameNode } from '../engine/python/flow';
 import { Call, dottedName, isInside, Node, PythonModule, scopeOf } from '../engine/python/module';
 import { ownCalls } from '../engine/python/structure';
+import { PRODUCTION } from '../engine/roles';
 
 /** A function is glue when it moves data between libraries at least this many times... */
 export const MIN_CONVERSIONS = 4;
@@ -74,6 +75,7 @@ export default defineRule({
   practices: ['P8'],
   references: ['Sculley et al. 2015: glue code', 'ML Hygiene practice P8 (design for ML)'],
   severity: 'information',
+  roles: PRODUCTION,
   docs: `## What it finds
 Functions whose work is mostly moving data from one library's types to another's:
 \`to_numpy()\`, \`tolist()\`, \`.values\`, \`.numpy()\`, \`.cpu()\`, \`np.array\` / \`np.asarray\`,
@@ -92,6 +94,8 @@ iterator's \`__getitem__\` / \`__iter__\` / \`__next__\`, and generators that yi
 
 The rule counts calls, not intent, and cannot tell an adapter with an unhelpful name from glue
 spread through the code; it stays an information for that reason.
+
+Runs on pipeline, serving and library code only: conversions in exploration and course material are there to show the data.
 
 ## Why it matters
 Sculley et al. found that a mature ML system is often 5% ML code and 95% glue code: code that

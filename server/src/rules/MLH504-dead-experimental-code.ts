@@ -4,6 +4,7 @@ import { assignedNames, Node } from '../engine/python/module';
 import { parsePython } from '../engine/python/parser';
 import { isFalseLiteral } from '../engine/python/values';
 import { rangeOf } from '../engine/types';
+import { PRODUCTION } from '../engine/roles';
 
 /** Commented-out code shorter than this many lines is left alone (a disabled line or two is common). */
 export const MIN_COMMENTED_LINES = 3;
@@ -148,6 +149,7 @@ export default defineRule({
   practices: ['P9'],
   references: ['Sculley et al. 2015: dead experimental codepaths', 'Zinkevich, Rule #22: clean up features you are no longer using'],
   severity: 'information',
+  roles: PRODUCTION,
   docs: `## What it finds
 - \`if False:\` and \`if 0:\` blocks;
 - \`if FLAG:\` where \`FLAG\` is a module-level name assigned \`False\` (or \`0\`) once and never
@@ -163,6 +165,8 @@ export default defineRule({
   colon.
 
 The findings are tagged as unnecessary code, so editors fade them.
+
+Runs on pipeline, serving and library code only: commented-out variants are how exploration and teaching notebooks keep alternatives.
 
 ## Why it matters
 Experiments leave branches behind: an encoder that was tried, a feature that was switched off.

@@ -1,5 +1,6 @@
 import { ProjectIndex } from '../engine/project';
 import { defineRule } from '../engine/rule';
+import { PRODUCTION } from '../engine/roles';
 import { filesImporting, projectAnchor } from '../engine/projectQueries';
 import { FILE_START, RelatedLocation } from '../engine/types';
 
@@ -17,9 +18,9 @@ interface Handoff {
 }
 
 /** Hand-offs between modules and notebooks: a file one writes and another reads. */
-function handoffs(project: ProjectIndex): Handoff[] {
+function handoffs(project: ProjectIndex, appliesTo: (path: string) => boolean): Handoff[] {
   const writers = new Map<string, string[]>();
-  const code = project.pythonFiles().filter(([, f]) => !f.isTest);
+  const code = project.pythonFiles().filter(([p, f]) => !f.isTest && appliesTo(p));
   for (const [path, facts] of code) for (const file of facts.pathsWritten) writers.set(file, [...(writers.get(file) ?? []), path]);
   const out: Handoff[] = [];
   for (const [path, facts] of code) {
@@ -53,12 +54,15 @@ export default defineRule({
   practices: ['P8'],
   references: ['Sculley et al. 2015: pipeline jungles'],
   severity: 'information',
+  roles: PRODUCTION,
   docs: `## What it finds
 Three or more modules or notebooks that hand data to each other through files (one writes
 \`data/interim/clean.parquet\`, the next reads it, and so on) while the project has no pipeline
 definition: no \`dvc.yaml\`, Makefile, Snakefile, justfile, MLproject, Kedro or Argo
 configuration, and no Airflow, Prefect, Dagster, Kedro, ZenML, Metaflow, Luigi, Flyte or Kubeflow
 code. Paths are compared as written in the code; paths computed at run time are not followed.
+
+Only pipeline, serving and library code counts as the steps of a pipeline: an exploration notebook that reads a pipeline's output is not one of its steps.
 
 ## Why it matters
 When the order of the steps lives only in people's heads (or a README), a step gets skipped or run
@@ -92,7 +96,7 @@ stages:
     project(ctx) {
       const { project } = ctx;
       if (project.files.some((f) => PIPELINE_FILE.test(f.path)) || filesImporting(project, ORCHESTRATORS).length) return;
-      const chain = largestChain(handoffs(project));
+      const chain = largestChain(handoffs(project, ctx.appliesTo));
       if (chain.scripts.length < MIN_SCRIPTS) return;
       const related: RelatedLocation[] = chain.edges
         .slice(0, 10)

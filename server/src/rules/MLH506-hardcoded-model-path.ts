@@ -32,6 +32,7 @@ export default defineRule({
   practices: ['P8'],
   references: ['ML Hygiene practice P8 (design for ML: replaceable models)', 'Sculley et al. 2015: configuration debt'],
   severity: 'information',
+  roles: ['serving', 'pipeline', 'library'],
   docs: `## What it finds
 In serving code (a module that defines request handlers, lives in or is named serve, serving,
 api, app or server, or is a batch-scoring script named inference or predict), a model load —
@@ -39,6 +40,8 @@ api, app or server, or is a batch-scoring script named inference or predict), a 
 \`from_pretrained\` with a local path — whose path is written in the code: a string, a constant,
 or \`os.path.join\` / \`Path\` of literals. Paths from configuration or the environment, registry
 URIs (\`models:/churn/Production\`) and hub ids are not reported.
+
+Runs on serving code and on the pipeline and library code that the rule recognises as inference code (batch prediction), where the model to load must change without a code change.
 
 ## Why it matters
 A model that is wired into the service by its file name cannot be replaced without a code

@@ -42,12 +42,15 @@ export default defineRule({
   practices: ['P8', 'P9'],
   references: ['ML Hygiene practices P8 (design for ML: serving patterns) and P9 (hidden costs)'],
   severity: 'warning',
+  roles: ['serving'],
   docs: `## What it finds
 A model load — \`joblib.load\`, \`pickle.load\`, \`torch.load\`, \`load_model\` (Keras, MLflow),
 \`from_pretrained\`, \`onnxruntime.InferenceSession\` — inside a request handler of FastAPI,
 Flask, Starlette, BentoML or Ray Serve, or inside a function of the same module that the handler
 calls on each request. Loads behind a lazy-initialisation check (\`if model is None:\`) and
 helpers cached with \`functools.lru_cache\` / \`cache\` are not reported.
+
+Runs on serving code only, where handlers run once per request.
 
 ## Why it matters
 Reading and deserialising a model takes from tens of milliseconds to minutes and a lot of

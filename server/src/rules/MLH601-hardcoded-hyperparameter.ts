@@ -8,6 +8,7 @@ import { configurableGlobals } from '../engine/python/configurableGlobals';
 import { Notebook } from '../engine/notebook';
 import { isNumericLiteral, numberValue } from '../engine/python/values';
 import { lastName } from '../engine/python/structure';
+import { PRODUCTION } from '../engine/roles';
 
 /** Keyword arguments that are hyperparameters of estimators, optimizers, schedulers, data loaders and trainers. */
 const HYPERPARAMETER_KEYWORDS = new Set([
@@ -139,6 +140,7 @@ export default defineRule({
   practices: ['P7', 'P9'],
   references: ['Sculley et al. 2015: configuration debt', 'ML Hygiene practices P7 (versioning: hyperparameters) and P9 (hidden costs)'],
   severity: 'information',
+  roles: PRODUCTION,
   docs: `## What it finds
 Literal values for hyperparameter keywords (\`lr\`, \`learning_rate\`, \`batch_size\`, \`epochs\`,
 \`n_estimators\`, \`max_depth\`, \`dropout\`, \`weight_decay\`, \`momentum\`, \`num_layers\`,
@@ -161,6 +163,8 @@ otherwise.
 
 The rule reads values, not intent: a notebook's settings cell that is not tagged \`parameters\`,
 or a script configured in some other way than the ones above, is still reported.
+
+Runs on pipeline, serving and library code only: exploration, course material and tooling write hyperparameters where they are tried.
 
 ## Why it matters
 Hyperparameters spread through code are configuration debt: to know what a run used you have to

@@ -3,6 +3,7 @@ import { defineRule, YamlContext } from '../engine/rule';
 import { lastName } from '../engine/python/structure';
 import { Call, Node, PythonModule } from '../engine/python/module';
 import { nodeRange, yamlEntries } from '../engine/yaml';
+import { ALL_BUT_GENERATED } from '../engine/roles';
 
 // Home folders, user mounts and data volumes of one machine, drive letters, UNC shares. System
 // paths that exist everywhere (/tmp, /usr, /etc, /dev, /proc) and container conventions (/opt/ml,
@@ -94,6 +95,7 @@ export default defineRule({
   practices: ['P8', 'P9'],
   references: ['ML Hygiene practices P8 (design for ML) and P9 (hidden costs)', 'Sculley et al. 2015: configuration debt'],
   severity: 'warning',
+  roles: ALL_BUT_GENERATED,
   docs: `## What it finds
 Paths into one machine's file system: home folders and user mounts (\`/home/...\`,
 \`/Users/...\`, \`~/...\`, \`/root/...\`, \`/mnt/...\`, \`/media/...\`, \`/data/...\`,
@@ -103,6 +105,8 @@ and similar, or held by a name, keyword or dictionary key ending in path, dir, f
 or uri. In YAML, values of keys named that way. URLs, API routes, docstrings and comments are
 not paths; CI files, compose files and Kubernetes manifests describe their own machines and are
 skipped.
+
+A path that exists on one machine breaks the notebook, lesson or script for everyone else, so every role but generated counts.
 
 ## Why it matters
 The code runs only on the machine of the person who wrote it. A colleague, the CI runner, the

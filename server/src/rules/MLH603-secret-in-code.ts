@@ -4,6 +4,7 @@ import { Node, stringValue } from '../engine/python/module';
 import { nodeRange, yamlEntries } from '../engine/yaml';
 import { LineIndex } from '../engine/text';
 import { Range } from '../engine/types';
+import { ALL_BUT_GENERATED } from '../engine/roles';
 
 /** How sure a name is to hold a credential: `api_key` always does; `token` or `password` may also
  *  hold short non-secret values, so short values under them are ignored. */
@@ -227,6 +228,7 @@ export default defineRule({
   practices: ['P9', 'P10'],
   references: ['ML-engineering practices P9 (hidden costs) and P10 (responsible AI: privacy and security)'],
   severity: 'error',
+  roles: ALL_BUT_GENERATED,
   docs: `## What it finds
 Credentials written as literal values:
 - in Python files and notebook cells, a string assigned to a name that says it is a credential
@@ -249,6 +251,8 @@ and \`X-Amz-Signature\`, or \`AWSAccessKeyId\` and \`Signature\`; GCS's \`X-Goog
 or a dataset from someone else's bucket, its signature expires within days, and the key ID alone
 grants nothing. A key outside such a query, in the same string or output, is still reported. The
 finding marks the value; the message never repeats it.
+
+A committed secret leaks wherever it is written, so every role but generated counts.
 
 ## Why it matters
 A secret in a repository is readable by everyone who can clone it, forever: deleting the line does

@@ -1,6 +1,7 @@
 import { YAMLMap } from 'yaml';
 import { defineRule } from '../engine/rule';
 import { nodeRange, YamlEntry, yamlEntries } from '../engine/yaml';
+import { ALL_BUT_GENERATED } from '../engine/roles';
 
 export default defineRule({
   code: 'MLH604',
@@ -9,9 +10,12 @@ export default defineRule({
   practices: ['P9'],
   references: ['Sculley et al. 2015: configuration debt'],
   severity: 'error',
+  roles: ALL_BUT_GENERATED,
   docs: `## What it finds
 A key that appears twice in the same YAML mapping, such as two \`learning_rate:\` entries under
 \`train:\` in params.yaml. The second occurrence is reported, with a link to the first.
+
+A lost key is a bug in any YAML file, so every role but generated counts.
 
 ## Why it matters
 YAML loaders do not complain: most keep the last value and drop the first without a word (PyYAML,

@@ -3,6 +3,7 @@ import { configGroupOf, configUsage, isMlConfigFile } from '../engine/configUsag
 import { relatedFiles } from '../engine/projectQueries';
 import { defineRule } from '../engine/rule';
 import { nodeRange } from '../engine/yaml';
+import { PRODUCTION } from '../engine/roles';
 
 // Keys read by the config system itself: Hydra's defaults list and settings, instantiate's fields.
 const SYSTEM_KEY = /^(defaults|hydra|_\w+_)$/;
@@ -14,6 +15,7 @@ export default defineRule({
   practices: ['P9'],
   references: ['Sculley et al. 2015: configuration debt', 'Zinkevich rule 22: clean up features you are no longer using'],
   severity: 'information',
+  roles: PRODUCTION,
   docs: `## What it finds
 Leaf keys of the project's ML config files (\`params.yaml\`, \`config*.yaml\`, YAML under \`conf/\`,
 \`configs/\` or \`config/\`, Hydra config groups included) that nothing reads, in a file that the
@@ -31,6 +33,8 @@ itself is passed to library code (\`wandb.init(config=cfg)\`, \`Settings(**cfg)\
 stage tracks the file without naming keys. Config files no code loads (a W&B sweep definition, a
 CI file) are not judged. Matching is by key name, so a key whose name is read for another reason
 also counts as read: the rule misses some dead keys rather than report live ones.
+
+Runs on the config files of pipeline, serving and library code, and counts the code of the same project only.
 
 ## Why it matters
 A config key that nothing reads looks like it controls the model but does not: someone tunes

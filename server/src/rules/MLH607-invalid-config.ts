@@ -1,5 +1,6 @@
 import { knownConfigOf, schemaViolations } from '../engine/configSchemas';
 import { defineRule } from '../engine/rule';
+import { ALL_BUT_GENERATED } from '../engine/roles';
 
 // Templates (Helm charts, Jinja-rendered configs) become YAML only once rendered.
 const TEMPLATE = /\{%|\{\{-|-\}\}|^\s*\{\{/m;
@@ -11,6 +12,7 @@ export default defineRule({
   practices: ['P9'],
   references: ['Sculley et al. 2015: configuration debt'],
   severity: 'error',
+  roles: ALL_BUT_GENERATED,
   docs: `## What it finds
 - YAML files that do not parse: bad indentation, an unclosed bracket or quote, a tab used for
   indentation, a stray \`key: value: value\`. Each syntax error is reported where the parser
@@ -29,6 +31,8 @@ export default defineRule({
     \`image\`), and \`entry_points\` whose entries need a \`command\` and declare \`parameters\` as
     a type name or a mapping of \`type\` and \`default\`. Type names are not restricted to
     MLflow's four (\`string\`, \`float\`, \`path\`, \`uri\`): MLflow passes other values through.
+
+A broken YAML file breaks whatever reads it, so every role but generated counts.
 
 ## Why it matters
 A config file that does not load stops a training run, a pipeline stage or a deployment, often far

@@ -5,6 +5,7 @@ import { isTrueLiteral } from '../engine/python/values';
 import { usesOf } from '../engine/python/valueUses';
 import { FILE_START, Fix, rangeOf, RelatedLocation } from '../engine/types';
 import { lastName } from '../engine/python/structure';
+import { PRODUCTION } from '../engine/roles';
 
 /** Loaders that unpickle whatever the file holds, running any code it names. */
 const PICKLE_LOADERS = new Set([
@@ -134,6 +135,7 @@ export default defineRule({
   references: ['ML Hygiene practices P9 (hidden costs) and P10 (responsible AI: security)', 'Python pickle documentation: security warning'],
   severity: 'warning',
   fixable: true,
+  roles: PRODUCTION,
   docs: `## What it finds
 Loads that unpickle a file: \`pickle.load\` / \`loads\`, \`joblib.load\`, \`pd.read_pickle\`,
 \`dill.load\`, \`cloudpickle.load\`, \`torch.load\` without \`weights_only=True\`,
@@ -147,6 +149,7 @@ whoever can replace it can use to run code. The same goes for a pickle committed
 repository next to the code (a file git tracks), with that file as related location. Loads of
 downloaded, uploaded or user-supplied files, and of paths the code cannot name, stay warnings. \`torch.load\`, \`np.load\` and \`yaml.load\`
 findings are always warnings: safe alternatives exist for them.
+Runs on pipeline, serving and library code only, which load files others may supply: exploration notebooks, course material and tooling load their own files.
 
 ## Why it matters
 Unpickling runs whatever code the file names. A model file downloaded from a hub, shared in a

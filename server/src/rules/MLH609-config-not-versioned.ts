@@ -2,6 +2,7 @@ import ignore from 'ignore';
 import { ProjectIndex } from '../engine/project';
 import { defineRule } from '../engine/rule';
 import { FILE_START, Range, rangeOf } from '../engine/types';
+import { PRODUCTION } from '../engine/roles';
 
 const CONFIG_FILE = /\.(ya?ml|json|toml|ini|cfg|conf)$/i;
 // Files kept out of git on purpose: secrets and machine-local overrides.
@@ -33,11 +34,15 @@ export default defineRule({
   practices: ['P7', 'P9'],
   references: ['Sculley et al. 2015: configuration debt', 'ml-ops.org, P7: versioning of configuration and hyperparameters'],
   severity: 'warning',
+  roles: PRODUCTION,
+  repositoryWide: true,
   docs: `## What it finds
 Configuration files (YAML, JSON, TOML, INI) that the project's code reads by a path written in
 the code, while a \`.gitignore\` line makes git ignore them. The finding sits on that line. Files
 that are private by name (secrets, credentials, \`*.local.*\`, \`.env\`) are left out, and so is a
 file git tracks although a pattern matches it.
+
+Only config files read by pipeline, serving and library code count; .gitignore and git's index belong to the whole repository, so the rule looks at the repository once.
 
 ## Why it matters
 The configuration of a training run (data paths, features, hyperparameters) is as much part of
@@ -66,7 +71,7 @@ configs/*.local.yaml
       const { project } = ctx;
       const reported = new Set<string>();
       for (const [module, facts] of project.pythonFiles()) {
-        if (facts.isTest) continue;
+        if (facts.isTest || !ctx.appliesTo(module)) continue;
         for (const path of facts.pathsRead) {
           if (reported.has(path) || !CONFIG_FILE.test(path) || PRIVATE_CONFIG.test(path) || path.startsWith('/') || path.includes('..')) continue;
           if (project.isTracked(path)) continue;

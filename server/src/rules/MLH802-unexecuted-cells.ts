@@ -1,5 +1,6 @@
 import { firstLineRange, hasCode } from '../engine/notebookCells';
 import { defineRule } from '../engine/rule';
+import { ALL_BUT_GENERATED } from '../engine/roles';
 
 export default defineRule({
   code: 'MLH802',
@@ -8,10 +9,13 @@ export default defineRule({
   practices: ['P7'],
   references: ['Pimentel et al. 2019: reproducibility of Jupyter notebooks'],
   severity: 'information',
+  roles: ALL_BUT_GENERATED,
   docs: `## What it finds
 Code cells without an execution count and without output in a notebook where other cells were
 executed. Notebooks saved with every count cleared (never run, or stripped with nbstripout) are not
 reported, nor are cells holding only comments, shell commands (\`!pip install ...\`) or magics.
+
+Cells without output mislead the next reader of any notebook, so every role but generated counts.
 
 ## Why it matters
 The saved outputs are what readers trust: the metrics, the plots, the tables. When some cells were

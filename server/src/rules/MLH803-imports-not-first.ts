@@ -1,5 +1,6 @@
 import { notebookCode } from '../engine/notebook';
 import { defineRule } from '../engine/rule';
+import { PRODUCTION } from '../engine/roles';
 import { variableRoot } from '../engine/python/flow';
 import { Node } from '../engine/python/module';
 
@@ -47,6 +48,7 @@ export default defineRule({
   practices: ['P8'],
   references: ['PEP 8: imports at the top of the file', 'Pimentel et al. 2019: notebook best practices'],
   severity: 'information',
+  roles: [...PRODUCTION, 'tooling'],
   docs: `## What it finds
 Top-level \`import\` / \`from ... import\` statements in a notebook's code cells after the first
 one; the first such import of each cell is reported. Leading cells that only set the session up
@@ -54,6 +56,8 @@ do not count as the first: magics (\`%load_ext autoreload\`, \`!pip install ...\
 \`sys\`, \`os\`, \`warnings\` or \`logging\` and calls on them (\`sys.path.append(...)\`,
 \`warnings.filterwarnings("ignore")\`, \`os.environ["X"] = ...\`); the first code cell after
 them is. Imports inside functions are left alone.
+
+Runs on notebooks that are pipelines (in a pipeline folder such as pipelines/ or train/), documentation notebooks and notebooks given another role by configuration: in exploration and teaching notebooks, importing where a library is first used is the norm.
 
 ## Why it matters
 A notebook whose imports are scattered hides its dependencies: a reader cannot see at a glance

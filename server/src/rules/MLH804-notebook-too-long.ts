@@ -8,11 +8,14 @@ export default defineRule({
   practices: ['P8'],
   references: ['Sculley et al. 2015: prototype smell', 'Pimentel et al. 2019: notebook best practices'],
   severity: 'information',
+  roles: ['exploration', 'pipeline', 'serving', 'library'],
   docs: `## What it finds
 Notebooks with more than 50 code cells (reported at the first cell past the limit), and code cells
 with more than 30 lines (blank lines not counted). Both limits are configurable:
 \`thresholds.maxNotebookCells\` and \`thresholds.maxCellLines\` in \`[tool.ml-hygiene]\` or
 \`.ml-hygiene.yaml\`. Markdown cells are not counted: narrative is welcome.
+
+Runs on exploration notebooks too, which is where they grow; course material is long on purpose.
 
 ## Why it matters
 A notebook that long has become a program without the structure of one: no functions to test, no

@@ -1,6 +1,7 @@
 import { firstLineRange } from '../engine/notebookCells';
 import { defineRule } from '../engine/rule';
 import { FILE_START } from '../engine/types';
+import { ALL_BUT_GENERATED } from '../engine/roles';
 
 /** Names editors give new or duplicated notebooks: Untitled.ipynb, Untitled1.ipynb, Untitled-1.ipynb,
  *  eda-Copy1.ipynb, "eda Copy.ipynb", "eda Copy 2.ipynb", "Copy of eda.ipynb". */
@@ -13,10 +14,13 @@ export default defineRule({
   practices: ['P3'],
   references: ['Microsoft TDSP: project structure and naming', 'Pimentel et al. 2019: notebook best practices'],
   severity: 'information',
+  roles: ALL_BUT_GENERATED,
   docs: `## What it finds
 Notebooks whose file name is the one the editor gave them: \`Untitled.ipynb\`, \`Untitled1.ipynb\`,
 \`Untitled-1.ipynb\`, and copies such as \`eda-Copy1.ipynb\`, \`eda Copy.ipynb\` or
 \`Copy of eda.ipynb\`. The finding is shown on the first cell.
+
+A default name says nothing wherever the notebook is, so every role but generated counts.
 
 ## Why it matters
 A project is managed through its artifacts (practice P3): a notebook called \`Untitled3\` tells

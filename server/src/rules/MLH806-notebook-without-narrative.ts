@@ -1,6 +1,7 @@
 import { contentLines, firstLineRange } from '../engine/notebookCells';
 import { NotebookCell } from '../engine/notebook';
 import { defineRule } from '../engine/rule';
+import { PRODUCTION } from '../engine/roles';
 
 /** Code cells a notebook may have per Markdown cell. */
 const CODE_CELLS_PER_MARKDOWN = 5;
@@ -49,6 +50,7 @@ export default defineRule({
   practices: ['P3'],
   references: ['Rule, Tabard, Hollan 2018: exploration and explanation in computational notebooks', 'Pimentel et al. 2019: notebook best practices'],
   severity: 'information',
+  roles: [...PRODUCTION, 'tooling'],
   docs: `## What it finds
 Notebooks that do not open with a Markdown title, or that have fewer than one Markdown cell per ${CODE_CELLS_PER_MARKDOWN} code cells (rounded down: 10
 code cells ask for 2 Markdown cells). Notebooks without code cells are not looked at.
@@ -59,6 +61,7 @@ title underlined with \`===\` or \`---\`, or a line that is bold as a whole
 (\`**Chapter 2: Training**\`). What comes before it in those cells is passed over: tags alone, a
 logo or a badge, a horizontal rule, a copyright or licence notice (\`<i>Copyright (c) ...</i>\`), so
 a notebook that opens with its licence and then its title has a title.
+Runs on notebooks that are pipelines (in a pipeline folder such as pipelines/ or train/), documentation notebooks and notebooks given another role by configuration: exploration and teaching notebooks are read by their authors and their teachers, who know what they show.
 
 ## Why it matters
 A notebook is a document: its value for the project (practice P3) is the question it asks, the

@@ -1,4 +1,5 @@
 import { defineRule } from '../engine/rule';
+import { ALL_BUT_GENERATED } from '../engine/roles';
 
 export default defineRule({
   code: 'MLH807',
@@ -7,11 +8,14 @@ export default defineRule({
   practices: ['P7'],
   references: ['Jupyter nbformat specification (format 4)'],
   severity: 'error',
+  roles: ALL_BUT_GENERATED,
   docs: `## What it finds
 \`.ipynb\` files that Jupyter cannot open: JSON that does not parse (most often left-over merge
 conflict markers \`<<<<<<<\` / \`>>>>>>>\`, or a file truncated while saving), a top level that is
 not a JSON object, a notebook in an old format (nbformat 3 or earlier), or one without a \`cells\`
 array. The problem is reported where the parser stopped. Such a notebook is not analysed further.
+
+A broken notebook is broken wherever it is, so every role but generated counts.
 
 ## Why it matters
 A notebook that does not load is lost work for everyone who clones the repository, and every tool

@@ -105,10 +105,10 @@ suite('ML Hygiene in VS Code', () => {
   });
 
   test('a notebook cell gets its finding', async () => {
-    const notebook = await vscode.workspace.openNotebookDocument(workspaceFile('exploration.ipynb'));
+    const notebook = await vscode.workspace.openNotebookDocument(workspaceFile('pipelines/retrain_monthly.ipynb'));
     await vscode.window.showNotebookDocument(notebook);
     const cell = notebook.cellAt(1).document;
-    const finding = await waitForFinding(cell.uri, 'MLH102', 'MLH102 in the second cell of exploration.ipynb');
+    const finding = await waitForFinding(cell.uri, 'MLH102', 'MLH102 in the second cell of pipelines/retrain_monthly.ipynb');
     assert.strictEqual(cell.getText(finding.range), 'pd.read_csv');
   });
 

@@ -34,7 +34,8 @@ export const ML_LIBRARIES = [
 export interface PythonFacts {
   /** Dotted module name from the path (`src/features/build.py` -> `src.features.build`). */
   module: string;
-  /** Imported modules, relative imports made absolute. */
+  /** Imported modules as written; relative ones keep their leading dots (the project index resolves
+   *  them, see ProjectIndex.resolveModule). */
   imports: string[];
   /** Qualified names of the functions and methods it calls (`numpy.random.seed`, `mlflow.log_metric`, `set_seed`). */
   calls: string[];
@@ -148,8 +149,7 @@ function isTestModule(module: PythonModule, path: string): boolean {
 
 export function pythonFacts(module: PythonModule, path: string): PythonFacts {
   const name = moduleNameOf(path);
-  const isPackage = /__init__\.py$/.test(path);
-  const imports = [...module.importedModules].map((m) => absoluteModule(m, name, isPackage));
+  const imports = [...module.importedModules];
   const calls = new Set<string>();
   for (const call of module.calls()) if (call.qualified) calls.add(call.qualified);
   const scopeCalls = new Map<string, Set<string>>();
