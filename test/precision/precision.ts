@@ -9,7 +9,7 @@ import * as path from 'path';
 import { Rule } from '../../server/src/engine/rule';
 import { RULES } from '../../server/src/rules';
 import {
-  BAR, Finding, JudgedFinding, LEVELS, MIN_JUDGED, Tally, judged, matchFindings, parseVerdicts, standing, total,
+  BAR, Finding, JudgedFinding, LEVELS, MIN_JUDGED, Tally, VERDICT_HEADER, judged, matchFindings, parseVerdicts, standing, total,
 } from './verdicts';
 
 const REPO = path.resolve(__dirname, '../..'); // bundled to out/precision/
@@ -72,9 +72,12 @@ function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
 }
 
 function main(): number {
-  const [dir, ...rest] = process.argv.slice(2);
-  if (dir === undefined || rest.length > 0 || dir.startsWith('-')) {
-    console.error('usage: npm run precision -- <folder of checkouts named owner__name>');
+  const args = process.argv.slice(2);
+  const unjudgedAt = args.indexOf('--unjudged');
+  const unjudgedFile = unjudgedAt >= 0 ? args.splice(unjudgedAt, 2)[1] : undefined;
+  const [dir, ...rest] = args;
+  if (dir === undefined || rest.length > 0 || dir.startsWith('-') || (unjudgedAt >= 0 && !unjudgedFile)) {
+    console.error('usage: npm run precision -- <folder of checkouts named owner__name> [--unjudged FILE]');
     return 2;
   }
   const root = path.resolve(dir);
@@ -141,6 +144,14 @@ function main(): number {
       console.log(`    ${code} ${ofRule[0].severity}: ${ofRule.length} unjudged`);
       for (const f of spread(ofRule, SHOWN_PER_RULE)) console.log(`      ${where(f)} ${f.code} ${f.message}`);
     }
+  }
+
+  if (unjudgedFile) {
+    // Rows in the verdict files' shape, verdict and reason left to fill (the message stands in the reason).
+    const commits = new Map(checkouts.map((c) => [c.repo, headCommit(c.dir) ?? verdictsByRepo.get(c.repo)?.[0].commit ?? '']));
+    const rows = unjudged.map((f) => [f.repo, commits.get(f.repo), f.path, f.line, f.cell ?? '', f.code, '', `${f.severity}: ${f.message}`].join('\t'));
+    fs.writeFileSync(unjudgedFile, [VERDICT_HEADER.join('\t'), ...rows].join('\n') + '\n');
+    console.log(`\n${rows.length} unjudged findings written to ${unjudgedFile}`);
   }
 
   if (stale.length > 0) {
