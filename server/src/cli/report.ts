@@ -2,6 +2,7 @@
 // self-contained HTML, or JSON.
 import * as fs from 'fs';
 import * as path from 'path';
+import { isRuleEnabled } from '../engine/config';
 import { scanProject } from '../engine/scan';
 import { readConfig } from '../engine/workspace';
 import { radarSvg } from '../report/radar';
@@ -41,7 +42,8 @@ export async function reportCommand(args: string[], out: (s: string) => void): P
   // Before the scan, not after it.
   for (const file of [options.output, svgFile]) if (file) assertStaysInside('--output', file);
   const result = await scanProject(root, { config: readConfig(root) });
-  const report = scoreProject(RULES, result.index, result.findings);
+  // Rules that did not run (opt-in, ignored) are not checks the project passed.
+  const report = scoreProject(RULES.filter((r) => isRuleEnabled(result.config, r)), result.index, result.findings);
   const title = path.basename(root);
   const text =
     options.format === 'json'

@@ -4,6 +4,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { CreateFile, ErrorCodes, ResponseError, TextDocumentEdit, WorkspaceEdit } from 'vscode-languageserver';
+import { isRuleEnabled } from '../engine/config';
 import { isInsideFolder } from '../engine/workspace';
 import { obstaclesIn } from '../scaffold/apply';
 import { planScaffold, ScaffoldPlan } from '../scaffold/plan';
@@ -131,5 +132,7 @@ export function scaffoldEdit(args: ScaffoldArguments): { plan: ScaffoldPlan; edi
 /** The hygiene report of a project from its current findings (paths relative to `root`). */
 export function projectReport(project: Project): { root: string; report: HygieneReport } {
   const findings = [...project.findingsByPath().values()].flat();
-  return { root: pathToUri(project.root), report: scoreProject(RULES, project.index(), findings) };
+  // Rules that did not run (opt-in, ignored) are not checks the project passed.
+  const rules = RULES.filter((r) => isRuleEnabled(project.config, r));
+  return { root: pathToUri(project.root), report: scoreProject(rules, project.index(), findings) };
 }
