@@ -5,7 +5,7 @@ import { mapToCell, Notebook, NotebookCode, notebookCode, parseNotebook } from '
 import { FileFacts, ProjectIndex } from './project';
 import { pythonFacts } from './python/facts';
 import { PythonModule } from './python/module';
-import { Edit, parsePython } from './python/parser';
+import { Edit, forgetIndex, parsePython } from './python/parser';
 import { personalDataInOutputs } from './personalData';
 import { parseRequirements, RequirementsFile } from './requirements';
 import { ProjectFinding, ReportOptions, Rule } from './rule';
@@ -72,7 +72,10 @@ export class Analyzer {
       return cached;
     }
     const previousTree = cached?.kind === 'python' && edits?.length ? cached.module.tree : undefined;
-    if (previousTree) for (const edit of edits!) previousTree.edit(edit);
+    if (previousTree) {
+      forgetIndex(previousTree);
+      for (const edit of edits!) previousTree.edit(edit);
+    }
     const parsed = this.parseFresh(path, text, hash, previousTree);
     this.forget(path);
     this.cache.set(path, parsed);

@@ -27,9 +27,12 @@ export interface Binding {
 
 type ScopeTable = Map<string, Binding[]>;
 
+/** The nearest enclosing scope; for top-level code the tree's root, which is an ERROR node rather
+ *  than a module when the file is broken enough. */
 function innermostScope(node: Node): Node {
-  for (let n = node.parent; n; n = n.parent) if (SCOPE_TYPES.has(n.type) || n.type === 'module') return n;
-  return node;
+  let top = node;
+  for (let n = node.parent; n; top = n, n = n.parent) if (SCOPE_TYPES.has(n.type) || n.type === 'module') return n;
+  return top;
 }
 
 function enclosingClass(node: Node): Node | undefined {
@@ -68,7 +71,8 @@ export class Bindings {
       return found?.length ? found : undefined;
     }
     let first = true;
-    for (let scope: Node | null = innermostScope(use); scope; scope = scope.type === 'module' ? null : innermostScope(scope)) {
+    // Each step goes to a strict ancestor, and the root ends the walk.
+    for (let scope: Node | null = innermostScope(use); scope; scope = scope.parent ? innermostScope(scope) : null) {
       // Names of a class body are not visible in its methods.
       if (!first && scope.type === 'class_definition') continue;
       const found = this.scopes.get(scope.id)?.get(name);

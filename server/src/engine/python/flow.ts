@@ -2,6 +2,7 @@
 // assignment binds, whether an expression reads a name. Which value reaches a use is bindings.ts.
 // Deliberately simple: branches and loops are read in document order, as the code is written.
 import { groupByScope, Node } from './module';
+import { nodesOfType } from './parser';
 
 /** Whether two nodes of one tree are the same node. */
 export function sameNode(a: Node | null | undefined, b: Node | null | undefined): boolean {
@@ -17,8 +18,7 @@ function nodesIn(scope: Node, type: string): Node[] {
   if (!byType) scopeCache.set(scope.tree, (byType = new Map()));
   let byScope = byType.get(type);
   if (!byScope) {
-    const nodes = scope.tree.rootNode.descendantsOfType(type).filter((n): n is Node => n !== null);
-    byType.set(type, (byScope = groupByScope(nodes, (n) => n)));
+    byType.set(type, (byScope = groupByScope(nodesOfType(scope.tree, type), (n) => n)));
   }
   return byScope.get(scope.id) ?? [];
 }

@@ -1,6 +1,7 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import { LineIndex } from '../text';
 import { Range } from '../types';
+import { nodesOfType } from './parser';
 
 export type { Node };
 
@@ -31,9 +32,6 @@ export interface ImportBinding {
   node: Node;
 }
 
-// Node types that PythonModule.nodes was asked for; rules ask for the same few dozen in every module.
-const ASKED_TYPES = new Set<string>();
-
 /** A parsed Python module (or the code of a notebook) with the queries rules share. */
 export class PythonModule {
   readonly lines: LineIndex;
@@ -41,7 +39,6 @@ export class PythonModule {
   /** Module names named in import statements, as written (relative ones keep their leading dots). */
   readonly importedModules = new Set<string>();
   private readonly bindings = new Map<string, string>();
-  private readonly byType = new Map<string, Node[]>();
   private callCache?: Call[];
   private readonly callsById = new Map<number, Call>();
 
@@ -57,18 +54,9 @@ export class PythonModule {
     return this.tree.rootNode;
   }
 
-  /** All nodes of a type, in document order (cached). */
+  /** All nodes of a type, in document order. */
   nodes(type: string): Node[] {
-    let found = this.byType.get(type);
-    if (!found) {
-      // One walk of the tree fetches every type asked for so far in any module, not one walk per type.
-      ASKED_TYPES.add(type);
-      const wanted = [...ASKED_TYPES].filter((t) => !this.byType.has(t));
-      for (const t of wanted) this.byType.set(t, []);
-      for (const node of this.root.descendantsOfType(wanted)) if (node) this.byType.get(node.type)!.push(node);
-      found = this.byType.get(type)!;
-    }
-    return found;
+    return nodesOfType(this.tree, type);
   }
 
   range(node: Node): Range {
