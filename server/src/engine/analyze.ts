@@ -1,9 +1,10 @@
 import { createHash } from 'crypto';
 import { RULES } from '../rules';
+import { Budget, BudgetExceeded, checkpoint, DEFAULT_BUDGET, pastDeadline, withDeadline } from './budget';
 import { Config, effectiveSeverity, isRuleEnabled } from './config';
 import { mapToCell, Notebook, NotebookCode, notebookCode, parseNotebook } from './notebook';
 import { FileFacts, ProjectIndex } from './project';
-import { pythonFacts } from './python/facts';
+import { PythonFacts, pythonFacts } from './python/facts';
 import { PythonModule } from './python/module';
 import { Edit, forgetIndex, parsePython } from './python/parser';
 import { personalDataInOutputs } from './personalData';
@@ -11,7 +12,7 @@ import { parseRequirements, RequirementsFile } from './requirements';
 import { ProjectFinding, ReportOptions, Rule } from './rule';
 import { commentsByLine, isSuppressed, readSuppressions, Suppressions } from './suppressions';
 import { LineIndex } from './text';
-import { FILE_START, FileKind, Finding, Range, Severity, TextEdit } from './types';
+import { FILE_START, FileKind, Finding, Notice, Range, Severity, TextEdit } from './types';
 import { parseYaml, YamlFile, yamlEntries } from './yaml';
 
 /** What kind of file a path is, by name alone. */
@@ -51,15 +52,36 @@ function pythonSuppressions(module: PythonModule): Suppressions {
   return readSuppressions(module.nodes('comment').map((c) => ({ line: c.startPosition.row, text: c.text })));
 }
 
-/** The engine's entry point: parses files (cached by content), gives their facts, runs the rules. */
+/** The engine's entry point: parses files (cached by content), gives their facts, runs the rules,
+ *  each file's steps under a budget (see budget.ts). */
 export class Analyzer {
   // One parsed version per path; the oldest entries go first (their trees are freed).
   private readonly cache = new Map<string, ParsedFile>();
+  // Per path, the notices of its latest analysis (a step stopped by the budget or failing), and the
+  // hash of a text whose parse and facts ran out of budget: its rules are not run either.
+  private readonly notices = new Map<string, Notice[]>();
+  private readonly exhausted = new Map<string, string>();
 
   constructor(
     readonly rules: Rule[] = RULES,
     private readonly cacheSize = 512,
+    readonly budget: Budget = DEFAULT_BUDGET,
   ) {}
+
+  /** What stopped or failed in the latest facts() or analyzeFile() of a path. */
+  noticesOf(path: string): Notice[] {
+    return this.notices.get(path) ?? [];
+  }
+
+  private notify(path: string, message: string): void {
+    const list = this.notices.get(path);
+    if (list) list.push({ path, message });
+    else this.notices.set(path, [{ path, message }]);
+  }
+
+  private get seconds(): string {
+    return `${this.budget.timeMs / 1000} s`;
+  }
 
   /** Parses a file, reusing the cached result when the text is unchanged. With `edits` (the changes
    *  that turned the cached text into `text`), Python is re-parsed incrementally. */
@@ -97,13 +119,13 @@ export class Analyzer {
     const kind = kindOf(path);
     switch (kind) {
       case 'python': {
-        const module = new PythonModule(parsePython(text, previousTree), text);
+        const module = this.pythonModule(path, text, previousTree);
         return { ...base, kind, module, suppressions: pythonSuppressions(module) };
       }
       case 'notebook': {
         const notebook = parseNotebook(text);
         const code = notebookCode(notebook);
-        const module = new PythonModule(parsePython(code.text), code.text);
+        const module = this.pythonModule(path, code.text);
         return { ...base, kind, notebook, code, module, suppressions: pythonSuppressions(module) };
       }
       case 'yaml':
@@ -120,7 +142,33 @@ export class Analyzer {
     }
   }
 
+  /** The syntax tree of Python code; an empty module, with a notice, when the tree is above the
+   *  budget's size (the analyses index every node). */
+  private pythonModule(path: string, text: string, previousTree?: PythonModule['tree']): PythonModule {
+    const tree = parsePython(text, previousTree);
+    const size = tree.rootNode.descendantCount;
+    if (size <= this.budget.maxSyntaxNodes) return new PythonModule(tree, text);
+    tree.delete();
+    this.notify(path, `not analysed: ${size} syntax nodes are above the limit of ${this.budget.maxSyntaxNodes} per file`);
+    return new PythonModule(parsePython(''), '');
+  }
+
+  /** The facts a file gives the project index. When its parse and facts exceed the budget, only
+   *  its path and kind, with a notice. */
   facts(path: string, text: string): FileFacts {
+    this.notices.delete(path);
+    this.exhausted.delete(path);
+    try {
+      return withDeadline(this.budget.timeMs, () => this.factsOf(path, text));
+    } catch (e) {
+      if (!(e instanceof BudgetExceeded)) throw e;
+      this.exhausted.set(path, hashOf(text));
+      this.notify(path, `analysis stopped: parsing and reading the file took longer than the ${this.seconds} budget per file; no rule was run on it`);
+      return { path, kind: kindOf(path) };
+    }
+  }
+
+  private factsOf(path: string, text: string): FileFacts {
     const parsed = this.parse(path, text);
     const facts: FileFacts = { path, kind: parsed.kind };
     if (parsed.kind === 'python' || parsed.kind === 'notebook') facts.python = pythonFacts(parsed.module, path);
@@ -130,95 +178,134 @@ export class Analyzer {
     return facts;
   }
 
-  /** Findings of every file-scoped rule for one file. */
+  /** Findings of every file-scoped rule for one file. The rules run under the budget: past it, the
+   *  findings so far are kept and the rules not yet run are skipped, with a notice naming the step
+   *  that was running; a rule that fails gives a notice and the others still run. */
   analyzeFile(path: string, text: string, project: ProjectIndex, config: Config, edits?: Edit[]): Finding[] {
-    const parsed = this.parse(path, text, edits);
+    if (this.exhausted.get(path) === hashOf(text)) return [];
+    this.notices.delete(path);
+    this.exhausted.delete(path);
     const findings: Finding[] = [];
-    const emit = (rule: Rule, range: Range, message: string, options: ReportOptions = {}) => {
+    let step = 'parsing';
+    withDeadline(this.budget.timeMs, () => {
+      try {
+        const parsed = this.parse(path, text, edits);
+        step = 'the facts';
+        const facts = project.python(path) ?? (parsed.kind === 'python' || parsed.kind === 'notebook' ? pythonFacts(parsed.module, path) : undefined);
+        for (const rule of this.rules) {
+          if (!isRuleEnabled(config, rule.code)) continue;
+          if (pastDeadline()) throw new BudgetExceeded();
+          step = `${rule.code} (${rule.name})`;
+          const before = findings.length;
+          try {
+            this.runRule(rule, parsed, facts, project, config, findings);
+          } catch (e) {
+            // A rule stopped halfway reports nothing rather than part of what it would find.
+            findings.length = before;
+            if (e instanceof BudgetExceeded) throw e;
+            const reason = (e as Error).message.split('\n')[0].slice(0, 200);
+            this.notify(path, `${step} failed on this file and was skipped: ${reason}`);
+          }
+        }
+      } catch (e) {
+        if (!(e instanceof BudgetExceeded)) throw e;
+        this.notify(path, `analysis stopped at ${step}: the file took longer than its ${this.seconds} budget, so the rules after it were not run`);
+      }
+    });
+    return findings.sort(byPosition);
+  }
+
+  private runRule(rule: Rule, parsed: ParsedFile, facts: PythonFacts | undefined, project: ProjectIndex, config: Config, findings: Finding[]): void {
+    const { path } = parsed;
+    const emit = (range: Range, message: string, options: ReportOptions = {}) => {
       if (isSuppressed(parsed.suppressions, rule.code, range)) return;
       const severity = effectiveSeverity(config, rule.code, options.severity ?? rule.severity);
       if (!severity) return;
       findings.push(makeFinding(rule, severity, path, range, message, options));
     };
-    const common = { path, text, lines: parsed.lines, project, config };
-    const facts = project.python(path) ?? (parsed.kind === 'python' || parsed.kind === 'notebook' ? pythonFacts(parsed.module, path) : undefined);
-    for (const rule of this.rules) {
-      if (!isRuleEnabled(config, rule.code)) continue;
-      const { check } = rule;
-      if (parsed.kind === 'python' && check.python) {
-        check.python({
+    const common = { path, text: parsed.text, lines: parsed.lines, project, config };
+    const { check } = rule;
+    if (parsed.kind === 'python' && check.python) {
+      check.python({
+        ...common,
+        module: parsed.module,
+        facts: facts!,
+        report: (at, message, options) => emit('type' in at ? parsed.module.range(at) : at, message, options),
+      });
+    } else if (parsed.kind === 'notebook') {
+      if (check.notebook) {
+        check.notebook({
           ...common,
-          module: parsed.module,
-          facts: facts!,
-          report: (at, message, options) => emit(rule, 'type' in at ? parsed.module.range(at) : at, message, options),
-        });
-      } else if (parsed.kind === 'notebook') {
-        if (check.notebook) {
-          check.notebook({
-            ...common,
-            notebook: parsed.notebook,
-            report: (range, message, options) => emit(rule, range, message, options),
-            reportInCell: (cell, range, message, options) => {
-              const severity = effectiveSeverity(config, rule.code, options?.severity ?? rule.severity);
-              if (!severity) return;
-              findings.push(cellFinding(rule, severity, path, parsed.notebook, cell, range, message, options ?? {}));
-            },
-          });
-        }
-        if (check.python && !parsed.notebook.problem) {
-          check.python({
-            ...common,
-            text: parsed.code.text,
-            lines: parsed.module.lines,
-            module: parsed.module,
-            facts: facts!,
-            notebook: parsed.notebook,
-            report: (at, message, options = {}) => {
-              const range = 'type' in at ? parsed.module.range(at) : at;
-              if (isSuppressed(parsed.suppressions, rule.code, range)) return;
-              const severity = effectiveSeverity(config, rule.code, options.severity ?? rule.severity);
-              const mapped = mapToCell(parsed.code, range);
-              if (!severity || !mapped) return;
-              const fix = options.fix && mapFixToCell(parsed.code, mapped.cell, options.fix.edits ?? [], options.fix.title);
-              findings.push(
-                cellFinding(rule, severity, path, parsed.notebook, mapped.cell, mapped.range, message, { ...options, fix }),
-              );
-            },
-          });
-        }
-      } else if (parsed.kind === 'yaml' && check.yaml) {
-        check.yaml({ ...common, yaml: parsed.yaml, report: (range, message, options) => emit(rule, range, message, options) });
-      } else if (parsed.kind === 'requirements' && check.requirements) {
-        check.requirements({
-          ...common,
-          requirements: parsed.requirements,
-          report: (range, message, options) => emit(rule, range, message, options),
+          notebook: parsed.notebook,
+          report: emit,
+          reportInCell: (cell, range, message, options) => {
+            const severity = effectiveSeverity(config, rule.code, options?.severity ?? rule.severity);
+            if (!severity) return;
+            findings.push(cellFinding(rule, severity, path, parsed.notebook, cell, range, message, options ?? {}));
+          },
         });
       }
+      if (check.python && !parsed.notebook.problem) {
+        check.python({
+          ...common,
+          text: parsed.code.text,
+          lines: parsed.module.lines,
+          module: parsed.module,
+          facts: facts!,
+          notebook: parsed.notebook,
+          report: (at, message, options = {}) => {
+            const range = 'type' in at ? parsed.module.range(at) : at;
+            if (isSuppressed(parsed.suppressions, rule.code, range)) return;
+            const severity = effectiveSeverity(config, rule.code, options.severity ?? rule.severity);
+            const mapped = mapToCell(parsed.code, range);
+            if (!severity || !mapped) return;
+            const fix = options.fix && mapFixToCell(parsed.code, mapped.cell, options.fix.edits ?? [], options.fix.title);
+            findings.push(cellFinding(rule, severity, path, parsed.notebook, mapped.cell, mapped.range, message, { ...options, fix }));
+          },
+        });
+      }
+    } else if (parsed.kind === 'yaml' && check.yaml) {
+      check.yaml({ ...common, yaml: parsed.yaml, report: emit });
+    } else if (parsed.kind === 'requirements' && check.requirements) {
+      check.requirements({ ...common, requirements: parsed.requirements, report: emit });
     }
-    return findings.sort(byPosition);
   }
 
-  /** Findings of the project-scoped rules. */
+  /** Findings of the project-scoped rules, each under the budget; one that fails or runs out of
+   *  time gives a notice (on the project's root, `.`) and the others still run. */
   analyzeProject(project: ProjectIndex, config: Config): Finding[] {
+    this.notices.delete(PROJECT);
     const findings: Finding[] = [];
     for (const rule of this.rules) {
       const check = rule.check.project;
       if (!check) continue;
       const severity = effectiveSeverity(config, rule.code, rule.severity);
       if (!severity) continue;
-      check({
-        project,
-        config,
-        report: (f: ProjectFinding) => {
-          const own = effectiveSeverity(config, rule.code, f.severity ?? rule.severity);
-          if (own) findings.push(makeFinding(rule, own, f.path, f.range ?? FILE_START, f.message, f));
-        },
-      });
+      const before = findings.length;
+      try {
+        withDeadline(this.budget.timeMs, () =>
+          check({
+            project,
+            config,
+            report: (f: ProjectFinding) => {
+              checkpoint();
+              const own = effectiveSeverity(config, rule.code, f.severity ?? rule.severity);
+              if (own) findings.push(makeFinding(rule, own, f.path, f.range ?? FILE_START, f.message, f));
+            },
+          }),
+        );
+      } catch (e) {
+        findings.length = before;
+        const reason = e instanceof BudgetExceeded ? `took longer than the ${this.seconds} budget` : `failed: ${(e as Error).message.split('\n')[0].slice(0, 200)}`;
+        this.notify(PROJECT, `${rule.code} (${rule.name}) ${reason}; it was skipped`);
+      }
     }
     return findings.sort(byPosition);
   }
 }
+
+/** The path that notices about the project as a whole name. */
+export const PROJECT = '.';
 
 function makeFinding(rule: Rule, severity: Severity, path: string, range: Range, message: string, options: ReportOptions): Finding {
   const finding: Finding = { code: rule.code, name: rule.name, severity, message, path, range };

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Edit, Language, Node, Parser, Tree } from 'web-tree-sitter';
+import { BudgetExceeded, checkpoint, pastDeadline } from '../budget';
 
 // The .wasm files sit beside the bundled server (the build copies them there); when running
 // from sources they are found in node_modules.
@@ -37,10 +38,16 @@ export async function initPython(): Promise<void> {
   parser = await loadPythonParser();
 }
 
-/** Parses Python; with the previous tree (already edited with tree.edit) the parse is incremental. */
+/** Parses Python; with the previous tree (already edited with tree.edit) the parse is incremental.
+ *  Throws BudgetExceeded when the analysis deadline passes during the parse. */
 export function parsePython(text: string, previous?: Tree): Tree {
-  const tree = pythonParser().parse(text, previous ?? null);
-  if (!tree) throw new Error('tree-sitter returned no tree');
+  const parser = pythonParser();
+  const tree = parser.parse(text, previous ?? null, { progressCallback: pastDeadline });
+  if (!tree) {
+    parser.reset();
+    if (pastDeadline()) throw new BudgetExceeded();
+    throw new Error('tree-sitter returned no tree');
+  }
   return tree;
 }
 
@@ -74,6 +81,7 @@ function indexOf(tree: Tree): TreeIndex {
   const ancestors: Node[] = [];
   let node = cursor.currentNode;
   for (;;) {
+    checkpoint();
     if (node.isNamed) {
       const list = index.byType.get(node.type);
       if (list) list.push(node);
