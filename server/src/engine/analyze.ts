@@ -35,6 +35,8 @@ interface ParsedBase {
   hash: string;
   lines: LineIndex;
   suppressions: Suppressions;
+  /** Why the file's content is not analysed (too large, nested too deep): it reads as empty. */
+  skipped?: string;
 }
 
 export type ParsedFile =
@@ -119,17 +121,19 @@ export class Analyzer {
     const kind = kindOf(path);
     switch (kind) {
       case 'python': {
-        const module = this.pythonModule(path, text, previousTree);
-        return { ...base, kind, module, suppressions: pythonSuppressions(module) };
+        const { module, skipped } = this.pythonModule(text, previousTree);
+        return { ...base, kind, module, skipped, suppressions: pythonSuppressions(module) };
       }
       case 'notebook': {
         const notebook = parseNotebook(text);
         const code = notebookCode(notebook);
-        const module = this.pythonModule(path, code.text);
-        return { ...base, kind, notebook, code, module, suppressions: pythonSuppressions(module) };
+        const { module, skipped } = this.pythonModule(code.text);
+        return { ...base, kind, notebook, code, module, skipped, suppressions: pythonSuppressions(module) };
       }
-      case 'yaml':
-        return { ...base, kind, yaml: parseYaml(text), suppressions: readSuppressions(commentsByLine(text)) };
+      case 'yaml': {
+        const yaml = parseYaml(text);
+        return { ...base, kind, yaml, skipped: yaml.skipped, suppressions: readSuppressions(commentsByLine(text)) };
+      }
       case 'requirements':
         return {
           ...base,
@@ -142,15 +146,17 @@ export class Analyzer {
     }
   }
 
-  /** The syntax tree of Python code; an empty module, with a notice, when the tree is above the
+  /** The syntax tree of Python code; an empty module, with the reason, when the tree is above the
    *  budget's size (the analyses index every node). */
-  private pythonModule(path: string, text: string, previousTree?: PythonModule['tree']): PythonModule {
+  private pythonModule(text: string, previousTree?: PythonModule['tree']): { module: PythonModule; skipped?: string } {
     const tree = parsePython(text, previousTree);
     const size = tree.rootNode.descendantCount;
-    if (size <= this.budget.maxSyntaxNodes) return new PythonModule(tree, text);
+    if (size <= this.budget.maxSyntaxNodes) return { module: new PythonModule(tree, text) };
     tree.delete();
-    this.notify(path, `not analysed: ${size} syntax nodes are above the limit of ${this.budget.maxSyntaxNodes} per file`);
-    return new PythonModule(parsePython(''), '');
+    return {
+      module: new PythonModule(parsePython(''), ''),
+      skipped: `not analysed: ${size} syntax nodes are above the limit of ${this.budget.maxSyntaxNodes} per file`,
+    };
   }
 
   /** The facts a file gives the project index. When its parse and facts exceed the budget, only
@@ -170,6 +176,7 @@ export class Analyzer {
 
   private factsOf(path: string, text: string): FileFacts {
     const parsed = this.parse(path, text);
+    if (parsed.skipped) this.notify(path, parsed.skipped);
     const facts: FileFacts = { path, kind: parsed.kind };
     if (parsed.kind === 'python' || parsed.kind === 'notebook') facts.python = pythonFacts(parsed.module, path);
     if (parsed.kind === 'notebook') facts.personalData = personalDataInOutputs(parsed.notebook.cells);
@@ -190,6 +197,10 @@ export class Analyzer {
     withDeadline(this.budget.timeMs, () => {
       try {
         const parsed = this.parse(path, text, edits);
+        if (parsed.skipped) {
+          this.notify(path, parsed.skipped);
+          return;
+        }
         step = 'the facts';
         const facts = project.python(path) ?? (parsed.kind === 'python' || parsed.kind === 'notebook' ? pythonFacts(parsed.module, path) : undefined);
         for (const rule of this.rules) {

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Edit, Language, Node, Parser, Tree } from 'web-tree-sitter';
 import { BudgetExceeded, checkpoint, pastDeadline } from '../budget';
+import { withUnixLineEnds } from '../text';
 
 // The .wasm files sit beside the bundled server (the build copies them there); when running
 // from sources they are found in node_modules.
@@ -42,7 +43,7 @@ export async function initPython(): Promise<void> {
  *  Throws BudgetExceeded when the analysis deadline passes during the parse. */
 export function parsePython(text: string, previous?: Tree): Tree {
   const parser = pythonParser();
-  const tree = parser.parse(text, previous ?? null, { progressCallback: pastDeadline });
+  const tree = parser.parse(withUnixLineEnds(text), previous ?? null, { progressCallback: pastDeadline });
   if (!tree) {
     parser.reset();
     if (pastDeadline()) throw new BudgetExceeded();
