@@ -205,8 +205,8 @@ export class Analyzer {
         const facts = project.python(path) ?? (parsed.kind === 'python' || parsed.kind === 'notebook' ? pythonFacts(parsed.module, path) : undefined);
         for (const rule of this.rules) {
           if (!isRuleEnabled(config, rule.code)) continue;
-          if (pastDeadline()) throw new BudgetExceeded();
           step = `${rule.code} (${rule.name})`;
+          if (pastDeadline()) throw new BudgetExceeded();
           const before = findings.length;
           try {
             this.runRule(rule, parsed, facts, project, config, findings);
@@ -220,7 +220,7 @@ export class Analyzer {
         }
       } catch (e) {
         if (!(e instanceof BudgetExceeded)) throw e;
-        this.notify(path, `analysis stopped at ${step}: the file took longer than its ${this.seconds} budget, so the rules after it were not run`);
+        this.notify(path, `analysis stopped at ${step}, past the file's ${this.seconds} budget: it and the rules after it were not run`);
       }
     });
     return findings.sort(byPosition);
