@@ -16,7 +16,7 @@ import { LineIndex } from '../../server/src/engine/text';
 import { defineRule } from '../../server/src/engine/rule';
 import { findRule } from '../../server/src/rules';
 import { analyzeAlone } from '../support/fixtures';
-import { makeProject, removeProject } from '../support/project';
+import { makeProject, notebookJson, removeProject } from '../support/project';
 
 const GUARD = { timeout: 60_000 };
 const NAN_CHECK = 'import numpy as np\n\nlabels = load_labels()\nmissing = labels == np.nan\n';
@@ -49,6 +49,11 @@ describe('Python that used to hang or take quadratic time', () => {
       'from sklearn.preprocessing import StandardScaler\nscaler = StandardScaler()\n' +
       `report = collect(${args})\n${NAN_CHECK}`;
     assert.deepEqual(nanLines('grid.py', text), [9]);
+  });
+
+  test('a chain of 20,000 method calls is analysed without copying the chain for each call', GUARD, () => {
+    const text = `import numpy as np\nimport pandas as pd\nframe = pd.read_csv("runs.csv")${'.dropna()'.repeat(20_000)}\n${NAN_CHECK}`;
+    assert.deepEqual(nanLines('chain.py', text), [7]);
   });
 
   test('5,000 nested brackets and parentheses are analysed without overflowing the stack', GUARD, () => {
@@ -147,12 +152,13 @@ describe('the per-file budget', () => {
   });
 });
 
-describe('configuration and ignore files that used to end the run', () => {
+describe('configuration, notebooks and ignore files that used to end the run', () => {
   let root: string;
   before(() => {
     root = makeProject({
       'environment.yml': `name: churn\ndependencies:\n  - ${'['.repeat(3000)}numpy${']'.repeat(3000)}\n`,
       'conf/deep.yaml': Array.from({ length: 400 }, (_, i) => `${'  '.repeat(i)}level${i}:`).join('\n') + '\n',
+      'explore.ipynb': notebookJson([{ type: 'code', source: 'x = 1' }]).replace('"metadata": {}', `"metadata": ${'{"a": '.repeat(20_000)}1${'}'.repeat(20_000)}`),
       '.gitignore': `${'a*'.repeat(50_000)}\ndata/\n`,
       'data/raw.py': NAN_CHECK,
       'train.py': NAN_CHECK,
@@ -160,7 +166,7 @@ describe('configuration and ignore files that used to end the run', () => {
   });
   after(() => removeProject(root));
 
-  test('deep YAML and a 100,000-character ignore pattern give notices; the other files their findings', GUARD, async () => {
+  test('deep YAML and notebook JSON and a 100,000-character ignore pattern give notices; the other files their findings', GUARD, async () => {
     const result = await scanProject(root, { workers: 0 });
     assert.deepEqual(
       result.findings.filter((f) => f.code === 'MLH106').map((f) => f.path),
@@ -172,6 +178,7 @@ describe('configuration and ignore files that used to end the run', () => {
       '.gitignore': '1 pattern(s) longer than 4096 characters ignored',
       'conf/deep.yaml': 'not analysed: nested more than 100 levels deep',
       'environment.yml': 'not analysed: nested more than 100 levels deep',
+      'explore.ipynb': "not analysed: the notebook's JSON nests more than 500 levels deep",
     });
     assert.ok(!result.findings.some((f) => f.code === 'MLH607'), 'valid YAML is not called broken');
   });

@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import { RULES } from '../rules';
 import { Budget, BudgetExceeded, checkpoint, DEFAULT_BUDGET, pastDeadline, withDeadline } from './budget';
 import { Config, effectiveSeverity, isRuleEnabled } from './config';
-import { mapToCell, Notebook, NotebookCode, notebookCode, parseNotebook } from './notebook';
+import { jsonDeeperThan, mapToCell, MAX_NOTEBOOK_DEPTH, Notebook, NotebookCode, notebookCode, parseNotebook } from './notebook';
 import { FileFacts, ProjectIndex } from './project';
 import { PythonFacts, pythonFacts } from './python/facts';
 import { PythonModule } from './python/module';
@@ -125,6 +125,12 @@ export class Analyzer {
         return { ...base, kind, module, skipped, suppressions: pythonSuppressions(module) };
       }
       case 'notebook': {
+        if (jsonDeeperThan(text, MAX_NOTEBOOK_DEPTH)) {
+          const skipped = `not analysed: the notebook's JSON nests more than ${MAX_NOTEBOOK_DEPTH} levels deep`;
+          const notebook: Notebook = { cells: [] };
+          const code = notebookCode(notebook);
+          return { ...base, kind, notebook, code, module: this.pythonModule('').module, skipped, suppressions: readSuppressions([]) };
+        }
         const notebook = parseNotebook(text);
         const code = notebookCode(notebook);
         const { module, skipped } = this.pythonModule(code.text);

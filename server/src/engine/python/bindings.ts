@@ -1,6 +1,7 @@
 // Which assignment gave a name its value at a given use: the simple, flow-insensitive-per-branch
 // data flow that rules share (latest binding before the use in the same scope, else every binding
 // of an enclosing scope). Attributes of `self` are tracked per class.
+import { checkpoint } from '../budget';
 import { boundNames } from './flow';
 import { Node, PythonModule } from './module';
 
@@ -63,6 +64,7 @@ export class Bindings {
 
   /** The bindings that may have given `use` (an identifier, or `self.attr`) its value; undefined when none is known. */
   reaching(use: Node): Binding[] | undefined {
+    checkpoint();
     const name = use.type === 'attribute' ? selfAttribute(use) : use.type === 'identifier' ? use.text : undefined;
     if (!name) return undefined;
     if (name.startsWith('self.')) {

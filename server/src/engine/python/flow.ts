@@ -1,6 +1,7 @@
 // Straight-line data flow inside one scope (a function body or the module): which names an
 // assignment binds, whether an expression reads a name. Which value reaches a use is bindings.ts.
 // Deliberately simple: branches and loops are read in document order, as the code is written.
+import { checkpoint } from '../budget';
 import { groupByScope, Node } from './module';
 import { nodesOfType } from './parser';
 
@@ -86,6 +87,7 @@ function isVariableUse(id: Node): boolean {
 
 /** The variables an expression reads. */
 export function namesRead(node: Node | null | undefined): Set<string> {
+  checkpoint();
   const found = new Set<string>();
   if (!node) return found;
   const ids = node.type === 'identifier' ? [node] : node.descendantsOfType('identifier');

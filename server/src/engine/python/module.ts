@@ -1,5 +1,6 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import { LineIndex } from '../text';
+import { checkpoint } from '../budget';
 import { Range } from '../types';
 import { nodesOfType } from './parser';
 
@@ -107,8 +108,10 @@ export class PythonModule {
   }
 
   private newCall(node: Node): Call {
+    checkpoint();
     const func = node.childForFieldName('function');
-    const callee = dottedName(func) ?? func?.text ?? '';
+    const method = func?.type === 'attribute' ? (func.childForFieldName('attribute')?.text ?? '') : undefined;
+    const callee = dottedName(func) ?? calleeText(func, method);
     const qualified = this.qualifyDotted(callee);
     const positional: Node[] = [];
     const keywords = new Map<string, Node>();
@@ -129,13 +132,12 @@ export class PythonModule {
       }
     }
     const receiver = func?.type === 'attribute' ? (func.childForFieldName('object') ?? undefined) : undefined;
-    const method = func?.type === 'attribute' ? (func.childForFieldName('attribute')?.text ?? '') : callee;
     return {
       node,
       callee,
       qualified,
       imported: this.isImportedName(callee),
-      method,
+      method: method ?? callee,
       receiver,
       positional,
       keywords,
@@ -182,6 +184,16 @@ export class PythonModule {
     this.bindings.set(local, target);
     this.imports.push({ local, target, node });
   }
+}
+
+// A callee that is not a dotted name (`load(path).fit`, `models[0]`) is shown as written up to this
+// length: a chain of thousands of method calls must not copy the chain's text for each of its calls.
+const MAX_CALLEE_TEXT = 200;
+
+function calleeText(func: Node | null, method: string | undefined): string {
+  if (!func) return '';
+  if (func.endIndex - func.startIndex <= MAX_CALLEE_TEXT) return func.text;
+  return method === undefined ? '…' : `….${method}`;
 }
 
 /** `a.b.c` for identifier / attribute chains, undefined for anything else. */
