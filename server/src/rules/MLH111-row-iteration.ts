@@ -2,6 +2,7 @@ import { defineRule } from '../engine/rule';
 import { variableRoot } from '../engine/python/flow';
 import { Call, Node, PythonModule, scopeOf } from '../engine/python/module';
 import { pandasTypes, stripIndexer } from '../engine/python/pandas';
+import { callsWithin } from '../engine/python/structure';
 
 const ROW_ITERATORS = new Set(['iterrows', 'itertuples']);
 
@@ -15,9 +16,8 @@ function columnWrites(node: Node): { frame: string | undefined; assignment: Node
 /** Lists filled with `.append` in the loop body. */
 function appendedLists(module: PythonModule, body: Node): Set<string> {
   const names = new Set<string>();
-  for (const call of module.calls()) {
-    const inBody = call.node.startIndex >= body.startIndex && call.node.endIndex <= body.endIndex;
-    if (inBody && call.method === 'append' && call.receiver?.type === 'identifier') names.add(call.receiver.text);
+  for (const call of callsWithin(module, body)) {
+    if (call.method === 'append' && call.receiver?.type === 'identifier') names.add(call.receiver.text);
   }
   return names;
 }
@@ -34,9 +34,9 @@ function becomesColumn(module: PythonModule, loop: Node, frame: string, lists: S
   if (columnWrites(scope).some(({ frame: f, assignment }) => f === frame && after(assignment) && carries(assignment.childForFieldName('right')))) {
     return true;
   }
-  return module
-    .calls()
-    .some((c: Call) => c.method === 'assign' && after(c.node) && variableRoot(c.receiver) === frame && [...c.keywords.values()].some(carries));
+  return callsWithin(module, scope).some(
+    (c: Call) => c.method === 'assign' && after(c.node) && variableRoot(c.receiver) === frame && [...c.keywords.values()].some(carries),
+  );
 }
 
 function isRowWise(call: Call): boolean {
