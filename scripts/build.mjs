@@ -51,8 +51,9 @@ await Promise.all([
     outdir: join(root, 'out/test'),
     external: ['vscode'],
   }),
-  // The benchmark is not a test: outside out/test, where node's test runner would pick it up.
+  // The benchmarks are not tests: outside out/test, where node's test runner would pick it up.
   build({ ...common, entryPoints: [join(root, 'test/bench/bench.ts')], outfile: join(root, 'out/bench/bench.js') }),
+  build({ ...common, entryPoints: [join(root, 'test/precision/precision.ts')], outfile: join(root, 'out/precision/precision.js') }),
   // The editor suite runs inside VS Code's extension host, with mocha from node_modules.
   build({ ...common, entryPoints: [join(root, 'test/editor/suite/index.ts')], outfile: join(root, 'out/editor/index.js'), external: ['vscode', 'mocha'] }),
 ]);

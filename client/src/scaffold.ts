@@ -4,6 +4,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { ExecuteCommandRequest, LanguageClient } from 'vscode-languageclient/node';
 import type { SCAFFOLD_COMMAND, ScaffoldResult } from '../../server/src/lsp/commands';
+import { NAME_MAX_CHARS } from '../../server/src/scaffold/plan';
 import { SCAFFOLD_PARTS } from '../../server/src/scaffold/tdsp';
 import type { ScaffoldPart } from '../../server/src/scaffold/template';
 
@@ -34,15 +35,27 @@ function targetOf(arg: unknown): vscode.Uri | undefined {
   return undefined;
 }
 
+/** The server writes only inside a workspace folder: said here in the editor's words. */
+const OUTSIDE_WORKSPACE = 'ML Hygiene scaffolds only inside a workspace folder: open the folder (File > Open Folder) or add it to the workspace first.';
+
 async function pickTarget(): Promise<vscode.Uri | undefined> {
-  const browse = { label: '$(folder-opened) Choose a folder...', folder: undefined };
-  const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => ({ label: f.name, description: f.uri.fsPath, folder: f.uri }));
-  const picked = folders.length
-    ? await vscode.window.showQuickPick([...folders, browse], { title: TITLE, placeHolder: 'Folder to scaffold into' })
-    : browse;
+  const workspaceFolders = vscode.workspace.workspaceFolders ?? [];
+  if (!workspaceFolders.length) {
+    void vscode.window.showInformationMessage(OUTSIDE_WORKSPACE);
+    return undefined;
+  }
+  const browse = { label: '$(folder-opened) Choose a folder in the workspace...', folder: undefined };
+  const folders = workspaceFolders.map((f) => ({ label: f.name, description: f.uri.fsPath, folder: f.uri }));
+  const picked = await vscode.window.showQuickPick([...folders, browse], { title: TITLE, placeHolder: 'Folder to scaffold into' });
   if (!picked) return undefined;
   if (picked.folder) return picked.folder;
-  const chosen = await vscode.window.showOpenDialog({ title: TITLE, canSelectFolders: true, canSelectFiles: false, openLabel: 'Scaffold here' });
+  const chosen = await vscode.window.showOpenDialog({
+    title: TITLE,
+    defaultUri: workspaceFolders[0].uri,
+    canSelectFolders: true,
+    canSelectFiles: false,
+    openLabel: 'Scaffold here',
+  });
   return chosen?.[0];
 }
 
@@ -71,10 +84,17 @@ async function confirmedInUntrusted(target: vscode.Uri): Promise<boolean> {
   return answer === write;
 }
 
-function summary(name: string, created: string[], skipped: string[]): string {
-  const listed = skipped.slice(0, SKIPPED_LISTED).join(', ');
-  const more = skipped.length > SKIPPED_LISTED ? ` and ${skipped.length - SKIPPED_LISTED} more` : '';
-  return `Scaffolded "${name}": ${created.length} created, ${skipped.length} skipped${skipped.length ? ` (already there: ${listed}${more})` : ''}.`;
+function summary(name: string, result: ScaffoldResult): string {
+  const { create: created, skip: skipped, blocked } = result;
+  const behind = (file: string) => blocked.some((b) => file.startsWith(b.path + '/'));
+  const there = skipped.filter((file) => !behind(file));
+  const listed = there.slice(0, SKIPPED_LISTED).join(', ');
+  const more = there.length > SKIPPED_LISTED ? ` and ${there.length - SKIPPED_LISTED} more` : '';
+  const reasons = [
+    ...(there.length ? [`already there: ${listed}${more}`] : []),
+    ...(blocked.length ? [`not written through ${blocked.map((b) => `${b.path} (${b.kind === 'link' ? 'a symbolic link' : 'a file'})`).join(', ')}`] : []),
+  ];
+  return `Scaffolded "${name}": ${created.length} created, ${skipped.length} skipped${reasons.length ? ` (${reasons.join('; ')})` : ''}.`;
 }
 
 async function filesThatExist(folder: vscode.Uri, files: string[]): Promise<string[]> {
@@ -82,15 +102,22 @@ async function filesThatExist(folder: vscode.Uri, files: string[]): Promise<stri
   return files.filter((_, i) => exists[i]);
 }
 
+function nameProblem(name: string): string | undefined {
+  if (!name.trim()) return 'The project needs a name';
+  if ([...name.trim()].length > NAME_MAX_CHARS) return `At most ${NAME_MAX_CHARS} characters`;
+  return undefined;
+}
+
 /** `prompt`: ask for what `options` leaves open; else take the folder's name and every part. */
 async function scaffold(client: LanguageClient, options: ScaffoldOptions, prompt: boolean): Promise<ScaffoldOutcome | undefined> {
   const target = targetOf(options.target) ?? (await pickTarget());
   if (!target) return undefined;
+  if (!vscode.workspace.getWorkspaceFolder(target)) throw new Error(OUTSIDE_WORKSPACE);
   const folderName = path.basename(target.fsPath);
   const name =
     options.name ??
     (prompt
-      ? await vscode.window.showInputBox({ title: TITLE, prompt: 'Project name', value: folderName, validateInput: (v) => (v.trim() ? undefined : 'The project needs a name') })
+      ? await vscode.window.showInputBox({ title: TITLE, prompt: 'Project name', value: folderName, validateInput: nameProblem })
       : folderName);
   if (name === undefined || name.trim() === '') return undefined;
   const without = options.without ?? (prompt ? await pickWithout() : []);
@@ -121,7 +148,7 @@ async function scaffold(client: LanguageClient, options: ScaffoldOptions, prompt
 
   const created = result.create;
   const openCharter = 'Open Charter';
-  void vscode.window.showInformationMessage(summary(name.trim(), created, result.skip), openCharter).then(async (choice) => {
+  void vscode.window.showInformationMessage(summary(name.trim(), result), openCharter).then(async (choice) => {
     if (choice === openCharter) await vscode.window.showTextDocument(vscode.Uri.joinPath(target, CHARTER));
   });
   return { target, created, skipped: result.skip };
@@ -135,6 +162,7 @@ export function registerScaffold(client: LanguageClient): vscode.Disposable {
     try {
       return await scaffold(client, options, !fromArguments);
     } catch (error) {
+      // The server's refusals (InvalidParams) name the argument at fault and why: shown as they are.
       void vscode.window.showErrorMessage(`Scaffolding failed: ${error instanceof Error ? error.message : String(error)}`);
       return undefined;
     }

@@ -30,17 +30,20 @@ describe('rules, explain, help, version', () => {
   test('rules lists every rule, as text and as JSON', () => {
     const text = runCli(['rules'], root);
     assert.equal(text.status, 0);
-    const lines = text.stdout.trimEnd().split('\n');
-    for (const line of lines) assert.match(line, /^MLH\d{3}  [a-z0-9-]+ +(error|warning|information) /);
-    assert.ok(lines.some((l) => /^MLH106  nan-equality +error /.test(l)));
+    const [table, total] = text.stdout.trimEnd().split('\n\n');
+    const lines = table.split('\n');
+    for (const line of lines) assert.match(line, /^MLH\d{3}  [a-z0-9-]+ +(error|warning|information) +(default|opt-in) /);
+    assert.ok(lines.some((l) => /^MLH106  nan-equality +error +default /.test(l)));
+    assert.match(total, /^\d+ rules in the default set; \d+ opt-in/);
 
     const json = runCli(['rules', '--format', 'json'], root);
     assert.equal(json.status, 0);
-    const rules = JSON.parse(json.stdout) as { code: string; name: string; severity: string; scopes: string[] }[];
+    const rules = JSON.parse(json.stdout) as { code: string; name: string; severity: string; default: boolean; scopes: string[] }[];
     assert.equal(rules.length, lines.length);
     const nan = rules.find((r) => r.code === 'MLH106')!;
     assert.equal(nan.name, 'nan-equality');
     assert.equal(nan.severity, 'error');
+    assert.equal(nan.default, true);
     assert.deepEqual(nan.scopes, ['python']);
   });
 

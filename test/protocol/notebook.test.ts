@@ -36,13 +36,31 @@ function notebookJson(): string {
   );
 }
 
+// Saved with the third cell run again last: its count is above the fourth cell's.
+const REORDERED = JSON.stringify({
+  cells: [
+    { cell_type: 'code', execution_count: 1, metadata: {}, outputs: [], source: ['import pandas as pd\n'] },
+    { cell_type: 'code', execution_count: 2, metadata: {}, outputs: [], source: ['sales = pd.read_csv("data/sales.csv")\n'] },
+    { cell_type: 'code', execution_count: 9, metadata: {}, outputs: [], source: ['sales = sales.dropna()\n'] },
+    { cell_type: 'code', execution_count: 3, metadata: {}, outputs: [], source: ['sales.describe()\n'] },
+  ],
+  metadata: {},
+  nbformat: 4,
+  nbformat_minor: 5,
+});
+
 describe('notebooks', () => {
   let root: string;
   let client: LspClient;
   const uriOf = (rel: string) => fileUri(path.join(root, rel));
 
   before(async () => {
-    root = makeProject({ 'closed.ipynb': notebookJson(), 'open.ipynb': notebookJson(), '.ml-hygiene.yaml': 'select: [MLH106]\n' });
+    root = makeProject({
+      'closed.ipynb': notebookJson(),
+      'open.ipynb': notebookJson(),
+      'reordered.ipynb': REORDERED,
+      '.ml-hygiene.yaml': 'select: [MLH106, MLH801]\n',
+    });
     client = LspClient.start();
     await client.initialize(root, PULL_CAPABILITIES);
   });
@@ -103,5 +121,23 @@ describe('notebooks', () => {
       change: { cells: { textContent: [{ document: { uri: codeCell, version: 2 }, changes: [{ range: finding.range, text: 'np.isnan(x)' }] }] } },
     });
     await poll(async () => (await pull(codeCell)).length === 0, 'the cell finding to go');
+  });
+
+  test('an open notebook keeps the execution counts of its saved file, which the client does not send for cells not run', async () => {
+    const notebookUri = uriOf('reordered.ipynb');
+    const cellUri = (i: number) => `${notebookUri.replace(/^file:/, 'vscode-notebook-cell:')}#cell${i}`;
+    const sources = (JSON.parse(REORDERED) as { cells: { source: string[] }[] }).cells.map((c) => c.source.join(''));
+    await client.connection.sendNotification(DidOpenNotebookDocumentNotification.type, {
+      notebookDocument: {
+        uri: notebookUri,
+        notebookType: 'jupyter-notebook',
+        version: 1,
+        // As VS Code's client sends a notebook just opened: no executionSummary.
+        cells: sources.map((_, i) => ({ kind: NotebookCellKind.Code, document: cellUri(i) })),
+      },
+      cellTextDocuments: sources.map((text, i) => ({ uri: cellUri(i), languageId: 'python', version: 1, text })),
+    });
+    const report = await client.connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri: cellUri(3) } });
+    assert.deepEqual(report.kind === 'full' ? report.items.map((d) => d.code) : [], ['MLH801']);
   });
 });

@@ -1,4 +1,5 @@
 // Small generated projects in temporary folders, for tests that scan a real tree on disk.
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -82,4 +83,49 @@ export function writeBadInputProject(root: string): string[] {
   fs.mkdirSync(path.join(root, 'loop'));
   fs.symlinkSync('..', path.join(root, 'loop', 'parent'), 'dir');
   return [...Object.keys(bad), 'huge.py', 'loop/parent'];
+}
+
+/** Text that only the files outside a hostile repository hold: no output may show it. */
+export const OUTSIDE_MARKER = 'outside-marker-5c1e';
+
+/** A repository whose symbolic links lead out of it, beside the folder they lead to: a requirements
+ *  file whose package name (the marker) a finding would quote, a folder of data with an email
+ *  address, a configuration whose unknown key an error would quote, a README and a module, each
+ *  holding the marker. Returns the repository's path and the names of its links. */
+export function writeOutsideLinksProject(base: string): { root: string; links: string[] } {
+  const outside = path.join(base, 'outside');
+  writeFiles(outside, {
+    'requirements.txt': `${OUTSIDE_MARKER}\nscikit-learn\n`,
+    'data/customers.csv': `customer_id,email,note\n1,maria.keller@gmx.de,${OUTSIDE_MARKER}\n`,
+    'lint.yaml': `${OUTSIDE_MARKER}: true\n`,
+    'README.md': `# ${OUTSIDE_MARKER}\n`,
+    'features.py': `# ${OUTSIDE_MARKER}\nimport numpy as np\n\nmissing = 1.0 == np.nan\napi_key = "${OUTSIDE_MARKER}-sk-live-9f8e7d6c5b4a"\n`,
+  });
+  const root = path.join(base, 'repo');
+  writeFiles(root, { 'train.py': NAN_MODULE, 'src/__init__.py': '' });
+  const links: Record<string, string> = {
+    'requirements.txt': '../outside/requirements.txt',
+    data: '../outside/data',
+    '.ml-hygiene.yaml': '../outside/lint.yaml',
+    'README.md': path.join(outside, 'README.md'), // an absolute link
+    'src/features.py': '../../outside/features.py',
+  };
+  for (const [link, target] of Object.entries(links)) fs.symlinkSync(target, path.join(root, link));
+  return { root, links: Object.keys(links) };
+}
+
+/** A hash of every path and byte under `root`, links as their targets. */
+export function treeHash(root: string): string {
+  const hash = createHash('sha256');
+  const visit = (rel: string) => {
+    for (const entry of fs.readdirSync(path.join(root, rel), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const child = path.join(rel, entry.name);
+      hash.update(`${child}\0`);
+      if (entry.isSymbolicLink()) hash.update(fs.readlinkSync(path.join(root, child)));
+      else if (entry.isDirectory()) visit(child);
+      else hash.update(fs.readFileSync(path.join(root, child)));
+    }
+  };
+  visit('');
+  return hash.digest('hex');
 }

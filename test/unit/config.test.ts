@@ -59,15 +59,37 @@ describe('select, ignore and severity', () => {
   const config = loadConfig({ mlHygieneYaml: 'select: [MLH1, MLH402]\nignore: [MLH10]\nseverity:\n  MLH111: error\n  MLH402: "off"\n' });
 
   test('select and ignore take prefixes; ignore wins', () => {
-    assert.ok(isRuleEnabled(config, 'MLH111'), 'MLH1 selects MLH111');
-    assert.ok(!isRuleEnabled(config, 'MLH106'), 'MLH10 ignores MLH106');
-    assert.ok(!isRuleEnabled(config, 'MLH201'), 'MLH2 is not selected');
+    assert.ok(isRuleEnabled(config, { code: 'MLH111' }), 'MLH1 selects MLH111');
+    assert.ok(!isRuleEnabled(config, { code: 'MLH106' }), 'MLH10 ignores MLH106');
+    assert.ok(!isRuleEnabled(config, { code: 'MLH201' }), 'MLH2 is not selected');
   });
 
   test('a severity overrides the rule default; "off" turns a selected rule off', () => {
-    assert.equal(effectiveSeverity(config, 'MLH111', 'information'), 'error');
-    assert.equal(effectiveSeverity(config, 'MLH402', 'warning'), undefined);
-    assert.equal(effectiveSeverity(DEFAULT_CONFIG, 'MLH402', 'warning'), 'warning');
+    assert.equal(effectiveSeverity(config, { code: 'MLH111' }, 'information'), 'error');
+    assert.equal(effectiveSeverity(config, { code: 'MLH402' }, 'warning'), undefined);
+    assert.equal(effectiveSeverity(DEFAULT_CONFIG, { code: 'MLH402' }, 'warning'), 'warning');
+  });
+});
+
+describe('the default set and opt-in rules', () => {
+  const notebookImports = { code: 'MLH803', optIn: true };
+
+  test('without select, the default set runs and opt-in rules do not', () => {
+    assert.ok(isRuleEnabled(DEFAULT_CONFIG, { code: 'MLH106' }));
+    assert.ok(!isRuleEnabled(DEFAULT_CONFIG, notebookImports));
+  });
+
+  test('select replaces the default set; a prefix selects opt-in rules under it too', () => {
+    assert.ok(isRuleEnabled(loadConfig({ mlHygieneYaml: 'select: [MLH]\n' }), notebookImports), 'MLH is every rule');
+    assert.ok(isRuleEnabled(loadConfig({ mlHygieneYaml: 'select: [MLH803]\n' }), notebookImports));
+    assert.ok(!isRuleEnabled(loadConfig({ mlHygieneYaml: 'select: [MLH803]\n' }), { code: 'MLH106' }));
+  });
+
+  test('extendSelect adds rules to the default set; ignore still wins', () => {
+    const extended = loadConfig({ mlHygieneYaml: 'extendSelect: [MLH803]\n' });
+    assert.ok(isRuleEnabled(extended, notebookImports));
+    assert.ok(isRuleEnabled(extended, { code: 'MLH106' }), 'the default set stays');
+    assert.ok(!isRuleEnabled(loadConfig({ mlHygieneYaml: 'extendSelect: [MLH8]\nignore: [MLH803]\n' }), notebookImports));
   });
 });
 

@@ -2,7 +2,14 @@
 // finder that places them.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { condaDependencies, pipfileDependencies, pyprojectDependencies } from '../../server/src/engine/declaredDependencies';
+import {
+  condaDependencies,
+  pipfileDependencies,
+  publishedPackage,
+  pyprojectDependencies,
+  pyprojectKind,
+} from '../../server/src/engine/declaredDependencies';
+import { ProjectIndex } from '../../server/src/engine/project';
 import { tomlArrayStrings, tomlKeyLine } from '../../server/src/engine/tomlLines';
 
 const PYPROJECT = `[build-system]
@@ -61,7 +68,6 @@ describe('TOML line finder', () => {
 describe('declared dependencies', () => {
   test('pyproject.toml: PEP 621 and Poetry tables, pinned or not, on their lines', () => {
     const manifest = pyprojectDependencies(PYPROJECT)!;
-    assert.equal(manifest.packaged, true);
     const seen = manifest.dependencies.map((d) => `${d.name} ${d.pinned ? 'pinned' : 'loose'} ${d.range.start.line}`);
     assert.deepEqual(seen, [
       'pandas pinned 9',
@@ -76,11 +82,34 @@ describe('declared dependencies', () => {
     ]);
   });
 
-  test('an application pyproject (no build system, or Poetry package-mode = false) is not a package', () => {
-    assert.equal(pyprojectDependencies('[project]\ndependencies = ["pandas"]\n')!.packaged, false);
-    const poetryApp = '[tool.poetry]\npackage-mode = false\n[build-system]\nrequires = ["poetry-core"]\n';
-    assert.equal(pyprojectDependencies(poetryApp)!.packaged, false);
-    assert.equal(pyprojectDependencies('[project\n'), undefined);
+  test('a pyproject.toml builds a package with a build system, a name and a version, unless it says it is an application', () => {
+    const pkg = '[build-system]\nrequires = ["hatchling"]\n[project]\nname = "churn-features"\n';
+    assert.equal(pyprojectKind(`${pkg}version = "1.2.0"\n`), 'package');
+    assert.equal(pyprojectKind(`${pkg}dynamic = ["version"]\n`), 'package');
+    assert.equal(pyprojectKind(pkg), 'application', 'no version');
+    assert.equal(pyprojectKind('[project]\nname = "churn-service"\nversion = "0.3.0"\ndependencies = ["pandas"]\n'), 'application');
+    assert.equal(pyprojectKind(`${pkg}version = "1.2.0"\nclassifiers = ["Private :: Do Not Upload"]\n`), 'application');
+    assert.equal(pyprojectKind(`${pkg}version = "1.2.0"\n[tool.uv]\npackage = false\n`), 'application');
+    const poetryApp = '[tool.poetry]\nname = "scoring"\nversion = "0.1.0"\npackage-mode = false\n[build-system]\nrequires = ["poetry-core"]\n';
+    assert.equal(pyprojectKind(poetryApp), 'application');
+    assert.equal(pyprojectKind('[tool.ruff]\nline-length = 100\n'), undefined, 'tool configuration only');
+    assert.equal(pyprojectKind('[project\n'), undefined);
+  });
+
+  test('a published package is one whose top folder holds its manifest and no sign of an application', () => {
+    const index = (texts: Record<string, string>) =>
+      new ProjectIndex(
+        Object.keys(texts).map((path) => ({ path, kind: 'other' as const, size: texts[path].length })),
+        new Map(),
+        new Map(Object.entries(texts)),
+      );
+    const pyproject = '[build-system]\nrequires = ["hatchling"]\n[project]\nname = "churn-features"\nversion = "1.2.0"\n';
+    assert.equal(publishedPackage(index({ 'pyproject.toml': pyproject, 'requirements.txt': 'pandas>=2\n' })), 'pyproject.toml');
+    assert.equal(publishedPackage(index({ 'setup.cfg': '[metadata]\nname = churn-features\n', 'docs/requirements.txt': 'mkdocs\n' })), 'setup.cfg');
+    assert.equal(publishedPackage(index({ 'setup.py': '', 'requirements.txt': '-e .\nclick\n' })), undefined, 'installs itself');
+    assert.equal(publishedPackage(index({ 'setup.py': '', 'src/__init__.py': '', 'requirements.txt': 'torch\n' })), undefined, 'the package is src');
+    assert.equal(publishedPackage(index({ 'pyproject.toml': pyproject, Dockerfile: 'FROM python:3.11\n' })), undefined, 'deployed');
+    assert.equal(publishedPackage(index({ 'requirements.txt': 'pandas\n', 'libs/features/pyproject.toml': pyproject })), undefined, 'a package below an application');
   });
 
   test('Pipfile: "*" and ranges are loose, == and commit refs are pinned', () => {

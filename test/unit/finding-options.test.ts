@@ -1,12 +1,16 @@
-// What the fixture harness does not see: per-finding severity (MLH601), the Unnecessary tag
-// (MLH504) and related information pointing to another file (MLH502).
+// What the fixture harness does not see: per-finding severity (MLH601, MLH209, MLH608), the
+// Unnecessary tag (MLH504), related information pointing to another file (MLH502, MLH608) or
+// another cell (MLH801), and which findings come with a fix (MLH608).
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { Analyzer, kindOf } from '../../server/src/engine/analyze';
 import { DEFAULT_CONFIG } from '../../server/src/engine/config';
+import { ProjectIndex } from '../../server/src/engine/project';
+import { initPython } from '../../server/src/engine/python/parser';
 import { scanProject } from '../../server/src/engine/scan';
 import { Finding } from '../../server/src/engine/types';
-import { FIXTURES } from '../support/fixtures';
+import { fixtureFindings, FIXTURES } from '../support/fixtures';
 
 async function findingsIn(code: string, fixture: string, exclude: string[] = []): Promise<Finding[]> {
   const root = path.join(FIXTURES, 'rules', code, fixture);
@@ -39,4 +43,107 @@ test('MLH504 marks dead code as unnecessary', async () => {
 test('MLH502 points to the training definition', async () => {
   const [finding] = await findingsIn('MLH502', 'skew-by-name');
   assert.deepEqual(finding.related?.map((r) => [r.path, r.range.start.line]), [['train.py', 7]]);
+});
+
+test('MLH801 points to the cell above that ran later, at its execution count in the file', async () => {
+  const findings = await findingsIn('MLH801', 'fires', ['exploration.ipynb']);
+  assert.deepEqual(
+    findings.map((f) => [f.cell, f.related?.map((r) => [r.path, r.range.start.line, r.message])]),
+    [[6, [['housing-features.ipynb', 49, 'cell 6, run later with execution count [11]']]]],
+  );
+});
+
+test('MLH406 lists the loose dependencies of the project once, with each entry as a related location', async () => {
+  const [finding, ...others] = await findingsIn('MLH406', 'fires');
+  assert.equal(others.length, 0);
+  assert.match(finding.message, /^6 dependencies are not pinned to one version and the project has no lock file: pandas \(no version\), scikit-learn \(`>=1.2`\), torch \(`~=2.1`\) and 3 more\./);
+  // numpy==1.26.* admits bug-fix releases only; uvicorn[standard] and requests[socks] are pinned by
+  // other lines; pytest is a development tool; jupyterlab is left out by its noqa comment.
+  assert.deepEqual(
+    finding.related?.map((r) => `${r.path}:${r.range.start.line + 1} ${r.message.split(':')[0]}`),
+    [
+      'requirements.txt:5 `pandas`',
+      'requirements.txt:6 `scikit-learn`',
+      'requirements.txt:8 `torch`',
+      'requirements.txt:11 `mlflow`',
+      'requirements.txt:12 `shap`',
+      'requirements-base.txt:2 `pyyaml`',
+    ],
+  );
+});
+
+test('MLH209 is an information for a module running its own forward, a warning for another module', async () => {
+  const findings = await fixtureFindings(path.join(FIXTURES, 'rules', 'MLH209', 'fires.py'), ['MLH209']);
+  assert.deepEqual(
+    findings.map((f) => [f.range.start.line + 1, f.severity]),
+    [
+      [14, 'warning'],
+      [19, 'information'],
+      [28, 'warning'],
+      [40, 'warning'],
+      [46, 'warning'],
+    ],
+  );
+});
+
+const MLH608 = path.join(FIXTURES, 'rules', 'MLH608');
+
+test('MLH608: loads of files the project writes are informations with the writer as related location', async () => {
+  const findings = await fixtureFindings(path.join(MLH608, 'own-artifacts'), ['MLH608']);
+  const summary = findings.map((f) => [`${f.path}:${f.range.start.line + 1}`, f.severity, (f.related ?? []).map((r) => `${r.path}:${r.range.start.line + 1}`).join(' ')]);
+  assert.deepEqual(summary, [
+    ['src/serve.py:15', 'information', 'src/train.py:22'], // the config key paths.model
+    ['src/serve.py:18', 'information', 'src/train.py:24'], // the imported ENCODER_PATH constant
+    ['src/serve.py:20', 'information', 'src/train.py:25'], // the same literal path
+    ['src/serve.py:22', 'warning', ''], // downloaded from a hub
+    ['src/serve.py:31', 'warning', ''], // uploaded by a client
+    ['src/tune.py:10', 'information', 'src/prepare.py:19'], // through load_pickle / dump_pickle helpers
+  ]);
+});
+
+test('MLH608: weights_only=True is offered only where everything loaded goes to load_state_dict, or the project saves the file as a state dict', async () => {
+  const findings = await fixtureFindings(path.join(MLH608, 'load-checkpoints.py'), ['MLH608']);
+  assert.deepEqual(
+    findings.map((f) => [f.range.start.line + 1, f.fix?.title]),
+    [
+      [12, 'Load with weights_only=True'],
+      [18, 'Load with weights_only=True'],
+      [26, undefined],
+      [37, 'Load with weights_only=True'],
+      [43, undefined],
+    ],
+  );
+});
+
+test('MLH608: the same module-level name ties a load to the write of the same file', async () => {
+  const [finding] = await fixtureFindings(path.join(MLH608, 'retrain-endpoint.py'), ['MLH608']);
+  assert.deepEqual([finding.severity, finding.related?.map((r) => r.range.start.line + 1)], ['information', [20]]);
+});
+
+test('MLH608: a pickle committed with the code is an information, an untracked one (downloaded, say) a warning', async () => {
+  await initPython();
+  const code = [
+    'import pickle',
+    '',
+    'with open("model.bin", "rb") as f_in:',
+    '    dv, model = pickle.load(f_in)',
+    'with open("downloaded.bin", "rb") as f_in:',
+    '    other = pickle.load(f_in)',
+  ].join('\n');
+  const analyzer = new Analyzer();
+  const files = ['homework/predict.py', 'homework/model.bin', 'homework/downloaded.bin'];
+  const index = new ProjectIndex(
+    files.map((p) => ({ path: p, kind: kindOf(p), size: 100 })),
+    new Map([['homework/predict.py', analyzer.facts('homework/predict.py', code)]]),
+    new Map(),
+    ['homework/predict.py', 'homework/model.bin'],
+  );
+  const findings = analyzer.analyzeFile('homework/predict.py', code, index, DEFAULT_CONFIG).filter((f) => f.code === 'MLH608');
+  assert.deepEqual(
+    findings.map((f) => [f.range.start.line + 1, f.severity, f.related?.map((r) => r.path)]),
+    [
+      [4, 'information', ['homework/model.bin']],
+      [6, 'warning', undefined],
+    ],
+  );
 });

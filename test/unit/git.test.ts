@@ -49,6 +49,17 @@ describe('git-aware project rules', () => {
     assert.equal(fs.readdirSync(path.join(repo, '.git')).includes('index.lock'), false);
   });
 
+  test('a .git that is a link out of the folder is not asked: git would read another repository', () => {
+    const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'mlh-git-link-'));
+    try {
+      write(copy, 'train.py', 'import joblib\n');
+      fs.symlinkSync(path.join(repo, '.git'), path.join(copy, '.git'), 'dir');
+      assert.equal(trackedFiles(copy), undefined);
+    } finally {
+      fs.rmSync(copy, { recursive: true, force: true });
+    }
+  });
+
   test('MLH408 and MLH407 report tracked files only, as warnings', async () => {
     await initPython();
     const { findings } = await scanProject(repo, { config: DEFAULT_CONFIG, workers: 0 });

@@ -40,7 +40,7 @@ test('an existing seed constant or seed parameter is reused', async () => {
     'from sklearn.cluster import KMeans',
     'from sklearn.ensemble import RandomForestClassifier',
     'GLOBAL_SEED = 7',
-    'segments = KMeans()',
+    'segments = KMeans().fit_predict(X)',
     'def build(seed):',
     '    return RandomForestClassifier(',
     '        n_estimators=100,',
@@ -53,7 +53,7 @@ test('an existing seed constant or seed parameter is reused', async () => {
 });
 
 test('a seed constant defined below a module-level call is not used by it', async () => {
-  const text = ['from sklearn.cluster import KMeans', 'segments = KMeans(n_clusters=3)', 'SEED = 1'].join('\n');
+  const text = ['from sklearn.cluster import KMeans', 'segments = KMeans(n_clusters=3).fit_predict(X)', 'SEED = 1'].join('\n');
   const [fix] = await fixesOf(text);
   assert.equal(fix?.title, 'Add random_state=RANDOM_SEED (and define RANDOM_SEED = 42 after the imports)');
 });

@@ -81,6 +81,11 @@ describe('requirements parsing', () => {
     assert.equal(r.get('lightgbm')!.line, 19);
   });
 
+  test('a comment ending in a backslash does not swallow the next line', () => {
+    const parsed = parseRequirements('# CPU wheels; for CUDA see docs/gpu.md \\\ntorch==2.2.0\npandas==2.2.2  # pinned for the feature store \\\nnumpy==1.26.4\n');
+    assert.deepEqual(parsed.requirements.map((r) => [r.name, r.line]), [['torch', 1], ['pandas', 2], ['numpy', 3]]);
+  });
+
   test('Windows line endings and garbage lines', () => {
     const parsed = parseRequirements('numpy==1.26.4\r\n\r\n!!! not a requirement\r\n-r other.txt\r\n');
     assert.deepEqual(parsed.requirements.map((r) => [r.name, r.pinned, r.line]), [['numpy', true, 0]]);

@@ -19,7 +19,7 @@ def build_credit_features(df: pd.DataFrame) -> pd.DataFrame:
     return df[FEATURES]
 
 
-def to_tensors(df: pd.DataFrame):
+def prepare_training_data(df: pd.DataFrame):
     values = df.values
     features = torch.tensor(np.asarray(values.tolist(), dtype=np.float32))
     labels = torch.from_numpy(df["approved"].to_numpy())

@@ -6,10 +6,11 @@ import { renderRuleDoc } from '../engine/docs';
 import { scopesOf } from '../engine/rule';
 import { scanProject } from '../engine/scan';
 import { Finding, Notice, SEVERITY_RANK, Severity } from '../engine/types';
-import { readConfig } from '../engine/workspace';
+import { isInsideFolder, readConfig } from '../engine/workspace';
 import { findRule, RULES } from '../rules';
 import { oneOf, parseArgs, UsageError } from './args';
 import { newSinceBaseline, readBaseline } from './baseline';
+import { assertStaysInside, writeOutput } from './files';
 import { formatJson, formatSarif, formatText, summarize, VERSION } from './format';
 import { formatGithub } from './github';
 import { reportCommand, REPORT_HELP } from './report';
@@ -19,7 +20,7 @@ const HELP = `ml-hygiene ${VERSION}: finds where an ML repository breaks the pra
 
 Usage:
   ml-hygiene check [paths...] [options]   analyse a project (default: the current folder)
-  ml-hygiene rules [--format text|json]   list every rule
+  ml-hygiene rules [--format text|json]   list every rule (opt-in rules are marked)
   ml-hygiene explain <CODE|name>...       show a rule's documentation
   ml-hygiene report [dir] [--format md|html|json] [--output FILE]
                                           score the project on the ten practices
@@ -31,7 +32,9 @@ Options of check:
   --format text|json|sarif|github output format (default text); github prints GitHub Actions
                                   annotations
   --select CODES                  only these rules: codes or prefixes, comma-separated (MLH1,MLH402);
-                                  replaces the configuration's select and ignore
+                                  replaces the default set and the configuration's selection; MLH
+                                  selects every rule, opt-in ones included
+  --extend-select CODES           these rules too, on top of the selection (e.g. opt-in rules)
   --ignore CODES                  skip these rules: codes or prefixes, comma-separated
   --fail-on error|warning|information
                                   exit 1 when a finding has at least this severity (default warning)
@@ -45,7 +48,9 @@ folder (or, when it lies outside it, of its own folder), and only its findings a
 
 Paths in text and SARIF reports are relative to the current folder; in JSON, to the checked folder
 (to the current folder when several are checked). Notes about files that could not be analysed go to
-standard error.
+standard error. Nothing outside the checked folder is read: symbolic links that lead out of it are
+skipped with a note. A path, --baseline or --output in the current folder that leads out of it
+through a symbolic link is a usage error, and --output never writes through a link.
 
 Exit status: 0 when no finding reaches --fail-on, 1 when one does, 2 for a usage or configuration error.
 `;
@@ -56,6 +61,7 @@ interface CheckOptions {
   paths: string[];
   format: Format;
   select?: string[];
+  extendSelect?: string[];
   ignore?: string[];
   failOn: Severity;
   output?: string;
@@ -82,6 +88,7 @@ function parseCheck(args: string[]): CheckOptions {
     (flag, value) => {
       if (flag === '--format') options.format = oneOf(flag, value(), ['text', 'json', 'sarif', 'github'] as const);
       else if (flag === '--select') options.select = parseCodes(flag, value());
+      else if (flag === '--extend-select') options.extendSelect = parseCodes(flag, value());
       else if (flag === '--ignore') options.ignore = parseCodes(flag, value());
       else if (flag === '--fail-on') options.failOn = oneOf(flag, value(), ['error', 'warning', 'information'] as const);
       else if (flag === '--output') options.output = value();
@@ -92,11 +99,6 @@ function parseCheck(args: string[]): CheckOptions {
     (arg) => options.paths.push(arg),
   );
   return options;
-}
-
-function isInside(child: string, parent: string): boolean {
-  const rel = path.relative(parent, child);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
 function toPosix(p: string): string {
@@ -114,6 +116,7 @@ function projectsOf(paths: string[]): Map<string, Set<string> | 'all'> {
   const projects = new Map<string, Set<string> | 'all'>();
   for (const target of paths.length ? paths : ['.']) {
     const absolute = path.resolve(target);
+    assertStaysInside('the path', target);
     let stat: fs.Stats;
     try {
       stat = fs.statSync(absolute);
@@ -124,7 +127,7 @@ function projectsOf(paths: string[]): Map<string, Set<string> | 'all'> {
       projects.set(absolute, 'all');
       continue;
     }
-    const root = isInside(absolute, cwd) ? cwd : path.dirname(absolute);
+    const root = isInsideFolder(absolute, cwd) ? cwd : path.dirname(absolute);
     const wanted = projects.get(root) ?? new Set<string>();
     if (wanted !== 'all') wanted.add(toPosix(path.relative(root, absolute)));
     projects.set(root, wanted);
@@ -133,7 +136,7 @@ function projectsOf(paths: string[]): Map<string, Set<string> | 'all'> {
 }
 
 /** The project's configuration with the command line's rule selection on top; as in ruff, --select
- *  replaces the configured selection and --ignore adds to it. */
+ *  replaces the configured selection, --extend-select and --ignore add to it. */
 function configFor(root: string, options: CheckOptions): Config {
   let base: Config;
   try {
@@ -142,8 +145,8 @@ function configFor(root: string, options: CheckOptions): Config {
     if (e instanceof ConfigError) throw new ConfigError(relativeTo(process.cwd(), root, e.file), e.problems);
     throw e;
   }
-  const selected = options.select ? { ...base, select: options.select, ignore: [] } : base;
-  return mergeConfig(selected, { ignore: options.ignore ?? [] });
+  const selected = options.select ? { ...base, select: options.select, extendSelect: [], ignore: [] } : base;
+  return mergeConfig(selected, { extendSelect: options.extendSelect ?? [], ignore: options.ignore ?? [] });
 }
 
 interface Located<T> {
@@ -155,6 +158,7 @@ async function check(options: CheckOptions, out: (s: string) => void, err: (s: s
   const cwd = process.cwd();
   const projects = projectsOf(options.paths);
   const baseline = options.baseline ? readBaselineOrExplain(options.baseline) : undefined;
+  if (options.output) assertStaysInside('--output', options.output); // before the scan, not after
   const findings: Located<Finding>[] = [];
   const notices: Located<Notice>[] = [];
   let fileCount = 0;
@@ -163,7 +167,7 @@ async function check(options: CheckOptions, out: (s: string) => void, err: (s: s
     const asked = wanted === 'all' ? undefined : wanted;
     notices.push(...result.notices.filter((n) => !asked || asked.has(n.path)).map((item) => ({ root, item })));
     for (const file of asked ?? []) {
-      if (!result.index.has(file)) {
+      if (!result.index.has(file) && !result.notices.some((n) => n.path === file)) {
         notices.push({ root, item: { path: file, message: 'not analysed: excluded by .gitignore, the exclude setting or a skipped folder' } });
       }
     }
@@ -194,17 +198,13 @@ async function check(options: CheckOptions, out: (s: string) => void, err: (s: s
         : options.format === 'github'
           ? formatGithub(shown)
           : formatText(shown, summary);
-  if (options.output) {
-    try {
-      fs.writeFileSync(options.output, report);
-    } catch (e) {
-      throw new UsageError(`cannot write ${options.output}: ${(e as NodeJS.ErrnoException).code ?? e}`);
-    }
-  } else out(report);
+  if (options.output) writeOutput('--output', options.output, report);
+  else out(report);
   return shown.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[options.failOn]) ? 1 : 0;
 }
 
 function readBaselineOrExplain(file: string): Map<string, number> {
+  assertStaysInside('--baseline', file);
   try {
     return readBaseline(file);
   } catch (e) {
@@ -232,11 +232,23 @@ function listRules(args: string[]): string {
     },
   );
   if (options.format === 'json') {
-    const list = RULES.map((r) => ({ code: r.code, name: r.name, severity: r.severity, practices: r.practices, scopes: scopesOf(r), summary: r.summary }));
+    const list = RULES.map((r) => ({
+      code: r.code,
+      name: r.name,
+      severity: r.severity,
+      default: !r.optIn,
+      practices: r.practices,
+      scopes: scopesOf(r),
+      summary: r.summary,
+    }));
     return JSON.stringify(list, null, 2) + '\n';
   }
   const width = Math.max(...RULES.map((r) => r.name.length));
-  return RULES.map((r) => `${r.code}  ${r.name.padEnd(width)}  ${r.severity.padEnd(11)}  ${r.practices.join(' ').padEnd(7)}  ${r.summary}`).join('\n') + '\n';
+  const rows = RULES.map(
+    (r) => `${r.code}  ${r.name.padEnd(width)}  ${r.severity.padEnd(11)}  ${(r.optIn ? 'opt-in' : 'default').padEnd(7)}  ${r.practices.join(' ').padEnd(7)}  ${r.summary}`,
+  );
+  const optIn = RULES.filter((r) => r.optIn).length;
+  return `${rows.join('\n')}\n\n${RULES.length - optIn} rules in the default set; ${optIn} opt-in (enable with select or extendSelect).\n`;
 }
 
 function explain(args: string[]): string {

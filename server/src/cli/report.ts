@@ -9,6 +9,7 @@ import { reportHtml, reportJson, reportMarkdown } from '../report/render';
 import { scoreProject } from '../report/score';
 import { RULES } from '../rules';
 import { oneOf, parseArgs, UsageError } from './args';
+import { assertStaysInside, writeOutput } from './files';
 
 export const REPORT_HELP = `Usage: ml-hygiene report [dir] [--format md|html|json] [--output FILE]
 
@@ -35,10 +36,13 @@ export async function reportCommand(args: string[], out: (s: string) => void): P
   );
   const root = path.resolve(options.dir ?? '.');
   if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new UsageError(`no such folder: ${options.dir}`);
+  assertStaysInside('the folder', options.dir ?? '.');
+  const svgFile = options.output && options.format === 'md' ? options.output.replace(/(\.md)?$/i, '.svg') : undefined;
+  // Before the scan, not after it.
+  for (const file of [options.output, svgFile]) if (file) assertStaysInside('--output', file);
   const result = await scanProject(root, { config: readConfig(root) });
   const report = scoreProject(RULES, result.index, result.findings);
   const title = path.basename(root);
-  const svgFile = options.output && options.format === 'md' ? options.output.replace(/(\.md)?$/i, '.svg') : undefined;
   const text =
     options.format === 'json'
       ? reportJson(report)
@@ -49,11 +53,7 @@ export async function reportCommand(args: string[], out: (s: string) => void): P
     out(text);
     return 0;
   }
-  try {
-    fs.writeFileSync(options.output, text);
-    if (svgFile) fs.writeFileSync(svgFile, radarSvg(report.practices) + '\n');
-  } catch (e) {
-    throw new UsageError(`cannot write ${options.output}: ${(e as NodeJS.ErrnoException).code ?? e}`);
-  }
+  writeOutput('--output', options.output, text);
+  if (svgFile) writeOutput('--output', svgFile, radarSvg(report.practices) + '\n');
   return 0;
 }

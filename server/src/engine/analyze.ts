@@ -210,7 +210,7 @@ export class Analyzer {
         step = 'the facts';
         const facts = project.python(path) ?? (parsed.kind === 'python' || parsed.kind === 'notebook' ? pythonFacts(parsed.module, path) : undefined);
         for (const rule of this.rules) {
-          if (!isRuleEnabled(config, rule.code)) continue;
+          if (!isRuleEnabled(config, rule)) continue;
           step = `${rule.code} (${rule.name})`;
           if (pastDeadline()) throw new BudgetExceeded();
           const before = findings.length;
@@ -236,7 +236,7 @@ export class Analyzer {
     const { path } = parsed;
     const emit = (range: Range, message: string, options: ReportOptions = {}) => {
       if (isSuppressed(parsed.suppressions, rule.code, range)) return;
-      const severity = effectiveSeverity(config, rule.code, options.severity ?? rule.severity);
+      const severity = effectiveSeverity(config, rule, options.severity ?? rule.severity);
       if (!severity) return;
       findings.push(makeFinding(rule, severity, path, range, message, options));
     };
@@ -256,7 +256,7 @@ export class Analyzer {
           notebook: parsed.notebook,
           report: emit,
           reportInCell: (cell, range, message, options) => {
-            const severity = effectiveSeverity(config, rule.code, options?.severity ?? rule.severity);
+            const severity = effectiveSeverity(config, rule, options?.severity ?? rule.severity);
             if (!severity) return;
             findings.push(cellFinding(rule, severity, path, parsed.notebook, cell, range, message, options ?? {}));
           },
@@ -273,7 +273,7 @@ export class Analyzer {
           report: (at, message, options = {}) => {
             const range = 'type' in at ? parsed.module.range(at) : at;
             if (isSuppressed(parsed.suppressions, rule.code, range)) return;
-            const severity = effectiveSeverity(config, rule.code, options.severity ?? rule.severity);
+            const severity = effectiveSeverity(config, rule, options.severity ?? rule.severity);
             const mapped = mapToCell(parsed.code, range);
             if (!severity || !mapped) return;
             const fix = options.fix && mapFixToCell(parsed.code, mapped.cell, options.fix.edits ?? [], options.fix.title);
@@ -283,8 +283,6 @@ export class Analyzer {
       }
     } else if (parsed.kind === 'yaml' && check.yaml) {
       check.yaml({ ...common, yaml: parsed.yaml, report: emit });
-    } else if (parsed.kind === 'requirements' && check.requirements) {
-      check.requirements({ ...common, requirements: parsed.requirements, report: emit });
     }
   }
 
@@ -296,7 +294,7 @@ export class Analyzer {
     for (const rule of this.rules) {
       const check = rule.check.project;
       if (!check) continue;
-      const severity = effectiveSeverity(config, rule.code, rule.severity);
+      const severity = effectiveSeverity(config, rule, rule.severity);
       if (!severity) continue;
       const before = findings.length;
       try {
@@ -306,7 +304,7 @@ export class Analyzer {
             config,
             report: (f: ProjectFinding) => {
               checkpoint();
-              const own = effectiveSeverity(config, rule.code, f.severity ?? rule.severity);
+              const own = effectiveSeverity(config, rule, f.severity ?? rule.severity);
               if (own) findings.push(makeFinding(rule, own, f.path, f.range ?? FILE_START, f.message, f));
             },
           }),

@@ -13,7 +13,10 @@ export const THRESHOLD_DEFAULTS = {
 export type Thresholds = typeof THRESHOLD_DEFAULTS;
 
 export interface Config {
-  select: string[];
+  /** Codes or prefixes to run; undefined runs the default set (every rule that is not opt-in). */
+  select?: string[];
+  /** Codes or prefixes to run on top of `select` (or of the default set). */
+  extendSelect: string[];
   ignore: string[];
   severity: Record<string, Severity | 'off'>;
   exclude: string[];
@@ -23,7 +26,7 @@ export interface Config {
 }
 
 export const DEFAULT_CONFIG: Config = {
-  select: ['MLH'],
+  extendSelect: [],
   ignore: [],
   severity: {},
   exclude: [],
@@ -84,8 +87,10 @@ export function loadConfig(files: { mlHygieneYaml?: string; pyprojectToml?: stri
 }
 
 export function mergeConfig(base: Config, raw: RawConfig, source?: string): Config {
+  const select = raw.select ?? base.select;
   return {
-    select: raw.select ?? base.select,
+    ...(select && { select }),
+    extendSelect: [...base.extendSelect, ...(raw.extendSelect ?? [])],
     ignore: [...base.ignore, ...(raw.ignore ?? [])],
     severity: { ...base.severity, ...(raw.severity ?? {}) },
     exclude: [...base.exclude, ...(raw.exclude ?? [])],
@@ -98,14 +103,27 @@ function matchesAny(code: string, prefixes: string[]): boolean {
   return prefixes.some((p) => code.startsWith(p));
 }
 
+/** What the configuration needs to know of a rule to decide whether it runs. */
+export interface RuleSelection {
+  code: string;
+  /** Not in the default set: runs only when `select` or `extendSelect` names it (or a prefix of it). */
+  optIn?: boolean;
+}
+
+function isSelected(config: Config, rule: RuleSelection): boolean {
+  if (matchesAny(rule.code, config.extendSelect)) return true;
+  // As in ruff, an explicit selection replaces the default set, and a prefix selects every rule under it.
+  return config.select ? matchesAny(rule.code, config.select) : !rule.optIn;
+}
+
 /** The severity a rule's finding gets under this configuration, or undefined when the rule is off. */
-export function effectiveSeverity(config: Config, code: string, reported: Severity): Severity | undefined {
-  if (!matchesAny(code, config.select) || matchesAny(code, config.ignore)) return undefined;
-  const configured = config.severity[code];
+export function effectiveSeverity(config: Config, rule: RuleSelection, reported: Severity): Severity | undefined {
+  if (!isSelected(config, rule) || matchesAny(rule.code, config.ignore)) return undefined;
+  const configured = config.severity[rule.code];
   if (configured === 'off') return undefined;
   return configured ?? reported;
 }
 
-export function isRuleEnabled(config: Config, code: string): boolean {
-  return effectiveSeverity(config, code, 'information') !== undefined;
+export function isRuleEnabled(config: Config, rule: RuleSelection): boolean {
+  return effectiveSeverity(config, rule, 'information') !== undefined;
 }

@@ -5,6 +5,7 @@ import { parse } from 'yaml';
 import { isCiFile } from './ci';
 import { ProjectIndex } from './project';
 import { PythonFacts } from './python/facts';
+import { samePath } from './python/paths';
 
 const CONFIG_FOLDER = /(^|\/)(conf|configs|config)\//;
 
@@ -32,10 +33,6 @@ export interface ConfigUsage {
   /** Modules through which the code loads `path`, and whether a loaded config escapes whole
    *  from a module that may have loaded it. */
   loaders(path: string): { modules: string[]; escapesWhole: boolean };
-}
-
-function pathMatches(written: string, path: string): boolean {
-  return written === path || path.endsWith('/' + written) || written.endsWith('/' + path);
 }
 
 function folderOf(path: string): string {
@@ -105,7 +102,7 @@ export function configUsage(project: ProjectIndex): ConfigUsage {
 
 function loadersOf(modules: [string, PythonFacts][], path: string, leaves: (callee?: string) => boolean) {
   const isHydraConfig = CONFIG_FOLDER.test(path);
-  const byPath = modules.filter(([, f]) => f.pathsRead.some((p) => pathMatches(p, path)));
+  const byPath = modules.filter(([, f]) => f.pathsRead.some((p) => samePath(p, path)));
   const hydra = isHydraConfig ? modules.filter(([, f]) => f.calls.some((c) => HYDRA_ENTRY.test(c))) : [];
   const paramsShow = /(^|\/)params\.ya?ml$/.test(path) ? modules.filter(([, f]) => f.calls.includes('dvc.api.params_show')) : [];
   const loading = [...new Set([...byPath, ...hydra, ...paramsShow].map(([p]) => p))];
@@ -113,7 +110,7 @@ function loadersOf(modules: [string, PythonFacts][], path: string, leaves: (call
   const escapesWhole = modules.some(
     ([, f]) =>
       f.configEscapes.some((e) => e.key === undefined && leaves(e.callee)) &&
-      (f.pathsRead.some((p) => pathMatches(p, path)) || !f.pathsRead.some((p) => isMlConfigFile(p))),
+      (f.pathsRead.some((p) => samePath(p, path)) || !f.pathsRead.some((p) => isMlConfigFile(p))),
   );
   return { modules: loading, escapesWhole };
 }

@@ -1,8 +1,10 @@
 // Dependencies declared outside requirements files: pyproject.toml (PEP 621 and Poetry tables),
 // Pipfile and conda environment files, each with the place it is written and whether it fixes one
-// version. Read from the texts of the project index.
+// version; and whether the project is a package published for others. Read from the texts of the
+// project index.
 import { isMap, isScalar, isSeq } from 'yaml';
 import { parse as parseToml } from 'smol-toml';
+import type { ProjectIndex } from './project';
 import { parseRequirements, Requirement } from './requirements';
 import { tomlArrayStrings, tomlKeyLine } from './tomlLines';
 import { Range, rangeOf } from './types';
@@ -10,8 +12,6 @@ import { nodeRange, parseYaml } from './yaml';
 
 export interface DependencyManifest {
   dependencies: Requirement[];
-  /** A pyproject.toml that builds an installable package: its ranges are meant for its users. */
-  packaged: boolean;
 }
 
 const CONDA_ENVIRONMENT = /(^|\/)(environment[\w.-]*|conda)\.ya?ml$/;
@@ -122,9 +122,7 @@ export function pyprojectDependencies(text: string): DependencyManifest | undefi
       dependencies.push(...keyedDependencies(text, ['tool', 'poetry', 'group', group, 'dependencies'], table(body)?.dependencies, poetryPinned));
     }
   }
-  // `package-mode = false` is Poetry's way of saying "an application, not a package".
-  const packaged = data['build-system'] !== undefined && poetry?.['package-mode'] !== false;
-  return { dependencies, packaged };
+  return { dependencies };
 }
 
 export function pipfileDependencies(text: string): DependencyManifest | undefined {
@@ -134,7 +132,7 @@ export function pipfileDependencies(text: string): DependencyManifest | undefine
     ...keyedDependencies(text, ['packages'], data.packages, pipPinned),
     ...keyedDependencies(text, ['dev-packages'], data['dev-packages'], pipPinned),
   ];
-  return { dependencies, packaged: false };
+  return { dependencies };
 }
 
 // A conda match spec: `[channel::]name[ version][=build]`. `numpy=1.26` and `numpy 1.26.4` name a
@@ -148,7 +146,7 @@ export function condaDependencies(text: string): DependencyManifest | undefined 
   const root = file.documents[0]?.contents;
   if (file.errors.length || !isMap(root)) return undefined;
   const list = root.get('dependencies', true);
-  if (!isSeq(list)) return { dependencies: [], packaged: false };
+  if (!isSeq(list)) return { dependencies: [] };
   const dependencies: Requirement[] = [];
   for (const item of list.items) {
     if (isScalar(item) && typeof item.value === 'string') {
@@ -168,5 +166,65 @@ export function condaDependencies(text: string): DependencyManifest | undefined 
       }
     }
   }
-  return { dependencies, packaged: false };
+  return { dependencies };
+}
+
+/** How a pyproject.toml describes the project: a package it builds for others to install (a build
+ *  system, a name and a version, and no word that it is an application), an application, or
+ *  neither (a pyproject.toml that only configures tools). */
+export function pyprojectKind(text: string): 'package' | 'application' | undefined {
+  const data = parseTomlQuietly(text);
+  if (!data) return undefined;
+  const project = table(data.project);
+  const tool = table(data.tool);
+  const poetry = table(tool?.poetry);
+  if (!project && !poetry) return undefined;
+  const name = project?.name ?? poetry?.name;
+  const dynamic = Array.isArray(project?.dynamic) ? project.dynamic : [];
+  const versioned = (project?.version ?? poetry?.version) !== undefined || dynamic.includes('version');
+  const classifiers = [project?.classifiers, poetry?.classifiers].flatMap((c) => (Array.isArray(c) ? c : []));
+  const application =
+    // Poetry's and uv's ways of saying "an application, not a package", and PyPI's upload guard.
+    poetry?.['package-mode'] === false ||
+    table(tool?.uv)?.package === false ||
+    classifiers.some((c) => typeof c === 'string' && /^Private\s*::/.test(c));
+  return data['build-system'] !== undefined && typeof name === 'string' && versioned && !application ? 'package' : 'application';
+}
+
+function folderOf(path: string): string {
+  return path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
+}
+
+// Files that say what a project depends on or how it is built.
+const PROJECT_MANIFEST = /(^|\/)(pyproject\.toml|setup\.cfg|setup\.py|requirements[^/]*\.(txt|in)|Pipfile|(environment[\w.-]*|conda)\.ya?ml)$/;
+// A requirements file that installs the project itself (`-e .`, `.`): the environment of an application.
+const INSTALLS_ITSELF = /^[ \t]*(?:(?:-e|--editable)[ \t]+)?\.(?:\[[^\]\n]*\])?[ \t]*(?:#.*)?$/m;
+
+/** The manifest of a package the project publishes for others, if it is one: a pyproject.toml that
+ *  builds a named, versioned package (pyprojectKind), else a setup.cfg with `[metadata]` or a
+ *  setup.py, in the project's top folder (the shallowest that holds a manifest or a dependency file). Not a package: the same
+ *  folder holds a Dockerfile (the project deploys itself), its requirements.txt installs the project
+ *  (`-e .`), or the package is `src` itself (`src/__init__.py`: a project's code made importable,
+ *  never published). A package declares dependency ranges on purpose, for its users. */
+export function publishedPackage(project: ProjectIndex): string | undefined {
+  const manifests = project.files.map((f) => f.path).filter((p) => PROJECT_MANIFEST.test(p));
+  if (manifests.length === 0) return undefined;
+  const depth = (p: string) => p.split('/').length;
+  const top = Math.min(...manifests.map(depth));
+  const folder = folderOf(manifests.find((p) => depth(p) === top)!);
+  const inFolder = (name: string) => (folder ? `${folder}/${name}` : name);
+  const pyproject = project.documents.get(inFolder('pyproject.toml'));
+  const pyprojectSays = pyproject === undefined ? undefined : pyprojectKind(pyproject);
+  let manifest: string | undefined;
+  if (pyprojectSays === 'application') return undefined;
+  if (pyprojectSays === 'package') manifest = inFolder('pyproject.toml');
+  else if (/^\[metadata\][^[]*^name\s*=/m.test(project.documents.get(inFolder('setup.cfg')) ?? '')) manifest = inFolder('setup.cfg');
+  else if (project.has(inFolder('setup.py'))) manifest = inFolder('setup.py');
+  if (!manifest) return undefined;
+  const requirements = project.documents.get(inFolder('requirements.txt'));
+  const applicationSigns =
+    ['Dockerfile', 'Containerfile'].some((name) => project.has(inFolder(name))) ||
+    (requirements !== undefined && INSTALLS_ITSELF.test(requirements)) ||
+    project.has(inFolder('src/__init__.py'));
+  return applicationSigns ? undefined : manifest;
 }

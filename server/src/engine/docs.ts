@@ -25,6 +25,7 @@ export function renderRuleDoc(rule: Rule): string {
     '',
     `- **Practice:** ${practiceLine(rule)}`,
     `- **Default severity:** ${SEVERITY_WORDS[rule.severity]}`,
+    rule.optIn ? `- **Opt-in:** not in the default set; \`select\` or \`extendSelect\` it by code` : '- **In the default set**',
     `- **Looks at:** ${scopesOf(rule).join(', ')}`,
     `- **Based on:** ${rule.references.join('; ')}`,
     ...(rule.fixable ? ['- **Quick fix:** available'] : []),

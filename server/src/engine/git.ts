@@ -2,13 +2,18 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { isInsideFolder, realRootOf } from './workspace';
 
 const GIT_TIMEOUT_MS = 10_000;
 
 /** The files git tracks, relative to `root`, when `root` is the top folder of a git repository and
  *  git is installed; undefined otherwise (callers then go by .gitignore alone). */
 export function trackedFiles(root: string): string[] | undefined {
-  if (!fs.existsSync(path.join(root, '.git'))) return undefined;
+  const dotGit = path.join(root, '.git');
+  if (!fs.existsSync(dotGit)) return undefined;
+  // A .git link that leads out of the folder would have git read another repository. (A .git file,
+  // as worktrees and submodules have, is the user's own set-up: a repository cannot hold one.)
+  if (fs.lstatSync(dotGit).isSymbolicLink() && !isInsideFolder(fs.realpathSync.native(dotGit), realRootOf(root))) return undefined;
   const env: NodeJS.ProcessEnv = { ...process.env, GIT_OPTIONAL_LOCKS: '0' };
   // Variables that would point git at another repository or index than the one in `root`.
   for (const name of ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_COMMON_DIR']) delete env[name];

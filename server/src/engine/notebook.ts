@@ -11,6 +11,8 @@ export interface NotebookCell {
   outputCount: number;
   /** The text of the cell's outputs (stream text, text/plain, text/html), for rules that read them. */
   outputText: string;
+  /** The cell's metadata tags (`parameters` marks the cell papermill overrides). */
+  tags: string[];
   /** Where the cell object is in the JSON text. */
   range: Range;
   executionCountRange?: Range;
@@ -98,6 +100,8 @@ function readCell(cellNode: JsonNode, index: number, lines: LineIndex): Notebook
   const countNode = field('execution_count');
   const countValue = countNode ? getNodeValue(countNode) : null;
   const outputs = field('outputs');
+  const tagsNode = findNodeAtLocation(cellNode, ['metadata', 'tags']);
+  const tags = tagsNode?.type === 'array' ? (tagsNode.children ?? []).filter((t) => t.type === 'string').map((t) => String(t.value)) : [];
   return {
     index,
     kind,
@@ -105,6 +109,7 @@ function readCell(cellNode: JsonNode, index: number, lines: LineIndex): Notebook
     executionCount: typeof countValue === 'number' ? countValue : null,
     outputCount: outputs?.type === 'array' ? (outputs.children?.length ?? 0) : 0,
     outputText: outputs ? outputTextOf(getNodeValue(outputs)) : '',
+    tags,
     range: lines.rangeOf(cellNode.offset, cellNode.offset + cellNode.length),
     executionCountRange: countNode ? lines.rangeOf(countNode.offset, countNode.offset + countNode.length) : undefined,
     sourceLineRanges,

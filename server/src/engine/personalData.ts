@@ -29,21 +29,42 @@ const FILE_EXTENSION = /^(png|jpe?g|gif|svg|webp|pdf|py|js|ts|json|csv|txt|html?
 const EMAIL = /(?<![\w.%+-])([A-Za-z0-9][A-Za-z0-9._%+-]*)@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.([A-Za-z]{2,24}))(?![\w-])/g;
 
 function isPersonalEmail(local: string, domain: string, tld: string): boolean {
+  // `a@b.com`, `x@y.org`: one letter on each side is a demo value, no one's mailbox.
+  if (/^\w$/.test(local) && /^\w\.[a-z]+$/i.test(domain)) return false;
   return !PLACEHOLDER_DOMAIN.test(domain) && !FILE_EXTENSION.test(tld) && !/^(no-?reply|test|user|name|someone|john\.doe|jane\.doe)$/i.test(local);
 }
 
-// +CC and 6 to 14 more digits in groups; US (NNN) NNN-NNNN / NNN-NNN-NNNN; European national
-// numbers with a trunk 0 (030 1234567, 0171-1234567, 07700 900123).
-const PHONE = /(?<![\w.+/-])(?<!\d[\s-])(?:\+\d{1,3}(?:[\s.-]?\(?\d{1,4}\)?)(?:[\s.-]?\d{2,4}){2,4}|\(?([2-9]\d{2})\)?[\s.-]?(\d{3})[\s.-](\d{4})|0\d{2,4}[\s-]\d{3,4}[\s-]?\d{0,4})(?![\w.-]*\d)/g;
+// Phone numbers by the shapes people write them in, never a bare run of digits or a float (a table
+// of numbers is full of both): +CC with groups (`+49 151 23456789`, `+1 (415) 867-2671`,
+// `+33 1.23.45.67.89`) or
+// compact E.164 (`+4915123456789`); North American (NNN) NNN-NNNN, NNN-NNN-NNNN, NNN.NNN.NNNN (one
+// separator throughout); European national numbers with a trunk 0 and a space or dash
+// (`030 1234567`, `0171-2345678`, `07700 900123`). Every part is bounded or starts with a fixed
+// separator, so matching stays linear.
+const PHONE = new RegExp(
+  // Not inside a word, a number, a path or a version, nor after a number and a separator (a row of a table).
+  String.raw`(?<![\w.+/-])(?<!\d[ \t-])(?:` +
+    [
+      String.raw`\+[1-9]\d{0,2}(?:[ -]?\(\d{1,4}\)|[ -]\d{1,5})(?:(?:[ -]\d{1,8}){1,4}|(?:\.\d{2,5}){2,4})`,
+      String.raw`\+[1-9]\d{7,14}`,
+      String.raw`\(([2-9]\d{2})\) ?\d{3}[-. ]\d{4}`,
+      String.raw`([2-9]\d{2})([-.])\d{3}\3\d{4}`,
+      String.raw`0[1-9]\d{1,3}[ -]\d{3,8}(?:[ -]\d{2,4})?`,
+    ].join('|') +
+    // Nor followed by more of a word or a number (`415-867-2671.5`; a comma may separate fields).
+    String.raw`)(?![\w-]|\.\d)`,
+  'g',
+);
 
 function isPhone(match: RegExpExecArray): boolean {
   const digits = match[0].replace(/\D/g, '');
   // North American numbers: area codes start with 2-9; 555-0100 to 555-0199 are reserved for fiction.
   const northAmerican = (d: string) => /^[2-9]/.test(d) && !/^\d{3}55501\d\d$/.test(d);
-  if (match[1] !== undefined) return northAmerican(digits);
+  const areaCode = match[1] ?? match[2];
+  if (areaCode !== undefined) return northAmerican(digits);
   if (match[0].startsWith('+1')) return digits.length === 11 && northAmerican(digits.slice(1));
   if (match[0].startsWith('+')) return digits.length >= 8 && digits.length <= 15 && !/^(\d)\1+$/.test(digits.slice(2));
-  return digits.length >= 10 && digits.length <= 12 && /\s|-/.test(match[0]);
+  return digits.length >= 10 && digits.length <= 12;
 }
 
 // 13 to 19 digits, optionally in groups of 4 (Amex 4-6-5).

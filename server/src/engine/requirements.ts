@@ -29,7 +29,8 @@ export function parseRequirements(text: string): RequirementsFile {
   for (let i = 0; i < physical.length; i++) {
     const startLine = i;
     let logical = physical[i];
-    while (/\\\s*$/.test(logical) && i + 1 < physical.length) {
+    // As pip reads it, a line with a comment is never continued: its backslash is part of the comment.
+    while (/\\\s*$/.test(logical) && !/(^|\s)#/.test(logical) && i + 1 < physical.length) {
       logical = logical.replace(/\\\s*$/, ' ') + physical[++i];
     }
     const content = logical.replace(/(^|\s)#.*$/, '').trim();

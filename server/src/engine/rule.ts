@@ -3,7 +3,6 @@ import { Notebook } from './notebook';
 import { ProjectIndex } from './project';
 import { PythonFacts } from './python/facts';
 import { Node, PythonModule } from './python/module';
-import { RequirementsFile } from './requirements';
 import { LineIndex } from './text';
 import { Fix, Practice, Range, RelatedLocation, Scope, Severity } from './types';
 import { YamlFile } from './yaml';
@@ -45,10 +44,6 @@ export interface YamlContext extends FileContext {
   yaml: YamlFile;
 }
 
-export interface RequirementsContext extends FileContext {
-  requirements: RequirementsFile;
-}
-
 export interface ProjectFinding extends ReportOptions {
   /** The file where the fix belongs; README.md or pyproject.toml when there is none. */
   path: string;
@@ -66,7 +61,6 @@ export interface RuleChecks {
   python?(ctx: PythonContext): void;
   notebook?(ctx: NotebookContext): void;
   yaml?(ctx: YamlContext): void;
-  requirements?(ctx: RequirementsContext): void;
   project?(ctx: ProjectContext): void;
 }
 
@@ -81,6 +75,9 @@ export interface Rule {
   /** Zinkevich rules, Sculley et al. smells, ML Test Score tests, Zhang et al. smells. */
   references: string[];
   severity: Severity;
+  /** Left out of the default set (its findings were too often not worth acting on in the judged
+   *  corpus); runs when the configuration selects it. Its docs say why. */
+  optIn?: boolean;
   /** Some findings come with a quick fix. */
   fixable?: boolean;
   /** Markdown with the headings What it finds / Why it matters / How to fix / Example / References. */

@@ -11,7 +11,7 @@ import { FileFacts, ProjectFile, ProjectIndex } from './project';
 import { initPython } from './python/parser';
 import { Finding, Notice } from './types';
 import { isPersonalDataCandidate, PERSONAL_DATA_SAMPLE_BYTES, personalDataIn } from './personalData';
-import { DiscoveredFile, discoverFiles, isProjectDocument, readConfig, readSample, readSource } from './workspace';
+import { DiscoveredFile, discoverFiles, isProjectDocument, readConfig, readSample, readSource, realRootOf } from './workspace';
 
 const ANALYSED_KINDS = new Set(['python', 'notebook', 'yaml', 'requirements']);
 
@@ -43,17 +43,18 @@ export class ScanShare {
     this.analyzer = new Analyzer(RULES, undefined, budget);
   }
 
-  collectFacts(files: DiscoveredFile[], maxFileSizeMB: number): FactsResult {
+  /** `realRoot`: the real path of the project's folder; nothing outside it is read. */
+  collectFacts(files: DiscoveredFile[], maxFileSizeMB: number, realRoot: string): FactsResult {
     const result: FactsResult = { facts: [], documents: [], notices: [] };
     for (const file of files) {
       if (isPersonalDataCandidate(file.path) && !ANALYSED_KINDS.has(file.kind)) {
         // Data files are sampled, never read whole: their size does not matter.
-        const sample = readSample(file, PERSONAL_DATA_SAMPLE_BYTES);
+        const sample = readSample(file, PERSONAL_DATA_SAMPLE_BYTES, realRoot);
         const personalData = sample === undefined ? undefined : personalDataIn(sample);
         if (personalData) result.facts.push({ path: file.path, kind: file.kind, personalData });
         if (!isProjectDocument(file)) continue;
       }
-      const { text, notice } = readSource(file, maxFileSizeMB);
+      const { text, notice } = readSource(file, maxFileSizeMB, realRoot);
       if (notice) result.notices.push(notice);
       if (text === undefined) continue;
       if (isProjectDocument(file)) result.documents.push([file.path, text]);
@@ -125,6 +126,7 @@ const SMALL_PROJECT_FILES = 64;
 /** Scans a project folder: discovers files, gathers facts (in parallel), builds the index, runs every rule. */
 export async function scanProject(root: string, options: ScanOptions = {}): Promise<ScanResult> {
   const config = options.config ?? readConfig(root);
+  const realRoot = realRootOf(root);
   const tracked = trackedFiles(root);
   const { files, notices } = discoverFiles(root, config, tracked);
   const workerScript = options.workerScript ?? path.join(__dirname, 'worker.js');
@@ -141,7 +143,7 @@ export async function scanProject(root: string, options: ScanOptions = {}): Prom
     let done = 0;
     const factResults = await Promise.all(
       shares.map(async (share, i) => {
-        const result = await share.collectFacts(parts[i], config.thresholds.maxFileSizeMB);
+        const result = await share.collectFacts(parts[i], config.thresholds.maxFileSizeMB, realRoot);
         done += parts[i].length;
         options.onProgress?.(done, analysed.length);
         return result;
@@ -198,7 +200,7 @@ function syntaxError(parsed: ParsedFile): string | undefined {
 }
 
 interface RemoteShare {
-  collectFacts(files: DiscoveredFile[], maxFileSizeMB: number): Promise<FactsResult>;
+  collectFacts(files: DiscoveredFile[], maxFileSizeMB: number, realRoot: string): Promise<FactsResult>;
   findings(index: IndexData, config: Config): Promise<{ findings: Finding[]; notices: Notice[] }>;
   close(): void;
 }
@@ -207,7 +209,7 @@ async function inlineShare(budget: Budget): Promise<RemoteShare> {
   await initPython();
   const share = new ScanShare(budget);
   return {
-    collectFacts: async (files, max) => share.collectFacts(files, max),
+    collectFacts: async (files, max, realRoot) => share.collectFacts(files, max, realRoot),
     findings: async (data, config) => share.findings(indexFromData(data), config),
     close: () => undefined,
   };
@@ -228,7 +230,7 @@ async function startWorkers(script: string, count: number, budget: Budget): Prom
         worker.postMessage(message);
       });
     return {
-      collectFacts: (files, maxFileSizeMB) => ask<FactsResult>({ type: 'facts', files, maxFileSizeMB }),
+      collectFacts: (files, maxFileSizeMB, realRoot) => ask<FactsResult>({ type: 'facts', files, maxFileSizeMB, realRoot }),
       findings: (index, config) => ask<{ findings: Finding[]; notices: Notice[] }>({ type: 'findings', index, config }),
       close: () => void worker.terminate(),
     };

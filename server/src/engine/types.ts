@@ -3,9 +3,9 @@
 export type Severity = 'error' | 'warning' | 'information';
 export const SEVERITY_RANK: Record<Severity, number> = { information: 1, warning: 2, error: 3 };
 
-/** Where a rule looks: one Python module (or notebook code), a notebook file, a YAML file,
- *  a dependency file, or the project as a whole. */
-export type Scope = 'python' | 'notebook' | 'yaml' | 'requirements' | 'project';
+/** Where a rule looks: one Python module (or notebook code), a notebook file, a YAML file, or the
+ *  project as a whole. */
+export type Scope = 'python' | 'notebook' | 'yaml' | 'project';
 
 /** The ten foundational practices of ML engineering. */
 export type Practice = 'P1' | 'P2' | 'P3' | 'P4' | 'P5' | 'P6' | 'P7' | 'P8' | 'P9' | 'P10';

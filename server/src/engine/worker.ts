@@ -11,7 +11,7 @@ parentPort?.on('message', async (message) => {
     await ready;
     const value =
       message.type === 'facts'
-        ? share.collectFacts(message.files, message.maxFileSizeMB)
+        ? share.collectFacts(message.files, message.maxFileSizeMB, message.realRoot)
         : share.findings(indexFromData(message.index), message.config);
     parentPort!.postMessage({ ok: true, value });
   } catch (e) {

@@ -64,13 +64,58 @@ function excludeMatcher(patterns: string[]): (relPath: string, isDir: boolean) =
   return (relPath, isDir) => name(relPath.slice(relPath.lastIndexOf('/') + 1)) || full(relPath) || (isDir && full(relPath + '/'));
 }
 
+/** The real path of a folder to analyse (links and `..` resolved): files are read only when their
+ *  real path lies inside it. */
+export function realRootOf(root: string): string {
+  try {
+    return fs.realpathSync.native(root);
+  } catch {
+    return path.resolve(root); // missing: nothing under it resolves, so nothing is read
+  }
+}
+
+/** Whether `child` is `parent` or lies inside it (both absolute and normalized). */
+export function isInsideFolder(child: string, parent: string): boolean {
+  const rel = path.relative(parent, child);
+  return rel === '' || (rel !== '..' && !rel.startsWith('..' + path.sep) && !path.isAbsolute(rel));
+}
+
+const OUTSIDE_LINK_NOTICE = 'skipped: a symbolic link that leads outside the analysed folder; it is not read';
+const HIDDEN_TARGET_NOTICE = 'skipped: a symbolic link to a file the analysis leaves out (.gitignore, exclude or a tool folder); it is not read';
+
+/** Where a path really leads, relative to `realRoot` (forward slashes; '' for the root itself);
+ *  'outside' when that is outside the root; undefined when it does not resolve (missing, a dangling
+ *  link, a loop). */
+function realRelativePath(realRoot: string, absolutePath: string): string | 'outside' | undefined {
+  let real: string;
+  try {
+    real = fs.realpathSync.native(absolutePath);
+  } catch {
+    return undefined;
+  }
+  return isInsideFolder(real, realRoot) ? path.relative(realRoot, real).split(path.sep).join('/') : 'outside';
+}
+
+/** Whether a file of the listing now leads elsewhere than where it lies (it, or a folder on its
+ *  way, became a symbolic link): a new listing must decide whether it is read. */
+export function leadsElsewhere(root: string, relPath: string): boolean {
+  const target = realRelativePath(realRootOf(root), path.join(root, relPath));
+  return target !== undefined && target !== relPath;
+}
+
 /** Lists the project's files: .gitignore and `exclude` respected, unreadable folders skipped with a
- *  notice. Symbolic links to folders are not followed (git keeps the link, not the folder, and
- *  following them could loop or leave the project); links to files are read. Files git tracks
- *  (`tracked`) are listed although a .gitignore pattern matches them: ignore rules only keep
+ *  notice. Nothing outside the root is listed. Symbolic links to folders are not followed (git
+ *  keeps the link, not the folder; what one inside leads to is listed under its own path, and
+ *  following them could loop or leave the project). A link to a file is followed only when it leads
+ *  to a file this listing holds itself (`requirements.txt -> requirements/base.txt`), so that a
+ *  link never exposes what the analysis would not read anyway: a file outside the root, in .git or
+ *  an ignored .env. Links that lead outside, or to such a file, are skipped with a notice. Files git
+ *  tracks (`tracked`) are listed although a .gitignore pattern matches them: ignore rules only keep
  *  untracked files out of git. */
 export function discoverFiles(root: string, config: Config, tracked?: string[]): { files: DiscoveredFile[]; notices: Notice[] } {
-  const files: DiscoveredFile[] = [];
+  const realRoot = realRootOf(root);
+  // Links wait for the walk to end (their target must be listed); their place keeps the order.
+  const listing: (DiscoveredFile | { link: string; absolutePath: string })[] = [];
   const notices: Notice[] = [];
   const excluded = excludeMatcher(config.exclude);
   const trackedFiles = new Set(tracked);
@@ -84,37 +129,51 @@ export function discoverFiles(root: string, config: Config, tracked?: string[]):
       notices.push({ path: rel || '.', message: `cannot read folder: ${(e as NodeJS.ErrnoException).code ?? e}` });
       return;
     }
-    const own = readGitignore(path.join(dir, '.gitignore'), rel ? `${rel}/.gitignore` : '.gitignore', notices);
+    const own = entries.some((e) => e.name === '.gitignore')
+      ? readGitignore(realRoot, path.join(dir, '.gitignore'), rel ? `${rel}/.gitignore` : '.gitignore', notices)
+      : undefined;
     const active: IgnoreFile[] = own ? [...ignores, { base: rel, ...own }] : ignores;
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
       const relPath = rel ? `${rel}/${entry.name}` : entry.name;
       const absolutePath = path.join(dir, entry.name);
       const isDir = entry.isDirectory();
-      let isFile = entry.isFile();
-      if (entry.isSymbolicLink()) {
-        try {
-          isFile = fs.statSync(absolutePath).isFile();
-        } catch {
-          continue; // dangling link
-        }
-      }
       if (isDir && (SKIPPED_DIRS.has(entry.name) || SKIPPED_DIRS.has(relPath))) continue;
       if ((isIgnored(active, relPath, isDir, notices) && !keptByGit(relPath, isDir)) || excluded(relPath, isDir)) continue;
       if (isDir) walk(absolutePath, relPath, active);
-      else if (isFile) {
+      else if (entry.isSymbolicLink()) listing.push({ link: relPath, absolutePath });
+      else if (entry.isFile()) {
         let size = 0;
         try {
-          size = fs.statSync(absolutePath).size;
+          size = fs.lstatSync(absolutePath).size;
         } catch {
           continue;
         }
-        files.push({ path: relPath, absolutePath, kind: kindOf(relPath), size });
+        listing.push({ path: relPath, absolutePath, kind: kindOf(relPath), size });
       }
     }
   };
   walk(root, '', []);
+  const listed = new Map(listing.flatMap((f) => ('link' in f ? [] : [[f.path, f] as const])));
+  const files = listing.flatMap((entry): DiscoveredFile[] => {
+    if (!('link' in entry)) return [entry];
+    const target = realRelativePath(realRoot, entry.absolutePath);
+    if (target === undefined) return []; // dangling, or a loop
+    if (target === 'outside') notices.push({ path: entry.link, message: OUTSIDE_LINK_NOTICE });
+    else if (listed.has(target)) return [{ path: entry.link, absolutePath: entry.absolutePath, kind: kindOf(entry.link), size: listed.get(target)!.size }];
+    // A link to a folder inside the root is left out quietly: the folder is listed where it is.
+    else if (!isFolder(entry.absolutePath)) notices.push({ path: entry.link, message: HIDDEN_TARGET_NOTICE });
+    return [];
+  });
   return { files, notices };
+}
+
+function isFolder(absolutePath: string): boolean {
+  try {
+    return fs.statSync(absolutePath).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 interface IgnoreFile {
@@ -125,10 +184,10 @@ interface IgnoreFile {
   failed?: boolean;
 }
 
-function readGitignore(file: string, relPath: string, notices: Notice[]): { rules: Ignore; path: string } | undefined {
+function readGitignore(realRoot: string, file: string, relPath: string, notices: Notice[]): { rules: Ignore; path: string } | undefined {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readFileInside(realRoot, file).toString('utf8');
   } catch {
     return undefined;
   }
@@ -160,17 +219,48 @@ function isIgnored(ignores: IgnoreFile[], relPath: string, isDir: boolean, notic
   return false;
 }
 
-/** Reads a file for analysis; undefined (with a notice) when it is too big, binary or unreadable. */
-export function readSource(file: { path: string; absolutePath: string; size: number }, maxFileSizeMB: number): { text?: string; notice?: Notice } {
+/** Thrown when a path's real path lies outside the analysed folder. */
+class OutsideRootError extends Error {
+  constructor() {
+    super(OUTSIDE_LINK_NOTICE);
+  }
+}
+
+/** Opens a file for reading when its real path lies inside `realRoot`; throws OutsideRootError
+ *  otherwise, or the error of the file system. The real path is opened without following a link
+ *  again, so that what was checked is what is read. */
+function openInside(realRoot: string, absolutePath: string): number {
+  const real = fs.realpathSync.native(absolutePath);
+  if (!isInsideFolder(real, realRoot)) throw new OutsideRootError();
+  return fs.openSync(real, fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0));
+}
+
+/** A file's bytes when its real path lies inside `realRoot`; throws otherwise (see openInside). */
+export function readFileInside(realRoot: string, absolutePath: string): Buffer {
+  const fd = openInside(realRoot, absolutePath);
+  try {
+    return fs.readFileSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function readProblem(e: unknown): string {
+  return e instanceof OutsideRootError ? e.message : `cannot read: ${(e as NodeJS.ErrnoException).code ?? e}`;
+}
+
+/** Reads a file for analysis; undefined (with a notice) when it is too big, binary, unreadable or,
+ *  by its real path, outside `realRoot`. */
+export function readSource(file: { path: string; absolutePath: string; size: number }, maxFileSizeMB: number, realRoot: string): { text?: string; notice?: Notice } {
   if (file.size > maxFileSizeMB * 1024 * 1024) {
     const mb = (file.size / 1024 / 1024).toFixed(1);
     return { notice: { path: file.path, message: `skipped: ${mb} MB is above the ${maxFileSizeMB} MB limit (thresholds.maxFileSizeMB)` } };
   }
   let bytes: Buffer;
   try {
-    bytes = fs.readFileSync(file.absolutePath);
+    bytes = readFileInside(realRoot, file.absolutePath);
   } catch (e) {
-    return { notice: { path: file.path, message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? e}` } };
+    return { notice: { path: file.path, message: readProblem(e) } };
   }
   const decoded = decodeBytes(bytes);
   const notice = decoded.problem ? { path: file.path, message: decoded.problem } : undefined;
@@ -178,11 +268,12 @@ export function readSource(file: { path: string; absolutePath: string; size: num
 }
 
 /** The first `bytes` of a file as text, cut after its last complete line when the file is longer;
- *  undefined when it cannot be read or looks binary (a NUL byte). Costs the same for any file size. */
-export function readSample(file: { absolutePath: string; size: number }, bytes: number): string | undefined {
+ *  undefined when it cannot be read, looks binary (a NUL byte) or lies outside `realRoot`. Costs the
+ *  same for any file size. */
+export function readSample(file: { absolutePath: string; size: number }, bytes: number, realRoot: string): string | undefined {
   let fd: number | undefined;
   try {
-    fd = fs.openSync(file.absolutePath, 'r');
+    fd = openInside(realRoot, file.absolutePath);
     const buffer = Buffer.alloc(Math.min(bytes, file.size));
     const read = fs.readSync(fd, buffer, 0, buffer.length, 0);
     let sample = buffer.subarray(0, read);
@@ -196,11 +287,17 @@ export function readSample(file: { absolutePath: string; size: number }, bytes: 
   }
 }
 
-/** Reads the project's configuration from its root. Throws ConfigError when it is invalid. */
+/** Reads the project's configuration from its root. Throws ConfigError when it is invalid. A
+ *  configuration file that is a link is read only when it leads to a file inside the root and
+ *  outside the tool folders (.git, .venv, ...); otherwise it counts as absent (discovery gives the
+ *  notice). */
 export function readConfig(root: string): Config {
+  const realRoot = realRootOf(root);
   const read = (name: string) => {
+    const target = realRelativePath(realRoot, path.join(root, name));
+    if (target === undefined || target === 'outside' || isInSkippedDir(target)) return undefined;
     try {
-      return fs.readFileSync(path.join(root, name), 'utf8');
+      return readFileInside(realRoot, path.join(root, name)).toString('utf8');
     } catch {
       return undefined;
     }

@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import { NotebookCellKind, NotebookDocument, NotebookDocuments, TextDocumentContentChangeEvent, TextDocuments } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { applyChanges } from '../engine/python/edits';
+import { readFileInside, realRootOf } from '../engine/workspace';
 import { Edit } from '../engine/python/parser';
 import { normalizeUri, uriToPath } from './uri';
 
@@ -23,13 +24,13 @@ export class OpenDocuments {
   /** Open text documents and notebooks by normalized URI, to the URI the client spells. */
   private readonly openText = new Map<string, string>();
   private readonly openNotebooks = new Map<string, string>();
-  private readonly savedOutputs = new Map<string, { mtimeMs: number; outputs?: unknown[][] }>();
+  private readonly savedCells = new Map<string, { mtimeMs: number; cells?: SavedCell[] }>();
 
   constructor() {
     this.notebooks.onDidOpen((n) => this.openNotebooks.set(normalizeUri(n.uri), n.uri));
     this.notebooks.onDidClose((n) => {
       this.openNotebooks.delete(normalizeUri(n.uri));
-      this.savedOutputs.delete(n.uri);
+      this.savedCells.delete(n.uri);
     });
     this.text = new TextDocuments({
       create: plainDocuments.create,
@@ -74,9 +75,12 @@ export class OpenDocuments {
   }
 
   /** The .ipynb text of an open notebook, built from the editor's cells. Outputs are not synced by
-   *  the protocol: they are taken from the saved file when its cells line up. */
-  notebookText(notebook: NotebookDocument): string {
-    const savedOutputs = this.outputsOnDisk(notebook.uri, notebook.cells.length);
+   *  the protocol, and execution counts only for cells run in this session (VS Code's client sends
+   *  a count only together with the run's success, which a count loaded from the file lacks): both
+   *  are taken from the saved file when its cells line up and its real path lies inside `root`, the
+   *  folder of its project. */
+  notebookText(notebook: NotebookDocument, root: string): string {
+    const saved = this.cellsOnDisk(notebook.uri, notebook.cells.length, root);
     const cells = notebook.cells.map((cell, i) => {
       const document = this.notebooks.getCellTextDocument(cell);
       const source = document?.getText() ?? '';
@@ -84,39 +88,47 @@ export class OpenDocuments {
       if (document && document.languageId !== 'python') return { cell_type: 'raw', metadata: {}, source };
       return {
         cell_type: 'code',
-        execution_count: cell.executionSummary?.executionOrder ?? null,
+        execution_count: cell.executionSummary?.executionOrder ?? saved?.[i].executionCount ?? null,
         metadata: {},
-        outputs: savedOutputs?.[i] ?? [],
+        outputs: saved?.[i].outputs ?? [],
         source,
       };
     });
     return JSON.stringify({ cells, metadata: notebook.metadata ?? {}, nbformat: 4, nbformat_minor: 5 }, null, 1);
   }
 
-  // Outputs of the saved notebook, read again only when the file changes.
-  private outputsOnDisk(uri: string, cellCount: number): unknown[][] | undefined {
+  // Outputs and counts of the saved notebook, read again only when the file changes.
+  private cellsOnDisk(uri: string, cellCount: number, root: string): SavedCell[] | undefined {
     const fsPath = uriToPath(uri);
     if (!fsPath) return undefined;
     try {
       const stat = fs.statSync(fsPath);
       if (stat.size > SAVED_NOTEBOOK_MAX_BYTES) return undefined;
-      let saved = this.savedOutputs.get(uri);
+      let saved = this.savedCells.get(uri);
       if (saved?.mtimeMs !== stat.mtimeMs) {
-        saved = { mtimeMs: stat.mtimeMs, outputs: readOutputs(fs.readFileSync(fsPath, 'utf8')) };
-        this.savedOutputs.set(uri, saved);
+        saved = { mtimeMs: stat.mtimeMs, cells: readSavedCells(readFileInside(realRootOf(root), fsPath).toString('utf8')) };
+        this.savedCells.set(uri, saved);
       }
-      return saved.outputs?.length === cellCount ? saved.outputs : undefined;
+      return saved.cells?.length === cellCount ? saved.cells : undefined;
     } catch {
       return undefined;
     }
   }
 }
 
-function readOutputs(json: string): unknown[][] | undefined {
+interface SavedCell {
+  outputs: unknown[];
+  executionCount?: number;
+}
+
+function readSavedCells(json: string): SavedCell[] | undefined {
   try {
-    const saved = JSON.parse(json) as { cells?: { outputs?: unknown }[] };
+    const saved = JSON.parse(json) as { cells?: { outputs?: unknown; execution_count?: unknown }[] };
     if (!Array.isArray(saved.cells)) return undefined;
-    return saved.cells.map((c) => (c && Array.isArray(c.outputs) ? c.outputs : []));
+    return saved.cells.map((c) => ({
+      outputs: c && Array.isArray(c.outputs) ? c.outputs : [],
+      executionCount: c && typeof c.execution_count === 'number' ? c.execution_count : undefined,
+    }));
   } catch {
     return undefined;
   }

@@ -7,7 +7,7 @@ import { FileFacts, ProjectFile, ProjectIndex } from '../engine/project';
 import { Edit, initPython } from '../engine/python/parser';
 import { scanProject } from '../engine/scan';
 import { Finding, Notice } from '../engine/types';
-import { isProjectDocument, readConfig, readSource } from '../engine/workspace';
+import { isProjectDocument, leadsElsewhere, readConfig, readSource, realRootOf } from '../engine/workspace';
 import { effectiveConfig, UserSettings } from './settings';
 
 export interface ProjectHost {
@@ -225,13 +225,15 @@ export class Project {
   }
 
   /** Re-reads changed files the scan knows (open ones aside) and re-analyses them and the files that
-   *  import them. Returns false when a full scan is needed instead (a file it does not know). */
+   *  import them. Returns false when a full scan is needed instead (a file it does not know, or one
+   *  that became a symbolic link). */
   updateFromDisk(paths: string[]): boolean {
     const known = new Map(this.files.map((f) => [f.path, f]));
     const changed = paths.filter((p) => !this.live.has(p));
-    if (changed.some((p) => !known.has(p))) return false;
+    if (changed.some((p) => !known.has(p) || leadsElsewhere(this.root, p))) return false;
     if (!this.enabled || changed.length === 0) return true;
     const maxMB = this.config.thresholds.maxFileSizeMB;
+    const realRoot = realRootOf(this.root);
     const texts = new Map<string, string>();
     const readText = (filePath: string): string | undefined => {
       if (texts.has(filePath)) return texts.get(filePath);
@@ -242,7 +244,7 @@ export class Project {
       } catch {
         return undefined;
       }
-      const { text, notice } = readSource({ path: filePath, absolutePath, size }, maxMB);
+      const { text, notice } = readSource({ path: filePath, absolutePath, size }, maxMB, realRoot);
       if (notice) this.logNotices([notice]);
       if (text !== undefined) texts.set(filePath, text);
       return text;

@@ -31,7 +31,7 @@ import {
 } from 'vscode-languageserver';
 import { ConfigError } from '../engine/config';
 import { CodeActions } from './codeActions';
-import { projectReport, readScaffoldArguments, REPORT_COMMAND, SCAFFOLD_COMMAND, scaffoldEdit, ScaffoldResult, SERVER_COMMANDS } from './commands';
+import { projectReport, readReportFolder, readScaffoldArguments, REPORT_COMMAND, SCAFFOLD_COMMAND, scaffoldEdit, ScaffoldResult, SERVER_COMMANDS } from './commands';
 import { Delivery } from './delivery';
 import { PlacedFinding, SOURCE } from './diagnostics';
 import { OpenDocuments } from './documents';
@@ -250,22 +250,21 @@ export class MlHygieneServer implements ProjectHost {
 
   private async executeCommand(params: ExecuteCommandParams): Promise<unknown> {
     if (params.command === SCAFFOLD_COMMAND) {
-      const args = readScaffoldArguments(params.arguments?.[0]);
-      if (typeof args === 'string') throw new ResponseError(ErrorCodes.InvalidParams, args);
+      await this.started;
+      const args = readScaffoldArguments(params.arguments?.[0], this.workspaceRoots());
       const { plan, edit } = scaffoldEdit(args);
-      const result: ScaffoldResult = { edit, create: plan.create.map((f) => f.path), skip: plan.skip };
+      const result: ScaffoldResult = { edit, create: plan.create.map((f) => f.path), skip: plan.skip, blocked: plan.blocked };
       if (args.apply) result.applied = (await this.connection.workspace.applyEdit({ label: 'Scaffold TDSP project', edit })).applied;
       return result;
     }
     if (params.command === REPORT_COMMAND) {
       await this.started;
       // The folder's own project, or the one of the workspace folder it lies in (default: the first).
-      const folder = typeof params.arguments?.[0] === 'string' ? params.arguments[0] : undefined;
-      const folderPath = folder && uriToPath(folder);
+      const folderPath = readReportFolder(params.arguments?.[0], this.workspaceRoots());
       const project = folderPath
-        ? (this.projects.get(normalizeUri(folder!)) ?? this.findProject(folderPath)?.project)
+        ? (this.projects.get(normalizeUri(pathToUri(folderPath))) ?? this.findProject(folderPath)?.project)
         : this.projects.values().next().value;
-      if (!project) throw new ResponseError(ErrorCodes.InvalidParams, 'report: no ML Hygiene project for that folder');
+      if (!project) throw new ResponseError(ErrorCodes.InvalidParams, 'arguments[0]: no workspace folder to report on');
       await project.ready;
       return projectReport(project);
     }
@@ -273,6 +272,11 @@ export class MlHygieneServer implements ProjectHost {
   }
 
   // ---- Which project a document belongs to
+
+  /** The workspace folders' paths: the server's commands write and report only inside them. */
+  private workspaceRoots(): string[] {
+    return [...this.projects.values()].map((p) => p.root);
+  }
 
   private allProjects(): Project[] {
     return [...this.projects.values(), ...this.looseProjects.values()];
@@ -333,7 +337,7 @@ export class MlHygieneServer implements ProjectHost {
       if (!notebook && !document) continue; // closed meanwhile
       // From here to the analysis nothing is awaited: the edits taken are exactly those since the
       // text the project's parser holds.
-      const text = notebook ? this.documents.notebookText(notebook) : document!.getText();
+      const text = notebook ? this.documents.notebookText(notebook, project.root) : document!.getText();
       const edits = notebook ? undefined : this.documents.takeEdits(uri);
       if (project.analyzeLive(filePath, text, edits)) this.scheduleCrossFile(project, filePath);
       touched.set(project, [...(touched.get(project) ?? []), uri]);

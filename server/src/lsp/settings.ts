@@ -5,11 +5,13 @@ import { Severity } from '../engine/types';
 
 export interface UserSettings {
   enable: boolean;
+  /** Rules to run on top of the project's selection (opt-in rules). */
+  extendSelect: string[];
   ignore: string[];
   severity: Record<string, Severity | 'off'>;
 }
 
-export const DEFAULT_SETTINGS: UserSettings = { enable: true, ignore: [], severity: {} };
+export const DEFAULT_SETTINGS: UserSettings = { enable: true, extendSelect: [], ignore: [], severity: {} };
 
 const CODE_OR_PREFIX = /^MLH\d{0,3}$/;
 const RULE_CODE = /^MLH\d{3}$/;
@@ -19,9 +21,8 @@ const LEVELS = new Set(['error', 'warning', 'information', 'off']);
 export function parseSettings(raw: unknown): UserSettings {
   if (!raw || typeof raw !== 'object') return DEFAULT_SETTINGS;
   const section = raw as Record<string, unknown>;
-  const ignore = Array.isArray(section.ignore)
-    ? section.ignore.filter((c): c is string => typeof c === 'string').map((c) => c.trim().toUpperCase()).filter((c) => CODE_OR_PREFIX.test(c))
-    : [];
+  const codes = (value: unknown) =>
+    Array.isArray(value) ? value.filter((c): c is string => typeof c === 'string').map((c) => c.trim().toUpperCase()).filter((c) => CODE_OR_PREFIX.test(c)) : [];
   const severity: UserSettings['severity'] = {};
   if (section.severity && typeof section.severity === 'object' && !Array.isArray(section.severity)) {
     for (const [code, level] of Object.entries(section.severity as Record<string, unknown>)) {
@@ -29,10 +30,10 @@ export function parseSettings(raw: unknown): UserSettings {
       if (RULE_CODE.test(upper) && typeof level === 'string' && LEVELS.has(level)) severity[upper] = level as Severity | 'off';
     }
   }
-  return { enable: section.enable !== false, ignore, severity };
+  return { enable: section.enable !== false, extendSelect: codes(section.extendSelect), ignore: codes(section.ignore), severity };
 }
 
 /** The configuration the analysis uses: the project's, with the user's choices on top. */
 export function effectiveConfig(project: Config, settings: UserSettings): Config {
-  return mergeConfig(project, { ignore: settings.ignore, severity: settings.severity });
+  return mergeConfig(project, { extendSelect: settings.extendSelect, ignore: settings.ignore, severity: settings.severity });
 }

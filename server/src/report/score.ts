@@ -118,7 +118,6 @@ const FILE_KINDS_OF_SCOPE: Record<Scope, string[]> = {
   python: ['python', 'notebook'],
   notebook: ['notebook'],
   yaml: ['yaml'],
-  requirements: ['requirements'],
   project: [],
 };
 

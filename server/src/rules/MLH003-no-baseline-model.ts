@@ -1,20 +1,36 @@
 import { ProjectIndex } from '../engine/project';
 import { defineRule } from '../engine/rule';
+import { PythonFacts } from '../engine/python/facts';
+import { isModelFile } from '../engine/versioning';
 import { projectAnchor, relatedFiles, trainingFiles } from '../engine/projectQueries';
 
-const BASELINE_NAME = /baseline|heuristic|rule[_-]?based|dummy/i;
+const BASELINE_NAME = /baseline|heuristic|rule[_-]?based|dummy|simple[_-]?model|majority[_-]?class/i;
+const BASELINE_TEXT = /\bbaselines?\b|\bmajority[ -]class\b/i;
 const DOCUMENT = /\.(md|markdown|rst|txt|adoc)$/i;
+const MODEL_LOADS = /^(joblib|pickle|dill|cloudpickle|torch)\.load$/;
+
+/** A model written by hand: a module named for a model that imports no ML library and loads no
+ *  trained model, yet reads the data the models train on and writes its predictions (the Titanic
+ *  "women survive" rule). */
+function isHandWrittenModel(path: string, facts: PythonFacts, trainingData: Set<string>): boolean {
+  if (facts.isML || facts.isTest || !/model/i.test(path.split('/').pop() ?? '') || facts.pathsWritten.length === 0) return false;
+  if (facts.calls.some((c) => MODEL_LOADS.test(c)) || facts.pathsRead.some(isModelFile)) return false;
+  return facts.pathsRead.some((p) => trainingData.has(p));
+}
 
 /** Where a project shows a baseline: a Dummy* estimator, a module, function or config key named
- *  baseline / heuristic / rule-based, or a document that reports one. */
-function hasBaseline(project: ProjectIndex): boolean {
+ *  baseline / heuristic / rule-based / simple model, a model written by hand, a benchmark of
+ *  models, or a document that reports one. */
+function hasBaseline(project: ProjectIndex, training: string[]): boolean {
+  const trainingData = new Set(training.flatMap((p) => project.python(p)?.pathsRead ?? []));
   for (const [path, facts] of project.pythonFiles()) {
-    if (BASELINE_NAME.test(path)) return true;
+    if (BASELINE_NAME.test(path) || isHandWrittenModel(path, facts, trainingData)) return true;
+    if (facts.isML && /benchmark/i.test(path.split('/').pop() ?? '')) return true;
     if (facts.imports.some((m) => m === 'sklearn.dummy' || m.startsWith('sklearn.dummy.'))) return true;
     if (facts.functions.some((f) => BASELINE_NAME.test(f)) || facts.calls.some((c) => BASELINE_NAME.test(c))) return true;
   }
   for (const fact of project.facts.values()) if (fact.yamlKeys?.some((k) => k.some((part) => BASELINE_NAME.test(part)))) return true;
-  for (const [path, text] of project.documents) if (DOCUMENT.test(path) && (/baseline/i.test(path) || /\bbaselines?\b/i.test(text))) return true;
+  for (const [path, text] of project.documents) if (DOCUMENT.test(path) && (/baseline/i.test(path) || BASELINE_TEXT.test(text))) return true;
   return project.files.some((f) => /baseline/i.test(f.path));
 }
 
@@ -32,8 +48,12 @@ export default defineRule({
   severity: 'information',
   docs: `## What it finds
 A project whose code trains models while nothing in it is a baseline: no \`DummyClassifier\` /
-\`DummyRegressor\`, no module, function, config key or file named "baseline", "heuristic" or
-"rule-based", and no document that mentions a baseline.
+\`DummyRegressor\`, no module, function, config key or file named "baseline", "heuristic",
+"rule-based", "simple model" or "majority class", no model written by hand (a module named for a
+model that imports no ML library, reads the data the models train on and writes predictions, such
+as a rule that predicts from one column), no ML module or notebook named "benchmark" (where models
+are compared, as a notebook that scores zero-shot LLMs against the fine-tuned model), and no
+document that mentions a baseline or the majority class.
 
 ## Why it matters
 A model's score means little on its own. Without a baseline (the majority class, yesterday's
@@ -64,7 +84,7 @@ print("model AUC", roc_auc_score(y_test, model.predict_proba(X_test)[:, 1]))
     project(ctx) {
       const { project } = ctx;
       const training = trainingFiles(project);
-      if (training.length === 0 || hasBaseline(project)) return;
+      if (training.length === 0 || hasBaseline(project, training)) return;
       ctx.report({
         ...projectAnchor(project, training),
         message: 'Models are trained but there is no baseline (a Dummy* estimator, a heuristic, a baseline model or report) to compare them with',

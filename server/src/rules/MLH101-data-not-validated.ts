@@ -1,5 +1,14 @@
+import { ProjectIndex } from '../engine/project';
 import { defineRule } from '../engine/rule';
-import { isTabularRead, readsWithSchema } from '../engine/python/dataio';
+import { isTabularRead, readSource, readsWithSchema } from '../engine/python/dataio';
+import { literalPath, samePath } from '../engine/python/paths';
+
+/** A Great Expectations project (checkpoints and suites run outside the code) or Soda checks. */
+const DATA_CHECKS_CONFIG = /(^|\/)(great_expectations|gx)\/great_expectations\.ya?ml$|(^|\/)soda\/[^/]*checks[^/]*\.ya?ml$/;
+
+function hasDataChecksConfig(project: ProjectIndex): boolean {
+  return project.files.some((f) => DATA_CHECKS_CONFIG.test(f.path));
+}
 
 export default defineRule({
   code: 'MLH101',
@@ -11,11 +20,19 @@ export default defineRule({
   docs: `## What it finds
 Tabular reads (\`pd.read_csv\` and the other pandas \`read_*\`, polars \`read_*\`/\`scan_*\`,
 dask, Spark \`spark.read...\`) in a module where no data is validated:
-- the module does not use a validation library (pandera, Great Expectations, TensorFlow Data
-  Validation, pydantic, deepchecks) and does not check a data frame itself (\`assert\` on the frame,
+- the module does not use a validation library (listed below) and does not check a data frame
+  itself (\`assert\` on the frame,
   or \`if ...: raise\` on something computed from it);
 - no project module it imports (directly or further down) validates data;
-- no project module that imports it validates data (the loader reads, the pipeline validates).
+- no project module that imports it validates data (the loader reads, the pipeline validates);
+- no validating module of the project (a validation step, a data test) reads the same file;
+- the project has no Great Expectations project (\`great_expectations.yml\`, whose checkpoints run
+  the suites) and no Soda checks file (\`soda/checks.yml\`).
+
+Validation libraries are pandera, Great Expectations, TensorFlow Data Validation, pydantic,
+deepchecks, Evidently (test suites and data-quality or drift reports), whylogs (constraints), Soda
+and pandas_schema; Great Expectations calls (\`expect_column_...\`, \`run_checkpoint\`) count also
+on a dataset or context that a project helper made.
 
 Spark reads with \`.schema(...)\` and polars reads with \`schema=\` enforce a schema and are not
 reported; nor are test modules.
@@ -63,7 +80,13 @@ train = schema.validate(pd.read_csv("data/processed/train.csv"))
       if (reads.length === 0) return;
       const validates = (path: string) => project.python(path)?.validatesData === true;
       if (project.importClosure(ctx.path).some(validates) || project.importersOf(ctx.path).some(validates)) return;
+      if (hasDataChecksConfig(project)) return;
+      // A file that a validating module (a validation step, a data test) also reads is checked there.
+      const validatingReaders = project.pythonFiles().filter(([path, f]) => path !== ctx.path && f.validatesData);
+      const checkedElsewhere = (file: string) => validatingReaders.some(([, f]) => f.pathsRead.some((p) => samePath(p, file)));
       for (const read of reads) {
+        const file = literalPath(module, readSource(read));
+        if (file !== undefined && checkedElsewhere(file)) continue;
         ctx.report(read.node.childForFieldName('function')!, `Data read without validation: neither this module nor the project modules it imports check the data's schema (pandera, Great Expectations, asserts ...)`);
       }
     },

@@ -1,4 +1,4 @@
-import { ProjectIndex } from '../engine/project';
+import { ProjectFile, ProjectIndex } from '../engine/project';
 import { defineRule } from '../engine/rule';
 import { DATA_FILE, DATA_FOLDER } from '../engine/versioning';
 import { filesImporting, headingsOf, mlModules, projectAnchor, readmePath, relatedFiles } from '../engine/projectQueries';
@@ -7,11 +7,31 @@ const DICTIONARY_FILE = /data[_ -]?dictionar|codebook|datasheet|data[_ -]?card|s
 const DICTIONARY_HEADING = /data dictionary|data description|schema|columns|codebook|datasheet|data card/;
 const VALIDATION_SCHEMA_LIBRARIES = ['pandera', 'great_expectations', 'tensorflow_data_validation'];
 
-/** Data the project keeps: data files anywhere, and non-code files in a data folder. */
+/** Files in a data folder that are not data: configuration (a Hydra \`configs/data/\` group, a
+ *  dataset description), download scripts and documents. */
+const NOT_DATA = /\.(ya?ml|toml|cfg|ini|sh|bat|ps1|md|markdown|rst)$|(^|\/)(conf|configs?)\//i;
+/** Files that only keep an empty folder in git. */
+const PLACEHOLDER = /(^|\/)\.(gitkeep|keep|gitignore)$/;
+
+/** Whether the code reads files by a path in a data folder (\`pd.read_csv("data/raw/x.csv")\`). */
+function readsDataFolder(project: ProjectIndex): boolean {
+  return project.pythonFiles().some(([, f]) => f.pathsRead.some((p) => DATA_FOLDER.test(p) || DATA_FILE.test(p)));
+}
+
+/** Data the project keeps: data files anywhere, and other files in a data folder. A placeholder that
+ *  keeps an empty data folder counts when the code reads its data from there, not when the data
+ *  comes from a dataset library (\`torchvision.datasets.MNIST(download=True)\`). */
 function dataFiles(project: ProjectIndex): string[] {
-  return project.files
-    .filter((f) => DATA_FILE.test(f.path) || (DATA_FOLDER.test(f.path) && f.kind !== 'python' && f.kind !== 'notebook'))
-    .map((f) => f.path);
+  const inDataFolder = (f: ProjectFile) => DATA_FOLDER.test(f.path) && f.kind !== 'python' && f.kind !== 'notebook' && !NOT_DATA.test(f.path);
+  const folderHoldsData = project.files.some((f) => inDataFolder(f) && !PLACEHOLDER.test(f.path)) || readsDataFolder(project);
+  return project.files.filter((f) => DATA_FILE.test(f.path) || (folderHoldsData && inDataFolder(f))).map((f) => f.path);
+}
+
+/** A dataset description (YOLO's \`data/coco.yaml\` and the like): a YAML file that names the
+ *  classes and where the splits are. */
+function describesDataset(keys: string[][]): boolean {
+  const top = new Set(keys.filter((k) => k.length === 1).map((k) => k[0]));
+  return top.has('names') && ['train', 'val', 'test', 'path'].some((k) => top.has(k));
 }
 
 function hasDataDictionary(project: ProjectIndex): boolean {
@@ -19,6 +39,7 @@ function hasDataDictionary(project: ProjectIndex): boolean {
   // A README inside the data folder describes the data.
   if (project.files.some((f) => DATA_FOLDER.test(f.path) && /\/readme(\.\w+)?$/i.test(f.path))) return true;
   if (filesImporting(project, VALIDATION_SCHEMA_LIBRARIES).length) return true;
+  if ([...project.facts.values()].some((f) => f.yamlKeys && describesDataset(f.yamlKeys))) return true;
   const readme = readmePath(project);
   return readme !== undefined && headingsOf(project.documents.get(readme) ?? '').some((h) => DICTIONARY_HEADING.test(h));
 }
@@ -31,10 +52,16 @@ export default defineRule({
   references: ['Zinkevich, Rule #11: give feature columns owners and documentation', 'ML Test Score, Data 1: feature expectations are captured in a schema'],
   severity: 'information',
   docs: `## What it finds
-An ML project that keeps data (CSV, Parquet, NumPy, HDF5, TFRecord ... files, or a \`data/\`,
-\`datasets/\` or \`Sample_Data/\` folder) and documents none of it: no data dictionary, codebook,
-datasheet or schema file, no README in the data folder, no README section on the columns, and
-no data validation schema (pandera, Great Expectations, TFDV).
+An ML project that keeps data (CSV, Parquet, NumPy, HDF5, TFRecord ... files, or other files in a
+\`data/\`, \`datasets/\` or \`Sample_Data/\` folder) and documents none of it: no data dictionary,
+codebook, datasheet or schema file, no README in the data folder, no README section on the
+columns, no dataset description (a YAML file that names the classes and where the splits are, as
+YOLO's \`data/coco.yaml\` does), and no data validation schema (pandera, Great Expectations, TFDV).
+
+Configuration, scripts and documents in a data folder are not data (a Hydra \`configs/data/\`
+group, \`data/scripts/get_data.sh\`). A placeholder such as \`data/.gitkeep\` counts only when
+the code reads its data from that folder; data that a dataset library downloads
+(\`torchvision.datasets.MNIST(download=True)\`) is documented by its publisher.
 
 ## Why it matters
 What a column means, its unit, its allowed values and which key joins it to other tables lives

@@ -1,38 +1,50 @@
 import { defineRule, PythonContext } from '../engine/rule';
-import { classOf } from '../engine/python/structure';
-import { isModelName } from '../engine/python/models';
 import { Call, enclosingFunction } from '../engine/python/module';
+import { MODULE_CHAIN, objectKindOf } from '../engine/python/objectKinds';
+import { classOf } from '../engine/python/structure';
 import { isTorchModuleClass, usesTorch } from '../engine/python/torch';
+import { Severity } from '../engine/types';
 
-// Methods that return the module itself.
-const MODULE_CHAIN = new Set(['to', 'cuda', 'cpu', 'eval', 'train', 'half', 'float', 'double', 'requires_grad_']);
+/** `self.forward(...)` in another method of a torch module (`predict`, a Lightning step): the hooks
+ *  it skips are the module's own, which whoever registers them expects to run. Less often a problem
+ *  than a bypassed submodule, hence an information. Not in `__call__`, which implements the call. */
+function selfForwardInModule(ctx: PythonContext, call: Call): boolean {
+  const method = enclosingFunction(call.node);
+  const cls = method && classOf(method);
+  const name = method?.childForFieldName('name')?.text;
+  return !!cls && name !== '__call__' && name !== 'forward' && isTorchModuleClass(ctx.module, cls);
+}
 
-/** Whether `x.forward(...)` skips the hooks of a torch module. Excluded: `super().forward(x)` and
- *  `Base.forward(self, x)` (a subclass delegating to its parent), `self.forward` outside an
- *  nn.Module subclass or inside `__call__` (where it implements the call itself), and calls on
- *  classes (`MyFunction.forward(ctx, x)` of an autograd Function), RPC proxies, and wrappers or
- *  hooks handing all their arguments (`*args, **kwargs`) to a wrapped module's forward. */
-function skipsHooks(ctx: PythonContext, call: Call): boolean {
+/** How a `x.forward(...)` call skips the hooks of a torch module: a warning for another module, an
+ *  information for the module's own forward, undefined when it does not. Excluded: `super().forward(x)`
+ *  and `Base.forward(self, x)` (a subclass delegating to its parent), calls on classes
+ *  (`MyFunction.forward(ctx, x)` of an autograd Function), RPC proxies, wrappers or hooks handing
+ *  all their arguments (`*args, **kwargs`) to a wrapped module's forward, and objects known to be
+ *  something else than a torch module (an OpenCV network, an instance of a plain class). */
+function skipsHooks(ctx: PythonContext, call: Call): Severity | undefined {
   const receiver = call.receiver;
-  if (call.method !== 'forward' || !receiver) return false;
-  if (receiver.type === 'call' && receiver.childForFieldName('function')?.text === 'super') return false;
-  if (call.positional[0]?.text === 'self') return false;
+  if (call.method !== 'forward' || !receiver) return undefined;
+  if (receiver.type === 'call' && receiver.childForFieldName('function')?.text === 'super') return undefined;
+  if (call.positional[0]?.text === 'self') return undefined;
+  if (receiver.type === 'identifier' && receiver.text === 'self') return selfForwardInModule(ctx, call) ? 'information' : undefined;
+  return skipsOtherModulesHooks(ctx, call) ? 'warning' : undefined;
+}
+
+function skipsOtherModulesHooks(ctx: PythonContext, call: Call): boolean {
+  const receiver = call.receiver!;
   if (receiver.type === 'identifier' && /^[A-Z]/.test(receiver.text)) return false;
   if (ctx.module.isImportedName(receiver.text)) return false;
   // torch.distributed.rpc: a RemoteModule or an RRef proxy is driven through forward() by design.
   if (/rref|remote|rpc_(sync|async)/i.test(receiver.text)) return false;
-  // `model.to(device).forward(x)` is still a module; `get_extension().forward(...)` may be anything.
-  if (receiver.type === 'call' && !MODULE_CHAIN.has(ctx.module.describeCall(receiver).method)) return false;
-  const method = enclosingFunction(call.node);
-  const methodName = method?.childForFieldName('name')?.text;
   // A wrapper or hook handing all its arguments on (`return self.model.forward(*args, **kwargs)`):
   // bypassing the wrapped module's hooks is the point there.
   if (receiver.text.startsWith('self.') && call.hasSplat) return false;
-  if (receiver.text === 'self') {
-    const cls = method && classOf(method);
-    return !!cls && methodName !== '__call__' && isTorchModuleClass(ctx.module, cls);
-  }
-  return usesTorch(ctx.module) || isModelName(receiver.text);
+  const kind = objectKindOf(ctx.module, receiver);
+  if (kind) return kind === 'torch module';
+  // Of unknown origin: a torch module only in code that works with torch; `model.to(device).forward(x)`
+  // is still one, `get_extension().forward(...)` may be anything.
+  if (receiver.type === 'call' && !MODULE_CHAIN.has(ctx.module.describeCall(receiver).method)) return false;
+  return usesTorch(ctx.module);
 }
 
 export default defineRule({
@@ -44,10 +56,20 @@ export default defineRule({
   severity: 'warning',
   fixable: true,
   docs: `## What it finds
-Calls such as \`model.forward(x)\` or \`self.encoder.forward(h)\` on a PyTorch module.
-\`super().forward(x)\` (a subclass extending its parent's forward), calls inside \`__call__\`, a
-wrapper or hook handing \`*args, **kwargs\` on to a wrapped model, and test modules are not
-reported.
+Calls such as \`model.forward(x)\` or \`self.encoder.forward(h)\` on a PyTorch module. What the
+receiver holds is read from where it comes from (a torch or torchvision constructor, a class of the
+module that subclasses \`nn.Module\`, \`from_pretrained\`, a function returning one, an
+annotation): objects known to be something else, such as an OpenCV network
+(\`cv2.dnn.readNet(...)\`) or an instance of a plain NumPy class, are not reported, and in a file
+that does not import torch (or Lightning, timm, torchvision, accelerate) only known torch modules
+are.
+
+\`self.forward(...)\` inside another method of the module (\`predict\`, a Lightning
+\`training_step\`) is reported as an information: it skips only the hooks registered on the module
+itself, which matters when someone registers them (feature extraction, profiling) and not
+otherwise. Not reported: \`super().forward(x)\` (a subclass extending its parent's forward), calls
+inside \`__call__\`, a wrapper or hook handing \`*args, **kwargs\` on to a wrapped model, and test
+modules.
 
 ## Why it matters
 \`module(x)\` goes through \`nn.Module.__call__\`, which runs the forward pre-hooks and hooks
@@ -81,12 +103,14 @@ logits = model(batch)
     python(ctx) {
       if (ctx.facts.isTest) return; // tests call forward() on purpose to test it
       for (const call of ctx.module.calls()) {
-        if (!skipsHooks(ctx, call)) continue;
+        const severity = skipsHooks(ctx, call);
+        if (!severity) continue;
         const func = call.node.childForFieldName('function')!;
         const receiver = call.receiver!;
         const drop = { start: ctx.module.range(receiver).end, end: ctx.module.range(func).end };
         ctx.report(func, `${func.text}(...) skips the module's hooks; call ${receiver.text}(...) instead`, {
           fix: { title: `Call ${receiver.text}(...) instead of ${func.text}(...)`, edits: [{ range: drop, newText: '' }] },
+          severity,
         });
       }
     },

@@ -1,16 +1,28 @@
 import { defineRule } from '../engine/rule';
 import { mlModules, projectAnchor, relatedFiles } from '../engine/projectQueries';
+import { PythonFacts } from '../engine/python/facts';
+
+const TEST_FRAMEWORK = /^(unittest|pytest)(\.|$)/;
+
+/** A test module that cannot test the project's code: it imports nothing but a test framework
+ *  (a generated \`tests.py\` placeholder, an empty \`tests/__init__.py\`). */
+function testsNothing(facts: PythonFacts): boolean {
+  return facts.imports.every((m) => TEST_FRAMEWORK.test(m));
+}
 
 export default defineRule({
   code: 'MLH303',
   name: 'no-tests',
-  summary: 'The project has ML code and no test files at all',
+  summary: 'The project has ML code and no test files, or only test files that import none of it',
   practices: ['P6'],
   references: ['Zinkevich, Rule #5: test the infrastructure independently from the machine learning', 'ML Test Score, Infra 2: model specification code is unit tested'],
   severity: 'warning',
   docs: `## What it finds
 A project whose modules or notebooks import an ML library while it has no test file: no
-\`test_*.py\`, \`*_test.py\` or \`conftest.py\`, and nothing under a \`tests/\` or \`test/\` folder.
+\`test_*.py\`, \`*_test.py\` or \`conftest.py\`, nothing under a \`tests/\` or \`test/\` folder, and no
+\`tests.py\`, \`test.py\` or \`*_tests.py\` that defines test functions or a unittest \`TestCase\`.
+Test files that import nothing but a test framework (\`unittest\`, \`pytest\`) cannot test the
+project's code: when they are all there is, the finding names them.
 
 ## Why it matters
 Without tests, a change to feature code, a library upgrade or a refactoring of the training
@@ -42,12 +54,19 @@ def test_add_ratio_handles_zero_denominator():
     project(ctx) {
       const { project } = ctx;
       const ml = mlModules(project);
-      if (ml.length === 0 || project.pythonFiles().some(([, f]) => f.isTest)) return;
-      const where = projectAnchor(project, ml);
+      const tests = project.pythonFiles().filter(([, f]) => f.isTest);
+      if (ml.length === 0 || tests.some(([, f]) => !testsNothing(f))) return;
+      const modules = `${ml.length} module${ml.length === 1 ? '' : 's'} import${ml.length === 1 ? 's' : ''} an ML library`;
+      const placeholders = tests.map(([p]) => p);
       ctx.report({
-        ...where,
-        message: `${ml.length} module${ml.length === 1 ? '' : 's'} import${ml.length === 1 ? 's' : ''} an ML library and the project has no test files; add tests (pytest) under tests/`,
-        related: relatedFiles(ml, 'ML code without tests'),
+        ...projectAnchor(project, ml),
+        message:
+          placeholders.length === 0
+            ? `${modules} and the project has no test files; add tests (pytest) under tests/`
+            : placeholders.length === 1
+              ? `${modules} and the project's only test file (${placeholders[0]}) imports nothing but a test framework, so it tests none of its code; add tests (pytest) that call it`
+              : `${modules} and the project's test files (${placeholders[0]} and ${placeholders.length - 1} more) import nothing but a test framework, so they test none of its code; add tests (pytest) that call it`,
+        related: [...relatedFiles(ml, 'ML code without tests'), ...relatedFiles(placeholders, 'a test file that imports none of the code')],
       });
     },
   },

@@ -1,5 +1,5 @@
 import { defineRule } from '../engine/rule';
-import { endpointsOf, monitors, predictionIn } from '../engine/python/serving';
+import { endpointsOf, monitors, predictionIn, recordsThroughHelper } from '../engine/python/serving';
 
 export default defineRule({
   code: 'MLH305',
@@ -18,6 +18,11 @@ A request handler that runs a model — a FastAPI or APIRouter route, a Flask ro
 module that neither logs (a \`logging\` / loguru / structlog logger call) nor exports metrics
 (prometheus_client, prometheus-fastapi-instrumentator, OpenTelemetry, StatsD, Evidently,
 whylogs, MLflow or W&B logging), directly or in any project module it imports.
+
+A handler that records its inputs and predictions through a helper counts as monitored: a call,
+or a background task (\`background_tasks.add_task(...)\`, \`executor.submit(...)\`), of a project
+function whose body logs or writes a record (a file, a database row, a queue message), or that is
+named for it (\`save_prediction(request, result)\`, \`log_to_db(...)\`, \`record_request(...)\`).
 
 ## Why it matters
 A served model degrades silently: inputs drift, an upstream feature breaks, a new model version
@@ -66,7 +71,7 @@ def predict(request: PredictRequest):
       const others = ctx.project.importClosure(ctx.path).filter((p) => p !== ctx.path);
       if ([ctx.facts, ...others.map((p) => ctx.project.python(p))].some((facts) => facts !== undefined && monitors(facts))) return;
       for (const { fn, framework } of endpoints) {
-        if (!predictionIn(ctx.module, fn)) continue;
+        if (!predictionIn(ctx.module, fn) || recordsThroughHelper(ctx.project, ctx.path, ctx.module, fn)) continue;
         const name = fn.childForFieldName('name')!;
         ctx.report(
           name,

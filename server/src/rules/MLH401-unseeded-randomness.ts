@@ -1,7 +1,8 @@
 import { trainsModel } from '../engine/projectQueries';
 import { defineRule } from '../engine/rule';
-import { unseededDraw } from '../engine/python/randomness';
-import { isSeeded } from '../engine/python/seeding';
+import { drawOffset, drawsSeed, unseededDraw } from '../engine/python/randomness';
+import { isSeededBefore } from '../engine/python/seeding';
+import { isUsed } from '../engine/python/valueUses';
 
 export default defineRule({
   code: 'MLH401',
@@ -20,7 +21,13 @@ random values (noise, example inputs) count where a model is trained, in the fil
 training script that imports it, so that an export script's example input is not reported. It stays
 quiet when a seed is set in the module, in a module it imports at import time, or in any file
 that imports it (the script, notebook or entry point that runs it), including through a
-project function such as \`utils.set_seed(cfg.seed)\`. Seeds are \`random.seed\`,
+project function such as \`utils.set_seed(cfg.seed)\`. The seed has to come first: a draw in
+top-level code (a script's body, a notebook's cells) counts as seeded only by a seed set above it
+(in an earlier line or cell, directly or by calling a function that seeds), never by one set
+later; a shuffling DataLoader draws when it is first iterated or handed on, so a seed set between
+building it and using it counts. A generator built without a seed (\`random.Random()\`, \`np.random.default_rng()\`) that
+nothing draws from is not reported, nor is a draw that picks the seed itself
+(\`opt.seed = random.randint(1, 10000)\` followed by \`random.seed(opt.seed)\`). Seeds are \`random.seed\`,
 \`np.random.seed\`, \`torch.manual_seed\`, \`torch.cuda.manual_seed_all\`, \`tf.random.set_seed\`,
 \`tf.keras.utils.set_random_seed\`, Lightning's \`seed_everything\`, \`transformers.set_seed\`,
 \`accelerate.utils.set_seed\` and seeded generators (\`np.random.default_rng(seed)\`). Test
@@ -67,7 +74,9 @@ loader = DataLoader(train_ds, batch_size=cfg.batch_size, shuffle=True)
       if (!facts.isML && !module.importsPackage('numpy') && !module.importsPackage('pandas')) return;
       const all = module.calls().flatMap((call) => {
         const draw = unseededDraw(call);
-        return draw ? [{ call, ...draw }] : [];
+        // An unseeded generator that nothing draws from is no draw; drawing the seed itself is the point.
+        if (!draw || (draw.buildsGenerator && !isUsed(module, call.node)) || drawsSeed(module, call.node)) return [];
+        return [{ call, ...draw }];
       });
       if (all.length === 0) return;
       // Random values (noise, example inputs) matter for reproducibility where a model is trained:
@@ -75,8 +84,8 @@ loader = DataLoader(train_ds, batch_size=cfg.batch_size, shuffle=True)
       // re-exports everything would make every module "training code"). Shuffles, splits and
       // samples matter wherever they are.
       const training = trainsModel(facts) || ctx.project.importersOf(ctx.path).some((p) => trainsModel(ctx.project.python(p)!));
-      const draws = training ? all : all.filter((d) => d.samplesData);
-      if (draws.length === 0 || isSeeded(ctx.project, ctx.path)) return;
+      const draws = (training ? all : all.filter((d) => d.samplesData)).filter((d) => !isSeededBefore(ctx.project, ctx.path, module, d.call.node, drawOffset(module, d.call)));
+      if (draws.length === 0) return;
       const [first] = draws;
       const more = draws.length > 1 ? ` (${draws.length - 1} more random draw${draws.length > 2 ? 's' : ''} in this file)` : '';
       ctx.report(

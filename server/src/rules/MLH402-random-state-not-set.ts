@@ -1,6 +1,7 @@
 import { PythonContext, defineRule } from '../engine/rule';
 import { Call, enclosingFunction, Node, PythonModule, stringValue } from '../engine/python/module';
 import { sklearnName } from '../engine/python/sklearn';
+import { isUsed, usesOf } from '../engine/python/valueUses';
 import { isTrueLiteral } from '../engine/python/values';
 import { Fix } from '../engine/types';
 
@@ -18,6 +19,17 @@ const keywordIs = (call: Call, name: string, value: string) => stringValue(call.
 const keywordIn = (call: Call, name: string, values: string[]) => values.includes(stringValue(call.keywords.get(name)) ?? '');
 const shuffled = (call: Call) => isTrueLiteral(call.keywords.get('shuffle'));
 const always: Randomized = {};
+/** A keyword given with a value other than its deterministic default. */
+const setOtherThan = (call: Call, name: string, deterministic: string) => {
+  const value = call.keywords.get(name);
+  return value !== undefined && value.text !== deterministic;
+};
+// A tree with the default best splitter over all features draws only to break ties between equally
+// good splits: the same tree on every run for most data. It draws for real with the random
+// splitter or a max_features below all features.
+const treeSamples = (c: Call) => setOtherThan(c, 'splitter', '"best"') && setOtherThan(c, 'splitter', "'best'") || setOtherThan(c, 'max_features', 'None');
+// Gradient boosting draws with subsample below 1, max_features, or early stopping's validation split.
+const boostingSamples = (c: Call) => setOtherThan(c, 'subsample', '1.0') && setOtherThan(c, 'subsample', '1') || setOtherThan(c, 'max_features', 'None') || setOtherThan(c, 'n_iter_no_change', 'None');
 
 const RANDOMIZED = new Map<string, Randomized>([
   ['train_test_split', { randomWhen: (c) => c.keywords.get('shuffle')?.type !== 'false' }],
@@ -34,8 +46,8 @@ const RANDOMIZED = new Map<string, Randomized>([
   ['RandomForestRegressor', always],
   ['ExtraTreesClassifier', always],
   ['ExtraTreesRegressor', always],
-  ['GradientBoostingClassifier', always],
-  ['GradientBoostingRegressor', always],
+  ['GradientBoostingClassifier', { randomWhen: (c) => boostingSamples(c) }],
+  ['GradientBoostingRegressor', { randomWhen: (c) => boostingSamples(c) }],
   ['HistGradientBoostingClassifier', always],
   ['HistGradientBoostingRegressor', always],
   ['AdaBoostClassifier', always],
@@ -43,15 +55,19 @@ const RANDOMIZED = new Map<string, Randomized>([
   ['BaggingClassifier', always],
   ['BaggingRegressor', always],
   ['IsolationForest', always],
-  ['DecisionTreeClassifier', always],
-  ['DecisionTreeRegressor', always],
+  ['DecisionTreeClassifier', { randomWhen: (c) => treeSamples(c) }],
+  ['DecisionTreeRegressor', { randomWhen: (c) => treeSamples(c) }],
   ['ExtraTreeClassifier', always],
   ['ExtraTreeRegressor', always],
   ['MLPClassifier', always],
   ['MLPRegressor', always],
   ['SGDClassifier', always],
   ['SGDRegressor', always],
+  // lbfgs (the default), newton-cg and newton-cholesky do not use random_state.
   ['LogisticRegression', { randomWhen: (c) => keywordIn(c, 'solver', ['sag', 'saga']) }],
+  // An SVM draws only for the cross-validation behind probability estimates.
+  ['SVC', { randomWhen: (c) => isTrueLiteral(c.keywords.get('probability')) }],
+  ['NuSVC', { randomWhen: (c) => isTrueLiteral(c.keywords.get('probability')) }],
   ['KMeans', always],
   ['MiniBatchKMeans', always],
   ['PCA', { randomWhen: (c) => keywordIs(c, 'svd_solver', 'randomized') }],
@@ -66,6 +82,28 @@ const RANDOMIZED = new Map<string, Randomized>([
   ['resample', { from: 'sklearn.utils' }],
   ['shuffle', { from: 'sklearn.utils' }],
 ]);
+
+/** Ensembles that give their base estimator a random_state of their own (sklearn's _set_random_states). */
+const RESEEDING_ENSEMBLES = new Set(['BaggingClassifier', 'BaggingRegressor', 'AdaBoostClassifier', 'AdaBoostRegressor']);
+
+/** Whether a use of an estimator is as the base estimator of an ensemble that reseeds it. */
+function isReseededBaseEstimator(ctx: PythonContext, use: Node): boolean {
+  const argument = use.parent?.type === 'keyword_argument' ? use.parent : use;
+  const call = argument.parent?.type === 'argument_list' ? argument.parent.parent : undefined;
+  if (call?.type !== 'call') return false;
+  const described = ctx.module.describeCall(call);
+  const name = described.imported ? sklearnName(described.qualified) : undefined;
+  if (!name || !RESEEDING_ENSEMBLES.has(name)) return false;
+  return described.positional[0]?.id === use.id || described.keywords.get('estimator')?.id === use.id || described.keywords.get('base_estimator')?.id === use.id;
+}
+
+/** Whether an estimator or splitter that a call constructs ever draws: it has to be used (fitted,
+ *  split with, passed on), and not only as the base estimator of an ensemble that seeds it. */
+function draws(ctx: PythonContext, call: Call): boolean {
+  if (!isUsed(ctx.module, call.node)) return false;
+  const uses = usesOf(ctx.module, call.node);
+  return !uses.every((use) => isReseededBaseEstimator(ctx, use));
+}
 
 const SEED_CONSTANT = /^(?:[A-Z][A-Z0-9]*_)*(?:SEED|RANDOM_STATE)$/;
 const SEED_PARAMETER = /^(?:seed|random_seed|random_state)$/;
@@ -152,13 +190,22 @@ export default defineRule({
 Calls to scikit-learn functions and estimators that use randomness, made without \`random_state\`:
 \`train_test_split\` (unless \`shuffle=False\`), \`ShuffleSplit\` and its stratified and grouped
 variants, \`KFold\` / \`StratifiedKFold\` / \`GroupKFold\` with \`shuffle=True\`, repeated k-folds,
-forests, extra trees, gradient boosting, AdaBoost, bagging, decision trees, \`MLPClassifier\` /
+forests, extra trees, histogram gradient boosting, AdaBoost, bagging, \`MLPClassifier\` /
 \`MLPRegressor\`, \`SGD*\`, \`LogisticRegression\` with the \`sag\` / \`saga\` solvers, \`KMeans\`,
 \`PCA(svd_solver="randomized")\`, \`TruncatedSVD\`, \`TSNE\`, \`IsolationForest\`,
 \`RandomizedSearchCV\`, the \`make_*\` dataset generators, and \`sklearn.utils.resample\` / \`shuffle\`.
 
-Calls that pass \`**params\` (which may carry \`random_state\`) and calls that give
-\`random_state\` positionally where scikit-learn allows it are not reported.
+Decision trees are reported only with \`splitter="random"\` or \`max_features\`, and
+\`GradientBoosting*\` only with \`subsample\` below 1, \`max_features\` or \`n_iter_no_change\`:
+otherwise their random_state only breaks ties between equally good splits, and the same data gives
+the same model on every run. \`SVC\` / \`NuSVC\` are reported only with \`probability=True\` (scikit-learn ignores their
+\`random_state\` otherwise), \`LogisticRegression\` only with the solvers that use it.
+
+Not reported: calls that pass \`**params\` (which may carry \`random_state\`), calls that give
+\`random_state\` positionally where scikit-learn allows it, estimators and splitters that are
+built but never used (only printed, or listed in a parameter grid that no search reads), and base
+estimators of a bagging or AdaBoost ensemble, which passes its own \`random_state\` on to them
+(the ensemble is reported instead when it has none).
 
 ## Why it matters
 Without a seed every run splits the data differently and grows a different model. Scores move from
@@ -200,6 +247,8 @@ model = RandomForestClassifier(n_estimators=300, random_state=RANDOM_SEED)
         if (spec.from && !call.qualified.startsWith(`${spec.from}.`)) continue;
         if (spec.positionalSeed !== undefined && call.positional.length > spec.positionalSeed) continue;
         if (spec.randomWhen && !spec.randomWhen(call)) continue;
+        // Functions draw when called; classes when the object they build is used.
+        if (/^[A-Z]/.test(name) && !draws(ctx, call)) continue;
         const callee = call.node.childForFieldName('function') ?? call.node;
         const existing = seedInScope(ctx, call);
         const seed = existing ?? 'RANDOM_SEED';

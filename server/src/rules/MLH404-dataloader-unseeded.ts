@@ -1,5 +1,6 @@
 import { defineRule } from '../engine/rule';
-import { isTorchDataLoader } from '../engine/python/randomness';
+import { drawOffset, isTorchDataLoader, torchSeededBefore } from '../engine/python/randomness';
+import { lightningSeedsLoaders } from '../engine/python/seeding';
 import { isTrueLiteral, numberValue } from '../engine/python/values';
 
 export default defineRule({
@@ -12,7 +13,19 @@ export default defineRule({
   docs: `## What it finds
 \`torch.utils.data.DataLoader(...)\` calls with \`shuffle=True\` or \`num_workers\` above zero
 (written as literals) that pass neither \`generator=\` nor \`worker_init_fn=\`. Test modules are
-not checked.
+not checked, nor the loaders of a Lightning module in a project that calls Lightning's
+\`seed_everything(seed, workers=True)\`, which seeds them through the Trainer.
+
+A loader built after torch's global generator is seeded is not reported: \`torch.manual_seed(...)\`
+or a helper that seeds everything (\`seed_everything\`, \`set_seed\`, ...) earlier in the same
+function or earlier in the module's top-level code (a notebook's earlier cells); for a loader
+built in a function, anywhere in the top-level code (which runs at import time, or in the
+\`if __name__ == "__main__":\` block, before the function is called). A loader draws its order
+when it is iterated, so the seed has to come before the loader's first use (a loop over it,
+\`next(iter(loader))\`, handing it to a trainer); a seed set after that, or in a later cell, does
+not count. The batch order then comes
+from the seeded generator, and PyTorch (1.9 and later) seeds \`random\`, torch and NumPy in each
+worker from it.
 
 ## Why it matters
 A shuffling DataLoader draws its order from PyTorch's global generator, so anything else that
@@ -51,7 +64,7 @@ loader = DataLoader(train_ds, batch_size=64, shuffle=True, num_workers=4,
 `,
   check: {
     python(ctx) {
-      if (ctx.facts.isTest) return;
+      if (ctx.facts.isTest || lightningSeedsLoaders(ctx.project, ctx.path)) return;
       for (const call of ctx.module.calls()) {
         if (!isTorchDataLoader(call) || call.hasSplat) continue;
         if (call.keywords.has('generator') || call.keywords.has('worker_init_fn')) continue;
@@ -59,6 +72,9 @@ loader = DataLoader(train_ds, batch_size=64, shuffle=True, num_workers=4,
         const workers = numberValue(call.keywords.get('num_workers'));
         const usesWorkers = workers !== undefined && workers > 0;
         if (!shuffles && !usesWorkers) continue;
+        // The order and the workers' seeds (PyTorch seeds random, torch and NumPy in each worker
+        // from it) then come from a seeded generator.
+        if (torchSeededBefore(ctx.module, call.node, drawOffset(ctx.module, call))) continue;
         const what = shuffles && usesWorkers ? `shuffles with ${workers} workers` : shuffles ? 'shuffles' : `uses ${workers} workers`;
         ctx.report(call.node.childForFieldName('function') ?? call.node, `This DataLoader ${what} without generator= or worker_init_fn=, so batch order and worker randomness change between runs`);
       }

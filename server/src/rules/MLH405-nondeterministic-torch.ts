@@ -1,7 +1,16 @@
 import { defineRule } from '../engine/rule';
-import { relatedFiles, trainsModel } from '../engine/projectQueries';
+import { ProjectIndex } from '../engine/project';
+import { projectAnchor, relatedFiles, trainsModel } from '../engine/projectQueries';
 
 const TORCH_PACKAGES = ['torch', 'pytorch_lightning', 'lightning'];
+/** Config keys that switch deterministic algorithms on or off (Lightning's \`trainer.deterministic\`
+ *  in a Hydra config, \`cudnn_deterministic\`, transformers' \`full_determinism\`). */
+const DETERMINISM_KEY = /^(deterministic|cudnn_deterministic|use_deterministic_algorithms|full_determinism)$/;
+
+/** A YAML config that has the determinism switch: the runs choose it there, whatever its default. */
+function configuresDeterminism(project: ProjectIndex): boolean {
+  return [...project.facts.values()].some((f) => f.yamlKeys?.some((k) => DETERMINISM_KEY.test(k[k.length - 1] ?? '')));
+}
 
 export default defineRule({
   code: 'MLH405',
@@ -14,7 +23,12 @@ export default defineRule({
 A project that trains PyTorch models (a backward pass, \`fit\` or \`train\` in a module importing
 torch or Lightning) where no module turns on deterministic algorithms: no
 \`torch.use_deterministic_algorithms(True)\`, no \`torch.backends.cudnn.deterministic = True\`, no
-Lightning \`Trainer(deterministic=True)\` and no transformers \`enable_full_determinism\`.
+Lightning \`Trainer(deterministic=True)\`, no transformers \`enable_full_determinism\`, and no YAML
+config with the switch (a Hydra trainer config's \`deterministic\` key, whatever its default: runs
+choose it there, as in \`python train.py trainer.deterministic=true\`).
+
+The finding sits on the first Python module that trains; in a project that trains only in
+notebooks, on its README (or pyproject.toml).
 
 ## Why it matters
 Seeds alone do not make GPU training repeatable: several CUDA and cuDNN kernels (convolutions,
@@ -46,14 +60,16 @@ torch.backends.cudnn.benchmark = False
     project(ctx) {
       const { project } = ctx;
       const python = project.pythonFiles();
-      if (python.some(([, f]) => f.torchDeterministic)) return;
+      if (python.some(([, f]) => f.torchDeterministic) || configuresDeterminism(project)) return;
       const training = python
         .filter(([, f]) => trainsModel(f) && f.imports.some((m) => TORCH_PACKAGES.some((p) => m === p || m.startsWith(p + '.'))))
         .map(([p]) => p)
         .sort((a, b) => Number(a.endsWith('.ipynb')) - Number(b.endsWith('.ipynb')) || a.localeCompare(b));
       if (training.length === 0) return;
+      // A notebook's JSON has no line to point at: a project of notebooks gets the finding on its README.
+      const anchor = training[0].endsWith('.ipynb') ? projectAnchor(project, training) : { path: training[0] };
       ctx.report({
-        path: training[0],
+        ...anchor,
         message: 'PyTorch training without deterministic algorithms anywhere in the project: runs with the same seed can still differ (torch.use_deterministic_algorithms(True))',
         related: relatedFiles(training, 'trains a PyTorch model'),
       });

@@ -1,13 +1,20 @@
-import { declaredDependencies } from '../engine/declaredDependencies';
+import { declaredDependencies, publishedPackage } from '../engine/declaredDependencies';
 import { ProjectIndex } from '../engine/project';
-import { defineRule } from '../engine/rule';
 import { normalizePackage } from '../engine/projectQueries';
-import { parseRequirements, Requirement } from '../engine/requirements';
+import { parseRequirements, Requirement, RequirementsFile } from '../engine/requirements';
+import { defineRule } from '../engine/rule';
+import { commentsByLine, isSuppressed, readSuppressions } from '../engine/suppressions';
 
 const LOCK_FILES = /^(?:poetry\.lock|uv\.lock|Pipfile\.lock|pdm\.lock|conda-lock\.ya?ml|.+\.conda-lock\.ya?ml|pylock(?:\.[^.]+)?\.toml)$/;
+/** Names the message lists before "and N more". */
+const NAMES_SHOWN = 3;
 
 function fileName(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
+}
+
+function folderOf(path: string): string {
+  return path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
 }
 
 function hasLockFile(project: ProjectIndex): boolean {
@@ -23,44 +30,129 @@ function joinPath(dir: string, relative: string): string {
   return parts.join('/');
 }
 
-/** What a requirement allows instead of one exact version, for the message. */
+/** Packages a requirements file pins, itself or through the files it includes (`-r`) and the
+ *  constraints it applies (`-c`): `mlflow[extras]>=2.9` below `mlflow==2.14.1` installs 2.14.1. */
+function pinnedPackages(project: ProjectIndex, path: string, parsed: RequirementsFile, seen = new Set([path])): Set<string> {
+  const pinned = new Set(parsed.requirements.filter((r) => r.pinned).map((r) => normalizePackage(r.name)));
+  for (const include of parsed.includes) {
+    const target = joinPath(folderOf(path), include.path);
+    const text = project.documents.get(target);
+    if (text === undefined || seen.has(target)) continue;
+    seen.add(target);
+    for (const name of pinnedPackages(project, target, parseRequirements(text), seen)) pinned.add(name);
+  }
+  return pinned;
+}
+
+/** The entries of a dependency file that do not fix one version, in order (none for a file that is
+ *  no dependency file). A `# noqa: MLH406` on an entry's line leaves it out. */
+function unpinnedEntries(project: ProjectIndex, path: string, text: string): Requirement[] {
+  let loose: Requirement[];
+  if (project.file(path)?.kind === 'requirements') {
+    // A pip-tools input is meant to be loose when its compiled output sits beside it.
+    if (path.endsWith('.in') && project.has(path.replace(/\.in$/, '.txt'))) return [];
+    const parsed = parseRequirements(text);
+    const pinned = pinnedPackages(project, path, parsed);
+    loose = parsed.requirements.filter((r) => isLoose(r) && !pinned.has(normalizePackage(r.name)));
+  } else {
+    const manifest = declaredDependencies(path, text);
+    if (!manifest) return [];
+    loose = manifest.dependencies.filter(isLoose);
+  }
+  const suppressions = readSuppressions(commentsByLine(text));
+  return loose.filter((r) => !isSuppressed(suppressions, 'MLH406', r.range));
+}
+
+// Constraints that admit only the bug-fix releases of one minor version: as good as a pin for
+// reproducing a model, and a common choice for projects that install on many platforms.
+const PATCH_RELEASES_ONLY = [
+  /^~=\s*\d+(?:\.\d+){2,}[\w.+!-]*$/, // pip's compatible release with a patch part: ~=1.26.2
+  /^={1,2}\s*\d+(?:\.\d+)+\.\*$/, // a wildcard after the minor part: ==1.26.* (pip), =1.26.* (conda)
+  /^~\s*\d+\.\d+[\w.+!-]*$/, // Poetry's tilde with a minor part: ~1.26
+];
+
+// Tools around the code that take no part in what it computes: editors and kernels, test runners,
+// linters, documentation and packaging tools. Their versions do not change a model.
+const DEVELOPMENT_TOOL =
+  /^(?:jupyter|jupyterlab|notebook|ipykernel|ipython|ipywidgets|nbconvert|nbformat|pre-commit|pytest(?:-.+)?|coverage|black|ruff|flake8(?:-.+)?|isort|mypy|pylint|mkdocs(?:-.+)?|mkdocstrings(?:-.+)?|sphinx(?:-.+)?|wheel|setuptools|pip|twine|build|tox|nox)$/;
+
+/** Whether an entry leaves the version of a package that computes results open. */
+function isLoose(requirement: Requirement): boolean {
+  return (
+    !requirement.pinned &&
+    !PATCH_RELEASES_ONLY.some((p) => p.test(requirement.specifier.trim())) &&
+    !DEVELOPMENT_TOOL.test(normalizePackage(requirement.name))
+  );
+}
+
+// The main dependency files first, so that the finding sits where a reader looks for the pins.
+const MAIN_FILES = ['requirements.txt', 'pyproject.toml', 'Pipfile', 'environment.yml', 'environment.yaml'];
+
+function fileOrder(a: string, b: string): number {
+  const depth = (p: string) => p.split('/').length;
+  const rank = (p: string) => {
+    const main = MAIN_FILES.indexOf(fileName(p));
+    return main < 0 ? MAIN_FILES.length : main;
+  };
+  return depth(a) - depth(b) || rank(a) - rank(b) || a.localeCompare(b);
+}
+
+/** What a requirement allows instead of one exact version, in a few words. */
 function looseness(requirement: Requirement): string {
-  if (requirement.url) return `comes from \`${requirement.url}\` without a commit or file to fix it`;
-  if (!requirement.specifier) return 'has no version constraint at all';
-  return `is constrained by \`${requirement.specifier}\`, which admits many versions`;
+  if (requirement.url) return `from \`${requirement.url}\` without a commit or file`;
+  if (!requirement.specifier) return 'no version';
+  return `\`${requirement.specifier}\``;
 }
 
 export default defineRule({
   code: 'MLH406',
   name: 'unpinned-dependencies',
-  summary: 'Dependencies without an exact version while the project has no lock file',
+  summary: 'An application whose dependencies have no exact version while the project has no lock file',
   practices: ['P7'],
   references: ['ML Test Score, Infra 1: training is reproducible'],
   severity: 'warning',
   docs: `## What it finds
-Dependencies that do not fix one version: no version at all (\`pandas\`), a range
-(\`scikit-learn>=1.2\`), a compatible release (\`torch~=2.1\`, Poetry's \`^2.1\`), a wildcard
-(\`numpy==1.26.*\`, Pipenv's \`"*"\`), or a VCS / URL reference without a commit. The finding
-sits on the line of the entry. Read from:
+An application whose dependencies do not fix one version, while the project has no lock file. One
+finding per project lists them: the count and the first few names in the message, each entry as a
+related location. It sits on the first loose entry, looking at the shallowest files first and among
+them at \`requirements.txt\`, \`pyproject.toml\`, \`Pipfile\`, \`environment.yml\`, then the others.
+
+An entry is loose when it has no version at all (\`pandas\`), a range (\`scikit-learn>=1.2\`), a
+compatible release across minor versions (\`torch~=2.1\`, Poetry's \`^2.1\`), a major wildcard
+(\`numpy==1.*\`, conda's \`=2.*\`, Pipenv's \`"*"\`), or a VCS / URL reference without a commit. A
+constraint that admits only the bug-fix releases of one minor version (\`numpy~=1.26.2\`,
+\`numpy==1.26.*\`, Poetry's \`~1.26\`) counts as pinned: patch releases do not change what a model
+computes, and such constraints are chosen on purpose by projects that install on many platforms.
+Development tools are left out whatever their constraint: Jupyter and IPython, test runners
+(\`pytest\`, \`coverage\`, \`tox\`), linters and formatters (\`ruff\`, \`black\`, \`flake8\`, \`mypy\`,
+\`pre-commit\`), documentation and packaging tools (\`mkdocs\`, \`sphinx\`, \`setuptools\`, \`wheel\`):
+their versions do not change what the code computes. Read from:
 - requirements files (\`requirements*.txt\`, \`requirements/*.txt\`, \`constraints*.txt\`, \`*.in\`);
-  \`--hash\` lines, packages pinned by a \`-c constraints.txt\` file, includes (\`-r\`), options and
-  comments are fine;
+  \`--hash\` lines, options and comments are fine, and so is an entry whose package is pinned
+  elsewhere in the same file, in a file it includes (\`-r\`) or in its constraints (\`-c\`):
+  \`mlflow[extras]>=2.9\` below \`mlflow==2.14.1\` installs 2.14.1;
 - \`pyproject.toml\`: \`[project] dependencies\`, \`[project.optional-dependencies]\`,
   \`[dependency-groups]\`, \`[tool.poetry.dependencies]\`, \`[tool.poetry.dev-dependencies]\` and
-  \`[tool.poetry.group.*.dependencies]\` (\`python\` and local \`path\` dependencies aside). A
-  pyproject.toml with a \`[build-system]\` builds a package that others install, and a package
-  declares ranges on purpose, so that it can be installed beside other packages: there the
-  findings are information only, a reminder to lock the environment the models are trained in.
-  Without \`[build-system]\`, or with Poetry's \`package-mode = false\`, the project is an
-  application and its ranges are warnings like any other;
+  \`[tool.poetry.group.*.dependencies]\` (\`python\` and local \`path\` dependencies aside);
 - \`Pipfile\`: \`[packages]\` and \`[dev-packages]\`;
 - conda environment files (\`environment*.yml\`, \`conda.yaml\`): the \`dependencies\` and their
   \`pip:\` list. A conda spec with a version (\`numpy=1.26\`, \`numpy==1.26.4\`, \`numpy 1.26.4\`)
   counts as pinned, as its author meant it; \`python\` and \`pip\` themselves are left out.
 
-Nothing is reported when the project has a lock file (\`poetry.lock\`, \`uv.lock\`, \`Pipfile.lock\`,
-\`pdm.lock\`, \`conda-lock.yml\`, \`*.conda-lock.yml\`, \`pylock.toml\`), nor for a pip-tools input
-(\`requirements.in\`) that is compiled to a \`requirements.txt\` beside it.
+Nothing is reported:
+- when the project has a lock file (\`poetry.lock\`, \`uv.lock\`, \`Pipfile.lock\`, \`pdm.lock\`,
+  \`conda-lock.yml\`, \`*.conda-lock.yml\`, \`pylock.toml\`);
+- for a library: a package published for others declares ranges on purpose, so that it installs
+  beside other packages. A project is a library when its top folder has a \`pyproject.toml\` with a
+  \`[build-system]\`, a name and a version (not marked as an application by Poetry's
+  \`package-mode = false\`, uv's \`package = false\` or a \`Private ::\` classifier), or else a
+  \`setup.cfg\` with \`[metadata]\` or a \`setup.py\`; unless that folder also has a \`Dockerfile\`, a
+  \`requirements.txt\` that installs the project itself (\`-e .\`), or \`src/__init__.py\` (the
+  project's code made importable as \`src\`, which nobody publishes). A \`pyproject.toml\` with
+  \`[project]\` and no \`[build-system]\` is an application;
+- for a pip-tools input (\`requirements.in\`) that is compiled to a \`requirements.txt\` beside it;
+- for an entry with \`# noqa: MLH406\` on its line, or in a file with
+  \`# ml-hygiene: ignore-file[MLH406]\`.
 
 ## Why it matters
 An unpinned requirement installs whatever is newest on the day. Retraining the same code on the
@@ -95,46 +187,29 @@ xgboost==2.1.1
 - pip-tools: [pip-compile](https://pip-tools.readthedocs.io/).
 `,
   check: {
-    requirements(ctx) {
-      const { project } = ctx;
-      if (hasLockFile(project)) return;
-      // A pip-tools input is meant to be loose when its compiled output sits beside it.
-      if (ctx.path.endsWith('.in') && project.has(ctx.path.replace(/\.in$/, '.txt'))) return;
-      const dir = ctx.path.includes('/') ? ctx.path.slice(0, ctx.path.lastIndexOf('/')) : '';
-      const pinnedByConstraints = new Set<string>();
-      for (const include of ctx.requirements.includes) {
-        const text = include.constraint ? project.documents.get(joinPath(dir, include.path)) : undefined;
-        if (text === undefined) continue;
-        for (const r of parseRequirements(text).requirements) if (r.pinned) pinnedByConstraints.add(normalizePackage(r.name));
-      }
-      for (const requirement of ctx.requirements.requirements) {
-        if (requirement.pinned || pinnedByConstraints.has(normalizePackage(requirement.name))) continue;
-        ctx.report(
-          requirement.range,
-          `\`${requirement.name}\` ${looseness(requirement)}, and the project has no lock file: ` +
-            `${requirement.url ? 'pin a commit (@<sha>)' : `pin the version you tested with (${requirement.name}==X.Y.Z)`} or lock the environment (uv lock, poetry lock, pip-compile)`,
-        );
-      }
-    },
     project(ctx) {
       const { project } = ctx;
-      if (hasLockFile(project)) return;
-      for (const [path, text] of project.documents) {
-        const manifest = declaredDependencies(path, text);
-        if (!manifest) continue;
-        for (const dependency of manifest.dependencies) {
-          if (dependency.pinned) continue;
-          const advice = manifest.packaged
-            ? 'a package may declare ranges for its users, but lock the environment the models are trained in (uv lock, poetry lock, pdm lock)'
-            : `${dependency.url ? 'pin a commit' : 'pin the version you tested with'} or lock the environment (uv lock, poetry lock, pipenv lock, conda-lock)`;
-          ctx.report({
-            path,
-            range: dependency.range,
-            message: `\`${dependency.name}\` ${looseness(dependency)}, and the project has no lock file: ${advice}`,
-            severity: manifest.packaged ? 'information' : undefined,
-          });
-        }
+      if (hasLockFile(project) || publishedPackage(project)) return;
+      const unpinned: { path: string; requirement: Requirement }[] = [];
+      const files = [...project.documents.keys()].sort(fileOrder);
+      for (const path of files) {
+        for (const requirement of unpinnedEntries(project, path, project.documents.get(path)!)) unpinned.push({ path, requirement });
       }
+      if (unpinned.length === 0) return;
+      const byName = new Map<string, Requirement>();
+      for (const { requirement } of unpinned) if (!byName.has(normalizePackage(requirement.name))) byName.set(normalizePackage(requirement.name), requirement);
+      const names = [...byName.values()];
+      const shown = names.slice(0, NAMES_SHOWN).map((r) => `${r.name} (${looseness(r)})`);
+      const more = names.length > NAMES_SHOWN ? ` and ${names.length - NAMES_SHOWN} more` : '';
+      const [first] = unpinned;
+      ctx.report({
+        path: first.path,
+        range: first.requirement.range,
+        message:
+          `${names.length} ${names.length === 1 ? 'dependency is' : 'dependencies are'} not pinned to one version and the project has no lock file: ` +
+          `${shown.join(', ')}${more}. Pin the versions you tested with (pip freeze shows them) or lock the environment (uv lock, poetry lock, pip-compile)`,
+        related: unpinned.map(({ path, requirement }) => ({ path, range: requirement.range, message: `\`${requirement.name}\`: ${looseness(requirement)}` })),
+      });
     },
   },
 });

@@ -42,6 +42,31 @@ function feedsConversion(module: PythonModule, node: Node): boolean {
   return input !== undefined && sameNode(input, node);
 }
 
+/** Names of functions whose job is converting: \`to_tensor\`, \`as_frame\`, \`from_records\`,
+ *  \`frame_to_array\`, \`_convert_batch\`, \`collate_fn\`, \`df2tensor\`. */
+const CONVERTER_NAME = /^_*(to|as|from)_|_to_|(^|_)(convert|conversion|collate|adapt|tensorize|numpify)|2(np|numpy|tensor|torch|df|pandas|frame|array|list)$/i;
+/** Protocol methods through which a dataset or batch iterator hands data to a consumer. */
+const DATA_PROTOCOL = new Set(['__getitem__', '__iter__', '__next__', '__array__', '__dataframe__']);
+
+/** A function whose purpose is the conversion: a converter named for it, a dataset's or iterator's
+ *  protocol method, or a generator that yields batches. It is the one adapter at the boundary that
+ *  the fix asks for, not glue spread through the code. */
+function convertsByPurpose(fn: Node): boolean {
+  const name = fn.childForFieldName('name')?.text ?? '';
+  if (CONVERTER_NAME.test(name) || DATA_PROTOCOL.has(name)) return true;
+  return fn.descendantsOfType('yield').some((y) => y !== null && sameNode(scopeOf(y), fn));
+}
+
+const SIMPLE_STATEMENTS = ['expression_statement', 'return_statement'];
+
+/** Whether most of a function's own statements convert something: a function that computes
+ *  features or fits a vectorizer between a few conversions does real work, whatever its calls. */
+function mostStatementsConvert(fn: Node, conversions: Node[]): boolean {
+  const statements = fn.descendantsOfType(SIMPLE_STATEMENTS).filter((s): s is Node => s !== null && sameNode(scopeOf(s), fn));
+  const converting = statements.filter((s) => conversions.some((c) => isInside(c, s)));
+  return converting.length > MIN_SHARE * statements.length;
+}
+
 export default defineRule({
   code: 'MLH503',
   name: 'glue-code',
@@ -57,7 +82,16 @@ Functions whose work is mostly moving data from one library's types to another's
 such conversions and they are more than ${MIN_SHARE * 100}% of its operations (calls and
 \`.values\` reads). A chain that converts one value several times (\`x.detach().cpu().numpy()\`,
 \`np.asarray(v.tolist())\`) moves the data once and counts once; nested functions are counted on
-their own.
+their own. Most of the function's statements must convert something, too: a function that builds
+features or fits a vectorizer between a few conversions does real work.
+
+Functions whose purpose is the conversion are left alone, since they are the one adapter at the
+boundary that the fix asks for: converters named for it (\`to_tensor\`, \`as_frame\`,
+\`from_records\`, \`frame_to_array\`, \`_convert_batch\`, \`collate_fn\`), a dataset's or
+iterator's \`__getitem__\` / \`__iter__\` / \`__next__\`, and generators that yield batches.
+
+The rule counts calls, not intent, and cannot tell an adapter with an unhelpful name from glue
+spread through the code; it stays an information for that reason.
 
 ## Why it matters
 Sculley et al. found that a mature ML system is often 5% ML code and 95% glue code: code that
@@ -96,12 +130,14 @@ def predict(df: pd.DataFrame) -> pd.Series:
       if (facts.isTest) return;
       const valuesReads = module.nodes('attribute').filter((a) => convertedBy(module, a) !== undefined);
       for (const fn of module.nodes('function_definition')) {
+        if (convertsByPurpose(fn)) continue;
         const calls = ownCalls(module, fn).map((c) => c.node);
         const own = [...calls, ...valuesReads.filter((a) => isInside(a, fn) && sameNode(scopeOf(a), fn))];
         const conversions = own.filter((n) => convertedBy(module, n) !== undefined);
         const moves = conversions.filter((n) => !feedsConversion(module, n)).length;
         const operations = own.length - conversions.length + moves;
         if (moves < MIN_CONVERSIONS || moves <= MIN_SHARE * operations) continue;
+        if (!mostStatementsConvert(fn, conversions)) continue;
         const name = fn.childForFieldName('name') ?? fn;
         ctx.report(name, `${name.text}() is glue code: ${moves} of its ${operations} operations convert data between libraries; keep one representation per stage and convert once at the boundary`);
       }

@@ -1,4 +1,5 @@
 import { PythonContext, defineRule } from '../engine/rule';
+import { configurableGlobals } from '../engine/python/configurableGlobals';
 import { assignedNames, Node } from '../engine/python/module';
 import { parsePython } from '../engine/python/parser';
 import { isFalseLiteral } from '../engine/python/values';
@@ -10,6 +11,7 @@ export const MIN_COMMENTED_LINES = 3;
 /** Comments that are tool directives, notebook markers or licence text, never code. */
 const NOT_CODE = /^\s*(type:|noqa|pragma|fmt:|pylint:|mypy:|pyright:|isort:|ruff:|nosec|ml-hygiene:|%%|-\*-|!|\^)|copyright|spdx|licen[cs]e|all rights reserved/i;
 const STATEMENT_START = /^(return|import|from|raise|assert|del|pass|break|continue|yield|global|nonlocal|print\(|@)\b|^(if|elif|else|for|while|with|try|except|finally|def|class|async)\b.*:$/;
+const EXAMPLE_INTRO = /^(usage|example usage|sample usage|examples?|e\.g\.|for example|for instance|how to use( it)?)\b/i;
 /** A line reads as code: it starts like a statement, or assigns, calls or indexes something. */
 function looksLikeCode(content: string): boolean {
   const line = content.trim();
@@ -48,6 +50,18 @@ function writtenLines(ctx: PythonContext): string[] | undefined {
   return ctx.notebook?.cells.filter((c) => c.kind === 'code').flatMap((c) => c.source.split(/\r?\n/));
 }
 
+/** Whether the comment line above a block of code in comments introduces it as a usage example
+ *  (\`# Usage:\`, \`# Example:\`, or prose ending in a colon with the code indented under it):
+ *  documentation written as comments, not code switched off. */
+function introducesExample(intro: Node, code: string[]): boolean {
+  const text = intro.text.replace(/^#\s*/, '').trim();
+  if (EXAMPLE_INTRO.test(text)) return true;
+  const indentOf = (line: string) => /^\s*/.exec(line)![0].length;
+  const introIndent = indentOf(intro.text.slice(1));
+  const codeIndent = Math.min(...code.filter((line) => line.trim()).map((line) => indentOf(line) + 1));
+  return text.endsWith(':') && codeIndent > introIndent + 1;
+}
+
 function reportCommentedCode(ctx: PythonContext): void {
   const { module, lines } = ctx;
   const written = writtenLines(ctx);
@@ -57,9 +71,11 @@ function reportCommentedCode(ctx: PythonContext): void {
     return lines.lineText(row).trimStart().startsWith('#') && (!written || (written[row] ?? '').trimStart().startsWith('#'));
   });
   let run: Node[] = [];
+  let intro: Node | undefined;
   const flush = () => {
     while (run.length > 0 && run[run.length - 1].text.replace(/^#/, '').trim() === '') run.pop();
-    if (run.length >= MIN_COMMENTED_LINES && parsesAsPython(run.map((c) => c.text.replace(/^#\s?/, '')))) {
+    const code = run.map((c) => c.text.replace(/^#\s?/, ''));
+    if (run.length >= MIN_COMMENTED_LINES && !(intro && introducesExample(intro, code)) && parsesAsPython(code)) {
       const first = run[0];
       const last = run[run.length - 1];
       ctx.report(
@@ -70,20 +86,27 @@ function reportCommentedCode(ctx: PythonContext): void {
     }
     run = [];
   };
+  let previous: Node | undefined;
   for (const comment of ownLine) {
     const content = comment.text.replace(/^#\s?/, '');
     const continues = run.length > 0 && comment.startPosition.row === run[run.length - 1].startPosition.row + 1;
     if (!continues) flush();
-    if (looksLikeCode(content) || (run.length > 0 && continuesCode(content))) run.push(comment);
-    else flush();
+    if (looksLikeCode(content) || (run.length > 0 && continuesCode(content))) {
+      if (run.length === 0) intro = previous?.startPosition.row === comment.startPosition.row - 1 ? previous : undefined;
+      run.push(comment);
+    } else flush();
+    previous = comment;
   }
   flush();
 }
 
-/** Module-level names assigned False / 0 exactly once in the module and never rebound. */
+/** Module-level names assigned False / 0 exactly once in the module and never rebound. A `None`
+ *  is a placeholder for a value to fill in, and a default that a configurator or papermill
+ *  replaces at run time is a switch, not a constant. */
 function falseFlags(ctx: PythonContext): Set<string> {
   const { module } = ctx;
   const flags = new Set<string>();
+  const configurable = configurableGlobals(module, ctx.notebook);
   const assignments = module.nodes('assignment');
   const rebound = new Set<string>();
   for (const type of ['augmented_assignment', 'for_statement', 'global_statement', 'nonlocal_statement', 'as_pattern_target', 'parameters', 'named_expression']) {
@@ -95,7 +118,8 @@ function falseFlags(ctx: PythonContext): Set<string> {
   for (const assignment of assignments) {
     const left = assignment.childForFieldName('left');
     if (assignment.parent?.parent?.type !== 'module' || left?.type !== 'identifier') continue;
-    if (!isFalseLiteral(assignment.childForFieldName('right')) || rebound.has(left.text)) continue;
+    const value = assignment.childForFieldName('right');
+    if (!isFalseLiteral(value) || value?.type === 'none' || rebound.has(left.text) || configurable.has(left.text)) continue;
     if (timesAssigned.get(left.text) === 1) flags.add(left.text);
   }
   return flags;
@@ -129,10 +153,16 @@ export default defineRule({
   docs: `## What it finds
 - \`if False:\` and \`if 0:\` blocks;
 - \`if FLAG:\` where \`FLAG\` is a module-level name assigned \`False\` (or \`0\`) once and never
-  changed or imported (\`USE_NEW_ENCODER = False\`);
+  changed or imported (\`USE_NEW_ENCODER = False\`). A name assigned \`None\` is a placeholder to
+  fill in, not a switch, and a default that a run replaces is a real option: a global assigned
+  before the script hands its globals to a configurator
+  (\`exec(open("configurator.py").read())\`, \`globals().update(...)\`), or set in a notebook's
+  papermill \`parameters\` cell;
 - blocks of ${MIN_COMMENTED_LINES} or more consecutive comment lines that parse as Python statements once the
   \`#\` is removed. Prose, licence headers and tool directives (\`type: ignore\`, \`noqa\`,
-  \`pragma\`, \`fmt: off\`) are not code.
+  \`pragma\`, \`fmt: off\`) are not code, nor is a usage example written as comments: a block
+  under a \`# Usage:\` or \`# Example:\` line, or indented under a line of prose that ends in a
+  colon.
 
 The findings are tagged as unnecessary code, so editors fade them.
 

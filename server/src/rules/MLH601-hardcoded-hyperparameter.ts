@@ -2,8 +2,11 @@ import { parse as parseToml } from 'smol-toml';
 import { ProjectIndex } from '../engine/project';
 import { defineRule } from '../engine/rule';
 import { ML_LIBRARIES } from '../engine/python/facts';
-import { assignedNames, Call, dottedName, Node, PythonModule } from '../engine/python/module';
-import { isNumericLiteral } from '../engine/python/values';
+import { sameNode } from '../engine/python/flow';
+import { assignedNames, Call, dottedName, Node, PythonModule, scopeOf, stringValue } from '../engine/python/module';
+import { configurableGlobals } from '../engine/python/configurableGlobals';
+import { Notebook } from '../engine/notebook';
+import { isNumericLiteral, numberValue } from '../engine/python/values';
 import { lastName } from '../engine/python/structure';
 
 /** Keyword arguments that are hyperparameters of estimators, optimizers, schedulers, data loaders and trainers. */
@@ -95,9 +98,25 @@ function configuresTraining(call: Call): boolean {
   return /^[A-Z]/.test(name) || TRAINING_FUNCTIONS.has(call.qualified);
 }
 
-/** Module-level `NAME = <number>` whose name is a hyperparameter, assigned once and read elsewhere. */
-function hyperparameterConstants(module: PythonModule): Node[] {
+/** Whether the scope of a `weight_decay=0` also gives some parameters a decay of their own (a
+ *  keyword or a param group's `"weight_decay"` entry that is not zero): then the zero marks the
+ *  group that must not decay (biases, norm weights), a structural choice, not a tuned value. */
+function isNoDecayGroup(module: PythonModule, value: Node): boolean {
+  if (numberValue(value) !== 0) return false;
+  const scope = scopeOf(value);
+  const keywords = module.nodes('keyword_argument').filter((k) => k.childForFieldName('name')?.text === 'weight_decay');
+  const entries = module.nodes('pair').filter((p) => stringValue(p.childForFieldName('key')) === 'weight_decay');
+  return [...keywords, ...entries].some((setting) => {
+    const decay = setting.childForFieldName('value');
+    return decay !== null && !sameNode(decay, value) && numberValue(decay) !== 0 && sameNode(scopeOf(decay), scope);
+  });
+}
+
+/** Module-level `NAME = <number>` whose name is a hyperparameter, assigned once and read elsewhere,
+ *  and not a default that a configurator or papermill replaces at run time. */
+function hyperparameterConstants(module: PythonModule, notebook?: Notebook): Node[] {
   const assignments = module.nodes('assignment');
+  const configurable = configurableGlobals(module, notebook);
   const found: Node[] = [];
   for (const assignment of assignments) {
     if (assignment.parent?.parent?.type !== 'module' || assignment.parent.type !== 'expression_statement') continue;
@@ -105,6 +124,7 @@ function hyperparameterConstants(module: PythonModule): Node[] {
     const right = assignment.childForFieldName('right');
     if (left?.type !== 'identifier' || !isNumericLiteral(right) || !HYPERPARAMETER_CONSTANTS.has(left.text.toLowerCase())) continue;
     const name = left.text;
+    if (configurable.has(name)) continue;
     if (assignments.filter((a) => assignedNames(a).includes(name)).length !== 1) continue;
     const reads = module.nodes('identifier').filter((id) => id.text === name && id.startIndex !== left.startIndex);
     if (reads.length > 0) found.push(right!);
@@ -129,10 +149,18 @@ constants such as \`LEARNING_RATE = 3e-4\` that the code uses. Layers of a model
 (\`nn.LSTM(hidden_size=...)\`) and tensor operations (\`torch.add(..., alpha=...)\`) are
 architecture and arithmetic, and are not reported. Defaults of argparse options, of
 function parameters and of config classes are where hyperparameters belong and are not reported,
-nor are \`random_state\`, \`seed\`, \`verbose\` or \`n_jobs\`. The finding is a warning when a
+nor are \`random_state\`, \`seed\`, \`verbose\` or \`n_jobs\`. Nor are the defaults that a run
+replaces: module-level values assigned before the script hands its globals to a configurator
+(\`exec(open("configurator.py").read())\`, \`globals().update(overrides)\`), and the values of a
+notebook's papermill \`parameters\` cell (the cell tagged \`parameters\`). A \`weight_decay=0\`
+next to a parameter group that has a decay of its own marks the group that must not decay (biases,
+norm weights): it is structure, not a tuned value. The finding is a warning when a
 config file that could hold them already configures the code (params.yaml, config*.yaml, conf/, a
 YAML or TOML file with hyperparameters, in the file's folder or a folder above it), information
 otherwise.
+
+The rule reads values, not intent: a notebook's settings cell that is not tagged \`parameters\`,
+or a script configured in some other way than the ones above, is still reported.
 
 ## Why it matters
 Hyperparameters spread through code are configuration debt: to know what a run used you have to
@@ -170,10 +198,11 @@ model = GradientBoostingClassifier(**params)
         if (!configuresTraining(call)) continue;
         for (const [name, value] of call.keywords) {
           if (!HYPERPARAMETER_KEYWORDS.has(name) || !isNumericLiteral(value)) continue;
+          if (name === 'weight_decay' && isNoDecayGroup(module, value)) continue;
           ctx.report(value, `Hyperparameter ${name}=${value.text} is hard-coded in ${call.callee}(); ${where}`, options);
         }
       }
-      for (const value of hyperparameterConstants(module)) {
+      for (const value of hyperparameterConstants(module, ctx.notebook)) {
         const name = value.parent?.childForFieldName('left')?.text ?? '';
         ctx.report(value, `Hyperparameter ${name} = ${value.text} is hard-coded; ${where}`, options);
       }

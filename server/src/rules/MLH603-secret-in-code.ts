@@ -96,15 +96,32 @@ const KEY_SHAPES: KeyShape[] = [
   },
 ];
 
-/** Well-known credential shapes in a text, as offsets into it. */
+// A pre-signed URL (S3, GCS, Azure SAS) carries in its query the signer's key ID and a signature
+// that expires within days: a notebook that downloads a file through one prints them, and they are
+// no secret of the project. A query runs from `?` or `&` (a URL may be split over concatenated
+// strings) to a space, a quote or an angle bracket; it is signed when it holds a signing parameter.
+const URL_QUERY = /[?&][^\s'"<>#]*/g;
+const SIGNING_PARAMETER = /[?&;](?:X-Amz-(?:Signature|Credential)|X-Goog-(?:Signature|Credential)|AWSAccessKeyId|GoogleAccessId|Signature|sig)=/i;
+
+/** Where the queries of pre-signed URLs are in a text, as offsets. */
+function signedUrlQueries(text: string): { start: number; end: number }[] {
+  const out: { start: number; end: number }[] = [];
+  for (const m of text.matchAll(URL_QUERY)) if (SIGNING_PARAMETER.test(m[0])) out.push({ start: m.index, end: m.index + m[0].length });
+  return out;
+}
+
+/** Well-known credential shapes in a text, as offsets into it; those inside the query of a
+ *  pre-signed URL are left out. */
 function keyShapesIn(text: string): { what: string; start: number; end: number }[] {
   const found: { what: string; start: number; end: number }[] = [];
+  const signed = signedUrlQueries(text);
   for (const shape of KEY_SHAPES) {
     shape.pattern.lastIndex = 0;
     for (let m = shape.pattern.exec(text); m; m = shape.pattern.exec(text)) {
       if (shape.accept ? !shape.accept(m) : isPlaceholder(m[0], 'specific')) continue;
       const part = shape.group ? m[shape.group] : m[0];
       const start = m.index + (shape.group ? m[0].indexOf(part, m[0].indexOf(':', m[0].indexOf('://') + 3)) : 0);
+      if (signed.some((q) => start >= q.start && start < q.end)) continue;
       found.push({ what: shape.what, start, end: start + part.length });
     }
   }
@@ -227,7 +244,12 @@ Placeholders are not reported: empty values, \`<your-api-key>\`, \`changeme\`, \
 \`\${ENV_VAR}\`, \`{{ var }}\`, names of environment variables, paths to secret files, and values read
 from \`os.environ\` / \`os.getenv\`. Under generic names (\`token\`, \`password\`, \`secret\`), values
 shorter than 8 characters are ignored, and tokenizer tokens (\`pad_token = "[PAD]"\`) are not
-credentials. The finding marks the value; the message never repeats it.
+credentials. The key ID and signature in the query of a pre-signed URL (S3's \`X-Amz-Credential\`
+and \`X-Amz-Signature\`, or \`AWSAccessKeyId\` and \`Signature\`; GCS's \`X-Goog-Signature\`; Azure's
+\`sig\`) are not reported either: such a URL is what a notebook prints when it downloads a release
+or a dataset from someone else's bucket, its signature expires within days, and the key ID alone
+grants nothing. A key outside such a query, in the same string or output, is still reported. The
+finding marks the value; the message never repeats it.
 
 ## Why it matters
 A secret in a repository is readable by everyone who can clone it, forever: deleting the line does

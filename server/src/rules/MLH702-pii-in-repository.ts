@@ -13,15 +13,20 @@ export default defineRule({
 Personal data in files that git holds (not those stored by Git LFS or DVC, and, without a
 repository, not those .gitignore excludes): data samples (\`.csv\`, \`.tsv\`, \`.jsonl\`,
 \`.ndjson\` anywhere; \`.json\` and \`.txt\` in data folders) and the outputs of notebooks. It looks
-for email addresses, phone numbers (international \`+CC\` numbers, North American
-\`(NNN) NNN-NNNN\`, European numbers with a trunk \`0\`), payment card numbers (an issuer's prefix
-and length, and a valid Luhn check digit) and IBANs (the country's length and a valid mod-97
-check). Only the first 64 KiB of each data file is read, so a 2 GB export costs what a small
+for email addresses, phone numbers written the way phone numbers are written (international
+\`+CC\` numbers with their groups, or compact as \`+4915123456789\`; North American
+\`(NNN) NNN-NNNN\`, \`NNN-NNN-NNNN\` or \`NNN.NNN.NNNN\`; European numbers with a trunk \`0\` and a
+space or dash, \`030 1234567\`), payment card numbers (an issuer's prefix and length, and a valid
+Luhn check digit) and IBANs (the country's length and a valid mod-97 check). Numbers in a table
+are none of these: a float (\`500001.0000\`, \`0.4567891234\`), a long integer, or a float next to an
+integer (\`206.855 8530\`) is never read as a phone number, so a \`describe()\` table in a
+notebook's output stays quiet. A phone number written as bare digits (\`4158672671\`) is not found
+either: in data, such a run cannot be told from an identifier or a count. Only the first 64 KiB of each data file is read, so a 2 GB export costs what a small
 sample does; a file whose personal data starts later is not found. The finding names the kind of
 data and the line of the first hit, never the data itself.
 
 Placeholders are left out: addresses at documentation domains (\`example.com\`, \`*.test\`,
-\`*.invalid\`, \`test@test.com\`), the North American numbers reserved for fiction (555-0100 to
+\`*.invalid\`, \`test@test.com\`) and one-letter demo addresses (\`a@b.com\`), the North American numbers reserved for fiction (555-0100 to
 555-0199) and the test card numbers and IBANs that payment providers and the IBAN standard
 publish (\`4111 1111 1111 1111\`, \`4242 4242 4242 4242\`, \`DE89 3704 0044 0532 0130 00\`, ...).
 Such a number has the shape of personal data but belongs to no one, and payment code is tested

@@ -1,5 +1,6 @@
+import { NotebookCell } from '../engine/notebook';
+import { firstLineRange } from '../engine/notebookCells';
 import { defineRule } from '../engine/rule';
-import { LineIndex } from '../engine/text';
 
 export default defineRule({
   code: 'MLH801',
@@ -9,9 +10,11 @@ export default defineRule({
   references: ['Pimentel et al. 2019: a large-scale study about quality and reproducibility of Jupyter notebooks'],
   severity: 'warning',
   docs: `## What it finds
-A saved notebook whose code cells were not run from top to bottom: an execution count that is not
-larger than the one of an executed cell above it (\`[5]\` followed by \`[3]\`). Cells that were never
-run are ignored. The first cell that breaks the order is reported, with both counts.
+A saved notebook whose code cells were not run from top to bottom: a cell whose execution count is
+lower than the one of an executed cell above it (\`[7]\` above \`[3]\`). The first such cell is
+reported, once per notebook, with the cell above that ran after it (the highest count above) as the
+related location. Cells that were never run are ignored, and so are equal counts: a cell split in
+two, or copied, keeps its count in both halves, which says nothing about the order they ran in.
 
 ## Why it matters
 The outputs and the kernel state came from an order nobody can see in the file: a cell further down
@@ -38,21 +41,30 @@ After (Restart & Run All): [1] [2] [3] [4] [5]
 `,
   check: {
     notebook(ctx) {
-      let previous: { count: number; position: number } | undefined;
+      // The executed cell above with the highest count: the one that ran last so far.
+      let latest: NotebookCell | undefined;
       for (const cell of ctx.notebook.cells) {
         if (cell.kind !== 'code' || cell.executionCount === null) continue;
-        const position = cell.index + 1;
-        if (previous && cell.executionCount <= previous.count) {
-          const firstLine = new LineIndex(cell.source).lineText(0);
+        if (latest && cell.executionCount < latest.executionCount!) {
           ctx.reportInCell(
             cell.index,
-            { start: { line: 0, character: 0 }, end: { line: 0, character: firstLine.length } },
-            `Cell ${position} has execution count [${cell.executionCount}] but cell ${previous.position} above it has ` +
-              `[${previous.count}]: the cells ran out of order. Restart the kernel and run all cells before saving`,
+            firstLineRange(cell),
+            `Cell ${cell.index + 1} has execution count [${cell.executionCount}] but cell ${latest.index + 1} above it has ` +
+              `[${latest.executionCount}]: cell ${latest.index + 1} ran after it, so the cells ran out of order. ` +
+              'Restart the kernel and run all cells before saving',
+            {
+              related: [
+                {
+                  path: ctx.path,
+                  range: latest.executionCountRange ?? latest.range,
+                  message: `cell ${latest.index + 1}, run later with execution count [${latest.executionCount}]`,
+                },
+              ],
+            },
           );
           return;
         }
-        previous = { count: cell.executionCount, position };
+        if (!latest || cell.executionCount > latest.executionCount!) latest = cell;
       }
     },
   },

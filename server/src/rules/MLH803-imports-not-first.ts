@@ -1,7 +1,44 @@
 import { notebookCode } from '../engine/notebook';
 import { defineRule } from '../engine/rule';
+import { variableRoot } from '../engine/python/flow';
+import { Node } from '../engine/python/module';
 
 const IMPORTS = new Set(['import_statement', 'import_from_statement']);
+/** Standard modules a notebook's setup cell imports to prepare the session, not to do its work. */
+const SETUP_MODULES = new Set(['sys', 'os', 'warnings', 'logging', 'site']);
+
+/** A statement that prepares the session: importing sys, os, warnings or logging, and calls or
+ *  assignments on them (\`sys.path.append(...)\`, \`warnings.filterwarnings(...)\`,
+ *  \`os.environ["X"] = ...\`). Magics and \`!pip install\` lines reach the code as comments. */
+function isSetup(statement: Node): boolean {
+  if (statement.type === 'import_statement') {
+    return statement.childrenForFieldName('name').every((n) => n !== null && SETUP_MODULES.has(n.text.split('.')[0]));
+  }
+  if (statement.type !== 'expression_statement') return false;
+  const expression = statement.namedChildren[0];
+  const target = expression?.type === 'assignment' ? expression.childForFieldName('left') : expression?.type === 'call' ? expression : undefined;
+  const root = variableRoot(target);
+  return root !== undefined && SETUP_MODULES.has(root) && target?.type !== 'identifier';
+}
+
+/** The cells that count as the notebook's first code cell: leading cells that only set the session
+ *  up, and the first code cell after them. */
+function importCells(statements: Node[], cellOf: (statement: Node) => number | undefined): Set<number> {
+  const byCell = new Map<number, Node[]>();
+  for (const statement of statements) {
+    const cell = cellOf(statement);
+    if (cell === undefined) continue;
+    const inCell = byCell.get(cell);
+    if (inCell) inCell.push(statement);
+    else byCell.set(cell, [statement]);
+  }
+  const cells = new Set<number>();
+  for (const [cell, inCell] of byCell) {
+    cells.add(cell);
+    if (!inCell.every(isSetup)) break;
+  }
+  return cells;
+}
 
 export default defineRule({
   code: 'MLH803',
@@ -12,9 +49,11 @@ export default defineRule({
   severity: 'information',
   docs: `## What it finds
 Top-level \`import\` / \`from ... import\` statements in a notebook's code cells after the first
-one; the first such import of each cell is reported. The first code cell is the first one holding a
-statement: a leading cell with only magics (\`%load_ext autoreload\`, \`!pip install ...\`) does not
-count. Imports inside functions are left alone.
+one; the first such import of each cell is reported. Leading cells that only set the session up
+do not count as the first: magics (\`%load_ext autoreload\`, \`!pip install ...\`), imports of
+\`sys\`, \`os\`, \`warnings\` or \`logging\` and calls on them (\`sys.path.append(...)\`,
+\`warnings.filterwarnings("ignore")\`, \`os.environ["X"] = ...\`); the first code cell after
+them is. Imports inside functions are left alone.
 
 ## Why it matters
 A notebook whose imports are scattered hides its dependencies: a reader cannot see at a glance
@@ -52,13 +91,14 @@ sns.histplot(df["age"])
     python(ctx) {
       if (!ctx.notebook) return;
       const { lineMap } = notebookCode(ctx.notebook);
-      const statements = ctx.module.root.namedChildren.filter((s) => s && s.type !== 'comment');
-      const firstCell = statements[0] ? lineMap[statements[0].startPosition.row]?.cell : undefined;
+      const statements = ctx.module.root.namedChildren.filter((s): s is Node => s !== null && s.type !== 'comment');
+      const cellOf = (statement: Node) => lineMap[statement.startPosition.row]?.cell;
+      const firstCells = importCells(statements, cellOf);
       const reported = new Set<number>();
       for (const statement of statements) {
-        if (!statement || !IMPORTS.has(statement.type)) continue;
-        const cell = lineMap[statement.startPosition.row]?.cell;
-        if (cell === undefined || cell === firstCell || reported.has(cell)) continue;
+        if (!IMPORTS.has(statement.type)) continue;
+        const cell = cellOf(statement);
+        if (cell === undefined || firstCells.has(cell) || reported.has(cell)) continue;
         reported.add(cell);
         const imported = statement.type === 'import_statement' ? statement.childrenForFieldName('name')[0] : statement.childForFieldName('module_name');
         const name = imported?.type === 'aliased_import' ? imported.childForFieldName('name') : imported;

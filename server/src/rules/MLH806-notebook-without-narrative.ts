@@ -5,17 +5,41 @@ import { defineRule } from '../engine/rule';
 /** Code cells a notebook may have per Markdown cell. */
 const CODE_CELLS_PER_MARKDOWN = 5;
 
-/** A Markdown cell that opens with a heading: `# Title`, `<h1>`, a Setext title underlined with `===`,
- *  or a line that is bold as a whole (`**Chapter 2: Training**`), which many notebooks use as their title. */
-function isTitle(cell: NotebookCell): boolean {
-  if (cell.kind !== 'markdown') return false;
-  const [first = '', second = ''] = contentLines(cell);
-  return (
-    /^\s*#{1,6}\s+\S/.test(first) ||
-    /^\s*<h[1-6][\s>]/i.test(first) ||
-    /^\s*(=+|-+)\s*$/.test(second) ||
-    /^\s*(\*\*|__)[^*_].*(\*\*|__)\s*$/.test(first)
-  );
+const TITLE_LINE_MAX = 500;
+const HEADING = /^\s*#{1,6}\s+\S/;
+/** `<h1>`, also inside opening tags: `<center><h1>`, `<div align="center"><h2 id="top">`. */
+const HTML_HEADING = /^\s*(?:<[^<>]*>\s*)*<h[1-6][\s>]/i;
+const SETEXT_UNDERLINE = /^\s*(=+|-+)\s*$/;
+const BOLD_LINE = /^\s*(\*\*|__)[^*_].*(\*\*|__)\s*$/;
+const NOTICE = /^(?:copyright\b|\(c\)|©|licen[sc]ed under\b|spdx-license-identifier\b)/i;
+
+/** A line before the title that says nothing about the notebook: tags alone (`<center>`, an anchor,
+ *  a logo), an image or a badge, a horizontal rule, a copyright or licence notice. */
+function isPreamble(line: string): boolean {
+  const text = line
+    .replace(/<[^<>]*>/g, '')
+    .replace(/!\[[^\]]*\]\([^)]*\)/g, '')
+    .replace(/\[\s*\]\([^)]*\)/g, '')
+    .replace(/^[\s*_-]+/, '');
+  return /^[\s*_-]*$/.test(text) || NOTICE.test(text);
+}
+
+/** Whether the notebook opens with a title: the first Markdown line after any preamble (in the
+ *  same cell or in Markdown cells before it) is a heading (`# Title`, `<h1>`, a Setext title
+ *  underlined with `===`) or a line that is bold as a whole (`**Chapter 2: Training**`). */
+function opensWithTitle(cells: NotebookCell[]): boolean {
+  for (const cell of cells) {
+    if (cell.kind !== 'markdown') return false;
+    const lines = cell.source.split(/\r?\n/);
+    for (let i = 0; i < lines.length; i++) {
+      // A title is short; the cut keeps the patterns below linear on a huge line.
+      const line = lines[i].slice(0, TITLE_LINE_MAX);
+      if (HEADING.test(line) || HTML_HEADING.test(line)) return true;
+      if (line.trim() === '' || isPreamble(line)) continue;
+      return SETEXT_UNDERLINE.test(lines[i + 1] ?? '') || BOLD_LINE.test(line);
+    }
+  }
+  return false;
 }
 
 export default defineRule({
@@ -26,10 +50,15 @@ export default defineRule({
   references: ['Rule, Tabard, Hollan 2018: exploration and explanation in computational notebooks', 'Pimentel et al. 2019: notebook best practices'],
   severity: 'information',
   docs: `## What it finds
-Notebooks whose first non-empty cell is not a Markdown cell opening with a title (a heading, or a
-line in bold),
-or that have fewer than one Markdown cell per ${CODE_CELLS_PER_MARKDOWN} code cells (rounded down: 10
+Notebooks that do not open with a Markdown title, or that have fewer than one Markdown cell per ${CODE_CELLS_PER_MARKDOWN} code cells (rounded down: 10
 code cells ask for 2 Markdown cells). Notebooks without code cells are not looked at.
+
+A title is the first line of the first Markdown cells, before any code cell, when it is a heading:
+\`# Title\`, an HTML heading (\`<h1>\`, also inside \`<center>\` or \`<div align="center">\`), a Setext
+title underlined with \`===\` or \`---\`, or a line that is bold as a whole
+(\`**Chapter 2: Training**\`). What comes before it in those cells is passed over: tags alone, a
+logo or a badge, a horizontal rule, a copyright or licence notice (\`<i>Copyright (c) ...</i>\`), so
+a notebook that opens with its licence and then its title has a title.
 
 ## Why it matters
 A notebook is a document: its value for the project (practice P3) is the question it asks, the
@@ -65,7 +94,7 @@ Data: customers.csv (2024-01 extract). Conclusion: tenure matters below 12 month
       const markdown = cells.filter((c) => c.kind === 'markdown').length;
       const needed = Math.floor(code / CODE_CELLS_PER_MARKDOWN);
       const problems: string[] = [];
-      if (!isTitle(cells[0])) problems.push('it does not start with a Markdown title cell');
+      if (!opensWithTitle(cells)) problems.push('it does not start with a Markdown title cell');
       if (markdown < needed) problems.push(`it has ${markdown} Markdown cell${markdown === 1 ? '' : 's'} for ${code} code cells (at least ${needed} expected)`);
       if (problems.length === 0) return;
       ctx.reportInCell(cells[0].index, firstLineRange(cells[0]), `The notebook explains too little: ${problems.join(', and ')}`);

@@ -1,4 +1,6 @@
-// The scaffold planner: a pure function from what the target folder holds to what to create.
+// The scaffold planner: a pure function from what the target folder holds to what to create, and
+// whether all of it can be written (checked before the first file is, so that a scaffold is written
+// whole or not at all).
 import { TDSP_TEMPLATE } from './tdsp';
 import { ScaffoldPart, TemplateVars } from './template';
 
@@ -7,13 +9,33 @@ export interface ScaffoldOptions {
   name: string;
   /** Parts of the ML-engineering basics to leave out. */
   without?: ScaffoldPart[];
+  /** The target folder's absolute path, for the length of the paths to write. */
+  root?: string;
 }
+
+/** Why a template file is not created: it is there already (never overwritten), or a folder on
+ *  its way (`at`) is a symbolic link (never written through) or a file. */
+export type Obstacle = { kind: 'exists' } | { kind: 'link' | 'file'; at: string };
 
 export interface ScaffoldPlan {
   create: { path: string; content: string }[];
-  /** Files the template has that already exist: never overwritten. */
+  /** Template files that are not created: there already, or blocked. */
   skip: string[];
+  /** What in the target blocks files, each once: symbolic links and files where the template has
+   *  a folder. */
+  blocked: { path: string; kind: 'link' | 'file' }[];
+  /** Why the plan cannot be written; empty when it can. Each names what to change: the project's
+   *  name (its length or characters, or the package folder made from it) or the target folder. */
+  problems: { about: 'name' | 'target'; message: string }[];
 }
+
+/** A project name is a title: README headings, docstrings, the API's title. */
+export const NAME_MAX_CHARS = 100;
+/** What common file systems allow for one name (ext4, APFS, NTFS) and for a whole path (Linux). */
+const COMPONENT_MAX_BYTES = 255;
+const PATH_MAX_BYTES = 4095;
+/** Characters no file name may hold on some system (Windows forbids the printable ones). */
+const INVALID_NAME_CHARS = /[\u0000-\u001f<>:"|?*\\]/;
 
 /** A Python package name from a project name: "Customer Churn 2" -> "customer_churn_2". */
 export function packageNameOf(name: string): string {
@@ -22,16 +44,69 @@ export function packageNameOf(name: string): string {
   return /^[0-9]/.test(safe) ? `p_${safe}` : safe;
 }
 
-/** What to create in a folder where `exists(path)` tells which relative paths are taken. */
-export function planScaffold(exists: (path: string) => boolean, options: ScaffoldOptions): ScaffoldPlan {
+/** What to create in a folder where `obstacleAt(path)` tells why a relative path cannot be created
+ *  (undefined: it can). */
+export function planScaffold(obstacleAt: (path: string) => Obstacle | undefined, options: ScaffoldOptions): ScaffoldPlan {
   const vars: TemplateVars = { name: options.name.trim() || 'ML project', package: packageNameOf(options.name) };
   const without = new Set(options.without ?? []);
-  const plan: ScaffoldPlan = { create: [], skip: [] };
+  const plan: ScaffoldPlan = { create: [], skip: [], blocked: [], problems: [] };
   for (const file of TDSP_TEMPLATE) {
     if (file.part && without.has(file.part)) continue;
     const path = file.path.replace('{package}', vars.package);
-    if (exists(path)) plan.skip.push(path);
-    else plan.create.push({ path, content: file.content(vars) });
+    const obstacle = obstacleAt(path);
+    if (!obstacle) plan.create.push({ path, content: file.content(vars) });
+    else {
+      plan.skip.push(path);
+      if (obstacle.kind !== 'exists' && !plan.blocked.some((b) => b.path === obstacle.at)) plan.blocked.push({ path: obstacle.at, kind: obstacle.kind });
+    }
   }
+  const fromName = (path: string) => path === `Code/${vars.package}` || path.startsWith(`Code/${vars.package}/`);
+  plan.problems = [
+    ...nameProblems(options.name).map((message) => ({ about: 'name' as const, message })),
+    ...pathProblems(plan.create.map((f) => f.path), options.root).map(({ path, message }) => ({ about: fromName(path) ? ('name' as const) : ('target' as const), message })),
+  ];
   return plan;
+}
+
+/** Why the plan skips a file: `exists`, or what blocks it (`Docs is a symbolic link`). */
+export function skipReason(plan: ScaffoldPlan, path: string): string {
+  const block = plan.blocked.find((b) => path.startsWith(b.path + '/'));
+  if (!block) return 'exists';
+  return block.kind === 'link' ? `${block.path} is a symbolic link, never written through` : `${block.path} is a file, not a folder`;
+}
+
+function nameProblems(name: string): string[] {
+  const problems: string[] = [];
+  const length = [...name.trim()].length;
+  if (length > NAME_MAX_CHARS) problems.push(`the project name has ${length} characters; at most ${NAME_MAX_CHARS} are allowed`);
+  if (/\p{Cc}/u.test(name)) problems.push('the project name holds control characters (a line break, a tab); it must be one line of text');
+  return problems;
+}
+
+/** Names too long or invalid on some file system, paths too long, and paths that differ only in
+ *  case (one file on macOS and Windows); each folder named once, with the path at fault. */
+function pathProblems(paths: string[], root?: string): { path: string; message: string }[] {
+  const problems = new Map<string, { path: string; message: string }>();
+  const add = (path: string, message: string) => problems.set(message, { path, message });
+  const byFoldedCase = new Map<string, string>();
+  for (const file of paths) {
+    const parts = file.split('/');
+    parts.forEach((part, i) => {
+      const prefix = parts.slice(0, i + 1).join('/');
+      const bytes = Buffer.byteLength(part);
+      if (bytes > COMPONENT_MAX_BYTES) add(prefix, `${shorten(prefix)}: a name of ${bytes} bytes; file systems allow ${COMPONENT_MAX_BYTES}`);
+      if (INVALID_NAME_CHARS.test(part) || part === '.' || part === '..' || /[ .]$/.test(part)) add(prefix, `${shorten(prefix)}: not a valid file name on every system`);
+      const folded = prefix.toLowerCase();
+      const other = byFoldedCase.get(folded);
+      if (other === undefined) byFoldedCase.set(folded, prefix);
+      else if (other !== prefix) add(prefix, `${other} and ${prefix} differ only in case: one and the same on macOS and Windows`);
+    });
+    const bytes = Buffer.byteLength(root === undefined ? file : `${root}/${file}`);
+    if (bytes > PATH_MAX_BYTES) add(file, `${shorten(file)}: a path of ${bytes} bytes; file systems allow ${PATH_MAX_BYTES}`);
+  }
+  return [...problems.values()];
+}
+
+function shorten(text: string): string {
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

@@ -43,7 +43,11 @@ pyyaml==6.0.2
 pytest==8.3.3
 `;
 
-export const initPy = (v: TemplateVars) => `"""${v.name}: data contract, features, training and serving."""\n`;
+/** A Python string literal of `text` (JSON's escapes are Python's), so that a name with quotes or
+ *  backslashes stays text in the generated code. */
+const pythonString = (text: string) => JSON.stringify(text);
+
+export const initPy = (v: TemplateVars) => `${pythonString(`${v.name}: data contract, features, training and serving.`)}\n`;
 
 export const configPy = () => `"""Reads params.yaml: the one place where hyperparameters and paths are set."""
 from pathlib import Path
@@ -191,7 +195,7 @@ class PredictionRequest(BaseModel):
     segment: str
 
 
-app = FastAPI(title="${v.name}")
+app = FastAPI(title=${pythonString(v.name)})
 app.mount("/metrics", make_asgi_app())
 # The model to serve comes from the environment (an MLflow model URI), loaded once at start-up.
 model = mlflow.pyfunc.load_model(os.environ["MODEL_URI"])

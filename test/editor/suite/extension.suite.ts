@@ -2,7 +2,7 @@
 // findings), hover, quick fix, the rule-doc viewer, the TDSP scaffold and the report, on a copy of
 // the messy example project that the harness opened.
 import * as assert from 'assert';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
@@ -173,7 +173,8 @@ suite('ML Hygiene in VS Code', () => {
   });
 
   test('"Scaffold TDSP Project" creates the layout and leaves an existing file as it was', async () => {
-    const target = mkdtempSync(path.join(tmpdir(), 'mlh-scaffold-'));
+    // The scaffold writes only inside a workspace folder: a new folder in the test workspace.
+    const target = mkdtempSync(workspaceFile('scaffold-').fsPath);
     try {
       const readme = path.join(target, 'README.md');
       const ownReadme = '# Our project\n\nWritten before the scaffold.\n';
@@ -204,6 +205,17 @@ suite('ML Hygiene in VS Code', () => {
       assert.ok(!existsSync(path.join(target, '.github/CODEOWNERS')));
     } finally {
       rmSync(target, { recursive: true, force: true });
+    }
+  });
+
+  test('"Scaffold TDSP Project" refuses a folder outside the workspace and writes nothing', async () => {
+    const outside = mkdtempSync(path.join(tmpdir(), 'mlh-scaffold-'));
+    try {
+      const outcome = await vscode.commands.executeCommand<ScaffoldOutcome | undefined>('mlHygiene.scaffoldTdsp', { target: vscode.Uri.file(outside), name: 'Customer churn' });
+      assert.strictEqual(outcome, undefined, 'the command says why in an error message and does nothing');
+      assert.deepStrictEqual(readdirSync(outside), []);
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
     }
   });
 

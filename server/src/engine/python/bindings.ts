@@ -36,7 +36,7 @@ function innermostScope(node: Node): Node {
   return top;
 }
 
-function enclosingClass(node: Node): Node | undefined {
+export function enclosingClass(node: Node): Node | undefined {
   for (let n = node.parent; n; n = n.parent) if (n.type === 'class_definition') return n;
   return undefined;
 }

@@ -1,12 +1,13 @@
 import { enclosing, Node, PythonModule, stringValue } from './module';
 import { fingerprint, FunctionFingerprint } from './fingerprint';
-import { isSeedCall } from './randomness';
+import { isSeedCall, seedsLoaderWorkers } from './randomness';
 import { schemaClassesOf } from './schemas';
 import { validatesData } from './validation';
 import { makesTorchDeterministic } from './determinism';
 import { filePaths } from './paths';
 import { ConfigEscape, configReads } from './configReads';
 import { isModelSaveCall, isTrainingCall } from './models';
+import { ArtifactWrite, artifactWrites } from './artifacts';
 
 /** Libraries whose import makes a module "ML code" (RULES.md). */
 export const ML_LIBRARIES = [
@@ -51,6 +52,8 @@ export interface PythonFacts {
   callsByScope: Record<string, string[]>;
   /** Scopes that set a random seed themselves (random.seed, torch.manual_seed, seed_everything ...). */
   seedingScopes: string[];
+  /** Calls Lightning's seed_everything(..., workers=True), which seeds the workers of the Trainer's DataLoaders. */
+  seedsLoaderWorkers: boolean;
   /** Module-level functions with a fingerprint of their body (the same function copied into two modules). */
   functionFingerprints: FunctionFingerprint[];
   /** Validates data: imports a validation library or checks a data frame with assert / raise. */
@@ -70,6 +73,8 @@ export interface PythonFacts {
   trainsModel: boolean;
   /** Saves, logs or publishes a trained model (models.isModelSaveCall). */
   savesModel: boolean;
+  /** Files it serializes (pickle, joblib, dill, torch.save, to_pickle), by path or by the constant or config key of the path. */
+  artifactsWritten: ArtifactWrite[];
 }
 
 /** Module-level code (import-time code and the main guard) is the scope `<module>`. */
@@ -126,6 +131,21 @@ export function isTestPath(path: string): boolean {
   return /^test_.*\.py$|_test\.py$|^conftest\.py$/.test(file) || /(^|\/)tests?\//.test(path);
 }
 
+/** Modules that may hold tests without pytest's naming: \`tests.py\`, \`test.py\`, \`model_tests.py\`. */
+const MAYBE_TEST_FILE = /^tests?\.py$|_tests\.py$/;
+
+/** Whether a module defines tests: \`test_*\` functions or a unittest \`TestCase\` class. */
+function definesTests(module: PythonModule): boolean {
+  const testFunction = module.nodes('function_definition').some((def) => def.childForFieldName('name')?.text.startsWith('test'));
+  const testCase = module.nodes('class_definition').some((c) => /TestCase\b/.test(c.childForFieldName('superclasses')?.text ?? ''));
+  return testFunction || testCase;
+}
+
+/** A test module: by pytest's naming and folders, or a \`tests.py\`-like file that defines tests. */
+function isTestModule(module: PythonModule, path: string): boolean {
+  return isTestPath(path) || (MAYBE_TEST_FILE.test(path.split('/').pop() ?? '') && definesTests(module));
+}
+
 export function pythonFacts(module: PythonModule, path: string): PythonFacts {
   const name = moduleNameOf(path);
   const isPackage = /__init__\.py$/.test(path);
@@ -178,11 +198,12 @@ export function pythonFacts(module: PythonModule, path: string): PythonFacts {
     calls: [...calls],
     functions,
     isML: ML_LIBRARIES.some((lib) => module.importsPackage(lib)),
-    isTest: isTestPath(path),
+    isTest: isTestModule(module, path),
     hasMainGuard,
     stringKeysRead: [...keys],
     callsByScope: Object.fromEntries([...scopeCalls].map(([scope, called]) => [scope, [...called]])),
     seedingScopes: [...seedingScopes],
+    seedsLoaderWorkers: module.calls().some(seedsLoaderWorkers),
     functionFingerprints,
     validatesData: validatesData(module),
     torchDeterministic: makesTorchDeterministic(module),
@@ -191,5 +212,6 @@ export function pythonFacts(module: PythonModule, path: string): PythonFacts {
     ...configReads(module),
     trainsModel: module.calls().some(isTrainingCall),
     savesModel: module.calls().some(isModelSaveCall),
+    artifactsWritten: artifactWrites(module),
   };
 }

@@ -9,7 +9,7 @@ const READING_FUNCTIONS = /^(numpy\.(load|loadtxt|genfromtxt|fromfile)|joblib\.l
 const READING_METHODS = new Set(['read_text', 'read_bytes', 'read']);
 
 /** What a path expression names, when all of it is written in the code. */
-function literalPath(module: PythonModule, node: Node | undefined): string | undefined {
+export function literalPath(module: PythonModule, node: Node | undefined): string | undefined {
   const text = pathText(module, node);
   if (text === undefined || text.includes(UNKNOWN) || /^[a-z][\w+.-]*:\/\//i.test(text)) return undefined;
   return text;
@@ -35,4 +35,12 @@ export function filePaths(module: PythonModule): { pathsRead: string[]; pathsWri
     if (path) (write ? written : read).add(path.replace(/^\.\//, ''));
   }
   return { pathsRead: [...read], pathsWritten: [...written] };
+}
+
+/** Whether two paths written in code (relative to different working folders, so compared by their
+ *  trailing segments) name the same file: `models/model.pkl` and `project/models/model.pkl`. */
+export function samePath(a: string, b: string): boolean {
+  const x = a.replace(/^\.\//, '');
+  const y = b.replace(/^\.\//, '');
+  return x === y || x.endsWith('/' + y) || y.endsWith('/' + x);
 }

@@ -1,6 +1,7 @@
 // Random number generation in ML code: which calls draw from a generator nobody seeded, which calls
 // set a seed. Whether the code that runs a module seeds first is answered in seeding.ts.
-import { Call } from './module';
+import { Call, enclosingFunction, Node, PythonModule, scopeOf } from './module';
+import { usesOf } from './valueUses';
 import { isTrueLiteral } from './values';
 import { lastName } from './structure';
 
@@ -48,6 +49,8 @@ export interface UnseededDraw {
   /** The draw decides which data is used or in which order (a shuffle, a split, a sample), rather
    *  than producing random values (noise, initial weights, example inputs). */
   samplesData: boolean;
+  /** The call builds an unseeded generator (`random.Random()`): it draws only if the generator is used. */
+  buildsGenerator: boolean;
 }
 
 const SAMPLING_NAMES = new Set(['shuffle', 'choice', 'choices', 'sample', 'permutation', 'randperm', 'random_split', 'RandomSampler']);
@@ -60,10 +63,10 @@ export function unseededDraw(call: Call): UnseededDraw | undefined {
   const dot = q.lastIndexOf('.');
   const owner = q.slice(0, dot);
   const name = q.slice(dot + 1);
-  const draw = (what: string, samplesData = SAMPLING_NAMES.has(name)) => ({ what, samplesData });
+  const draw = (what: string, samplesData = SAMPLING_NAMES.has(name)) => ({ what, samplesData, buildsGenerator: false });
   if (owner === 'random' && STDLIB_DRAWS.has(name)) return draw(call.callee);
   if (owner === 'numpy.random' && NUMPY_GLOBAL_RANDOM.has(name) && !NUMPY_STATE.has(name)) return draw(call.callee);
-  if (UNSEEDED_GENERATORS.has(q) && !hasSeedArgument(call)) return draw(`${call.callee}() without a seed`, true);
+  if (UNSEEDED_GENERATORS.has(q) && !hasSeedArgument(call)) return { ...draw(`${call.callee}() without a seed`, true), buildsGenerator: true };
   if (owner === 'torch' && TORCH_DRAWS.has(name) && !call.keywords.has('generator')) return draw(call.callee);
   if ((q === 'torch.utils.data.random_split' || q === 'torch.utils.data.RandomSampler') && !call.keywords.has('generator')) return draw(call.callee);
   if (isTorchDataLoader(call) && isTrueLiteral(call.keywords.get('shuffle')) && !call.keywords.has('generator')) {
@@ -101,3 +104,56 @@ export function isSeedCall(call: Call): boolean {
   return UNSEEDED_GENERATORS.has(q) && call.imported && hasSeedArgument(call);
 }
 
+
+/** Lightning's \`seed_everything(seed, workers=True)\`: it seeds torch, NumPy and \`random\`, and has
+ *  the Trainer give every DataLoader it runs a worker_init_fn derived from the seed. */
+export function seedsLoaderWorkers(call: Call): boolean {
+  const fromLightning = /^(lightning|pytorch_lightning|lightning_fabric)(\.|$)/.test(call.qualified) || !call.imported;
+  return fromLightning && lastName(call.qualified) === 'seed_everything' && isTrueLiteral(call.keywords.get('workers'));
+}
+
+/** Seeds of torch's global (CPU) generator, the one a shuffling DataLoader draws its order from:
+ *  `torch.manual_seed`, and the helpers that seed every library (`seed_everything`, `set_seed` ...).
+ *  Not `torch.cuda.manual_seed*` (GPU generators only) nor `g.manual_seed` of a generator object. */
+function seedsTorchGlobally(call: Call): boolean {
+  if (call.qualified === 'torch.manual_seed' || call.qualified === 'torch.random.manual_seed') return call.positional.length > 0 || call.keywords.size > 0;
+  const name = lastName(call.qualified);
+  return SEED_FUNCTION_NAMES.has(name) && !name.startsWith('manual_seed') && !call.qualified.startsWith('torch.cuda.');
+}
+
+/** Whether torch's global generator is seeded before `node` runs: by a seed earlier in the same
+ *  function or earlier in the module's top-level code (a notebook's earlier cells included); for code
+ *  in a function, by a seed anywhere in the top-level code (which runs at import, or in the main
+ *  guard, before the function is called). */
+export function torchSeededBefore(module: PythonModule, node: Node, at = node.startIndex): boolean {
+  const fn = enclosingFunction(node);
+  return module.calls().some((call) => {
+    if (!seedsTorchGlobally(call)) return false;
+    const scope = enclosingFunction(call.node);
+    if (scope === undefined && fn !== undefined) return true;
+    return call.node.startIndex < at && scope?.id === fn?.id;
+  });
+}
+
+/** Where in its scope's flow a call draws (an offset): a DataLoader shuffles when it is iterated,
+ *  so at its first use in the same scope (a loop over it, `iter(loader)`, handing it to a trainer),
+ *  or at the end of the scope when it is only used elsewhere; any other draw where it is called. */
+export function drawOffset(module: PythonModule, call: Call): number {
+  if (!isTorchDataLoader(call)) return call.node.startIndex;
+  const scope = scopeOf(call.node);
+  const sameScope = usesOf(module, call.node).filter((use) => scopeOf(use).id === scope.id && use.startIndex >= call.node.endIndex);
+  return sameScope.length > 0 ? Math.min(...sameScope.map((use) => use.startIndex)) : scope.endIndex;
+}
+
+/** Whether a draw picks the seed itself (\`opt.seed = random.randint(1, 10000)\`, then
+ *  \`random.seed(opt.seed)\`): the value a seed call is given, directly or through the name it is
+ *  assigned to. Such a draw is the one random choice a run makes, and scripts print it to replay it. */
+export function drawsSeed(module: PythonModule, draw: Node): boolean {
+  const assignment = draw.parent?.type === 'assignment' && draw.parent.childForFieldName('right')?.id === draw.id ? draw.parent : undefined;
+  const target = assignment?.childForFieldName('left')?.text;
+  return module.calls().some((call) => {
+    if (!isSeedCall(call)) return false;
+    const seed = call.positional[0] ?? call.keywords.get('seed');
+    return seed !== undefined && (seed.id === draw.id || (target !== undefined && seed.text === target && seed.startIndex > draw.startIndex));
+  });
+}

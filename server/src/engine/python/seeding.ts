@@ -1,7 +1,10 @@
 // Whether a seed is set before a module's random draws run: in the module itself, in what it imports,
 // or in the entry point that imports it. Answered from the project index (facts.callsByScope).
 import { ProjectIndex } from '../project';
-import { absoluteModule, MODULE_SCOPE, PythonFacts } from './facts';
+import { MODULE_SCOPE } from './facts';
+import { enclosingFunction, Node, PythonModule } from './module';
+import { callTarget } from './projectCalls';
+import { isSeedCall } from './randomness';
 
 interface SeedState {
   scopes: Map<string, boolean>;
@@ -15,28 +18,6 @@ function stateOf(project: ProjectIndex): SeedState {
     STATES.set(project, state);
   }
   return state;
-}
-
-/** The project function a call reaches: [file, scope], when it is one of ours. */
-function callTarget(project: ProjectIndex, path: string, facts: PythonFacts, scope: string, called: string): [string, string] | undefined {
-  const own = (name: string): [string, string] | undefined =>
-    facts.callsByScope[name] ? [path, name] : facts.callsByScope[`${name}.__init__`] ? [path, `${name}.__init__`] : undefined;
-  if (called.startsWith('self.') && scope.includes('.')) return own(`${scope.split('.')[0]}.${called.slice(5)}`);
-  const local = own(called);
-  if (local) return local;
-  const name = called.startsWith('.') ? absoluteModule(called, facts.module, /__init__\.py$/.test(path)) : called;
-  const parts = name.split('.');
-  for (let i = parts.length - 1; i >= 1; i--) {
-    const prefix = parts.slice(0, i).join('.');
-    const file = project.resolveModule(prefix);
-    const target = file ? project.python(file) : undefined;
-    if (!file || !target || (target.module !== prefix && !target.module.endsWith(`.${prefix}`))) continue;
-    const rest = parts.slice(i).join('.');
-    if (target.callsByScope[rest]) return [file, rest];
-    if (target.callsByScope[`${rest}.__init__`]) return [file, `${rest}.__init__`];
-    return undefined;
-  }
-  return undefined;
 }
 
 /** Whether running a scope sets a seed, itself or through the project functions it calls. */
@@ -85,9 +66,39 @@ function transitiveImporters(project: ProjectIndex, path: string): string[] {
   return [...seen];
 }
 
-/** Whether a seed is set in the module, in what it imports at import time, or in a file that imports
- *  it (directly or not): the entry point that runs its code. */
-export function isSeeded(project: ProjectIndex, path: string): boolean {
+/** Whether a module imported by this one seeds at import time, or a file that imports it (directly
+ *  or not) seeds: the entry point that runs its code. */
+function seededAround(project: ProjectIndex, path: string, state: SeedState): boolean {
+  if (project.importClosure(path).some((p) => p !== path && scopeSeeds(project, p, MODULE_SCOPE, state))) return true;
+  return transitiveImporters(project, path).some((importer) => runSeeds(project, importer, state));
+}
+
+/** Whether a seed is set before a random draw runs. A draw in a function runs when the function is
+ *  called, in an order that is not followed here: any seed in the module counts. A draw in top-level
+ *  code (a script's body, a notebook's cells) runs in the order written: only top-level code before
+ *  it (before `at`, where it draws: randomness.drawOffset) counts (a seed call, or a call of a function that seeds), so a seed set in a later cell does
+ *  not cover an earlier draw. Seeds at import time of imported modules, and in the entry points that
+ *  import this module, count for both. */
+export function isSeededBefore(project: ProjectIndex, path: string, module: PythonModule, draw: Node, at = draw.startIndex): boolean {
   const state = stateOf(project);
-  return runSeeds(project, path, state) || transitiveImporters(project, path).some((importer) => runSeeds(project, importer, state));
+  const facts = project.python(path);
+  if (!facts) return false;
+  if (enclosingFunction(draw)) return runSeeds(project, path, state) || seededAround(project, path, state);
+  const seedsEarlier = module.calls().some((call) => {
+    if (call.node.startIndex >= at || enclosingFunction(call.node)) return false;
+    if (isSeedCall(call)) return true;
+    const target = callTarget(project, path, facts, MODULE_SCOPE, call.qualified);
+    return target !== undefined && scopeSeeds(project, target[0], target[1], state);
+  });
+  return seedsEarlier || seededAround(project, path, state);
+}
+
+const LIGHTNING = /^(lightning|pytorch_lightning)(\.|$)/;
+
+/** Whether the DataLoaders of a Lightning module are seeded by the project's
+ *  \`seed_everything(seed, workers=True)\`: the Trainer that runs them (often built from a config,
+ *  so no import leads there) seeds their order and their workers. */
+export function lightningSeedsLoaders(project: ProjectIndex, path: string): boolean {
+  if (!project.python(path)?.imports.some((m) => LIGHTNING.test(m))) return false;
+  return project.pythonFiles().some(([, f]) => f.seedsLoaderWorkers);
 }

@@ -1,9 +1,11 @@
 // Serving code: the request handlers (endpoints) of web and model-serving frameworks, found from
 // their decorators and route tables with names resolved through imports.
+import { ProjectIndex } from '../project';
 import { PythonFacts } from './facts';
-import { dottedName, Node, PythonModule } from './module';
+import { Call, dottedName, Node, PythonModule } from './module';
 import { isPredictionCall } from './models';
-import { callsWithin, classOf, decoratorsOf } from './structure';
+import { callTarget } from './projectCalls';
+import { callsWithin, classOf, decoratorsOf, lastName } from './structure';
 
 export type ServingFramework = 'FastAPI' | 'Flask' | 'BentoML' | 'Ray Serve' | 'Starlette';
 
@@ -142,6 +144,50 @@ const TRACKING_CALL = /^(mlflow\.log_\w+|wandb\.log)$/;
 export function monitors(facts: PythonFacts): boolean {
   if (facts.imports.some((m) => MONITORING_PACKAGES.some((p) => m === p || m.startsWith(`${p}.`)))) return true;
   return facts.calls.some((c) => LOGGER_CALL.test(c) || TRACKING_CALL.test(c));
+}
+
+// Calls that write a record somewhere: a logger, run tracking, a file, a database, a queue.
+const RECORDING_METHODS = new Set([
+  'write', 'writerow', 'writerows', 'to_csv', 'to_parquet', 'to_sql', 'insert_one', 'insert_many', 'insert_rows',
+  'insert_rows_json', 'execute', 'executemany', 'commit', 'put_item', 'put_object', 'xadd', 'lpush', 'rpush', 'publish', 'produce',
+]);
+const RECORDING_FUNCTIONS = new Set(['json.dump', 'csv.writer', 'csv.DictWriter']);
+
+function records(qualified: string): boolean {
+  return LOGGER_CALL.test(qualified) || TRACKING_CALL.test(qualified) || RECORDING_FUNCTIONS.has(qualified) || (qualified.includes('.') && RECORDING_METHODS.has(lastName(qualified)));
+}
+
+// Helpers named for recording what the service sees: save_prediction, log_to_db, record_request.
+const RECORDING_HELPER = /^(log|save|store|record|persist|insert|write|track|audit)_(\w+_)?(predictions?|preds?|inferences?|requests?|results?|outputs?|inputs?|events?|db|database|feedback|scores?)(_\w+)?$/;
+
+/** The helper a call hands work to: the callee, or the function given to a background task or an
+ *  executor (`background_tasks.add_task(save_prediction, ...)`, `executor.submit(fn, ...)`). */
+function helperOf(call: Call): string | undefined {
+  if (['add_task', 'submit', 'run_in_executor', 'apply_async'].includes(call.method)) {
+    const fn = call.method === 'run_in_executor' ? call.positional[1] : call.positional[0];
+    return dottedName(fn);
+  }
+  return dottedName(call.node.childForFieldName('function'));
+}
+
+/** Whether a project function records: its body calls a logger, writes a file or a row. */
+function helperRecords(project: ProjectIndex, path: string, module: PythonModule, name: string): boolean {
+  const local = module.nodes('function_definition').find((d) => d.childForFieldName('name')?.text === name);
+  if (local) return callsWithin(module, local).some((c) => records(c.qualified));
+  const facts = project.python(path);
+  const target = facts && callTarget(project, path, facts, '', module.qualifyDotted(name));
+  return !!target && (project.python(target[0])?.callsByScope[target[1]] ?? []).some(records);
+}
+
+/** Whether a request handler records its inputs and predictions through a helper of the project:
+ *  a call (or a background task) of a function that logs or writes a record, or that is named for it
+ *  (\`save_prediction(request, result)\`, \`log_to_db(...)\`). */
+export function recordsThroughHelper(project: ProjectIndex, path: string, module: PythonModule, fn: Node): boolean {
+  return callsWithin(module, fn).some((call) => {
+    const helper = helperOf(call);
+    if (!helper || call.node.id === fn.id) return false;
+    return RECORDING_HELPER.test(lastName(helper)) || helperRecords(project, path, module, helper);
+  });
 }
 
 /** The first call in a handler that runs a model, directly or through a function of the same module

@@ -5,7 +5,9 @@ import { isTabularRead } from './dataio';
 import { Node, PythonModule } from './module';
 import { pandasTypes } from './pandas';
 
-const VALIDATION_LIBRARIES = ['pandera', 'great_expectations', 'tensorflow_data_validation', 'pydantic', 'deepchecks'];
+// Schema and expectation libraries, and the data-quality test suites of Evidently (TestSuite,
+// Report with data-quality and drift metrics), whylogs (constraints) and Soda (scans of checks).
+const VALIDATION_LIBRARIES = ['pandera', 'great_expectations', 'tensorflow_data_validation', 'pydantic', 'deepchecks', 'evidently', 'whylogs', 'soda', 'pandas_schema'];
 
 const SCHEMA_ATTRIBUTES = new Set(['columns', 'dtypes', 'schema']);
 
@@ -36,8 +38,13 @@ function raises(block: Node | null): boolean {
   return !!block && block.namedChildren.some((s) => s?.type === 'raise_statement');
 }
 
+// Great Expectations' API, also when the dataset or context comes from a project helper:
+// `batch.expect_column_values_to_not_be_null(...)`, `context.run_checkpoint(...)`.
+const EXPECTATION_CALL = /^(expect_(column|table|multicolumn|compound_columns|select_column)\w*|run_checkpoint)$/;
+
 export function validatesData(module: PythonModule): boolean {
   if (VALIDATION_LIBRARIES.some((lib) => module.importsPackage(lib))) return true;
+  if (module.calls().some((c) => c.receiver !== undefined && EXPECTATION_CALL.test(c.method))) return true;
   for (const statement of module.nodes('assert_statement')) {
     const condition = statement.namedChildren[0];
     if (condition && inspectsFrame(module, condition)) return true;
