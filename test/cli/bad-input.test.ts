@@ -51,3 +51,28 @@ test('every format completes on the same project', () => {
     assert.match(stdout, /good\.py/);
   }
 });
+
+test('inputs that used to hang or end the run give notes, and the other files their findings', { timeout: 120_000 }, () => {
+  const hostile = makeProject({
+    'load.py': 'import json\njson.load(f)\ndef load(f, t: int % r(f, y=t\n',
+    'environment.yml': `name: churn\ndependencies:\n  - ${'['.repeat(3000)}numpy${']'.repeat(3000)}\n`,
+    '.gitignore': `${'a'.repeat(100_000)}\n`,
+    'mac.py': 'import numpy as np\r\rlabels = load()\rmissing = labels == np.nan\r',
+    'good.py': 'import numpy as np\n\nlabels = load()\nmissing = labels == np.nan\n',
+  });
+  try {
+    const { status, report, stderr } = checkJson([], hostile);
+    assert.equal(status, 1, stderr);
+    assert.doesNotMatch(stderr, CRASH);
+    assert.deepEqual(
+      report.findings.filter((f) => f.code === 'MLH106').map((f) => `${f.path}:${f.line}`),
+      ['good.py:4', 'mac.py:4'],
+    );
+    const notes = notesByPath(stderr);
+    assert.match(notes.get('environment.yml')![0], /nested more than 100 levels deep/);
+    assert.match(notes.get('.gitignore')![0], /longer than 4096 characters ignored/);
+    assert.ok(!notes.has('mac.py'), 'CR line ends are no syntax error');
+  } finally {
+    removeProject(hostile);
+  }
+});

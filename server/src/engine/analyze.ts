@@ -1,18 +1,19 @@
 import { createHash } from 'crypto';
 import { RULES } from '../rules';
+import { Budget, BudgetExceeded, checkpoint, DEFAULT_BUDGET, pastDeadline, withDeadline } from './budget';
 import { Config, effectiveSeverity, isRuleEnabled } from './config';
-import { mapToCell, Notebook, NotebookCode, notebookCode, parseNotebook } from './notebook';
+import { jsonDeeperThan, mapToCell, MAX_NOTEBOOK_DEPTH, Notebook, NotebookCode, notebookCode, parseNotebook } from './notebook';
 import { FileFacts, ProjectIndex } from './project';
-import { pythonFacts } from './python/facts';
+import { PythonFacts, pythonFacts } from './python/facts';
 import { PythonModule } from './python/module';
-import { Edit, parsePython } from './python/parser';
+import { Edit, forgetIndex, parsePython } from './python/parser';
 import { personalDataInOutputs } from './personalData';
 import { parseRequirements, RequirementsFile } from './requirements';
 import { ProjectFinding, ReportOptions, Rule } from './rule';
 import { Role } from './roles';
 import { commentsByLine, isSuppressed, readSuppressions, Suppressions } from './suppressions';
 import { LineIndex } from './text';
-import { FILE_START, FileKind, Finding, Range, Severity, TextEdit } from './types';
+import { FILE_START, FileKind, Finding, Notice, Range, Severity, TextEdit } from './types';
 import { parseYaml, YamlFile, yamlEntries } from './yaml';
 
 /** What kind of file a path is, by name alone. */
@@ -35,6 +36,8 @@ interface ParsedBase {
   hash: string;
   lines: LineIndex;
   suppressions: Suppressions;
+  /** Why the file's content is not analysed (too large, nested too deep): it reads as empty. */
+  skipped?: string;
 }
 
 export type ParsedFile =
@@ -52,15 +55,36 @@ function pythonSuppressions(module: PythonModule): Suppressions {
   return readSuppressions(module.nodes('comment').map((c) => ({ line: c.startPosition.row, text: c.text })));
 }
 
-/** The engine's entry point: parses files (cached by content), gives their facts, runs the rules. */
+/** The engine's entry point: parses files (cached by content), gives their facts, runs the rules,
+ *  each file's steps under a budget (see budget.ts). */
 export class Analyzer {
   // One parsed version per path; the oldest entries go first (their trees are freed).
   private readonly cache = new Map<string, ParsedFile>();
+  // Per path, the notices of its latest analysis (a step stopped by the budget or failing), and the
+  // hash of a text whose parse and facts ran out of budget: its rules are not run either.
+  private readonly notices = new Map<string, Notice[]>();
+  private readonly exhausted = new Map<string, string>();
 
   constructor(
     readonly rules: Rule[] = RULES,
     private readonly cacheSize = 512,
+    readonly budget: Budget = DEFAULT_BUDGET,
   ) {}
+
+  /** What stopped or failed in the latest facts() or analyzeFile() of a path. */
+  noticesOf(path: string): Notice[] {
+    return this.notices.get(path) ?? [];
+  }
+
+  private notify(path: string, message: string): void {
+    const list = this.notices.get(path);
+    if (list) list.push({ path, message });
+    else this.notices.set(path, [{ path, message }]);
+  }
+
+  private get seconds(): string {
+    return `${this.budget.timeMs / 1000} s`;
+  }
 
   /** Parses a file, reusing the cached result when the text is unchanged. With `edits` (the changes
    *  that turned the cached text into `text`), Python is re-parsed incrementally. */
@@ -73,7 +97,10 @@ export class Analyzer {
       return cached;
     }
     const previousTree = cached?.kind === 'python' && edits?.length ? cached.module.tree : undefined;
-    if (previousTree) for (const edit of edits!) previousTree.edit(edit);
+    if (previousTree) {
+      forgetIndex(previousTree);
+      for (const edit of edits!) previousTree.edit(edit);
+    }
     const parsed = this.parseFresh(path, text, hash, previousTree);
     this.forget(path);
     this.cache.set(path, parsed);
@@ -95,17 +122,25 @@ export class Analyzer {
     const kind = kindOf(path);
     switch (kind) {
       case 'python': {
-        const module = new PythonModule(parsePython(text, previousTree), text);
-        return { ...base, kind, module, suppressions: pythonSuppressions(module) };
+        const { module, skipped } = this.pythonModule(text, previousTree);
+        return { ...base, kind, module, skipped, suppressions: pythonSuppressions(module) };
       }
       case 'notebook': {
+        if (jsonDeeperThan(text, MAX_NOTEBOOK_DEPTH)) {
+          const skipped = `not analysed: the notebook's JSON nests more than ${MAX_NOTEBOOK_DEPTH} levels deep`;
+          const notebook: Notebook = { cells: [] };
+          const code = notebookCode(notebook);
+          return { ...base, kind, notebook, code, module: this.pythonModule('').module, skipped, suppressions: readSuppressions([]) };
+        }
         const notebook = parseNotebook(text);
         const code = notebookCode(notebook);
-        const module = new PythonModule(parsePython(code.text), code.text);
-        return { ...base, kind, notebook, code, module, suppressions: pythonSuppressions(module) };
+        const { module, skipped } = this.pythonModule(code.text);
+        return { ...base, kind, notebook, code, module, skipped, suppressions: pythonSuppressions(module) };
       }
-      case 'yaml':
-        return { ...base, kind, yaml: parseYaml(text), suppressions: readSuppressions(commentsByLine(text)) };
+      case 'yaml': {
+        const yaml = parseYaml(text);
+        return { ...base, kind, yaml, skipped: yaml.skipped, suppressions: readSuppressions(commentsByLine(text)) };
+      }
       case 'requirements':
         return {
           ...base,
@@ -118,8 +153,37 @@ export class Analyzer {
     }
   }
 
+  /** The syntax tree of Python code; an empty module, with the reason, when the tree is above the
+   *  budget's size (the analyses index every node). */
+  private pythonModule(text: string, previousTree?: PythonModule['tree']): { module: PythonModule; skipped?: string } {
+    const tree = parsePython(text, previousTree);
+    const size = tree.rootNode.descendantCount;
+    if (size <= this.budget.maxSyntaxNodes) return { module: new PythonModule(tree, text) };
+    tree.delete();
+    return {
+      module: new PythonModule(parsePython(''), ''),
+      skipped: `not analysed: ${size} syntax nodes are above the limit of ${this.budget.maxSyntaxNodes} per file`,
+    };
+  }
+
+  /** The facts a file gives the project index. When its parse and facts exceed the budget, only
+   *  its path and kind, with a notice. */
   facts(path: string, text: string): FileFacts {
+    this.notices.delete(path);
+    this.exhausted.delete(path);
+    try {
+      return withDeadline(this.budget.timeMs, () => this.factsOf(path, text));
+    } catch (e) {
+      if (!(e instanceof BudgetExceeded)) throw e;
+      this.exhausted.set(path, hashOf(text));
+      this.notify(path, `analysis stopped: parsing and reading the file took longer than the ${this.seconds} budget per file; no rule was run on it`);
+      return { path, kind: kindOf(path) };
+    }
+  }
+
+  private factsOf(path: string, text: string): FileFacts {
     const parsed = this.parse(path, text);
+    if (parsed.skipped) this.notify(path, parsed.skipped);
     const facts: FileFacts = { path, kind: parsed.kind };
     if (parsed.kind === 'python' || parsed.kind === 'notebook') facts.python = pythonFacts(parsed.module, path);
     if (parsed.kind === 'notebook') facts.personalData = personalDataInOutputs(parsed.notebook.cells);
@@ -128,74 +192,117 @@ export class Analyzer {
     return facts;
   }
 
-  /** Findings of every file-scoped rule for one file. */
+  /** Findings of every file-scoped rule for one file, within its project and for its role. The
+   *  rules run under the budget: past it, the findings so far are kept and the rules not yet run are
+   *  skipped, with a notice naming the step that was running; a rule that fails gives a notice and
+   *  the others still run. */
   analyzeFile(path: string, text: string, index: ProjectIndex, config: Config, edits?: Edit[]): Finding[] {
-    const parsed = this.parse(path, text, edits);
+    if (this.exhausted.get(path) === hashOf(text)) return [];
+    this.notices.delete(path);
+    this.exhausted.delete(path);
     const findings: Finding[] = [];
     const project = index.projectOf(path);
     const role = index.roleOf(path);
-    const emit = (rule: Rule, range: Range, message: string, options: ReportOptions = {}) => {
+    let step = 'parsing';
+    withDeadline(this.budget.timeMs, () => {
+      try {
+        const parsed = this.parse(path, text, edits);
+        if (parsed.skipped) {
+          this.notify(path, parsed.skipped);
+          return;
+        }
+        step = 'the facts';
+        const facts = project.python(path) ?? (parsed.kind === 'python' || parsed.kind === 'notebook' ? pythonFacts(parsed.module, path) : undefined);
+        for (const rule of this.rules) {
+          if (!isRuleEnabled(config, rule) || !rule.roles.includes(role)) continue;
+          step = `${rule.code} (${rule.name})`;
+          if (pastDeadline()) throw new BudgetExceeded();
+          const before = findings.length;
+          try {
+            this.runRule(rule, parsed, facts, project, role, config, findings);
+          } catch (e) {
+            // A rule stopped halfway reports nothing rather than part of what it would find.
+            findings.length = before;
+            if (e instanceof BudgetExceeded) throw e;
+            const reason = (e as Error).message.split('\n')[0].slice(0, 200);
+            this.notify(path, `${step} failed on this file and was skipped: ${reason}`);
+          }
+        }
+      } catch (e) {
+        if (!(e instanceof BudgetExceeded)) throw e;
+        this.notify(path, `analysis stopped at ${step}, past the file's ${this.seconds} budget: it and the rules after it were not run`);
+      }
+    });
+    return findings.sort(byPosition);
+  }
+
+  private runRule(
+    rule: Rule,
+    parsed: ParsedFile,
+    facts: PythonFacts | undefined,
+    project: ProjectIndex,
+    role: Role,
+    config: Config,
+    findings: Finding[],
+  ): void {
+    const { path } = parsed;
+    const emit = (range: Range, message: string, options: ReportOptions = {}) => {
       if (isSuppressed(parsed.suppressions, rule.code, range)) return;
       const severity = effectiveSeverity(config, rule, options.severity ?? rule.severity);
       if (!severity) return;
       findings.push(makeFinding(rule, severity, path, range, message, options, role));
     };
-    const common = { path, text, lines: parsed.lines, project, role, config };
-    const facts = project.python(path) ?? (parsed.kind === 'python' || parsed.kind === 'notebook' ? pythonFacts(parsed.module, path) : undefined);
-    for (const rule of this.rules) {
-      if (!isRuleEnabled(config, rule) || !rule.roles.includes(role)) continue;
-      const { check } = rule;
-      if (parsed.kind === 'python' && check.python) {
+    const common = { path, text: parsed.text, lines: parsed.lines, project, role, config };
+    const { check } = rule;
+    if (parsed.kind === 'python' && check.python) {
+      check.python({
+        ...common,
+        module: parsed.module,
+        facts: facts!,
+        report: (at, message, options) => emit('type' in at ? parsed.module.range(at) : at, message, options),
+      });
+    } else if (parsed.kind === 'notebook') {
+      if (check.notebook) {
+        check.notebook({
+          ...common,
+          notebook: parsed.notebook,
+          report: emit,
+          reportInCell: (cell, range, message, options) => {
+            const severity = effectiveSeverity(config, rule, options?.severity ?? rule.severity);
+            if (!severity) return;
+            findings.push(cellFinding(rule, severity, path, parsed.notebook, cell, range, message, options ?? {}, role));
+          },
+        });
+      }
+      if (check.python && !parsed.notebook.problem) {
         check.python({
           ...common,
+          text: parsed.code.text,
+          lines: parsed.module.lines,
           module: parsed.module,
           facts: facts!,
-          report: (at, message, options) => emit(rule, 'type' in at ? parsed.module.range(at) : at, message, options),
+          notebook: parsed.notebook,
+          report: (at, message, options = {}) => {
+            const range = 'type' in at ? parsed.module.range(at) : at;
+            if (isSuppressed(parsed.suppressions, rule.code, range)) return;
+            const severity = effectiveSeverity(config, rule, options.severity ?? rule.severity);
+            const mapped = mapToCell(parsed.code, range);
+            if (!severity || !mapped) return;
+            const fix = options.fix && mapFixToCell(parsed.code, mapped.cell, options.fix.edits ?? [], options.fix.title);
+            findings.push(cellFinding(rule, severity, path, parsed.notebook, mapped.cell, mapped.range, message, { ...options, fix }, role));
+          },
         });
-      } else if (parsed.kind === 'notebook') {
-        if (check.notebook) {
-          check.notebook({
-            ...common,
-            notebook: parsed.notebook,
-            report: (range, message, options) => emit(rule, range, message, options),
-            reportInCell: (cell, range, message, options) => {
-              const severity = effectiveSeverity(config, rule, options?.severity ?? rule.severity);
-              if (!severity) return;
-              findings.push(cellFinding(rule, severity, path, parsed.notebook, cell, range, message, options ?? {}, role));
-            },
-          });
-        }
-        if (check.python && !parsed.notebook.problem) {
-          check.python({
-            ...common,
-            text: parsed.code.text,
-            lines: parsed.module.lines,
-            module: parsed.module,
-            facts: facts!,
-            notebook: parsed.notebook,
-            report: (at, message, options = {}) => {
-              const range = 'type' in at ? parsed.module.range(at) : at;
-              if (isSuppressed(parsed.suppressions, rule.code, range)) return;
-              const severity = effectiveSeverity(config, rule, options.severity ?? rule.severity);
-              const mapped = mapToCell(parsed.code, range);
-              if (!severity || !mapped) return;
-              const fix = options.fix && mapFixToCell(parsed.code, mapped.cell, options.fix.edits ?? [], options.fix.title);
-              findings.push(
-                cellFinding(rule, severity, path, parsed.notebook, mapped.cell, mapped.range, message, { ...options, fix }, role),
-              );
-            },
-          });
-        }
-      } else if (parsed.kind === 'yaml' && check.yaml) {
-        check.yaml({ ...common, yaml: parsed.yaml, report: (range, message, options) => emit(rule, range, message, options) });
       }
+    } else if (parsed.kind === 'yaml' && check.yaml) {
+      check.yaml({ ...common, yaml: parsed.yaml, report: emit });
     }
-    return findings.sort(byPosition);
   }
 
   /** Findings of the project-scoped rules: once per project of the repository, or once for the
-   *  repository for the rules that are `repositoryWide`. */
+   *  repository for the rules that are `repositoryWide`. Each runs under the budget; one that fails
+   *  or runs out of time gives a notice (on the repository's root, `.`) and the others still run. */
   analyzeProject(index: ProjectIndex, config: Config): Finding[] {
+    this.notices.delete(PROJECT);
     const findings: Finding[] = [];
     const repository = index.repository;
     for (const rule of this.rules) {
@@ -203,21 +310,34 @@ export class Analyzer {
       if (!check) continue;
       const severity = effectiveSeverity(config, rule, rule.severity);
       if (!severity) continue;
-      for (const project of rule.repositoryWide ? [repository] : repository.projects()) {
-        check({
-          project,
-          config,
-          appliesTo: (path) => rule.roles.includes(repository.roleOf(path)),
-          report: (f: ProjectFinding) => {
-            const own = effectiveSeverity(config, rule, f.severity ?? rule.severity);
-            if (own) findings.push(makeFinding(rule, own, f.path, f.range ?? FILE_START, f.message, f, repository.roleOf(f.path)));
-          },
+      const before = findings.length;
+      try {
+        withDeadline(this.budget.timeMs, () => {
+          for (const project of rule.repositoryWide ? [repository] : repository.projects()) {
+            check({
+              project,
+              config,
+              appliesTo: (path) => rule.roles.includes(repository.roleOf(path)),
+              report: (f: ProjectFinding) => {
+                checkpoint();
+                const own = effectiveSeverity(config, rule, f.severity ?? rule.severity);
+                if (own) findings.push(makeFinding(rule, own, f.path, f.range ?? FILE_START, f.message, f, repository.roleOf(f.path)));
+              },
+            });
+          }
         });
+      } catch (e) {
+        findings.length = before;
+        const reason = e instanceof BudgetExceeded ? `took longer than the ${this.seconds} budget` : `failed: ${(e as Error).message.split('\n')[0].slice(0, 200)}`;
+        this.notify(PROJECT, `${rule.code} (${rule.name}) ${reason}; it was skipped`);
       }
     }
     return findings.sort(byPosition);
   }
 }
+
+/** The path that notices about the project as a whole name. */
+export const PROJECT = '.';
 
 function makeFinding(rule: Rule, severity: Severity, path: string, range: Range, message: string, options: ReportOptions, role: Role): Finding {
   const finding: Finding = { code: rule.code, name: rule.name, severity, message, path, range, role };

@@ -1,6 +1,7 @@
 // Continuous integration configurations, read from the project's documents: which files configure
 // CI, which shell commands their jobs run, and whether one of those commands runs tests.
 import { parseAllDocuments } from 'yaml';
+import { deeperThan, MAX_YAML_DEPTH } from './yaml';
 import { ProjectIndex } from './project';
 
 const CI_FILE = [
@@ -49,6 +50,7 @@ function yamlJobs(path: string, text: string): CiJobs {
   try {
     const docs = parseAllDocuments(text, { merge: true, uniqueKeys: false });
     if (!Array.isArray(docs) || docs.some((d) => d.errors.length)) return { commands: [], opaque: ['configuration does not parse'] };
+    if (docs.some((d) => deeperThan(d.contents, MAX_YAML_DEPTH))) return { commands: [], opaque: ['configuration nests too deep to read'] };
     values = docs.map((d) => d.toJS({ maxAliasCount: 1000 }));
   } catch {
     return { commands: [], opaque: ['configuration does not parse'] };

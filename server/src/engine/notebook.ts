@@ -27,6 +27,27 @@ export interface Notebook {
   problem?: { message: string; range: Range };
 }
 
+/** JSON nesting deeper than this is not read: the JSON parser recurses once per level, and no
+ *  notebook nests so deep. */
+export const MAX_NOTEBOOK_DEPTH = 500;
+
+/** Whether JSON text nests arrays and objects more than `limit` levels deep (a scan that skips strings). */
+export function jsonDeeperThan(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 || c === 123) {
+      if (++depth > limit) return true;
+    } else if (c === 93 || c === 125) depth--;
+  }
+  return false;
+}
+
 export function parseNotebook(text: string): Notebook {
   const lines = new LineIndex(text);
   const errors: ParseError[] = [];

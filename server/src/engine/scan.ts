@@ -2,7 +2,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
-import { Analyzer, byPosition, ParsedFile } from './analyze';
+import { RULES } from '../rules';
+import { Analyzer, byPosition, ParsedFile, PROJECT } from './analyze';
+import { Budget, DEFAULT_BUDGET } from './budget';
 import { Config } from './config';
 import { trackedFiles } from './git';
 import { FileFacts, ProjectFile, ProjectIndex, ProjectLayout } from './project';
@@ -41,7 +43,11 @@ export interface FactsResult {
  *  read in the first pass are kept for the second, so each file is read and parsed once. */
 export class ScanShare {
   private readonly texts = new Map<string, string>();
-  readonly analyzer = new Analyzer();
+  readonly analyzer: Analyzer;
+
+  constructor(budget: Budget = DEFAULT_BUDGET) {
+    this.analyzer = new Analyzer(RULES, undefined, budget);
+  }
 
   /** `realRoot`: the real path of the project's folder; nothing outside it is read. */
   collectFacts(files: DiscoveredFile[], maxFileSizeMB: number, realRoot: string): FactsResult {
@@ -62,6 +68,13 @@ export class ScanShare {
       this.texts.set(file.path, text);
       try {
         result.facts.push(this.analyzer.facts(file.path, text));
+        const stopped = this.analyzer.noticesOf(file.path);
+        result.notices.push(...stopped);
+        if (stopped.length) {
+          // Parsed beyond the budget, or too large: the file's rules are not run.
+          this.texts.delete(file.path);
+          continue;
+        }
         const syntax = syntaxError(this.analyzer.parse(file.path, text));
         if (syntax) result.notices.push({ path: file.path, message: syntax });
       } catch (e) {
@@ -78,6 +91,7 @@ export class ScanShare {
     for (const [filePath, text] of this.texts) {
       try {
         findings.push(...this.analyzer.analyzeFile(filePath, text, index, config));
+        notices.push(...this.analyzer.noticesOf(filePath));
       } catch (e) {
         notices.push({ path: filePath, message: `could not be analysed: ${(e as Error).message}` });
       } finally {
@@ -97,6 +111,8 @@ export interface ScanOptions {
   workers?: number;
   /** The bundled worker script; the scan runs in this thread when it is missing. */
   workerScript?: string;
+  /** What each file's analysis may cost (default: DEFAULT_BUDGET). */
+  budget?: Budget;
   /** Called with done = 0 once the files are listed, then as shares finish. */
   onProgress?(done: number, total: number): void;
 }
@@ -124,7 +140,8 @@ export async function scanProject(root: string, options: ScanOptions = {}): Prom
   const wanted = options.workers ?? (analysed.length < SMALL_PROJECT_FILES ? 0 : Math.max(1, os.cpus().length - 1));
   const workerCount = fs.existsSync(workerScript) ? Math.min(wanted, analysed.length) : 0;
   options.onProgress?.(0, analysed.length);
-  const shares = workerCount > 0 ? await startWorkers(workerScript, workerCount) : [await inlineShare()];
+  const budget = options.budget ?? DEFAULT_BUDGET;
+  const shares = workerCount > 0 ? await startWorkers(workerScript, workerCount, budget) : [await inlineShare(budget)];
   try {
     // Round-robin by size so that the shares take about as long.
     const parts: DiscoveredFile[][] = shares.map(() => []);
@@ -151,7 +168,8 @@ export async function scanProject(root: string, options: ScanOptions = {}): Prom
     };
     const index = indexFromData(data);
     const findingResults = await Promise.all(shares.map((share) => share.findings(data, config)));
-    const projectFindings = new Analyzer().analyzeProject(index, config);
+    const projectAnalyzer = new Analyzer(RULES, undefined, budget);
+    const projectFindings = projectAnalyzer.analyzeProject(index, config);
     return {
       root,
       config,
@@ -159,7 +177,12 @@ export async function scanProject(root: string, options: ScanOptions = {}): Prom
       findings: [...findingResults.flatMap((r) => r.findings), ...projectFindings].sort(byPosition),
       projectFindings,
       // Sorted so that the report does not depend on how files were shared between workers.
-      notices: [...notices, ...factResults.flatMap((r) => r.notices), ...findingResults.flatMap((r) => r.notices)].sort(
+      notices: [
+        ...notices,
+        ...factResults.flatMap((r) => r.notices),
+        ...findingResults.flatMap((r) => r.notices),
+        ...projectAnalyzer.noticesOf(PROJECT),
+      ].sort(
         (a, b) => a.path.localeCompare(b.path) || a.message.localeCompare(b.message),
       ),
     };
@@ -189,9 +212,9 @@ interface RemoteShare {
   close(): void;
 }
 
-async function inlineShare(): Promise<RemoteShare> {
+async function inlineShare(budget: Budget): Promise<RemoteShare> {
   await initPython();
-  const share = new ScanShare();
+  const share = new ScanShare(budget);
   return {
     collectFacts: async (files, max, realRoot) => share.collectFacts(files, max, realRoot),
     findings: async (data, config) => share.findings(indexFromData(data), config),
@@ -199,9 +222,9 @@ async function inlineShare(): Promise<RemoteShare> {
   };
 }
 
-async function startWorkers(script: string, count: number): Promise<RemoteShare[]> {
+async function startWorkers(script: string, count: number, budget: Budget): Promise<RemoteShare[]> {
   return Array.from({ length: count }, () => {
-    const worker = new Worker(script);
+    const worker = new Worker(script, { workerData: { budget } });
     const ask = <T>(message: unknown) =>
       new Promise<T>((resolve, reject) => {
         const onMessage = (reply: { ok: boolean; value: T; error?: string }) => {

@@ -1,12 +1,14 @@
 import { Position, Range } from './types';
 
-/** Offsets <-> positions for one text, in UTF-16 code units. */
+/** Offsets <-> positions for one text, in UTF-16 code units. Lines end with \n, \r\n or a lone \r
+ *  (old Mac files), as Python and YAML read them. */
 export class LineIndex {
   private readonly starts: number[] = [0];
 
   constructor(readonly text: string) {
     for (let i = 0; i < text.length; i++) {
-      if (text.charCodeAt(i) === 10) this.starts.push(i + 1);
+      const c = text.charCodeAt(i);
+      if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) this.starts.push(i + 1);
     }
   }
 
@@ -67,4 +69,10 @@ export function decodeBytes(bytes: Uint8Array): DecodedText {
       problem: 'not valid UTF-8; read as Latin-1, so columns may be off',
     };
   }
+}
+
+/** The text with each lone \r (an old Mac line end) turned into \n: the same length, so offsets
+ *  stay valid, and a parser that only knows \n and \r\n counts the lines as Python does. */
+export function withUnixLineEnds(text: string): string {
+  return text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text;
 }

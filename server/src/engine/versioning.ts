@@ -1,8 +1,8 @@
 // Which of the project's files are versioned outside git proper: stored through Git LFS (by
 // .gitattributes) or produced and tracked by DVC (*.dvc files, dvc.yaml, dvc.lock). Read from the
 // documents of the project index.
-import ignore from 'ignore';
 import { parse } from 'yaml';
+import { patternMatcher } from './gitPatterns';
 import { ProjectFile, ProjectIndex } from './project';
 
 function folderOf(path: string): string {
@@ -44,7 +44,10 @@ export function lfsMatcher(documents: Map<string, string>): (path: string) => bo
     }
   }
   if (rules.length === 0) return () => false;
-  const matchers = rules.map((r) => ({ ...r, matcher: ignore().add(r.pattern) }));
+  const matchers = rules.flatMap((r) => {
+    const matcher = patternMatcher(r.pattern);
+    return matcher ? [{ ...r, matcher }] : [];
+  });
   return (path) => {
     let lfs = false;
     for (const rule of matchers) {

@@ -1,9 +1,9 @@
 // Worker thread of a project scan: holds one ScanShare and answers the main thread's two passes.
-import { parentPort } from 'worker_threads';
+import { parentPort, workerData } from 'worker_threads';
 import { initPython } from './python/parser';
 import { indexFromData, ScanShare } from './scan';
 
-const share = new ScanShare();
+const share = new ScanShare(workerData?.budget);
 const ready = initPython();
 
 parentPort?.on('message', async (message) => {

@@ -5,6 +5,7 @@ import picomatch from 'picomatch';
 import { kindOf } from './analyze';
 import { Config, ConfigError, loadConfig } from './config';
 import { ProjectFile } from './project';
+import { MAX_PATTERN_LENGTH } from './gitPatterns';
 import { decodeBytes } from './text';
 import { Notice } from './types';
 
@@ -120,7 +121,7 @@ export function discoverFiles(root: string, config: Config, tracked?: string[]):
   const trackedFiles = new Set(tracked);
   const trackedFolders = new Set((tracked ?? []).flatMap((p) => p.split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('/'))));
   const keptByGit = (relPath: string, isDir: boolean) => (isDir ? trackedFolders : trackedFiles).has(relPath);
-  const walk = (dir: string, rel: string, ignores: { base: string; rules: Ignore }[]) => {
+  const walk = (dir: string, rel: string, ignores: IgnoreFile[]) => {
     let entries: fs.Dirent[];
     try {
       entries = fs.readdirSync(dir, { withFileTypes: true });
@@ -128,15 +129,17 @@ export function discoverFiles(root: string, config: Config, tracked?: string[]):
       notices.push({ path: rel || '.', message: `cannot read folder: ${(e as NodeJS.ErrnoException).code ?? e}` });
       return;
     }
-    const own = entries.some((e) => e.name === '.gitignore') ? readGitignore(realRoot, path.join(dir, '.gitignore')) : undefined;
-    const active = own ? [...ignores, { base: rel, rules: own }] : ignores;
+    const own = entries.some((e) => e.name === '.gitignore')
+      ? readGitignore(realRoot, path.join(dir, '.gitignore'), rel ? `${rel}/.gitignore` : '.gitignore', notices)
+      : undefined;
+    const active: IgnoreFile[] = own ? [...ignores, { base: rel, ...own }] : ignores;
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
       const relPath = rel ? `${rel}/${entry.name}` : entry.name;
       const absolutePath = path.join(dir, entry.name);
       const isDir = entry.isDirectory();
       if (isDir && (SKIPPED_DIRS.has(entry.name) || SKIPPED_DIRS.has(relPath))) continue;
-      if ((isIgnored(active, relPath, isDir) && !keptByGit(relPath, isDir)) || excluded(relPath, isDir)) continue;
+      if ((isIgnored(active, relPath, isDir, notices) && !keptByGit(relPath, isDir)) || excluded(relPath, isDir)) continue;
       if (isDir) walk(absolutePath, relPath, active);
       else if (entry.isSymbolicLink()) listing.push({ link: relPath, absolutePath });
       else if (entry.isFile()) {
@@ -173,18 +176,45 @@ function isFolder(absolutePath: string): boolean {
   }
 }
 
-function readGitignore(realRoot: string, file: string): Ignore | undefined {
+interface IgnoreFile {
+  base: string;
+  rules: Ignore;
+  /** The .gitignore, relative to the root; its rules are dropped, with a notice, if they fail. */
+  path: string;
+  failed?: boolean;
+}
+
+function readGitignore(realRoot: string, file: string, relPath: string, notices: Notice[]): { rules: Ignore; path: string } | undefined {
+  let text: string;
   try {
-    return ignore().add(readFileInside(realRoot, file).toString('utf8'));
+    text = readFileInside(realRoot, file).toString('utf8');
   } catch {
+    return undefined;
+  }
+  const lines = text.split(/\r\n|\r|\n/);
+  const kept = lines.filter((line) => line.length <= MAX_PATTERN_LENGTH);
+  if (kept.length < lines.length) {
+    notices.push({ path: relPath, message: `${lines.length - kept.length} pattern(s) longer than ${MAX_PATTERN_LENGTH} characters ignored` });
+  }
+  try {
+    return { rules: ignore().add(kept), path: relPath };
+  } catch {
+    notices.push({ path: relPath, message: 'its patterns could not be read; they were not applied' });
     return undefined;
   }
 }
 
-function isIgnored(ignores: { base: string; rules: Ignore }[], relPath: string, isDir: boolean): boolean {
-  for (const { base, rules } of ignores) {
-    const local = base ? relPath.slice(base.length + 1) : relPath;
-    if (rules.ignores(isDir ? local + '/' : local)) return true;
+function isIgnored(ignores: IgnoreFile[], relPath: string, isDir: boolean, notices: Notice[]): boolean {
+  for (const file of ignores) {
+    if (file.failed) continue;
+    const local = file.base ? relPath.slice(file.base.length + 1) : relPath;
+    try {
+      if (file.rules.ignores(isDir ? local + '/' : local)) return true;
+    } catch {
+      // A pattern whose regular expression cannot be built (the library builds them lazily).
+      file.failed = true;
+      notices.push({ path: file.path, message: 'its patterns could not be read; they were not applied' });
+    }
   }
   return false;
 }

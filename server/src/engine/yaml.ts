@@ -7,17 +7,44 @@ export interface YamlFile {
   lines: LineIndex;
   /** Syntax errors, each at its place. */
   errors: { message: string; range: Range }[];
+  /** Why the file is not analysed (nested too deep); then it has no documents and no errors. */
+  skipped?: string;
 }
+
+/** Nesting deeper than this is not analysed: no configuration nests so deep, and the walks over
+ *  YAML (the library's own included) recurse once per level. */
+export const MAX_YAML_DEPTH = 100;
 
 export function parseYaml(text: string): YamlFile {
   const lines = new LineIndex(text);
   // uniqueKeys: false keeps duplicate keys in the tree so that a rule can point at both.
   const documents = parseAllDocuments(text, { uniqueKeys: false, lineCounter: new LineCounter(), prettyErrors: false });
   const list = Array.isArray(documents) ? documents : [];
+  // The parser reports its own stack overflow as a syntax error, but the file may well be valid.
+  const overflow = list.some((doc) => doc.errors.some((e) => /call stack/i.test(e.message)));
+  if (overflow || list.some((doc) => deeperThan(doc.contents, MAX_YAML_DEPTH))) {
+    return { documents: [], lines, errors: [], skipped: `not analysed: nested more than ${MAX_YAML_DEPTH} levels deep` };
+  }
   const errors = list.flatMap((doc) =>
     doc.errors.map((e) => ({ message: e.message.split('\n')[0], range: lines.rangeOf(e.pos[0], e.pos[1]) })),
   );
   return { documents: list, lines, errors };
+}
+
+/** Whether a YAML node nests collections more than `limit` levels deep (walked without recursion). */
+export function deeperThan(root: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[root, 0]];
+  while (stack.length) {
+    const [node, depth] = stack.pop()!;
+    if (!isMap(node) && !isSeq(node)) continue;
+    if (depth >= limit) return true;
+    for (const item of node.items) {
+      if (isPair(item)) {
+        stack.push([item.key, depth + 1], [item.value, depth + 1]);
+      } else stack.push([item, depth + 1]);
+    }
+  }
+  return false;
 }
 
 export function nodeRange(file: YamlFile, node: { range?: [number, number, number] | null } | null | undefined): Range {

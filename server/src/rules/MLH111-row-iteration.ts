@@ -2,12 +2,18 @@ import { defineRule } from '../engine/rule';
 import { variableRoot } from '../engine/python/flow';
 import { Call, Node, PythonModule, scopeOf } from '../engine/python/module';
 import { pandasTypes, stripIndexer } from '../engine/python/pandas';
+import { callsWithin } from '../engine/python/structure';
 import { PRODUCTION } from '../engine/roles';
 
 const ROW_ITERATORS = new Set(['iterrows', 'itertuples']);
 
 /** Assignments to a subscript (`df.at[i, "c"] = v`, `df["c"] = v`) written inside `node`, with their frame. */
-function columnWrites(node: Node): { frame: string | undefined; assignment: Node }[] {
+interface ColumnWrite {
+  frame: string | undefined;
+  assignment: Node;
+}
+
+function columnWrites(node: Node): ColumnWrite[] {
   return [...node.descendantsOfType('assignment'), ...node.descendantsOfType('augmented_assignment')]
     .filter((a): a is Node => a?.childForFieldName('left')?.type === 'subscript')
     .map((assignment) => ({ frame: variableRoot(assignment.childForFieldName('left')), assignment }));
@@ -16,15 +22,14 @@ function columnWrites(node: Node): { frame: string | undefined; assignment: Node
 /** Lists filled with `.append` in the loop body. */
 function appendedLists(module: PythonModule, body: Node): Set<string> {
   const names = new Set<string>();
-  for (const call of module.calls()) {
-    const inBody = call.node.startIndex >= body.startIndex && call.node.endIndex <= body.endIndex;
-    if (inBody && call.method === 'append' && call.receiver?.type === 'identifier') names.add(call.receiver.text);
+  for (const call of callsWithin(module, body)) {
+    if (call.method === 'append' && call.receiver?.type === 'identifier') names.add(call.receiver.text);
   }
   return names;
 }
 
 /** `df["c"] = values`, `df["c"] = pd.Series(values, ...)`, `df.assign(c=values)` after the loop, in its scope. */
-function becomesColumn(module: PythonModule, loop: Node, frame: string, lists: Set<string>): boolean {
+function becomesColumn(module: PythonModule, loop: Node, frame: string, lists: Set<string>, writesIn: (scope: Node) => ColumnWrite[]): boolean {
   const scope = scopeOf(loop);
   const carries = (value: Node | null | undefined): boolean => {
     if (!value) return false;
@@ -32,12 +37,12 @@ function becomesColumn(module: PythonModule, loop: Node, frame: string, lists: S
     return value.type === 'call' && carries(module.describeCall(value).positional[0]);
   };
   const after = (n: Node) => n.startIndex >= loop.endIndex && scopeOf(n).id === scope.id;
-  if (columnWrites(scope).some(({ frame: f, assignment }) => f === frame && after(assignment) && carries(assignment.childForFieldName('right')))) {
+  if (writesIn(scope).some(({ frame: f, assignment }) => f === frame && after(assignment) && carries(assignment.childForFieldName('right')))) {
     return true;
   }
-  return module
-    .calls()
-    .some((c: Call) => c.method === 'assign' && after(c.node) && variableRoot(c.receiver) === frame && [...c.keywords.values()].some(carries));
+  return callsWithin(module, scope).some(
+    (c: Call) => c.method === 'assign' && after(c.node) && variableRoot(c.receiver) === frame && [...c.keywords.values()].some(carries),
+  );
 }
 
 function isRowWise(call: Call): boolean {
@@ -96,6 +101,13 @@ orders["total"] = orders["price"] * orders["quantity"]
     python(ctx) {
       const { module } = ctx;
       const pandas = pandasTypes(module);
+      // The column writes of a scope, gathered once however many row loops it has.
+      const writesByScope = new Map<number, ColumnWrite[]>();
+      const writesIn = (scope: Node) => {
+        let writes = writesByScope.get(scope.id);
+        if (!writes) writesByScope.set(scope.id, (writes = columnWrites(scope)));
+        return writes;
+      };
       for (const loop of module.nodes('for_statement')) {
         const iterated = loop.childForFieldName('right');
         const body = loop.childForFieldName('body');
@@ -104,7 +116,7 @@ orders["total"] = orders["price"] * orders["quantity"]
         const frame = variableRoot(call.receiver);
         if (!ROW_ITERATORS.has(call.method) || !frame || module.isImportedName(frame)) continue;
         const writesInLoop = columnWrites(body).some((w) => w.frame === frame);
-        if (!writesInLoop && !becomesColumn(module, loop, frame, appendedLists(module, body))) continue;
+        if (!writesInLoop && !becomesColumn(module, loop, frame, appendedLists(module, body), writesIn)) continue;
         ctx.report(iterated, `Column computed row by row with ${call.method}(): compute it on whole columns (vectorised) instead`);
       }
       for (const call of module.calls()) {

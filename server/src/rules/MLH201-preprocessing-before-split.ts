@@ -56,22 +56,25 @@ function appliesTransformer(expression: Node, fitting: Fitting, module: PythonMo
   });
 }
 
-/** Variables holding data the transformer produced, as the scope stands just before `until`: the
- *  fit_transform result, later `transform` results, and what is computed from them. */
-function fittedData(fitting: Fitting, assignments: Node[], until: Node, module: PythonModule): Set<string> {
+/** Variables holding data the transformer produced: the fit_transform result, later `transform`
+ *  results, and what is computed from them. Reads the scope's assignments in order, as far as asked. */
+function fittedDataTracker(fitting: Fitting, assignments: Node[], module: PythonModule): (until: Node) => Set<string> {
   const held = new Set<string>();
-  for (const assignment of assignments) {
-    if (assignment.endIndex <= fitting.call.node.startIndex) continue;
-    if (assignment.startIndex >= until.startIndex) break;
-    const right = assignment.childForFieldName('right');
-    const produced =
-      !!right && (isInside(fitting.call.node, right) || readsAny(right, held) || appliesTransformer(right, fitting, module));
-    for (const bound of boundNames(assignment.childForFieldName('left'))) {
-      if (produced) held.add(bound.name);
-      else if (bound.replaces) held.delete(bound.name);
+  let next = 0;
+  return (until) => {
+    for (; next < assignments.length && assignments[next].startIndex < until.startIndex; next++) {
+      const assignment = assignments[next];
+      if (assignment.endIndex <= fitting.call.node.startIndex) continue;
+      const right = assignment.childForFieldName('right');
+      const produced =
+        !!right && (isInside(fitting.call.node, right) || readsAny(right, held) || appliesTransformer(right, fitting, module));
+      for (const bound of boundNames(assignment.childForFieldName('left'))) {
+        if (produced) held.add(bound.name);
+        else if (bound.replaces) held.delete(bound.name);
+      }
     }
-  }
-  return held;
+    return held;
+  };
 }
 
 /** After a split of the raw input, the instance fitted on all of it is applied (and not refitted first). */
@@ -87,18 +90,33 @@ function rawInputTransformedAfter(fitting: Fitting, split: Call, scopeCalls: Cal
   return next?.method === 'transform';
 }
 
-function leakingSplit(fitting: Fitting, module: PythonModule): { split: Call; how: DataSplit['how'] } | undefined {
-  const scope = scopeOf(fitting.call.node);
-  const assignments = assignmentsIn(scope);
-  const scopeCalls = callsIn(scope).map((n) => module.describeCall(n));
-  const inputNames = namesRead(fitting.input);
-  for (const call of scopeCalls) {
-    if (call.node.startIndex < fitting.call.node.endIndex) continue;
+/** What leakingSplit needs of a scope, computed once per scope rather than once per fit. */
+interface ScopeFlow {
+  assignments: Node[];
+  calls: Call[];
+  /** Each split with the names its data reads. */
+  splits: { call: Call; split: DataSplit; reads: Set<string> }[];
+}
+
+function scopeFlow(module: PythonModule, scope: Node): ScopeFlow {
+  const calls = callsIn(scope).map((n) => module.describeCall(n));
+  const splits = calls.flatMap((call) => {
     const split = splitOf(module, call);
-    if (!split) continue;
-    const held = fittedData(fitting, assignments, call.node, module);
-    if (split.data.some((d) => readsAny(d, held))) return { split: call, how: split.how };
-    if (split.data.some((d) => readsAny(d, inputNames)) && rawInputTransformedAfter(fitting, call, scopeCalls)) {
+    return split ? [{ call, split, reads: new Set(split.data.flatMap((d) => [...namesRead(d)])) }] : [];
+  });
+  return { assignments: assignmentsIn(scope), calls, splits };
+}
+
+function leakingSplit(fitting: Fitting, flow: ScopeFlow, module: PythonModule): { split: Call; how: DataSplit['how'] } | undefined {
+  const inputNames = namesRead(fitting.input);
+  const readsOneOf = (reads: Set<string>, names: Set<string>) => [...names].some((name) => reads.has(name));
+  // The scope's state just before each split, read once as the splits follow each other.
+  const fittedDataBefore = fittedDataTracker(fitting, flow.assignments, module);
+  for (const { call, split, reads } of flow.splits) {
+    if (call.node.startIndex < fitting.call.node.endIndex) continue;
+    const held = fittedDataBefore(call.node);
+    if (readsOneOf(reads, held)) return { split: call, how: split.how };
+    if (readsOneOf(reads, inputNames) && rawInputTransformedAfter(fitting, call, flow.calls)) {
       return { split: call, how: split.how };
     }
   }
@@ -162,10 +180,14 @@ print(model.score(X_test, y_test))
   check: {
     python(ctx) {
       const { module } = ctx;
+      const flows = new Map<number, ScopeFlow>();
       for (const call of module.calls()) {
         const fitting = fittingOf(module, call);
         if (!fitting) continue;
-        const leak = leakingSplit(fitting, module);
+        const scope = scopeOf(call.node);
+        let flow = flows.get(scope.id);
+        if (!flow) flows.set(scope.id, (flow = scopeFlow(module, scope)));
+        const leak = leakingSplit(fitting, flow, module);
         if (!leak) continue;
         const what = fitting.instance ? `\`${fitting.instance}\` (${fitting.transformer})` : fitting.transformer;
         ctx.report(

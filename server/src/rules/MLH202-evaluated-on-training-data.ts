@@ -103,13 +103,26 @@ print("accuracy", accuracy_score(y_test, model.predict(X_test)))
   check: {
     python(ctx) {
       const { module } = ctx;
+      // Per scope, once: whether it splits the data, and the calls that may evaluate (a file of a
+      // thousand fits must not look at every call once per fit).
+      const scopes = new Map<number, { splits: boolean; evaluating: Call[] }>();
+      const scopeFacts = (scope: Node) => {
+        let facts = scopes.get(scope.id);
+        if (!facts) {
+          const calls = ownCalls(module, scope);
+          const splits = calls.some((c) => splitOf(module, c) !== undefined || /split/i.test(c.method));
+          const evaluating = splits ? [] : calls.filter((c) => c.method === 'score' || (c.imported && sklearnName(c.qualified, 'sklearn.metrics')));
+          scopes.set(scope.id, (facts = { splits, evaluating }));
+        }
+        return facts;
+      };
       for (const call of module.calls()) {
         const fit = fittingOf(call);
         if (!fit || /train/i.test(fit.features)) continue;
         const scope = scopeOf(call.node);
-        const calls = ownCalls(module, scope);
-        if (calls.some((c) => splitOf(module, c) !== undefined || /split/i.test(c.method))) continue;
-        const later = calls.filter((c) => c.node.startIndex > call.node.endIndex);
+        const { splits, evaluating } = scopeFacts(scope);
+        if (splits) continue;
+        const later = evaluating.filter((c) => c.node.startIndex > call.node.endIndex);
         const evaluations = later.map((c) => ({ call: c, data: evaluatedData(ctx, c, fit) })).filter((e) => e.data !== undefined);
         if (evaluations.some((e) => e.data === 'other-data')) continue;
         const first = evaluations[0];

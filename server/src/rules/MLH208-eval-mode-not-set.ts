@@ -1,7 +1,7 @@
 import { defineRule, PythonContext } from '../engine/rule';
 import { basesOf, callsWithin, classOf, ownCalls } from '../engine/python/structure';
 import { isModelName, isTrainingCall } from '../engine/python/models';
-import { Call, enclosingFunction, isInside, Node } from '../engine/python/module';
+import { Call, enclosingFunction, isInside, Node, PythonModule } from '../engine/python/module';
 import { isTorchModuleClass, setsEvalMode, steppedOptimizer, usesTorch } from '../engine/python/torch';
 
 const EVAL_FUNCTION = /^(evaluate|eval|validate|validation|valid|val|test|predict|infer|inference)(_|$)|_(evaluate|eval|validate|validation|val|test|predict|inference|infer)$/;
@@ -53,12 +53,22 @@ function runsTrainingModeNetwork(ctx: PythonContext, call: Call): boolean {
   return name !== undefined && !loadedInEvalMode(ctx, name);
 }
 
+// Per module, the names assigned a `from_pretrained` load, found once: every network call asks.
+const pretrainedNames = new WeakMap<PythonModule, Set<string>>();
+
 /** Models loaded with `from_pretrained` start in eval mode. */
 function loadedInEvalMode(ctx: PythonContext, name: string): boolean {
-  return ctx.module.nodes('assignment').some((a) => {
-    const right = a.childForFieldName('right');
-    return a.childForFieldName('left')?.text === name && right?.type === 'call' && ctx.module.describeCall(right).method === 'from_pretrained';
-  });
+  let names = pretrainedNames.get(ctx.module);
+  if (!names) {
+    names = new Set();
+    for (const a of ctx.module.nodes('assignment')) {
+      const right = a.childForFieldName('right');
+      const left = a.childForFieldName('left');
+      if (left && right?.type === 'call' && ctx.module.describeCall(right).method === 'from_pretrained') names.add(left.text);
+    }
+    pretrainedNames.set(ctx.module, names);
+  }
+  return names.has(name);
 }
 
 /** Whether eval mode is set for a function: in it, in its class, in a caller in this module, or
@@ -158,10 +168,11 @@ def evaluate(model, loader):
         if (run && !evalModeSetFor(ctx, fn)) report(ctx, run, `in ${fn.childForFieldName('name')?.text}()`);
       }
       // Scripts and notebooks: no_grad blocks at top level, with no eval() written before them.
-      const topLevel = ownCalls(module, module.root);
+      const topLevel = new Set(ownCalls(module, module.root));
+      const firstEval = [...topLevel].find(setsEvalMode)?.node.startIndex ?? Infinity;
       for (const block of noGradBlocks(ctx, module.root).filter((w) => !enclosingFunction(w))) {
-        const evalBefore = topLevel.some((c) => setsEvalMode(c) && c.node.startIndex < block.startIndex);
-        const run = topLevel.find((c) => isInside(c.node, block) && runsTrainingModeNetwork(ctx, c));
+        const evalBefore = firstEval < block.startIndex;
+        const run = callsWithin(module, block).find((c) => topLevel.has(c) && runsTrainingModeNetwork(ctx, c));
         if (run && !evalBefore) report(ctx, run, 'under no_grad');
       }
     },

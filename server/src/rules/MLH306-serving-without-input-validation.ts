@@ -2,7 +2,7 @@ import { defineRule, PythonContext } from '../engine/rule';
 import { assignmentsIn, boundNames, readsAny } from '../engine/python/flow';
 import { isPredictionCall } from '../engine/python/models';
 import { isInside, Node } from '../engine/python/module';
-import { isValidatingCall, schemaClassesOf } from '../engine/python/schemas';
+import { isValidatingCall } from '../engine/python/schemas';
 import { Endpoint, endpointsOf, predictionIn } from '../engine/python/serving';
 import { callsWithin, decoratorsOf, lastName } from '../engine/python/structure';
 
@@ -78,7 +78,8 @@ function taintedNames(fn: Node, input: RawInput): Set<string> {
  *  this module or of a project module it imports (`PredictRequest(**payload)`). */
 function validates(ctx: PythonContext, fn: Node): boolean {
   const { module, project } = ctx;
-  const local = new Set(schemaClassesOf(module));
+  // The module's own schema classes, from its facts: gathered once, not per endpoint.
+  const local = new Set(ctx.facts.schemaClasses);
   const imported = (name: string) => {
     const binding = module.imports.find((i) => i.local === name);
     const target = binding && project.resolveModule(ctx.path, binding.target.slice(0, binding.target.lastIndexOf('.')));
@@ -146,6 +147,12 @@ def predict(applicant: Applicant):
   check: {
     python(ctx) {
       const { module } = ctx;
+      // The module's functions by name (the first of each), for the helpers endpoints call.
+      const functions = new Map<string, Node>();
+      for (const d of module.nodes('function_definition')) {
+        const name = d.childForFieldName('name')?.text;
+        if (name && !functions.has(name)) functions.set(name, d);
+      }
       for (const endpoint of endpointsOf(module)) {
         const inputs = rawInputsOf(ctx, endpoint);
         if (inputs.length === 0 || validates(ctx, endpoint.fn)) continue;
@@ -155,7 +162,7 @@ def predict(applicant: Applicant):
             const args = c.node.childForFieldName('arguments');
             if (!args || !(isInside(input.node, args) || readsAny(args, tainted))) return false;
             if (isPredictionCall(module, c)) return true;
-            const helper = !c.receiver && module.nodes('function_definition').find((d) => d.childForFieldName('name')?.text === c.callee);
+            const helper = !c.receiver && functions.get(c.callee);
             return !!helper && predictionIn(module, helper) !== undefined;
           });
         });

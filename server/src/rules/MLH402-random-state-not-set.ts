@@ -1,5 +1,5 @@
 import { PythonContext, defineRule } from '../engine/rule';
-import { Call, enclosingFunction, Node, stringValue } from '../engine/python/module';
+import { Call, enclosingFunction, Node, PythonModule, stringValue } from '../engine/python/module';
 import { sklearnName } from '../engine/python/sklearn';
 import { isUsed, usesOf } from '../engine/python/valueUses';
 import { isTrueLiteral } from '../engine/python/values';
@@ -125,18 +125,39 @@ function seedInScope(ctx: PythonContext, call: Call): string | undefined {
     const name = parameter?.type === 'identifier' ? parameter.text : parameter?.childForFieldName('name')?.text;
     if (name && SEED_PARAMETER.test(name)) return name;
   }
-  const statement = topLevelStatement(call.node);
-  for (const child of ctx.module.root.namedChildren) {
-    if (!child || (!fn && child.startIndex >= statement.startIndex)) break;
+  const first = topLevelOf(ctx.module).seed;
+  if (!first) return undefined;
+  return fn || first.start < topLevelStatement(call.node).startIndex ? first.name : undefined;
+}
+
+/** What the module's top level holds that each unseeded call asks about, found once per module. */
+interface TopLevel {
+  /** The first seed constant (`SEED = 42`, or imported). */
+  seed?: { name: string; start: number };
+  imports: Node[];
+}
+
+const topLevels = new WeakMap<PythonModule, TopLevel>();
+
+function topLevelOf(module: PythonModule): TopLevel {
+  let top = topLevels.get(module);
+  if (top) return top;
+  top = { imports: [] };
+  for (const child of module.root.namedChildren) {
+    if (!child) continue;
+    let seed: string | undefined;
     if (IMPORT_TYPES.has(child.type)) {
-      const local = ctx.module.imports.find((i) => i.node.id === child.id && SEED_CONSTANT.test(i.local));
-      if (local) return local.local;
+      top.imports.push(child);
+      seed = module.imports.find((i) => i.node.id === child.id && SEED_CONSTANT.test(i.local))?.local;
+    } else {
+      const assignment = child.type === 'expression_statement' ? child.namedChildren[0] : undefined;
+      const left = assignment?.type === 'assignment' ? assignment.childForFieldName('left') : undefined;
+      if (left?.type === 'identifier' && SEED_CONSTANT.test(left.text)) seed = left.text;
     }
-    const assignment = child.type === 'expression_statement' ? child.namedChildren[0] : undefined;
-    const left = assignment?.type === 'assignment' ? assignment.childForFieldName('left') : undefined;
-    if (left?.type === 'identifier' && SEED_CONSTANT.test(left.text)) return left.text;
+    if (seed && !top.seed) top.seed = { name: seed, start: child.startIndex };
   }
-  return undefined;
+  topLevels.set(module, top);
+  return top;
 }
 
 /** Adds `random_state=<seed>` as the call's last keyword argument; defines RANDOM_SEED after the
@@ -150,9 +171,7 @@ function fixFor(ctx: PythonContext, call: Call, seed: string, defineSeed: boolea
   const edits = [{ range: { start: at, end: at }, newText: `${lastArgument ? ', ' : ''}random_state=${seed}` }];
   if (!defineSeed) return { title: `Add random_state=${seed}`, edits };
   const statement = topLevelStatement(call.node);
-  const lastImport = module.root.namedChildren
-    .filter((c): c is Node => c !== null && IMPORT_TYPES.has(c.type) && c.endIndex <= statement.startIndex)
-    .pop();
+  const lastImport = topLevelOf(module).imports.filter((c) => c.endIndex <= statement.startIndex).pop();
   if (!lastImport) return undefined;
   const afterImports = module.range(lastImport).end;
   edits.unshift({ range: { start: afterImports, end: afterImports }, newText: '\n\nRANDOM_SEED = 42' });

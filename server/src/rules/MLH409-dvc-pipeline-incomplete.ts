@@ -1,4 +1,4 @@
-import ignore from 'ignore';
+import { patternMatcher } from '../engine/gitPatterns';
 import { defineRule, ProjectContext } from '../engine/rule';
 import { relatedFiles } from '../engine/projectQueries';
 import { FILE_START, rangeOf } from '../engine/types';
@@ -51,8 +51,8 @@ function ignoredMetadata(ctx: ProjectContext): void {
     text.split(/\r?\n/).forEach((line, i) => {
       const pattern = line.trim();
       if (!pattern || pattern.startsWith('#') || pattern.startsWith('!') || !/dvc/i.test(pattern)) return;
-      const rule = ignore().add(pattern);
-      const hit = DVC_METADATA_PROBES.find((probe) => rule.ignores(probe));
+      const rule = patternMatcher(pattern);
+      const hit = rule && DVC_METADATA_PROBES.find((probe) => rule.ignores(probe));
       if (!hit) return;
       ctx.report({
         path,

@@ -114,12 +114,14 @@ function falseFlags(ctx: PythonContext): Set<string> {
     for (const node of module.nodes(type)) for (const id of node.descendantsOfType('identifier')) if (id) rebound.add(id.text);
   }
   for (const binding of module.imports) rebound.add(binding.local);
+  const timesAssigned = new Map<string, number>();
+  for (const assignment of assignments) for (const name of new Set(assignedNames(assignment))) timesAssigned.set(name, (timesAssigned.get(name) ?? 0) + 1);
   for (const assignment of assignments) {
     const left = assignment.childForFieldName('left');
     if (assignment.parent?.parent?.type !== 'module' || left?.type !== 'identifier') continue;
     const value = assignment.childForFieldName('right');
     if (!isFalseLiteral(value) || value?.type === 'none' || rebound.has(left.text) || configurable.has(left.text)) continue;
-    if (assignments.filter((a) => assignedNames(a).includes(left.text)).length === 1) flags.add(left.text);
+    if (timesAssigned.get(left.text) === 1) flags.add(left.text);
   }
   return flags;
 }

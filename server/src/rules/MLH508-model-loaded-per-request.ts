@@ -1,8 +1,8 @@
 import { defineRule } from '../engine/rule';
 import { isModelLoadCall } from '../engine/python/models';
-import { Call, isInside, Node, PythonModule } from '../engine/python/module';
+import { Call, Node, PythonModule } from '../engine/python/module';
 import { endpointsOf } from '../engine/python/serving';
-import { decoratorsOf } from '../engine/python/structure';
+import { callsWithin, decoratorsOf } from '../engine/python/structure';
 
 const CACHING_DECORATORS = new Set(['functools.lru_cache', 'functools.cache', 'functools.cached_property', 'cachetools.cached']);
 
@@ -32,7 +32,7 @@ function isCached(module: PythonModule, fn: Node): boolean {
 
 /** Model loads a function makes on every call: directly, not behind a lazy-initialisation check. */
 function eagerLoads(module: PythonModule, fn: Node): Call[] {
-  return module.calls().filter((c) => isInside(c.node, fn) && loadsModel(c) && !isLazyLoad(c, fn));
+  return callsWithin(module, fn).filter((c) => loadsModel(c) && !isLazyLoad(c, fn));
 }
 
 export default defineRule({
@@ -101,9 +101,9 @@ def predict(features: Features):
         for (const call of eagerLoads(module, fn)) {
           ctx.report(call.node, `${call.callee}() loads the model inside the ${framework} handler ${handler}(), on every request; load it once at startup`);
         }
-        for (const call of module.calls()) {
+        for (const call of callsWithin(module, fn)) {
           const helper = loaders.get(call.callee);
-          if (!helper || !isInside(call.node, fn) || helper.id === fn.id) continue;
+          if (!helper || helper.id === fn.id) continue;
           ctx.report(call.node, `${call.callee}() loads a model and runs inside the ${framework} handler ${handler}(), on every request; load once at startup or cache it`);
         }
       }

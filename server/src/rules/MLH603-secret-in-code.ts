@@ -89,7 +89,8 @@ const KEY_SHAPES: KeyShape[] = [
   { what: 'a private key', pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/g, accept: () => true },
   {
     what: 'a password inside a URL',
-    pattern: /\b[a-z][a-z0-9+.-]*:\/\/([^\s:@/'"]+):([^\s@/'"]+)@([^\s/'"?#]+)/g,
+    // The scheme is bounded: unbounded, `a.a.a.a...` would be rescanned from every letter (quadratic).
+    pattern: /\b[a-z][a-z0-9+.-]{0,31}:\/\/([^\s:@/'"]+):([^\s@/'"]+)@([^\s/'"?#]+)/g,
     group: 2,
     // `postgres:postgres@localhost` is a local development default, not a leaked secret.
     accept: (m) => m[1] !== m[2] && !LOCAL_HOSTS.test(m[3]) && !isPlaceholder(m[2], 'specific'),

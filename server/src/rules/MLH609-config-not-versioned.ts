@@ -1,4 +1,4 @@
-import ignore from 'ignore';
+import { patternMatches } from '../engine/gitPatterns';
 import { ProjectIndex } from '../engine/project';
 import { defineRule } from '../engine/rule';
 import { FILE_START, Range, rangeOf } from '../engine/types';
@@ -20,7 +20,7 @@ function ignoringLine(project: ProjectIndex, path: string): { file: string; rang
       const text = line.trim();
       if (!text || text.startsWith('#')) return;
       const negated = text.startsWith('!');
-      if (!ignore().add(negated ? text.slice(1) : text).ignores(local)) return;
+      if (!patternMatches(negated ? text.slice(1) : text, local)) return;
       decision = negated ? undefined : { file, range: rangeOf(i, 0, i, line.length), pattern: text };
     });
   }

@@ -1,6 +1,7 @@
 // Which assignment gave a name its value at a given use: the simple, flow-insensitive-per-branch
 // data flow that rules share (latest binding before the use in the same scope, else every binding
 // of an enclosing scope). Attributes of `self` are tracked per class.
+import { checkpoint } from '../budget';
 import { boundNames } from './flow';
 import { Node, PythonModule } from './module';
 
@@ -27,9 +28,12 @@ export interface Binding {
 
 type ScopeTable = Map<string, Binding[]>;
 
+/** The nearest enclosing scope; for top-level code the tree's root, which is an ERROR node rather
+ *  than a module when the file is broken enough. */
 function innermostScope(node: Node): Node {
-  for (let n = node.parent; n; n = n.parent) if (SCOPE_TYPES.has(n.type) || n.type === 'module') return n;
-  return node;
+  let top = node;
+  for (let n = node.parent; n; top = n, n = n.parent) if (SCOPE_TYPES.has(n.type) || n.type === 'module') return n;
+  return top;
 }
 
 export function enclosingClass(node: Node): Node | undefined {
@@ -60,6 +64,7 @@ export class Bindings {
 
   /** The bindings that may have given `use` (an identifier, or `self.attr`) its value; undefined when none is known. */
   reaching(use: Node): Binding[] | undefined {
+    checkpoint();
     const name = use.type === 'attribute' ? selfAttribute(use) : use.type === 'identifier' ? use.text : undefined;
     if (!name) return undefined;
     if (name.startsWith('self.')) {
@@ -68,7 +73,8 @@ export class Bindings {
       return found?.length ? found : undefined;
     }
     let first = true;
-    for (let scope: Node | null = innermostScope(use); scope; scope = scope.type === 'module' ? null : innermostScope(scope)) {
+    // Each step goes to a strict ancestor, and the root ends the walk.
+    for (let scope: Node | null = innermostScope(use); scope; scope = scope.parent ? innermostScope(scope) : null) {
       // Names of a class body are not visible in its methods.
       if (!first && scope.type === 'class_definition') continue;
       const found = this.scopes.get(scope.id)?.get(name);

@@ -1,7 +1,7 @@
 // How code reads configuration (MLH605): the key names it reads by attribute, getattr or `in`,
 // and where a loaded config, or a part of it, leaves for code that cannot be followed here
 // (`**cfg`, `Model(cfg.model)`, `for k in cfg`, `return cfg`), so that its keys may all be used.
-import { Node, PythonModule, scopeOf, stringValue } from './module';
+import { isInside, Node, PythonModule, scopeOf, stringValue } from './module';
 
 export interface ConfigEscape {
   /** The key whose value escapes (`model` in `Model(**cfg["model"])`); absent for a whole config. */
@@ -76,6 +76,15 @@ export function configReads(module: PythonModule): ConfigReads {
     if (key !== undefined) names.add(key);
   }
 
+  // The identifiers of each name, gathered once: uses are looked up by name, not by walking a scope.
+  const byName = new Map<string, Node[]>();
+  for (const identifier of module.nodes('identifier')) {
+    const list = byName.get(identifier.text);
+    if (list) list.push(identifier);
+    else byName.set(identifier.text, [identifier]);
+  }
+  const named = (name: string) => byName.get(name) ?? [];
+
   /** Follows a value (a config or a part of it) through its uses; records where it escapes. */
   const follow = (value: Node, key: string | undefined, depth: number): void => {
     if (depth > MAX_DEPTH) return;
@@ -101,7 +110,7 @@ export function configReads(module: PythonModule): ConfigReads {
     if (parent.type === 'assignment' && parent.childForFieldName('right')?.id === node.id) {
       const target = parent.childForFieldName('left');
       if (target?.type !== 'identifier') return escape({ key }); // stored on an object, unpacked ...
-      for (const use of usesOf(target.text, scopeOf(parent), parent)) follow(use, key, depth + 1);
+      for (const use of usesOf(named(target.text), scopeOf(parent), parent)) follow(use, key, depth + 1);
       return;
     }
     // A whole config returned is followed where the caller keeps it (a config-named variable);
@@ -115,7 +124,7 @@ export function configReads(module: PythonModule): ConfigReads {
     if (!CONFIG_NAME.test(identifier.text)) continue;
     const definition = isParameter(identifier) ? identifier : assignedFromCall(identifier);
     if (!definition) continue;
-    for (const use of usesOf(identifier.text, scopeOf(identifier.parent ?? identifier), definition)) follow(use, undefined, 1);
+    for (const use of usesOf(named(identifier.text), scopeOf(identifier.parent ?? identifier), definition)) follow(use, undefined, 1);
   }
   return { configNamesRead: [...names], configEscapes: [...escapes.values()] };
 }
@@ -133,22 +142,15 @@ function assignedFromCall(identifier: Node): Node | undefined {
   return parent.childForFieldName('right')?.type === 'call' ? parent : undefined;
 }
 
-/** Reads of a variable in a scope, after its definition (`after`), assignments to it excluded. */
-function usesOf(name: string, scope: Node, after: Node): Node[] {
-  const uses: Node[] = [];
-  const visit = (node: Node) => {
-    for (const child of node.namedChildren) {
-      if (!child) continue;
-      if (child.type === 'identifier' && child.text === name && child.startIndex >= after.endIndex) {
-        const parent = child.parent;
-        const assigned = parent?.type === 'assignment' && parent.childForFieldName('left')?.id === child.id;
-        const isAttributeName = parent?.type === 'attribute' && parent.childForFieldName('attribute')?.id === child.id;
-        const isKeywordName = parent?.type === 'keyword_argument' && parent.childForFieldName('name')?.id === child.id;
-        if (!assigned && !isAttributeName && !isKeywordName) uses.push(child);
-      }
-      visit(child);
-    }
-  };
-  visit(scope);
-  return uses;
+/** Reads of a variable in a scope, after its definition (`after`), assignments to it excluded;
+ *  `named` are the module's identifiers of that name, in document order. */
+function usesOf(named: Node[], scope: Node, after: Node): Node[] {
+  return named.filter((child) => {
+    if (child.startIndex < after.endIndex || !isInside(child, scope)) return false;
+    const parent = child.parent;
+    const assigned = parent?.type === 'assignment' && parent.childForFieldName('left')?.id === child.id;
+    const isAttributeName = parent?.type === 'attribute' && parent.childForFieldName('attribute')?.id === child.id;
+    const isKeywordName = parent?.type === 'keyword_argument' && parent.childForFieldName('name')?.id === child.id;
+    return !assigned && !isAttributeName && !isKeywordName;
+  });
 }

@@ -1,7 +1,9 @@
 // Straight-line data flow inside one scope (a function body or the module): which names an
 // assignment binds, whether an expression reads a name. Which value reaches a use is bindings.ts.
 // Deliberately simple: branches and loops are read in document order, as the code is written.
+import { checkpoint } from '../budget';
 import { groupByScope, Node } from './module';
+import { nodesOfType } from './parser';
 
 /** Whether two nodes of one tree are the same node. */
 export function sameNode(a: Node | null | undefined, b: Node | null | undefined): boolean {
@@ -17,8 +19,7 @@ function nodesIn(scope: Node, type: string): Node[] {
   if (!byType) scopeCache.set(scope.tree, (byType = new Map()));
   let byScope = byType.get(type);
   if (!byScope) {
-    const nodes = scope.tree.rootNode.descendantsOfType(type).filter((n): n is Node => n !== null);
-    byType.set(type, (byScope = groupByScope(nodes, (n) => n)));
+    byType.set(type, (byScope = groupByScope(nodesOfType(scope.tree, type), (n) => n)));
   }
   return byScope.get(scope.id) ?? [];
 }
@@ -86,6 +87,7 @@ function isVariableUse(id: Node): boolean {
 
 /** The variables an expression reads. */
 export function namesRead(node: Node | null | undefined): Set<string> {
+  checkpoint();
   const found = new Set<string>();
   if (!node) return found;
   const ids = node.type === 'identifier' ? [node] : node.descendantsOfType('identifier');

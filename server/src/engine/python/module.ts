@@ -1,6 +1,8 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import { LineIndex } from '../text';
+import { checkpoint } from '../budget';
 import { Range } from '../types';
+import { nodesOfType } from './parser';
 
 export type { Node };
 
@@ -31,9 +33,6 @@ export interface ImportBinding {
   node: Node;
 }
 
-// Node types that PythonModule.nodes was asked for; rules ask for the same few dozen in every module.
-const ASKED_TYPES = new Set<string>();
-
 /** A parsed Python module (or the code of a notebook) with the queries rules share. */
 export class PythonModule {
   readonly lines: LineIndex;
@@ -41,7 +40,6 @@ export class PythonModule {
   /** Module names named in import statements, as written (relative ones keep their leading dots). */
   readonly importedModules = new Set<string>();
   private readonly bindings = new Map<string, string>();
-  private readonly byType = new Map<string, Node[]>();
   private callCache?: Call[];
   private readonly callsById = new Map<number, Call>();
 
@@ -57,18 +55,9 @@ export class PythonModule {
     return this.tree.rootNode;
   }
 
-  /** All nodes of a type, in document order (cached). */
+  /** All nodes of a type, in document order. */
   nodes(type: string): Node[] {
-    let found = this.byType.get(type);
-    if (!found) {
-      // One walk of the tree fetches every type asked for so far in any module, not one walk per type.
-      ASKED_TYPES.add(type);
-      const wanted = [...ASKED_TYPES].filter((t) => !this.byType.has(t));
-      for (const t of wanted) this.byType.set(t, []);
-      for (const node of this.root.descendantsOfType(wanted)) if (node) this.byType.get(node.type)!.push(node);
-      found = this.byType.get(type)!;
-    }
-    return found;
+    return nodesOfType(this.tree, type);
   }
 
   range(node: Node): Range {
@@ -119,8 +108,10 @@ export class PythonModule {
   }
 
   private newCall(node: Node): Call {
+    checkpoint();
     const func = node.childForFieldName('function');
-    const callee = dottedName(func) ?? func?.text ?? '';
+    const method = func?.type === 'attribute' ? (func.childForFieldName('attribute')?.text ?? '') : undefined;
+    const callee = dottedName(func) ?? calleeText(func, method);
     const qualified = this.qualifyDotted(callee);
     const positional: Node[] = [];
     const keywords = new Map<string, Node>();
@@ -141,13 +132,12 @@ export class PythonModule {
       }
     }
     const receiver = func?.type === 'attribute' ? (func.childForFieldName('object') ?? undefined) : undefined;
-    const method = func?.type === 'attribute' ? (func.childForFieldName('attribute')?.text ?? '') : callee;
     return {
       node,
       callee,
       qualified,
       imported: this.isImportedName(callee),
-      method,
+      method: method ?? callee,
       receiver,
       positional,
       keywords,
@@ -194,6 +184,16 @@ export class PythonModule {
     this.bindings.set(local, target);
     this.imports.push({ local, target, node });
   }
+}
+
+// A callee that is not a dotted name (`load(path).fit`, `models[0]`) is shown as written up to this
+// length: a chain of thousands of method calls must not copy the chain's text for each of its calls.
+const MAX_CALLEE_TEXT = 200;
+
+function calleeText(func: Node | null, method: string | undefined): string {
+  if (!func) return '';
+  if (func.endIndex - func.startIndex <= MAX_CALLEE_TEXT) return func.text;
+  return method === undefined ? '…' : `….${method}`;
 }
 
 /** `a.b.c` for identifier / attribute chains, undefined for anything else. */

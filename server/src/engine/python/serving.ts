@@ -26,12 +26,33 @@ const ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'api_rou
 // Apps and routers imported from another module of the project (`from .main import app`) are known by name.
 const APP_NAME = /^(app|application|api|router|\w+_router|bp|blueprint|\w+_bp)$/;
 
+// Per module, what each name is assigned from (`app = FastAPI()` gives app: [fastapi.FastAPI]),
+// gathered once: every decorator of every function asks.
+const constructorsByModule = new WeakMap<PythonModule, Map<string, string[]>>();
+
+/** The qualified callees a name is assigned the result of in this module, in document order. */
+function constructorsOf(module: PythonModule, name: string): string[] {
+  let byName = constructorsByModule.get(module);
+  if (!byName) {
+    byName = new Map();
+    for (const assignment of module.nodes('assignment')) {
+      const left = assignment.childForFieldName('left');
+      const right = assignment.childForFieldName('right');
+      if (!left || right?.type !== 'call') continue;
+      const list = byName.get(left.text);
+      const qualified = module.describeCall(right).qualified;
+      if (list) list.push(qualified);
+      else byName.set(left.text, [qualified]);
+    }
+    constructorsByModule.set(module, byName);
+  }
+  return byName.get(name) ?? [];
+}
+
 /** The framework of the app or router a name is assigned from in this module (`app = FastAPI()`). */
 function appFramework(module: PythonModule, name: string): ServingFramework | undefined {
-  for (const assignment of module.nodes('assignment')) {
-    const right = assignment.childForFieldName('right');
-    if (assignment.childForFieldName('left')?.text !== name || right?.type !== 'call') continue;
-    const framework = APP_CONSTRUCTORS[module.describeCall(right).qualified];
+  for (const qualified of constructorsOf(module, name)) {
+    const framework = APP_CONSTRUCTORS[qualified];
     if (framework) return framework;
   }
   if (!APP_NAME.test(name)) return undefined;
@@ -56,10 +77,7 @@ function decoratorFramework(module: PythonModule, decorator: Node): ServingFrame
 }
 
 function assignedFrom(module: PythonModule, name: string, constructor: string): boolean {
-  return module.nodes('assignment').some((a) => {
-    const right = a.childForFieldName('right');
-    return a.childForFieldName('left')?.text === name && right?.type === 'call' && module.describeCall(right).qualified === constructor;
-  });
+  return constructorsOf(module, name).includes(constructor);
 }
 
 function isRayDeployment(module: PythonModule, cls: Node): boolean {

@@ -4,7 +4,21 @@ import { Call, groupByScope, isInside, Node, PythonModule } from './module';
 
 /** Calls written inside `node` (nested functions included), in document order. */
 export function callsWithin(module: PythonModule, node: Node): Call[] {
-  return module.calls().filter((c) => isInside(c.node, node));
+  // The calls are in document order: find the first that starts in the node by bisection, so that
+  // asking for each function's calls does not go through every call of the module each time.
+  const calls = module.calls();
+  let lo = 0;
+  let hi = calls.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (calls[mid].node.startIndex < node.startIndex) lo = mid + 1;
+    else hi = mid;
+  }
+  const within: Call[] = [];
+  for (let i = lo; i < calls.length && calls[i].node.startIndex < node.endIndex; i++) {
+    if (isInside(calls[i].node, node)) within.push(calls[i]);
+  }
+  return within;
 }
 
 // Per module, its calls grouped by the id of the scope they belong to.

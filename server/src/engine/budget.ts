@@ -1,0 +1,47 @@
+// What one file's analysis may cost. A file that exceeds it stops with a notice and the run goes
+// on: no input may hold up the analysis of the others, in the command or in the language server.
+// Time is a deadline, checked between steps (parse and facts, each rule) and inside the long walks
+// (tree-sitter's parse, the shared Python analyses); memory is bounded by input size.
+
+export interface Budget {
+  /** Milliseconds that a file's parse and facts, and then its rules, may each take. */
+  timeMs: number;
+  /** Syntax nodes above which a Python file or notebook is not analysed (each node costs memory in
+   *  every analysis that indexes the tree). */
+  maxSyntaxNodes: number;
+}
+
+export const DEFAULT_BUDGET: Budget = { timeMs: 10_000, maxSyntaxNodes: 1_500_000 };
+
+/** Thrown inside a step whose deadline has passed; the Analyzer turns it into a notice. */
+export class BudgetExceeded extends Error {
+  constructor() {
+    super('analysis budget exceeded');
+  }
+}
+
+let deadline = Infinity;
+let ticks = 0;
+
+/** Runs `work` with a deadline `ms` from now (an enclosing deadline that comes first still holds). */
+export function withDeadline<T>(ms: number, work: () => T): T {
+  const outer = deadline;
+  deadline = Math.min(outer, performance.now() + ms);
+  try {
+    return work();
+  } finally {
+    deadline = outer;
+  }
+}
+
+/** Whether the current deadline has passed. */
+export function pastDeadline(): boolean {
+  return deadline !== Infinity && performance.now() >= deadline;
+}
+
+/** For long walks: throws BudgetExceeded once the deadline has passed. Cheap enough to call per
+ *  node: the clock is read every 256th call. */
+export function checkpoint(): void {
+  if (deadline === Infinity || (++ticks & 255) !== 0) return;
+  if (performance.now() >= deadline) throw new BudgetExceeded();
+}
