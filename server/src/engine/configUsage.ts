@@ -6,6 +6,7 @@ import { isCiFile } from './ci';
 import { ProjectIndex } from './project';
 import { PythonFacts } from './python/facts';
 import { samePath } from './python/paths';
+import { folderPrefix } from './folders';
 
 const CONFIG_FOLDER = /(^|\/)(conf|configs|config)\//;
 
@@ -35,9 +36,6 @@ export interface ConfigUsage {
   loaders(path: string): { modules: string[]; escapesWhole: boolean };
 }
 
-function folderOf(path: string): string {
-  return path.includes('/') ? path.slice(0, path.lastIndexOf('/') + 1) : '';
-}
 
 /** Names a `${train.lr}` interpolation or a dvc.yaml params entry (`train.lr`) reads. */
 function addKeyPath(usage: ConfigUsage, keyPath: string): void {
@@ -53,7 +51,7 @@ function dvcParams(usage: ConfigUsage, dvcPath: string, text: string): void {
   } catch {
     return;
   }
-  const folder = folderOf(dvcPath);
+  const folder = folderPrefix(dvcPath);
   const entries = (list: unknown) => {
     if (!Array.isArray(list)) return;
     for (const item of list) {

@@ -9,6 +9,7 @@ import { parseRequirements, Requirement } from './requirements';
 import { tomlArrayStrings, tomlKeyLine } from './tomlLines';
 import { Range, rangeOf } from './types';
 import { nodeRange, parseYaml } from './yaml';
+import { folderOf } from './folders';
 
 export interface DependencyManifest {
   dependencies: Requirement[];
@@ -191,9 +192,6 @@ export function pyprojectKind(text: string): 'package' | 'application' | undefin
   return data['build-system'] !== undefined && typeof name === 'string' && versioned && !application ? 'package' : 'application';
 }
 
-function folderOf(path: string): string {
-  return path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
-}
 
 // Files that say what a project depends on or how it is built.
 const PROJECT_MANIFEST = /(^|\/)(pyproject\.toml|setup\.cfg|setup\.py|requirements[^/]*\.(txt|in)|Pipfile|(environment[\w.-]*|conda)\.ya?ml)$/;

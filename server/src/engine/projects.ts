@@ -2,6 +2,7 @@
 // by side; each has its own dependencies, tests and entry points, so cross-file questions are
 // answered inside one of them.
 import picomatch from 'picomatch';
+import { folderOf } from './folders';
 
 /** Files that make their folder a project root. */
 const PROJECT_MARKER = /^(pyproject\.toml|setup\.py|setup\.cfg|requirements[^/]*\.(txt|in)|Pipfile|environment\.ya?ml|dvc\.yaml)$/;
@@ -9,10 +10,6 @@ const PROJECT_MARKER = /^(pyproject\.toml|setup\.py|setup\.cfg|requirements[^/]*
  *  extras, Binder, split requirements): they are no project of their own. */
 const AUXILIARY_FOLDER = /^(docs?|tests?|\.github|\.gitlab|ci|\.ci|binder|\.binder|\.devcontainer|requirements)$/i;
 
-function folderOf(path: string): string {
-  const slash = path.lastIndexOf('/');
-  return slash < 0 ? '' : path.slice(0, slash);
-}
 
 /** The project roots of a repository, as folders relative to its root ('' is the root itself, which
  *  is always one: files with no other root above them belong to it). `configured` (the `roots`

@@ -5,6 +5,7 @@
 import picomatch from 'picomatch';
 import { isTestPath, PythonFacts } from './python/facts';
 import type { FileKind } from './types';
+import { folderOf } from './folders';
 
 export type Role = 'exploration' | 'teaching' | 'pipeline' | 'serving' | 'library' | 'test' | 'tooling' | 'generated';
 
@@ -65,7 +66,6 @@ export interface RoleInput {
 
 const folders = (path: string) => path.split('/').slice(0, -1).map((f) => f.toLowerCase());
 const fileName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
-const folderOf = (path: string) => path.slice(0, Math.max(0, path.lastIndexOf('/')));
 const stem = (path: string) => path.replace(/\.[^./]+$/, '');
 
 const TEACHING_FOLDER = /^(courses?|homeworks?|hw[_-]?\d*|lectures?|lecture[_-]?notes|exercises?|tutorials?|lessons?|workshops?|assignments?|labs?[_-]?\d*|week[_-]?\d+|module[_-]?\d+|cohorts?|chapters?|ch\d+|solutions?)$/;

@@ -4,11 +4,8 @@
 import { parse } from 'yaml';
 import { patternMatcher } from './gitPatterns';
 import { ProjectFile, ProjectIndex } from './project';
+import { folderOf } from './folders';
 
-function folderOf(path: string): string {
-  const slash = path.lastIndexOf('/');
-  return slash < 0 ? '' : path.slice(0, slash);
-}
 
 function join(folder: string, rel: string): string {
   const parts = (folder ? `${folder}/${rel}` : rel).split('/');

@@ -5,6 +5,7 @@ import { parseRequirements, Requirement, RequirementsFile } from '../engine/requ
 import { defineRule } from '../engine/rule';
 import { commentsByLine, isSuppressed, readSuppressions } from '../engine/suppressions';
 import { PRODUCTION } from '../engine/roles';
+import { folderOf } from '../engine/folders';
 
 const LOCK_FILES = /^(?:poetry\.lock|uv\.lock|Pipfile\.lock|pdm\.lock|conda-lock\.ya?ml|.+\.conda-lock\.ya?ml|pylock(?:\.[^.]+)?\.toml)$/;
 /** Names the message lists before "and N more". */
@@ -14,9 +15,6 @@ function fileName(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
 }
 
-function folderOf(path: string): string {
-  return path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
-}
 
 function hasLockFile(project: ProjectIndex): boolean {
   return project.files.some((f) => LOCK_FILES.test(fileName(f.path)));

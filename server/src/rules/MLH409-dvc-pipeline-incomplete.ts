@@ -3,14 +3,12 @@ import { defineRule, ProjectContext } from '../engine/rule';
 import { relatedFiles } from '../engine/projectQueries';
 import { FILE_START, rangeOf } from '../engine/types';
 import { ALL_BUT_GENERATED } from '../engine/roles';
+import { folderPrefix } from '../engine/folders';
 
 // Files DVC needs in git: the metadata of tracked data, the pipeline and its lock, the shared config.
 const DVC_METADATA_PROBES = ['data.dvc', 'data/raw.dvc', 'dvc.lock', 'dvc.yaml', '.dvc/config'];
 const REMOTE_SECTION = /^\s*\[\s*['"]?remote\s+"[^"]+"\s*['"]?\s*\]/m;
 
-function folderOf(path: string): string {
-  return path.includes('/') ? path.slice(0, path.lastIndexOf('/') + 1) : '';
-}
 
 /** A dvc.yaml whose dvc.lock is missing (or, in a git repository, not committed), once DVC is
  *  initialised: before `dvc init` the pipeline cannot have run, and a missing lock is expected. */
@@ -18,7 +16,7 @@ function pipelinesWithoutLock(ctx: ProjectContext): void {
   const { project } = ctx;
   if (!project.has('.dvc/config')) return;
   for (const file of project.files.filter((f) => /(^|\/)dvc\.ya?ml$/.test(f.path))) {
-    const lock = `${folderOf(file.path)}dvc.lock`;
+    const lock = `${folderPrefix(file.path)}dvc.lock`;
     const missing = !project.has(lock);
     if (!missing && project.isTracked(lock) !== false) continue;
     ctx.report({
