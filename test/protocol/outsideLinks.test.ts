@@ -46,6 +46,8 @@ before(async () => {
   writeFiles(path.join(base, 'outside'), { 'explore.ipynb': NOTEBOOK });
   fs.symlinkSync('../outside/explore.ipynb', path.join(root, 'explore.ipynb'));
   client = LspClient.start();
+  // MLH702 (personal data in outputs) is opt-in: the user's setting turns it on.
+  client.settings = { extendSelect: ['MLH702'] };
   await client.initialize(root, PULL_CAPABILITIES);
 });
 

@@ -9,13 +9,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Analyzer, kindOf } from '../../server/src/engine/analyze';
-import { Config, DEFAULT_CONFIG } from '../../server/src/engine/config';
+import { Config } from '../../server/src/engine/config';
 import { parseNotebook } from '../../server/src/engine/notebook';
 import { ProjectIndex } from '../../server/src/engine/project';
 import { initPython } from '../../server/src/engine/python/parser';
 import { scanProject } from '../../server/src/engine/scan';
 import { Finding } from '../../server/src/engine/types';
 import { findRule } from '../../server/src/rules';
+import { EVERY_RULE } from './config';
 
 export const FIXTURES = path.resolve(__dirname, '../../../test/fixtures');
 
@@ -81,13 +82,13 @@ export async function findingsOf(fixture: string, codes: string[]): Promise<stri
 export async function fixtureFindings(fixture: string, codes: string[]): Promise<Finding[]> {
   await initPython();
   const findings = fs.statSync(fixture).isDirectory()
-    ? (await scanProject(fixture, { config: DEFAULT_CONFIG, workers: 0 })).findings
+    ? (await scanProject(fixture, { config: EVERY_RULE, workers: 0 })).findings
     : analyzeAlone(path.basename(fixture), fs.readFileSync(fixture, 'utf8'));
   return findings.filter((f) => codes.includes(f.code));
 }
 
 /** Findings of one file analysed as a project of its own (call initPython() first). */
-export function analyzeAlone(rel: string, text: string, config: Config = DEFAULT_CONFIG): Finding[] {
+export function analyzeAlone(rel: string, text: string, config: Config = EVERY_RULE): Finding[] {
   const analyzer = new Analyzer();
   const facts = analyzer.facts(rel, text);
   const index = new ProjectIndex([{ path: rel, kind: kindOf(rel), size: text.length }], new Map([[rel, facts]]));

@@ -1,20 +1,20 @@
-// What the fixture harness does not see: per-finding severity (MLH601, MLH209, MLH608), the
+// What the fixture harness does not see: per-finding severity (MLH601, MLH608), the
 // Unnecessary tag (MLH504), related information pointing to another file (MLH502, MLH608) or
 // another cell (MLH801), and which findings come with a fix (MLH608).
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { Analyzer, kindOf } from '../../server/src/engine/analyze';
-import { DEFAULT_CONFIG } from '../../server/src/engine/config';
 import { ProjectIndex } from '../../server/src/engine/project';
 import { initPython } from '../../server/src/engine/python/parser';
 import { scanProject } from '../../server/src/engine/scan';
 import { Finding } from '../../server/src/engine/types';
 import { fixtureFindings, FIXTURES } from '../support/fixtures';
+import { EVERY_RULE } from '../support/config';
 
 async function findingsIn(code: string, fixture: string, exclude: string[] = []): Promise<Finding[]> {
   const root = path.join(FIXTURES, 'rules', code, fixture);
-  const { findings } = await scanProject(root, { config: { ...DEFAULT_CONFIG, exclude }, workers: 0 });
+  const { findings } = await scanProject(root, { config: { ...EVERY_RULE, exclude }, workers: 0 });
   return findings.filter((f) => f.code === code);
 }
 
@@ -22,16 +22,6 @@ const severities = (findings: Finding[]) => [...new Set(findings.map((f) => f.se
 
 test('MLH601 is a warning when params.yaml could hold the value', async () => {
   assert.deepEqual(severities(await findingsIn('MLH601', 'with-params-file')), ['warning']);
-});
-
-test('MLH601 is information when the only config file configures another folder', async () => {
-  assert.deepEqual(severities(await findingsIn('MLH601', 'examples-repo')), ['information']);
-});
-
-test('MLH601 is information when the project has no config file', async () => {
-  const findings = await findingsIn('MLH601', '', ['with-params-file/**', 'examples-repo/**']);
-  assert.ok(findings.length > 0);
-  assert.deepEqual(severities(findings), ['information']);
 });
 
 test('MLH504 marks dead code as unnecessary', async () => {
@@ -68,20 +58,6 @@ test('MLH406 lists the loose dependencies of the project once, with each entry a
       'requirements.txt:11 `mlflow`',
       'requirements.txt:12 `shap`',
       'requirements-base.txt:2 `pyyaml`',
-    ],
-  );
-});
-
-test('MLH209 is an information for a module running its own forward, a warning for another module', async () => {
-  const findings = await fixtureFindings(path.join(FIXTURES, 'rules', 'MLH209', 'fires.py'), ['MLH209']);
-  assert.deepEqual(
-    findings.map((f) => [f.range.start.line + 1, f.severity]),
-    [
-      [14, 'warning'],
-      [19, 'information'],
-      [28, 'warning'],
-      [40, 'warning'],
-      [46, 'warning'],
     ],
   );
 });
@@ -138,7 +114,7 @@ test('MLH608: a pickle committed with the code is an information, an untracked o
     new Map(),
     ['scoring/predict.py', 'scoring/model.bin'],
   );
-  const findings = analyzer.analyzeFile('scoring/predict.py', code, index, DEFAULT_CONFIG).filter((f) => f.code === 'MLH608');
+  const findings = analyzer.analyzeFile('scoring/predict.py', code, index, EVERY_RULE).filter((f) => f.code === 'MLH608');
   assert.deepEqual(
     findings.map((f) => [f.range.start.line + 1, f.severity, f.related?.map((r) => r.path)]),
     [

@@ -6,10 +6,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { DEFAULT_CONFIG } from '../../server/src/engine/config';
 import { trackedFiles } from '../../server/src/engine/git';
 import { initPython } from '../../server/src/engine/python/parser';
 import { scanProject } from '../../server/src/engine/scan';
+import { EVERY_RULE } from '../support/config';
 
 function write(root: string, rel: string, content: string | Buffer) {
   fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
@@ -62,7 +62,7 @@ describe('git-aware project rules', () => {
 
   test('MLH408 and MLH407 report tracked files only, as warnings', async () => {
     await initPython();
-    const { findings } = await scanProject(repo, { config: DEFAULT_CONFIG, workers: 0 });
+    const { findings } = await scanProject(repo, { config: EVERY_RULE, workers: 0 });
     const models = findings.filter((f) => f.code === 'MLH408');
     assert.equal(models.length, 1);
     assert.equal(models[0].severity, 'warning');
@@ -80,7 +80,7 @@ describe('git-aware project rules', () => {
       for (const rel of ['train.py', 'models/model.pkl', 'models/scratch.joblib', '.gitattributes']) write(copy, rel, fs.readFileSync(path.join(repo, rel)));
       write(copy, '.gitignore', 'scratch*\n');
       await initPython();
-      const { findings } = await scanProject(copy, { config: DEFAULT_CONFIG, workers: 0 });
+      const { findings } = await scanProject(copy, { config: EVERY_RULE, workers: 0 });
       const models = findings.filter((f) => f.code === 'MLH408');
       assert.equal(models.length, 1);
       assert.equal(models[0].severity, 'information');
@@ -104,7 +104,7 @@ test('a tracked file that .gitignore also matches is still listed and judged', a
     write(repo, '.gitignore', 'models/\n*.pkl\n');
     write(repo, 'models/scratch.pkl', 'untracked and ignored');
     await initPython();
-    const { index, findings } = await scanProject(repo, { config: DEFAULT_CONFIG, workers: 0 });
+    const { index, findings } = await scanProject(repo, { config: EVERY_RULE, workers: 0 });
     assert.ok(index.has('models/model.pkl'));
     assert.ok(!index.has('models/scratch.pkl'));
     const models = findings.filter((f) => f.code === 'MLH408');

@@ -4,10 +4,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { Analyzer } from '../../server/src/engine/analyze';
-import { DEFAULT_CONFIG, mergeConfig } from '../../server/src/engine/config';
+import { mergeConfig } from '../../server/src/engine/config';
 import { ProjectIndex } from '../../server/src/engine/project';
 import { initPython } from '../../server/src/engine/python/parser';
 import { FIXTURES, describe } from '../support/fixtures';
+import { EVERY_RULE } from '../support/config';
 
 const NOTEBOOK = path.join(FIXTURES, 'rules/MLH804/near-miss-fifty-cells.ipynb');
 
@@ -17,7 +18,7 @@ async function notebookFindings(thresholds: { maxNotebookCells?: number; maxCell
   const rel = 'feature-exploration.ipynb';
   const analyzer = new Analyzer();
   const index = new ProjectIndex([{ path: rel, kind: 'notebook', size: text.length }], new Map([[rel, analyzer.facts(rel, text)]]));
-  const config = mergeConfig(DEFAULT_CONFIG, { thresholds: { ...DEFAULT_CONFIG.thresholds, ...thresholds } });
+  const config = mergeConfig(EVERY_RULE, { thresholds: { ...EVERY_RULE.thresholds, ...thresholds } });
   return analyzer.analyzeFile(rel, text, index, config).filter((f) => f.code === 'MLH804').map((f) => describe(f));
 }
 

@@ -5,10 +5,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { DEFAULT_CONFIG } from '../../server/src/engine/config';
 import { ibanValid, luhnValid, PERSONAL_DATA_SAMPLE_BYTES, personalDataIn, personalDataInLine } from '../../server/src/engine/personalData';
 import { scanProject } from '../../server/src/engine/scan';
 import { readSample } from '../../server/src/engine/workspace';
+import { EVERY_RULE } from '../support/config';
 
 describe('personal data in a line', () => {
   test('check digits: Luhn for cards, mod 97 for IBANs', () => {
@@ -101,7 +101,7 @@ describe('sampling', () => {
       writeLarge(path.join(dir, 'data', 'early.csv'), 'id,contact\n1,maria.keller@gmx.de\n', '');
       writeLarge(path.join(dir, 'data', 'late.csv'), 'id,contact\n', '99999,maria.keller@gmx.de\n');
       const started = Date.now();
-      const { findings, notices } = await scanProject(dir, { config: DEFAULT_CONFIG, workers: 0 });
+      const { findings, notices } = await scanProject(dir, { config: EVERY_RULE, workers: 0 });
       const elapsed = Date.now() - started;
       const found = findings.filter((f) => f.code === 'MLH702').map((f) => `${f.path}:${f.range.start.line + 1}`);
       assert.deepEqual(found, ['data/early.csv:2']);

@@ -5,17 +5,17 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { DEFAULT_CONFIG } from '../../server/src/engine/config';
 import { initPython } from '../../server/src/engine/python/parser';
 import { scanProject } from '../../server/src/engine/scan';
 import { RULES } from '../../server/src/rules';
 import { expectationsOf, FIXTURES } from '../support/fixtures';
+import { EVERY_RULE } from '../support/config';
 
 const RULE_FIXTURES = path.join(FIXTURES, 'rules');
 
 async function findings(root: string, code: string) {
   await initPython();
-  return (await scanProject(root, { config: DEFAULT_CONFIG, workers: 0 })).findings.filter((f) => f.code === code);
+  return (await scanProject(root, { config: EVERY_RULE, workers: 0 })).findings.filter((f) => f.code === code);
 }
 
 describe('fixes that create files', () => {

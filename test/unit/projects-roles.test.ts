@@ -3,12 +3,13 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { Analyzer, kindOf } from '../../server/src/engine/analyze';
-import { DEFAULT_CONFIG, loadConfig } from '../../server/src/engine/config';
+import { loadConfig } from '../../server/src/engine/config';
 import { ProjectIndex } from '../../server/src/engine/project';
 import { projectRoots } from '../../server/src/engine/projects';
 import { initPython } from '../../server/src/engine/python/parser';
 import { scanProject } from '../../server/src/engine/scan';
 import { expectationsOf, findingsOf, FIXTURES } from '../support/fixtures';
+import { EVERY_RULE } from '../support/config';
 
 /** An index of small Python files, as a scan would build it. */
 async function indexOf(files: Record<string, string>, layout = {}): Promise<ProjectIndex> {
@@ -109,7 +110,7 @@ describe('file roles', () => {
   const fixture = path.join(FIXTURES, 'roles');
 
   test('each file gets the role its path, imports and content say', async () => {
-    const { index } = await scanProject(fixture, { config: DEFAULT_CONFIG, workers: 0 });
+    const { index } = await scanProject(fixture, { config: EVERY_RULE, workers: 0 });
     const roles = Object.fromEntries(index.files.map((f) => [f.path, index.roleOf(f.path)]));
     assert.deepEqual(roles, {
       'docs/gen_rule_pages.py': 'tooling',
@@ -160,12 +161,12 @@ describe('file roles', () => {
   test('a rule is skipped on files of a role it does not declare', async () => {
     // MLH101 (production data validation) runs on the pipeline's read, not on the exploration or
     // the homework reads.
-    const { findings } = await scanProject(fixture, { config: DEFAULT_CONFIG, workers: 0 });
+    const { findings } = await scanProject(fixture, { config: EVERY_RULE, workers: 0 });
     assert.deepEqual(findings.filter((f) => f.code === 'MLH101').map((f) => `${f.path} ${f.role}`), ['pipelines/train.py pipeline']);
   });
 
   test('a script generated from a notebook is reported once, on the notebook', async () => {
-    const { findings } = await scanProject(fixture, { config: DEFAULT_CONFIG, workers: 0 });
+    const { findings } = await scanProject(fixture, { config: EVERY_RULE, workers: 0 });
     assert.deepEqual(findings.filter((f) => f.code === 'MLH106').map((f) => `${f.path} ${f.role}`), ['notebooks/churn-eda.ipynb exploration']);
     assert.deepEqual(findings.filter((f) => f.path === 'notebooks/churn-eda.py'), []);
   });

@@ -2,17 +2,17 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Analyzer, kindOf } from '../../server/src/engine/analyze';
-import { DEFAULT_CONFIG } from '../../server/src/engine/config';
 import { ProjectIndex } from '../../server/src/engine/project';
 import { initPython } from '../../server/src/engine/python/parser';
 import { Fix, rangeOf } from '../../server/src/engine/types';
+import { EVERY_RULE } from '../support/config';
 
 async function fixesOf(text: string, path = 'train.py'): Promise<(Fix | undefined)[]> {
   await initPython();
   const analyzer = new Analyzer();
   const index = new ProjectIndex([{ path, kind: kindOf(path), size: text.length }], new Map([[path, analyzer.facts(path, text)]]));
   return analyzer
-    .analyzeFile(path, text, index, DEFAULT_CONFIG)
+    .analyzeFile(path, text, index, EVERY_RULE)
     .filter((f) => f.code === 'MLH402')
     .map((f) => f.fix);
 }

@@ -3,19 +3,19 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { before, test } from 'node:test';
-import { DEFAULT_CONFIG } from '../../server/src/engine/config';
 import { scanProject, ScanResult } from '../../server/src/engine/scan';
 import { reportHtml, reportMarkdown } from '../../server/src/report/render';
 import { scoreProject } from '../../server/src/report/score';
 import { RULES } from '../../server/src/rules';
+import { EVERY_RULE } from '../support/config';
 
 const EXAMPLES = path.resolve(__dirname, '../../../examples');
 let messy: ScanResult;
 let tidy: ScanResult;
 
 before(async () => {
-  messy = await scanProject(path.join(EXAMPLES, 'messy-ml-project'), { config: DEFAULT_CONFIG, workers: 0 });
-  tidy = await scanProject(path.join(EXAMPLES, 'tidy-ml-project'), { config: DEFAULT_CONFIG, workers: 0 });
+  messy = await scanProject(path.join(EXAMPLES, 'messy-ml-project'), { config: EVERY_RULE, workers: 0 });
+  tidy = await scanProject(path.join(EXAMPLES, 'tidy-ml-project'), { config: EVERY_RULE, workers: 0 });
 });
 
 test('the tidy example scores higher than the messy one wherever they differ', () => {

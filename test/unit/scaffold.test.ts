@@ -4,7 +4,6 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, test } from 'node:test';
-import { DEFAULT_CONFIG } from '../../server/src/engine/config';
 import { scanProject } from '../../server/src/engine/scan';
 import { applyScaffold, obstaclesIn, ScaffoldError } from '../../server/src/scaffold/apply';
 import { packageNameOf, planScaffold, ScaffoldPlan } from '../../server/src/scaffold/plan';
@@ -12,6 +11,7 @@ import { TDSP_TEMPLATE } from '../../server/src/scaffold/tdsp';
 import { PLACEHOLDER_PATTERN } from '../../server/src/scaffold/template';
 import { describe as describeFinding } from '../support/fixtures';
 import { treeHash } from '../support/project';
+import { EVERY_RULE } from '../support/config';
 
 const temps: string[] = [];
 function tempDir(): string {
@@ -110,7 +110,7 @@ test('a file that appears between planning and writing is skipped, not overwritt
 test('dogfood: a fresh scaffold only asks for its placeholders, a filled one is clean', async () => {
   const root = tempDir();
   applyScaffold(root, planScaffold(obstaclesIn(root), { name: 'Customer churn' }));
-  const fresh = await scanProject(root, { config: DEFAULT_CONFIG, workers: 0 });
+  const fresh = await scanProject(root, { config: EVERY_RULE, workers: 0 });
   const notPlaceholders = fresh.findings.filter((f) => f.code !== 'MLH002').map((f) => `${describeFinding(f)} ${f.message}`);
   assert.deepEqual(notPlaceholders, []);
 
@@ -119,7 +119,7 @@ test('dogfood: a fresh scaffold only asks for its placeholders, a filled one is 
     const text = fs.readFileSync(full, 'utf8');
     if (PLACEHOLDER_PATTERN.test(text)) fs.writeFileSync(full, text.replace(new RegExp(PLACEHOLDER_PATTERN.source, 'g'), 'Written by the team.'));
   }
-  const filled = await scanProject(root, { config: DEFAULT_CONFIG, workers: 0 });
+  const filled = await scanProject(root, { config: EVERY_RULE, workers: 0 });
   assert.deepEqual(filled.findings.map((f) => `${describeFinding(f)} ${f.message}`), []);
 });
 
@@ -193,6 +193,6 @@ test('a name with quotes and backslashes stays text in the generated Python', as
   const root = tempDir();
   applyScaffold(root, planScaffold(obstaclesIn(root), { name: 'Churn "v2" \\ """ end', root }));
   assert.match(fs.readFileSync(path.join(root, 'Code/churn_v2_end/serve.py'), 'utf8'), /^app = FastAPI\(title="Churn \\"v2\\" \\\\ \\"\\"\\" end"\)$/m);
-  const scan = await scanProject(root, { config: DEFAULT_CONFIG, workers: 0 });
+  const scan = await scanProject(root, { config: EVERY_RULE, workers: 0 });
   assert.deepEqual(scan.notices.filter((n) => /syntax error/.test(n.message)), []);
 });

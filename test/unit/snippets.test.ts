@@ -4,10 +4,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { Analyzer, kindOf } from '../../server/src/engine/analyze';
-import { DEFAULT_CONFIG } from '../../server/src/engine/config';
 import { ProjectIndex } from '../../server/src/engine/project';
 import { initPython } from '../../server/src/engine/python/parser';
 import { describe as describeFinding } from '../support/fixtures';
+import { EVERY_RULE } from '../support/config';
 
 const SNIPPETS = path.resolve(__dirname, '../../../snippets');
 
@@ -34,7 +34,7 @@ for (const language of ['python', 'yaml']) {
       const text = expandSnippet(snippet.body);
       const analyzer = new Analyzer();
       const index = new ProjectIndex([{ path: file, kind: kindOf(file), size: text.length }], new Map([[file, analyzer.facts(file, text)]]));
-      const findings = analyzer.analyzeFile(file, text, index, DEFAULT_CONFIG).map((f) => `${describeFinding(f)} ${f.message}`);
+      const findings = analyzer.analyzeFile(file, text, index, EVERY_RULE).map((f) => `${describeFinding(f)} ${f.message}`);
       assert.deepEqual(findings, []);
       if (language === 'python') {
         const parsed = analyzer.parse(file, text);

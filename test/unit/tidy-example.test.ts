@@ -3,14 +3,14 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { DEFAULT_CONFIG } from '../../server/src/engine/config';
 import { scanProject } from '../../server/src/engine/scan';
 import { describe as describeFinding } from '../support/fixtures';
+import { EVERY_RULE } from '../support/config';
 
 const TIDY = path.resolve(__dirname, '../../../examples/tidy-ml-project');
 
 test('the tidy example has no warning and no error', async () => {
-  const { findings, notices } = await scanProject(TIDY, { config: DEFAULT_CONFIG, workers: 0 });
+  const { findings, notices } = await scanProject(TIDY, { config: EVERY_RULE, workers: 0 });
   const loud = findings.filter((f) => f.severity !== 'information').map((f) => `${describeFinding(f)} ${f.message}`);
   assert.deepEqual(loud, []);
   assert.deepEqual(notices, []);

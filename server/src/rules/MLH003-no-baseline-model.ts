@@ -46,6 +46,7 @@ export default defineRule({
     'ML Test Score, Model 5: a simpler model is not better',
   ],
   severity: 'information',
+  optIn: true,
   roles: ['exploration', 'pipeline', 'library'],
   docs: `## What it finds
 A project whose code trains models while nothing in it is a baseline: no \`DummyClassifier\` /
@@ -57,6 +58,8 @@ are compared, as a notebook that scores zero-shot LLMs against the fine-tuned mo
 document that mentions a baseline or the majority class.
 
 Training in exploration notebooks, pipelines and library code counts (model choices are made there); course material and tooling train models to show how, not to ship them.
+
+**Opt-in:** not in the default set. On a judged corpus of public ML repositories, 1 of 6 of its findings were worth acting on: baselines were missed, and many projects need none. Select it where it fits (\`extendSelect: [MLH003]\`).
 
 ## Why it matters
 A model's score means little on its own. Without a baseline (the majority class, yesterday's

@@ -18,6 +18,7 @@ export default defineRule({
   practices: ['P4'],
   references: ['ML Test Score Data 1, Monitor 2', 'Sculley et al. 2015: data testing debt'],
   severity: 'warning',
+  optIn: true,
   roles: PRODUCTION,
   docs: `## What it finds
 Tabular reads (\`pd.read_csv\` and the other pandas \`read_*\`, polars \`read_*\`/\`scan_*\`,
@@ -40,6 +41,8 @@ Spark reads with \`.schema(...)\` and polars reads with \`schema=\` enforce a sc
 reported; nor are test modules.
 
 Runs on pipeline, serving and library code only: exploration notebooks, course material and tooling read data to look at it, not to feed a model in production.
+
+**Opt-in:** not in the default set. On a judged corpus of public ML repositories, 2 of 26 of its findings were worth acting on: most reads were of fixed public datasets or of files the project itself had written a step earlier. Select it where it fits (\`extendSelect: [MLH101]\`).
 
 ## Why it matters
 The ML Test Score asks that the schema of the data be captured and checked (Data 1), and that

@@ -18,6 +18,7 @@ export default defineRule({
   practices: ['P4'],
   references: ['Zhang et al. 2022, C6: Merge API Parameter Not Explicitly Set'],
   severity: 'information',
+  optIn: true,
   roles: PRODUCTION,
   docs: `## What it finds
 \`pd.merge(left, right)\` and \`left.merge(right)\` calls on pandas DataFrames that leave out
@@ -26,6 +27,8 @@ not pass \`validate=\` either. A merge with \`validate=\` states its expectation
 reported. \`.merge\` of objects not known to be DataFrames is not looked at.
 
 Runs on pipeline, serving and library code only, where a silent many-to-many join corrupts every later run; exploration shows the result of a merge at once.
+
+**Opt-in:** not in the default set. On a judged corpus of public ML repositories, 1 of 6 of its findings were worth acting on: joins whose keys are unique by construction were reported. Select it where it fits (\`extendSelect: [MLH103]\`).
 
 ## Why it matters
 Without \`on=\`, pandas joins on every column the two frames happen to share, so a column added

@@ -9,6 +9,7 @@ export default defineRule({
   practices: ['P5', 'P7'],
   references: ['Zhang et al. 2022, C11: Hyperparameter not Explicitly Set'],
   severity: 'information',
+  optIn: true,
   roles: PRODUCTION,
   docs: `## What it finds
 Estimators and optimizers constructed with none of their key hyperparameters:
@@ -19,6 +20,8 @@ Estimators and optimizers constructed with none of their key hyperparameters:
 hyperopt, \`set_params\`) and calls that pass \`**params\` are not reported.
 
 Runs on pipeline, serving and library code only: exploration and course material try the defaults first.
+
+**Opt-in:** not in the default set. On a judged corpus of public ML repositories, 0 of 10 of its findings were worth acting on: defaults are often kept on purpose, and grid searches set the values. Select it where it fits (\`extendSelect: [MLH205]\`).
 
 ## Why it matters
 Library defaults are a starting point chosen for no dataset in particular, and they change

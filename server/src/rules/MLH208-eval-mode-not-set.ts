@@ -114,6 +114,7 @@ export default defineRule({
   practices: ['P5'],
   references: ['Zhang et al. 2022, C18: Training / Evaluation Mode Improper Toggling'],
   severity: 'warning',
+  optIn: true,
   roles: ['exploration', 'teaching', 'pipeline', 'serving', 'library'],
   docs: `## What it finds
 A function that evaluates or runs inference with a PyTorch model (it is named \`evaluate\`,
@@ -126,6 +127,8 @@ called inside a torch module's own methods (they follow the mode of the whole mo
 and test modules.
 
 Dropout and batch statistics change the predictions in a notebook as well as in a service; tests and tooling are left out.
+
+**Opt-in:** not in the default set. On a judged corpus of public ML repositories, 1 of 9 of its findings were worth acting on: most were helpers and hooks whose caller sets the mode, or shared loss helpers that training uses too. Select it where it fits (\`extendSelect: [MLH208]\`).
 
 ## Why it matters
 \`torch.no_grad()\` only stops gradient tracking. Dropout keeps dropping activations and batch

@@ -12,6 +12,7 @@ export default defineRule({
   references: ['ml-ops.org practice P6: CI/CD/CT first'],
   severity: 'warning',
   fixable: true,
+  optIn: true,
   roles: PRODUCTION,
   repositoryWide: true,
   docs: `## What it finds
@@ -23,6 +24,8 @@ or AppVeyor. A \`tox.ini\` or a Makefile alone does not count: nothing runs them
 the README (else pyproject.toml, else the first Python file).
 
 Only pipeline, serving and library code asks for CI, and CI is configured once for the repository, covering every project in it.
+
+**Opt-in:** not in the default set. On a judged corpus of public ML repositories, 2 of 7 of its findings were worth acting on: most were research code, textbooks and templates with nothing for CI to run. Select it where it fits (\`extendSelect: [MLH301]\`).
 
 ## Why it matters
 Without CI nothing checks a change before it is merged: tests, linting, a training smoke test and

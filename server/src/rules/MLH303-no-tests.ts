@@ -18,6 +18,7 @@ export default defineRule({
   practices: ['P6'],
   references: ['Zinkevich, Rule #5: test the infrastructure independently from the machine learning', 'ML Test Score, Infra 2: model specification code is unit tested'],
   severity: 'warning',
+  optIn: true,
   roles: PRODUCTION,
   docs: `## What it finds
 A project whose modules or notebooks import an ML library while it has no test file: no
@@ -27,6 +28,8 @@ Test files that import nothing but a test framework (\`unittest\`, \`pytest\`) c
 project's code: when they are all there is, the finding names them.
 
 Only pipeline, serving and library code counts as ML code that needs tests: exploration notebooks, course material and tooling are not tested like code that ships.
+
+**Opt-in:** not in the default set. On a judged corpus of public ML repositories, 5 of 9 of its findings were worth acting on: paper code, examples and templates are often without tests by design. Select it where it fits (\`extendSelect: [MLH303]\`).
 
 ## Why it matters
 Without tests, a change to feature code, a library upgrade or a refactoring of the training

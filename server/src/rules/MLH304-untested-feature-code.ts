@@ -12,6 +12,7 @@ export default defineRule({
   practices: ['P4', 'P6'],
   references: ['ML Test Score, Data 7: all input feature code is tested'],
   severity: 'information',
+  optIn: true,
   roles: PRODUCTION,
   docs: `## What it finds
 In a project that has tests, modules whose name says they compute features or prepare data
@@ -20,6 +21,8 @@ In a project that has tests, modules whose name says they compute features or pr
 imports.
 
 Only feature modules among pipeline, serving and library code are asked for tests, and only tests of the same project count.
+
+**Opt-in:** not in the default set. On a judged corpus of public ML repositories, 1 of 7 of its findings were worth acting on: tests reach feature code in ways the analysis cannot link, and vendored copies were reported. Select it where it fits (\`extendSelect: [MLH304]\`).
 
 ## Why it matters
 Feature code is where ML systems break quietly: an off-by-one in a window, a unit mix-up or a

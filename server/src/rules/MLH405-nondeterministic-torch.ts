@@ -19,6 +19,7 @@ export default defineRule({
   practices: ['P7'],
   references: ['Zhang et al. 2022, C13: deterministic algorithm option not used'],
   severity: 'information',
+  optIn: true,
   roles: ['exploration', 'pipeline', 'library'],
   docs: `## What it finds
 A project that trains PyTorch models (a backward pass, \`fit\` or \`train\` in a module importing
@@ -32,6 +33,8 @@ The finding sits on the first Python module that trains; in a project that train
 notebooks, on its README (or pyproject.toml).
 
 PyTorch training in exploration notebooks, pipelines and library code counts (research results are compared across reruns); course material and tooling do not promise bit-identical reruns.
+
+**Opt-in:** not in the default set. On a judged corpus of public ML repositories, 4 of 8 of its findings were worth acting on: projects control determinism in configuration or do not need bitwise reproducibility. Select it where it fits (\`extendSelect: [MLH405]\`).
 
 ## Why it matters
 Seeds alone do not make GPU training repeatable: several CUDA and cuDNN kernels (convolutions,

@@ -39,6 +39,7 @@ export default defineRule({
   practices: ['P7'],
   references: ['ml-ops.org, P7: versioning of experiments, hyperparameters and models'],
   severity: 'warning',
+  optIn: true,
   roles: ['pipeline', 'library'],
   docs: `## What it finds
 A project whose code trains models (\`fit\`, \`train\`, a backward pass in a module that imports an
@@ -47,6 +48,8 @@ DVCLive, Aim, TensorBoard, Comet, Neptune, ClearML or Sacred, none of them among
 dependencies, no DVC stage with metrics or plots and no MLproject file.
 
 Only training in pipeline and library code counts: exploration and course material train to look at a result, not to compare runs.
+
+**Opt-in:** not in the default set. On a judged corpus of public ML repositories, 1 of 4 of its findings were worth acting on: demos and research code track their runs by other means or need no tracking. Select it where it fits (\`extendSelect: [MLH410]\`).
 
 ## Why it matters
 Without tracking, the run that produced the deployed model cannot be found again: which code

@@ -75,6 +75,7 @@ export default defineRule({
   practices: ['P8'],
   references: ['Sculley et al. 2015: glue code', 'ML Hygiene practice P8 (design for ML)'],
   severity: 'information',
+  optIn: true,
   roles: PRODUCTION,
   docs: `## What it finds
 Functions whose work is mostly moving data from one library's types to another's:
@@ -96,6 +97,8 @@ The rule counts calls, not intent, and cannot tell an adapter with an unhelpful 
 spread through the code; it stays an information for that reason.
 
 Runs on pipeline, serving and library code only: conversions in exploration and course material are there to show the data.
+
+**Opt-in:** not in the default set. On a judged corpus of public ML repositories, 0 of 1 of its findings were worth acting on: functions whose job is the conversion were reported. Select it where it fits (\`extendSelect: [MLH503]\`).
 
 ## Why it matters
 Sculley et al. found that a mature ML system is often 5% ML code and 95% glue code: code that

@@ -9,6 +9,7 @@ export default defineRule({
   practices: ['P7'],
   references: ['Pimentel et al. 2019: reproducibility of Jupyter notebooks'],
   severity: 'information',
+  optIn: true,
   roles: ALL_BUT_GENERATED,
   docs: `## What it finds
 Code cells without an execution count and without output in a notebook where other cells were
@@ -16,6 +17,8 @@ executed. Notebooks saved with every count cleared (never run, or stripped with 
 reported, nor are cells holding only comments, shell commands (\`!pip install ...\`) or magics.
 
 Cells without output mislead the next reader of any notebook, so every role but generated counts.
+
+**Opt-in:** not in the default set. On a judged corpus of public ML repositories, 9 of 31 of its findings were worth acting on: cells are left unrun on purpose (papermill result cells, optional setup cells). Select it where it fits (\`extendSelect: [MLH802]\`).
 
 ## Why it matters
 The saved outputs are what readers trust: the metrics, the plots, the tables. When some cells were

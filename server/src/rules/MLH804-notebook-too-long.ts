@@ -8,6 +8,7 @@ export default defineRule({
   practices: ['P8'],
   references: ['Sculley et al. 2015: prototype smell', 'Pimentel et al. 2019: notebook best practices'],
   severity: 'information',
+  optIn: true,
   roles: ['exploration', 'pipeline', 'serving', 'library'],
   docs: `## What it finds
 Notebooks with more than 50 code cells (reported at the first cell past the limit), and code cells
@@ -16,6 +17,8 @@ with more than 30 lines (blank lines not counted). Both limits are configurable:
 \`.ml-hygiene.yaml\`. Markdown cells are not counted: narrative is welcome.
 
 Runs on exploration notebooks too, which is where they grow; course material is long on purpose.
+
+**Opt-in:** not in the default set. On a judged corpus of public ML repositories, 0 of 33 of its findings were worth acting on: tutorials and configuration cells are long by design. Select it where it fits (\`extendSelect: [MLH804]\`).
 
 ## Why it matters
 A notebook that long has become a program without the structure of one: no functions to test, no
