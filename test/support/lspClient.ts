@@ -101,8 +101,8 @@ export class LspClient {
     this.connection.listen();
   }
 
-  static start(): LspClient {
-    return new LspClient(spawn(process.execPath, [SERVER_BUNDLE, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] }));
+  static start(serverBundle = SERVER_BUNDLE): LspClient {
+    return new LspClient(spawn(process.execPath, [serverBundle, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] }));
   }
 
   async initialize(root: string, capabilities: ClientCapabilities, folders?: WorkspaceFolder[]): Promise<void> {

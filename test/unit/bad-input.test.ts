@@ -66,6 +66,15 @@ describe('one bad file at a time', () => {
     }
   });
 
+  test('Python nested as deep as anyone writes it: no stack overflow, no endless walk', () => {
+    const deep = [
+      'z = ' + 'model.'.repeat(20000) + 'fit(X)\n', // an attribute chain
+      'if ' + '('.repeat(20000) + '0' + ')'.repeat(20000) + ':\n    pass\n', // parentheses around a false literal
+      'import json\njson.load(f)\ndef load(f, t: int % r(f, y=t\n', // a scope under an ERROR root
+    ];
+    for (const text of deep) assert.doesNotThrow(() => analyzeAlone('deep.py', text), JSON.stringify(text.slice(0, 30)));
+  });
+
   test('bytes: binary refused, UTF-8 with a BOM read, Latin-1 read with a note', () => {
     assert.equal(decodeBytes(new Uint8Array([0x41, 0x00, 0x42])).skipped, true);
     assert.deepEqual(decodeBytes(Buffer.from('\uFEFFx = 1\n', 'utf8')), { text: 'x = 1\n', skipped: false });
