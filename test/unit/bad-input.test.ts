@@ -75,6 +75,17 @@ describe('one bad file at a time', () => {
     for (const text of deep) assert.doesNotThrow(() => analyzeAlone('deep.py', text), JSON.stringify(text.slice(0, 30)));
   });
 
+  test('a notebook with values of the wrong type is read without throwing', () => {
+    const deep = '{"a":'.repeat(20000) + '1' + '}'.repeat(20000);
+    const notebooks = [
+      { nbformat: {}, cells: [] },
+      { nbformat: 4, cells: [{ cell_type: { code: true }, execution_count: [], source: 'x = 1', outputs: {} }] },
+      { nbformat: 4, cells: [{ cell_type: 'code', execution_count: 1, source: ['x = 1'], outputs: [{ text: 7, data: null }, null, 'x'] }] },
+    ].map((nb) => JSON.stringify(nb));
+    notebooks.push(`{"nbformat": 4, "cells": [{"cell_type": "code", "source": "x = 1", "outputs": [${deep}]}]}`);
+    for (const text of notebooks) assert.doesNotThrow(() => analyzeAlone('nb.ipynb', text), text.slice(0, 60));
+  });
+
   test('bytes: binary refused, UTF-8 with a BOM read, Latin-1 read with a note', () => {
     assert.equal(decodeBytes(new Uint8Array([0x41, 0x00, 0x42])).skipped, true);
     assert.deepEqual(decodeBytes(Buffer.from('\uFEFFx = 1\n', 'utf8')), { text: 'x = 1\n', skipped: false });
