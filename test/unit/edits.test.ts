@@ -76,6 +76,8 @@ const STEPS: { name: string; changes: TextChange[] }[] = [
   { name: 'paste several lines in the middle of a line', changes: [{ range: rangeOf(4, 2, 4, 2), text: ' = 0\nx = 1\ny = 2\nz' }] },
   { name: 'a line with a Windows line ending', changes: [{ range: rangeOf(0, 0, 0, 0), text: 'import os\r\n' }] },
   { name: 'character beyond the end of a \\r\\n line', changes: [{ range: rangeOf(0, 99, 0, 99), text: ', sys' }] },
+  { name: 'a line with an old Mac line ending (a lone \\r)', changes: [{ range: rangeOf(0, 0, 0, 0), text: 'import sys\r' }] },
+  { name: 'an edit on the line after a lone \\r', changes: [{ range: rangeOf(1, 7, 1, 9), text: 'io' }] },
   { name: 'replace the whole text', changes: [{ text: 'x = 1\nif x == float("nan"):\n    pass\n' }] },
 ];
 

@@ -9,20 +9,32 @@ export interface TextChange {
   text: string;
 }
 
+/** Where lines start for tree-sitter, whose rows end at \n only. */
 function lineStarts(text: string): number[] {
   const starts = [0];
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
   return starts;
 }
 
-/** The offset of a position; like an editor, a character beyond the line's end means the line's end. */
+/** Where lines start for the editor, whose lines end at \n, \r\n or a lone \r (as LSP says). */
+function editorLineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
+    if (c === 10 || c === 13) starts.push(i + 1);
+  }
+  return starts;
+}
+
+/** The offset of an editor position; like an editor, a character beyond the line's end means the line's end. */
 function offsetOf(text: string, starts: number[], position: Position): number {
   if (position.line < 0) return 0;
   if (position.line >= starts.length) return text.length;
   const start = starts[position.line];
   const next = starts[position.line + 1];
   let end = next === undefined ? text.length : next - 1;
-  if (end > start && text.charCodeAt(end - 1) === 13) end--; // before the \r of a \r\n
+  if (end > start && text.charCodeAt(end - 1) === 13 && text.charCodeAt(end) === 10) end--; // before the \r of a \r\n
   return Math.min(start + Math.max(0, position.character), end);
 }
 
@@ -49,8 +61,9 @@ function endAfterInsert(start: Point, inserted: string): Point {
 /** Applies one change to `oldText`: the new text and the tree-sitter edit that describes it. */
 export function applyChange(oldText: string, change: TextChange): { text: string; edit: Edit } {
   const starts = lineStarts(oldText);
-  const startIndex = change.range ? offsetOf(oldText, starts, change.range.start) : 0;
-  const oldEndIndex = change.range ? Math.max(startIndex, offsetOf(oldText, starts, change.range.end)) : oldText.length;
+  const editorStarts = change.range ? editorLineStarts(oldText) : starts;
+  const startIndex = change.range ? offsetOf(oldText, editorStarts, change.range.start) : 0;
+  const oldEndIndex = change.range ? Math.max(startIndex, offsetOf(oldText, editorStarts, change.range.end)) : oldText.length;
   const startPosition = pointOf(starts, startIndex);
   return {
     text: oldText.slice(0, startIndex) + change.text + oldText.slice(oldEndIndex),
