@@ -140,10 +140,10 @@ export class ServerCheck {
     try {
       const client = await this.server();
       const text = editorText(input.bytes);
-      await client.open(uri, text, languageOf(input.name));
-      await this.edit(client, uri, TextDocument.create(uri, languageOf(input.name), 1, text), edits, random);
+      await timeout(client.open(uri, text, languageOf(input.name)), this.budgetMs, 'opening the document');
+      await timeout(this.edit(client, uri, TextDocument.create(uri, languageOf(input.name), 1, text), edits, random), this.budgetMs * 3, 'the edits');
       await this.pull(client, uri);
-      await client.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
+      await timeout(client.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } }), this.budgetMs, 'closing the document');
       const escaped = this.escapedExceptions(client);
       if (escaped) return { ok: false, ms: Date.now() - started, problem: `exception in the server: ${escaped}` };
       return { ok: true, ms: Date.now() - started };
@@ -160,13 +160,13 @@ export class ServerCheck {
     try {
       const client = await this.server();
       const text = editorText(input.bytes);
-      await client.open(uri, text, languageOf(input.name));
-      const final = await this.edit(client, uri, TextDocument.create(uri, languageOf(input.name), 1, text), 1000, random);
+      await timeout(client.open(uri, text, languageOf(input.name)), this.budgetMs, 'opening the document');
+      const final = await timeout(this.edit(client, uri, TextDocument.create(uri, languageOf(input.name), 1, text), 1000, random), this.budgetMs * 3, 'the edits');
       const edited = await this.settledPull(client, uri);
-      await client.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
+      await timeout(client.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } }), this.budgetMs, 'closing the document');
       fresh = LspClient.start(this.serverBundle);
       await timeout(fresh.initialize(this.root, PULL_CAPABILITIES), this.budgetMs, 'initialize');
-      await fresh.open(uri, final.getText(), languageOf(input.name));
+      await timeout(fresh.open(uri, final.getText(), languageOf(input.name)), this.budgetMs, 'opening the document');
       const expected = await this.settledPull(fresh, uri);
       const escaped = this.escapedExceptions(client);
       if (escaped) return { ok: false, ms: Date.now() - started, problem: `exception in the server: ${escaped}` };
