@@ -15,7 +15,7 @@ export class EngineCheck {
 
   check(request: EngineRequest): Promise<Outcome> {
     // The main thread's stack, not a worker's larger one: the command line analyses small projects there.
-    const worker = (this.worker ??= new Worker(this.script, { resourceLimits: { stackSizeMB: 1 } }));
+    const worker = (this.worker ??= new Worker(this.script, { resourceLimits: { stackSizeMb: 1 } }));
     const started = Date.now();
     return new Promise((resolve) => {
       const finish = (outcome: Outcome) => {
