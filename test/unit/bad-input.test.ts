@@ -71,6 +71,7 @@ describe('one bad file at a time', () => {
       'z = ' + 'model.'.repeat(20000) + 'fit(X)\n', // an attribute chain
       'if ' + '('.repeat(20000) + '0' + ')'.repeat(20000) + ':\n    pass\n', // parentheses around a false literal
       'import json\njson.load(f)\ndef load(f, t: int % r(f, y=t\n', // a scope under an ERROR root
+      'import yaml\ncfg = yaml.safe_load(open("params.yaml"))\nlr = ' + '['.repeat(20000) + 'cfg["lr"]' + ']'.repeat(20000) + '\n', // uses of a config
     ];
     for (const text of deep) assert.doesNotThrow(() => analyzeAlone('deep.py', text), JSON.stringify(text.slice(0, 30)));
   });
