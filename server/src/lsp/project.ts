@@ -199,12 +199,24 @@ export class Project {
   }
 
   /** Re-analyses the other open documents and the project rules after the index changed. */
-  refreshAfterIndexChange(analysed: ReadonlySet<string> = new Set()): void {
-    for (const [filePath, file] of this.live) if (!analysed.has(filePath)) this.analyzeLive(filePath, file.text);
+  private refreshAfterIndexChange(): void {
+    for (const filePath of this.openPaths()) this.reanalyzeOpen(filePath);
     this.refreshProjectFindings();
   }
 
-  private refreshProjectFindings(): void {
+  /** The open documents, by path. */
+  openPaths(): string[] {
+    return [...this.live.keys()];
+  }
+
+  /** Analyses an open document's current text again (after the index changed); false when it is not open. */
+  reanalyzeOpen(filePath: string): boolean {
+    const file = this.live.get(filePath);
+    if (file) this.analyzeLive(filePath, file.text);
+    return file !== undefined;
+  }
+
+  refreshProjectFindings(): void {
     if (!this.enabled) {
       this.projectFindings = [];
       return;
