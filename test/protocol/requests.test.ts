@@ -162,3 +162,28 @@ describe('requests', () => {
     }
   });
 });
+
+describe('a document that turns binary while it is edited', () => {
+  test('counts as a fresh server counts it: not as the Python it was', async () => {
+    const root = makeProject({ 'README.md': '# Churn model\n', '.ml-hygiene.yaml': 'select: [MLH301]\n' });
+    const client = LspClient.start();
+    try {
+      await client.initialize(root, PULL_CAPABILITIES);
+      const readme = fileUri(path.join(root, 'README.md'));
+      const train = fileUri(path.join(root, 'train.py'));
+      await client.open(readme, '# Churn model\n', 'markdown');
+      await client.open(train, NAN_MODULE);
+      const noCiOnReadme = async () => {
+        await client.connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri: train } });
+        const report = await client.connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri: readme } });
+        return report.kind === 'full' && report.items.some((d) => d.code === 'MLH301');
+      };
+      await poll(noCiOnReadme, 'MLH301 once the project has Python');
+      await client.change(train, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '\0' }]);
+      await poll(async () => !(await noCiOnReadme()), 'MLH301 gone once the only Python file is binary');
+    } finally {
+      await client.stop();
+      removeProject(root);
+    }
+  });
+});

@@ -169,11 +169,16 @@ export class Project {
     const refusal = refusalOf(text, this.config.thresholds.maxFileSizeMB);
     if (refusal) {
       this.analyzer.forget(filePath);
-      this.live.set(filePath, { text, facts: previous?.facts ?? { path: filePath, kind: kindOf(filePath) }, findings: [] });
+      // What the scan knows of the file on disk, not what an earlier text of the document held: the
+      // findings must not depend on the history of the edits.
+      const facts = this.facts.get(filePath) ?? { path: filePath, kind: kindOf(filePath) };
+      const changed = !sameFacts(previous?.facts ?? this.facts.get(filePath), facts);
+      this.live.set(filePath, { text, facts, findings: [] });
+      if (changed) this.cachedIndex = undefined;
       if (previous?.text === undefined || refusalOf(previous.text, this.config.thresholds.maxFileSizeMB) !== refusal) {
         this.host.log(`${path.join(this.root, filePath)}: ${refusal}`);
       }
-      return false;
+      return changed;
     }
     try {
       this.analyzer.parse(filePath, text, edits);
