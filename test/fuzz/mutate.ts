@@ -215,7 +215,7 @@ export const MUTATORS: Record<string, Mutator> = {
 const OTHER_NAMES = ['train.py', 'analysis.ipynb', 'params.yaml', 'environment.yml', 'requirements.txt', 'pyproject.toml', 'dvc.yaml', 'MLproject', 'README.md', '.gitignore'];
 
 const MUTATOR_NAMES = Object.keys(MUTATORS);
-const MAX_INPUT_BYTES = 2 * 1024 * 1024;
+const MAX_INPUT_BYTES = 1024 * 1024;
 
 /** Input `index` of the run with `seed`. */
 export function generate(seed: number, index: number, corpus: CorpusFile[]): FuzzInput {
