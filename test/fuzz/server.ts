@@ -92,13 +92,15 @@ export class ServerCheck {
     return report.kind === 'full' ? report.items : [];
   }
 
-  /** Pulls until two answers a cross-file pause apart agree: project findings follow edits later. */
+  /** Pulls until two answers agree with no refresh asked for in between, a quiet while apart:
+   *  project findings follow edits later, and a loaded machine makes "later" long. */
   private async settledPull(client: LspClient, uri: string): Promise<string[]> {
     let last = shown(await this.pull(client, uri));
     for (let i = 0; i < 10; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 600));
+      const refreshes = client.refreshRequests;
+      await new Promise((resolve) => setTimeout(resolve, 1500));
       const next = shown(await this.pull(client, uri));
-      if (JSON.stringify(next) === JSON.stringify(last)) return next;
+      if (client.refreshRequests === refreshes && JSON.stringify(next) === JSON.stringify(last)) return next;
       last = next;
     }
     return last;
@@ -198,13 +200,16 @@ export class ServerCheck {
         await timeout(client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: 'file:///nowhere.py' }, position: { line: 0, character: 0 } }), this.budgetMs, 'a hover');
       } catch {
         problem += ' (and the server stopped answering)';
-        client.process.kill('SIGKILL');
+        await this.stop();
       }
     }
     return { ok: false, ms: Date.now() - started, problem };
   }
 
+  /** Stops the server (the next check starts a new one). */
   async stop(): Promise<void> {
-    await this.client?.stop();
+    const client = this.client;
+    this.client = undefined;
+    await client?.stop();
   }
 }
