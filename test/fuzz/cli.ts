@@ -4,10 +4,8 @@
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { CRASH } from '../support/cli';
 import { FuzzInput } from './mutate';
-
-/** Signs that a process died of an unexpected exception rather than reporting a problem. */
-const CRASH = /internal error|^\s+at .+:\d+:\d+\)?$|Error:|Maximum call stack|out of memory/im;
 
 export interface CliFailure {
   input: FuzzInput;
