@@ -4,10 +4,13 @@
 // diagnostics of the edited document must equal those of a fresh server on the final text.
 import * as path from 'path';
 import {
+  CancellationTokenSource,
   Diagnostic,
   DidCloseTextDocumentNotification,
   DocumentDiagnosticRequest,
   HoverRequest,
+  LSPErrorCodes,
+  ResponseError,
   TextDocumentContentChangeEvent,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -107,9 +110,20 @@ export class ServerCheck {
   }
 
   /** Sends `count` random changes without waiting, with a pull or a hover now and then; waits for
-   *  every answer. Returns the final text. */
+   *  every answer. As an editor does, a new pull or hover cancels the one still unanswered, which
+   *  must then be answered as cancelled. Returns the final text. */
   private async edit(client: LspClient, uri: string, document: TextDocument, count: number, random: Random): Promise<TextDocument> {
     const answers: Promise<unknown>[] = [];
+    const outstanding = new Map<string, CancellationTokenSource>();
+    const request = (method: string, params: object) => {
+      outstanding.get(method)?.cancel();
+      const source = new CancellationTokenSource();
+      outstanding.set(method, source);
+      const answer = client.connection.sendRequest(method, params, source.token).catch((e: ResponseError<unknown>) => {
+        if (e?.code !== LSPErrorCodes.RequestCancelled || !source.token.isCancellationRequested) throw e;
+      });
+      answers.push(timeout(answer, this.budgetMs, method));
+    };
     for (let i = 0; i < count; i++) {
       const changes: TextDocumentContentChangeEvent[] = [];
       for (let n = random.int(1, 3); n > 0; n--) {
@@ -118,11 +132,8 @@ export class ServerCheck {
         document = TextDocument.update(document, [change], document.version + 1);
       }
       void client.change(uri, changes);
-      if (random.chance(0.02)) answers.push(this.pull(client, uri));
-      if (random.chance(0.02)) {
-        const position = document.positionAt(random.int(0, document.getText().length));
-        answers.push(timeout(client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position }), this.budgetMs, 'a hover'));
-      }
+      if (random.chance(0.02)) request(DocumentDiagnosticRequest.method, { textDocument: { uri } });
+      if (random.chance(0.02)) request(HoverRequest.method, { textDocument: { uri }, position: document.positionAt(random.int(0, document.getText().length)) });
     }
     await Promise.all(answers);
     return document;
