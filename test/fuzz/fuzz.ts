@@ -103,6 +103,11 @@ class Run {
   }
 }
 
+/** The text the edits left, saved beside a failing input (replay it as an input of its own). */
+function editedText(input: FuzzInput, text: string | undefined): { name: string; text: string } | undefined {
+  return text === undefined ? undefined : { name: `edited-${input.name}`, text };
+}
+
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   const corpus = corpusFiles();
@@ -152,12 +157,12 @@ async function main(): Promise<number> {
       const serverOutcome = await server.check(input, random.int(0, 40), random);
       run.counts.server++;
       run.timed(serverOutcome.ms, `server on ${describe}`);
-      if (!serverOutcome.ok) run.fail(input, 'server', serverOutcome.problem);
+      if (!serverOutcome.ok) run.fail(input, 'server', serverOutcome.problem, editedText(input, serverOutcome.finalText));
 
       if (replaying || input.index % EDIT_SESSION_EVERY === EDIT_SESSION_EVERY - 1) {
         const session = await server.editSession(input, random);
         run.counts.editSessions++;
-        if (!session.ok) run.fail(input, 'edits', session.problem, session.finalText === undefined ? undefined : { name: `final-text-${input.name}`, text: session.finalText });
+        if (!session.ok) run.fail(input, 'edits', session.problem, editedText(input, session.finalText));
       }
 
       cliBatch.push(input);

@@ -111,8 +111,8 @@ export class ServerCheck {
 
   /** Sends `count` random changes without waiting, with a pull or a hover now and then; waits for
    *  every answer. As an editor does, a new pull or hover cancels the one still unanswered, which
-   *  must then be answered as cancelled. Returns the final text. */
-  private async edit(client: LspClient, uri: string, document: TextDocument, count: number, random: Random): Promise<TextDocument> {
+   *  must then be answered as cancelled. Returns the final text, and when every answer is in. */
+  private edit(client: LspClient, uri: string, document: TextDocument, count: number, random: Random): { final: TextDocument; answered: Promise<unknown> } {
     const answers: Promise<unknown>[] = [];
     const outstanding = new Map<string, CancellationTokenSource>();
     const request = (method: string, params: object) => {
@@ -135,8 +135,7 @@ export class ServerCheck {
       if (random.chance(0.02)) request(DocumentDiagnosticRequest.method, { textDocument: { uri } });
       if (random.chance(0.02)) request(HoverRequest.method, { textDocument: { uri }, position: document.positionAt(random.int(0, document.getText().length)) });
     }
-    await Promise.all(answers);
-    return document;
+    return { final: document, answered: Promise.all(answers) };
   }
 
   private escapedExceptions(client: LspClient): string | undefined {
@@ -150,18 +149,21 @@ export class ServerCheck {
   async check(input: FuzzInput, edits: number, random: Random): Promise<ServerOutcome> {
     const started = Date.now();
     const uri = this.uriOf(input);
+    let finalText: string | undefined;
     try {
       const client = await this.server();
       const text = editorText(input.bytes);
       await timeout(client.open(uri, text, languageOf(input.name)), this.budgetMs, 'opening the document');
-      await timeout(this.edit(client, uri, TextDocument.create(uri, languageOf(input.name), 1, text), edits, random), this.budgetMs * 3, 'the edits');
+      const { final, answered } = this.edit(client, uri, TextDocument.create(uri, languageOf(input.name), 1, text), edits, random);
+      finalText = final.getText();
+      await timeout(answered, this.budgetMs * 3, 'the requests during the edits');
       await this.pull(client, uri);
       await timeout(client.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } }), this.budgetMs, 'closing the document');
       const escaped = this.escapedExceptions(client);
-      if (escaped) return { ok: false, ms: Date.now() - started, problem: `exception in the server: ${escaped}` };
+      if (escaped) return { ok: false, ms: Date.now() - started, problem: `exception in the server: ${escaped}`, finalText };
       return { ok: true, ms: Date.now() - started };
     } catch (e) {
-      return this.failed(started, e);
+      return this.failed(started, e, finalText);
     }
   }
 
@@ -170,39 +172,42 @@ export class ServerCheck {
     const started = Date.now();
     const uri = this.uriOf(input);
     let fresh: LspClient | undefined;
+    let finalText: string | undefined;
     try {
       const client = await this.server();
       const text = editorText(input.bytes);
       await timeout(client.open(uri, text, languageOf(input.name)), this.budgetMs, 'opening the document');
-      const final = await timeout(this.edit(client, uri, TextDocument.create(uri, languageOf(input.name), 1, text), 1000, random), this.budgetMs * 3, 'the edits');
+      const { final, answered } = this.edit(client, uri, TextDocument.create(uri, languageOf(input.name), 1, text), 1000, random);
+      finalText = final.getText();
+      await timeout(answered, this.budgetMs * 3, 'the requests during the edits');
       const edited = await this.settledPull(client, uri);
       await timeout(client.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } }), this.budgetMs, 'closing the document');
       fresh = LspClient.start(this.serverBundle);
       await timeout(fresh.initialize(this.root, PULL_CAPABILITIES), this.budgetMs, 'initialize');
-      await timeout(fresh.open(uri, final.getText(), languageOf(input.name)), this.budgetMs, 'opening the document');
+      await timeout(fresh.open(uri, finalText, languageOf(input.name)), this.budgetMs, 'opening the document');
       const expected = await this.settledPull(fresh, uri);
       const escaped = this.escapedExceptions(client);
-      if (escaped) return { ok: false, ms: Date.now() - started, problem: `exception in the server: ${escaped}` };
+      if (escaped) return { ok: false, ms: Date.now() - started, problem: `exception in the server: ${escaped}`, finalText };
       if (JSON.stringify(edited) !== JSON.stringify(expected)) {
         const missing = expected.filter((d) => !edited.includes(d));
         const extra = edited.filter((d) => !expected.includes(d));
         return {
           ok: false,
           ms: Date.now() - started,
-          finalText: final.getText(),
+          finalText,
           problem: `after 1,000 edits the diagnostics differ from a fresh server's on the final text (saved beside the input)\n  missing: ${missing.join('\n           ')}\n  extra:   ${extra.join('\n           ')}`,
         };
       }
       return { ok: true, ms: Date.now() - started };
     } catch (e) {
-      return this.failed(started, e);
+      return this.failed(started, e, finalText);
     } finally {
       await fresh?.stop();
     }
   }
 
   /** A failed request: the server is replaced when it no longer answers. */
-  private async failed(started: number, e: unknown): Promise<ServerOutcome> {
+  private async failed(started: number, e: unknown, finalText?: string): Promise<ServerOutcome> {
     const client = this.client;
     let problem = `${(e as Error).message ?? e}`;
     if (!client?.alive) problem += ` (the server exited: ${client?.process.exitCode ?? client?.process.signalCode}; ${client?.errorOutput.slice(-2000)})`;
@@ -214,7 +219,7 @@ export class ServerCheck {
         await this.stop();
       }
     }
-    return { ok: false, ms: Date.now() - started, problem };
+    return { ok: false, ms: Date.now() - started, problem, finalText };
   }
 
   /** Stops the server (the next check starts a new one). */
