@@ -85,7 +85,7 @@ function deepNesting(name: string, random: Random): string {
   const unbalanced = random.chance(0.3);
   const close = (s: string) => (unbalanced ? '' : s);
   if (ext === 'yaml' || ext === 'yml') {
-    if (random.chance(0.5)) return '[' .repeat(depth) + '1' + close(']'.repeat(depth)) + '\n';
+    if (random.chance(0.5)) return '['.repeat(depth) + '1' + close(']'.repeat(depth)) + '\n';
     let out = '';
     for (let i = 0; i < Math.min(depth, 3000); i++) out += ' '.repeat(i) + 'key:\n';
     return out + ' '.repeat(Math.min(depth, 3000)) + 'value\n';
@@ -164,7 +164,7 @@ const wrongJsonTypes: Mutator = (bytes, random) => {
   return Buffer.from(JSON.stringify(root, null, random.chance(0.5) ? 1 : 0));
 };
 
-export const MUTATORS: Record<string, Mutator> = {
+const MUTATORS: Record<string, Mutator> = {
   'byte flips': (bytes, random) => {
     const out = Buffer.from(bytes);
     for (let i = random.int(1, 16); i > 0 && out.length; i--) out[random.int(0, out.length - 1)] ^= 1 << random.int(0, 7);

@@ -15,13 +15,14 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileUri, LspClient, PULL_CAPABILITIES } from '../support/lspClient';
+import type { Outcome } from './engine';
 import { FuzzInput, Random } from './mutate';
 
 /** Log lines of the server that mean an exception escaped the analysis (and was caught by a guard). */
 const ESCAPED = /could not be analysed|failed:|uncaught|unhandled|Maximum call stack/i;
 
 const SNIPPETS = ['(', ')', '[', ']', '{', '}', ':', '\n', '\r\n', '\r', '    ', '\t', '#', '"', "'", '"""', '\\', ',', '=', '.',
-  'model.fit(X_train, y_train)', 'np.nan', 'import torch\n', 'def train(', 'random_state=42', 'é', '😀', '\0', 'x' .repeat(200)];
+  'model.fit(X_train, y_train)', 'np.nan', 'import torch\n', 'def train(', 'random_state=42', 'é', '😀', '\0', 'x'.repeat(200)];
 
 function languageOf(name: string): string {
   if (name.endsWith('.py')) return 'python';
@@ -32,7 +33,7 @@ function languageOf(name: string): string {
 }
 
 /** The text an editor shows for the bytes: UTF-8, invalid sequences replaced. */
-export function editorText(bytes: Buffer): string {
+function editorText(bytes: Buffer): string {
   return bytes.toString('utf8');
 }
 
@@ -66,7 +67,8 @@ function shown(diagnostics: Diagnostic[]): string[] {
     .sort();
 }
 
-export type ServerOutcome = { ok: true; ms: number } | { ok: false; ms: number; problem: string; finalText?: string };
+/** With the text the edits left, when there is one. */
+export type ServerOutcome = Outcome & { finalText?: string };
 
 export class ServerCheck {
   private client?: LspClient;
