@@ -187,3 +187,28 @@ describe('a document that turns binary while it is edited', () => {
     }
   });
 });
+
+describe('a model file edited in the editor', () => {
+  test('is reported with the size of its text, as a fresh server would report it', async () => {
+    const root = makeProject({ 'train.py': NAN_MODULE, 'model.pkl': 'x'.repeat(2 * 1024), '.ml-hygiene.yaml': 'select: [MLH408]\n' });
+    const client = LspClient.start();
+    try {
+      await client.initialize(root, PULL_CAPABILITIES);
+      const model = fileUri(path.join(root, 'model.pkl'));
+      const sizeReported = async () => {
+        await client.connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri: model } });
+        const report = await client.connection.sendRequest(WorkspaceDiagnosticRequest.type, { previousResultIds: [] });
+        const messages = report.items.flatMap((item) => (item.kind === 'full' ? item.items : [])).filter((d) => d.code === 'MLH408');
+        return messages.length === 1 ? /\((\d+) KB\)/.exec(messages[0].message)?.[1] : undefined;
+      };
+      assert.equal(await poll(sizeReported, 'MLH408'), '2');
+      await client.open(model, 'x'.repeat(10 * 1024), 'plaintext');
+      await poll(async () => (await sizeReported()) === '10', 'the size of the opened text');
+      await client.change(model, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: 'y'.repeat(10 * 1024) }]);
+      await poll(async () => (await sizeReported()) === '20', 'the size of the edited text');
+    } finally {
+      await client.stop();
+      removeProject(root);
+    }
+  });
+});
