@@ -24,8 +24,13 @@ export class EngineCheck {
         worker.off('error', onError);
         resolve(outcome);
       };
-      const onMessage = (reply: EngineReply) =>
-        finish(reply.ok ? { ok: true, ms: Date.now() - started } : { ok: false, ms: Date.now() - started, problem: `exception: ${reply.error}` });
+      const onMessage = (reply: EngineReply) => {
+        if (reply.ok) return finish({ ok: true, ms: Date.now() - started });
+        // A thread whose parser failed may be left broken: the next input gets a new one, so that
+        // one failure is not blamed on every input after it.
+        this.stop();
+        finish({ ok: false, ms: Date.now() - started, problem: `exception: ${reply.error}` });
+      };
       const onError = (e: Error) => {
         this.worker = undefined;
         finish({ ok: false, ms: Date.now() - started, problem: `the analysis thread died: ${e.stack ?? e}` });
