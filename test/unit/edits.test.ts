@@ -7,6 +7,7 @@ import { Analyzer } from '../../server/src/engine/analyze';
 import { applyChange, applyChanges, TextChange } from '../../server/src/engine/python/edits';
 import type { Node } from 'web-tree-sitter';
 import { initPython, parsePython, Tree } from '../../server/src/engine/python/parser';
+import { withUnixLineEnds } from '../../server/src/engine/text';
 import { rangeOf } from '../../server/src/engine/types';
 
 const SOURCE = `"""Training entry point."""
@@ -122,7 +123,8 @@ describe('editor changes to tree-sitter edits', () => {
         const before = leaves(tree).map((n) => ({ text: n.text, start: n.startIndex, end: n.endIndex }));
         tree.edit(edit);
         const after = leaves(tree);
-        const newLines = applied.text.split('\n');
+        // Rows as the parser counts them: it is given each lone \r as \n.
+        const newLines = withUnixLineEnds(applied.text).split('\n');
         const pointAt = (offset: number) => {
           let row = 0;
           let rest = offset;

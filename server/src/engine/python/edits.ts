@@ -9,15 +9,9 @@ export interface TextChange {
   text: string;
 }
 
-/** Where lines start for tree-sitter, whose rows end at \n only. */
+/** Where lines start: they end at \n, \r\n or a lone \r, for the editor (as LSP says) and for the
+ *  parser alike (it is given each lone \r as \n, see withUnixLineEnds). */
 function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
-  return starts;
-}
-
-/** Where lines start for the editor, whose lines end at \n, \r\n or a lone \r (as LSP says). */
-function editorLineStarts(text: string): number[] {
   const starts = [0];
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -51,19 +45,17 @@ function pointOf(starts: number[], offset: number): Point {
 
 /** Where a text ends when it is inserted at `start`. */
 function endAfterInsert(start: Point, inserted: string): Point {
-  const lastBreak = inserted.lastIndexOf('\n');
-  if (lastBreak < 0) return { row: start.row, column: start.column + inserted.length };
-  let rows = 0;
-  for (let i = 0; i <= lastBreak; i++) if (inserted.charCodeAt(i) === 10) rows++;
-  return { row: start.row + rows, column: inserted.length - lastBreak - 1 };
+  const starts = lineStarts(inserted);
+  const rows = starts.length - 1;
+  if (rows === 0) return { row: start.row, column: start.column + inserted.length };
+  return { row: start.row + rows, column: inserted.length - starts[rows] };
 }
 
 /** Applies one change to `oldText`: the new text and the tree-sitter edit that describes it. */
 export function applyChange(oldText: string, change: TextChange): { text: string; edit: Edit } {
   const starts = lineStarts(oldText);
-  const editorStarts = change.range ? editorLineStarts(oldText) : starts;
-  const startIndex = change.range ? offsetOf(oldText, editorStarts, change.range.start) : 0;
-  const oldEndIndex = change.range ? Math.max(startIndex, offsetOf(oldText, editorStarts, change.range.end)) : oldText.length;
+  const startIndex = change.range ? offsetOf(oldText, starts, change.range.start) : 0;
+  const oldEndIndex = change.range ? Math.max(startIndex, offsetOf(oldText, starts, change.range.end)) : oldText.length;
   const startPosition = pointOf(starts, startIndex);
   return {
     text: oldText.slice(0, startIndex) + change.text + oldText.slice(oldEndIndex),
