@@ -1,5 +1,5 @@
-// Bundles the extension client, the language server, the CLI, the scan worker and the tests with
-// esbuild, and puts the tree-sitter .wasm files beside the server bundle.
+// Bundles the extension client, the language server, the CLI, the scan worker, the tests, the
+// benchmark and the fuzzer with esbuild, and puts the tree-sitter .wasm files beside the server bundle.
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync, readdirSync, statSync } from 'fs';
 import { createRequire } from 'module';
@@ -54,6 +54,12 @@ await Promise.all([
   // The benchmarks are not tests: outside out/test, where node's test runner would pick it up.
   build({ ...common, entryPoints: [join(root, 'test/bench/bench.ts')], outfile: join(root, 'out/bench/bench.js') }),
   build({ ...common, entryPoints: [join(root, 'test/precision/precision.ts')], outfile: join(root, 'out/precision/precision.js') }),
+  // Nor is the fuzzer; its worker thread is a bundle of its own.
+  build({
+    ...common,
+    entryPoints: { fuzz: join(root, 'test/fuzz/fuzz.ts'), engineWorker: join(root, 'test/fuzz/engineWorker.ts') },
+    outdir: join(root, 'out/fuzz'),
+  }),
   // The editor suite runs inside VS Code's extension host, with mocha from node_modules.
   build({ ...common, entryPoints: [join(root, 'test/editor/suite/index.ts')], outfile: join(root, 'out/editor/index.js'), external: ['vscode', 'mocha'] }),
 ]);

@@ -51,4 +51,4 @@ export function checkJson(args: string[], cwd: string): { status: number | null;
 }
 
 /** Signs that a process died of an unexpected exception rather than reporting a problem. */
-export const CRASH = /internal error|^\s+at .+:\d+:\d+\)?$|Error:|Maximum call stack/m;
+export const CRASH = /internal error|^\s+at .+:\d+:\d+\)?$|Error:|Maximum call stack|out of memory/m;

@@ -101,13 +101,14 @@ export class LspClient {
     this.connection.listen();
   }
 
-  static start(): LspClient {
-    return new LspClient(spawn(process.execPath, [SERVER_BUNDLE, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] }));
+  static start(serverBundle = SERVER_BUNDLE): LspClient {
+    return new LspClient(spawn(process.execPath, [serverBundle, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] }));
   }
 
-  async initialize(root: string, capabilities: ClientCapabilities, folders?: WorkspaceFolder[]): Promise<void> {
+  /** `processId`: the process whose end the server outlives by a few seconds at most (default: this one). */
+  async initialize(root: string, capabilities: ClientCapabilities, folders?: WorkspaceFolder[], processId = process.pid): Promise<void> {
     await this.connection.sendRequest(InitializeRequest.type, {
-      processId: process.pid,
+      processId,
       rootUri: fileUri(root),
       capabilities,
       workspaceFolders: folders ?? [{ uri: fileUri(root), name: path.basename(root) }],

@@ -66,6 +66,27 @@ describe('one bad file at a time', () => {
     }
   });
 
+  test('Python nested as deep as anyone writes it: no stack overflow, no endless walk', () => {
+    const deep = [
+      'z = ' + 'model.'.repeat(20000) + 'fit(X)\n', // an attribute chain
+      'if ' + '('.repeat(20000) + '0' + ')'.repeat(20000) + ':\n    pass\n', // parentheses around a false literal
+      'import json\njson.load(f)\ndef load(f, t: int % r(f, y=t\n', // a scope under an ERROR root
+      'import yaml\ncfg = yaml.safe_load(open("params.yaml"))\nlr = ' + '['.repeat(20000) + 'cfg["lr"]' + ']'.repeat(20000) + '\n', // uses of a config
+    ];
+    for (const text of deep) assert.doesNotThrow(() => analyzeAlone('deep.py', text), JSON.stringify(text.slice(0, 30)));
+  });
+
+  test('a notebook with values of the wrong type is read without throwing', () => {
+    const deep = '{"a":'.repeat(20000) + '1' + '}'.repeat(20000);
+    const notebooks = [
+      { nbformat: {}, cells: [] },
+      { nbformat: 4, cells: [{ cell_type: { code: true }, execution_count: [], source: 'x = 1', outputs: {} }] },
+      { nbformat: 4, cells: [{ cell_type: 'code', execution_count: 1, source: ['x = 1'], outputs: [{ text: 7, data: null }, null, 'x'] }] },
+    ].map((nb) => JSON.stringify(nb));
+    notebooks.push(`{"nbformat": 4, "cells": [{"cell_type": "code", "source": "x = 1", "outputs": [${deep}]}]}`);
+    for (const text of notebooks) assert.doesNotThrow(() => analyzeAlone('nb.ipynb', text), text.slice(0, 60));
+  });
+
   test('bytes: binary refused, UTF-8 with a BOM read, Latin-1 read with a note', () => {
     assert.equal(decodeBytes(new Uint8Array([0x41, 0x00, 0x42])).skipped, true);
     assert.deepEqual(decodeBytes(Buffer.from('\uFEFFx = 1\n', 'utf8')), { text: 'x = 1\n', skipped: false });

@@ -7,6 +7,7 @@ import { Analyzer } from '../../server/src/engine/analyze';
 import { applyChange, applyChanges, TextChange } from '../../server/src/engine/python/edits';
 import type { Node } from 'web-tree-sitter';
 import { initPython, parsePython, Tree } from '../../server/src/engine/python/parser';
+import { withUnixLineEnds } from '../../server/src/engine/text';
 import { rangeOf } from '../../server/src/engine/types';
 
 const SOURCE = `"""Training entry point."""
@@ -76,6 +77,8 @@ const STEPS: { name: string; changes: TextChange[] }[] = [
   { name: 'paste several lines in the middle of a line', changes: [{ range: rangeOf(4, 2, 4, 2), text: ' = 0\nx = 1\ny = 2\nz' }] },
   { name: 'a line with a Windows line ending', changes: [{ range: rangeOf(0, 0, 0, 0), text: 'import os\r\n' }] },
   { name: 'character beyond the end of a \\r\\n line', changes: [{ range: rangeOf(0, 99, 0, 99), text: ', sys' }] },
+  { name: 'a line with an old Mac line ending (a lone \\r)', changes: [{ range: rangeOf(0, 0, 0, 0), text: 'import sys\r' }] },
+  { name: 'an edit on the line after a lone \\r', changes: [{ range: rangeOf(1, 7, 1, 9), text: 'io' }] },
   { name: 'replace the whole text', changes: [{ text: 'x = 1\nif x == float("nan"):\n    pass\n' }] },
 ];
 
@@ -120,7 +123,8 @@ describe('editor changes to tree-sitter edits', () => {
         const before = leaves(tree).map((n) => ({ text: n.text, start: n.startIndex, end: n.endIndex }));
         tree.edit(edit);
         const after = leaves(tree);
-        const newLines = applied.text.split('\n');
+        // Rows as the parser counts them: it is given each lone \r as \n.
+        const newLines = withUnixLineEnds(applied.text).split('\n');
         const pointAt = (offset: number) => {
           let row = 0;
           let rest = offset;

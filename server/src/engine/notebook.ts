@@ -59,7 +59,8 @@ export function parseNotebook(text: string): Notebook {
     return { cells: [], problem: { message: `Notebook JSON does not parse: ${why}`, range: at } };
   }
   const nbformatNode = findNodeAtLocation(root, ['nbformat']);
-  const nbformat = nbformatNode ? Number(getNodeValue(nbformatNode)) : undefined;
+  // Read only when it is a scalar: Number() of an object throws.
+  const nbformat = nbformatNode?.type === 'number' || nbformatNode?.type === 'string' ? Number(nbformatNode.value) : undefined;
   const cellsNode = findNodeAtLocation(root, ['cells']);
   if (nbformat !== 4 || !cellsNode || cellsNode.type !== 'array') {
     const where = nbformatNode ?? root;
@@ -82,7 +83,7 @@ export function parseNotebook(text: string): Notebook {
 function readCell(cellNode: JsonNode, index: number, lines: LineIndex): NotebookCell {
   const field = (name: string) => findNodeAtLocation(cellNode, [name]);
   const type = field('cell_type');
-  const typeValue = type ? getNodeValue(type) : undefined;
+  const typeValue = type?.type === 'string' ? type.value : undefined;
   const kind = typeValue === 'code' || typeValue === 'markdown' || typeValue === 'raw' ? typeValue : 'other';
   const sourceNode = field('source');
   const pieces: JsonNode[] =
@@ -98,7 +99,7 @@ function readCell(cellNode: JsonNode, index: number, lines: LineIndex): Notebook
     source += value;
   }
   const countNode = field('execution_count');
-  const countValue = countNode ? getNodeValue(countNode) : null;
+  const countValue = countNode?.type === 'number' ? countNode.value : null;
   const outputs = field('outputs');
   const tagsNode = findNodeAtLocation(cellNode, ['metadata', 'tags']);
   const tags = tagsNode?.type === 'array' ? (tagsNode.children ?? []).filter((t) => t.type === 'string').map((t) => String(t.value)) : [];

@@ -142,7 +142,8 @@ export class Project {
   /** The project as the rules see it: the scan, with each open document's own facts and text. */
   index(): ProjectIndex {
     if (!this.cachedIndex) {
-      const files = [...this.files];
+      // An open document's entry has the size of its text, not of the file on disk.
+      const files = this.files.map((f) => (this.live.has(f.path) ? { ...f, size: this.live.get(f.path)!.text.length } : f));
       const known = new Set(files.map((f) => f.path));
       const facts = new Map(this.facts);
       const documents = new Map(this.documents);
@@ -166,14 +167,22 @@ export class Project {
       this.live.set(filePath, { text, facts: { path: filePath, kind: kindOf(filePath) }, findings: [] });
       return false;
     }
+    // Files the engine does not read (data, model binaries) are known to the project rules by
+    // their size: a new size is a change of the index.
+    const sizeChanged = kindOf(filePath) === 'other' && previous?.text.length !== text.length;
     const refusal = refusalOf(text, this.config.thresholds.maxFileSizeMB);
     if (refusal) {
       this.analyzer.forget(filePath);
-      this.live.set(filePath, { text, facts: previous?.facts ?? { path: filePath, kind: kindOf(filePath) }, findings: [] });
+      // What the scan knows of the file on disk, not what an earlier text of the document held: the
+      // findings must not depend on the history of the edits.
+      const facts = this.facts.get(filePath) ?? { path: filePath, kind: kindOf(filePath) };
+      const changed = sizeChanged || !sameFacts(previous?.facts ?? this.facts.get(filePath), facts);
+      this.live.set(filePath, { text, facts, findings: [] });
+      if (changed) this.cachedIndex = undefined;
       if (previous?.text === undefined || refusalOf(previous.text, this.config.thresholds.maxFileSizeMB) !== refusal) {
         this.host.log(`${path.join(this.root, filePath)}: ${refusal}`);
       }
-      return false;
+      return changed;
     }
     try {
       this.analyzer.parse(filePath, text, edits);
@@ -183,7 +192,8 @@ export class Project {
       const changed =
         (!previous && !this.facts.has(filePath) && !this.files.some((f) => f.path === filePath)) ||
         !sameFacts(indexed.facts, facts) ||
-        (isProjectDocument(entry) && indexed.text !== text);
+        (isProjectDocument(entry) && indexed.text !== text) ||
+        sizeChanged;
       const live: LiveFile = { text, facts, findings: previous?.findings ?? [] };
       this.live.set(filePath, live);
       if (changed) this.cachedIndex = undefined;
@@ -199,12 +209,24 @@ export class Project {
   }
 
   /** Re-analyses the other open documents and the project rules after the index changed. */
-  refreshAfterIndexChange(analysed: ReadonlySet<string> = new Set()): void {
-    for (const [filePath, file] of this.live) if (!analysed.has(filePath)) this.analyzeLive(filePath, file.text);
+  private refreshAfterIndexChange(): void {
+    for (const filePath of this.openPaths()) this.reanalyzeOpen(filePath);
     this.refreshProjectFindings();
   }
 
-  private refreshProjectFindings(): void {
+  /** The open documents, by path. */
+  openPaths(): string[] {
+    return [...this.live.keys()];
+  }
+
+  /** Analyses an open document's current text again (after the index changed); false when it is not open. */
+  reanalyzeOpen(filePath: string): boolean {
+    const file = this.live.get(filePath);
+    if (file) this.analyzeLive(filePath, file.text);
+    return file !== undefined;
+  }
+
+  refreshProjectFindings(): void {
     if (!this.enabled) {
       this.projectFindings = [];
       return;

@@ -2,10 +2,12 @@
 // the findings delivered by pull (when the client asks for it) or push.
 import * as path from 'path';
 import {
+  CancellationToken,
   ClientCapabilities,
   CodeAction,
   CodeActionKind,
   CodeActionParams,
+  CodeActionRequest,
   Connection,
   DidChangeConfigurationNotification,
   DidChangeConfigurationParams,
@@ -13,19 +15,23 @@ import {
   DidChangeWatchedFilesParams,
   DocumentDiagnosticParams,
   DocumentDiagnosticReport,
+  DocumentDiagnosticRequest,
   ErrorCodes,
   ExecuteCommandParams,
+  ExecuteCommandRequest,
   FileChangeType,
   Hover,
   HoverParams,
+  HoverRequest,
   InitializeParams,
   InitializeResult,
   MessageType,
+  PreviousResultId,
   ResponseError,
   ShowMessageNotification,
   TextDocumentSyncKind,
-  WorkspaceDiagnosticParams,
   WorkspaceDiagnosticReport,
+  WorkspaceDiagnosticRequest,
   WorkspaceFolder,
   WorkspaceFoldersChangeEvent,
 } from 'vscode-languageserver';
@@ -36,10 +42,15 @@ import { Delivery } from './delivery';
 import { PlacedFinding, SOURCE } from './diagnostics';
 import { OpenDocuments } from './documents';
 import { hoverAt } from './hover';
+import { exitWithClient } from './lifetime';
 import { Project, ProjectHost } from './project';
+import { answering, checkArray, checkObject, checkPosition, checkRange, checkString, documentUri, unlessCancelled } from './requests';
 import { parseSettings, UserSettings } from './settings';
 import { normalizeUri, pathToUri, relativeTo, uriToPath } from './uri';
 import { DiskChanges, WATCHED_FILES } from './watching';
+
+/** Lets the event loop read and answer messages before the next piece of analysis. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Typing pauses this long before the document is analysed again. */
 const DOCUMENT_DEBOUNCE_MS = 100;
@@ -56,6 +67,8 @@ export class MlHygieneServer implements ProjectHost {
   private readonly looseProjects = new Map<string, Project>();
   private delivery!: Delivery;
   private readonly pendingDocuments = new Set<string>();
+  /** Documents taken for analysis, until that analysis is done. */
+  private readonly analysing = new Map<string, Promise<void>>();
   private documentTimer?: NodeJS.Timeout;
   private readonly pendingCrossFile = new Map<Project, Set<string>>();
   private crossFileTimer?: NodeJS.Timeout;
@@ -93,11 +106,14 @@ export class MlHygieneServer implements ProjectHost {
     documents.notebooks.onDidClose((n) => this.guard('close', () => this.closed(n.uri)));
     documents.text.listen(connection);
     documents.notebooks.listen(connection);
-    connection.onHover((params) => this.hover(params));
-    connection.onCodeAction((params) => this.codeAction(params));
-    connection.onExecuteCommand((params) => this.executeCommand(params));
-    connection.languages.diagnostics.on((params) => this.documentDiagnostics(params));
-    connection.languages.diagnostics.onWorkspace((params) => this.workspaceDiagnostics(params));
+    // Registered as plain requests: the library's typed helpers read their parameters before the
+    // handler can check them.
+    const log = (message: string) => connection.console.error(message);
+    connection.onRequest(HoverRequest.type, answering(HoverRequest.method, log, (params, token) => this.hover(params, token)));
+    connection.onRequest(CodeActionRequest.type, answering(CodeActionRequest.method, log, (params) => this.codeAction(params)));
+    connection.onRequest(ExecuteCommandRequest.type, answering(ExecuteCommandRequest.method, log, (params) => this.executeCommand(params)));
+    connection.onRequest(DocumentDiagnosticRequest.type, answering(DocumentDiagnosticRequest.method, log, (params, token) => this.documentDiagnostics(params, token)));
+    connection.onRequest(WorkspaceDiagnosticRequest.type, answering(WorkspaceDiagnosticRequest.method, log, (params, token) => this.workspaceDiagnostics(params, token)));
     connection.onDidChangeWatchedFiles((params) => this.guard('file changes', () => this.watchedFilesChanged(params)));
     connection.onDidChangeConfiguration((params) => this.guard('configuration', () => this.configurationChanged(params)));
     connection.onShutdown(() => {
@@ -139,6 +155,7 @@ export class MlHygieneServer implements ProjectHost {
   // ---- Lifecycle
 
   private initialize(params: InitializeParams): InitializeResult {
+    if (Number.isInteger(params.processId) && params.processId! > 0) exitWithClient(params.processId!);
     this.capabilities = params.capabilities;
     this.codeActions = new CodeActions(params.capabilities);
     this.delivery = new Delivery(this.connection, this.documents, {
@@ -248,7 +265,11 @@ export class MlHygieneServer implements ProjectHost {
 
   // ---- Commands
 
-  private async executeCommand(params: ExecuteCommandParams): Promise<unknown> {
+  private async executeCommand(raw: unknown): Promise<unknown> {
+    const method = ExecuteCommandRequest.method;
+    checkString(method, 'command', checkObject(method, 'params', raw).command);
+    const params = raw as ExecuteCommandParams;
+    checkArray(method, 'arguments', params.arguments, true);
     if (params.command === SCAFFOLD_COMMAND) {
       await this.started;
       const args = readScaffoldArguments(params.arguments?.[0], this.workspaceRoots());
@@ -321,28 +342,42 @@ export class MlHygieneServer implements ProjectHost {
     this.documentTimer = setTimeout(() => this.guard('analysis', () => this.analyzePending()), DOCUMENT_DEBOUNCE_MS);
   }
 
-  /** Analyses the documents changed since their last analysis (or just `onlyUri`), then delivers. */
+  /** Analyses the documents changed since their last analysis (or just `onlyUri`), then delivers.
+   *  One document per turn of the event loop: requests are read between two analyses. */
   private async analyzePending(onlyUri?: string): Promise<void> {
     await this.started;
+    if (onlyUri !== undefined) await this.analysing.get(onlyUri); // taken by an analysis under way
     const uris = onlyUri === undefined ? [...this.pendingDocuments] : this.pendingDocuments.has(onlyUri) ? [onlyUri] : [];
-    for (const uri of uris) this.pendingDocuments.delete(uri);
-    const touched = new Map<Project, string[]>();
+    if (uris.length === 0) return;
+    let finished!: () => void;
+    const done = new Promise<void>((resolve) => (finished = resolve));
     for (const uri of uris) {
-      const fsPath = uriToPath(uri);
-      if (!fsPath) continue; // untitled and other unsaved schemes have no project
-      const { project, path: filePath } = this.projectOf(fsPath);
-      await project.ready;
-      const notebook = this.documents.notebooks.getNotebookDocument(uri);
-      const document = notebook ? undefined : this.documents.text.get(uri);
-      if (!notebook && !document) continue; // closed meanwhile
-      // From here to the analysis nothing is awaited: the edits taken are exactly those since the
-      // text the project's parser holds.
-      const text = notebook ? this.documents.notebookText(notebook, project.root) : document!.getText();
-      const edits = notebook ? undefined : this.documents.takeEdits(uri);
-      if (project.analyzeLive(filePath, text, edits)) this.scheduleCrossFile(project, filePath);
-      touched.set(project, [...(touched.get(project) ?? []), uri]);
+      this.pendingDocuments.delete(uri);
+      this.analysing.set(uri, done);
     }
-    for (const [project, analysed] of touched) this.changed(project, analysed);
+    try {
+      const touched = new Map<Project, string[]>();
+      for (const uri of uris) {
+        await nextTurn();
+        const fsPath = uriToPath(uri);
+        if (!fsPath) continue; // untitled and other unsaved schemes have no project
+        const { project, path: filePath } = this.projectOf(fsPath);
+        await project.ready;
+        const notebook = this.documents.notebooks.getNotebookDocument(uri);
+        const document = notebook ? undefined : this.documents.text.get(uri);
+        if (!notebook && !document) continue; // closed meanwhile
+        // From here to the analysis nothing is awaited: the edits taken are exactly those since the
+        // text the project's parser holds.
+        const text = notebook ? this.documents.notebookText(notebook, project.root) : document!.getText();
+        const edits = notebook ? undefined : this.documents.takeEdits(uri);
+        if (project.analyzeLive(filePath, text, edits)) this.scheduleCrossFile(project, filePath);
+        touched.set(project, [...(touched.get(project) ?? []), uri]);
+      }
+      for (const [project, analysed] of touched) this.changed(project, analysed);
+    } finally {
+      for (const uri of uris) if (this.analysing.get(uri) === done) this.analysing.delete(uri);
+      finished();
+    }
   }
 
   /** An open document's facts changed: the other open documents and the project rules follow a
@@ -354,11 +389,18 @@ export class MlHygieneServer implements ProjectHost {
     clearTimeout(this.crossFileTimer);
     this.crossFileTimer = setTimeout(
       () =>
-        this.guard('project refresh', () => {
+        this.guard('project refresh', async () => {
           const pending = [...this.pendingCrossFile];
           this.pendingCrossFile.clear();
+          // One document per turn of the event loop, so that requests are answered in between.
           for (const [pendingProject, changedPaths] of pending) {
-            pendingProject.refreshAfterIndexChange(changedPaths);
+            for (const filePath of pendingProject.openPaths()) {
+              if (changedPaths.has(filePath)) continue;
+              await nextTurn();
+              pendingProject.reanalyzeOpen(filePath); // its text as it is now, if still open
+            }
+            await nextTurn();
+            pendingProject.refreshProjectFindings();
             this.changed(pendingProject);
           }
         }),
@@ -405,18 +447,26 @@ export class MlHygieneServer implements ProjectHost {
     return fsPath === undefined ? undefined : this.findProject(fsPath)?.project;
   }
 
-  private async documentDiagnostics(params: DocumentDiagnosticParams): Promise<DocumentDiagnosticReport> {
-    const uri = params.textDocument.uri;
-    await this.analyzePending(this.ownerUri(uri));
+  private async documentDiagnostics(raw: unknown, token: CancellationToken): Promise<DocumentDiagnosticReport> {
+    const method = DocumentDiagnosticRequest.method;
+    const uri = documentUri(method, raw);
+    const previousResultId = checkString(method, 'previousResultId', (raw as DocumentDiagnosticParams).previousResultId, true);
+    await unlessCancelled(token, this.analyzePending(this.ownerUri(uri)));
     const project = this.ownerOf(uri);
-    await project?.ready;
-    return this.delivery.documentReport(project, uri, params.previousResultId);
+    await unlessCancelled(token, project?.ready ?? Promise.resolve());
+    return this.delivery.documentReport(project, uri, previousResultId);
   }
 
-  private async workspaceDiagnostics(params: WorkspaceDiagnosticParams): Promise<WorkspaceDiagnosticReport> {
-    await this.analyzePending();
-    await Promise.all([...this.projects.values()].map((p) => p.ready));
-    return this.delivery.workspaceReport(params.previousResultIds);
+  private async workspaceDiagnostics(raw: unknown, token: CancellationToken): Promise<WorkspaceDiagnosticReport> {
+    const method = WorkspaceDiagnosticRequest.method;
+    const previous = checkArray(method, 'previousResultIds', checkObject(method, 'params', raw).previousResultIds);
+    previous.forEach((p, i) => {
+      checkString(method, `previousResultIds[${i}].uri`, checkObject(method, `previousResultIds[${i}]`, p).uri);
+      checkString(method, `previousResultIds[${i}].value`, (p as PreviousResultId).value);
+    });
+    await unlessCancelled(token, this.analyzePending());
+    await unlessCancelled(token, Promise.all([...this.projects.values()].map((p) => p.ready)));
+    return this.delivery.workspaceReport(previous as PreviousResultId[]);
   }
 
   private placedIn(uri: string): PlacedFinding[] {
@@ -426,13 +476,23 @@ export class MlHygieneServer implements ProjectHost {
 
   // ---- Hover and code actions
 
-  private async hover(params: HoverParams): Promise<Hover | null> {
-    await this.analyzePending(this.ownerUri(params.textDocument.uri));
-    return hoverAt(this.placedIn(params.textDocument.uri), params.position);
+  private async hover(raw: unknown, token: CancellationToken): Promise<Hover | null> {
+    const method = HoverRequest.method;
+    const uri = documentUri(method, raw);
+    const position = checkPosition(method, 'position', (raw as HoverParams).position);
+    await unlessCancelled(token, this.analyzePending(this.ownerUri(uri)));
+    return hoverAt(this.placedIn(uri), position);
   }
 
-  private codeAction(params: CodeActionParams): CodeAction[] {
-    const uri = params.textDocument.uri;
+  private codeAction(raw: unknown): CodeAction[] {
+    const method = CodeActionRequest.method;
+    const uri = documentUri(method, raw);
+    checkRange(method, 'range', (raw as CodeActionParams).range);
+    const context = checkObject(method, 'context', (raw as CodeActionParams).context);
+    checkArray(method, 'context.diagnostics', context.diagnostics).forEach((d, i) => {
+      checkRange(method, `context.diagnostics[${i}].range`, checkObject(method, `context.diagnostics[${i}]`, d).range);
+    });
+    const params = raw as CodeActionParams;
     const document = this.documents.textDocument(uri) ?? this.documents.notebooks.cellTextDocuments.get(uri);
     if (!document) return [];
     // Clients that do not send `data` back get it from what was delivered for the same range.

@@ -9,20 +9,26 @@ export interface TextChange {
   text: string;
 }
 
+/** Where lines start: they end at \n, \r\n or a lone \r, for the editor (as LSP says) and for the
+ *  parser alike (it is given each lone \r as \n, see withUnixLineEnds). */
 function lineStarts(text: string): number[] {
   const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
+    if (c === 10 || c === 13) starts.push(i + 1);
+  }
   return starts;
 }
 
-/** The offset of a position; like an editor, a character beyond the line's end means the line's end. */
+/** The offset of an editor position; like an editor, a character beyond the line's end means the line's end. */
 function offsetOf(text: string, starts: number[], position: Position): number {
   if (position.line < 0) return 0;
   if (position.line >= starts.length) return text.length;
   const start = starts[position.line];
   const next = starts[position.line + 1];
   let end = next === undefined ? text.length : next - 1;
-  if (end > start && text.charCodeAt(end - 1) === 13) end--; // before the \r of a \r\n
+  if (end > start && text.charCodeAt(end - 1) === 13 && text.charCodeAt(end) === 10) end--; // before the \r of a \r\n
   return Math.min(start + Math.max(0, position.character), end);
 }
 
@@ -39,11 +45,10 @@ function pointOf(starts: number[], offset: number): Point {
 
 /** Where a text ends when it is inserted at `start`. */
 function endAfterInsert(start: Point, inserted: string): Point {
-  const lastBreak = inserted.lastIndexOf('\n');
-  if (lastBreak < 0) return { row: start.row, column: start.column + inserted.length };
-  let rows = 0;
-  for (let i = 0; i <= lastBreak; i++) if (inserted.charCodeAt(i) === 10) rows++;
-  return { row: start.row + rows, column: inserted.length - lastBreak - 1 };
+  const starts = lineStarts(inserted);
+  const rows = starts.length - 1;
+  if (rows === 0) return { row: start.row, column: start.column + inserted.length };
+  return { row: start.row + rows, column: inserted.length - starts[rows] };
 }
 
 /** Applies one change to `oldText`: the new text and the tree-sitter edit that describes it. */

@@ -198,14 +198,15 @@ function calleeText(func: Node | null, method: string | undefined): string {
 
 /** `a.b.c` for identifier / attribute chains, undefined for anything else. */
 export function dottedName(node: Node | null | undefined): string | undefined {
-  if (!node) return undefined;
-  if (node.type === 'identifier') return node.text;
-  if (node.type === 'attribute') {
-    const object = dottedName(node.childForFieldName('object'));
+  // A loop, not recursion: a chain of attributes is as long as the user wrote it.
+  const attributes: string[] = [];
+  for (; node?.type === 'attribute'; node = node.childForFieldName('object')) {
     const attribute = node.childForFieldName('attribute')?.text;
-    return object !== undefined && attribute ? `${object}.${attribute}` : undefined;
+    if (!attribute) return undefined;
+    attributes.push(attribute);
   }
-  return undefined;
+  if (node?.type !== 'identifier') return undefined;
+  return [node.text, ...attributes.reverse()].join('.');
 }
 
 const FUNCTION_TYPES = new Set(['function_definition', 'lambda']);

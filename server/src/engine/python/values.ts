@@ -8,8 +8,8 @@ export function isTrueLiteral(node: Node | undefined | null): boolean {
 
 /** `False`, `0` or `None` written literally (a condition that is never true). */
 export function isFalseLiteral(node: Node | undefined | null): boolean {
+  while (node?.type === 'parenthesized_expression') node = node.namedChildren[0];
   if (!node) return false;
-  if (node.type === 'parenthesized_expression') return isFalseLiteral(node.namedChildren[0]);
   return node.type === 'false' || node.type === 'none' || (node.type === 'integer' && Number(node.text.replace(/_/g, '')) === 0);
 }
 
