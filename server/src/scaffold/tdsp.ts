@@ -23,6 +23,7 @@ __pycache__/
 `;
 
 const mlHygieneConfig = () => `# ML Hygiene configuration: which rules run, their severity, files to leave out.
+# Every rule, the opt-in ones too: a new project can keep to all of them from the start.
 select: [MLH]
 ignore: []
 exclude: []
