@@ -124,6 +124,7 @@ describe('invalid configuration', () => {
 
   test('a file that does not parse is one problem', () => {
     assert.match(configError({ mlHygieneYaml: 'select: [MLH1\n' }).problems[0], /^YAML does not parse/);
+    assert.match(configError({ mlHygieneYaml: `select: ${'['.repeat(5000)}\n` }).problems[0], /nested more than 100 levels deep/);
     assert.match(configError({ pyprojectToml: '[tool.ml-hygiene\nselect = 1\n' }).problems[0], /^TOML does not parse/);
   });
 });

@@ -13,6 +13,7 @@ import { initPython } from '../../server/src/engine/python/parser';
 import { scanProject } from '../../server/src/engine/scan';
 import { readSuppressions } from '../../server/src/engine/suppressions';
 import { LineIndex } from '../../server/src/engine/text';
+import { mayNestTooDeep } from '../../server/src/engine/yaml';
 import { defineRule } from '../../server/src/engine/rule';
 import { findRule } from '../../server/src/rules';
 import { analyzeAlone } from '../support/fixtures';
@@ -56,10 +57,26 @@ describe('Python that used to hang or take quadratic time', () => {
     assert.deepEqual(nanLines('chain.py', text), [7]);
   });
 
-  test('5,000 nested brackets and parentheses are analysed without overflowing the stack', GUARD, () => {
+  test('brackets nested as deep as Python allows are analysed; 5,000 deep neither throw nor overflow the stack', GUARD, () => {
     for (const [open, close] of [['[', ']'], ['(', ')'], ['{"k": ', '}'], ['f(', ')']]) {
+      const within = `nested = ${open.repeat(150)}1${close.repeat(150)}\n${NAN_CHECK}`;
+      assert.deepEqual(analyzeAlone('nested.py', within).map((f) => f.code), ['MLH106'], open);
       const text = `nested = ${open.repeat(5000)}1${close.repeat(5000)}\n${NAN_CHECK}`;
       assert.doesNotThrow(() => analyzeAlone('nested.py', text), open);
+    }
+  });
+
+  test('blocks indented deeper than Python allows are refused with a notice, and later files still parse', GUARD, async () => {
+    // Far past Python's 100 levels, tree-sitter's wasm memory used to abort, and every parse after
+    // it in the process failed: the next file looked like a syntax error and lost its findings.
+    const blocks = Array.from({ length: 3000 }, (_, i) => `${' '.repeat(i)}if ready_${i}:`).join('\n');
+    const root = makeProject({ 'a_deep.py': `${blocks}\n${' '.repeat(3000)}pass\n`, 'train.py': NAN_CHECK });
+    try {
+      const result = await scanProject(root, { workers: 0 });
+      assert.deepEqual(result.findings.filter((f) => f.code === 'MLH106').map((f) => f.path), ['train.py']);
+      assert.deepEqual(result.notices, [{ path: 'a_deep.py', message: 'not analysed: indented more than 100 levels deep, more than Python accepts' }]);
+    } finally {
+      removeProject(root);
     }
   });
 });
@@ -158,6 +175,8 @@ describe('configuration, notebooks and ignore files that used to end the run', (
     root = makeProject({
       'environment.yml': `name: churn\ndependencies:\n  - ${'['.repeat(3000)}numpy${']'.repeat(3000)}\n`,
       'conf/deep.yaml': Array.from({ length: 400 }, (_, i) => `${'  '.repeat(i)}level${i}:`).join('\n') + '\n',
+      // Unclosed brackets: the YAML library, deep in its recursion, could abort the process.
+      'dvc.yaml': `stages:\n  train: ${'['.repeat(20_000)}\n`,
       'explore.ipynb': notebookJson([{ type: 'code', source: 'x = 1' }]).replace('"metadata": {}', `"metadata": ${'{"a": '.repeat(20_000)}1${'}'.repeat(20_000)}`),
       '.gitignore': `${'a*'.repeat(50_000)}\ndata/\n`,
       'data/raw.py': NAN_CHECK,
@@ -177,11 +196,20 @@ describe('configuration, notebooks and ignore files that used to end the run', (
     assert.deepEqual(notices, {
       '.gitignore': '1 pattern(s) longer than 4096 characters ignored',
       'conf/deep.yaml': 'not analysed: nested more than 100 levels deep',
+      'dvc.yaml': 'not analysed: nested more than 100 levels deep',
       'environment.yml': 'not analysed: nested more than 100 levels deep',
       'explore.ipynb': "not analysed: the notebook's JSON nests more than 500 levels deep",
     });
     assert.ok(!result.findings.some((f) => f.code === 'MLH607'), 'valid YAML is not called broken');
   });
+});
+
+test('YAML that may nest too deep is told from its text, before the parser sees it', () => {
+  assert.ok(mayNestTooDeep(`deps: ${'['.repeat(101)}`), 'flow brackets');
+  assert.ok(mayNestTooDeep(`${'- '.repeat(101)}numpy\n`), 'block sequences on one line');
+  assert.ok(mayNestTooDeep(`${' '.repeat(201)}lr: 0.1\n`), 'indentation deep enough for 100 levels');
+  const params = 'train:\n  lr: 0.01  # [not a bracket\n  name: "{[(unbalanced in a string"\n  layers: [[64, 32], [16]]\n';
+  assert.ok(!mayNestTooDeep(params), 'comments, strings and shallow flow collections');
 });
 
 describe('regular expressions over user text stay linear', () => {

@@ -6,7 +6,7 @@ import { jsonDeeperThan, mapToCell, MAX_NOTEBOOK_DEPTH, Notebook, NotebookCode, 
 import { FileFacts, ProjectIndex } from './project';
 import { PythonFacts, pythonFacts } from './python/facts';
 import { PythonModule } from './python/module';
-import { Edit, forgetIndex, parsePython } from './python/parser';
+import { Edit, forgetIndex, parsePython, tooDeepForPython } from './python/parser';
 import { personalDataInOutputs } from './personalData';
 import { parseRequirements, RequirementsFile } from './requirements';
 import { ProjectFinding, ReportOptions, Rule } from './rule';
@@ -153,9 +153,11 @@ export class Analyzer {
     }
   }
 
-  /** The syntax tree of Python code; an empty module, with the reason, when the tree is above the
-   *  budget's size (the analyses index every node). */
+  /** The syntax tree of Python code; an empty module, with the reason, when the code nests deeper
+   *  than Python allows or the tree is above the budget's size (the analyses index every node). */
   private pythonModule(text: string, previousTree?: PythonModule['tree']): { module: PythonModule; skipped?: string } {
+    const tooDeep = tooDeepForPython(text);
+    if (tooDeep) return { module: new PythonModule(parsePython(''), ''), skipped: `not analysed: ${tooDeep}, more than Python accepts` };
     const tree = parsePython(text, previousTree);
     const size = tree.rootNode.descendantCount;
     if (size <= this.budget.maxSyntaxNodes) return { module: new PythonModule(tree, text) };

@@ -1,7 +1,7 @@
 // Continuous integration configurations, read from the project's documents: which files configure
 // CI, which shell commands their jobs run, and whether one of those commands runs tests.
 import { parseAllDocuments } from 'yaml';
-import { deeperThan, MAX_YAML_DEPTH } from './yaml';
+import { deeperThan, MAX_YAML_DEPTH, mayNestTooDeep } from './yaml';
 import { ProjectIndex } from './project';
 
 const CI_FILE = [
@@ -47,6 +47,7 @@ const DELEGATING_KEYS = new Set(['include', 'template', 'trigger']);
 function yamlJobs(path: string, text: string): CiJobs {
   const jobs: CiJobs = { commands: [], opaque: [] };
   let values: unknown[];
+  if (mayNestTooDeep(text)) return { commands: [], opaque: ['configuration nests too deep to read'] };
   try {
     const docs = parseAllDocuments(text, { merge: true, uniqueKeys: false });
     if (!Array.isArray(docs) || docs.some((d) => d.errors.length)) return { commands: [], opaque: ['configuration does not parse'] };

@@ -4,6 +4,7 @@ import { parse as parseYamlValue } from 'yaml';
 import schema from '../../../schemas/ml-hygiene.schema.json';
 import type { Role } from './roles';
 import { Severity } from './types';
+import { MAX_YAML_DEPTH, mayNestTooDeep } from './yaml';
 
 export const THRESHOLD_DEFAULTS = {
   maxFileSizeMB: 5,
@@ -59,6 +60,7 @@ export function loadConfig(files: { mlHygieneYaml?: string; pyprojectToml?: stri
   let source: string | undefined;
   if (files.mlHygieneYaml !== undefined) {
     source = '.ml-hygiene.yaml';
+    if (mayNestTooDeep(files.mlHygieneYaml)) throw new ConfigError(source, [`nested more than ${MAX_YAML_DEPTH} levels deep`]);
     try {
       raw = parseYamlValue(files.mlHygieneYaml) ?? {};
     } catch (e) {

@@ -1,12 +1,12 @@
 // Which keys of the project's ML config files the project reads (MLH605): by name in the code
 // (subscripts, .get, attributes, getattr), through dvc.yaml `params:`, through `${...}`
 // interpolations, and which parts are used whole, so that their keys cannot be judged one by one.
-import { parse } from 'yaml';
 import { isCiFile } from './ci';
 import { ProjectIndex } from './project';
 import { PythonFacts } from './python/facts';
 import { samePath } from './python/paths';
 import { folderPrefix } from './folders';
+import { yamlValue } from './yaml';
 
 const CONFIG_FOLDER = /(^|\/)(conf|configs|config)\//;
 
@@ -45,12 +45,8 @@ function addKeyPath(usage: ConfigUsage, keyPath: string): void {
 }
 
 function dvcParams(usage: ConfigUsage, dvcPath: string, text: string): void {
-  let data: unknown;
-  try {
-    data = parse(text);
-  } catch {
-    return;
-  }
+  const data = yamlValue(text);
+  if (data === undefined) return;
   const folder = folderPrefix(dvcPath);
   const entries = (list: unknown) => {
     if (!Array.isArray(list)) return;

@@ -1,10 +1,10 @@
 // Which of the project's files are versioned outside git proper: stored through Git LFS (by
 // .gitattributes) or produced and tracked by DVC (*.dvc files, dvc.yaml, dvc.lock). Read from the
 // documents of the project index.
-import { parse } from 'yaml';
 import { patternMatcher } from './gitPatterns';
 import { ProjectFile, ProjectIndex } from './project';
 import { folderOf } from './folders';
+import { yamlValue } from './yaml';
 
 
 function join(folder: string, rel: string): string {
@@ -56,14 +56,6 @@ export function lfsMatcher(documents: Map<string, string>): (path: string) => bo
   };
 }
 
-function parseQuietly(text: string): unknown {
-  try {
-    return parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
 /** Output paths of a list of DVC outs (`- data.csv` or `- data.csv: {cache: false}` or `- path: x`). */
 function outPaths(list: unknown): string[] {
   if (!Array.isArray(list)) return [];
@@ -85,10 +77,10 @@ export function dvcOutputs(documents: Map<string, string>): string[] {
   for (const [path, text] of documents) {
     const folder = folderOf(path);
     if (/\.dvc$/.test(path)) {
-      const data = parseQuietly(text) as { outs?: unknown } | undefined;
+      const data = yamlValue(text) as { outs?: unknown } | undefined;
       for (const out of outPaths(data?.outs)) outputs.push(join(folder, out));
     } else if (/(^|\/)dvc\.(ya?ml|lock)$/.test(path)) {
-      const data = parseQuietly(text) as { stages?: Record<string, unknown> } | undefined;
+      const data = yamlValue(text) as { stages?: Record<string, unknown> } | undefined;
       for (const stage of Object.values(data?.stages ?? {})) {
         if (!stage || typeof stage !== 'object') continue;
         const s = stage as Record<string, unknown>;

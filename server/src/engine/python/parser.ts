@@ -52,6 +52,56 @@ export function parsePython(text: string, previous?: Tree): Tree {
   return tree;
 }
 
+/** CPython refuses more than 200 nested brackets ("too many nested parentheses") and 100 levels of
+ *  indentation; tree-sitter's parse stack grows with the nesting and, far beyond that, its wasm
+ *  memory aborts for good (every later parse in the process fails). */
+export const MAX_BRACKET_DEPTH = 200;
+export const MAX_INDENT_DEPTH = 100;
+
+/** Why Python source cannot be Python, by its nesting, read from the text (strings and comments
+ *  skipped) before it reaches the parser; undefined when it nests within Python's limits. */
+export function tooDeepForPython(text: string): string | undefined {
+  let depth = 0;
+  const indents: number[] = [0];
+  let lineStart = true;
+  for (let i = 0; i < text.length; i++) {
+    if (lineStart) {
+      lineStart = false;
+      let width = 0;
+      while (text[i + width] === ' ' || text[i + width] === '\t') width++;
+      const next = text[i + width];
+      // Blank and comment lines, and lines inside brackets, do not indent a block.
+      if (depth === 0 && next !== undefined && next !== '\n' && next !== '\r' && next !== '#') {
+        while (width < indents[indents.length - 1]) indents.pop();
+        if (width > indents[indents.length - 1]) indents.push(width);
+        if (indents.length - 1 > MAX_INDENT_DEPTH) return `indented more than ${MAX_INDENT_DEPTH} levels deep`;
+      }
+      i += width;
+      if (i >= text.length) break;
+    }
+    const ch = text[i];
+    if (ch === '\n' || ch === '\r') lineStart = true;
+    else if (ch === '#') {
+      const end = text.indexOf('\n', i);
+      if (end < 0) break;
+      i = end - 1;
+    } else if (ch === '"' || ch === "'") {
+      const triple = text.startsWith(ch.repeat(3), i);
+      const quote = triple ? ch.repeat(3) : ch;
+      let j = i + quote.length;
+      for (; j < text.length; j++) {
+        if (text[j] === '\\') j++;
+        else if (text.startsWith(quote, j)) break;
+        else if (!triple && text[j] === '\n') break; // an unclosed string ends with its line
+      }
+      i = Math.min(j, text.length) + (text.startsWith(quote, j) ? quote.length : 0) - 1;
+    } else if (ch === '(' || ch === '[' || ch === '{') {
+      if (++depth > MAX_BRACKET_DEPTH) return `brackets nest more than ${MAX_BRACKET_DEPTH} levels deep`;
+    } else if ((ch === ')' || ch === ']' || ch === '}') && depth > 0) depth--;
+  }
+  return undefined;
+}
+
 /** Drops a tree's index: call before tree.edit(), which moves its nodes. */
 export function forgetIndex(tree: Tree): void {
   indexByTree.delete(tree);
