@@ -12,6 +12,7 @@ import { initPython } from './python/parser';
 import { Finding, Notice } from './types';
 import { isPersonalDataCandidate, PERSONAL_DATA_SAMPLE_BYTES, personalDataIn } from './personalData';
 import { DiscoveredFile, discoverFiles, isProjectDocument, readConfig, readSample, readSource, realRootOf } from './workspace';
+import { firstSyntaxError } from './python/syntax';
 
 const ANALYSED_KINDS = new Set(['python', 'notebook', 'yaml', 'requirements']);
 
@@ -191,19 +192,11 @@ export async function scanProject(root: string, options: ScanOptions = {}): Prom
   }
 }
 
-/** A notice for a .py file that does not parse, naming the first error's line. Notebooks are left
- *  out: IPython syntax such as `x = !ls` is valid there and not Python. */
+/** A notice for a .py file that does not parse, naming the first error's line. A notebook cell that
+ *  does not parse is a finding of its own (MLH808). */
 function syntaxError(parsed: ParsedFile): string | undefined {
-  if (parsed.kind !== 'python' || !parsed.module.root.hasError) return undefined;
-  // Down through the first erroneous child: tree-sitter may wrap a whole module in one ERROR node
-  // whose leading statements are fine.
-  let node = parsed.module.root;
-  for (;;) {
-    const next = node.children.find((c) => c !== null && (c.hasError || c.isMissing));
-    if (!next) break;
-    node = next;
-  }
-  return `Python syntax error at line ${node.startPosition.row + 1}; only the parts that parse were analysed`;
+  const error = parsed.kind === 'python' ? firstSyntaxError(parsed.module.root) : undefined;
+  return error && `Python syntax error at line ${error.startPosition.row + 1}; only the parts that parse were analysed`;
 }
 
 interface RemoteShare {
