@@ -2,7 +2,6 @@
 // self-contained HTML, or JSON.
 import * as fs from 'fs';
 import * as path from 'path';
-import { isRuleEnabled } from '../engine/config';
 import { scanProject } from '../engine/scan';
 import { readConfig } from '../engine/workspace';
 import { radarSvg } from '../report/radar';
@@ -15,8 +14,11 @@ import { assertStaysInside, writeOutput } from './files';
 export const REPORT_HELP = `Usage: ml-hygiene report [dir] [--format md|html|json] [--output FILE]
 
 Scores the project in <dir> (default: the current folder) from 0 to 100 on each of the ten
-practices and overall, lists the checks behind each score, the findings to fix first, and where the
-project stands against the ML Test Score. With --format md and --output FILE, the radar chart of the
+practices and overall: a practice scores the share of its applicable checks (enabled rules) that
+pass, weighted by severity; checks with nothing to judge are shown as not applicable and left out.
+Lists the checks, the findings to fix first (one row per rule and project) and the ML Test Score
+(Breck et al.: 1 automated, 0.5 by hand, 0 not done; the lowest of its four sections). The report
+ends with how the score is computed. With --format md and --output FILE, the radar chart of the
 scores is written beside FILE as an SVG file of the same name.
 `;
 
@@ -42,8 +44,7 @@ export async function reportCommand(args: string[], out: (s: string) => void): P
   // Before the scan, not after it.
   for (const file of [options.output, svgFile]) if (file) assertStaysInside('--output', file);
   const result = await scanProject(root, { config: readConfig(root) });
-  // Rules that did not run (opt-in, ignored) are not checks the project passed.
-  const report = scoreProject(RULES.filter((r) => isRuleEnabled(result.config, r)), result.index, result.findings);
+  const report = scoreProject(RULES, result.config, result.index, result.findings);
   const title = path.basename(root);
   const text =
     options.format === 'json'
@@ -59,3 +60,4 @@ export async function reportCommand(args: string[], out: (s: string) => void): P
   if (svgFile) writeOutput('--output', svgFile, radarSvg(report.practices) + '\n');
   return 0;
 }
+
