@@ -2,6 +2,7 @@
 import { Finding } from '../engine/types';
 import { escapeXml, radarSvg } from './radar';
 import { CheckResult, FixFirstItem, HygieneReport, ML_TEST_POINTS, MlTestStatus, PracticeScore, SEVERITY_WEIGHT } from './score';
+import { ScoreChange, Trend } from './trend';
 
 /** How the numbers are made, in the report itself: paragraphs of plain text. */
 export const SCORE_METHOD = [
@@ -37,6 +38,13 @@ const score = (n: number | undefined) => (n === undefined ? 'n/a' : String(Math.
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const points = (n: number) => String(n);
 
+/** A score's change since the baseline: +12, -3, ±0; what had no score then or has none now says so. */
+function changeOf(c: ScoreChange): string {
+  if (c.change !== undefined) return c.change > 0 ? `+${Math.round(c.change)}` : c.change < 0 ? `${Math.round(c.change)}` : '±0';
+  if (c.before === undefined && c.now === undefined) return 'n/a';
+  return c.before === undefined ? 'new' : 'no longer scored';
+}
+
 function passedOf(p: PracticeScore): string {
   const applicable = p.checks.filter((c) => c.status !== 'not-applicable');
   const notApplicable = p.checks.length - applicable.length;
@@ -57,18 +65,20 @@ function fixFirstLine(item: FixFirstItem): string {
   return `${plural(item.findings, 'finding')} in ${plural(item.files, 'file')}${project}; first at ${where(item.first)}: ${item.first.message}`;
 }
 
-export function reportMarkdown(report: HygieneReport, title: string, svgFile?: string): string {
+/** `trend`: the change since a baseline report, when one was given. */
+export function reportMarkdown(report: HygieneReport, title: string, svgFile?: string, trend?: Trend): string {
   const ml = report.mlTestScore;
+  const since = (practice: string) => changeOf(trend!.practices.find((t) => t.practice === practice)!);
   const md = (text: string) => text.replace(/[\\`*_[\]<>|]/g, (c) => `\\${c}`);
   const lines = [
     `# ML Hygiene report: ${md(title)}`,
     '',
-    `**Overall score: ${score(report.overall)} / 100**, from ${report.counts.error} errors, ${report.counts.warning} warnings and ${report.counts.information} information findings.`,
+    `**Overall score: ${score(report.overall)} / 100**${trend ? ` (${changeOf(trend.overall)} since the baseline)` : ''}, from ${report.counts.error} errors, ${report.counts.warning} warnings and ${report.counts.information} information findings.`,
     '',
     ...(svgFile ? [`![Practice scores](${svgFile})`, ''] : []),
-    '| practice | score | checks passed |',
-    '|---|---|---|',
-    ...report.practices.map((p) => `| ${p.practice} ${p.title} | ${score(p.score)} | ${passedOf(p)} |`),
+    `| practice | score |${trend ? ' since baseline |' : ''} checks passed |`,
+    `|---|---|${trend ? '---|' : ''}---|`,
+    ...report.practices.map((p) => `| ${p.practice} ${p.title} | ${score(p.score)} |${trend ? ` ${since(p.practice)} |` : ''} ${passedOf(p)} |`),
     '',
     '## Fix first',
     '',
@@ -100,9 +110,10 @@ export function reportMarkdown(report: HygieneReport, title: string, svgFile?: s
 }
 
 /** A self-contained page: no scripts, no network; findings link to `linkOf(finding)` when given. */
-export function reportHtml(report: HygieneReport, title: string, linkOf?: (f: Finding) => string): string {
+export function reportHtml(report: HygieneReport, title: string, linkOf?: (f: Finding) => string, trend?: Trend): string {
   const esc = escapeXml;
   const ml = report.mlTestScore;
+  const since = (practice: string) => changeOf(trend!.practices.find((t) => t.practice === practice)!);
   const fixFirstRow = (item: FixFirstItem) => {
     const label = esc(where(item.first));
     const link = linkOf ? `<a href="${esc(linkOf(item.first))}">${label}</a>` : label;
@@ -126,10 +137,10 @@ a { color: var(--vscode-textLink-foreground, LinkText); }
 .overall { font-size: 2.5rem; font-weight: 600; }
 </style></head><body>
 <h1>ML Hygiene report: ${esc(title)}</h1>
-<p><span class="overall">${score(report.overall)}</span> / 100 overall, from ${report.counts.error} errors, ${report.counts.warning} warnings and ${report.counts.information} information findings.</p>
+<p><span class="overall">${score(report.overall)}</span> / 100 overall${trend ? ` (${changeOf(trend.overall)} since the baseline)` : ''}, from ${report.counts.error} errors, ${report.counts.warning} warnings and ${report.counts.information} information findings.</p>
 ${radarSvg(report.practices)}
-<table><tr><th>practice</th><th>score</th><th>checks passed</th></tr>
-${report.practices.map((p) => `<tr><td>${p.practice} ${esc(p.title)}</td><td class="num">${score(p.score)}</td><td>${passedOf(p)}</td></tr>`).join('\n')}
+<table><tr><th>practice</th><th>score</th>${trend ? '<th>since baseline</th>' : ''}<th>checks passed</th></tr>
+${report.practices.map((p) => `<tr><td>${p.practice} ${esc(p.title)}</td><td class="num">${score(p.score)}</td>${trend ? `<td class="num">${since(p.practice)}</td>` : ''}<td>${passedOf(p)}</td></tr>`).join('\n')}
 </table>
 <h2>Fix first</h2>
 ${report.fixFirst.length ? `<ol>${report.fixFirst.map(fixFirstRow).join('\n')}</ol>` : '<p>Nothing to fix.</p>'}
@@ -155,11 +166,12 @@ ${SCORE_METHOD.map((paragraph) => `<p>${esc(paragraph)}</p>`).join('\n')}
 `;
 }
 
-export function reportJson(report: HygieneReport): string {
+export function reportJson(report: HygieneReport, trend?: Trend): string {
   return (
     JSON.stringify(
       {
         ...report,
+        ...(trend ? { trend } : {}),
         fixFirst: report.fixFirst.map(({ first, ...item }) => ({
           ...item,
           first: {
