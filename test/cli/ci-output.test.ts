@@ -61,9 +61,9 @@ test('report writes Markdown with the radar chart beside it, HTML and JSON', () 
   const html = runCli(['report', '.', '--format', 'html'], root);
   assert.match(html.stdout, /^<!DOCTYPE html>[\s\S]*<svg[\s\S]*MLH106/);
   const json = JSON.parse(runCli(['report', '--format', 'json'], root).stdout);
-  assert.equal(json.version, 1);
+  assert.equal(json.version, 2);
   assert.equal(json.practices.length, 10);
-  assert.equal(json.topFindings[0].code, 'MLH106');
+  assert.equal(json.fixFirst[0].code, 'MLH106');
   assert.equal(runCli(['report', 'no-such-folder'], root).status, 2);
 });
 

@@ -22,7 +22,7 @@ Usage:
   ml-hygiene check [paths...] [options]   analyse a project (default: the current folder)
   ml-hygiene rules [--format text|json]   list every rule: opt-in or default, and the roles it applies to
   ml-hygiene explain <CODE|name>...       show a rule's documentation
-  ml-hygiene report [dir] [--format md|html|json] [--output FILE]
+  ml-hygiene report [dir] [--format md|html|json] [--output FILE] [--baseline FILE]
                                           score the project on the ten practices
   ml-hygiene scaffold tdsp <dir> [--name NAME] [--without PART] [--dry-run]
                                           create the TDSP layout; never overwrites

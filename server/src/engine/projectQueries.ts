@@ -3,6 +3,7 @@
 import { ProjectFile, ProjectIndex } from './project';
 import type { ProjectFinding } from './rule';
 import { PythonFacts } from './python/facts';
+import { TORCH_PACKAGES } from './python/torch';
 import { FILE_START, Range, RelatedLocation } from './types';
 
 const ROOT_README = /^readme(\.(md|markdown|rst|txt))?$/i;
@@ -67,6 +68,11 @@ export function filesImporting(project: ProjectIndex, packages: string[]): strin
     .pythonFiles()
     .filter(([, f]) => f.imports.some((m) => packages.some((p) => m === p || m.startsWith(p + '.'))))
     .map(([p]) => p);
+}
+
+/** Modules and notebooks that work with torch (import it or a library built on it). */
+export function torchFiles(project: ProjectIndex): string[] {
+  return filesImporting(project, TORCH_PACKAGES);
 }
 
 /** Whether a dependency file of the project names any of the packages. */

@@ -24,6 +24,20 @@ export const PRACTICE_TITLES: Record<Practice, string> = {
   P10: 'Responsible AI',
 };
 
+/** A few words per practice, where the full title does not fit (the report's radar chart). */
+export const PRACTICE_SHORT_NAMES: Record<Practice, string> = {
+  P1: 'Problem first',
+  P2: 'Team',
+  P3: 'Project management',
+  P4: 'Data architecture',
+  P5: 'Common-sense ML',
+  P6: 'CI/CD and monitoring',
+  P7: 'Versioning',
+  P8: 'Design for ML',
+  P9: 'Hidden costs',
+  P10: 'Responsible AI',
+};
+
 /** Zero-based line and UTF-16 character, as LSP and tree-sitter (in UTF-16 mode) count them. */
 export interface Position {
   line: number;

@@ -4,7 +4,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { CreateFile, ErrorCodes, ResponseError, TextDocumentEdit, WorkspaceEdit } from 'vscode-languageserver';
-import { isRuleEnabled } from '../engine/config';
 import { isInsideFolder } from '../engine/workspace';
 import { obstaclesIn } from '../scaffold/apply';
 import { planScaffold, ScaffoldPlan } from '../scaffold/plan';
@@ -132,7 +131,5 @@ export function scaffoldEdit(args: ScaffoldArguments): { plan: ScaffoldPlan; edi
 /** The hygiene report of a project from its current findings (paths relative to `root`). */
 export function projectReport(project: Project): { root: string; report: HygieneReport } {
   const findings = [...project.findingsByPath().values()].flat();
-  // Rules that did not run (opt-in, ignored) are not checks the project passed.
-  const rules = RULES.filter((r) => isRuleEnabled(project.config, r));
-  return { root: pathToUri(project.root), report: scoreProject(rules, project.index(), findings) };
+  return { root: pathToUri(project.root), report: scoreProject(RULES, project.config, project.index(), findings) };
 }

@@ -48,6 +48,7 @@ export default defineRule({
   severity: 'information',
   optIn: true,
   roles: ['exploration', 'pipeline', 'library'],
+  applies: (project, appliesTo) => trainingFiles(project, appliesTo).length > 0,
   docs: `## What it finds
 A project whose code trains models while nothing in it is a baseline: no \`DummyClassifier\` /
 \`DummyRegressor\`, no module, function, config key or file named "baseline", "heuristic",

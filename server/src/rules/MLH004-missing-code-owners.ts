@@ -22,6 +22,8 @@ export default defineRule({
   optIn: true,
   roles: PRODUCTION,
   repositoryWide: true,
+  applies: (project, appliesTo) => mlModules(project, appliesTo).length > 0,
+  evidence: (project) => OWNER_FILES.filter((p) => project.has(p)),
   docs: `## What it finds
 A project with ML code (modules importing an ML library) and no code-owners file: no
 \`CODEOWNERS\` at the root, in \`.github/\`, \`docs/\` or \`.gitlab/\`, and no \`OWNERS\`; or one that

@@ -15,6 +15,7 @@ export default defineRule({
   optIn: true,
   roles: PRODUCTION,
   repositoryWide: true,
+  applies: (project, appliesTo) => project.pythonFiles().some(([path]) => appliesTo(path)),
   docs: `## What it finds
 A project with Python code or notebooks and no configuration of a CI service where the service
 looks for it: GitHub Actions (\`.github/workflows/*.yml\`), GitLab CI (\`.gitlab-ci.yml\`), Azure

@@ -20,6 +20,7 @@ export default defineRule({
   severity: 'warning',
   optIn: true,
   roles: PRODUCTION,
+  applies: (project, appliesTo) => mlModules(project, appliesTo).length > 0,
   docs: `## What it finds
 A project whose modules or notebooks import an ML library while it has no test file: no
 \`test_*.py\`, \`*_test.py\` or \`conftest.py\`, nothing under a \`tests/\` or \`test/\` folder, and no

@@ -36,6 +36,7 @@ export default defineRule({
   optIn: true,
   roles: PRODUCTION,
   repositoryWide: true,
+  applies: (project, appliesTo) => mlModules(project, appliesTo).length > 0,
   docs: `## What it finds
 A project with ML code and dependency files (requirements*.txt, pyproject.toml, Pipfile,
 environment.yml, setup.py) but no configuration of a dependency update bot: no
