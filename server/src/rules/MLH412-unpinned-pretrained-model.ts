@@ -1,6 +1,7 @@
 import { defineRule } from '../engine/rule';
 import { pathText, UNKNOWN } from '../engine/python/dataio';
 import { Call, Node, stringValue } from '../engine/python/module';
+import { filesImporting } from '../engine/projectQueries';
 import { PRODUCTION } from '../engine/roles';
 
 /** Packages whose `from_pretrained` downloads from the Hugging Face Hub and takes `revision=`. */
@@ -48,6 +49,7 @@ export default defineRule({
   references: ['Sculley et al. 2015: unstable data dependencies', 'Hugging Face Hub: revisions'],
   severity: 'information',
   roles: PRODUCTION,
+  applies: (project, appliesTo) => filesImporting(project, [...HUB_PACKAGES, 'huggingface_hub', 'datasets']).some(appliesTo),
   docs: `## What it finds
 Downloads from the Hugging Face Hub that name no fixed revision: \`from_pretrained\` of a class from
 transformers, diffusers, peft, sentence-transformers, optimum, tokenizers or setfit,

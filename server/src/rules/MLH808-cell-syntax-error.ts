@@ -39,6 +39,7 @@ export default defineRule({
   references: ['pynblint: invalid Python syntax in code cells', 'Pimentel et al. 2019: A large-scale study about quality and reproducibility of Jupyter notebooks'],
   severity: 'warning',
   roles: ['exploration', 'pipeline', 'serving', 'library', 'tooling'],
+  applies: (project, appliesTo) => project.files.some((f) => f.path.endsWith('.ipynb') && appliesTo(f.path)),
   docs: `## What it finds
 Code cells of a Python notebook that do not parse: an unclosed bracket or string, a stray
 indentation, a half-written statement, a merge left in the source. IPython syntax is understood
