@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { DocumentSelector, LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { ReportView } from './report';
 import { registerRuleDocs } from './ruleDocs';
+import { registerQuickFixAt, QUICK_FIX_AT } from './quickFix';
 import { registerScaffold } from './scaffold';
 import { ServerStatus } from './status';
 
@@ -44,6 +45,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<MlHygi
     documentSelector: DOCUMENT_SELECTOR,
     synchronize: { fileEvents: watcher, configurationSection: 'mlHygiene' },
     outputChannel: output,
+    // The hover links to the rule's page and to the quick fixes; it leaves the message to the
+    // editor, which shows the diagnostic in the same hover.
+    initializationOptions: { commandLinks: true, diagnosticsInHover: true },
+    markdown: { isTrusted: { enabledCommands: ['mlHygiene.showRuleDocumentation', QUICK_FIX_AT] } },
   };
   const languageClient = new LanguageClient('mlHygiene', 'ML Hygiene', serverOptions, clientOptions);
   client = languageClient;
@@ -56,6 +61,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<MlHygi
     reportView,
     registerRuleDocs(),
     registerScaffold(languageClient),
+    registerQuickFixAt(),
     vscode.commands.registerCommand('mlHygiene.restartServer', async () => {
       output.appendLine('Restarting the ML Hygiene server.');
       await languageClient.restart();

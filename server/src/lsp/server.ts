@@ -41,7 +41,7 @@ import { projectReport, readReportFolder, readScaffoldArguments, REPORT_COMMAND,
 import { Delivery } from './delivery';
 import { PlacedFinding, SOURCE } from './diagnostics';
 import { OpenDocuments } from './documents';
-import { hoverAt } from './hover';
+import { hoverAt, HoverOptions, hoverOptionsOf } from './hover';
 import { exitWithClient } from './lifetime';
 import { Project, ProjectHost } from './project';
 import { answering, checkArray, checkObject, checkPosition, checkRange, checkString, documentUri, unlessCancelled } from './requests';
@@ -61,6 +61,7 @@ export class MlHygieneServer implements ProjectHost {
   private readonly documents = new OpenDocuments();
   private capabilities: ClientCapabilities = {};
   private codeActions = new CodeActions({});
+  private hoverOptions: HoverOptions = hoverOptionsOf(undefined);
   private folders: WorkspaceFolder[] = [];
   private readonly projects = new Map<string, Project>();
   /** Projects for files outside every workspace folder, by folder; only open files count there. */
@@ -158,6 +159,7 @@ export class MlHygieneServer implements ProjectHost {
     if (Number.isInteger(params.processId) && params.processId! > 0) exitWithClient(params.processId!);
     this.capabilities = params.capabilities;
     this.codeActions = new CodeActions(params.capabilities);
+    this.hoverOptions = hoverOptionsOf(params.initializationOptions);
     this.delivery = new Delivery(this.connection, this.documents, {
       pull: this.pullDiagnostics,
       refresh: params.capabilities.workspace?.diagnostics?.refreshSupport === true,
@@ -481,7 +483,7 @@ export class MlHygieneServer implements ProjectHost {
     const uri = documentUri(method, raw);
     const position = checkPosition(method, 'position', (raw as HoverParams).position);
     await unlessCancelled(token, this.analyzePending(this.ownerUri(uri)));
-    return hoverAt(this.placedIn(uri), position);
+    return hoverAt(this.placedIn(uri), position, uri, this.hoverOptions);
   }
 
   private codeAction(raw: unknown): CodeAction[] {
