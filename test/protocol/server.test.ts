@@ -283,6 +283,56 @@ describe('hover in the VS Code extension, which shows the diagnostic itself and 
   });
 });
 
+describe('the user settings run and logLevel', () => {
+  let root: string;
+  let client: LspClient;
+  const uriOf = (rel: string) => fileUri(path.join(root, rel));
+  const scans = () => client.logs.filter((line) => line.startsWith(`Scanned ${root}:`)).length;
+
+  before(async () => {
+    root = makeProject(PROJECT);
+    client = LspClient.start();
+    client.settings = { logLevel: 'warning' };
+    await client.initialize(root, PULL_CAPABILITIES);
+    await workspaceFindings(client);
+  });
+
+  after(async () => {
+    await client.stop();
+    removeProject(root);
+  });
+
+  /** Sends new settings and waits for the re-scan they cause (logged at level info). */
+  async function applySettings(settings: unknown): Promise<void> {
+    const before = scans();
+    client.settings = settings;
+    await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    await poll(() => scans() > before, 'the re-scan after the settings changed');
+  }
+
+  test('logLevel warning leaves out the scan summaries; info writes what was scanned, how much and how long', async () => {
+    assert.equal(scans(), 0, client.logs.join('\n'));
+    await applySettings({ logLevel: 'info' });
+    assert.match(client.logs.find((line) => line.startsWith('Scanned'))!, /^Scanned .*: \d+ files, 2 findings, 0 notes, in \d+ ms$/);
+  });
+
+  test('run onSave: an open document is analysed when opened and when saved, not as it changes', async () => {
+    await applySettings({ run: 'onSave', logLevel: 'debug' });
+    const uri = uriOf('on_save.py');
+    await client.open(uri, 'import numpy as np\n');
+    assert.deepEqual(await pull(client, uri), []);
+    assert.ok(client.logs.some((line) => line.startsWith('Analysed on_save.py')), 'debug logs each analysis');
+    await client.change(uri, [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: 'flag = np.nan == 1\n' }]);
+    assert.deepEqual(await pull(client, uri), [], 'typing does not analyse');
+    await client.connection.sendNotification(DidSaveTextDocumentNotification.type, { textDocument: { uri } });
+    assert.deepEqual((await pull(client, uri)).map((d) => d.code), ['MLH106'], 'saving does');
+
+    await applySettings({ run: 'onType' });
+    await client.change(uri, [{ range: { start: { line: 1, character: 0 }, end: { line: 2, character: 0 } }, text: '' }]);
+    assert.deepEqual(await pull(client, uri), [], 'with onType, typing analyses again');
+  });
+});
+
 describe('language server with pushed diagnostics (a client without pull support)', () => {
   let root: string;
   let client: LspClient;
