@@ -2,9 +2,10 @@
 // TDSP scaffold, the report view, the restart command and the language status item. All analysis
 // happens in the server.
 import * as vscode from 'vscode';
-import { DocumentSelector, LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { DocumentSelector, LanguageClient, LanguageClientOptions, RevealOutputChannelOn, ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { ReportView } from './report';
 import { registerRuleDocs } from './ruleDocs';
+import { registerQuickFixAt, QUICK_FIX_AT } from './quickFix';
 import { registerScaffold } from './scaffold';
 import { ServerStatus } from './status';
 
@@ -44,6 +45,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<MlHygi
     documentSelector: DOCUMENT_SELECTOR,
     synchronize: { fileEvents: watcher, configurationSection: 'mlHygiene' },
     outputChannel: output,
+    // The output is a log the user opens (its level is mlHygiene.logLevel), never thrust forward.
+    revealOutputChannelOn: RevealOutputChannelOn.Never,
+    // The hover links to the rule's page and to the quick fixes; it leaves the message to the
+    // editor, which shows the diagnostic in the same hover.
+    initializationOptions: { commandLinks: true, diagnosticsInHover: true },
+    markdown: { isTrusted: { enabledCommands: ['mlHygiene.showRuleDocumentation', QUICK_FIX_AT] } },
   };
   const languageClient = new LanguageClient('mlHygiene', 'ML Hygiene', serverOptions, clientOptions);
   client = languageClient;
@@ -56,6 +63,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<MlHygi
     reportView,
     registerRuleDocs(),
     registerScaffold(languageClient),
+    registerQuickFixAt(),
+    vscode.commands.registerCommand('mlHygiene.openWalkthrough', () =>
+      vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#gettingStarted`, false),
+    ),
     vscode.commands.registerCommand('mlHygiene.restartServer', async () => {
       output.appendLine('Restarting the ML Hygiene server.');
       await languageClient.restart();

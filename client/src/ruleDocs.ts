@@ -36,11 +36,11 @@ async function showRuleDocumentation(code?: unknown): Promise<void> {
     return;
   }
   const uri = vscode.Uri.parse(ruleDocUri(rule.code));
-  const commands = await vscode.commands.getCommands(true);
-  // The Markdown preview comes from the built-in Markdown extension, which can be disabled.
-  if (commands.includes('markdown.showPreview')) {
+  // The Markdown preview comes from the built-in Markdown extension, which can be disabled. Its
+  // commands are listed only once it is active, and running one activates it: so try it.
+  try {
     await vscode.commands.executeCommand('markdown.showPreview', uri);
-  } else {
+  } catch {
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: true });
   }
 }

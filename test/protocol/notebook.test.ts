@@ -108,8 +108,8 @@ describe('notebooks', () => {
     assert.deepEqual(await pull(markdownCell), []);
 
     const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: codeCell }, position: { line: 2, character: 8 } });
-    assert.match((hover?.contents as MarkupContent).value, /Practice/);
-    assert.match((hover?.contents as MarkupContent).value, /\*File role:\* exploration/);
+    assert.match((hover?.contents as MarkupContent).value, /^\*\*MLH106\*\* nan-equality/);
+    assert.match((hover?.contents as MarkupContent).value, /\*P4 No AI without IA/);
     const actions = (await client.connection.sendRequest(CodeActionRequest.type, {
       textDocument: { uri: codeCell },
       range: finding.range,

@@ -41,11 +41,11 @@ import { projectReport, readReportFolder, readScaffoldArguments, REPORT_COMMAND,
 import { Delivery } from './delivery';
 import { PlacedFinding, SOURCE } from './diagnostics';
 import { OpenDocuments } from './documents';
-import { hoverAt } from './hover';
+import { hoverAt, HoverOptions, hoverOptionsOf } from './hover';
 import { exitWithClient } from './lifetime';
 import { Project, ProjectHost } from './project';
 import { answering, checkArray, checkObject, checkPosition, checkRange, checkString, documentUri, unlessCancelled } from './requests';
-import { parseSettings, UserSettings } from './settings';
+import { DEFAULT_SETTINGS, LOG_LEVELS, LogLevel, parseSettings, UserSettings } from './settings';
 import { normalizeUri, pathToUri, relativeTo, uriToPath } from './uri';
 import { DiskChanges, WATCHED_FILES } from './watching';
 
@@ -61,6 +61,7 @@ export class MlHygieneServer implements ProjectHost {
   private readonly documents = new OpenDocuments();
   private capabilities: ClientCapabilities = {};
   private codeActions = new CodeActions({});
+  private hoverOptions: HoverOptions = hoverOptionsOf(undefined);
   private folders: WorkspaceFolder[] = [];
   private readonly projects = new Map<string, Project>();
   /** Projects for files outside every workspace folder, by folder; only open files count there. */
@@ -77,6 +78,8 @@ export class MlHygieneServer implements ProjectHost {
     (project) => this.changed(project),
   );
   private readonly shownConfigErrors = new Set<string>();
+  /** The most detailed level written to the client's log (a window-wide setting). */
+  private logLevel: LogLevel = DEFAULT_SETTINGS.logLevel;
   /** Settings sent with didChangeConfiguration, for clients without workspace/configuration. */
   private pushedSettings: unknown;
   /** Settles once the workspace folders have their projects (requests wait for it). */
@@ -94,15 +97,19 @@ export class MlHygieneServer implements ProjectHost {
     const { connection, documents } = this;
     connection.onInitialize((params) => this.initialize(params));
     connection.onInitialized(() => this.guard('initialized', () => this.initialized()));
-    documents.text.onDidChangeContent((e) => this.scheduleDocument(e.document.uri));
+    // An opened document is analysed at once; a changed one as the user's `run` setting says.
+    documents.text.onDidOpen((e) => this.scheduleDocument(e.document.uri));
+    documents.text.onDidChangeContent((e) => this.scheduleChanged(e.document.uri));
     documents.text.onDidClose((e) => this.guard('close', () => this.closed(e.document.uri)));
-    // Without file watchers, a save in the editor is the only news of a changed file.
     documents.text.onDidSave((e) => {
+      this.scheduleSaved(e.document.uri);
+      // Without file watchers, a save in the editor is the only news of a changed file.
       if (this.watchesFiles) return;
       this.guard('save', () => this.watchedFilesChanged({ changes: [{ uri: e.document.uri, type: FileChangeType.Changed }] }));
     });
     documents.notebooks.onDidOpen((n) => this.scheduleDocument(n.uri));
-    documents.notebooks.onDidChange((e) => this.scheduleDocument(e.notebookDocument.uri));
+    documents.notebooks.onDidChange((e) => this.scheduleChanged(e.notebookDocument.uri));
+    documents.notebooks.onDidSave((n) => this.scheduleSaved(n.uri));
     documents.notebooks.onDidClose((n) => this.guard('close', () => this.closed(n.uri)));
     documents.text.listen(connection);
     documents.notebooks.listen(connection);
@@ -124,13 +131,15 @@ export class MlHygieneServer implements ProjectHost {
 
   // ---- ProjectHost
 
-  log(message: string): void {
-    this.connection.console.log(message);
+  log(level: LogLevel, message: string): void {
+    if (LOG_LEVELS.indexOf(level) > LOG_LEVELS.indexOf(this.logLevel)) return;
+    const { console } = this.connection;
+    ({ error: console.error, warning: console.warn, info: console.info, debug: console.log })[level].call(console, message);
   }
 
   configError(project: Project, error: ConfigError): void {
     const message = `ML Hygiene: ${path.join(project.root, error.file)} is invalid, the default configuration is used.\n${error.problems.join('\n')}`;
-    this.log(message);
+    this.log('error', message);
     if (this.shownConfigErrors.has(message)) return;
     this.shownConfigErrors.add(message);
     void this.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message });
@@ -158,6 +167,7 @@ export class MlHygieneServer implements ProjectHost {
     if (Number.isInteger(params.processId) && params.processId! > 0) exitWithClient(params.processId!);
     this.capabilities = params.capabilities;
     this.codeActions = new CodeActions(params.capabilities);
+    this.hoverOptions = hoverOptionsOf(params.initializationOptions);
     this.delivery = new Delivery(this.connection, this.documents, {
       pull: this.pullDiagnostics,
       refresh: params.capabilities.workspace?.diagnostics?.refreshSupport === true,
@@ -229,7 +239,7 @@ export class MlHygieneServer implements ProjectHost {
       for (const uri of this.openUris()) this.scheduleDocument(uri);
       project.ready.then(
         () => this.changed(project),
-        (e) => this.log(`Scan of ${root} failed: ${e}`),
+        (e) => this.log('error', `Scan of ${root} failed: ${e}`),
       );
     }
   }
@@ -240,15 +250,17 @@ export class MlHygieneServer implements ProjectHost {
   }
 
   private async settingsFor(scopeUri: string): Promise<UserSettings> {
+    let settings = parseSettings(this.pushedSettings);
     if (this.capabilities.workspace?.configuration) {
       try {
         const [section] = await this.connection.workspace.getConfiguration([{ scopeUri, section: 'mlHygiene' }]);
-        return parseSettings(section);
+        settings = parseSettings(section);
       } catch (e) {
-        this.log(`Could not read the mlHygiene settings: ${e}`);
+        this.log('error', `Could not read the mlHygiene settings: ${e}`);
       }
     }
-    return parseSettings(this.pushedSettings);
+    this.logLevel = settings.logLevel;
+    return settings;
   }
 
   private async configurationChanged(params: DidChangeConfigurationParams): Promise<void> {
@@ -335,6 +347,21 @@ export class MlHygieneServer implements ProjectHost {
   }
 
   // ---- Open documents
+
+  /** Whether the document's project analyses it as it changes (`run: onType`) rather than on save. */
+  private analysesOnType(uri: string): boolean {
+    const fsPath = uriToPath(this.ownerUri(uri));
+    const project = fsPath === undefined ? undefined : this.findProject(fsPath)?.project;
+    return (project?.settings ?? parseSettings(this.pushedSettings)).run === 'onType';
+  }
+
+  private scheduleChanged(uri: string): void {
+    if (this.analysesOnType(uri)) this.scheduleDocument(uri);
+  }
+
+  private scheduleSaved(uri: string): void {
+    if (!this.analysesOnType(uri)) this.scheduleDocument(uri);
+  }
 
   private scheduleDocument(uri: string): void {
     this.pendingDocuments.add(uri);
@@ -481,7 +508,7 @@ export class MlHygieneServer implements ProjectHost {
     const uri = documentUri(method, raw);
     const position = checkPosition(method, 'position', (raw as HoverParams).position);
     await unlessCancelled(token, this.analyzePending(this.ownerUri(uri)));
-    return hoverAt(this.placedIn(uri), position);
+    return hoverAt(this.placedIn(uri), position, uri, this.hoverOptions);
   }
 
   private codeAction(raw: unknown): CodeAction[] {

@@ -112,15 +112,19 @@ suite('ML Hygiene in VS Code', () => {
     assert.strictEqual(cell.getText(finding.range), 'pd.read_csv');
   });
 
-  test('hovering a finding shows the practice it belongs to', async () => {
+  test('hovering a finding shows the rule, the practice and the fix, with links to the full page and the quick fixes', async () => {
     const editor = await openEditor('train.py');
     const finding = await waitForFinding(editor.document.uri, 'MLH106');
-    const text = await waitFor('a hover with the rule documentation', async () => {
+    const text = await waitFor('a hover with the rule', async () => {
       const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, finding.range.start);
       const joined = hoverText(hovers);
       return joined.includes('MLH106') && joined;
     });
     assert.ok(text.includes(practiceLine(NAN_EQUALITY)), `hover names the practice "${practiceLine(NAN_EQUALITY)}":\n${text}`);
+    assert.match(text, /\[Full documentation\]\(command:mlHygiene\.showRuleDocumentation\?/);
+    assert.match(text, /\[Quick fix\]\(command:mlHygiene\.quickFixAt\?/);
+    assert.ok(!text.includes(finding.message), 'the message is left to the editor, which shows it in the same hover');
+    assert.ok(!text.includes('## Why it matters'), 'the full page stays in the doc tab');
   });
 
   test('the quick fix rewrites the comparison and the finding goes away', async () => {
@@ -243,6 +247,71 @@ suite('ML Hygiene in VS Code', () => {
   test('the language status shows the hygiene score', async () => {
     await waitFor('a score in the language status', () => /^ML Hygiene \d+\/100, \d+ findings?$/.test(api.status.text));
     assert.ok(api.status.score !== undefined && api.status.score >= 0 && api.status.score <= 100, `score ${api.status.score}`);
+  });
+
+  test('"Get Started" opens the walkthrough', async () => {
+    await vscode.commands.executeCommand('mlHygiene.openWalkthrough');
+    await waitFor('the walkthrough tab', () => vscode.window.tabGroups.activeTabGroup.activeTab?.label.match(/Welcome|Walkthrough/));
+  });
+
+  test('the status bar shows the score and the finding count, and opens the report', async () => {
+    const bar = await waitFor('a score in the status bar', () => /ML Hygiene \d+\/100 · \d+ findings?$/.test(api.status.statusBar.text) && api.status.statusBar);
+    assert.ok(bar.text.endsWith(`${api.status.findingCount} findings`), bar.text);
+    assert.strictEqual(bar.command, 'mlHygiene.showReport');
+  });
+
+  test('"Scaffold TDSP Project" into a new folder creates it and opens a summary of what was created and skipped', async () => {
+    const parent = mkdtempSync(workspaceFile('new-projects-').fsPath);
+    const target = path.join(parent, 'customer-churn');
+    try {
+      const outcome = await vscode.commands.executeCommand<ScaffoldOutcome | undefined>('mlHygiene.scaffoldTdsp', {
+        target: vscode.Uri.file(target),
+        name: 'Customer churn',
+      });
+      assert.ok(outcome, 'the command returns what it did');
+      assert.ok(existsSync(path.join(target, 'Docs/Project/Charter.md')), 'the folder was created and filled');
+      assert.deepStrictEqual(outcome.skipped, []);
+      const summary = await waitFor('the summary document in front', () => {
+        const active = vscode.window.activeTextEditor?.document;
+        return active?.uri.toString() === outcome.summary.toString() && active;
+      });
+      const text = summary.getText();
+      assert.match(text, new RegExp(`## Created \\(${outcome.created.length}\\)`));
+      for (const file of outcome.created) assert.ok(text.includes(`\n- ${file}\n`), `${file} is listed`);
+      assert.match(text, /## Skipped: already there, left as they were \(0\)/);
+      assert.strictEqual(summary.isDirty, false, 'closing the summary asks nothing');
+    } finally {
+      rmSync(parent, { recursive: true, force: true });
+    }
+  });
+
+  test('with mlHygiene.run set to onSave, typing leaves the findings and saving analyses', async () => {
+    const file = workspaceFile('on_save_check.py');
+    writeFileSync(file.fsPath, 'import numpy as np\n');
+    const settings = vscode.workspace.getConfiguration('mlHygiene');
+    try {
+      await settings.update('run', 'onSave', vscode.ConfigurationTarget.Workspace);
+      const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(file));
+      // The server answers a hover after analysing what it was told to analyse. Each try types a new
+      // comparison with NaN on a line of its own: once the server follows the new setting, the line
+      // just typed has no finding.
+      let typed = 0;
+      await waitFor('the server to analyse on save only', async () => {
+        typed++;
+        const line = editor.document.lineCount - 1;
+        await editor.edit((edit) => edit.insert(new vscode.Position(line, 0), `flag_${typed} = np.nan == ${typed}\n`));
+        const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', file, new vscode.Position(line, 12));
+        return !hoverText(hovers).includes('MLH106');
+      });
+      assert.ok(findings(file, 'MLH106').length < typed, 'the last line typed was not analysed');
+      await editor.document.save();
+      await waitFor(`${typed} MLH106 findings after the save`, () => findings(file, 'MLH106').length === typed);
+    } finally {
+      await settings.update('run', undefined, vscode.ConfigurationTarget.Workspace);
+      if (vscode.window.activeTextEditor?.document.isDirty) await vscode.commands.executeCommand('workbench.action.files.revert');
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      rmSync(file.fsPath, { force: true });
+    }
   });
 
   test('restarting the server brings the findings back', async () => {
