@@ -4,7 +4,7 @@ import * as path from 'path';
 import { Config, ConfigError, mergeConfig } from '../engine/config';
 import { renderRuleDoc, rolesLine } from '../engine/docs';
 import { scopesOf } from '../engine/rule';
-import { scanProject } from '../engine/scan';
+import { scanProject, ScanResult } from '../engine/scan';
 import { Finding, Notice, SEVERITY_RANK, Severity } from '../engine/types';
 import { isInsideFolder, readConfig } from '../engine/workspace';
 import { findRule, RULES } from '../rules';
@@ -44,7 +44,9 @@ Options of check:
 
 A folder is analysed as a project: its .gitignore and its configuration ([tool.ml-hygiene] in
 pyproject.toml or .ml-hygiene.yaml) apply. A file is analysed within the project of the current
-folder (or, when it lies outside it, of its own folder), and only its findings are shown.
+folder (or, when it lies outside it, of its own folder); its findings are shown with the project
+findings of the project it belongs to and of the repository as a whole (as a pre-commit hook
+passes the changed files).
 
 Paths in text and SARIF reports are relative to the current folder; in JSON, to the checked folder
 (to the current folder when several are checked). Notes about files that could not be analysed go to
@@ -171,7 +173,7 @@ async function check(options: CheckOptions, out: (s: string) => void, err: (s: s
         notices.push({ root, item: { path: file, message: 'not analysed: excluded by .gitignore, the exclude setting or a skipped folder' } });
       }
     }
-    findings.push(...result.findings.filter((f) => !asked || asked.has(f.path)).map((item) => ({ root, item })));
+    findings.push(...(asked ? findingsOfFiles(result, asked) : result.findings).map((item) => ({ root, item })));
     fileCount += asked ? asked.size : result.index.files.length;
   }
   for (const { root, item } of notices) err(`${relativeTo(cwd, root, item.path)}: note: ${item.message}`);
@@ -201,6 +203,18 @@ async function check(options: CheckOptions, out: (s: string) => void, err: (s: s
   if (options.output) writeOutput('--output', options.output, report);
   else out(report);
   return shown.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[options.failOn]) ? 1 : 0;
+}
+
+/** The findings shown for files named on the command line (as pre-commit passes the changed ones):
+ *  their own, and the project findings of the projects they belong to and of the repository, since
+ *  a change to a file can be what a project finding is about (a new dependency, a removed test). */
+function findingsOfFiles(result: ScanResult, files: Set<string>): Finding[] {
+  const projectOf = (file: string) => result.index.projectOf(file).root;
+  const projects = new Set([...files].map(projectOf));
+  const projectFindings = new Set(result.projectFindings);
+  return result.findings.filter(
+    (f) => files.has(f.path) || (projectFindings.has(f) && (findRule(f.code)?.repositoryWide || projects.has(projectOf(f.path)))),
+  );
 }
 
 function readBaselineOrExplain(file: string): Map<string, number> {
