@@ -95,12 +95,16 @@ test('the options the scripts pass to ml-hygiene check are options of check', ()
   for (const format of steps.flatMap((s) => [...(s.run ?? '').matchAll(/--format (\w+)/g)].map((m) => m[1]))) assert.ok(formats.includes(format), format);
 });
 
-test('the check step annotates and hands its status to the last step', () => {
+test('the check step annotates, writes the job summary and hands its status to the last step', () => {
   const workspace = temp({ 'requirements.txt': 'numpy==2.1.0\n', 'src/clean.py': NAN_MODULE });
-  const check = runStep(step('Check'), workspace, { paths: 'src\nrequirements.txt' });
+  const summary = path.join(temp(), 'summary.md');
+  fs.writeFileSync(summary, '## Tests\n\n');
+  const check = runStep(step('Check'), workspace, { paths: 'src\nrequirements.txt' }, {}, summary);
   assert.equal(check.status, 0, check.stderr);
   assert.deepEqual(check.outputs, { 'exit-code': '1' });
   assert.match(check.stdout, /^::error file=src\/clean\.py,line=4,col=8,/m);
+  // Appended after what earlier steps wrote: one section per folder checked.
+  assert.match(fs.readFileSync(summary, 'utf8'), /^## Tests\n\n## ML Hygiene: src\n[\s\S]*\| \*\*Overall\*\* \| \*\*\d+\*\* \|\n/);
 
   const result = runStep(step('Result'), workspace, {}, check.outputs);
   assert.equal(result.status, 1);

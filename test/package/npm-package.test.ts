@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
+import { cliEnv } from '../support/cli';
 import { NAN_MODULE, makeProject, removeProject, REPO } from '../support/project';
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'mlh-package-'));
@@ -54,7 +55,7 @@ test('the installed ml-hygiene prints its version and checks a project', () => {
   for (let i = 0; i < 70; i++) files[`features/step_${i}.py`] = `"""Step ${i}."""\n\nSCALE = ${i}\n`;
   const project = makeProject(files);
   try {
-    const check = spawnSync(bin, ['check', '--select', 'MLH106'], { cwd: project, encoding: 'utf8' });
+    const check = spawnSync(bin, ['check', '--select', 'MLH106'], { cwd: project, env: cliEnv(), encoding: 'utf8' });
     assert.equal(check.stderr, '');
     assert.equal(check.status, 1);
     assert.match(check.stdout, /^features\/clean\.py:4:8: MLH106 Comparison with np\.nan is always False/m);
