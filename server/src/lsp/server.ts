@@ -362,7 +362,8 @@ export class MlHygieneServer implements ProjectHost {
         const fsPath = uriToPath(uri);
         if (!fsPath) continue; // untitled and other unsaved schemes have no project
         const { project, path: filePath } = this.projectOf(fsPath);
-        await project.ready;
+        // Not the scan: an open document's own findings come first, the scan's join when it ends.
+        await project.configured;
         const notebook = this.documents.notebooks.getNotebookDocument(uri);
         const document = notebook ? undefined : this.documents.text.get(uri);
         if (!notebook && !document) continue; // closed meanwhile
@@ -453,7 +454,7 @@ export class MlHygieneServer implements ProjectHost {
     const previousResultId = checkString(method, 'previousResultId', (raw as DocumentDiagnosticParams).previousResultId, true);
     await unlessCancelled(token, this.analyzePending(this.ownerUri(uri)));
     const project = this.ownerOf(uri);
-    await unlessCancelled(token, project?.ready ?? Promise.resolve());
+    await unlessCancelled(token, project?.configured ?? Promise.resolve());
     return this.delivery.documentReport(project, uri, previousResultId);
   }
 
