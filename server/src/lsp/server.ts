@@ -52,8 +52,6 @@ import { DiskChanges, WATCHED_FILES } from './watching';
 /** Lets the event loop read and answer messages before the next piece of analysis. */
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** Typing pauses this long before the document is analysed again. */
-const DOCUMENT_DEBOUNCE_MS = 100;
 /** Other open documents and project rules follow a document's change after this pause. */
 const CROSS_FILE_DEBOUNCE_MS = 400;
 
@@ -69,7 +67,7 @@ export class MlHygieneServer implements ProjectHost {
   private readonly pendingDocuments = new Set<string>();
   /** Documents taken for analysis, until that analysis is done. */
   private readonly analysing = new Map<string, Promise<void>>();
-  private documentTimer?: NodeJS.Timeout;
+  private documentTurn?: NodeJS.Immediate;
   private readonly pendingCrossFile = new Map<Project, Set<string>>();
   private crossFileTimer?: NodeJS.Timeout;
   private readonly diskChanges = new DiskChanges(
@@ -336,10 +334,15 @@ export class MlHygieneServer implements ProjectHost {
 
   // ---- Open documents
 
+  /** A changed document is analysed at the next turn of the event loop, without waiting for typing
+   *  to pause: the changes read meanwhile are analysed together, and a keystroke costs only its
+   *  document (the other documents and the project rules wait for a pause, see scheduleCrossFile). */
   private scheduleDocument(uri: string): void {
     this.pendingDocuments.add(uri);
-    clearTimeout(this.documentTimer);
-    this.documentTimer = setTimeout(() => this.guard('analysis', () => this.analyzePending()), DOCUMENT_DEBOUNCE_MS);
+    this.documentTurn ??= setImmediate(() => {
+      this.documentTurn = undefined;
+      this.guard('analysis', () => this.analyzePending());
+    });
   }
 
   /** Analyses the documents changed since their last analysis (or just `onlyUri`), then delivers.
