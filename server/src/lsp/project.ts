@@ -14,6 +14,9 @@ export interface ProjectHost {
   log(message: string): void;
   /** The project's configuration file is invalid (the defaults are used meanwhile). */
   configError(project: Project, error: ConfigError): void;
+  /** Settles when the documents opened so far are analysed: the first scan starts after them, so
+   *  that its start (listing the files, asking git) does not hold up their first findings. */
+  openDocumentsAnalysed(): Promise<void>;
   /** Runs a scan under the editor's progress indicator; `run` reports (done, total). */
   withProgress<T>(run: (report: (done: number, total: number) => void) => Promise<T>): Promise<T>;
 }
@@ -69,7 +72,7 @@ export class Project {
     // Open documents are parsed in this thread, scans in workers (or here, for small projects).
     this.scanDone = !scanned;
     this.configured = initPython().then(() => this.loadConfig());
-    this.ready = scanned ? this.configured.then(() => this.scan()) : this.configured;
+    this.ready = scanned ? this.configured.then(() => host.openDocumentsAnalysed()).then(() => this.scan()) : this.configured;
   }
 
   get config(): Config {

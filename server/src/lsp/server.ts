@@ -52,6 +52,8 @@ import { DiskChanges, WATCHED_FILES } from './watching';
 /** Lets the event loop read and answer messages before the next piece of analysis. */
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** An edited document is analysed this long after its latest change (see scheduleDocument). */
+const DOCUMENT_DELAY_MS = 15;
 /** Other open documents and project rules follow a document's change after this pause. */
 const CROSS_FILE_DEBOUNCE_MS = 400;
 
@@ -67,7 +69,7 @@ export class MlHygieneServer implements ProjectHost {
   private readonly pendingDocuments = new Set<string>();
   /** Documents taken for analysis, until that analysis is done. */
   private readonly analysing = new Map<string, Promise<void>>();
-  private documentTurn?: NodeJS.Immediate;
+  private documentTimer?: NodeJS.Timeout;
   private readonly pendingCrossFile = new Map<Project, Set<string>>();
   private crossFileTimer?: NodeJS.Timeout;
   private readonly diskChanges = new DiskChanges(
@@ -132,6 +134,10 @@ export class MlHygieneServer implements ProjectHost {
     if (this.shownConfigErrors.has(message)) return;
     this.shownConfigErrors.add(message);
     void this.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message });
+  }
+
+  openDocumentsAnalysed(): Promise<void> {
+    return this.analyzePending().catch((e) => this.log(`ML Hygiene analysis failed: ${(e as Error)?.stack ?? e}`));
   }
 
   async withProgress<T>(run: (report: (done: number, total: number) => void) => Promise<T>): Promise<T> {
@@ -334,15 +340,15 @@ export class MlHygieneServer implements ProjectHost {
 
   // ---- Open documents
 
-  /** A changed document is analysed at the next turn of the event loop, without waiting for typing
-   *  to pause: the changes read meanwhile are analysed together, and a keystroke costs only its
-   *  document (the other documents and the project rules wait for a pause, see scheduleCrossFile). */
+  /** A changed document is analysed shortly after the change, without waiting for typing to pause:
+   *  long enough for the messages read with it to be dispatched first (one per turn of the event
+   *  loop, so a hover that came with it is not held up), short beside a keystroke's analysis. A
+   *  keystroke costs only its document: the other documents and the project rules wait for a pause
+   *  (scheduleCrossFile). */
   private scheduleDocument(uri: string): void {
     this.pendingDocuments.add(uri);
-    this.documentTurn ??= setImmediate(() => {
-      this.documentTurn = undefined;
-      this.guard('analysis', () => this.analyzePending());
-    });
+    clearTimeout(this.documentTimer);
+    this.documentTimer = setTimeout(() => this.guard('analysis', () => this.analyzePending()), DOCUMENT_DELAY_MS);
   }
 
   /** Analyses the documents changed since their last analysis (or just `onlyUri`), then delivers.
