@@ -2,7 +2,7 @@
 // TDSP scaffold, the report view, the restart command and the language status item. All analysis
 // happens in the server.
 import * as vscode from 'vscode';
-import { DocumentSelector, LanguageClient, LanguageClientOptions, RevealOutputChannelOn, ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { DocumentSelector, LanguageClient, LanguageClientOptions, RevealOutputChannelOn, ServerOptions, TransportKind, vsdiag } from 'vscode-languageclient/node';
 import { ReportView } from './report';
 import { registerRuleDocs } from './ruleDocs';
 import { registerQuickFixAt, QUICK_FIX_AT } from './quickFix';
@@ -51,6 +51,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<MlHygi
     // editor, which shows the diagnostic in the same hover.
     initializationOptions: { commandLinks: true, diagnosticsInHover: true },
     markdown: { isTrusted: { enabledCommands: ['mlHygiene.showRuleDocumentation', QUICK_FIX_AT] } },
+    middleware: {
+      // The language client shows a pull it cancelled itself (the document changed while the server
+      // answered) as an empty report: every squiggle of the file would blink off until the next pull
+      // answers. The squiggles shown stay instead; the client pulls again at once.
+      provideDiagnostics: async (document, previousResultId, token, next) => {
+        const report = await next(document, previousResultId, token);
+        if (!token.isCancellationRequested) return report;
+        return { kind: vsdiag.DocumentDiagnosticReportKind.unChanged, resultId: previousResultId ?? '' };
+      },
+    },
   };
   const languageClient = new LanguageClient('mlHygiene', 'ML Hygiene', serverOptions, clientOptions);
   client = languageClient;

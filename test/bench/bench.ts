@@ -1,4 +1,4 @@
-// Benchmark: `npm run bench [-- DIR] [--files N]`. Scans DIR (by default a generated corpus of
+// Benchmark: `npm run bench [-- DIR] [--files N] [--server-only]`. Scans DIR (by default a generated corpus of
 // realistic ML files in a temporary folder) with the full engine on worker threads, and measures in
 // the same run a bare tree-sitter parse of the same Python sources and notebook code, then a cold and
 // a warm (cached) analysis pass in one thread. It prints numbers; it asserts nothing.
@@ -14,6 +14,7 @@ import { FileKind } from '../../server/src/engine/types';
 import { discoverFiles, readConfig } from '../../server/src/engine/workspace';
 import { RULES } from '../../server/src/rules';
 import { writeCorpus } from './corpus';
+import { benchServer } from './server';
 
 const REPO = path.resolve(__dirname, '../..'); // bundled to out/bench/
 const WORKER = path.join(REPO, 'server/out/worker.js');
@@ -23,12 +24,14 @@ const ANALYSED = new Set<FileKind>(['python', 'notebook', 'yaml', 'requirements'
 interface Args {
   dir?: string;
   files: number;
+  serverOnly: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { files: DEFAULT_FILES };
+  const args: Args = { files: DEFAULT_FILES, serverOnly: false };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--files') args.files = Number(argv[++i]);
+    else if (argv[i] === '--server-only') args.serverOnly = true;
     else args.dir = argv[i];
   }
   if (!Number.isInteger(args.files) || args.files < 1) throw new Error('--files needs a positive whole number');
@@ -74,6 +77,7 @@ async function main(): Promise<void> {
       .files.filter((f) => ANALYSED.has(f.kind) && f.size <= maxBytes)
       .map((f) => ({ ...f, text: decodeBytes(fs.readFileSync(f.absolutePath)).text }))
       .filter((f): f is typeof f & { text: string } => f.text !== undefined);
+    if (args.serverOnly) return await benchServer(root, texts);
     const bytes = texts.reduce((n, f) => n + f.size, 0);
     const sources = texts.flatMap((f) =>
       f.kind === 'python' ? [f.text] : f.kind === 'notebook' ? [notebookCode(parseNotebook(f.text)).text] : [],
@@ -107,6 +111,7 @@ async function main(): Promise<void> {
     const ratio = (a: Timing, b: Timing) => `${(a.secs / b.secs).toFixed(1)} (cpu ${(a.cpu / b.cpu).toFixed(1)})`;
     console.log(`ratio full scan / bare parse: ${ratio(full, bare)} with workers, ${ratio(fullInThread, bare)} in one thread`);
     console.log(`ratio warm / cold analysis pass: ${ratio(warm, cold)}`);
+    await benchServer(root, texts);
   } finally {
     if (generated) fs.rmSync(root, { recursive: true, force: true });
   }

@@ -4,6 +4,8 @@ import { createHash } from 'crypto';
 import * as path from 'path';
 import { Diagnostic, DiagnosticSeverity, DiagnosticTag, DiagnosticRelatedInformation } from 'vscode-languageserver';
 import { kindOf } from '../engine/analyze';
+import { shiftRange } from '../engine/python/edits';
+import { Edit } from '../engine/python/parser';
 import { ruleDocUri } from '../engine/docs';
 import { FILE_START, FileKind, Finding, Range, Severity, TextEdit } from '../engine/types';
 import { OpenDocuments } from './documents';
@@ -103,7 +105,7 @@ export class Placements {
     const textDocument = notebook ? undefined : documents.textDocument(fileUri);
     for (const finding of findings) {
       const isProject = project.isProjectFinding(finding);
-      const fix = (editable: boolean) => fixData(project.root, finding, editable);
+      const fix = (editable: boolean, edits: readonly Edit[] = []) => fixData(project.root, finding, editable, edits);
       const inCell = finding.cell !== undefined;
       if (notebook) {
         const cell = notebook.cells[finding.cell ?? 0];
@@ -115,7 +117,10 @@ export class Placements {
           data: { fix: fix(inCell), fileKind: 'python', project: isProject },
         });
       } else if (textDocument) {
-        add(textDocument.uri, textDocument.version, { finding, range: finding.range, data: { fix: fix(true), fileKind, project: isProject } });
+        // Edits the analysis has not seen yet move the findings with the text until it has.
+        const edits = documents.pendingEdits(textDocument.uri);
+        const range = edits.length ? shiftRange(finding.range, edits) : finding.range;
+        add(textDocument.uri, textDocument.version, { finding, range, data: { fix: fix(true, edits), fileKind, project: isProject } });
       } else {
         // A notebook on disk is shown as its JSON: cell-relative edits do not apply there.
         add(fileUri, null, {
@@ -133,10 +138,12 @@ function sameItems<T>(a: T[], b: T[]): boolean {
   return a.length === b.length && a.every((item, i) => item === b[i]);
 }
 
-function fixData(root: string, finding: Finding, editable: boolean): DiagnosticData['fix'] {
+/** `pending`: the edits made to the document since the finding's analysis; the fix moves with them. */
+function fixData(root: string, finding: Finding, editable: boolean, pending: readonly Edit[]): DiagnosticData['fix'] {
   const { fix } = finding;
   if (!fix) return undefined;
-  const edits = editable ? (fix.edits ?? []) : [];
+  const moved = (edit: TextEdit) => (pending.length ? { ...edit, range: shiftRange(edit.range, pending) } : edit);
+  const edits = editable ? (fix.edits ?? []).map(moved) : [];
   const create = (fix.create ?? []).map((c) => ({ uri: pathToUri(path.join(root, c.path)), content: c.content }));
   return edits.length || create.length ? { title: fix.title, edits, create } : undefined;
 }

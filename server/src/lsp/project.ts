@@ -15,6 +15,9 @@ export interface ProjectHost {
   log(level: LogLevel, message: string): void;
   /** The project's configuration file is invalid (the defaults are used meanwhile). */
   configError(project: Project, error: ConfigError): void;
+  /** Settles when the documents opened so far are analysed: the first scan starts after them, so
+   *  that its start (listing the files, asking git) does not hold up their first findings. */
+  openDocumentsAnalysed(): Promise<void>;
   /** Runs a scan under the editor's progress indicator; `run` reports (done, total). */
   withProgress<T>(run: (report: (done: number, total: number) => void) => Promise<T>): Promise<T>;
 }
@@ -50,6 +53,12 @@ export class Project {
   private cachedIndex?: ProjectIndex;
   private scanChain: Promise<void> = Promise.resolve();
   private queuedScan?: Promise<void>;
+  /** Whether the disk state holds a finished scan (always, for folders that are not scanned): until
+   *  then the project rules, which would judge the project by its open files alone, do not run. */
+  private scanDone: boolean;
+  /** Settles when the parser is loaded and the configuration read: open documents are analysed from
+   *  then on, while the first scan runs. */
+  readonly configured: Promise<void>;
   /** Settles when the first scan is done (at once for folders that are not scanned). */
   readonly ready: Promise<void>;
 
@@ -62,7 +71,9 @@ export class Project {
     public settings: UserSettings,
   ) {
     // Open documents are parsed in this thread, scans in workers (or here, for small projects).
-    this.ready = initPython().then(() => (scanned ? this.scan() : this.loadConfig()));
+    this.scanDone = !scanned;
+    this.configured = initPython().then(() => this.loadConfig());
+    this.ready = scanned ? this.configured.then(() => host.openDocumentsAnalysed()).then(() => this.scan()) : this.configured;
   }
 
   get config(): Config {
@@ -136,6 +147,7 @@ export class Project {
     this.documents = documents;
     this.diskFindings = findings;
     this.projectFindings = projectFindings;
+    this.scanDone = true;
     this.cachedIndex = undefined;
     // Open documents were analysed against the previous index and configuration.
     for (const [filePath, file] of this.live) this.analyzeLive(filePath, file.text);
@@ -236,6 +248,7 @@ export class Project {
   }
 
   refreshProjectFindings(): void {
+    if (!this.scanDone) return;
     if (!this.enabled) {
       this.projectFindings = [];
       return;

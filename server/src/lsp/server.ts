@@ -52,8 +52,8 @@ import { DiskChanges, WATCHED_FILES } from './watching';
 /** Lets the event loop read and answer messages before the next piece of analysis. */
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** Typing pauses this long before the document is analysed again. */
-const DOCUMENT_DEBOUNCE_MS = 100;
+/** An edited document is analysed this long after its latest change (see scheduleDocument). */
+const DOCUMENT_DELAY_MS = 15;
 /** Other open documents and project rules follow a document's change after this pause. */
 const CROSS_FILE_DEBOUNCE_MS = 400;
 
@@ -143,6 +143,10 @@ export class MlHygieneServer implements ProjectHost {
     if (this.shownConfigErrors.has(message)) return;
     this.shownConfigErrors.add(message);
     void this.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message });
+  }
+
+  openDocumentsAnalysed(): Promise<void> {
+    return this.analyzePending().catch((e) => this.log(`ML Hygiene analysis failed: ${(e as Error)?.stack ?? e}`));
   }
 
   async withProgress<T>(run: (report: (done: number, total: number) => void) => Promise<T>): Promise<T> {
@@ -363,10 +367,15 @@ export class MlHygieneServer implements ProjectHost {
     if (!this.analysesOnType(uri)) this.scheduleDocument(uri);
   }
 
+  /** A changed document is analysed shortly after the change, without waiting for typing to pause:
+   *  long enough for the messages read with it to be dispatched first (one per turn of the event
+   *  loop, so a hover that came with it is not held up), short beside a keystroke's analysis. A
+   *  keystroke costs only its document: the other documents and the project rules wait for a pause
+   *  (scheduleCrossFile). */
   private scheduleDocument(uri: string): void {
     this.pendingDocuments.add(uri);
     clearTimeout(this.documentTimer);
-    this.documentTimer = setTimeout(() => this.guard('analysis', () => this.analyzePending()), DOCUMENT_DEBOUNCE_MS);
+    this.documentTimer = setTimeout(() => this.guard('analysis', () => this.analyzePending()), DOCUMENT_DELAY_MS);
   }
 
   /** Analyses the documents changed since their last analysis (or just `onlyUri`), then delivers.
@@ -389,7 +398,8 @@ export class MlHygieneServer implements ProjectHost {
         const fsPath = uriToPath(uri);
         if (!fsPath) continue; // untitled and other unsaved schemes have no project
         const { project, path: filePath } = this.projectOf(fsPath);
-        await project.ready;
+        // Not the scan: an open document's own findings come first, the scan's join when it ends.
+        await project.configured;
         const notebook = this.documents.notebooks.getNotebookDocument(uri);
         const document = notebook ? undefined : this.documents.text.get(uri);
         if (!notebook && !document) continue; // closed meanwhile
@@ -480,7 +490,7 @@ export class MlHygieneServer implements ProjectHost {
     const previousResultId = checkString(method, 'previousResultId', (raw as DocumentDiagnosticParams).previousResultId, true);
     await unlessCancelled(token, this.analyzePending(this.ownerUri(uri)));
     const project = this.ownerOf(uri);
-    await unlessCancelled(token, project?.ready ?? Promise.resolve());
+    await unlessCancelled(token, project?.configured ?? Promise.resolve());
     return this.delivery.documentReport(project, uri, previousResultId);
   }
 

@@ -77,13 +77,7 @@ export function configReads(module: PythonModule): ConfigReads {
   }
 
   // The identifiers of each name, gathered once: uses are looked up by name, not by walking a scope.
-  const byName = new Map<string, Node[]>();
-  for (const identifier of module.nodes('identifier')) {
-    const list = byName.get(identifier.text);
-    if (list) list.push(identifier);
-    else byName.set(identifier.text, [identifier]);
-  }
-  const named = (name: string) => byName.get(name) ?? [];
+  const named = (name: string) => module.withText('identifier', name);
 
   /** Follows a value (a config or a part of it) through its uses; records where it escapes. */
   const follow = (value: Node, key: string | undefined, depth: number): void => {
