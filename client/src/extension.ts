@@ -3,6 +3,7 @@
 // happens in the server.
 import * as vscode from 'vscode';
 import { DocumentSelector, LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { ProjectView } from './projectView';
 import { ReportView } from './report';
 import { registerRuleDocs } from './ruleDocs';
 import { registerScaffold } from './scaffold';
@@ -30,6 +31,7 @@ export interface MlHygieneApi {
   readonly client: LanguageClient;
   readonly status: ServerStatus;
   readonly reportView: ReportView;
+  readonly projectView: ProjectView;
 }
 
 let client: LanguageClient | undefined;
@@ -44,16 +46,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<MlHygi
     documentSelector: DOCUMENT_SELECTOR,
     synchronize: { fileEvents: watcher, configurationSection: 'mlHygiene' },
     outputChannel: output,
+    // Findings about the whole project are listed in the project view, not on a file.
+    initializationOptions: { projectView: true },
   };
   const languageClient = new LanguageClient('mlHygiene', 'ML Hygiene', serverOptions, clientOptions);
   client = languageClient;
   const status = new ServerStatus(languageClient);
   const reportView = new ReportView(languageClient);
+  const projectView = new ProjectView(languageClient);
   context.subscriptions.push(
     output,
     watcher,
     status,
     reportView,
+    projectView,
     registerRuleDocs(),
     registerScaffold(languageClient),
     vscode.commands.registerCommand('mlHygiene.restartServer', async () => {
@@ -67,7 +73,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<MlHygi
     // Keep the extension active (rule docs, restart) and say why in the output and the status item.
     output.appendLine(`The ML Hygiene server did not start: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
   }
-  return { client: languageClient, status, reportView };
+  return { client: languageClient, status, reportView, projectView };
 }
 
 export async function deactivate(): Promise<void> {

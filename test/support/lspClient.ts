@@ -106,9 +106,10 @@ export class LspClient {
   }
 
   /** `processId`: the process whose end the server outlives by a few seconds at most (default: this one). */
-  async initialize(root: string, capabilities: ClientCapabilities, folders?: WorkspaceFolder[], processId = process.pid): Promise<void> {
+  async initialize(root: string, capabilities: ClientCapabilities, folders?: WorkspaceFolder[], processId = process.pid, initializationOptions?: unknown): Promise<void> {
     await this.connection.sendRequest(InitializeRequest.type, {
       processId,
+      initializationOptions,
       rootUri: fileUri(root),
       capabilities,
       workspaceFolders: folders ?? [{ uri: fileUri(root), name: path.basename(root) }],

@@ -99,7 +99,7 @@ const STEPS = [
     await problemsRow(page, 'MLH106', 'train.py');
     await problemsRow(page, 'prepare_customers.py', 'MLH101');
     await problemsRow(page, 'exploration.ipynb', 'MLH801');
-    await problemsRow(page, 'MLH303', 'README.md');
+    await problemsRow(page, 'MLH309', 'requirements.txt');
     // The screenshot shows the whole list.
     await problemsRow(page, '', 'ml-hygiene');
   }],
@@ -143,6 +143,29 @@ const STEPS = [
     const file = (await link.textContent()).split(':')[0].split(' cell ')[0];
     await link.click();
     await page.locator('.tabs-container .tab.active', { hasText: file.split('/').pop() }).waitFor({ timeout: STEP_TIMEOUT_MS });
+  }],
+  ['project-view', 'the ML Hygiene view lists the practices and their checks, and a finding opens its file', async (page, { shot }) => {
+    await closeAllEditors(page);
+    await runCommand(page, 'Focus on ML Hygiene View');
+    const view = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'ML Hygiene' }) }).last();
+    const rows = view.locator('.monaco-list-row');
+    await rows.filter({ hasText: 'The flywheel' }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
+    // The twistie expands the check; a click on the row itself opens the rule's page.
+    await rows.filter({ hasText: 'MLH106 nan-equality' }).first().locator('.monaco-tl-twistie').click();
+    const finding = rows.filter({ hasText: 'train.py:' }).first();
+    await finding.waitFor({ timeout: STEP_TIMEOUT_MS });
+    await shot('tree');
+    await finding.click();
+    await page.locator('.tabs-container .tab.active', { hasText: 'train.py' }).waitFor({ timeout: STEP_TIMEOUT_MS });
+  }],
+  ['fix-all', '"Fix All Auto-fixable Findings in the Project" shows its changes in the refactor preview first', async (page, { shot }) => {
+    await closeAllEditors(page);
+    await runCommand(page, 'ML Hygiene: Fix All Auto-fixable Findings in the Project');
+    const preview = page.locator('.bulk-edit-panel');
+    await preview.locator('.monaco-list-row', { hasText: 'train.py' }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
+    await shot('preview');
+    await page.locator('.monaco-button', { hasText: 'Discard' }).first().click();
+    await preview.waitFor({ state: 'hidden', timeout: STEP_TIMEOUT_MS });
   }],
   ['scaffold', '"ML Hygiene: Scaffold TDSP Project" from the palette asks, creates the layout and opens the charter', async (page, { folder, shot }) => {
     await closeAllEditors(page);
