@@ -144,28 +144,37 @@ const STEPS = [
     await link.click();
     await page.locator('.tabs-container .tab.active', { hasText: file.split('/').pop() }).waitFor({ timeout: STEP_TIMEOUT_MS });
   }],
-  ['project-view', 'the ML Hygiene view lists the practices and their checks, and a finding opens its file', async (page, { shot }) => {
+  ['project-view', 'the ML Hygiene view lists the practices and their checks, and a finding opens its file', async (page, { folder, shot }) => {
     await closeAllEditors(page);
+    // The folder's file tree folds away, so that the view has the side bar's height.
+    await page.locator('.pane-header', { hasText: basename(folder) }).first().click();
     await runCommand(page, 'Focus on ML Hygiene View');
     const view = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'ML Hygiene' }) }).last();
     const rows = view.locator('.monaco-list-row');
-    await rows.filter({ hasText: 'The flywheel' }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
-    // The twistie expands the check; a click on the row itself opens the rule's page.
-    await rows.filter({ hasText: 'MLH106 nan-equality' }).first().locator('.monaco-tl-twistie').click();
+    await rows.filter({ hasText: 'P1 Avoid ML-solutionism' }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
+    // Typing a check's code moves to it; the right arrow unfolds its findings, the down arrow goes
+    // to the first one, Enter opens it.
+    await rows.filter({ hasText: 'P1 Avoid ML-solutionism' }).first().click();
+    await page.keyboard.type('MLH106');
+    const check = rows.filter({ hasText: 'MLH106 nan-equality' }).first();
+    await check.waitFor({ timeout: STEP_TIMEOUT_MS });
+    await page.keyboard.press('Escape');
+    await check.locator('.monaco-tl-twistie').click();
     const finding = rows.filter({ hasText: 'train.py:' }).first();
     await finding.waitFor({ timeout: STEP_TIMEOUT_MS });
     await shot('tree');
     await finding.click();
     await page.locator('.tabs-container .tab.active', { hasText: 'train.py' }).waitFor({ timeout: STEP_TIMEOUT_MS });
+    await page.locator('.pane-header', { hasText: basename(folder) }).first().click();
   }],
   ['fix-all', '"Fix All Auto-fixable Findings in the Project" shows its changes in the refactor preview first', async (page, { shot }) => {
     await closeAllEditors(page);
     await runCommand(page, 'ML Hygiene: Fix All Auto-fixable Findings in the Project');
-    const preview = page.locator('.bulk-edit-panel');
-    await preview.locator('.monaco-list-row', { hasText: 'train.py' }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
+    const panel = page.locator('.part.panel');
+    await panel.locator('.monaco-list-row', { hasText: 'train.py' }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
     await shot('preview');
-    await page.locator('.monaco-button', { hasText: 'Discard' }).first().click();
-    await preview.waitFor({ state: 'hidden', timeout: STEP_TIMEOUT_MS });
+    await panel.locator('.monaco-button', { hasText: 'Discard' }).first().click();
+    await panel.locator('.monaco-list-row', { hasText: 'train.py' }).first().waitFor({ state: 'detached', timeout: STEP_TIMEOUT_MS });
   }],
   ['scaffold', '"ML Hygiene: Scaffold TDSP Project" from the palette asks, creates the layout and opens the charter', async (page, { folder, shot }) => {
     await closeAllEditors(page);

@@ -15,6 +15,9 @@ import { waitFor } from './wait';
 
 const EXTENSION_ID = 'ml-hygiene.ml-hygiene';
 const PROJECT_VIEW = 'mlHygiene.projectView';
+/** A module the last tests write, fix and remove. */
+const SCRATCH_MODULE = 'credit_scoring/missing_income.py';
+const SCRATCH_TEXT = 'import numpy as np\nimport pandas as pd\n\n\ndef missing_income(applications: pd.DataFrame) -> pd.Series:\n    return applications["income"] == np.nan\n';
 const NAN_EQUALITY = findRule('MLH106')!;
 /** Project rules the messy example breaks, about the project as a whole: no-ci, no-tests. */
 const PROJECT_FINDINGS = ['MLH301', 'MLH303'];
@@ -213,44 +216,6 @@ suite('ML Hygiene in VS Code', () => {
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 
-  test('"Fix All Auto-fixable Findings in the Project" asks to confirm its edit, then fixes every file', async () => {
-    const edit: WorkspaceEdit = await api.client.sendRequest('workspace/executeCommand', { command: 'ml-hygiene.server.fixAll', arguments: [vscode.workspace.workspaceFolders![0].uri.toString()] });
-    assert.ok(Object.values(edit.changeAnnotations ?? {}).every((a) => a.needsConfirmation), 'the edit is shown in the refactor preview first');
-    const edited = (edit.documentChanges ?? []).map((c) => vscode.Uri.parse((c as TextDocumentEdit).textDocument.uri));
-    assert.ok(edited.some((uri) => uri.path.endsWith('/train.py')), 'train.py is among the files fixed');
-    assert.strictEqual(await vscode.commands.executeCommand('mlHygiene.fixAllInWorkspace', { preview: false }), true);
-    try {
-      await waitFor('the MLH106 finding on train.py to go away', () => findings(workspaceFile('train.py'), 'MLH106').length === 0);
-    } finally {
-      for (const uri of edited) {
-        await vscode.window.showTextDocument(uri);
-        await vscode.commands.executeCommand('workbench.action.files.revert');
-      }
-    }
-    await waitForFinding(workspaceFile('train.py'), 'MLH106');
-  });
-
-  test('"Disable MLH106 for this project" edits .ml-hygiene.yaml, keeping its comment, and the finding goes', async () => {
-    const configPath = workspaceFile('.ml-hygiene.yaml').fsPath;
-    const original = readFileSync(configPath, 'utf8');
-    const editor = await openEditor('train.py');
-    const finding = await waitForFinding(editor.document.uri, 'MLH106');
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', editor.document.uri, finding.range, vscode.CodeActionKind.QuickFix.value);
-    const disable = actions.find((a) => a.title === 'Disable MLH106 for this project');
-    assert.ok(disable?.edit, `"Disable MLH106 for this project" among: ${actions.map((a) => a.title).join(', ')}`);
-    try {
-      assert.ok(await vscode.workspace.applyEdit(disable.edit));
-      const config = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === configPath)!;
-      assert.ok(config.getText().startsWith(original.split('\n')[0]), 'the comment stays');
-      assert.match(config.getText(), /^ignore: \[MLH106\]$/m);
-      await config.save();
-      await waitFor('the MLH106 finding on train.py to go away', () => findings(editor.document.uri, 'MLH106').length === 0);
-    } finally {
-      writeFileSync(configPath, original);
-    }
-    await waitForFinding(editor.document.uri, 'MLH106');
-  });
-
   test('the language status counts the findings', async () => {
     await waitForFinding(workspaceFile(CLOSED_FILE), CLOSED_FILE_FINDING);
     const total = () =>
@@ -361,5 +326,56 @@ suite('ML Hygiene in VS Code', () => {
     await vscode.commands.executeCommand('mlHygiene.restartServer');
     await waitFor('the language server to run again', () => api.client.isRunning());
     await waitForFinding(workspaceFile(CLOSED_FILE), CLOSED_FILE_FINDING);
+  });
+
+  // The last tests change files of the workspace (restored afterwards) on a module of their own.
+  test('"Disable MLH106 for this project" edits .ml-hygiene.yaml, keeping its comment, and the finding goes', async () => {
+    const configPath = workspaceFile('.ml-hygiene.yaml').fsPath;
+    const original = readFileSync(configPath, 'utf8');
+    writeFileSync(workspaceFile(SCRATCH_MODULE).fsPath, SCRATCH_TEXT);
+    try {
+      const editor = await openEditor(SCRATCH_MODULE);
+      const finding = await waitForFinding(editor.document.uri, 'MLH106');
+      const disable = await waitFor('"Disable MLH106 for this project" among the code actions', async () => {
+        const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', editor.document.uri, finding.range, vscode.CodeActionKind.QuickFix.value);
+        return actions.find((a) => a.title === 'Disable MLH106 for this project');
+      });
+      assert.ok(disable.edit && (await vscode.workspace.applyEdit(disable.edit)));
+      // Saved at once when the file is not open in an editor (files.refactoring.autoSave).
+      const config = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === configPath);
+      const text = config?.getText() ?? readFileSync(configPath, 'utf8');
+      assert.ok(text.startsWith(original.split('\n')[0]), 'the comment stays');
+      assert.match(text, /^ignore: \[MLH106\]$/m);
+      if (config?.isDirty) await config.save();
+      await waitFor('the MLH106 finding to go away', () => findings(editor.document.uri, 'MLH106').length === 0, 60_000);
+    } finally {
+      writeFileSync(configPath, original);
+      rmSync(workspaceFile(SCRATCH_MODULE).fsPath, { force: true });
+    }
+  });
+
+  test('"Fix All Auto-fixable Findings in the Project" asks to confirm its edit, then fixes the files', async () => {
+    writeFileSync(workspaceFile(SCRATCH_MODULE).fsPath, SCRATCH_TEXT);
+    const folder = vscode.workspace.workspaceFolders![0].uri.toString();
+    const edit = await waitFor('a fix-all edit that fixes the new module', async () => {
+      const answer: WorkspaceEdit = await api.client.sendRequest('workspace/executeCommand', { command: 'ml-hygiene.server.fixAll', arguments: [folder] });
+      return (answer.documentChanges ?? []).some((c) => (c as TextDocumentEdit).textDocument.uri.endsWith(SCRATCH_MODULE)) && answer;
+    });
+    assert.ok(Object.values(edit.changeAnnotations ?? {}).every((a) => a.needsConfirmation), 'the edit is shown in the refactor preview first');
+    const edited = (edit.documentChanges ?? []).map((c) => vscode.Uri.parse((c as TextDocumentEdit).textDocument.uri));
+    // VS Code saves the files a workspace edit changes without an editor (files.refactoring.autoSave).
+    const originals = new Map(edited.map((uri) => [uri, readFileSync(uri.fsPath, 'utf8')]));
+    try {
+      assert.strictEqual(await vscode.commands.executeCommand('mlHygiene.fixAllInWorkspace', { preview: false }), true);
+      const fixed = await vscode.workspace.openTextDocument(workspaceFile(SCRATCH_MODULE));
+      assert.match(fixed.getText(), /\.isna\(\)/);
+    } finally {
+      for (const [uri, text] of originals) writeFileSync(uri.fsPath, text);
+      for (const document of vscode.workspace.textDocuments.filter((d) => d.isDirty)) {
+        await vscode.window.showTextDocument(document);
+        await vscode.commands.executeCommand('workbench.action.files.revert');
+      }
+      rmSync(workspaceFile(SCRATCH_MODULE).fsPath, { force: true });
+    }
   });
 });
