@@ -3,6 +3,7 @@
 // happens in the server.
 import * as vscode from 'vscode';
 import { DocumentSelector, LanguageClient, LanguageClientOptions, RevealOutputChannelOn, ServerOptions, TransportKind, vsdiag } from 'vscode-languageclient/node';
+import { ProjectView } from './projectView';
 import { ReportView } from './report';
 import { registerRuleDocs } from './ruleDocs';
 import { registerQuickFixAt, QUICK_FIX_AT } from './quickFix';
@@ -31,6 +32,7 @@ export interface MlHygieneApi {
   readonly client: LanguageClient;
   readonly status: ServerStatus;
   readonly reportView: ReportView;
+  readonly projectView: ProjectView;
 }
 
 let client: LanguageClient | undefined;
@@ -48,8 +50,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<MlHygi
     // The output is a log the user opens (its level is mlHygiene.logLevel), never thrust forward.
     revealOutputChannelOn: RevealOutputChannelOn.Never,
     // The hover links to the rule's page and to the quick fixes; it leaves the message to the
-    // editor, which shows the diagnostic in the same hover.
-    initializationOptions: { commandLinks: true, diagnosticsInHover: true },
+    // editor, which shows the diagnostic in the same hover. Findings about the whole project are
+    // listed in the project view, not on a file.
+    initializationOptions: { commandLinks: true, diagnosticsInHover: true, projectView: true },
     markdown: { isTrusted: { enabledCommands: ['mlHygiene.showRuleDocumentation', QUICK_FIX_AT] } },
     middleware: {
       // The language client shows a pull it cancelled itself (the document changed while the server
@@ -66,11 +69,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<MlHygi
   client = languageClient;
   const status = new ServerStatus(languageClient);
   const reportView = new ReportView(languageClient);
+  const projectView = new ProjectView(languageClient);
   context.subscriptions.push(
     output,
     watcher,
     status,
     reportView,
+    projectView,
     registerRuleDocs(),
     registerScaffold(languageClient),
     registerQuickFixAt(),
@@ -88,7 +93,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<MlHygi
     // Keep the extension active (rule docs, restart) and say why in the output and the status item.
     output.appendLine(`The ML Hygiene server did not start: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
   }
-  return { client: languageClient, status, reportView };
+  return { client: languageClient, status, reportView, projectView };
 }
 
 export async function deactivate(): Promise<void> {

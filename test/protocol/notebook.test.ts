@@ -115,7 +115,7 @@ describe('notebooks', () => {
       range: finding.range,
       context: { diagnostics: [finding] },
     })) as CodeAction[];
-    assert.deepEqual(actions.map((a) => a.title), ['Use np.isnan(x)', 'Ignore MLH106 for this line', 'Ignore MLH106 in this file', 'Show documentation for MLH106']);
+    assert.deepEqual(actions.map((a) => a.title), ['Use np.isnan(x)', 'Ignore MLH106 for this line', 'Ignore MLH106 in this file', 'Disable MLH106 for this project', 'Show documentation for MLH106']);
 
     await client.connection.sendNotification(DidChangeNotebookDocumentNotification.type, {
       notebookDocument: { uri: notebookUri, version: 2 },

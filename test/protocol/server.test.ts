@@ -150,9 +150,9 @@ describe('language server with pull diagnostics', () => {
     })) as CodeAction[];
     assert.deepEqual(
       actions.map((a) => a.title),
-      ['Use df["income"].isna()', 'Ignore MLH106 for this line', 'Ignore MLH106 in this file', 'Show documentation for MLH106'],
+      ['Use df["income"].isna()', 'Ignore MLH106 for this line', 'Ignore MLH106 in this file', 'Disable MLH106 for this project', 'Show documentation for MLH106'],
     );
-    const [fix, ignoreLine, ignoreFile, docs] = actions;
+    const [fix, ignoreLine, ignoreFile, , docs] = actions;
     assert.equal(fix.isPreferred, true);
     assert.equal(fix.kind, 'quickfix');
     assert.deepEqual(textEditsOf(ignoreLine, uri), [
@@ -373,7 +373,7 @@ describe('language server with pushed diagnostics (a client without pull support
       range: pushed.range,
       context: { diagnostics: [withoutData] },
     })) as CodeAction[];
-    assert.deepEqual(actions.map((a) => a.title), ['Use np.isnan(value)', 'Ignore MLH106 for this line', 'Ignore MLH106 in this file', 'Show documentation for MLH106']);
+    assert.deepEqual(actions.map((a) => a.title), ['Use np.isnan(value)', 'Ignore MLH106 for this line', 'Ignore MLH106 in this file', 'Disable MLH106 for this project', 'Show documentation for MLH106']);
     assert.ok(actions[0].edit?.changes?.[uri], 'plain text edits for a client without document changes');
   });
 

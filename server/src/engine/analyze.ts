@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import { RULES } from '../rules';
 import { Budget, BudgetExceeded, checkpoint, DEFAULT_BUDGET, pastDeadline, withDeadline } from './budget';
-import { Config, effectiveSeverity, isRuleEnabled } from './config';
+import { Config, effectiveSeverity, ignoredInFile, isRuleEnabled } from './config';
 import { jsonDeeperThan, mapToCell, MAX_NOTEBOOK_DEPTH, Notebook, NotebookCode, notebookCode, parseNotebook } from './notebook';
 import { FileFacts, ProjectIndex } from './project';
 import { PythonFacts, pythonFacts } from './python/facts';
@@ -216,7 +216,7 @@ export class Analyzer {
         step = 'the facts';
         const facts = project.python(path) ?? (parsed.kind === 'python' || parsed.kind === 'notebook' ? pythonFacts(parsed.module, path) : undefined);
         for (const rule of this.rules) {
-          if (!isRuleEnabled(config, rule) || !rule.roles.includes(role)) continue;
+          if (!isRuleEnabled(config, rule) || !rule.roles.includes(role) || ignoredInFile(config, rule.code, path)) continue;
           step = `${rule.code} (${rule.name})`;
           if (pastDeadline()) throw new BudgetExceeded();
           const before = findings.length;
@@ -323,7 +323,10 @@ export class Analyzer {
               report: (f: ProjectFinding) => {
                 checkpoint();
                 const own = effectiveSeverity(config, rule, f.severity ?? rule.severity);
-                if (own) findings.push(makeFinding(rule, own, f.path, f.range ?? FILE_START, f.message, f, repository.roleOf(f.path)));
+                if (!own || ignoredInFile(config, rule.code, f.path)) return;
+                const finding = makeFinding(rule, own, f.path, f.range ?? FILE_START, f.message, f, repository.roleOf(f.path));
+                if (f.wholeProject) finding.wholeProject = true;
+                findings.push(finding);
               },
             });
           }

@@ -2,13 +2,33 @@
 // The rule file's docs are the single source; this only adds the header every page shares.
 import { Rule, scopesOf } from './rule';
 import { ROLES } from './roles';
-import { PRACTICE_TITLES } from './types';
+import { PRACTICE_TEXTS } from './practices';
+import { Practice, PRACTICE_TITLES } from './types';
 
 /** URI scheme under which the editor shows rule documentation (read-only, offline). */
 export const DOCS_SCHEME = 'ml-hygiene-docs';
 
 export function ruleDocUri(code: string): string {
   return `${DOCS_SCHEME}:/rules/${code}.md`;
+}
+
+export function practiceDocUri(practice: Practice): string {
+  return `${DOCS_SCHEME}:/practices/${practice}.md`;
+}
+
+/** A practice's page: what it asks, then the checks that serve it, each linked to its rule page. */
+export function renderPracticeDoc(practice: Practice, rules: Rule[]): string {
+  const own = rules.filter((r) => r.practices.includes(practice));
+  return [
+    `# ${practice} ${PRACTICE_TITLES[practice]}`,
+    '',
+    PRACTICE_TEXTS[practice],
+    '',
+    '## Checks',
+    '',
+    ...own.map((r) => `- [${r.code} ${r.name}](${ruleDocUri(r.code)}): ${r.summary}${r.optIn ? ' (opt-in)' : ''}`),
+    '',
+  ].join('\n');
 }
 
 const SEVERITY_WORDS = { error: 'Error', warning: 'Warning', information: 'Information' };

@@ -53,6 +53,8 @@ export interface ProjectFinding extends ReportOptions {
   path: string;
   range?: Range;
   message: string;
+  /** No file holds the fix yet (projectQueries.wholeProject). */
+  wholeProject?: boolean;
 }
 
 export interface ProjectContext {

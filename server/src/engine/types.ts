@@ -60,6 +60,9 @@ export interface Fix {
   edits?: TextEdit[];
   /** Files to create when they do not exist yet; never overwrites. */
   create?: { path: string; content: string }[];
+  /** The new path of the file the finding is in (relative to the root, like `Finding.path`); never
+   *  over an existing file. */
+  rename?: string;
 }
 
 export interface RelatedLocation {
@@ -88,6 +91,10 @@ export interface Finding {
   unnecessary?: boolean;
   /** What the file the finding is in is for (roles.ts). */
   role?: Role;
+  /** About the project as a whole, with no file where its fix belongs yet (the fix creates one):
+   *  `path` is where the command line names it (the project's README or manifest); editors list it
+   *  with the project rather than on line 1 of that file. */
+  wholeProject?: boolean;
 }
 
 /** Something the engine could not analyse, said plainly (skipped huge or binary file, broken encoding). */

@@ -2,7 +2,9 @@
 // the findings delivered by pull (when the client asks for it) or push.
 import * as path from 'path';
 import {
+  AnnotatedTextEdit,
   CancellationToken,
+  ChangeAnnotation,
   ClientCapabilities,
   CodeAction,
   CodeActionKind,
@@ -29,17 +31,37 @@ import {
   PreviousResultId,
   ResponseError,
   ShowMessageNotification,
+  TextDocumentEdit,
   TextDocumentSyncKind,
   WorkspaceDiagnosticReport,
   WorkspaceDiagnosticRequest,
+  WorkspaceEdit,
   WorkspaceFolder,
   WorkspaceFoldersChangeEvent,
 } from 'vscode-languageserver';
 import { ConfigError } from '../engine/config';
-import { CodeActions } from './codeActions';
-import { projectReport, readReportFolder, readScaffoldArguments, REPORT_COMMAND, SCAFFOLD_COMMAND, scaffoldEdit, ScaffoldResult, SERVER_COMMANDS } from './commands';
+import * as fs from 'fs';
+import { kindOf } from '../engine/analyze';
+import { CONFIG_YAML, ignoreInPyproject, ignoreInYaml, newConfigYaml } from '../engine/configEdits';
+import { compatibleEdits } from '../engine/fixes';
+import { Finding } from '../engine/types';
+import { readFileInside, realRootOf } from '../engine/workspace';
+import { CodeActions, DisableEdits, FIX_ALL_KIND } from './codeActions';
+import {
+  FIX_ALL_COMMAND,
+  projectReport,
+  readFolderArgument,
+  readReportFolder,
+  readScaffoldArguments,
+  REPORT_COMMAND,
+  SCAFFOLD_COMMAND,
+  scaffoldEdit,
+  ScaffoldResult,
+  SERVER_COMMANDS,
+} from './commands';
 import { Delivery } from './delivery';
-import { PlacedFinding, SOURCE } from './diagnostics';
+import { fixData, PlacedFinding, SOURCE } from './diagnostics';
+import { PROJECT_CHECKS_REQUEST, ProjectChecks, projectChecks } from './projectView';
 import { OpenDocuments } from './documents';
 import { hoverAt, HoverOptions, hoverOptionsOf } from './hover';
 import { exitWithClient } from './lifetime';
@@ -119,6 +141,7 @@ export class MlHygieneServer implements ProjectHost {
     connection.onRequest(HoverRequest.type, answering(HoverRequest.method, log, (params, token) => this.hover(params, token)));
     connection.onRequest(CodeActionRequest.type, answering(CodeActionRequest.method, log, (params) => this.codeAction(params)));
     connection.onRequest(ExecuteCommandRequest.type, answering(ExecuteCommandRequest.method, log, (params) => this.executeCommand(params)));
+    connection.onRequest(PROJECT_CHECKS_REQUEST, answering(PROJECT_CHECKS_REQUEST, log, (params, token) => this.projectChecks(params, token)));
     connection.onRequest(DocumentDiagnosticRequest.type, answering(DocumentDiagnosticRequest.method, log, (params, token) => this.documentDiagnostics(params, token)));
     connection.onRequest(WorkspaceDiagnosticRequest.type, answering(WorkspaceDiagnosticRequest.method, log, (params, token) => this.workspaceDiagnostics(params, token)));
     connection.onDidChangeWatchedFiles((params) => this.guard('file changes', () => this.watchedFilesChanged(params)));
@@ -175,6 +198,7 @@ export class MlHygieneServer implements ProjectHost {
     this.delivery = new Delivery(this.connection, this.documents, {
       pull: this.pullDiagnostics,
       refresh: params.capabilities.workspace?.diagnostics?.refreshSupport === true,
+      projectView: (params.initializationOptions as { projectView?: unknown } | undefined)?.projectView === true,
       projects: () => this.allProjects(),
       innerProjects: (outer) =>
         [...this.projects.values()].flatMap((inner) => {
@@ -189,7 +213,7 @@ export class MlHygieneServer implements ProjectHost {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         notebookDocumentSync: { notebookSelector: [{ notebook: { notebookType: 'jupyter-notebook' } }, { notebook: { pattern: '**/*.ipynb' } }] },
         hoverProvider: true,
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
         executeCommandProvider: { commands: SERVER_COMMANDS },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
@@ -294,6 +318,7 @@ export class MlHygieneServer implements ProjectHost {
       if (args.apply) result.applied = (await this.connection.workspace.applyEdit({ label: 'Scaffold TDSP project', edit })).applied;
       return result;
     }
+    if (params.command === FIX_ALL_COMMAND) return this.fixAllEdit(params.arguments?.[0]);
     if (params.command === REPORT_COMMAND) {
       await this.started;
       // The folder's own project, or the one of the workspace folder it lies in (default: the first).
@@ -539,7 +564,92 @@ export class MlHygieneServer implements ProjectHost {
       const same = placed.find((p) => p.finding.code === d.code && JSON.stringify(p.range) === JSON.stringify(d.range));
       return same ? { ...d, data: same.data } : d;
     });
-    return this.codeActions.actions({ ...params, context: { ...params.context, diagnostics } }, document);
+    return this.codeActions.actions({ ...params, context: { ...params.context, diagnostics } }, document, placed, (code) => this.disableEdits(uri, code));
+  }
+
+  /** Edits that turn a rule off for the project of a document, or for the files of its folder. */
+  private disableEdits(uri: string, code: string): DisableEdits {
+    const fsPath = uriToPath(this.ownerUri(uri));
+    const found = fsPath === undefined ? undefined : this.findProject(fsPath);
+    if (!found) return {};
+    const { project, path: filePath } = found;
+    const folder = filePath.includes('/') ? `${filePath.slice(0, filePath.lastIndexOf('/'))}/**` : undefined;
+    const out: DisableEdits = {};
+    const projectEdit = this.configEdit(project, code);
+    if (projectEdit) out.project = projectEdit;
+    const folderEdit = folder === undefined ? undefined : this.configEdit(project, code, folder);
+    if (folderEdit) out.folder = { glob: folder!, edit: folderEdit };
+    return out;
+  }
+
+  /** The configuration of a project with `code` turned off (for the files under `glob`): its
+   *  configuration file edited as the editor has it, or a new .ml-hygiene.yaml. */
+  private configEdit(project: Project, code: string, glob?: string): WorkspaceEdit | undefined {
+    const file = project.config.source ?? CONFIG_YAML;
+    const fileUri = pathToUri(path.join(project.root, file));
+    const open = this.documents.textDocument(fileUri);
+    let text = open?.getText();
+    if (text === undefined) {
+      try {
+        text = readFileInside(realRootOf(project.root), path.join(project.root, file)).toString('utf8');
+      } catch {
+        if (fs.existsSync(path.join(project.root, file))) return undefined; // there, but not to be read
+        return this.codeActions.fileEdit(fileUri, null, [], [{ uri: fileUri, content: newConfigYaml(code, glob) }]);
+      }
+    }
+    const next = file === 'pyproject.toml' ? ignoreInPyproject(text, code, glob) : ignoreInYaml(text, code, glob);
+    return next === undefined ? undefined : this.codeActions.replacement(fileUri, open?.version ?? null, text, next);
+  }
+
+  // ---- The project view and fixing the whole project
+
+  private async projectChecks(raw: unknown, token: CancellationToken): Promise<ProjectChecks> {
+    const params = raw === undefined || raw === null ? {} : checkObject(PROJECT_CHECKS_REQUEST, 'params', raw);
+    const project = await this.commandProject(params.folder, 'folder');
+    await unlessCancelled(token, this.analyzePending());
+    return projectChecks(project, (finding) => this.viewFixEdit(project, finding));
+  }
+
+  /** The project of a folder argument (default: the first workspace folder), once scanned. */
+  private async commandProject(raw: unknown, argument: string): Promise<Project> {
+    await this.started;
+    const folderPath = raw === undefined || raw === null ? undefined : readFolderArgument(argument, raw, this.workspaceRoots());
+    const project = folderPath
+      ? (this.projects.get(normalizeUri(pathToUri(folderPath))) ?? this.findProject(folderPath)?.project)
+      : this.projects.values().next().value;
+    if (!project) throw new ResponseError(ErrorCodes.InvalidParams, `${argument}: no workspace folder`);
+    await project.ready;
+    return project;
+  }
+
+  /** A finding's fix as an edit of its file as the editor has it: none for a notebook's cells,
+   *  whose edits apply to the open notebook's cell (its quick fix makes them). */
+  private viewFixEdit(project: Project, finding: Finding): { title: string; edit: WorkspaceEdit } | undefined {
+    const inNotebook = kindOf(finding.path) === 'notebook';
+    const fix = fixData(project.root, finding, !inNotebook);
+    if (!fix) return undefined;
+    const uri = pathToUri(path.join(project.root, finding.path));
+    const edit = this.codeActions.fixEdit(uri, this.documents.textDocument(uri)?.version ?? null, fix);
+    return edit && { title: fix.title, edit };
+  }
+
+  /** Every fix of the project that edits a file's text (not notebooks, whose fixes apply to their
+   *  cells), the compatible ones, as one workspace edit the editor asks to confirm (a preview). */
+  private async fixAllEdit(raw: unknown): Promise<WorkspaceEdit> {
+    const project = await this.commandProject(raw, 'arguments[0]');
+    await this.analyzePending();
+    const documentChanges: TextDocumentEdit[] = [];
+    const changeAnnotations: Record<string, ChangeAnnotation> = {};
+    for (const [filePath, findings] of [...project.findingsByPath()].sort(([a], [b]) => a.localeCompare(b))) {
+      if (kindOf(filePath) === 'notebook') continue;
+      const fixed = findings.filter((f) => f.fix?.edits?.length && !f.fix.create?.length && f.fix.rename === undefined);
+      const edits = compatibleEdits(fixed.map((f) => f.fix!.edits!.map((e) => ({ ...e, annotationId: f.code }))));
+      if (edits.length === 0) continue;
+      for (const f of fixed) changeAnnotations[f.code] ??= { label: `${f.code} ${f.name}`, needsConfirmation: true, description: f.fix!.title };
+      const uri = pathToUri(path.join(project.root, filePath));
+      documentChanges.push(TextDocumentEdit.create({ uri, version: this.documents.textDocument(uri)?.version ?? null }, edits as AnnotatedTextEdit[]));
+    }
+    return { documentChanges, changeAnnotations };
   }
 
   /** Runs work that nothing awaits; a failure is logged and the server keeps serving. */

@@ -1,5 +1,5 @@
 import { defineRule } from '../engine/rule';
-import { mlModules, projectAnchor, relatedFiles } from '../engine/projectQueries';
+import { mlModules, relatedFiles, wholeProject } from '../engine/projectQueries';
 import { CODEOWNERS } from '../scaffold/templates';
 import { PRODUCTION } from '../engine/roles';
 
@@ -69,7 +69,7 @@ creates one with a placeholder owner to replace.
         return;
       }
       ctx.report({
-        ...projectAnchor(project, ml),
+        ...wholeProject(project, ml),
         message: 'ML code and no CODEOWNERS file: name who owns the models, features and data',
         related: relatedFiles(ml, 'ML code without an owner'),
         fix: { title: 'Create a CODEOWNERS file', create: [CODEOWNERS] },

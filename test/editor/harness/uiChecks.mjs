@@ -134,7 +134,7 @@ const STEPS = [
     await problemsRow(page, 'MLH106', 'train.py');
     await problemsRow(page, 'prepare_customers.py', 'MLH101');
     await problemsRow(page, 'exploration.ipynb', 'MLH801');
-    await problemsRow(page, 'MLH303', 'README.md');
+    await problemsRow(page, 'MLH309', 'requirements.txt');
     // The screenshot shows the whole list.
     await problemsRow(page, '', 'ml-hygiene');
   }],
@@ -214,6 +214,38 @@ const STEPS = [
     if (await modalClose.isVisible()) await modalClose.click();
     else await closeAllEditors(page);
     await page.locator('.settings-editor').first().waitFor({ state: 'hidden', timeout: STEP_TIMEOUT_MS });
+  }],
+  ['project-view', 'the ML Hygiene view lists the practices and their checks, and a finding opens its file', async (page, { folder, shot }) => {
+    await closeAllEditors(page);
+    // The folder's file tree folds away, so that the view has the side bar's height.
+    await page.locator('.pane-header', { hasText: basename(folder) }).first().click();
+    await runCommand(page, 'Focus on ML Hygiene View');
+    const view = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'ML Hygiene' }) }).last();
+    const rows = view.locator('.monaco-list-row');
+    await rows.filter({ hasText: 'P1 Avoid ML-solutionism' }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
+    // Typing a check's code moves to it; the right arrow unfolds its findings, the down arrow goes
+    // to the first one, Enter opens it.
+    await rows.filter({ hasText: 'P1 Avoid ML-solutionism' }).first().click();
+    await page.keyboard.type('MLH106');
+    const check = rows.filter({ hasText: 'MLH106 nan-equality' }).first();
+    await check.waitFor({ timeout: STEP_TIMEOUT_MS });
+    await page.keyboard.press('Escape');
+    await check.locator('.monaco-tl-twistie').click();
+    const finding = rows.filter({ hasText: 'train.py:' }).first();
+    await finding.waitFor({ timeout: STEP_TIMEOUT_MS });
+    await shot('tree');
+    await finding.click();
+    await page.locator('.tabs-container .tab.active', { hasText: 'train.py' }).waitFor({ timeout: STEP_TIMEOUT_MS });
+    await page.locator('.pane-header', { hasText: basename(folder) }).first().click();
+  }],
+  ['fix-all', '"Fix All Auto-fixable Findings in the Project" shows its changes in the refactor preview first', async (page, { shot }) => {
+    await closeAllEditors(page);
+    await runCommand(page, 'ML Hygiene: Fix All Auto-fixable Findings in the Project');
+    const panel = page.locator('.part.panel');
+    await panel.locator('.monaco-list-row', { hasText: 'train.py' }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
+    await shot('preview');
+    await panel.locator('.monaco-button', { hasText: 'Discard' }).first().click();
+    await panel.locator('.monaco-list-row', { hasText: 'train.py' }).first().waitFor({ state: 'detached', timeout: STEP_TIMEOUT_MS });
   }],
   ['scaffold', '"ML Hygiene: Scaffold TDSP Project" into a new folder typed in: creates it, opens the summary, then opens the folder', async (page, { shot }) => {
     await closeAllEditors(page);
