@@ -41,10 +41,15 @@ Options of check:
   --output FILE                   write the report to FILE instead of standard output
   --baseline FILE                 report only findings that are not in FILE, the output of an
                                   earlier 'check --format json' (matched on rule, file, message)
+  --no-cache                      analyse every file afresh, and neither read nor write the cache
 
 A folder is analysed as a project: its .gitignore and its configuration ([tool.ml-hygiene] in
 pyproject.toml or .ml-hygiene.yaml) apply. A file is analysed within the project of the current
 folder (or, when it lies outside it, of its own folder), and only its findings are shown.
+
+Each file's results are cached by the hash of its content in .ml-hygiene-cache/ in the checked
+folder (git ignores it, safe to delete), for this version, configuration and rule selection: a
+second run on an unchanged tree reuses them.
 
 Paths in text and SARIF reports are relative to the current folder; in JSON, to the checked folder
 (to the current folder when several are checked). Notes about files that could not be analysed go to
@@ -66,6 +71,7 @@ interface CheckOptions {
   failOn: Severity;
   output?: string;
   baseline?: string;
+  cache: boolean;
 }
 
 const CODE_OR_PREFIX = /^MLH\d{0,3}$/;
@@ -82,7 +88,7 @@ function parseCodes(flag: string, value: string): string[] {
 }
 
 function parseCheck(args: string[]): CheckOptions {
-  const options: CheckOptions = { paths: [], format: 'text', failOn: 'warning' };
+  const options: CheckOptions = { paths: [], format: 'text', failOn: 'warning', cache: true };
   parseArgs(
     args,
     (flag, value) => {
@@ -93,6 +99,7 @@ function parseCheck(args: string[]): CheckOptions {
       else if (flag === '--fail-on') options.failOn = oneOf(flag, value(), ['error', 'warning', 'information'] as const);
       else if (flag === '--output') options.output = value();
       else if (flag === '--baseline') options.baseline = value();
+      else if (flag === '--no-cache') options.cache = false;
       else return false;
       return true;
     },
@@ -163,7 +170,7 @@ async function check(options: CheckOptions, out: (s: string) => void, err: (s: s
   const notices: Located<Notice>[] = [];
   let fileCount = 0;
   for (const [root, wanted] of projects) {
-    const result = await scanProject(root, { config: configFor(root, options) });
+    const result = await scanProject(root, { config: configFor(root, options), cache: options.cache });
     const asked = wanted === 'all' ? undefined : wanted;
     notices.push(...result.notices.filter((n) => !asked || asked.has(n.path)).map((item) => ({ root, item })));
     for (const file of asked ?? []) {
