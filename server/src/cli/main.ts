@@ -44,12 +44,17 @@ Options of check:
   --output FILE                   write the report to FILE instead of standard output
   --baseline FILE                 report only findings that are not in FILE, the output of an
                                   earlier 'check --format json' (matched on rule, file, message)
+  --no-cache                      analyse every file afresh, and neither read nor write the cache
 
 A folder is analysed as a project: its .gitignore and its configuration ([tool.ml-hygiene] in
 pyproject.toml or .ml-hygiene.yaml) apply. A file is analysed within the project of the current
 folder (or, when it lies outside it, of its own folder); its findings are shown with the project
 findings of the project it belongs to and of the repository as a whole (as a pre-commit hook
 passes the changed files).
+
+Each file's results are cached by the hash of its content in .ml-hygiene-cache/ in the checked
+folder (git ignores it, safe to delete), for this version, configuration and rule selection: a
+second run on an unchanged tree reuses them.
 
 Text output is one line per finding and a count, for tools; on a terminal it is grouped by file,
 with a count per rule, in color (NO_COLOR turns the colors off, FORCE_COLOR turns them on, also in a
@@ -73,6 +78,7 @@ interface CheckOptions {
   failOn: Severity;
   output?: string;
   baseline?: string;
+  cache: boolean;
 }
 
 const CODE_OR_PREFIX = /^MLH\d{0,3}$/;
@@ -89,7 +95,7 @@ function parseCodes(flag: string, value: string): string[] {
 }
 
 function parseCheck(args: string[]): CheckOptions {
-  const options: CheckOptions = { paths: [], format: 'text', failOn: 'warning' };
+  const options: CheckOptions = { paths: [], format: 'text', failOn: 'warning', cache: true };
   parseArgs(
     args,
     (flag, value) => {
@@ -100,6 +106,7 @@ function parseCheck(args: string[]): CheckOptions {
       else if (flag === '--fail-on') options.failOn = oneOf(flag, value(), ['error', 'warning', 'information'] as const);
       else if (flag === '--output') options.output = value();
       else if (flag === '--baseline') options.baseline = value();
+      else if (flag === '--no-cache') options.cache = false;
       else return false;
       return true;
     },
@@ -173,7 +180,7 @@ async function check(options: CheckOptions, out: (s: string) => void, err: (s: s
   const jobSummaryFile = options.format === 'github' ? process.env.GITHUB_STEP_SUMMARY : undefined;
   const scored: { root: string; report: HygieneReport; projectFindings: Set<Finding>; files: number }[] = [];
   for (const [root, wanted] of projects) {
-    const result = await scanProject(root, { config: configFor(root, options) });
+    const result = await scanProject(root, { config: configFor(root, options), cache: options.cache });
     const asked = wanted === 'all' ? undefined : wanted;
     const files = asked ? asked.size : result.index.files.length;
     if (jobSummaryFile) scored.push({ root, report: scoreProject(RULES, result.config, result.index, result.findings), projectFindings: new Set(result.projectFindings), files });

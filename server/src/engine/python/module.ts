@@ -164,8 +164,8 @@ export class PythonModule {
   }
 
   private collectImports(): void {
-    for (const stmt of this.root.descendantsOfType(['import_statement', 'import_from_statement'])) {
-      if (!stmt) continue;
+    const statements = [...this.nodes('import_statement'), ...this.nodes('import_from_statement')].sort((a, b) => a.startIndex - b.startIndex);
+    for (const stmt of statements) {
       if (stmt.type === 'import_statement') {
         for (const name of stmt.childrenForFieldName('name')) {
           if (!name) continue;
