@@ -96,7 +96,7 @@ export class ProjectView implements vscode.TreeDataProvider<Node>, vscode.Dispos
   getTreeItem(node: Node): vscode.TreeItem {
     if (node.kind === 'practice') {
       const { practice } = node;
-      const failing = practice.checks.filter((c) => !c.passed).length;
+      const failing = practice.checks.filter((c) => c.status === 'fail').length;
       const item = new vscode.TreeItem(`${practice.practice} ${practice.title}`, failing ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
       item.description = `${practice.score === undefined ? '' : `${Math.round(practice.score)}/100, `}${failing ? `${failing} of ${practice.checks.length} checks fail` : 'all checks pass'}`;
       item.contextValue = 'practice';
@@ -108,13 +108,16 @@ export class ProjectView implements vscode.TreeDataProvider<Node>, vscode.Dispos
     if (node.kind === 'check') {
       const { check } = node;
       const item = new vscode.TreeItem(`${check.code} ${check.name}`, check.findings.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
-      item.description = check.passed ? 'pass' : `fail: ${check.findings.length} finding${check.findings.length === 1 ? '' : 's'}`;
+      item.description = check.status === 'fail' ? `fail: ${check.findings.length} finding${check.findings.length === 1 ? '' : 's'}` : check.status === 'pass' ? 'pass' : 'not applicable';
       item.tooltip = `${check.summary}`;
       item.contextValue = 'check';
       const worst = check.findings.find((f) => f.severity === 'error') ?? check.findings.find((f) => f.severity === 'warning') ?? check.findings[0];
-      item.iconPath = check.passed
-        ? new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'))
-        : new vscode.ThemeIcon(SEVERITY_ICONS[worst?.severity ?? 'warning']);
+      item.iconPath =
+        check.status === 'pass'
+          ? new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'))
+          : check.status === 'fail'
+            ? new vscode.ThemeIcon(SEVERITY_ICONS[worst?.severity ?? 'warning'])
+            : new vscode.ThemeIcon('circle-slash');
       item.command = { title: 'Show Rule Documentation', command: 'mlHygiene.showRuleDocumentation', arguments: [check.code] };
       return item;
     }

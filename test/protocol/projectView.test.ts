@@ -66,7 +66,7 @@ describe('a client with a project view', () => {
     }, 'both checks failing in the view');
     const p6 = checks.practices.find((p) => p.practice === 'P6')!;
     const noCi = p6.checks.find((c) => c.code === 'MLH301')!;
-    assert.equal(noCi.passed, false);
+    assert.equal(noCi.status, 'fail');
     assert.equal(noCi.findings[0].wholeProject, true);
     assert.ok(noCi.findings[0].fix?.edit.documentChanges?.length, 'the view offers the fix that creates the workflow');
     const nan = checks.practices.flatMap((p) => p.checks).find((c) => c.code === 'MLH106')!;

@@ -26,7 +26,7 @@ const docLink = (code: string) => `(command:mlHygiene.showRuleDocumentation?${en
 describe('the settings in the extension manifest', () => {
   test('severity: one entry per rule, each a choice of levels with a link to its page', () => {
     const severity = settings['mlHygiene.severity'];
-    assert.deepEqual(Object.keys(severity.properties!), RULES.map((r) => r.code), 'the rules of the registry, in its order');
+    assert.deepEqual(Object.keys(severity.properties!), RULES.map((r) => r.code), 'the rules of the registry, in its order (node scripts/sync-rule-settings.mjs writes them)');
     assert.equal(severity.additionalProperties, false, 'the settings UI offers the rule codes as keys');
     for (const rule of RULES) {
       const entry = severity.properties![rule.code];

@@ -4,6 +4,7 @@
 import * as path from 'path';
 import { Range, WorkspaceEdit } from 'vscode-languageserver';
 import { Finding, Practice, Severity } from '../engine/types';
+import { CheckStatus } from '../report/score';
 import { projectReport } from './commands';
 import { Project } from './project';
 import { pathToUri } from './uri';
@@ -30,7 +31,8 @@ export interface ViewCheck {
   code: string;
   name: string;
   summary: string;
-  passed: boolean;
+  /** As the report judges it: a check with nothing to judge in the project is not applicable. */
+  status: CheckStatus;
   findings: ViewFinding[];
 }
 
@@ -70,7 +72,7 @@ export function projectChecks(project: Project, fixEdit: FixEdit): ProjectChecks
       practice: p.practice,
       title: p.title,
       score: p.score,
-      checks: p.checks.map((c) => ({ code: c.code, name: c.name, summary: c.summary, passed: c.passed, findings: (byCode.get(c.code) ?? []).map(viewFinding) })),
+      checks: p.checks.map((c) => ({ code: c.code, name: c.name, summary: c.summary, status: c.status, findings: (byCode.get(c.code) ?? []).map(viewFinding) })),
     })),
   };
 }

@@ -169,7 +169,7 @@ export class MlHygieneServer implements ProjectHost {
   }
 
   openDocumentsAnalysed(): Promise<void> {
-    return this.analyzePending().catch((e) => this.log(`ML Hygiene analysis failed: ${(e as Error)?.stack ?? e}`));
+    return this.analyzePending().catch((e) => this.log('error', `ML Hygiene analysis failed: ${(e as Error)?.stack ?? e}`));
   }
 
   async withProgress<T>(run: (report: (done: number, total: number) => void) => Promise<T>): Promise<T> {

@@ -105,7 +105,7 @@ suite('ML Hygiene in VS Code', () => {
       api.projectView.refresh();
       const current = await api.projectView.current();
       const all = current?.practices.flatMap((p) => p.checks) ?? [];
-      return PROJECT_FINDINGS.every((code) => all.some((c) => c.code === code && !c.passed)) && all;
+      return PROJECT_FINDINGS.every((code) => all.some((c) => c.code === code && c.status === 'fail')) && all;
     });
     for (const code of PROJECT_FINDINGS) {
       assert.ok(checks.find((c) => c.code === code)!.findings.every((f) => f.wholeProject), `${code} is about the whole project`);
