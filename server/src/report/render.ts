@@ -1,4 +1,5 @@
 // The hygiene report as Markdown, HTML (self-contained) and JSON.
+import { markdownCode, markdownText, relativeUrl } from '../engine/markdown';
 import { Finding } from '../engine/types';
 import { escapeXml, radarSvg } from './radar';
 import { HygieneReport, SEVERITY_WEIGHT } from './score';
@@ -18,11 +19,11 @@ const score = (n: number | undefined) => (n === undefined ? 'n/a' : String(Math.
 
 export function reportMarkdown(report: HygieneReport, title: string, svgFile?: string): string {
   const lines = [
-    `# ML Hygiene report: ${title}`,
+    `# ML Hygiene report: ${markdownText(title)}`,
     '',
     `**Overall score: ${score(report.overall)} / 100**, from ${report.counts.error} errors, ${report.counts.warning} warnings and ${report.counts.information} information findings.`,
     '',
-    ...(svgFile ? [`![Practice scores](${svgFile})`, ''] : []),
+    ...(svgFile ? [`![Practice scores](${relativeUrl(svgFile)})`, ''] : []),
     '| practice | score | checks passed |',
     '|---|---|---|',
     ...report.practices.map((p) => `| ${p.practice} ${p.title} | ${score(p.score)} | ${p.checks.filter((c) => c.passed).length} / ${p.checks.length} |`),
@@ -30,7 +31,7 @@ export function reportMarkdown(report: HygieneReport, title: string, svgFile?: s
     '## Fix first',
     '',
     ...(report.topFindings.length
-      ? report.topFindings.map((f) => `1. \`${where(f)}\` **${f.code}** ${f.name} (${f.severity}): ${f.message}`)
+      ? report.topFindings.map((f) => `1. ${markdownCode(where(f))} **${f.code}** ${markdownText(f.name)} (${f.severity}): ${markdownText(f.message)}`)
       : ['Nothing to fix.']),
     '',
     '## ML Test Score',
