@@ -8,11 +8,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import MarkdownIt from 'markdown-it';
 import { initPython } from '../../server/src/engine/python/parser';
 import { applyScaffold, obstaclesIn } from '../../server/src/scaffold/apply';
 import { NAME_MAX_CHARS, packageNameOf, planScaffold } from '../../server/src/scaffold/plan';
 import { runCli } from '../support/cli';
+import { markdownTokens } from '../support/markdown';
 import { assertScaffoldSaysWhatTameSays, HOSTILE_PROJECT_NAMES as HOSTILE, pythonTokens, scaffoldFiles as scaffold, TAME_PROJECT_NAME as TAME } from '../support/scaffoldMeaning';
 
 const temps: string[] = [];
@@ -31,7 +31,7 @@ test('the name comes back as the value it is: the API title, the headings', () =
     const files = scaffold(name);
     const strings = pythonTokens(files.get(`Code/${packageNameOf(name)}/serve.py`)!, 'serve.py').filter((t) => t.type === 'string');
     assert.ok(strings.some((t) => t.text === name), `the title of ${JSON.stringify(name)}`);
-    const heading = new MarkdownIt().parse(files.get('README.md')!, {})[1];
+    const heading = markdownTokens(files.get('README.md')!)[1];
     assert.equal(heading.children!.map((t) => t.content).join(''), name);
   }
 });
