@@ -3,14 +3,20 @@
 // process on a temporary folder) and a long-lived language server (a real process over stdio, with
 // rapid incremental edits). No exception may escape, no input may overrun its budget, the server
 // must keep answering, and after 1,000 rapid edits its diagnostics must equal a fresh server's.
+// Some inputs sit in folders of hostile names, whose Markdown report is checked; each input also
+// comes with a hostile project name for the scaffold, whose every generated file must parse and say
+// what a tame name's scaffold says.
 // Failing inputs are saved under fuzz-failures/ (git-ignored); `--replay FILE...` checks them again.
 // Inputs are a function of the seed and their number: the same seed tries the same inputs.
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { initPython } from '../../server/src/engine/python/parser';
+import { HOSTILE_PROJECT_NAMES } from '../support/scaffoldMeaning';
 import { checkWithCli } from './cli';
 import { EngineCheck } from './engine';
-import { CorpusFile, FuzzInput, generate, randomFor } from './mutate';
+import { CorpusFile, FuzzInput, generate, generateProjectName, randomFor } from './mutate';
+import { PROJECT_NAME_FILE, scaffoldProblem } from './scaffold';
 import { ServerCheck } from './server';
 
 const REPO = path.resolve(__dirname, '../..'); // bundled to out/fuzz/
@@ -75,7 +81,7 @@ class Run {
   readonly failures: Failure[] = [];
   readonly tried = new Map<string, number>();
   readonly slowest: { ms: number; what: string }[] = [];
-  counts = { inputs: 0, engine: 0, server: 0, cli: 0, cliRuns: 0, editSessions: 0 };
+  counts = { inputs: 0, engine: 0, server: 0, cli: 0, cliRuns: 0, editSessions: 0, projectNames: 0 };
 
   constructor(private readonly seed: number) {}
 
@@ -95,7 +101,8 @@ class Run {
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, input.name), input.bytes);
     if (extra) fs.writeFileSync(path.join(dir, extra.name), extra.text);
-    const description = `${check}: ${problem}\ninput ${input.index} (${input.name}) from ${input.origin}, mutations: ${input.mutations.join(', ')}\n`;
+    const folder = input.folder === undefined ? '' : ` in the folder ${JSON.stringify(input.folder)}`;
+    const description = `${check}: ${problem}\ninput ${input.index} (${input.name})${folder} from ${input.origin}, mutations: ${input.mutations.join(', ')}\n`;
     fs.writeFileSync(path.join(dir, 'failure.txt'), description);
     const saved = path.relative(process.cwd(), path.join(dir, input.name));
     this.failures.push({ input, check, problem, saved });
@@ -111,6 +118,7 @@ function editedText(input: FuzzInput, text: string | undefined): { name: string;
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   const corpus = corpusFiles();
+  await initPython();
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'mlh-fuzz-'));
   const serverRoot = path.join(work, 'workspace');
   fs.mkdirSync(serverRoot);
@@ -165,6 +173,18 @@ async function main(): Promise<number> {
         if (!session.ok) run.fail(input, 'edits', session.problem, editedText(input, session.finalText));
       }
 
+      const projectName = replaying
+        ? input.name === PROJECT_NAME_FILE
+          ? { name: JSON.parse(input.bytes.toString('utf8')) as string, mutations: ['replay'] }
+          : undefined
+        : generateProjectName(args.seed, input.index, HOSTILE_PROJECT_NAMES);
+      if (projectName) {
+        run.counts.projectNames++;
+        const problem = scaffoldProblem(projectName.name);
+        const saved = { index: input.index, name: PROJECT_NAME_FILE, bytes: Buffer.from(JSON.stringify(projectName.name)), origin: 'project names', mutations: projectName.mutations };
+        if (problem) run.fail(saved, 'scaffold', problem);
+      }
+
       cliBatch.push(input);
       if (cliBatch.length >= (replaying ? 1 : CLI_BATCH)) await flushCli();
       if (Date.now() - lastProgress > 15_000) {
@@ -180,7 +200,7 @@ async function main(): Promise<number> {
   }
   const { counts } = run;
   console.log(`\nTried ${counts.inputs} inputs in ${Math.round((Date.now() - started) / 1000)} s:`);
-  console.log(`  engine: ${counts.engine}; language server: ${counts.server} opened and edited, ${counts.editSessions} sessions of 1,000 edits compared with a fresh server; command line: ${counts.cli} in ${counts.cliRuns} runs`);
+  console.log(`  engine: ${counts.engine}; language server: ${counts.server} opened and edited, ${counts.editSessions} sessions of 1,000 edits compared with a fresh server; command line: ${counts.cli} in ${counts.cliRuns} runs; scaffold: ${counts.projectNames} project names`);
   console.log(`  mutations: ${[...run.tried].sort((a, b) => b[1] - a[1]).map(([m, n]) => `${m} ${n}`).join(', ')}`);
   console.log(`  slowest: ${run.slowest.map((s) => `${s.ms} ms ${s.what}`).join('\n           ')}`);
   if (!run.failures.length) {

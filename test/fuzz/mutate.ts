@@ -51,6 +51,9 @@ export interface FuzzInput {
   /** Where it came from and what was done to it. */
   origin: string;
   mutations: string[];
+  /** The folder it is checked in, when one is named as a repository might to break the report
+   *  (HTML, Markdown, line breaks); otherwise it sits at the project's root. */
+  folder?: string;
 }
 
 type Mutator = (bytes: Buffer, random: Random, context: { name: string; corpus: CorpusFile[] }) => Buffer;
@@ -217,6 +220,39 @@ const OTHER_NAMES = ['train.py', 'analysis.ipynb', 'params.yaml', 'environment.y
 const MUTATOR_NAMES = Object.keys(MUTATORS);
 const MAX_INPUT_BYTES = 1024 * 1024;
 
+/** Folder names that must stay text in every output: HTML, Markdown links and code, table pipes,
+ *  line breaks that would start a heading, a percent and a comma for workflow commands. */
+export const HOSTILE_FOLDER_NAMES = [
+  '<img src=x onerror=alert(1)>',
+  '[click](javascript:alert(1))',
+  'pipe | ``` back`ticks ``` |',
+  'line\nbreak\n# heading\n| a | b |',
+  '$x$ &lt; *bold* _under_ ~~gone~~ \\ end',
+  '<script>alert(1)<\\script>, 100%: done',
+];
+
+/** Pieces of names that quoting must survive, inserted into project names. */
+const NAME_PIECES = ['"', "'", '\\', '`', '$', '${', '}', '{{', '}}', '"""', "'''", '#', '|', '<', '>', '[', '](', ')', '*', '_', ': ', ' - ', '%', '&', '\n', '\r', '\t', '\u0000', '\u2028', '\u202e', '\u00a0', '\ufeff', '\ud800', 'é', '日', '🚀', 'import os', '---'];
+
+/** Project name `index` of the run with `seed`: one of `seeds` with pieces inserted, spliced with
+ *  another or cut short (which can leave half a surrogate pair, or a name the planner must refuse). */
+export function generateProjectName(seed: number, index: number, seeds: readonly string[]): { name: string; mutations: string[] } {
+  const random = randomFor(seed, index, 2);
+  let name = random.pick(seeds);
+  const mutations: string[] = [];
+  for (let i = random.int(0, 3); i > 0; i--) {
+    const at = random.int(0, name.length);
+    const kind = random.int(0, 2);
+    if (kind === 0) name = name.slice(0, at) + random.pick(NAME_PIECES) + name.slice(at);
+    else if (kind === 1) {
+      const other = random.pick(seeds);
+      name = name.slice(0, at) + other.slice(random.int(0, other.length));
+    } else name = name.slice(0, Math.max(at, 1));
+    mutations.push(['inserted piece', 'spliced name', 'cut short'][kind]);
+  }
+  return { name, mutations };
+}
+
 /** Input `index` of the run with `seed`. */
 export function generate(seed: number, index: number, corpus: CorpusFile[]): FuzzInput {
   const random = randomFor(seed, index);
@@ -234,5 +270,7 @@ export function generate(seed: number, index: number, corpus: CorpusFile[]): Fuz
   // Mutations compound (a duplicated block of a huge line, in UTF-16): beyond a few megabytes an
   // input tests the size limit, which one such input does as well as many.
   if (bytes.length > MAX_INPUT_BYTES) bytes = bytes.subarray(0, MAX_INPUT_BYTES);
-  return { index, name, bytes, origin: file.source, mutations };
+  const placement = randomFor(seed, index, 3);
+  const folder = placement.chance(0.2) ? placement.pick(HOSTILE_FOLDER_NAMES) : undefined;
+  return { index, name, bytes, origin: file.source, mutations, ...(folder ? { folder } : {}) };
 }

@@ -89,7 +89,7 @@ export class ServerCheck {
   }
 
   private uriOf(input: FuzzInput): string {
-    return fileUri(path.join(this.root, `in-${input.index}`, input.name));
+    return fileUri(path.join(this.root, `in-${input.index}`, input.folder ?? '', input.name));
   }
 
   private async pull(client: LspClient, uri: string): Promise<Diagnostic[]> {

@@ -166,6 +166,7 @@ test('names that are not one line, and package folders that differ from TDSP fol
   const problems = (name: string) => planScaffold(() => undefined, { name }).problems.map((p) => `${p.about}: ${p.message}`);
   assert.deepEqual(problems('Churn\nrm -rf'), ['name: the project name holds control characters (a line break, a tab); it must be one line of text']);
   assert.deepEqual(problems('Deployment'), ['name: Code/Deployment and Code/deployment differ only in case: one and the same on macOS and Windows']);
+  assert.deepEqual(problems('Churn \ud800'), ['name: the project name is not valid Unicode text: it holds an unpaired surrogate']);
   assert.deepEqual(problems('Customer churn'), []);
 });
 

@@ -1,3 +1,4 @@
+import { relativeUrl } from '../engine/markdown';
 import { Rule } from '../engine/rule';
 import { Finding, Notice, PRACTICE_TITLES, Severity, SEVERITY_RANK } from '../engine/types';
 import { version } from '../../../package.json';
@@ -132,11 +133,6 @@ export function formatJson(findings: Finding[], summary: Summary, notices: Notic
 
 const SARIF_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', information: 'note' };
 
-/** A relative path as a URI reference: each segment percent-encoded (`#` and `?` included). */
-function uriOf(relPath: string): string {
-  return relPath.split('/').map(encodeURIComponent).join('/');
-}
-
 export function formatSarif(findings: Finding[], rules: Rule[]): string {
   const ruleIndex = new Map(rules.map((r, i) => [r.code, i]));
   const sarif = {
@@ -172,7 +168,7 @@ export function formatSarif(findings: Finding[], rules: Rule[]): string {
             locations: [
               {
                 physicalLocation: {
-                  artifactLocation: { uri: uriOf(f.path), uriBaseId: '%SRCROOT%' },
+                  artifactLocation: { uri: relativeUrl(f.path), uriBaseId: '%SRCROOT%' },
                   region: {
                     startLine: range.start.line + 1,
                     startColumn: range.start.character + 1,
@@ -188,7 +184,7 @@ export function formatSarif(findings: Finding[], rules: Rule[]): string {
                     id,
                     message: { text: r.message },
                     physicalLocation: {
-                      artifactLocation: { uri: uriOf(r.path), uriBaseId: '%SRCROOT%' },
+                      artifactLocation: { uri: relativeUrl(r.path), uriBaseId: '%SRCROOT%' },
                       region: { startLine: r.range.start.line + 1, startColumn: r.range.start.character + 1 },
                     },
                   })),

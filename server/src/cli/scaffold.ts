@@ -14,6 +14,8 @@ basics. Existing files are never overwritten: they are skipped and listed. Nothi
 <dir>: a symbolic link inside it is never written through (what lies behind it is skipped and
 listed). The whole plan is checked first (the name: one line, at most 100 characters; file name and
 path lengths; names that differ only in case): a run writes all it planned or nothing.
+NAME (default: the folder's name) is written only as text: a Python string, a YAML scalar, escaped
+Markdown. The package in Code/ is NAME as a Python identifier ('Customer churn' -> customer_churn).
 
 Parts that --without can leave out (repeat it or give a comma-separated list):
 ${SCAFFOLD_PARTS.map((p) => `  ${p.part.padEnd(13)} ${p.label}: ${p.detail}`).join('\n')}

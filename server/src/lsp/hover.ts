@@ -3,6 +3,7 @@
 // findings on one spot stay readable. The full page stays in the rule-doc viewer.
 import { Hover, MarkupKind } from 'vscode-languageserver';
 import { practiceLine, ruleDigest } from '../engine/docs';
+import { markdownText } from '../engine/markdown';
 import { comparePositions, Position } from '../engine/types';
 import { findRule } from '../rules';
 import { SHOW_DOCUMENTATION_COMMAND } from './codeActions';
@@ -33,11 +34,6 @@ function commandLink(title: string, command: string, args: unknown[]): string {
   return `[${title}](command:${command}?${encodeURIComponent(JSON.stringify(args))})`;
 }
 
-/** Markdown text that must not be read as Markdown (messages quote code). */
-function plain(text: string): string {
-  return text.replace(/[\\`*_[\]<>#|]/g, (ch) => `\\${ch}`);
-}
-
 export function hoverAt(placed: PlacedFinding[], position: Position, uri: string, options: HoverOptions): Hover | null {
   const here = placed.filter((p) => covers(p, position));
   const sections = here.flatMap(({ finding, range }) => {
@@ -50,7 +46,7 @@ export function hoverAt(placed: PlacedFinding[], position: Position, uri: string
     return [
       [
         `**${rule.code}** ${rule.name}${links}`,
-        ...(options.diagnosticsInHover ? [] : [plain(finding.message)]),
+        ...(options.diagnosticsInHover ? [] : [markdownText(finding.message)]),
         `*${practiceLine(rule)}:* ${why}`,
         `**Fix:** ${fix}`,
       ].join('\n\n'),

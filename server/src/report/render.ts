@@ -1,4 +1,5 @@
 // The hygiene report as Markdown, HTML (self-contained) and JSON.
+import { markdownText, relativeUrl } from '../engine/markdown';
 import { Finding } from '../engine/types';
 import { escapeXml, radarSvg } from './radar';
 import { CheckResult, FixFirstItem, HygieneReport, ML_TEST_POINTS, MlTestStatus, PracticeScore, SEVERITY_WEIGHT } from './score';
@@ -69,13 +70,12 @@ function fixFirstLine(item: FixFirstItem): string {
 export function reportMarkdown(report: HygieneReport, title: string, svgFile?: string, trend?: Trend): string {
   const ml = report.mlTestScore;
   const since = (practice: string) => changeOf(trend!.practices.find((t) => t.practice === practice)!);
-  const md = (text: string) => text.replace(/[\\`*_[\]<>|]/g, (c) => `\\${c}`);
   const lines = [
-    `# ML Hygiene report: ${md(title)}`,
+    `# ML Hygiene report: ${markdownText(title)}`,
     '',
     `**Overall score: ${score(report.overall)} / 100**${trend ? ` (${changeOf(trend.overall)} since the baseline)` : ''}, from ${report.counts.error} errors, ${report.counts.warning} warnings and ${report.counts.information} information findings.`,
     '',
-    ...(svgFile ? [`![Practice scores](${svgFile})`, ''] : []),
+    ...(svgFile ? [`![Practice scores](${relativeUrl(svgFile)})`, ''] : []),
     `| practice | score |${trend ? ' since baseline |' : ''} checks passed |`,
     `|---|---|${trend ? '---|' : ''}---|`,
     ...report.practices.map((p) => `| ${p.practice} ${p.title} | ${score(p.score)} |${trend ? ` ${since(p.practice)} |` : ''} ${passedOf(p)} |`),
@@ -83,7 +83,7 @@ export function reportMarkdown(report: HygieneReport, title: string, svgFile?: s
     '## Fix first',
     '',
     ...(report.fixFirst.length
-      ? report.fixFirst.map((item) => `1. **${item.code}** ${item.name} (${item.severity}): ${md(fixFirstLine(item))}`)
+      ? report.fixFirst.map((item) => `1. **${item.code}** ${markdownText(item.name)} (${item.severity}): ${markdownText(fixFirstLine(item))}`)
       : ['Nothing to fix.']),
     '',
     '## ML Test Score',
@@ -99,12 +99,12 @@ export function reportMarkdown(report: HygieneReport, title: string, svgFile?: s
     ...report.practices.flatMap((p) => [
       `### ${p.practice} ${p.title}: ${score(p.score)}`,
       '',
-      ...(p.checks.length ? p.checks.map((c) => `- ${CHECK_WORDS[c.status]} ${c.code} ${c.name}${checkDetail(c) ? `: ${md(checkDetail(c))}` : ''}`) : ['- no check of this practice is enabled']),
+      ...(p.checks.length ? p.checks.map((c) => `- ${CHECK_WORDS[c.status]} ${c.code} ${c.name}${checkDetail(c) ? `: ${markdownText(checkDetail(c))}` : ''}`) : ['- no check of this practice is enabled']),
       '',
     ]),
     '## How the score is computed',
     '',
-    ...SCORE_METHOD.flatMap((paragraph) => [md(paragraph), '']),
+    ...SCORE_METHOD.flatMap((paragraph) => [markdownText(paragraph), '']),
   ];
   return lines.join('\n');
 }

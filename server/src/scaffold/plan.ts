@@ -37,11 +37,24 @@ const PATH_MAX_BYTES = 4095;
 /** Characters no file name may hold on some system (Windows forbids the printable ones). */
 const INVALID_NAME_CHARS = /[\u0000-\u001f<>:"|?*\\]/;
 
-/** A Python package name from a project name: "Customer Churn 2" -> "customer_churn_2". */
+/** Names a package cannot take: Python's keywords (`from class.train import ...` does not parse),
+ *  the modules the starter code imports or installs (a package of that name in Code/ would be
+ *  imported in their place), and the device names Windows reserves for files and folders. */
+const RESERVED_PACKAGE_NAMES = new Set([
+  ...['and', 'as', 'assert', 'async', 'await', 'break', 'class', 'continue', 'def', 'del', 'elif', 'else', 'except', 'finally', 'for'],
+  ...['from', 'global', 'if', 'import', 'in', 'is', 'lambda', 'nonlocal', 'not', 'or', 'pass', 'raise', 'return', 'try', 'while', 'with', 'yield'],
+  ...['fastapi', 'logging', 'mlflow', 'numpy', 'os', 'pandas', 'pandera', 'pathlib', 'prometheus_client', 'pydantic', 'pytest', 'sklearn', 'sys', 'uvicorn', 'yaml'],
+  ...['aux', 'con', 'nul', 'prn', ...[1, 2, 3, 4, 5, 6, 7, 8, 9].flatMap((n) => [`com${n}`, `lpt${n}`])],
+]);
+
+/** A Python package name from a project name: "Customer Churn 2" -> "customer_churn_2". Always an
+ *  identifier of ASCII letters, digits and underscores, so it goes into code, paths and commands
+ *  as it is; a reserved name gets a trailing underscore ("Class" -> "class_", as PEP 8 does). */
 export function packageNameOf(name: string): string {
   const words = name.toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
   const safe = words || 'project';
-  return /^[0-9]/.test(safe) ? `p_${safe}` : safe;
+  const identifier = /^[0-9]/.test(safe) ? `p_${safe}` : safe;
+  return RESERVED_PACKAGE_NAMES.has(identifier) ? `${identifier}_` : identifier;
 }
 
 /** What to create in a folder where `obstacleAt(path)` tells why a relative path cannot be created
@@ -52,7 +65,7 @@ export function planScaffold(obstacleAt: (path: string) => Obstacle | undefined,
   const plan: ScaffoldPlan = { create: [], skip: [], blocked: [], problems: [] };
   for (const file of TDSP_TEMPLATE) {
     if (file.part && without.has(file.part)) continue;
-    const path = file.path.replace('{package}', vars.package);
+    const path = file.path.replace('{package}', () => vars.package);
     const obstacle = obstacleAt(path);
     if (!obstacle) plan.create.push({ path, content: file.content(vars) });
     else {
@@ -80,6 +93,7 @@ function nameProblems(name: string): string[] {
   const length = [...name.trim()].length;
   if (length > NAME_MAX_CHARS) problems.push(`the project name has ${length} characters; at most ${NAME_MAX_CHARS} are allowed`);
   if (/\p{Cc}/u.test(name)) problems.push('the project name holds control characters (a line break, a tab); it must be one line of text');
+  if (/\p{Cs}/u.test(name)) problems.push('the project name is not valid Unicode text: it holds an unpaired surrogate');
   return problems;
 }
 

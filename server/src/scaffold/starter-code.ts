@@ -1,6 +1,7 @@
 // Starter code of a scaffolded project: a small tabular classifier that follows the practices
 // (validated data, shared features, config-driven and seeded training with a baseline gate and
 // tracked runs, a monitored and validated endpoint). The user replaces the sample data and columns.
+import { pythonString, yamlScalar } from './literals';
 import { TemplateVars } from './template';
 
 export const SAMPLE_CSV = `record_id,feature_a,feature_b,segment,label
@@ -42,10 +43,6 @@ uvicorn==0.32.1
 pyyaml==6.0.2
 pytest==8.3.3
 `;
-
-/** A Python string literal of `text` (JSON's escapes are Python's), so that a name with quotes or
- *  backslashes stays text in the generated code. */
-const pythonString = (text: string) => JSON.stringify(text);
 
 export const initPy = (v: TemplateVars) => `${pythonString(`${v.name}: data contract, features, training and serving.`)}\n`;
 
@@ -183,7 +180,7 @@ from pydantic import BaseModel, Field
 
 from ${v.package}.features import build_features
 
-logger = logging.getLogger("${v.package}.serve")
+logger = logging.getLogger(${pythonString(`${v.package}.serve`)})
 
 PREDICTIONS = Counter("predictions_total", "Predictions served")
 SCORES = Histogram("prediction_score", "Predicted probability of the positive class")
@@ -236,9 +233,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "Code"))
 
 export const dvcYaml = (v: TemplateVars) => `stages:
   train:
-    cmd: PYTHONPATH=Code python -m ${v.package}.train
+    cmd: ${yamlScalar(`PYTHONPATH=Code python -m ${v.package}.train`)}
     deps:
-      - Code/${v.package}
+      - ${yamlScalar(`Code/${v.package}`)}
       - Sample_Data/For_Modeling/sample.csv
     params:
       - seed

@@ -1,8 +1,9 @@
 // The documents of the Team Data Science Process layout. Sections follow TDSP's project template;
 // the words are ours. `[TO FILL: ...]` marks what the team writes.
+import { markdownText } from '../engine/markdown';
 import { placeholder as fill, TemplateVars } from './template';
 
-export const projectReadme = (v: TemplateVars) => `# ${v.name}
+export const projectReadme = (v: TemplateVars) => `# ${markdownText(v.name)}
 
 ${fill('one paragraph: what this project predicts, for whom, and what they do with the prediction')}
 
@@ -39,7 +40,7 @@ MODEL_URI=runs:/<run id>/model PYTHONPATH=Code uvicorn ${v.package}.serve:app
 Start with \`Docs/Project/Charter.md\`.
 `;
 
-export const exitReport = (v: TemplateVars) => `# Exit report: ${v.name}
+export const exitReport = (v: TemplateVars) => `# Exit report: ${markdownText(v.name)}
 
 ## Overview
 ${fill('the business problem, the solution delivered and its outcome in a few sentences')}

@@ -14,9 +14,11 @@ export type ScaffoldPart =
   | 'config';
 
 export interface TemplateVars {
-  /** The project's name as people write it, e.g. "Customer churn". */
+  /** The project's name as people write it, e.g. "Customer churn": any one line of text, written
+   *  into files only as a literal of their language (pythonString, yamlScalar, markdownText). */
   name: string;
-  /** The Python package of the starter code, e.g. "customer_churn". */
+  /** The Python package of the starter code, e.g. "customer_churn": an identifier (packageNameOf),
+   *  the only part of the name that goes into code, paths and commands unquoted. */
   package: string;
 }
 

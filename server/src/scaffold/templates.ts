@@ -2,6 +2,8 @@
 // scaffolding to share). Text the user still has to write carries the scaffold's placeholder marker,
 // which MLH002 finds when it is left in place.
 import { version } from '../../../package.json';
+import { markdownText } from '../engine/markdown';
+import { yamlScalar } from './literals';
 import { placeholder as fill } from './template';
 
 export interface Template {
@@ -17,7 +19,7 @@ export function charter(projectName?: string, architecture?: string[]): string {
     `- Data sources and where the data lives: ${fill('data sources')}`,
     `- How the model is trained, versioned, served and monitored: ${fill('training and serving')}`,
   ];
-  return `# Project charter${projectName ? `: ${projectName}` : ''}
+  return `# Project charter${projectName ? `: ${markdownText(projectName)}` : ''}
 
 Write this first, with the people who will use the model, and revisit it at each milestone.
 
@@ -86,7 +88,7 @@ export const RENOVATE: Template = {
 
 /** A model card, after Mitchell et al., "Model Cards for Model Reporting" (2019). */
 export function modelCard(modelName?: string): string {
-  return `# Model card${modelName ? `: ${modelName}` : ''}
+  return `# Model card${modelName ? `: ${markdownText(modelName)}` : ''}
 
 ## Model details
 - Name, version and date: ${fill('name, version, date')}
@@ -138,7 +140,7 @@ export function ciWorkflow(retrainCommand?: string): string {
     steps:
 ${checkoutAndPython}
       - run: pip install -r requirements.txt
-      - run: ${retrainCommand}
+      - run: ${yamlScalar(retrainCommand)}
 `
     : '';
   return `name: CI
