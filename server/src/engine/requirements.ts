@@ -37,7 +37,7 @@ function continues(line: string): boolean {
 
 /** Where a line's comment starts: the first `#` at the start or after a blank; the line's length
  *  when there is none. */
-function commentStart(line: string): number {
+export function commentStart(line: string): number {
   for (let at = line.indexOf('#'); at >= 0; at = line.indexOf('#', at + 1)) {
     if (at === 0 || /\s/.test(line[at - 1])) return at;
   }
