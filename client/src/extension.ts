@@ -2,9 +2,11 @@
 // TDSP scaffold, the report view, the restart command and the language status item. All analysis
 // happens in the server.
 import * as vscode from 'vscode';
-import { DocumentSelector, LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { DocumentSelector, LanguageClient, LanguageClientOptions, RevealOutputChannelOn, ServerOptions, TransportKind, vsdiag } from 'vscode-languageclient/node';
+import { ProjectView } from './projectView';
 import { ReportView } from './report';
 import { registerRuleDocs } from './ruleDocs';
+import { registerQuickFixAt, QUICK_FIX_AT } from './quickFix';
 import { registerScaffold } from './scaffold';
 import { ServerStatus } from './status';
 
@@ -30,6 +32,7 @@ export interface MlHygieneApi {
   readonly client: LanguageClient;
   readonly status: ServerStatus;
   readonly reportView: ReportView;
+  readonly projectView: ProjectView;
 }
 
 let client: LanguageClient | undefined;
@@ -44,18 +47,41 @@ export async function activate(context: vscode.ExtensionContext): Promise<MlHygi
     documentSelector: DOCUMENT_SELECTOR,
     synchronize: { fileEvents: watcher, configurationSection: 'mlHygiene' },
     outputChannel: output,
+    // The output is a log the user opens (its level is mlHygiene.logLevel), never thrust forward.
+    revealOutputChannelOn: RevealOutputChannelOn.Never,
+    // The hover links to the rule's page and to the quick fixes; it leaves the message to the
+    // editor, which shows the diagnostic in the same hover. Findings about the whole project are
+    // listed in the project view, not on a file.
+    initializationOptions: { commandLinks: true, diagnosticsInHover: true, projectView: true },
+    markdown: { isTrusted: { enabledCommands: ['mlHygiene.showRuleDocumentation', QUICK_FIX_AT] } },
+    middleware: {
+      // The language client shows a pull it cancelled itself (the document changed while the server
+      // answered) as an empty report: every squiggle of the file would blink off until the next pull
+      // answers. The squiggles shown stay instead; the client pulls again at once.
+      provideDiagnostics: async (document, previousResultId, token, next) => {
+        const report = await next(document, previousResultId, token);
+        if (!token.isCancellationRequested) return report;
+        return { kind: vsdiag.DocumentDiagnosticReportKind.unChanged, resultId: previousResultId ?? '' };
+      },
+    },
   };
   const languageClient = new LanguageClient('mlHygiene', 'ML Hygiene', serverOptions, clientOptions);
   client = languageClient;
   const status = new ServerStatus(languageClient);
   const reportView = new ReportView(languageClient);
+  const projectView = new ProjectView(languageClient);
   context.subscriptions.push(
     output,
     watcher,
     status,
     reportView,
+    projectView,
     registerRuleDocs(),
     registerScaffold(languageClient),
+    registerQuickFixAt(),
+    vscode.commands.registerCommand('mlHygiene.openWalkthrough', () =>
+      vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#gettingStarted`, false),
+    ),
     vscode.commands.registerCommand('mlHygiene.restartServer', async () => {
       output.appendLine('Restarting the ML Hygiene server.');
       await languageClient.restart();
@@ -67,7 +93,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<MlHygi
     // Keep the extension active (rule docs, restart) and say why in the output and the status item.
     output.appendLine(`The ML Hygiene server did not start: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
   }
-  return { client: languageClient, status, reportView };
+  return { client: languageClient, status, reportView, projectView };
 }
 
 export async function deactivate(): Promise<void> {

@@ -1,5 +1,5 @@
-// The language status item: whether the server runs, the project's hygiene score and how many
-// findings it reported; it opens the report.
+// The status bar item and the language status item: whether the server runs, the project's
+// hygiene score and how many findings it reported; both open the report.
 import * as vscode from 'vscode';
 import { LanguageClient, State } from 'vscode-languageclient/node';
 import { fetchReport, reportFolder } from './report';
@@ -11,6 +11,8 @@ const SCORE_DEBOUNCE_MS = 1_000;
 
 export class ServerStatus implements vscode.Disposable {
   private readonly item: vscode.LanguageStatusItem;
+  /** Always in view, whatever file is open (the language status shows only for its languages). */
+  private readonly bar: vscode.StatusBarItem;
   private readonly findingsByUri = new Map<string, number>();
   private readonly subscriptions: vscode.Disposable[];
   private state: State = State.Stopped;
@@ -27,6 +29,8 @@ export class ServerStatus implements vscode.Disposable {
       { notebookType: 'jupyter-notebook' },
     ]);
     this.item.name = 'ML Hygiene';
+    this.bar = vscode.window.createStatusBarItem('mlHygiene.statusBar', vscode.StatusBarAlignment.Right, 100);
+    this.bar.name = 'ML Hygiene';
     this.subscriptions = [
       client.onDidChangeState((e) => {
         this.state = e.newState;
@@ -86,13 +90,44 @@ export class ServerStatus implements vscode.Disposable {
     return total;
   }
 
+  private get findingsText(): string {
+    const count = this.findingCount;
+    return count === 1 ? '1 finding' : `${count} findings`;
+  }
+
   private render(): void {
+    this.renderLanguageStatus();
+    this.renderStatusBar();
+  }
+
+  private renderStatusBar(): void {
+    const bar = this.bar;
+    if (this.state === State.Running) {
+      const findings = this.findingsText;
+      bar.text = `$(beaker) ML Hygiene ${this.score === undefined ? '' : `${this.score}/100 · `}${findings}`;
+      bar.tooltip = `${this.score === undefined ? '' : `Hygiene score of the project: ${this.score}/100. `}${findings} in the workspace. Click for the report.`;
+      bar.command = 'mlHygiene.showReport';
+      bar.backgroundColor = undefined;
+    } else if (this.state === State.Starting) {
+      bar.text = '$(loading~spin) ML Hygiene';
+      bar.tooltip = 'ML Hygiene server starting';
+      bar.command = undefined;
+      bar.backgroundColor = undefined;
+    } else {
+      bar.text = '$(error) ML Hygiene';
+      bar.tooltip = 'ML Hygiene server stopped (see the ML Hygiene output). Click to restart.';
+      bar.command = 'mlHygiene.restartServer';
+      bar.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
+    }
+    bar.show();
+  }
+
+  private renderLanguageStatus(): void {
     const item = this.item;
     item.busy = this.state === State.Starting;
     if (this.state === State.Running) {
-      const count = this.findingCount;
       item.severity = vscode.LanguageStatusSeverity.Information;
-      const findings = count === 1 ? '1 finding' : `${count} findings`;
+      const findings = this.findingsText;
       item.text = this.score === undefined ? `ML Hygiene: ${findings}` : `ML Hygiene ${this.score}/100, ${findings}`;
       item.detail = 'hygiene score of the project and its findings';
       item.command = { title: 'Show Report', command: 'mlHygiene.showReport' };
@@ -109,13 +144,18 @@ export class ServerStatus implements vscode.Disposable {
     }
   }
 
-  /** What the item shows, for tests. */
+  /** What the language status item shows, for tests. */
   get text(): string {
     return this.item.text;
   }
 
+  /** What the status bar item shows and runs, for tests. */
+  get statusBar(): { text: string; command: string | undefined } {
+    return { text: this.bar.text, command: typeof this.bar.command === 'string' ? this.bar.command : this.bar.command?.command };
+  }
+
   dispose(): void {
     clearTimeout(this.scoreTimer);
-    vscode.Disposable.from(this.item, ...this.subscriptions).dispose();
+    vscode.Disposable.from(this.item, this.bar, ...this.subscriptions).dispose();
   }
 }

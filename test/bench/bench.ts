@@ -1,7 +1,10 @@
-// Benchmark: `npm run bench [-- DIR] [--files N]`. Scans DIR (by default a generated corpus of
+// Benchmark: `npm run bench [-- DIR] [--files N] [--server-only]`. Scans DIR (by default a generated corpus of
 // realistic ML files in a temporary folder) with the full engine on worker threads, and measures in
-// the same run a bare tree-sitter parse of the same Python sources and notebook code, then a cold and
+// the same run a bare tree-sitter parse of the same Python sources and notebook code, the command
+// line as a user runs it (a separate process, without and with its cache, with its peak memory),
+// the scan as the language server runs it (a separate process, for its peak memory), then a cold and
 // a warm (cached) analysis pass in one thread. It prints numbers; it asserts nothing.
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -14,21 +17,26 @@ import { FileKind } from '../../server/src/engine/types';
 import { discoverFiles, readConfig } from '../../server/src/engine/workspace';
 import { RULES } from '../../server/src/rules';
 import { writeCorpus } from './corpus';
+import { benchServer } from './server';
 
 const REPO = path.resolve(__dirname, '../..'); // bundled to out/bench/
 const WORKER = path.join(REPO, 'server/out/worker.js');
+const CLI = path.join(REPO, 'bin/ml-hygiene.js');
+const CACHE_FOLDER = '.ml-hygiene-cache';
 const DEFAULT_FILES = 600;
 const ANALYSED = new Set<FileKind>(['python', 'notebook', 'yaml', 'requirements']);
 
 interface Args {
   dir?: string;
   files: number;
+  serverOnly: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { files: DEFAULT_FILES };
+  const args: Args = { files: DEFAULT_FILES, serverOnly: false };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--files') args.files = Number(argv[++i]);
+    else if (argv[i] === '--server-only') args.serverOnly = true;
     else args.dir = argv[i];
   }
   if (!Number.isInteger(args.files) || args.files < 1) throw new Error('--files needs a positive whole number');
@@ -55,7 +63,64 @@ function line(label: string, files: number, bytes: number, { secs, cpu }: Timing
   return `${label.padEnd(34)} ${String(files).padStart(6)} files ${mb.toFixed(2).padStart(6)} MB ${secs.toFixed(2).padStart(7)} s (cpu ${cpu.toFixed(2).padStart(7)} s) ${(files / secs).toFixed(0).padStart(6)} files/s ${(mb / secs).toFixed(2).padStart(6)} MB/s`;
 }
 
+/** What a child process reports of itself when it exits (see reportOnExit). */
+interface ChildUsage {
+  time: Timing;
+  peakMB: number;
+}
+
+// Loaded into a child with --require: at its exit it writes its CPU time and peak memory (worker
+// threads included) to the file named by MLH_BENCH_USAGE.
+const REPORT_ON_EXIT = `process.on('exit', () => {
+  const u = process.resourceUsage();
+  require('fs').writeFileSync(process.env.MLH_BENCH_USAGE, JSON.stringify({ cpu: (u.userCPUTime + u.systemCPUTime) / 1e6, maxRSS: u.maxRSS }));
+});`;
+
+/** Runs node with `args` in a child process; its wall time, CPU time and peak resident memory. */
+function runChild(args: string[]): ChildUsage {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mlh-bench-usage-'));
+  try {
+    const preload = path.join(dir, 'report.js');
+    fs.writeFileSync(preload, REPORT_ON_EXIT);
+    const usageFile = path.join(dir, 'usage.json');
+    const wall = process.hrtime.bigint();
+    const child = spawnSync(process.execPath, ['--require', preload, ...args], {
+      env: { ...process.env, MLH_BENCH_USAGE: usageFile },
+      stdio: ['ignore', 'ignore', 'pipe'],
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    const secs = Number(process.hrtime.bigint() - wall) / 1e9;
+    if (!fs.existsSync(usageFile)) throw new Error(`node ${args.join(' ')} failed: ${child.stderr}`);
+    const usage = JSON.parse(fs.readFileSync(usageFile, 'utf8')) as { cpu: number; maxRSS: number };
+    return { time: { secs, cpu: usage.cpu }, peakMB: usage.maxRSS / 1024 };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The command line on the folder: without its cache, then twice with it (cold, then warm). A cache
+ *  folder the benchmark made is removed again. */
+function benchCli(root: string): { noCache: ChildUsage; cold: ChildUsage; warm: ChildUsage } {
+  const cacheFolder = path.join(root, CACHE_FOLDER);
+  const hadCache = fs.existsSync(cacheFolder);
+  const check = (...extra: string[]) => runChild([CLI, 'check', root, '--format', 'json', ...extra]);
+  const noCache = check('--no-cache');
+  fs.rmSync(path.join(cacheFolder), { recursive: true, force: true });
+  try {
+    const cold = check();
+    const warm = check();
+    return { noCache, cold, warm };
+  } finally {
+    if (!hadCache) fs.rmSync(cacheFolder, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
+  if (process.argv[2] === '--scan-child') {
+    // The scan as the language server runs it: default workers, no cache.
+    await scanProject(process.argv[3], { workerScript: WORKER });
+    return;
+  }
   const args = parseArgs(process.argv.slice(2));
   const generated = args.dir === undefined;
   const root = generated ? fs.mkdtempSync(path.join(os.tmpdir(), 'mlh-bench-')) : path.resolve(args.dir!);
@@ -74,6 +139,7 @@ async function main(): Promise<void> {
       .files.filter((f) => ANALYSED.has(f.kind) && f.size <= maxBytes)
       .map((f) => ({ ...f, text: decodeBytes(fs.readFileSync(f.absolutePath)).text }))
       .filter((f): f is typeof f & { text: string } => f.text !== undefined);
+    if (args.serverOnly) return await benchServer(root, texts);
     const bytes = texts.reduce((n, f) => n + f.size, 0);
     const sources = texts.flatMap((f) =>
       f.kind === 'python' ? [f.text] : f.kind === 'notebook' ? [notebookCode(parseNotebook(f.text)).text] : [],
@@ -81,7 +147,9 @@ async function main(): Promise<void> {
     const parseBytes = sources.reduce((n, text) => n + Buffer.byteLength(text), 0);
 
     const bare = (await timed(() => sources.forEach((text) => parsePython(text).delete()))).time;
-    const workers = Math.max(1, os.cpus().length - 1);
+    const cli = benchCli(root);
+    const serverScan = runChild([__filename, '--scan-child', root]);
+    const workers = os.availableParallelism();
     const { value: scan, time: full } = await timed(() => scanProject(root, { config, workers, workerScript: WORKER }));
     const fullInThread = (await timed(() => scanProject(root, { config, workers: 0 }))).time;
 
@@ -104,9 +172,18 @@ async function main(): Promise<void> {
     console.log(line('full scan (in this thread)', texts.length, bytes, fullInThread));
     console.log(line('analysis pass 1 (cold, 1 thread)', texts.length, bytes, cold));
     console.log(line('analysis pass 2 (warm, cached)', texts.length, bytes, warm));
+    const withPeak = (label: string, usage: ChildUsage) => `${line(label, texts.length, bytes, usage.time)}  peak RSS ${usage.peakMB.toFixed(0)} MB`;
+    console.log(withPeak('CLI check --no-cache (process)', cli.noCache));
+    console.log(withPeak('CLI check, cold cache (process)', cli.cold));
+    console.log(withPeak('CLI check, warm cache (process)', cli.warm));
+    console.log(withPeak('scan as the server runs it', serverScan));
     const ratio = (a: Timing, b: Timing) => `${(a.secs / b.secs).toFixed(1)} (cpu ${(a.cpu / b.cpu).toFixed(1)})`;
+    const fine = (a: Timing, b: Timing) => `${(a.secs / b.secs).toFixed(2)} (cpu ${(a.cpu / b.cpu).toFixed(2)})`;
+    console.log(`ratio CLI check --no-cache / bare parse: ${ratio(cli.noCache.time, bare)}`);
+    console.log(`ratio CLI check warm / cold cache: ${fine(cli.warm.time, cli.cold.time)}`);
     console.log(`ratio full scan / bare parse: ${ratio(full, bare)} with workers, ${ratio(fullInThread, bare)} in one thread`);
     console.log(`ratio warm / cold analysis pass: ${ratio(warm, cold)}`);
+    await benchServer(root, texts);
   } finally {
     if (generated) fs.rmSync(root, { recursive: true, force: true });
   }

@@ -425,3 +425,18 @@ export function writeCorpus(root: string, count: number, seed = 42): CorpusFile[
   }
   return written;
 }
+
+/** One long Python module of about `lines` lines: training scripts, feature modules and models of
+ *  the corpus one after the other, as a file grows in a project that never split it. */
+export function longModule(lines: number, seed = 7): string {
+  const rand = random(seed);
+  const parts: string[] = [];
+  let count = 0;
+  for (let i = 0; count < lines; i++) {
+    const domain = pick(rand, DOMAINS);
+    const text = [trainScript, featureModule, torchModel][i % 3](rand, domain);
+    parts.push(text);
+    count += text.split('\n').length;
+  }
+  return parts.join('\n\n');
+}

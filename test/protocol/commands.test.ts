@@ -145,10 +145,10 @@ test('the report command takes only a folder of the workspace', async () => {
 test('the report command scores the project from its findings', async () => {
   const result = (await client.connection.sendRequest(ExecuteCommandRequest.type, { command: 'ml-hygiene.server.report', arguments: [fileUri(root)] })) as {
     root: string;
-    report: { overall: number; practices: { practice: string }[]; topFindings: { code: string }[] };
+    report: { overall: number; practices: { practice: string }[]; fixFirst: { code: string }[] };
   };
   assert.equal(result.root, fileUri(root));
   assert.equal(result.report.practices.length, 10);
   assert.ok(result.report.overall < 100);
-  assert.ok(result.report.topFindings.some((f) => f.code === 'MLH106'));
+  assert.ok(result.report.fixFirst.some((f) => f.code === 'MLH106'));
 });

@@ -108,14 +108,14 @@ describe('notebooks', () => {
     assert.deepEqual(await pull(markdownCell), []);
 
     const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: codeCell }, position: { line: 2, character: 8 } });
-    assert.match((hover?.contents as MarkupContent).value, /Practice/);
-    assert.match((hover?.contents as MarkupContent).value, /\*File role:\* exploration/);
+    assert.match((hover?.contents as MarkupContent).value, /^\*\*MLH106\*\* nan-equality/);
+    assert.match((hover?.contents as MarkupContent).value, /\*P4 No AI without IA/);
     const actions = (await client.connection.sendRequest(CodeActionRequest.type, {
       textDocument: { uri: codeCell },
       range: finding.range,
       context: { diagnostics: [finding] },
     })) as CodeAction[];
-    assert.deepEqual(actions.map((a) => a.title), ['Use np.isnan(x)', 'Ignore MLH106 for this line', 'Ignore MLH106 in this file', 'Show documentation for MLH106']);
+    assert.deepEqual(actions.map((a) => a.title), ['Use np.isnan(x)', 'Ignore MLH106 for this line', 'Ignore MLH106 in this file', 'Disable MLH106 for this project', 'Show documentation for MLH106']);
 
     await client.connection.sendNotification(DidChangeNotebookDocumentNotification.type, {
       notebookDocument: { uri: notebookUri, version: 2 },

@@ -148,6 +148,7 @@ describe('requests', () => {
     const second = LspClient.start();
     try {
       await second.initialize(root, PULL_CAPABILITIES);
+      await poll(() => second.progress.some((p) => (p as { value: { kind: string } }).value.kind === 'end'), 'the end of the scan');
       await second.open(readme, '# Churn model\n', 'markdown');
       const first = await second.connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri: readme } });
       assert.ok(first.kind === 'full' && first.items.every((d) => d.code !== 'MLH301'), 'no Python on disk: no MLH301 yet');

@@ -113,16 +113,31 @@ describe('language server with pull diagnostics', () => {
     assert.ok((d.data as { fix?: unknown }).fix, 'the fix travels with the diagnostic');
   });
 
-  test('hover on the flagged range shows the message and the practice', async () => {
+  test('hover: per finding the rule, the message once, the practice with why it matters, the fix in one line', async () => {
     const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: uriOf('train.py') }, position: { line: 5, character: 20 } });
     const value = (hover?.contents as MarkupContent).value;
-    assert.match(value, /^\*\*Comparison with np\.nan is always False/);
-    assert.match(value, /P4 No AI without IA/);
-    assert.match(value, /\*File role:\* pipeline \(training and data pipeline code\)/);
-    assert.match(value, /Applies to files that are:\*\* all but generated/);
-    assert.match(value, /## Why it matters/);
+    const lines = value.split('\n').filter((line) => line.trim() !== '');
+    assert.deepEqual(lines, [
+      '**MLH106** nan-equality · `ml-hygiene explain MLH106`',
+      'Comparison with np.nan is always False; use isna()/np.isnan() to test for missing values',
+      '*P4 No AI without IA (information architecture):* NaN is not equal to anything, itself included: `x == np.nan` is always `False` and `x != np.nan` always `True`.',
+      '**Fix:** Use the missing-value tests: `Series.isna()` / `notna()` for pandas data, `np.isnan(x)` for NumPy arrays, `math.isnan(x)` for floats.',
+    ]);
     const outside = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: uriOf('train.py') }, position: { line: 1, character: 3 } });
     assert.equal(outside, null);
+  });
+
+  test('hover: several findings on one spot are compact sections between rules', async () => {
+    const uri = uriOf('nested.py');
+    await client.open(uri, 'import numpy as np\n\n\ndef twice(x):\n    return (x == np.nan) == np.nan\n');
+    await pull(client, uri);
+    const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 4, character: 13 } });
+    const sections = (hover?.contents as MarkupContent).value.split('\n\n---\n\n');
+    assert.equal(sections.length, 2);
+    for (const section of sections) {
+      assert.match(section, /^\*\*MLH106\*\* nan-equality/);
+      assert.equal(section.split('\n\n').length, 4, section);
+    }
   });
 
   test('code actions: the preferred fix, ignore for the line and the file, documentation; the fix removes the finding', async () => {
@@ -135,9 +150,9 @@ describe('language server with pull diagnostics', () => {
     })) as CodeAction[];
     assert.deepEqual(
       actions.map((a) => a.title),
-      ['Use df["income"].isna()', 'Ignore MLH106 for this line', 'Ignore MLH106 in this file', 'Show documentation for MLH106'],
+      ['Use df["income"].isna()', 'Ignore MLH106 for this line', 'Ignore MLH106 in this file', 'Disable MLH106 for this project', 'Show documentation for MLH106'],
     );
-    const [fix, ignoreLine, ignoreFile, docs] = actions;
+    const [fix, ignoreLine, ignoreFile, , docs] = actions;
     assert.equal(fix.isPreferred, true);
     assert.equal(fix.kind, 'quickfix');
     assert.deepEqual(textEditsOf(ignoreLine, uri), [
@@ -235,6 +250,89 @@ describe('language server with pull diagnostics', () => {
   });
 });
 
+describe('hover in the VS Code extension, which shows the diagnostic itself and runs command links', () => {
+  let root: string;
+  let client: LspClient;
+
+  before(async () => {
+    root = makeProject(PROJECT);
+    client = LspClient.start();
+    await client.initialize(root, PULL_CAPABILITIES, undefined, process.pid, { commandLinks: true, diagnosticsInHover: true });
+  });
+
+  after(async () => {
+    await client.stop();
+    removeProject(root);
+  });
+
+  test('the hover leaves the message to the editor and links the full page and the quick fixes first', async () => {
+    const uri = fileUri(path.join(root, 'train.py'));
+    await client.open(uri, TRAIN);
+    const [diagnostic] = await pull(client, uri);
+    const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: diagnostic.range.start });
+    const [heading, practice, fix, ...rest] = (hover?.contents as MarkupContent).value.split('\n\n');
+    const link = (args: unknown[]) => encodeURIComponent(JSON.stringify(args));
+    assert.equal(
+      heading,
+      `**MLH106** nan-equality · [Full documentation](command:mlHygiene.showRuleDocumentation?${link(['MLH106'])}) · [Quick fix](command:mlHygiene.quickFixAt?${link([uri, diagnostic.range.start])})`,
+    );
+    assert.match(practice, /^\*P4 No AI without IA/);
+    assert.match(fix, /^\*\*Fix:\*\* /);
+    assert.deepEqual(rest, []);
+    assert.ok(!(hover?.contents as MarkupContent).value.includes(diagnostic.message), 'the message is not repeated');
+  });
+});
+
+describe('the user settings run and logLevel', () => {
+  let root: string;
+  let client: LspClient;
+  const uriOf = (rel: string) => fileUri(path.join(root, rel));
+  const scans = () => client.logs.filter((line) => line.startsWith(`Scanned ${root}:`)).length;
+
+  before(async () => {
+    root = makeProject(PROJECT);
+    client = LspClient.start();
+    client.settings = { logLevel: 'warning' };
+    await client.initialize(root, PULL_CAPABILITIES);
+    await workspaceFindings(client);
+  });
+
+  after(async () => {
+    await client.stop();
+    removeProject(root);
+  });
+
+  /** Sends new settings and waits for the re-scan they cause (logged at level info). */
+  async function applySettings(settings: unknown): Promise<void> {
+    const before = scans();
+    client.settings = settings;
+    await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    await poll(() => scans() > before, 'the re-scan after the settings changed');
+  }
+
+  test('logLevel warning leaves out the scan summaries; info writes what was scanned, how much and how long', async () => {
+    assert.equal(scans(), 0, client.logs.join('\n'));
+    await applySettings({ logLevel: 'info' });
+    assert.match(client.logs.find((line) => line.startsWith('Scanned'))!, /^Scanned .*: \d+ files, 2 findings, 0 notes, in \d+ ms$/);
+  });
+
+  test('run onSave: an open document is analysed when opened and when saved, not as it changes', async () => {
+    await applySettings({ run: 'onSave', logLevel: 'debug' });
+    const uri = uriOf('on_save.py');
+    await client.open(uri, 'import numpy as np\n');
+    assert.deepEqual(await pull(client, uri), []);
+    assert.ok(client.logs.some((line) => line.startsWith('Analysed on_save.py')), 'debug logs each analysis');
+    await client.change(uri, [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: 'flag = np.nan == 1\n' }]);
+    assert.deepEqual(await pull(client, uri), [], 'typing does not analyse');
+    await client.connection.sendNotification(DidSaveTextDocumentNotification.type, { textDocument: { uri } });
+    assert.deepEqual((await pull(client, uri)).map((d) => d.code), ['MLH106'], 'saving does');
+
+    await applySettings({ run: 'onType' });
+    await client.change(uri, [{ range: { start: { line: 1, character: 0 }, end: { line: 2, character: 0 } }, text: '' }]);
+    assert.deepEqual(await pull(client, uri), [], 'with onType, typing analyses again');
+  });
+});
+
 describe('language server with pushed diagnostics (a client without pull support)', () => {
   let root: string;
   let client: LspClient;
@@ -275,7 +373,7 @@ describe('language server with pushed diagnostics (a client without pull support
       range: pushed.range,
       context: { diagnostics: [withoutData] },
     })) as CodeAction[];
-    assert.deepEqual(actions.map((a) => a.title), ['Use np.isnan(value)', 'Ignore MLH106 for this line', 'Ignore MLH106 in this file', 'Show documentation for MLH106']);
+    assert.deepEqual(actions.map((a) => a.title), ['Use np.isnan(value)', 'Ignore MLH106 for this line', 'Ignore MLH106 in this file', 'Disable MLH106 for this project', 'Show documentation for MLH106']);
     assert.ok(actions[0].edit?.changes?.[uri], 'plain text edits for a client without document changes');
   });
 

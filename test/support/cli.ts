@@ -11,8 +11,15 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(args: string[], cwd: string): CliResult {
-  const result = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+/** The environment of the command: this one without what changes the output's look or destination
+ *  (node's test runner sets FORCE_COLOR on a terminal, GitHub Actions GITHUB_STEP_SUMMARY), plus `env`. */
+export function cliEnv(env: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const { FORCE_COLOR, NO_COLOR, GITHUB_STEP_SUMMARY, ...rest } = process.env;
+  return { ...rest, ...env };
+}
+
+export function runCli(args: string[], cwd: string, env?: NodeJS.ProcessEnv): CliResult {
+  const result = spawnSync(process.execPath, [BIN, ...args], { cwd, env: cliEnv(env), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (result.error) throw result.error;
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }

@@ -15,6 +15,7 @@ import {
   LogMessageNotification,
   ProtocolConnection,
   PublishDiagnosticsNotification,
+  PublishDiagnosticsParams,
   RegistrationRequest,
   ShowMessageNotification,
   ShutdownRequest,
@@ -71,6 +72,8 @@ export async function poll<T>(probe: () => T | undefined | false | Promise<T | u
 export class LspClient {
   readonly connection: ProtocolConnection;
   readonly pushed = new Map<string, Diagnostic[]>();
+  /** Every publication in the order it came, for what came between two. */
+  readonly publications: PublishDiagnosticsParams[] = [];
   readonly logs: string[] = [];
   readonly shownMessages: string[] = [];
   readonly progress: unknown[] = [];
@@ -80,14 +83,23 @@ export class LspClient {
   settings: unknown = {};
   private readonly versions = new Map<string, number>();
   private readonly stderr: string[] = [];
+  private readonly publishListeners: ((params: PublishDiagnosticsParams) => void)[] = [];
+  private readonly progressListeners: ((params: unknown) => void)[] = [];
 
   private constructor(readonly process: ChildProcess) {
     this.connection = createProtocolConnection(new StreamMessageReader(process.stdout!), new StreamMessageWriter(process.stdin!));
     process.stderr!.on('data', (chunk) => this.stderr.push(String(chunk)));
-    this.connection.onNotification(PublishDiagnosticsNotification.type, (p) => this.pushed.set(p.uri, p.diagnostics));
+    this.connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
+      this.pushed.set(p.uri, p.diagnostics);
+      this.publications.push(p);
+      for (const listener of this.publishListeners) listener(p);
+    });
     this.connection.onNotification(LogMessageNotification.type, (p) => this.logs.push(p.message));
     this.connection.onNotification(ShowMessageNotification.type, (p) => this.shownMessages.push(p.message));
-    this.connection.onNotification('$/progress', (p) => this.progress.push(p));
+    this.connection.onNotification('$/progress', (p) => {
+      this.progress.push(p);
+      for (const listener of this.progressListeners) listener(p);
+    });
     this.connection.onRequest(WorkDoneProgressCreateRequest.type, () => null);
     this.connection.onRequest(RegistrationRequest.type, (p) => {
       this.registrations.push(...p.registrations);
@@ -106,9 +118,10 @@ export class LspClient {
   }
 
   /** `processId`: the process whose end the server outlives by a few seconds at most (default: this one). */
-  async initialize(root: string, capabilities: ClientCapabilities, folders?: WorkspaceFolder[], processId = process.pid): Promise<void> {
+  async initialize(root: string, capabilities: ClientCapabilities, folders?: WorkspaceFolder[], processId = process.pid, initializationOptions?: unknown): Promise<void> {
     await this.connection.sendRequest(InitializeRequest.type, {
       processId,
+      initializationOptions,
       rootUri: fileUri(root),
       capabilities,
       workspaceFolders: folders ?? [{ uri: fileUri(root), name: path.basename(root) }],
@@ -125,6 +138,16 @@ export class LspClient {
     const version = (this.versions.get(uri) ?? 1) + 1;
     this.versions.set(uri, version);
     await this.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: changes });
+  }
+
+  /** Calls `listener` with each publication of diagnostics as it arrives. */
+  onPublish(listener: (params: PublishDiagnosticsParams) => void): void {
+    this.publishListeners.push(listener);
+  }
+
+  /** Calls `listener` with each $/progress notification as it arrives. */
+  onProgress(listener: (params: unknown) => void): void {
+    this.progressListeners.push(listener);
   }
 
   /** Shuts the server down as an editor does, and kills it if it does not exit. */

@@ -87,7 +87,7 @@ describe('fix actions', () => {
       const missing = pathToFileURL(path.join(dir, 'Docs', 'Charter.md')).href;
       const existing = pathToFileURL(path.join(dir, 'exists.md')).href;
       const actions = new CodeActions({ workspace: { workspaceEdit: { documentChanges: true, resourceOperations: ['create'] } } });
-      const [fix] = actions.actions(paramsFor(data([{ uri: missing, content: '# Charter\n' }, { uri: existing, content: 'theirs\n' }])), doc('x = 1\n'));
+      const [fix] = actions.actions(paramsFor(data([{ uri: missing, content: '# Charter\n' }, { uri: existing, content: 'theirs\n' }])), doc('x = 1\n'), [], () => ({}));
       assert.equal(fix.isPreferred, true);
       const changes = fix.edit?.documentChanges ?? [];
       assert.deepEqual(changes, [
@@ -102,15 +102,15 @@ describe('fix actions', () => {
 
   test('a client without document changes gets plain text edits, and no fix that needs a new file', () => {
     const actions = new CodeActions({});
-    const titles = actions.actions(paramsFor(data([{ uri: 'file:///nowhere/README.md', content: 'x' }])), doc('x = 1\n')).map((a) => a.title);
+    const titles = actions.actions(paramsFor(data([{ uri: 'file:///nowhere/README.md', content: 'x' }])), doc('x = 1\n'), [], () => ({})).map((a) => a.title);
     assert.ok(!titles.includes('Add the files'), 'a fix that needs a file creation is not offered half-done');
-    const [fix] = actions.actions(paramsFor(data([])), doc('x = 1\n'));
+    const [fix] = actions.actions(paramsFor(data([])), doc('x = 1\n'), [], () => ({}));
     assert.deepEqual(fix.edit, { changes: { 'file:///project/train.py': [{ range: rangeOf(0, 0, 0, 0), newText: '# fixed\n' }] } });
   });
 
   test('project findings get no suppression comment; every finding gets its documentation', () => {
     const actions = new CodeActions({});
-    const titles = actions.actions(paramsFor({ fileKind: 'python', project: true }), doc('x = 1\n')).map((a) => a.title);
+    const titles = actions.actions(paramsFor({ fileKind: 'python', project: true }), doc('x = 1\n'), [], () => ({})).map((a) => a.title);
     assert.deepEqual(titles, ['Show documentation for MLH999']);
   });
 });

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Analyzer } from '../../server/src/engine/analyze';
-import { applyChange, applyChanges, TextChange } from '../../server/src/engine/python/edits';
+import { applyChange, applyChanges, shiftRange, TextChange } from '../../server/src/engine/python/edits';
 import type { Node } from 'web-tree-sitter';
 import { initPython, parsePython, Tree } from '../../server/src/engine/python/parser';
 import { withUnixLineEnds } from '../../server/src/engine/text';
@@ -171,6 +171,37 @@ describe('editor changes to tree-sitter edits', () => {
       startPosition: { row: 0, column: 8 },
       oldEndPosition: { row: 1, column: 1 },
       newEndPosition: { row: 1, column: 1 },
+    });
+  });
+
+  describe('a finding of the text before the edits, where the edits move it', () => {
+    // `missing = frame[frame["income"] == np.nan]`: the comparison on line 9.
+    const comparison = rangeOf(9, 20, 9, 43);
+    const moved = (...changes: TextChange[]) => shiftRange(comparison, applyChanges(SOURCE, changes).edits);
+
+    test('lines inserted above move it down', () => {
+      assert.deepEqual(moved({ range: rangeOf(7, 0, 7, 0), text: 'SEED = 7\n\n' }), rangeOf(11, 20, 11, 43));
+    });
+
+    test('lines deleted above move it up', () => {
+      assert.deepEqual(moved({ range: rangeOf(4, 0, 6, 0), text: '' }), rangeOf(7, 20, 7, 43));
+    });
+
+    test('text typed before it on its line moves its columns', () => {
+      assert.deepEqual(moved({ range: rangeOf(9, 4, 9, 4), text: 'rows_' }), rangeOf(9, 25, 9, 48));
+    });
+
+    test('an edit after it, or typing at its end, leaves it', () => {
+      assert.deepEqual(moved({ range: rangeOf(10, 0, 10, 0), text: '    # keep\n' }), comparison);
+      assert.deepEqual(moved({ range: rangeOf(9, 43, 9, 43), text: ' ' }), comparison);
+    });
+
+    test('text replaced inside it shrinks it to the end of the new text', () => {
+      assert.deepEqual(moved({ range: rangeOf(9, 30, 9, 50), text: ')' }), rangeOf(9, 20, 9, 31));
+    });
+
+    test('edits apply in order', () => {
+      assert.deepEqual(moved({ range: rangeOf(0, 0, 0, 0), text: '\n' }, { range: rangeOf(10, 0, 10, 4), text: '' }), rangeOf(10, 16, 10, 39));
     });
   });
 });

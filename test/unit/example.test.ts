@@ -14,6 +14,7 @@ const MESSY = path.resolve(__dirname, '../../../examples/messy-ml-project');
 const EXCLUDED_BY: Record<string, { code: string; why: string }> = {
   MLH302: { code: 'MLH301', why: 'a project without CI (MLH301) has no CI job that could skip the tests' },
   MLH304: { code: 'MLH303', why: 'a project without tests (MLH303) has no test suite that could leave feature code untested' },
+  MLH413: { code: 'MLH406', why: 'a project with unpinned requirements (MLH406) has a dependency manifest' },
   MLH501: { code: 'MLH207', why: 'a module with a training loop (MLH207) means models are not trained only in notebooks' },
 };
 

@@ -6,8 +6,7 @@ import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { Analyzer } from '../../server/src/engine/analyze';
 import { DOC_HEADINGS, scopesOf } from '../../server/src/engine/rule';
-import { LineIndex } from '../../server/src/engine/text';
-import { TextEdit } from '../../server/src/engine/types';
+import { applyEdits } from '../../server/src/engine/fixes';
 import { RULES } from '../../server/src/rules';
 import { analyzeAlone, expectationsOf, findingsOf, fixtureFindings, FIXTURES } from '../support/fixtures';
 
@@ -67,17 +66,11 @@ describe('rules on their fixtures', () => {
   }
 });
 
-function applyEdits(text: string, edits: TextEdit[]): string {
-  const lines = new LineIndex(text);
-  const sorted = [...edits].sort((a, b) => lines.offsetAt(b.range.start) - lines.offsetAt(a.range.start));
-  let out = text;
-  for (const edit of sorted) out = out.slice(0, lines.offsetAt(edit.range.start)) + edit.newText + out.slice(lines.offsetAt(edit.range.end));
-  return out;
-}
 
 describe('quick fixes', () => {
-  // A rule offers fixes exactly when it says it does; an edit fix, applied to a Python fixture,
-  // removes its finding and leaves valid Python (file-creating fixes are tested in project-fixes).
+  // A rule offers fixes exactly when it says it does; an edit fix, applied to a Python file of a
+  // fixture, removes its finding and leaves valid Python (file-creating fixes are tested in
+  // project-fixes, notebook and dependency-file fixes in fixes.test).
   for (const rule of RULES) {
     test(`${rule.code} ${rule.fixable ? 'offers working fixes' : 'offers no fix'}`, async () => {
       let offered = 0;
@@ -85,13 +78,15 @@ describe('quick fixes', () => {
         const findings = await fixtureFindings(fixture, [rule.code]);
         const fixed = findings.filter((f) => f.fix);
         offered += fixed.length;
-        if (!fixture.endsWith('.py') || fs.statSync(fixture).isDirectory()) continue;
-        const rel = path.basename(fixture);
-        const original = fs.readFileSync(fixture, 'utf8');
-        for (const finding of fixed.filter((f) => f.fix!.edits?.length)) {
+        const folder = fs.statSync(fixture).isDirectory();
+        for (const finding of fixed.filter((f) => f.fix!.edits?.length && f.path.endsWith('.py'))) {
+          const rel = finding.path;
+          const original = fs.readFileSync(folder ? path.join(fixture, rel) : fixture, 'utf8');
           const text = applyEdits(original, finding.fix!.edits!);
+          const before = analyzeAlone(rel, original).filter((f) => f.code === rule.code);
           const after = analyzeAlone(rel, text).filter((f) => f.code === rule.code);
-          assert.equal(after.length, findings.length - 1, `${rel}: "${finding.fix!.title}" removes the finding`);
+          // A fix may resolve more than its own finding (MLH403 moves the whole module to a Generator).
+          assert.ok(after.length < before.length, `${rel}: "${finding.fix!.title}" removes the finding`);
           const parsed = new Analyzer().parse(rel, text);
           assert.ok(parsed.kind === 'python' && !parsed.module.root.hasError, `${rel}: "${finding.fix!.title}" leaves valid Python:\n${text}`);
         }

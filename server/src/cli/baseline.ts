@@ -8,14 +8,18 @@ function keyOf(f: { code: string; path: string; message: string }): string {
   return `${f.code}\u0000${f.path}\u0000${f.message}`;
 }
 
-/** Reads a baseline written by `check --format json`; throws a readable message when it is not one. */
-export function readBaseline(file: string): Map<string, number> {
-  let data: unknown;
+/** The parsed JSON of a `--baseline` file; throws a readable message when there is none. */
+export function readBaselineJson(file: string): unknown {
   try {
-    data = JSON.parse(fs.readFileSync(file, 'utf8'));
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (e) {
     throw new Error(`--baseline ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'not valid JSON'}`);
   }
+}
+
+/** Reads a baseline written by `check --format json`; throws a readable message when it is not one. */
+export function readBaseline(file: string): Map<string, number> {
+  const data = readBaselineJson(file);
   const findings = (data as { findings?: unknown })?.findings;
   if (!Array.isArray(findings) || findings.some((f) => typeof f?.code !== 'string' || typeof f?.path !== 'string' || typeof f?.message !== 'string')) {
     throw new Error(`--baseline ${file}: not the JSON output of 'ml-hygiene check --format json'`);

@@ -4,15 +4,16 @@ import * as path from 'path';
 import { Config, ConfigError, mergeConfig } from '../engine/config';
 import { renderRuleDoc, rolesLine } from '../engine/docs';
 import { scopesOf } from '../engine/rule';
-import { scanProject } from '../engine/scan';
+import { scanProject, ScanResult } from '../engine/scan';
 import { Finding, Notice, SEVERITY_RANK, Severity } from '../engine/types';
+import { HygieneReport, scoreProject } from '../report/score';
 import { isInsideFolder, readConfig } from '../engine/workspace';
 import { findRule, RULES } from '../rules';
 import { oneOf, parseArgs, UsageError } from './args';
 import { newSinceBaseline, readBaseline } from './baseline';
 import { assertStaysInside, writeOutput } from './files';
-import { formatJson, formatSarif, formatText, summarize, VERSION } from './format';
-import { formatGithub } from './github';
+import { formatJson, formatSarif, formatText, summarize, textStyleFor, VERSION } from './format';
+import { formatGithub, jobSummary } from './github';
 import { reportCommand, REPORT_HELP } from './report';
 import { scaffoldCommand, SCAFFOLD_HELP } from './scaffold';
 
@@ -22,7 +23,7 @@ Usage:
   ml-hygiene check [paths...] [options]   analyse a project (default: the current folder)
   ml-hygiene rules [--format text|json]   list every rule: opt-in or default, and the roles it applies to
   ml-hygiene explain <CODE|name>...       show a rule's documentation
-  ml-hygiene report [dir] [--format md|html|json] [--output FILE]
+  ml-hygiene report [dir] [--format md|html|json] [--output FILE] [--baseline FILE]
                                           score the project on the ten practices
   ml-hygiene scaffold tdsp <dir> [--name NAME] [--without PART] [--dry-run]
                                           create the TDSP layout; never overwrites
@@ -30,7 +31,9 @@ Usage:
 
 Options of check:
   --format text|json|sarif|github output format (default text); github prints GitHub Actions
-                                  annotations
+                                  annotations and, when $GITHUB_STEP_SUMMARY is set, appends a job
+                                  summary to it: the practice scores, the project findings by
+                                  practice and a count of findings per rule
   --select CODES                  only these rules: codes or prefixes, comma-separated (MLH1,MLH402);
                                   replaces the default set and the configuration's selection; MLH
                                   selects every rule, opt-in ones included
@@ -41,12 +44,21 @@ Options of check:
   --output FILE                   write the report to FILE instead of standard output
   --baseline FILE                 report only findings that are not in FILE, the output of an
                                   earlier 'check --format json' (matched on rule, file, message)
+  --no-cache                      analyse every file afresh, and neither read nor write the cache
 
 A folder is analysed as a project: its .gitignore and its configuration ([tool.ml-hygiene] in
 pyproject.toml or .ml-hygiene.yaml) apply. A file is analysed within the project of the current
-folder (or, when it lies outside it, of its own folder), and only its findings are shown.
+folder (or, when it lies outside it, of its own folder); its findings are shown with the project
+findings of the project it belongs to and of the repository as a whole (as a pre-commit hook
+passes the changed files).
 
-Paths in text and SARIF reports are relative to the current folder; in JSON, to the checked folder
+Each file's results are cached by the hash of its content in .ml-hygiene-cache/ in the checked
+folder (git ignores it, safe to delete), for this version, configuration and rule selection: a
+second run on an unchanged tree reuses them.
+
+Text output is one line per finding and a count, for tools; on a terminal it is grouped by file,
+with a count per rule, in color (NO_COLOR turns the colors off, FORCE_COLOR turns them on, also in a
+pipe). Paths in text and SARIF reports are relative to the current folder; in JSON, to the checked folder
 (to the current folder when several are checked). Notes about files that could not be analysed go to
 standard error. Nothing outside the checked folder is read: symbolic links that lead out of it are
 skipped with a note. A path, --baseline or --output in the current folder that leads out of it
@@ -66,6 +78,7 @@ interface CheckOptions {
   failOn: Severity;
   output?: string;
   baseline?: string;
+  cache: boolean;
 }
 
 const CODE_OR_PREFIX = /^MLH\d{0,3}$/;
@@ -82,7 +95,7 @@ function parseCodes(flag: string, value: string): string[] {
 }
 
 function parseCheck(args: string[]): CheckOptions {
-  const options: CheckOptions = { paths: [], format: 'text', failOn: 'warning' };
+  const options: CheckOptions = { paths: [], format: 'text', failOn: 'warning', cache: true };
   parseArgs(
     args,
     (flag, value) => {
@@ -93,6 +106,7 @@ function parseCheck(args: string[]): CheckOptions {
       else if (flag === '--fail-on') options.failOn = oneOf(flag, value(), ['error', 'warning', 'information'] as const);
       else if (flag === '--output') options.output = value();
       else if (flag === '--baseline') options.baseline = value();
+      else if (flag === '--no-cache') options.cache = false;
       else return false;
       return true;
     },
@@ -162,17 +176,22 @@ async function check(options: CheckOptions, out: (s: string) => void, err: (s: s
   const findings: Located<Finding>[] = [];
   const notices: Located<Notice>[] = [];
   let fileCount = 0;
+  // For the job summary: each folder's scores and which of its findings are project findings.
+  const jobSummaryFile = options.format === 'github' ? process.env.GITHUB_STEP_SUMMARY : undefined;
+  const scored: { root: string; report: HygieneReport; projectFindings: Set<Finding>; files: number }[] = [];
   for (const [root, wanted] of projects) {
-    const result = await scanProject(root, { config: configFor(root, options) });
+    const result = await scanProject(root, { config: configFor(root, options), cache: options.cache });
     const asked = wanted === 'all' ? undefined : wanted;
+    const files = asked ? asked.size : result.index.files.length;
+    if (jobSummaryFile) scored.push({ root, report: scoreProject(RULES, result.config, result.index, result.findings), projectFindings: new Set(result.projectFindings), files });
     notices.push(...result.notices.filter((n) => !asked || asked.has(n.path)).map((item) => ({ root, item })));
     for (const file of asked ?? []) {
       if (!result.index.has(file) && !result.notices.some((n) => n.path === file)) {
         notices.push({ root, item: { path: file, message: 'not analysed: excluded by .gitignore, the exclude setting or a skipped folder' } });
       }
     }
-    findings.push(...result.findings.filter((f) => !asked || asked.has(f.path)).map((item) => ({ root, item })));
-    fileCount += asked ? asked.size : result.index.files.length;
+    findings.push(...(asked ? findingsOfFiles(result, asked) : result.findings).map((item) => ({ root, item })));
+    fileCount += files;
   }
   for (const { root, item } of notices) err(`${relativeTo(cwd, root, item.path)}: note: ${item.message}`);
 
@@ -197,10 +216,31 @@ async function check(options: CheckOptions, out: (s: string) => void, err: (s: s
         ? formatSarif(shown, RULES)
         : options.format === 'github'
           ? formatGithub(shown)
-          : formatText(shown, summary);
+          : formatText(shown, summary, options.output ? undefined : textStyleFor(process.env, process.stdout.isTTY === true));
   if (options.output) writeOutput('--output', options.output, report);
   else out(report);
+  if (jobSummaryFile) {
+    const sections = scored.map(({ root, report, projectFindings, files }) => ({
+      title: path.basename(root),
+      report,
+      findings: counted.flatMap((located, i) => (located.root === root ? [{ finding: shown[i], project: projectFindings.has(located.item) }] : [])),
+      files,
+    }));
+    fs.appendFileSync(jobSummaryFile, jobSummary(sections, options.failOn));
+  }
   return shown.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[options.failOn]) ? 1 : 0;
+}
+
+/** The findings shown for files named on the command line (as pre-commit passes the changed ones):
+ *  their own, and the project findings of the projects they belong to and of the repository, since
+ *  a change to a file can be what a project finding is about (a new dependency, a removed test). */
+function findingsOfFiles(result: ScanResult, files: Set<string>): Finding[] {
+  const projectOf = (file: string) => result.index.projectOf(file).root;
+  const projects = new Set([...files].map(projectOf));
+  const projectFindings = new Set(result.projectFindings);
+  return result.findings.filter(
+    (f) => files.has(f.path) || (projectFindings.has(f) && (findRule(f.code)?.repositoryWide || projects.has(projectOf(f.path)))),
+  );
 }
 
 function readBaselineOrExplain(file: string): Map<string, number> {

@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import { RULES } from '../rules';
 import { Budget, BudgetExceeded, checkpoint, DEFAULT_BUDGET, pastDeadline, withDeadline } from './budget';
-import { Config, effectiveSeverity, isRuleEnabled } from './config';
+import { Config, effectiveSeverity, ignoredInFile, isRuleEnabled } from './config';
 import { jsonDeeperThan, mapToCell, MAX_NOTEBOOK_DEPTH, Notebook, NotebookCode, notebookCode, parseNotebook } from './notebook';
 import { FileFacts, ProjectIndex } from './project';
 import { PythonFacts, pythonFacts } from './python/facts';
@@ -64,12 +64,20 @@ export class Analyzer {
   // hash of a text whose parse and facts ran out of budget: its rules are not run either.
   private readonly notices = new Map<string, Notice[]>();
   private readonly exhausted = new Map<string, string>();
+  // Paths whose latest facts() or analyzeFile() ran out of time: a result that depends on the clock.
+  private readonly outOfTime = new Set<string>();
 
   constructor(
     readonly rules: Rule[] = RULES,
     private readonly cacheSize = 512,
     readonly budget: Budget = DEFAULT_BUDGET,
   ) {}
+
+  /** Whether the latest facts() or analyzeFile() of a path (or analyzeProject(), for PROJECT)
+   *  stopped at the budget's deadline. */
+  ranOutOfTime(path: string): boolean {
+    return this.outOfTime.has(path);
+  }
 
   /** What stopped or failed in the latest facts() or analyzeFile() of a path. */
   noticesOf(path: string): Notice[] {
@@ -173,11 +181,13 @@ export class Analyzer {
   facts(path: string, text: string): FileFacts {
     this.notices.delete(path);
     this.exhausted.delete(path);
+    this.outOfTime.delete(path);
     try {
       return withDeadline(this.budget.timeMs, () => this.factsOf(path, text));
     } catch (e) {
       if (!(e instanceof BudgetExceeded)) throw e;
       this.exhausted.set(path, hashOf(text));
+      this.outOfTime.add(path);
       this.notify(path, `analysis stopped: parsing and reading the file took longer than the ${this.seconds} budget per file; no rule was run on it`);
       return { path, kind: kindOf(path) };
     }
@@ -202,6 +212,7 @@ export class Analyzer {
     if (this.exhausted.get(path) === hashOf(text)) return [];
     this.notices.delete(path);
     this.exhausted.delete(path);
+    this.outOfTime.delete(path);
     const findings: Finding[] = [];
     const project = index.projectOf(path);
     const role = index.roleOf(path);
@@ -216,7 +227,7 @@ export class Analyzer {
         step = 'the facts';
         const facts = project.python(path) ?? (parsed.kind === 'python' || parsed.kind === 'notebook' ? pythonFacts(parsed.module, path) : undefined);
         for (const rule of this.rules) {
-          if (!isRuleEnabled(config, rule) || !rule.roles.includes(role)) continue;
+          if (!isRuleEnabled(config, rule) || !rule.roles.includes(role) || ignoredInFile(config, rule.code, path)) continue;
           step = `${rule.code} (${rule.name})`;
           if (pastDeadline()) throw new BudgetExceeded();
           const before = findings.length;
@@ -232,6 +243,7 @@ export class Analyzer {
         }
       } catch (e) {
         if (!(e instanceof BudgetExceeded)) throw e;
+        this.outOfTime.add(path);
         this.notify(path, `analysis stopped at ${step}, past the file's ${this.seconds} budget: it and the rules after it were not run`);
       }
     });
@@ -305,6 +317,7 @@ export class Analyzer {
    *  or runs out of time gives a notice (on the repository's root, `.`) and the others still run. */
   analyzeProject(index: ProjectIndex, config: Config): Finding[] {
     this.notices.delete(PROJECT);
+    this.outOfTime.delete(PROJECT);
     const findings: Finding[] = [];
     const repository = index.repository;
     for (const rule of this.rules) {
@@ -323,13 +336,17 @@ export class Analyzer {
               report: (f: ProjectFinding) => {
                 checkpoint();
                 const own = effectiveSeverity(config, rule, f.severity ?? rule.severity);
-                if (own) findings.push(makeFinding(rule, own, f.path, f.range ?? FILE_START, f.message, f, repository.roleOf(f.path)));
+                if (!own || ignoredInFile(config, rule.code, f.path)) return;
+                const finding = makeFinding(rule, own, f.path, f.range ?? FILE_START, f.message, f, repository.roleOf(f.path));
+                if (f.wholeProject) finding.wholeProject = true;
+                findings.push(finding);
               },
             });
           }
         });
       } catch (e) {
         findings.length = before;
+        if (e instanceof BudgetExceeded) this.outOfTime.add(PROJECT);
         const reason = e instanceof BudgetExceeded ? `took longer than the ${this.seconds} budget` : `failed: ${(e as Error).message.split('\n')[0].slice(0, 200)}`;
         this.notify(PROJECT, `${rule.code} (${rule.name}) ${reason}; it was skipped`);
       }

@@ -273,3 +273,22 @@ export function makeTargets(text: string): TestCommandContext['makeTargets'] {
   }
   return targets;
 }
+
+/** Whether the project's CI runs tests: 'tests' when a job's command does, 'unknown' when a job
+ *  cannot be read (an opaque action, a script we cannot follow), else 'no-tests'. */
+export function ciTestVerdict(project: ProjectIndex): TestVerdict {
+  const context: TestCommandContext = { makeTargets: makeTargets(project.documents.get('Makefile') ?? '') };
+  let verdict: TestVerdict = 'no-tests';
+  for (const path of ciFiles(project)) {
+    const text = project.documents.get(path);
+    if (text === undefined) continue;
+    const jobs = ciJobs(path, text);
+    if (jobs.opaque.length) verdict = 'unknown';
+    for (const command of jobs.commands) {
+      const found = commandRunsTests(command, context);
+      if (found === 'tests') return 'tests';
+      if (found === 'unknown') verdict = 'unknown';
+    }
+  }
+  return verdict;
+}

@@ -1,4 +1,5 @@
 import Ajv from 'ajv';
+import picomatch from 'picomatch';
 import { parse as parseToml } from 'smol-toml';
 import { parse as parseYamlValue } from 'yaml';
 import schema from '../../../schemas/ml-hygiene.schema.json';
@@ -20,6 +21,8 @@ export interface Config {
   /** Codes or prefixes to run on top of `select` (or of the default set). */
   extendSelect: string[];
   ignore: string[];
+  /** Codes or prefixes disabled in the files a glob matches. */
+  perFileIgnores: Record<string, string[]>;
   severity: Record<string, Severity | 'off'>;
   exclude: string[];
   /** Project root folders or globs, replacing the detection by marker files (projects.ts). */
@@ -34,6 +37,7 @@ export interface Config {
 export const DEFAULT_CONFIG: Config = {
   extendSelect: [],
   ignore: [],
+  perFileIgnores: {},
   severity: {},
   exclude: [],
   roles: {},
@@ -79,7 +83,7 @@ export function loadConfig(files: { mlHygieneYaml?: string; pyprojectToml?: stri
       raw = tool['ml-hygiene'];
     }
   }
-  if (source === undefined) return { ...DEFAULT_CONFIG, roles: {}, thresholds: { ...THRESHOLD_DEFAULTS } };
+  if (source === undefined) return { ...DEFAULT_CONFIG, perFileIgnores: {}, roles: {}, thresholds: { ...THRESHOLD_DEFAULTS } };
   if (!validate(raw)) {
     // A bad key under `severity` gives two errors (its pattern, then propertyNames); the first names the key.
     const problems = (validate.errors ?? []).filter((e) => e.keyword !== 'propertyNames').map((e) => {
@@ -101,6 +105,7 @@ export function mergeConfig(base: Config, raw: RawConfig, source?: string): Conf
     ...(select && { select }),
     extendSelect: [...base.extendSelect, ...(raw.extendSelect ?? [])],
     ignore: [...base.ignore, ...(raw.ignore ?? [])],
+    perFileIgnores: { ...base.perFileIgnores, ...(raw.perFileIgnores ?? {}) },
     severity: { ...base.severity, ...(raw.severity ?? {}) },
     exclude: [...base.exclude, ...(raw.exclude ?? [])],
     ...((raw.roots ?? base.roots) && { roots: raw.roots ?? base.roots }),
@@ -133,6 +138,18 @@ export function effectiveSeverity(config: Config, rule: RuleSelection, reported:
   const configured = config.severity[rule.code];
   if (configured === 'off') return undefined;
   return configured ?? reported;
+}
+
+const perFileMatchers = new WeakMap<Record<string, string[]>, { matches: (path: string) => boolean; codes: string[] }[]>();
+
+/** Whether `perFileIgnores` disables a rule in a file (a path relative to the repository root). */
+export function ignoredInFile(config: Config, code: string, path: string): boolean {
+  let matchers = perFileMatchers.get(config.perFileIgnores);
+  if (!matchers) {
+    matchers = Object.entries(config.perFileIgnores).map(([glob, codes]) => ({ matches: picomatch(glob, { dot: true, basename: !glob.includes('/') }), codes }));
+    perFileMatchers.set(config.perFileIgnores, matchers);
+  }
+  return matchers.some((m) => matchesAny(code, m.codes) && m.matches(path));
 }
 
 export function isRuleEnabled(config: Config, rule: RuleSelection): boolean {

@@ -11,6 +11,8 @@ export interface NotebookCell {
   outputCount: number;
   /** The text of the cell's outputs (stream text, text/plain, text/html), for rules that read them. */
   outputText: string;
+  /** The names of the errors its outputs show (`SyntaxError`, `KeyError`). */
+  errorNames: string[];
   /** The cell's metadata tags (`parameters` marks the cell papermill overrides). */
   tags: string[];
   /** Where the cell object is in the JSON text. */
@@ -23,6 +25,8 @@ export interface NotebookCell {
 export interface Notebook {
   cells: NotebookCell[];
   nbformat?: number;
+  /** The kernel's language, lower case (`python`, `r`, `julia`), when the metadata names one. */
+  language?: string;
   /** Set when the JSON does not parse or is not an nbformat 4 notebook. */
   problem?: { message: string; range: Range };
 }
@@ -77,7 +81,9 @@ export function parseNotebook(text: string): Notebook {
     };
   }
   const cells = (cellsNode.children ?? []).map((cellNode, index) => readCell(cellNode, index, lines));
-  return { cells, nbformat };
+  const languageNode = findNodeAtLocation(root, ['metadata', 'kernelspec', 'language']) ?? findNodeAtLocation(root, ['metadata', 'language_info', 'name']);
+  const language = languageNode?.type === 'string' ? String(languageNode.value).toLowerCase() : undefined;
+  return { cells, nbformat, language };
 }
 
 function readCell(cellNode: JsonNode, index: number, lines: LineIndex): NotebookCell {
@@ -110,6 +116,10 @@ function readCell(cellNode: JsonNode, index: number, lines: LineIndex): Notebook
     executionCount: typeof countValue === 'number' ? countValue : null,
     outputCount: outputs?.type === 'array' ? (outputs.children?.length ?? 0) : 0,
     outputText: outputs ? outputTextOf(getNodeValue(outputs)) : '',
+    errorNames: (outputs?.children ?? []).flatMap((output) => {
+      const name = findNodeAtLocation(output, ['ename']);
+      return name?.type === 'string' ? [String(name.value)] : [];
+    }),
     tags,
     range: lines.rangeOf(cellNode.offset, cellNode.offset + cellNode.length),
     executionCountRange: countNode ? lines.rangeOf(countNode.offset, countNode.offset + countNode.length) : undefined,
@@ -144,9 +154,9 @@ export interface NotebookCode {
   lineMap: { cell: number; line: number; length: number }[];
 }
 
-// IPython syntax (`%timeit`, `!pip install`, `df?`) is not Python: such lines become comments of
-// the same length so that columns stay where they were.
-const MAGIC_LINE = /^(\s*)([%!]|\?\??\w|\w[\w.]*\?\??\s*$)/;
+// IPython syntax (`%timeit`, `!pip install`, `files = !ls`, `df?`) is not Python: such lines become
+// comments of the same length so that columns stay where they were.
+const MAGIC_LINE = /^(\s*)([%!]|\?\??\w|\w[\w.]*\?\??\s*$|\w+(\s*,\s*\w+)*\s*=\s*[%!])/;
 
 export function notebookCode(notebook: Notebook): NotebookCode {
   const out: string[] = [];

@@ -3,6 +3,7 @@
 import { ProjectFile, ProjectIndex } from './project';
 import type { ProjectFinding } from './rule';
 import { PythonFacts } from './python/facts';
+import { TORCH_PACKAGES } from './python/torch';
 import { FILE_START, Range, RelatedLocation } from './types';
 
 const ROOT_README = /^readme(\.(md|markdown|rst|txt))?$/i;
@@ -24,6 +25,27 @@ export function projectAnchor(project: ProjectIndex, evidence: string[]): { path
   const repository = project.repository;
   const path = readmePath(project) ?? pyproject(project) ?? manifest ?? readmePath(repository) ?? pyproject(repository) ?? evidence[0] ?? 'README.md';
   return { path, range: FILE_START };
+}
+
+/** A finding about the project as a whole whose fix creates a file that is not there yet (a CI
+ *  workflow, CODEOWNERS, tests): named on the project's anchor, shown by editors with the project. */
+export function wholeProject(project: ProjectIndex, evidence: string[]): { path: string; range: Range; wholeProject: true } {
+  return { ...projectAnchor(project, evidence), wholeProject: true };
+}
+
+/** Where a finding about the project's dependencies goes: its requirements file, Pipfile or
+ *  pyproject.toml (what an update bot or a lock keeps current), else the project's anchor. */
+export function manifestAnchor(project: ProjectIndex, manifests: string[]): { path: string; range: Range } {
+  const rank = (p: string) => (/(^|\/)requirements[^/]*\.txt$/.test(p) ? 0 : /(^|\/)pyproject\.toml$/.test(p) ? 1 : 2);
+  const best = [...manifests].sort((a, b) => rank(a) - rank(b) || a.length - b.length || a.localeCompare(b))[0];
+  return best ? { path: best, range: FILE_START } : projectAnchor(project, manifests);
+}
+
+/** Where a finding about how models are trained goes: the first training module (a script, before
+ *  a notebook, whose JSON is no place for it), else the project's anchor. */
+export function trainingAnchor(project: ProjectIndex, training: string[]): { path: string; range: Range } {
+  const script = training.find((p) => p.endsWith('.py'));
+  return script ? { path: script, range: FILE_START } : projectAnchor(project, training);
 }
 
 const RELATED_LIMIT = 10;
@@ -67,6 +89,11 @@ export function filesImporting(project: ProjectIndex, packages: string[]): strin
     .pythonFiles()
     .filter(([, f]) => f.imports.some((m) => packages.some((p) => m === p || m.startsWith(p + '.'))))
     .map(([p]) => p);
+}
+
+/** Modules and notebooks that work with torch (import it or a library built on it). */
+export function torchFiles(project: ProjectIndex): string[] {
+  return filesImporting(project, TORCH_PACKAGES);
 }
 
 /** Whether a dependency file of the project names any of the packages. */

@@ -53,6 +53,8 @@ export interface ProjectFinding extends ReportOptions {
   path: string;
   range?: Range;
   message: string;
+  /** No file holds the fix yet (projectQueries.wholeProject). */
+  wholeProject?: boolean;
 }
 
 export interface ProjectContext {
@@ -93,6 +95,15 @@ export interface Rule {
   /** The project check looks at the repository as a whole, once, instead of at each project in it:
    *  CI, CODEOWNERS, update bots, .gitignore and git's index live at the repository's root. */
   repositoryWide?: boolean;
+  /** Whether the check has anything to judge in a project (the repository, for a `repositoryWide`
+   *  rule), for the report: where it has not, the check is "not applicable" instead of a silent
+   *  pass. Without it, a check applies where the project has a file of its roles (and, for a file
+   *  rule, of a kind it reads). */
+  applies?(project: ProjectIndex, appliesTo: (path: string) => boolean): boolean;
+  /** The documents the check accepts as evidence (a charter, a model card ...). One still holding
+   *  the scaffold's placeholders (MLH002) is not written yet: the report does not count the check
+   *  as passed on it. */
+  evidence?(project: ProjectIndex): string[];
   /** Markdown with the headings What it finds / Why it matters / How to fix / Example / References. */
   docs: string;
   check: RuleChecks;

@@ -24,6 +24,20 @@ export const PRACTICE_TITLES: Record<Practice, string> = {
   P10: 'Responsible AI',
 };
 
+/** A few words per practice, where the full title does not fit (the report's radar chart). */
+export const PRACTICE_SHORT_NAMES: Record<Practice, string> = {
+  P1: 'Problem first',
+  P2: 'Team',
+  P3: 'Project management',
+  P4: 'Data architecture',
+  P5: 'Common-sense ML',
+  P6: 'CI/CD and monitoring',
+  P7: 'Versioning',
+  P8: 'Design for ML',
+  P9: 'Hidden costs',
+  P10: 'Responsible AI',
+};
+
 /** Zero-based line and UTF-16 character, as LSP and tree-sitter (in UTF-16 mode) count them. */
 export interface Position {
   line: number;
@@ -46,6 +60,9 @@ export interface Fix {
   edits?: TextEdit[];
   /** Files to create when they do not exist yet; never overwrites. */
   create?: { path: string; content: string }[];
+  /** The new path of the file the finding is in (relative to the root, like `Finding.path`); never
+   *  over an existing file. */
+  rename?: string;
 }
 
 export interface RelatedLocation {
@@ -74,6 +91,10 @@ export interface Finding {
   unnecessary?: boolean;
   /** What the file the finding is in is for (roles.ts). */
   role?: Role;
+  /** About the project as a whole, with no file where its fix belongs yet (the fix creates one):
+   *  `path` is where the command line names it (the project's README or manifest); editors list it
+   *  with the project rather than on line 1 of that file. */
+  wholeProject?: boolean;
 }
 
 /** Something the engine could not analyse, said plainly (skipped huge or binary file, broken encoding). */

@@ -11,8 +11,8 @@ parentPort?.on('message', async (message) => {
     await ready;
     const value =
       message.type === 'facts'
-        ? share.collectFacts(message.files, message.maxFileSizeMB, message.realRoot)
-        : share.findings(indexFromData(message.index), message.config);
+        ? share.collectFacts(message.files, message.limits)
+        : share.findings(message.files, indexFromData(message.index), message.config, message.limits);
     parentPort!.postMessage({ ok: true, value });
   } catch (e) {
     parentPort!.postMessage({ ok: false, error: (e as Error).stack ?? String(e) });

@@ -9,6 +9,9 @@ import { MAX_PATTERN_LENGTH } from './gitPatterns';
 import { decodeBytes } from './text';
 import { Notice } from './types';
 
+/** The folder of the command line's cache (scanCache.ts), in the checked folder. */
+export const CACHE_FOLDER = '.ml-hygiene-cache';
+
 /** Folders that never hold the project's own code. */
 const SKIPPED_DIRS = new Set([
   '.git',
@@ -22,6 +25,7 @@ const SKIPPED_DIRS = new Set([
   '.mypy_cache',
   '.pytest_cache',
   '.ruff_cache',
+  CACHE_FOLDER,
   '.tox',
   '.nox',
   '.ipynb_checkpoints',

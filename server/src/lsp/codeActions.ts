@@ -1,5 +1,6 @@
-// Code actions on our diagnostics: the rule's fix, "ignore for this line", "ignore in this file"
-// and "show documentation".
+// Code actions on our diagnostics: the rule's fix, "ignore for this line", "ignore in this file",
+// "disable for this folder / project" and "show documentation"; and fix all in a file
+// (`source.fixAll.mlHygiene`, for `editor.codeActionsOnSave`).
 import * as fs from 'fs';
 import {
   ClientCapabilities,
@@ -8,12 +9,14 @@ import {
   CodeActionParams,
   CreateFile,
   Diagnostic,
+  RenameFile,
   TextDocumentEdit,
   TextEdit,
   WorkspaceEdit,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { dataOf, DiagnosticData } from './diagnostics';
+import { compatibleEdits } from '../engine/fixes';
+import { dataOf, DiagnosticData, PlacedFinding } from './diagnostics';
 import { uriToPath } from './uri';
 
 export const SHOW_DOCUMENTATION_COMMAND = 'mlHygiene.showRuleDocumentation';
@@ -72,6 +75,21 @@ export function ignoreFileEdit(document: TextDocument, code: string): TextEdit |
   return TextEdit.insert({ line, character: 0 }, `${comment}\n`);
 }
 
+export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.mlHygiene`;
+
+/** Edits that turn a rule off, as the server can make them for a document's project. */
+export interface DisableEdits {
+  /** In the project's configuration (created when there is none). */
+  project?: WorkspaceEdit;
+  /** For the files under the document's folder (`perFileIgnores`). */
+  folder?: { glob: string; edit: WorkspaceEdit };
+}
+
+/** Whether a client asking for `only` these kinds wants actions of `kind`. */
+function wanted(only: string[] | undefined, kind: string): boolean {
+  return !only || only.some((k) => kind === k || kind.startsWith(k + '.'));
+}
+
 export class CodeActions {
   constructor(private readonly capabilities: ClientCapabilities) {}
 
@@ -79,38 +97,70 @@ export class CodeActions {
     return this.capabilities.workspace?.workspaceEdit?.documentChanges === true;
   }
 
-  private get canCreateFiles(): boolean {
+  get canCreateFiles(): boolean {
     return this.documentChanges && (this.capabilities.workspace?.workspaceEdit?.resourceOperations ?? []).includes('create');
   }
 
-  private editOf(document: TextDocument, edits: TextEdit[], create: { uri: string; content: string }[] = []): WorkspaceEdit {
-    if (!this.documentChanges) return { changes: edits.length ? { [document.uri]: edits } : {} };
+  private get canRenameFiles(): boolean {
+    return this.documentChanges && (this.capabilities.workspace?.workspaceEdit?.resourceOperations ?? []).includes('rename');
+  }
+
+  /** Edits of one document (`version` null for a file that is not open), files to create, and a
+   *  file to rename, as the client takes them. */
+  fileEdit(
+    uri: string,
+    version: number | null,
+    edits: TextEdit[],
+    create: { uri: string; content: string }[] = [],
+    rename?: { oldUri: string; newUri: string },
+  ): WorkspaceEdit | undefined {
+    if ((create.length && !this.canCreateFiles) || (rename && !this.canRenameFiles)) return undefined;
+    if (!this.documentChanges) return { changes: edits.length ? { [uri]: edits } : {} };
     const changes: WorkspaceEdit['documentChanges'] = [];
-    if (edits.length) changes.push(TextDocumentEdit.create({ uri: document.uri, version: document.version }, edits));
+    if (edits.length) changes.push(TextDocumentEdit.create({ uri, version }, edits));
     for (const file of create) {
       changes.push(CreateFile.create(file.uri, { ignoreIfExists: true }));
       changes.push(TextDocumentEdit.create({ uri: file.uri, version: null }, [TextEdit.insert({ line: 0, character: 0 }, file.content)]));
     }
+    if (rename) changes.push(RenameFile.create(rename.oldUri, rename.newUri, { ignoreIfExists: true }));
     return { documentChanges: changes };
   }
 
-  private fixAction(document: TextDocument, diagnostic: Diagnostic, fix: NonNullable<DiagnosticData['fix']>): CodeAction | undefined {
-    // Never write into a file that exists: only missing files are created. A fix that needs files
-    // the client cannot create is not offered half-done.
-    const create = fix.create.filter((f) => !fileExists(f.uri));
-    if ((create.length && !this.canCreateFiles) || (!create.length && !fix.edits.length)) return undefined;
-    return {
-      title: fix.title,
-      kind: CodeActionKind.QuickFix,
-      isPreferred: true,
-      diagnostics: [diagnostic],
-      edit: this.editOf(document, fix.edits, create),
-    };
+  /** The whole text of a document replaced by `newText`. */
+  replacement(uri: string, version: number | null, oldText: string, newText: string): WorkspaceEdit | undefined {
+    const lines = oldText.split(/\r\n|\r|\n/);
+    const end = { line: lines.length - 1, character: lines[lines.length - 1].length };
+    return this.fileEdit(uri, version, [TextEdit.replace({ start: { line: 0, character: 0 }, end }, newText)]);
   }
 
-  actions(params: CodeActionParams, document: TextDocument): CodeAction[] {
+  /** The edit of a finding's fix in a document, when the client can make it whole. Only missing files
+   *  are created: a fix never writes into a file that exists. */
+  fixEdit(uri: string, version: number | null, fix: NonNullable<DiagnosticData['fix']>): WorkspaceEdit | undefined {
+    const create = fix.create.filter((f) => !fileExists(f.uri));
+    const rename = fix.rename && !fileExists(fix.rename.newUri) ? fix.rename : undefined;
+    if (!create.length && !fix.edits.length && !rename) return undefined;
+    return this.fileEdit(uri, version, fix.edits, create, rename);
+  }
+
+  private fixAction(document: TextDocument, diagnostic: Diagnostic, fix: NonNullable<DiagnosticData['fix']>): CodeAction | undefined {
+    const edit = this.fixEdit(document.uri, document.version, fix);
+    return edit && { title: fix.title, kind: CodeActionKind.QuickFix, isPreferred: true, diagnostics: [diagnostic], edit };
+  }
+
+  /** One action that makes every fix of the document that is an edit of its text (what
+   *  `editor.codeActionsOnSave` runs for `source.fixAll`). */
+  private fixAllAction(document: TextDocument, placed: PlacedFinding[]): CodeAction | undefined {
+    const fixes = placed.flatMap((p) => (p.data.fix && p.data.fix.create.length === 0 && !p.data.fix.rename ? [p.data.fix.edits] : []));
+    const edits = compatibleEdits(fixes);
+    if (edits.length === 0) return undefined;
+    const edit = this.fileEdit(document.uri, document.version, edits);
+    return edit && { title: 'Fix all auto-fixable ML Hygiene findings', kind: FIX_ALL_KIND, edit };
+  }
+
+  actions(params: CodeActionParams, document: TextDocument, placed: PlacedFinding[], disable: (code: string) => DisableEdits): CodeAction[] {
     const only = params.context.only;
-    if (only && !only.some((kind) => CodeActionKind.QuickFix === kind || CodeActionKind.QuickFix.startsWith(kind + '.'))) return [];
+    const fixAll = wanted(only, FIX_ALL_KIND) ? this.fixAllAction(document, placed) : undefined;
+    if (!wanted(only, CodeActionKind.QuickFix)) return fixAll ? [fixAll] : [];
     const fixes: CodeAction[] = [];
     const others: CodeAction[] = [];
     const titles = new Set<string>();
@@ -127,17 +177,20 @@ export class CodeActions {
       if (!data.project && COMMENTABLE.has(data.fileKind)) {
         const lineEdit = ignoreLineEdit(document, diagnostic.range.start.line, code);
         if (lineEdit) {
-          add(others, { title: `Ignore ${code} for this line`, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit: this.editOf(document, [lineEdit]) });
+          add(others, { title: `Ignore ${code} for this line`, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit: this.fileEdit(document.uri, document.version, [lineEdit]) });
         }
         const fileEdit = ignoreFileEdit(document, code);
         if (fileEdit) {
-          add(others, { title: `Ignore ${code} in this file`, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit: this.editOf(document, [fileEdit]) });
+          add(others, { title: `Ignore ${code} in this file`, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit: this.fileEdit(document.uri, document.version, [fileEdit]) });
         }
       }
+      const off = disable(code);
+      if (off.folder) add(others, { title: `Disable ${code} for ${off.folder.glob}`, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit: off.folder.edit });
+      if (off.project) add(others, { title: `Disable ${code} for this project`, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit: off.project });
       const title = `Show documentation for ${code}`;
       add(others, { title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], command: { title, command: SHOW_DOCUMENTATION_COMMAND, arguments: [code] } });
     }
-    return [...fixes, ...others];
+    return [...fixes, ...(fixAll && fixes.length > 1 ? [fixAll] : []), ...others];
   }
 }
 

@@ -4,7 +4,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { CreateFile, ErrorCodes, ResponseError, TextDocumentEdit, WorkspaceEdit } from 'vscode-languageserver';
-import { isRuleEnabled } from '../engine/config';
 import { isInsideFolder } from '../engine/workspace';
 import { obstaclesIn } from '../scaffold/apply';
 import { planScaffold, ScaffoldPlan } from '../scaffold/plan';
@@ -18,7 +17,9 @@ import { pathToUri, uriToPath } from './uri';
 // Named apart from the extension's own commands: a client registers server commands by these ids.
 export const SCAFFOLD_COMMAND = 'ml-hygiene.server.scaffoldTdsp';
 export const REPORT_COMMAND = 'ml-hygiene.server.report';
-export const SERVER_COMMANDS = [SCAFFOLD_COMMAND, REPORT_COMMAND];
+/** Every fix of a project that edits text, as one workspace edit to confirm (a preview). */
+export const FIX_ALL_COMMAND = 'ml-hygiene.server.fixAll';
+export const SERVER_COMMANDS = [SCAFFOLD_COMMAND, REPORT_COMMAND, FIX_ALL_COMMAND];
 
 export interface ScaffoldArguments {
   /** The folder to scaffold into (a file URI inside a workspace folder); created if missing. */
@@ -68,7 +69,7 @@ function realPathAhead(fsPath: string): string | undefined {
 }
 
 /** A folder argument: a file URI whose real path lies inside one of `workspaceRoots`. */
-function folderInWorkspace(argument: string, value: unknown, workspaceRoots: string[]): string {
+export function readFolderArgument(argument: string, value: unknown, workspaceRoots: string[]): string {
   const fsPath = typeof value === 'string' ? uriToPath(value) : undefined;
   if (fsPath === undefined) throw invalid(argument, `must be a file URI of a folder (file:///...), got ${quoted(value)}`);
   const real = realPathAhead(fsPath);
@@ -91,7 +92,7 @@ export function readScaffoldArguments(raw: unknown, workspaceRoots: string[]): S
     throw invalid('arguments[0]', `must be an object { target, name?, without?, apply? }, got ${quoted(raw)}`);
   }
   const args = raw as Record<string, unknown>;
-  folderInWorkspace('target', args.target, workspaceRoots);
+  readFolderArgument('target', args.target, workspaceRoots);
   if (args.name !== undefined && typeof args.name !== 'string') throw invalid('name', `must be a string, got ${quoted(args.name)}`);
   if (args.without !== undefined && (!Array.isArray(args.without) || !args.without.every((p) => typeof p === 'string'))) {
     throw invalid('without', `must be a list of part names, got ${quoted(args.without)}`);
@@ -104,7 +105,7 @@ export function readScaffoldArguments(raw: unknown, workspaceRoots: string[]): S
 
 /** The report command's argument: undefined (the first workspace folder) or a folder inside one. */
 export function readReportFolder(raw: unknown, workspaceRoots: string[]): string | undefined {
-  return raw === undefined || raw === null ? undefined : folderInWorkspace('arguments[0]', raw, workspaceRoots);
+  return raw === undefined || raw === null ? undefined : readFolderArgument('arguments[0]', raw, workspaceRoots);
 }
 
 /** The scaffold of a folder as it is now on disk: file creations that never overwrite, each followed
@@ -132,7 +133,5 @@ export function scaffoldEdit(args: ScaffoldArguments): { plan: ScaffoldPlan; edi
 /** The hygiene report of a project from its current findings (paths relative to `root`). */
 export function projectReport(project: Project): { root: string; report: HygieneReport } {
   const findings = [...project.findingsByPath().values()].flat();
-  // Rules that did not run (opt-in, ignored) are not checks the project passed.
-  const rules = RULES.filter((r) => isRuleEnabled(project.config, r));
-  return { root: pathToUri(project.root), report: scoreProject(rules, project.index(), findings) };
+  return { root: pathToUri(project.root), report: scoreProject(RULES, project.config, project.index(), findings) };
 }

@@ -22,6 +22,8 @@ export interface DeliveryOptions {
   projects(): Project[];
   /** Relative folders (with a trailing slash) of the projects nested inside `project`. */
   innerProjects(project: Project): string[];
+  /** The client shows findings about the whole project in its project view, not on a file. */
+  projectView: boolean;
 }
 
 export class Delivery {
@@ -106,7 +108,7 @@ export class Delivery {
     if (!reports) {
       let placer = this.placers.get(project);
       if (!placer) {
-        placer = new Placements(project, this.documents, () => this.options.innerProjects(project));
+        placer = new Placements(project, this.documents, () => this.options.innerProjects(project), this.options.projectView);
         this.placers.set(project, placer);
       }
       reports = placer.reports();

@@ -4,6 +4,8 @@ import { createHash } from 'crypto';
 import * as path from 'path';
 import { Diagnostic, DiagnosticSeverity, DiagnosticTag, DiagnosticRelatedInformation } from 'vscode-languageserver';
 import { kindOf } from '../engine/analyze';
+import { shiftRange } from '../engine/python/edits';
+import { Edit } from '../engine/python/parser';
 import { ruleDocUri } from '../engine/docs';
 import { FILE_START, FileKind, Finding, Range, Severity, TextEdit } from '../engine/types';
 import { OpenDocuments } from './documents';
@@ -15,7 +17,7 @@ export const SOURCE = 'ml-hygiene';
 /** What a code action needs to know about a diagnostic, carried in Diagnostic.data. */
 export interface DiagnosticData {
   /** The fix, in the coordinates of the diagnostic's document; file creations as absolute URIs. */
-  fix?: { title: string; edits: TextEdit[]; create: { uri: string; content: string }[] };
+  fix?: { title: string; edits: TextEdit[]; create: { uri: string; content: string }[]; rename?: { oldUri: string; newUri: string } };
   /** Kind of file the diagnostic is in; suppression comments exist for Python, YAML and requirements. */
   fileKind: FileKind;
   /** Project findings are configured away, not silenced by comments. */
@@ -27,6 +29,8 @@ export interface PlacedFinding {
   finding: Finding;
   range: Range;
   data: DiagnosticData;
+  /** The notebook cell (1-based) the message names: the finding is shown on the notebook's JSON. */
+  cell?: number;
 }
 
 export interface DocumentReport {
@@ -57,6 +61,9 @@ export class Placements {
     /** Folders inside this project that are projects of their own (nested workspace folders),
      *  relative, with a trailing slash: their files are reported by that project. */
     private readonly innerProjects: () => string[],
+    /** The client lists findings about the whole project in a view of its own: they are not put
+     *  on the file the command line names them by. */
+    private readonly projectView = false,
   ) {}
 
   /** Every report of the project, keyed by normalized URI. */
@@ -65,8 +72,10 @@ export class Placements {
     const current = this.project.findingsByPath();
     const inner = this.innerProjects();
     for (const filePath of this.byPath.keys()) if (!current.has(filePath)) this.byPath.delete(filePath);
-    for (const [filePath, findings] of current) {
+    for (const [filePath, all] of current) {
       if (inner.some((prefix) => filePath.startsWith(prefix))) continue;
+      const findings = this.projectView ? all.filter((f) => !f.wholeProject) : all;
+      if (findings.length === 0) continue;
       let fileUri = this.uris.get(filePath);
       if (fileUri === undefined) {
         fileUri = pathToUri(path.join(this.project.root, filePath));
@@ -103,7 +112,7 @@ export class Placements {
     const textDocument = notebook ? undefined : documents.textDocument(fileUri);
     for (const finding of findings) {
       const isProject = project.isProjectFinding(finding);
-      const fix = (editable: boolean) => fixData(project.root, finding, editable);
+      const fix = (editable: boolean, edits: readonly Edit[] = []) => fixData(project.root, finding, editable, edits);
       const inCell = finding.cell !== undefined;
       if (notebook) {
         const cell = notebook.cells[finding.cell ?? 0];
@@ -115,14 +124,19 @@ export class Placements {
           data: { fix: fix(inCell), fileKind: 'python', project: isProject },
         });
       } else if (textDocument) {
-        add(textDocument.uri, textDocument.version, { finding, range: finding.range, data: { fix: fix(true), fileKind, project: isProject } });
+        // Edits the analysis has not seen yet move the findings with the text until it has.
+        const edits = documents.pendingEdits(textDocument.uri);
+        const range = edits.length ? shiftRange(finding.range, edits) : finding.range;
+        add(textDocument.uri, textDocument.version, { finding, range, data: { fix: fix(true, edits), fileKind, project: isProject } });
       } else {
         // A notebook on disk is shown as its JSON: cell-relative edits do not apply there.
-        add(fileUri, null, {
+        const placed: PlacedFinding = {
           finding,
           range: inCell ? (finding.fileRange ?? FILE_START) : finding.range,
           data: { fix: fix(!inCell), fileKind: inCell ? 'notebook' : fileKind, project: isProject },
-        });
+        };
+        if (inCell) placed.cell = finding.cell! + 1;
+        add(fileUri, null, placed);
       }
     }
     return [...reports.values()];
@@ -133,12 +147,22 @@ function sameItems<T>(a: T[], b: T[]): boolean {
   return a.length === b.length && a.every((item, i) => item === b[i]);
 }
 
-function fixData(root: string, finding: Finding, editable: boolean): DiagnosticData['fix'] {
+/** `pending`: the edits made to the document since the finding's analysis; the fix moves with them. */
+export function fixData(root: string, finding: Finding, editable: boolean, pending: readonly Edit[] = []): DiagnosticData['fix'] {
   const { fix } = finding;
   if (!fix) return undefined;
-  const edits = editable ? (fix.edits ?? []) : [];
+  const moved = (edit: TextEdit) => (pending.length ? { ...edit, range: shiftRange(edit.range, pending) } : edit);
+  const edits = editable ? (fix.edits ?? []).map(moved) : [];
   const create = (fix.create ?? []).map((c) => ({ uri: pathToUri(path.join(root, c.path)), content: c.content }));
-  return edits.length || create.length ? { title: fix.title, edits, create } : undefined;
+  const rename = fix.rename === undefined ? undefined : { oldUri: pathToUri(path.join(root, finding.path)), newUri: pathToUri(path.join(root, fix.rename)) };
+  if (!edits.length && !create.length && !rename) return undefined;
+  return rename ? { title: fix.title, edits, create, rename } : { title: fix.title, edits, create };
+}
+
+/** A message on a notebook's JSON names its cell, as the command line's `path:cell N:line:col` does
+ *  (unless it starts with the cell already). */
+function cellMessage(cell: number, message: string): string {
+  return new RegExp(`^cell ${cell}\\b`, 'i').test(message) ? message : `cell ${cell}: ${message}`;
 }
 
 export function toDiagnostic(root: string, placed: PlacedFinding): Diagnostic {
@@ -149,7 +173,7 @@ export function toDiagnostic(root: string, placed: PlacedFinding): Diagnostic {
     code: finding.code,
     codeDescription: { href: ruleDocUri(finding.code) },
     source: SOURCE,
-    message: finding.message,
+    message: placed.cell === undefined ? finding.message : cellMessage(placed.cell, finding.message),
     data: placed.data,
   };
   if (finding.unnecessary) diagnostic.tags = [DiagnosticTag.Unnecessary];

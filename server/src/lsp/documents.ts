@@ -53,6 +53,11 @@ export class OpenDocuments {
     return pending;
   }
 
+  /** The edits made since the text was last analysed (none when it is to be parsed afresh). */
+  pendingEdits(uri: string): readonly Edit[] {
+    return this.edits.get(normalizeUri(uri)) ?? [];
+  }
+
   /** The next analysis of this document parses from scratch. */
   resetEdits(uri: string): void {
     this.edits.delete(normalizeUri(uri));

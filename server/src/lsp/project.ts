@@ -8,12 +8,16 @@ import { Edit, initPython } from '../engine/python/parser';
 import { layoutOf, scanProject } from '../engine/scan';
 import { Finding, Notice } from '../engine/types';
 import { isProjectDocument, leadsElsewhere, readConfig, readSource, realRootOf } from '../engine/workspace';
-import { effectiveConfig, UserSettings } from './settings';
+import { effectiveConfig, LogLevel, UserSettings } from './settings';
 
 export interface ProjectHost {
-  log(message: string): void;
+  /** Writes to the client's log when the user's log level shows `level`. */
+  log(level: LogLevel, message: string): void;
   /** The project's configuration file is invalid (the defaults are used meanwhile). */
   configError(project: Project, error: ConfigError): void;
+  /** Settles when the documents opened so far are analysed: the first scan starts after them, so
+   *  that its start (listing the files, asking git) does not hold up their first findings. */
+  openDocumentsAnalysed(): Promise<void>;
   /** Runs a scan under the editor's progress indicator; `run` reports (done, total). */
   withProgress<T>(run: (report: (done: number, total: number) => void) => Promise<T>): Promise<T>;
 }
@@ -49,6 +53,12 @@ export class Project {
   private cachedIndex?: ProjectIndex;
   private scanChain: Promise<void> = Promise.resolve();
   private queuedScan?: Promise<void>;
+  /** Whether the disk state holds a finished scan (always, for folders that are not scanned): until
+   *  then the project rules, which would judge the project by its open files alone, do not run. */
+  private scanDone: boolean;
+  /** Settles when the parser is loaded and the configuration read: open documents are analysed from
+   *  then on, while the first scan runs. */
+  readonly configured: Promise<void>;
   /** Settles when the first scan is done (at once for folders that are not scanned). */
   readonly ready: Promise<void>;
 
@@ -61,7 +71,9 @@ export class Project {
     public settings: UserSettings,
   ) {
     // Open documents are parsed in this thread, scans in workers (or here, for small projects).
-    this.ready = initPython().then(() => (scanned ? this.scan() : this.loadConfig()));
+    this.scanDone = !scanned;
+    this.configured = initPython().then(() => this.loadConfig());
+    this.ready = scanned ? this.configured.then(() => host.openDocumentsAnalysed()).then(() => this.scan()) : this.configured;
   }
 
   get config(): Config {
@@ -99,8 +111,14 @@ export class Project {
         this.setDiskState([], new Map(), new Map(), new Map(), []);
         return;
       }
+      const started = performance.now();
       const result = await this.host.withProgress((report) =>
         scanProject(this.root, { config: this.config, workerScript: this.workerScript, onProgress: report }),
+      );
+      const files = result.index.files.length;
+      this.host.log(
+        'info',
+        `Scanned ${this.root}: ${files} ${files === 1 ? 'file' : 'files'}, ${result.findings.length} findings, ${result.notices.length} notes, in ${Math.round(performance.now() - started)} ms`,
       );
       const projectFindings = new Set(result.projectFindings);
       const byPath = new Map<string, Finding[]>();
@@ -113,7 +131,7 @@ export class Project {
       this.setDiskState(result.index.files, result.index.facts, result.index.documents, byPath, result.projectFindings);
       this.logNotices(result.notices);
     } catch (e) {
-      this.host.log(`Scan of ${this.root} failed: ${(e as Error).stack ?? e}`);
+      this.host.log('error', `Scan of ${this.root} failed: ${(e as Error).stack ?? e}`);
     }
   }
 
@@ -129,6 +147,7 @@ export class Project {
     this.documents = documents;
     this.diskFindings = findings;
     this.projectFindings = projectFindings;
+    this.scanDone = true;
     this.cachedIndex = undefined;
     // Open documents were analysed against the previous index and configuration.
     for (const [filePath, file] of this.live) this.analyzeLive(filePath, file.text);
@@ -136,7 +155,7 @@ export class Project {
   }
 
   private logNotices(notices: Notice[]): void {
-    for (const notice of notices) this.host.log(`${path.join(this.root, notice.path)}: ${notice.message}`);
+    for (const notice of notices) this.host.log('warning', `${path.join(this.root, notice.path)}: ${notice.message}`);
   }
 
   /** The project as the rules see it: the scan, with each open document's own facts and text. */
@@ -180,11 +199,12 @@ export class Project {
       this.live.set(filePath, { text, facts, findings: [] });
       if (changed) this.cachedIndex = undefined;
       if (previous?.text === undefined || refusalOf(previous.text, this.config.thresholds.maxFileSizeMB) !== refusal) {
-        this.host.log(`${path.join(this.root, filePath)}: ${refusal}`);
+        this.host.log('warning', `${path.join(this.root, filePath)}: ${refusal}`);
       }
       return changed;
     }
     try {
+      const started = performance.now();
       this.analyzer.parse(filePath, text, edits);
       const facts = this.analyzer.facts(filePath, text);
       const indexed = previous ?? { facts: this.facts.get(filePath), text: this.documents.get(filePath) };
@@ -198,12 +218,13 @@ export class Project {
       this.live.set(filePath, live);
       if (changed) this.cachedIndex = undefined;
       live.findings = this.analyzer.analyzeFile(filePath, text, this.index(), this.config);
+      this.host.log('debug', `Analysed ${filePath}${edits ? ' (incrementally)' : ''}: ${live.findings.length} findings, in ${Math.round(performance.now() - started)} ms`);
       return changed;
     } catch (e) {
       // A tree that failed half-way through an edit must not be edited again.
       this.analyzer.forget(filePath);
       this.live.set(filePath, { text, facts: previous?.facts ?? { path: filePath, kind: kindOf(filePath) }, findings: [] });
-      this.host.log(`${path.join(this.root, filePath)}: could not be analysed: ${(e as Error).stack ?? e}`);
+      this.host.log('error', `${path.join(this.root, filePath)}: could not be analysed: ${(e as Error).stack ?? e}`);
       return false;
     }
   }
@@ -227,6 +248,7 @@ export class Project {
   }
 
   refreshProjectFindings(): void {
+    if (!this.scanDone) return;
     if (!this.enabled) {
       this.projectFindings = [];
       return;
@@ -234,7 +256,7 @@ export class Project {
     try {
       this.projectFindings = this.analyzer.analyzeProject(this.index(), this.config);
     } catch (e) {
-      this.host.log(`Project rules failed on ${this.root}: ${(e as Error).stack ?? e}`);
+      this.host.log('error', `Project rules failed on ${this.root}: ${(e as Error).stack ?? e}`);
     }
   }
 
@@ -282,7 +304,7 @@ export class Project {
         else this.facts.delete(filePath);
       } catch (e) {
         this.facts.delete(filePath);
-        this.host.log(`${path.join(this.root, filePath)}: could not be analysed: ${(e as Error).message}`);
+        this.host.log('error', `${path.join(this.root, filePath)}: could not be analysed: ${(e as Error).message}`);
       }
     }
     this.cachedIndex = undefined;
@@ -297,7 +319,7 @@ export class Project {
         this.diskFindings.set(filePath, text === undefined ? [] : this.analyzer.analyzeFile(filePath, text, index, this.config));
       } catch (e) {
         this.diskFindings.set(filePath, []);
-        this.host.log(`${path.join(this.root, filePath)}: could not be analysed: ${(e as Error).message}`);
+        this.host.log('error', `${path.join(this.root, filePath)}: could not be analysed: ${(e as Error).message}`);
       } finally {
         this.analyzer.forget(filePath);
       }

@@ -2,7 +2,9 @@
 // the findings delivered by pull (when the client asks for it) or push.
 import * as path from 'path';
 import {
+  AnnotatedTextEdit,
   CancellationToken,
+  ChangeAnnotation,
   ClientCapabilities,
   CodeAction,
   CodeActionKind,
@@ -29,31 +31,51 @@ import {
   PreviousResultId,
   ResponseError,
   ShowMessageNotification,
+  TextDocumentEdit,
   TextDocumentSyncKind,
   WorkspaceDiagnosticReport,
   WorkspaceDiagnosticRequest,
+  WorkspaceEdit,
   WorkspaceFolder,
   WorkspaceFoldersChangeEvent,
 } from 'vscode-languageserver';
 import { ConfigError } from '../engine/config';
-import { CodeActions } from './codeActions';
-import { projectReport, readReportFolder, readScaffoldArguments, REPORT_COMMAND, SCAFFOLD_COMMAND, scaffoldEdit, ScaffoldResult, SERVER_COMMANDS } from './commands';
+import * as fs from 'fs';
+import { kindOf } from '../engine/analyze';
+import { CONFIG_YAML, ignoreInPyproject, ignoreInYaml, newConfigYaml } from '../engine/configEdits';
+import { compatibleEdits } from '../engine/fixes';
+import { Finding } from '../engine/types';
+import { readFileInside, realRootOf } from '../engine/workspace';
+import { CodeActions, DisableEdits, FIX_ALL_KIND } from './codeActions';
+import {
+  FIX_ALL_COMMAND,
+  projectReport,
+  readFolderArgument,
+  readReportFolder,
+  readScaffoldArguments,
+  REPORT_COMMAND,
+  SCAFFOLD_COMMAND,
+  scaffoldEdit,
+  ScaffoldResult,
+  SERVER_COMMANDS,
+} from './commands';
 import { Delivery } from './delivery';
-import { PlacedFinding, SOURCE } from './diagnostics';
+import { fixData, PlacedFinding, SOURCE } from './diagnostics';
+import { PROJECT_CHECKS_REQUEST, ProjectChecks, projectChecks } from './projectView';
 import { OpenDocuments } from './documents';
-import { hoverAt } from './hover';
+import { hoverAt, HoverOptions, hoverOptionsOf } from './hover';
 import { exitWithClient } from './lifetime';
 import { Project, ProjectHost } from './project';
 import { answering, checkArray, checkObject, checkPosition, checkRange, checkString, documentUri, unlessCancelled } from './requests';
-import { parseSettings, UserSettings } from './settings';
+import { DEFAULT_SETTINGS, LOG_LEVELS, LogLevel, parseSettings, UserSettings } from './settings';
 import { normalizeUri, pathToUri, relativeTo, uriToPath } from './uri';
 import { DiskChanges, WATCHED_FILES } from './watching';
 
 /** Lets the event loop read and answer messages before the next piece of analysis. */
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** Typing pauses this long before the document is analysed again. */
-const DOCUMENT_DEBOUNCE_MS = 100;
+/** An edited document is analysed this long after its latest change (see scheduleDocument). */
+const DOCUMENT_DELAY_MS = 15;
 /** Other open documents and project rules follow a document's change after this pause. */
 const CROSS_FILE_DEBOUNCE_MS = 400;
 
@@ -61,6 +83,7 @@ export class MlHygieneServer implements ProjectHost {
   private readonly documents = new OpenDocuments();
   private capabilities: ClientCapabilities = {};
   private codeActions = new CodeActions({});
+  private hoverOptions: HoverOptions = hoverOptionsOf(undefined);
   private folders: WorkspaceFolder[] = [];
   private readonly projects = new Map<string, Project>();
   /** Projects for files outside every workspace folder, by folder; only open files count there. */
@@ -77,6 +100,8 @@ export class MlHygieneServer implements ProjectHost {
     (project) => this.changed(project),
   );
   private readonly shownConfigErrors = new Set<string>();
+  /** The most detailed level written to the client's log (a window-wide setting). */
+  private logLevel: LogLevel = DEFAULT_SETTINGS.logLevel;
   /** Settings sent with didChangeConfiguration, for clients without workspace/configuration. */
   private pushedSettings: unknown;
   /** Settles once the workspace folders have their projects (requests wait for it). */
@@ -94,15 +119,19 @@ export class MlHygieneServer implements ProjectHost {
     const { connection, documents } = this;
     connection.onInitialize((params) => this.initialize(params));
     connection.onInitialized(() => this.guard('initialized', () => this.initialized()));
-    documents.text.onDidChangeContent((e) => this.scheduleDocument(e.document.uri));
+    // An opened document is analysed at once; a changed one as the user's `run` setting says.
+    documents.text.onDidOpen((e) => this.scheduleDocument(e.document.uri));
+    documents.text.onDidChangeContent((e) => this.scheduleChanged(e.document.uri));
     documents.text.onDidClose((e) => this.guard('close', () => this.closed(e.document.uri)));
-    // Without file watchers, a save in the editor is the only news of a changed file.
     documents.text.onDidSave((e) => {
+      this.scheduleSaved(e.document.uri);
+      // Without file watchers, a save in the editor is the only news of a changed file.
       if (this.watchesFiles) return;
       this.guard('save', () => this.watchedFilesChanged({ changes: [{ uri: e.document.uri, type: FileChangeType.Changed }] }));
     });
     documents.notebooks.onDidOpen((n) => this.scheduleDocument(n.uri));
-    documents.notebooks.onDidChange((e) => this.scheduleDocument(e.notebookDocument.uri));
+    documents.notebooks.onDidChange((e) => this.scheduleChanged(e.notebookDocument.uri));
+    documents.notebooks.onDidSave((n) => this.scheduleSaved(n.uri));
     documents.notebooks.onDidClose((n) => this.guard('close', () => this.closed(n.uri)));
     documents.text.listen(connection);
     documents.notebooks.listen(connection);
@@ -112,6 +141,7 @@ export class MlHygieneServer implements ProjectHost {
     connection.onRequest(HoverRequest.type, answering(HoverRequest.method, log, (params, token) => this.hover(params, token)));
     connection.onRequest(CodeActionRequest.type, answering(CodeActionRequest.method, log, (params) => this.codeAction(params)));
     connection.onRequest(ExecuteCommandRequest.type, answering(ExecuteCommandRequest.method, log, (params) => this.executeCommand(params)));
+    connection.onRequest(PROJECT_CHECKS_REQUEST, answering(PROJECT_CHECKS_REQUEST, log, (params, token) => this.projectChecks(params, token)));
     connection.onRequest(DocumentDiagnosticRequest.type, answering(DocumentDiagnosticRequest.method, log, (params, token) => this.documentDiagnostics(params, token)));
     connection.onRequest(WorkspaceDiagnosticRequest.type, answering(WorkspaceDiagnosticRequest.method, log, (params, token) => this.workspaceDiagnostics(params, token)));
     connection.onDidChangeWatchedFiles((params) => this.guard('file changes', () => this.watchedFilesChanged(params)));
@@ -124,16 +154,22 @@ export class MlHygieneServer implements ProjectHost {
 
   // ---- ProjectHost
 
-  log(message: string): void {
-    this.connection.console.log(message);
+  log(level: LogLevel, message: string): void {
+    if (LOG_LEVELS.indexOf(level) > LOG_LEVELS.indexOf(this.logLevel)) return;
+    const { console } = this.connection;
+    ({ error: console.error, warning: console.warn, info: console.info, debug: console.log })[level].call(console, message);
   }
 
   configError(project: Project, error: ConfigError): void {
     const message = `ML Hygiene: ${path.join(project.root, error.file)} is invalid, the default configuration is used.\n${error.problems.join('\n')}`;
-    this.log(message);
+    this.log('error', message);
     if (this.shownConfigErrors.has(message)) return;
     this.shownConfigErrors.add(message);
     void this.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message });
+  }
+
+  openDocumentsAnalysed(): Promise<void> {
+    return this.analyzePending().catch((e) => this.log(`ML Hygiene analysis failed: ${(e as Error)?.stack ?? e}`));
   }
 
   async withProgress<T>(run: (report: (done: number, total: number) => void) => Promise<T>): Promise<T> {
@@ -158,9 +194,11 @@ export class MlHygieneServer implements ProjectHost {
     if (Number.isInteger(params.processId) && params.processId! > 0) exitWithClient(params.processId!);
     this.capabilities = params.capabilities;
     this.codeActions = new CodeActions(params.capabilities);
+    this.hoverOptions = hoverOptionsOf(params.initializationOptions);
     this.delivery = new Delivery(this.connection, this.documents, {
       pull: this.pullDiagnostics,
       refresh: params.capabilities.workspace?.diagnostics?.refreshSupport === true,
+      projectView: (params.initializationOptions as { projectView?: unknown } | undefined)?.projectView === true,
       projects: () => this.allProjects(),
       innerProjects: (outer) =>
         [...this.projects.values()].flatMap((inner) => {
@@ -175,7 +213,7 @@ export class MlHygieneServer implements ProjectHost {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         notebookDocumentSync: { notebookSelector: [{ notebook: { notebookType: 'jupyter-notebook' } }, { notebook: { pattern: '**/*.ipynb' } }] },
         hoverProvider: true,
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
         executeCommandProvider: { commands: SERVER_COMMANDS },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
@@ -229,7 +267,7 @@ export class MlHygieneServer implements ProjectHost {
       for (const uri of this.openUris()) this.scheduleDocument(uri);
       project.ready.then(
         () => this.changed(project),
-        (e) => this.log(`Scan of ${root} failed: ${e}`),
+        (e) => this.log('error', `Scan of ${root} failed: ${e}`),
       );
     }
   }
@@ -240,15 +278,17 @@ export class MlHygieneServer implements ProjectHost {
   }
 
   private async settingsFor(scopeUri: string): Promise<UserSettings> {
+    let settings = parseSettings(this.pushedSettings);
     if (this.capabilities.workspace?.configuration) {
       try {
         const [section] = await this.connection.workspace.getConfiguration([{ scopeUri, section: 'mlHygiene' }]);
-        return parseSettings(section);
+        settings = parseSettings(section);
       } catch (e) {
-        this.log(`Could not read the mlHygiene settings: ${e}`);
+        this.log('error', `Could not read the mlHygiene settings: ${e}`);
       }
     }
-    return parseSettings(this.pushedSettings);
+    this.logLevel = settings.logLevel;
+    return settings;
   }
 
   private async configurationChanged(params: DidChangeConfigurationParams): Promise<void> {
@@ -278,6 +318,7 @@ export class MlHygieneServer implements ProjectHost {
       if (args.apply) result.applied = (await this.connection.workspace.applyEdit({ label: 'Scaffold TDSP project', edit })).applied;
       return result;
     }
+    if (params.command === FIX_ALL_COMMAND) return this.fixAllEdit(params.arguments?.[0]);
     if (params.command === REPORT_COMMAND) {
       await this.started;
       // The folder's own project, or the one of the workspace folder it lies in (default: the first).
@@ -336,10 +377,30 @@ export class MlHygieneServer implements ProjectHost {
 
   // ---- Open documents
 
+  /** Whether the document's project analyses it as it changes (`run: onType`) rather than on save. */
+  private analysesOnType(uri: string): boolean {
+    const fsPath = uriToPath(this.ownerUri(uri));
+    const project = fsPath === undefined ? undefined : this.findProject(fsPath)?.project;
+    return (project?.settings ?? parseSettings(this.pushedSettings)).run === 'onType';
+  }
+
+  private scheduleChanged(uri: string): void {
+    if (this.analysesOnType(uri)) this.scheduleDocument(uri);
+  }
+
+  private scheduleSaved(uri: string): void {
+    if (!this.analysesOnType(uri)) this.scheduleDocument(uri);
+  }
+
+  /** A changed document is analysed shortly after the change, without waiting for typing to pause:
+   *  long enough for the messages read with it to be dispatched first (one per turn of the event
+   *  loop, so a hover that came with it is not held up), short beside a keystroke's analysis. A
+   *  keystroke costs only its document: the other documents and the project rules wait for a pause
+   *  (scheduleCrossFile). */
   private scheduleDocument(uri: string): void {
     this.pendingDocuments.add(uri);
     clearTimeout(this.documentTimer);
-    this.documentTimer = setTimeout(() => this.guard('analysis', () => this.analyzePending()), DOCUMENT_DEBOUNCE_MS);
+    this.documentTimer = setTimeout(() => this.guard('analysis', () => this.analyzePending()), DOCUMENT_DELAY_MS);
   }
 
   /** Analyses the documents changed since their last analysis (or just `onlyUri`), then delivers.
@@ -362,7 +423,8 @@ export class MlHygieneServer implements ProjectHost {
         const fsPath = uriToPath(uri);
         if (!fsPath) continue; // untitled and other unsaved schemes have no project
         const { project, path: filePath } = this.projectOf(fsPath);
-        await project.ready;
+        // Not the scan: an open document's own findings come first, the scan's join when it ends.
+        await project.configured;
         const notebook = this.documents.notebooks.getNotebookDocument(uri);
         const document = notebook ? undefined : this.documents.text.get(uri);
         if (!notebook && !document) continue; // closed meanwhile
@@ -453,7 +515,7 @@ export class MlHygieneServer implements ProjectHost {
     const previousResultId = checkString(method, 'previousResultId', (raw as DocumentDiagnosticParams).previousResultId, true);
     await unlessCancelled(token, this.analyzePending(this.ownerUri(uri)));
     const project = this.ownerOf(uri);
-    await unlessCancelled(token, project?.ready ?? Promise.resolve());
+    await unlessCancelled(token, project?.configured ?? Promise.resolve());
     return this.delivery.documentReport(project, uri, previousResultId);
   }
 
@@ -481,7 +543,7 @@ export class MlHygieneServer implements ProjectHost {
     const uri = documentUri(method, raw);
     const position = checkPosition(method, 'position', (raw as HoverParams).position);
     await unlessCancelled(token, this.analyzePending(this.ownerUri(uri)));
-    return hoverAt(this.placedIn(uri), position);
+    return hoverAt(this.placedIn(uri), position, uri, this.hoverOptions);
   }
 
   private codeAction(raw: unknown): CodeAction[] {
@@ -502,7 +564,92 @@ export class MlHygieneServer implements ProjectHost {
       const same = placed.find((p) => p.finding.code === d.code && JSON.stringify(p.range) === JSON.stringify(d.range));
       return same ? { ...d, data: same.data } : d;
     });
-    return this.codeActions.actions({ ...params, context: { ...params.context, diagnostics } }, document);
+    return this.codeActions.actions({ ...params, context: { ...params.context, diagnostics } }, document, placed, (code) => this.disableEdits(uri, code));
+  }
+
+  /** Edits that turn a rule off for the project of a document, or for the files of its folder. */
+  private disableEdits(uri: string, code: string): DisableEdits {
+    const fsPath = uriToPath(this.ownerUri(uri));
+    const found = fsPath === undefined ? undefined : this.findProject(fsPath);
+    if (!found) return {};
+    const { project, path: filePath } = found;
+    const folder = filePath.includes('/') ? `${filePath.slice(0, filePath.lastIndexOf('/'))}/**` : undefined;
+    const out: DisableEdits = {};
+    const projectEdit = this.configEdit(project, code);
+    if (projectEdit) out.project = projectEdit;
+    const folderEdit = folder === undefined ? undefined : this.configEdit(project, code, folder);
+    if (folderEdit) out.folder = { glob: folder!, edit: folderEdit };
+    return out;
+  }
+
+  /** The configuration of a project with `code` turned off (for the files under `glob`): its
+   *  configuration file edited as the editor has it, or a new .ml-hygiene.yaml. */
+  private configEdit(project: Project, code: string, glob?: string): WorkspaceEdit | undefined {
+    const file = project.config.source ?? CONFIG_YAML;
+    const fileUri = pathToUri(path.join(project.root, file));
+    const open = this.documents.textDocument(fileUri);
+    let text = open?.getText();
+    if (text === undefined) {
+      try {
+        text = readFileInside(realRootOf(project.root), path.join(project.root, file)).toString('utf8');
+      } catch {
+        if (fs.existsSync(path.join(project.root, file))) return undefined; // there, but not to be read
+        return this.codeActions.fileEdit(fileUri, null, [], [{ uri: fileUri, content: newConfigYaml(code, glob) }]);
+      }
+    }
+    const next = file === 'pyproject.toml' ? ignoreInPyproject(text, code, glob) : ignoreInYaml(text, code, glob);
+    return next === undefined ? undefined : this.codeActions.replacement(fileUri, open?.version ?? null, text, next);
+  }
+
+  // ---- The project view and fixing the whole project
+
+  private async projectChecks(raw: unknown, token: CancellationToken): Promise<ProjectChecks> {
+    const params = raw === undefined || raw === null ? {} : checkObject(PROJECT_CHECKS_REQUEST, 'params', raw);
+    const project = await this.commandProject(params.folder, 'folder');
+    await unlessCancelled(token, this.analyzePending());
+    return projectChecks(project, (finding) => this.viewFixEdit(project, finding));
+  }
+
+  /** The project of a folder argument (default: the first workspace folder), once scanned. */
+  private async commandProject(raw: unknown, argument: string): Promise<Project> {
+    await this.started;
+    const folderPath = raw === undefined || raw === null ? undefined : readFolderArgument(argument, raw, this.workspaceRoots());
+    const project = folderPath
+      ? (this.projects.get(normalizeUri(pathToUri(folderPath))) ?? this.findProject(folderPath)?.project)
+      : this.projects.values().next().value;
+    if (!project) throw new ResponseError(ErrorCodes.InvalidParams, `${argument}: no workspace folder`);
+    await project.ready;
+    return project;
+  }
+
+  /** A finding's fix as an edit of its file as the editor has it: none for a notebook's cells,
+   *  whose edits apply to the open notebook's cell (its quick fix makes them). */
+  private viewFixEdit(project: Project, finding: Finding): { title: string; edit: WorkspaceEdit } | undefined {
+    const inNotebook = kindOf(finding.path) === 'notebook';
+    const fix = fixData(project.root, finding, !inNotebook);
+    if (!fix) return undefined;
+    const uri = pathToUri(path.join(project.root, finding.path));
+    const edit = this.codeActions.fixEdit(uri, this.documents.textDocument(uri)?.version ?? null, fix);
+    return edit && { title: fix.title, edit };
+  }
+
+  /** Every fix of the project that edits a file's text (not notebooks, whose fixes apply to their
+   *  cells), the compatible ones, as one workspace edit the editor asks to confirm (a preview). */
+  private async fixAllEdit(raw: unknown): Promise<WorkspaceEdit> {
+    const project = await this.commandProject(raw, 'arguments[0]');
+    await this.analyzePending();
+    const documentChanges: TextDocumentEdit[] = [];
+    const changeAnnotations: Record<string, ChangeAnnotation> = {};
+    for (const [filePath, findings] of [...project.findingsByPath()].sort(([a], [b]) => a.localeCompare(b))) {
+      if (kindOf(filePath) === 'notebook') continue;
+      const fixed = findings.filter((f) => f.fix?.edits?.length && !f.fix.create?.length && f.fix.rename === undefined);
+      const edits = compatibleEdits(fixed.map((f) => f.fix!.edits!.map((e) => ({ ...e, annotationId: f.code }))));
+      if (edits.length === 0) continue;
+      for (const f of fixed) changeAnnotations[f.code] ??= { label: `${f.code} ${f.name}`, needsConfirmation: true, description: f.fix!.title };
+      const uri = pathToUri(path.join(project.root, filePath));
+      documentChanges.push(TextDocumentEdit.create({ uri, version: this.documents.textDocument(uri)?.version ?? null }, edits as AnnotatedTextEdit[]));
+    }
+    return { documentChanges, changeAnnotations };
   }
 
   /** Runs work that nothing awaits; a failure is logged and the server keeps serving. */

@@ -3,15 +3,23 @@
 import { Config, mergeConfig } from '../engine/config';
 import { Severity } from '../engine/types';
 
+/** When open documents are analysed: as they change, or when opened and saved. */
+export type RunMode = 'onType' | 'onSave';
+/** What the server writes to the client's log, from least to most. */
+export const LOG_LEVELS = ['error', 'warning', 'info', 'debug'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
 export interface UserSettings {
   enable: boolean;
+  run: RunMode;
+  logLevel: LogLevel;
   /** Rules to run on top of the project's selection (opt-in rules). */
   extendSelect: string[];
   ignore: string[];
   severity: Record<string, Severity | 'off'>;
 }
 
-export const DEFAULT_SETTINGS: UserSettings = { enable: true, extendSelect: [], ignore: [], severity: {} };
+export const DEFAULT_SETTINGS: UserSettings = { enable: true, run: 'onType', logLevel: 'info', extendSelect: [], ignore: [], severity: {} };
 
 const CODE_OR_PREFIX = /^MLH\d{0,3}$/;
 const RULE_CODE = /^MLH\d{3}$/;
@@ -30,7 +38,14 @@ export function parseSettings(raw: unknown): UserSettings {
       if (RULE_CODE.test(upper) && typeof level === 'string' && LEVELS.has(level)) severity[upper] = level as Severity | 'off';
     }
   }
-  return { enable: section.enable !== false, extendSelect: codes(section.extendSelect), ignore: codes(section.ignore), severity };
+  return {
+    enable: section.enable !== false,
+    run: section.run === 'onSave' ? 'onSave' : 'onType',
+    logLevel: LOG_LEVELS.find((level) => level === section.logLevel) ?? DEFAULT_SETTINGS.logLevel,
+    extendSelect: codes(section.extendSelect),
+    ignore: codes(section.ignore),
+    severity,
+  };
 }
 
 /** The configuration the analysis uses: the project's, with the user's choices on top. */

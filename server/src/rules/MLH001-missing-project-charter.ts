@@ -18,6 +18,8 @@ export default defineRule({
   fixable: true,
   optIn: true,
   roles: PRODUCTION,
+  applies: (project, appliesTo) => mlModules(project, appliesTo).length > 0,
+  evidence: (project) => filesNamed(project, CHARTER_FILE),
   docs: `## What it finds
 A project with ML code and nothing that frames it: no charter (\`Docs/Project/Charter.md\` as in
 Microsoft's Team Data Science Process, or another file named like a charter, project brief or

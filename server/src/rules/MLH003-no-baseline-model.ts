@@ -2,7 +2,7 @@ import { ProjectIndex } from '../engine/project';
 import { defineRule } from '../engine/rule';
 import { PythonFacts } from '../engine/python/facts';
 import { isModelFile } from '../engine/dataFiles';
-import { projectAnchor, relatedFiles, trainingFiles } from '../engine/projectQueries';
+import { relatedFiles, trainingAnchor, trainingFiles } from '../engine/projectQueries';
 
 const BASELINE_NAME = /baseline|heuristic|rule[_-]?based|dummy|simple[_-]?model|majority[_-]?class/i;
 const BASELINE_TEXT = /\bbaselines?\b|\bmajority[ -]class\b/i;
@@ -48,6 +48,7 @@ export default defineRule({
   severity: 'information',
   optIn: true,
   roles: ['exploration', 'pipeline', 'library'],
+  applies: (project, appliesTo) => trainingFiles(project, appliesTo).length > 0,
   docs: `## What it finds
 A project whose code trains models while nothing in it is a baseline: no \`DummyClassifier\` /
 \`DummyRegressor\`, no module, function, config key or file named "baseline", "heuristic",
@@ -92,7 +93,7 @@ print("model AUC", roc_auc_score(y_test, model.predict_proba(X_test)[:, 1]))
       const training = trainingFiles(project, ctx.appliesTo);
       if (training.length === 0 || hasBaseline(project, training)) return;
       ctx.report({
-        ...projectAnchor(project, training),
+        ...trainingAnchor(project, training),
         message: 'Models are trained but there is no baseline (a Dummy* estimator, a heuristic, a baseline model or report) to compare them with',
         related: relatedFiles(training, 'trains a model with no baseline to beat'),
       });

@@ -1,5 +1,5 @@
 import { defineRule } from '../engine/rule';
-import { mlModules, projectAnchor, relatedFiles } from '../engine/projectQueries';
+import { mlModules, relatedFiles, wholeProject } from '../engine/projectQueries';
 import { CODEOWNERS } from '../scaffold/templates';
 import { PRODUCTION } from '../engine/roles';
 
@@ -22,6 +22,8 @@ export default defineRule({
   optIn: true,
   roles: PRODUCTION,
   repositoryWide: true,
+  applies: (project, appliesTo) => mlModules(project, appliesTo).length > 0,
+  evidence: (project) => OWNER_FILES.filter((p) => project.has(p)),
   docs: `## What it finds
 A project with ML code (modules importing an ML library) and no code-owners file: no
 \`CODEOWNERS\` at the root, in \`.github/\`, \`docs/\` or \`.gitlab/\`, and no \`OWNERS\`; or one that
@@ -67,7 +69,7 @@ creates one with a placeholder owner to replace.
         return;
       }
       ctx.report({
-        ...projectAnchor(project, ml),
+        ...wholeProject(project, ml),
         message: 'ML code and no CODEOWNERS file: name who owns the models, features and data',
         related: relatedFiles(ml, 'ML code without an owner'),
         fix: { title: 'Create a CODEOWNERS file', create: [CODEOWNERS] },

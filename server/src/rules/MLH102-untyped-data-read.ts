@@ -1,9 +1,45 @@
 import { defineRule } from '../engine/rule';
+import { Call, Node, PythonModule, stringValue } from '../engine/python/module';
+import { usesOf } from '../engine/python/valueUses';
+import { Fix } from '../engine/types';
 import { PRODUCTION } from '../engine/roles';
 
 const TEXT_READERS = new Set(['pandas.read_csv', 'pandas.read_table']);
 /** Keywords that fix which columns are read or what type they get. */
 const TYPING_KEYWORDS = ['dtype', 'usecols', 'converters'];
+
+/** The columns the code reads from the frame a call returns, when that is all it does with it: each
+ *  use a subscript by string (`df["income"]`, `df[["age", "income"]]`). Columns the code assigns
+ *  are its own, not the file's. Undefined when the frame is used any other way (passed on, a
+ *  method called), since such code may need any column. */
+function columnsRead(module: PythonModule, call: Call): string[] | undefined {
+  const uses = usesOf(module, call.node);
+  if (uses.length === 0 || uses.some((u) => u.id === call.node.id)) return undefined;
+  const read = new Set<string>();
+  const written = new Set<string>();
+  for (const use of uses) {
+    const subscript = use.parent;
+    if (subscript?.type !== 'subscript' || subscript.childForFieldName('value')?.id !== use.id) return undefined;
+    const key = subscript.childForFieldName('subscript');
+    const keys = key?.type === 'list' ? key.namedChildren.map((k) => stringValue(k)) : [stringValue(key)];
+    if (keys.length === 0 || keys.some((k) => k === undefined)) return undefined;
+    const assigned = subscript.parent?.type === 'assignment' && subscript.parent.childForFieldName('left')?.id === subscript.id;
+    for (const k of keys) (assigned ? written : read).add(k!);
+  }
+  const columns = [...read].filter((c) => !written.has(c));
+  return columns.length ? columns : undefined;
+}
+
+/** Reads only the columns the code uses: `usecols=[...]` as the call's last argument. */
+function usecolsFix(module: PythonModule, call: Call): Fix | undefined {
+  const columns = columnsRead(module, call);
+  const args = call.node.childForFieldName('arguments');
+  const last = args?.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment').pop();
+  if (!columns || !last) return undefined;
+  const at = module.range(last).end;
+  const list = `[${columns.map((c) => JSON.stringify(c)).join(', ')}]`;
+  return { title: `Read only the columns the code uses: usecols=${list}`, edits: [{ range: { start: at, end: at }, newText: `, usecols=${list}` }] };
+}
 
 export default defineRule({
   code: 'MLH102',
@@ -13,6 +49,7 @@ export default defineRule({
   references: ['Zhang et al. 2022, C4: Columns and DataType Not Explicitly Set'],
   severity: 'information',
   optIn: true,
+  fixable: true,
   roles: PRODUCTION,
   docs: `## What it finds
 \`pd.read_csv(...)\` and \`pd.read_table(...)\` calls that pass none of \`dtype=\`, \`usecols=\` or
@@ -33,7 +70,9 @@ relies on (practice P4).
 
 ## How to fix
 Pass \`usecols=\` with the columns the code needs and \`dtype=\` with their types (keep the mapping
-in one place, next to the data dictionary). Use \`parse_dates=\` for dates.
+in one place, next to the data dictionary). Use \`parse_dates=\` for dates. Where the code does
+nothing with the frame but read columns by name (\`df["income"]\`), the quick fix adds \`usecols=\`
+with those columns; the types are yours to state.
 
 ## Example
 \`\`\`python
@@ -57,7 +96,9 @@ customers = pd.read_csv("data/raw/customers.csv", usecols=list(CUSTOMER_DTYPES),
         if (!call.imported || !TEXT_READERS.has(call.qualified) || call.hasSplat) continue;
         if (TYPING_KEYWORDS.some((k) => call.keywords.has(k))) continue;
         const reader = call.node.childForFieldName('function')!;
-        ctx.report(reader, `${call.callee}() without dtype= or usecols=: pandas guesses every column's type from this file; state the columns and their types`);
+        ctx.report(reader, `${call.callee}() without dtype= or usecols=: pandas guesses every column's type from this file; state the columns and their types`, {
+          fix: usecolsFix(ctx.module, call),
+        });
       }
     },
   },

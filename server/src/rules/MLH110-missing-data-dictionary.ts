@@ -54,6 +54,8 @@ export default defineRule({
   severity: 'information',
   optIn: true,
   roles: PRODUCTION,
+  applies: (project, appliesTo) => dataFiles(project).length > 0 && mlModules(project, appliesTo).length > 0,
+  evidence: (project) => project.files.filter((f) => DICTIONARY_FILE.test(f.path)).map((f) => f.path),
   docs: `## What it finds
 An ML project that keeps data (CSV, Parquet, NumPy, HDF5, TFRecord ... files, or other files in a
 \`data/\`, \`datasets/\` or \`Sample_Data/\` folder) and documents none of it: no data dictionary,

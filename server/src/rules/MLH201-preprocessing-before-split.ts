@@ -16,7 +16,12 @@ interface Fitting {
   instance?: string;
   /** The data it learns from. */
   input?: Node;
+  /** An oversampler (`SMOTE().fit_resample(X, y)`): it copies or interpolates rows rather than learning statistics. */
+  oversamples?: boolean;
 }
+
+/** imbalanced-learn's samplers that add rows made from existing ones (copies or interpolations). */
+const OVERSAMPLER = /^imblearn\.(over_sampling|combine)\.(SMOTE|SMOTENC|SMOTEN|ADASYN|BorderlineSMOTE|SVMSMOTE|KMeansSMOTE|RandomOverSampler|SMOTETomek|SMOTEENN)$/;
 
 const PIPELINES = new Set(['Pipeline', 'make_pipeline']);
 
@@ -33,6 +38,13 @@ function fittingOf(module: PythonModule, call: Call): Fitting | undefined {
   const fn = call.imported ? sklearnName(call.qualified, 'sklearn.preprocessing') : undefined;
   const step = fn && FIT_TRANSFORM_FUNCTIONS.get(fn);
   if (step) return { call, transformer: `${fn}()`, step, input };
+  if ((call.method === 'fit_resample' || call.method === 'fit_sample') && call.receiver) {
+    const sampler = constructorOf(module, call.receiver.type === 'identifier' ? lastValueOf(module, call.receiver) : call.receiver);
+    const qualified = sampler && module.describeCall(sampler).qualified;
+    const cls = qualified?.slice(qualified.lastIndexOf('.') + 1);
+    const instance = call.receiver.type === 'identifier' ? call.receiver.text : undefined;
+    return qualified && OVERSAMPLER.test(qualified) ? { call, transformer: cls!, step: cls!, instance, input, oversamples: true } : undefined;
+  }
   if ((call.method !== 'fit' && call.method !== 'fit_transform') || !call.receiver) return undefined;
   const instance = call.receiver.type === 'identifier' ? call.receiver.text : assignedFit(call);
   const constructor = constructorOf(module, call.receiver.type === 'identifier' ? lastValueOf(module, call.receiver) : call.receiver);
@@ -126,7 +138,7 @@ function leakingSplit(fitting: Fitting, flow: ScopeFlow, module: PythonModule): 
 export default defineRule({
   code: 'MLH201',
   name: 'preprocessing-before-split',
-  summary: 'A scaler, encoder, imputer or feature selector fitted on data that is split into train and test afterwards (data leakage)',
+  summary: 'A scaler, encoder, imputer, feature selector or oversampler fitted on data that is split into train and test afterwards (data leakage)',
   practices: ['P5'],
   references: ['Zhang et al. 2022, C21: data leakage'],
   severity: 'warning',
@@ -139,6 +151,10 @@ cross-validator's \`split\` (\`KFold\`, \`StratifiedKFold\`, ...), \`cross_val_s
 hyperparameter search's \`fit\`. Simple assignments are followed, so
 \`X_scaled = scaler.fit_transform(X)\` then \`train_test_split(X_scaled, y)\` is found, and so is
 fitting on \`X\`, splitting \`X\` and then applying the fitted scaler to the parts.
+
+Oversampling before the split is found the same way: \`SMOTE().fit_resample(X, y)\` (or ADASYN,
+\`RandomOverSampler\`, the SMOTE variants and combinations of imbalanced-learn) followed by a split of
+its output puts copies or interpolations of the same rows on both sides of the split.
 
 Stateless transformers (\`Normalizer\`, \`FunctionTransformer\`, \`PolynomialFeatures\`, ...) and
 label encoders of the target are not reported, nor is a fit in one function followed by a split
@@ -190,10 +206,14 @@ print(model.score(X_test, y_test))
         const leak = leakingSplit(fitting, flow, module);
         if (!leak) continue;
         const what = fitting.instance ? `\`${fitting.instance}\` (${fitting.transformer})` : fitting.transformer;
+        const message = fitting.oversamples
+          ? `${what} oversamples data that ${leak.how} splits afterwards: copies of the same rows land in both training and test. ` +
+            `Split first and oversample the training part only, or put ${fitting.step} in an imblearn Pipeline with the model`
+          : `${what} is fitted on data that ${leak.how} splits afterwards: statistics of the test rows leak into training. ` +
+            `Split first and fit on the training part only, or put ${fitting.step} in a Pipeline with the model`;
         ctx.report(
           call.node,
-          `${what} is fitted on data that ${leak.how} splits afterwards: statistics of the test rows leak into training. ` +
-            `Split first and fit on the training part only, or put ${fitting.step} in a Pipeline with the model`,
+          message,
           {
             // In a notebook the split may sit in another cell, which a related location cannot name.
             related: ctx.notebook ? undefined : [{ path: ctx.path, range: module.range(leak.split.node), message: 'the data is split here' }],

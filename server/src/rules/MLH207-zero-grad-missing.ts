@@ -1,3 +1,4 @@
+import { torchFiles } from '../engine/projectQueries';
 import { defineRule, PythonContext } from '../engine/rule';
 import { sameNode } from '../engine/python/flow';
 import { callsWithin } from '../engine/python/structure';
@@ -42,6 +43,7 @@ export default defineRule({
   severity: 'warning',
   fixable: true,
   roles: ALL_BUT_GENERATED,
+  applies: (project) => torchFiles(project).length > 0,
   docs: `## What it finds
 A loop that runs \`loss.backward()\` and \`optimizer.step()\` but never resets the gradients inside
 that loop: no \`optimizer.zero_grad()\`, \`model.zero_grad()\`, \`zero_grad(set_to_none=True)\` or

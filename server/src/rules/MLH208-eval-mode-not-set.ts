@@ -1,3 +1,4 @@
+import { torchFiles } from '../engine/projectQueries';
 import { defineRule, PythonContext } from '../engine/rule';
 import { basesOf, callsWithin, classOf, ownCalls } from '../engine/python/structure';
 import { isModelName, isTrainingCall } from '../engine/python/models';
@@ -116,6 +117,7 @@ export default defineRule({
   severity: 'warning',
   optIn: true,
   roles: ['exploration', 'teaching', 'pipeline', 'serving', 'library'],
+  applies: (project) => torchFiles(project).length > 0,
   docs: `## What it finds
 A function that evaluates or runs inference with a PyTorch model (it is named \`evaluate\`,
 \`validate\`, \`predict\`, \`test\`, \`infer\` ...) and calls the model, while neither it, its class, nor a caller in the same

@@ -1,3 +1,4 @@
+import { torchFiles } from '../engine/projectQueries';
 import { defineRule, PythonContext } from '../engine/rule';
 import { Call } from '../engine/python/module';
 import { MODULE_CHAIN, objectKindOf } from '../engine/python/objectKinds';
@@ -45,6 +46,7 @@ export default defineRule({
   severity: 'warning',
   fixable: true,
   roles: ALL_BUT_GENERATED,
+  applies: (project) => torchFiles(project).length > 0,
   docs: `## What it finds
 Calls such as \`model.forward(x)\` or \`self.encoder.forward(h)\` on a PyTorch module. What the
 receiver holds is read from where it comes from (a torch or torchvision constructor, a class of the

@@ -1,6 +1,6 @@
 import { ciFiles } from '../engine/ci';
 import { defineRule } from '../engine/rule';
-import { projectAnchor } from '../engine/projectQueries';
+import { wholeProject } from '../engine/projectQueries';
 import { CI_WORKFLOW } from '../scaffold/templates';
 import { PRODUCTION } from '../engine/roles';
 
@@ -15,6 +15,7 @@ export default defineRule({
   optIn: true,
   roles: PRODUCTION,
   repositoryWide: true,
+  applies: (project, appliesTo) => project.pythonFiles().some(([path]) => appliesTo(path)),
   docs: `## What it finds
 A project with Python code or notebooks and no configuration of a CI service where the service
 looks for it: GitHub Actions (\`.github/workflows/*.yml\`), GitLab CI (\`.gitlab-ci.yml\`), Azure
@@ -73,7 +74,7 @@ jobs:
       if (pythonFiles.length === 0) return;
       if (ciFiles(project).length > 0) return;
       ctx.report({
-        ...projectAnchor(project, pythonFiles),
+        ...wholeProject(project, pythonFiles),
         message:
           'No CI configuration found (GitHub Actions, GitLab CI, Azure Pipelines, Jenkins, CircleCI, ...): nothing runs the tests ' +
           'and checks on each change. Add a pipeline, e.g. .github/workflows/ci.yml that installs the dependencies and runs the tests',

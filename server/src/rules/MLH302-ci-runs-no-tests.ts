@@ -1,4 +1,4 @@
-import { ciFiles, ciJobs, commandRunsTests, makeTargets, TestCommandContext, TestVerdict } from '../engine/ci';
+import { ciFiles, ciTestVerdict } from '../engine/ci';
 import { defineRule } from '../engine/rule';
 import { mlModules, relatedFiles } from '../engine/projectQueries';
 import { PRODUCTION } from '../engine/roles';
@@ -13,6 +13,7 @@ export default defineRule({
   optIn: true,
   roles: PRODUCTION,
   repositoryWide: true,
+  applies: (project, appliesTo) => ciFiles(project).length > 0 && mlModules(project, appliesTo).length > 0,
   docs: `## What it finds
 A project with CI configuration (GitHub Actions, GitLab CI, Azure Pipelines, CircleCI, Jenkins,
 Bitbucket Pipelines, Travis ...) where no job runs tests: no \`pytest\`, \`python -m unittest\`,
@@ -55,19 +56,7 @@ jobs:
       const { project } = ctx;
       const files = ciFiles(project).filter((p) => project.documents.has(p));
       if (files.length === 0 || mlModules(project, ctx.appliesTo).length === 0) return;
-      const makefile = project.documents.get('Makefile');
-      const context: TestCommandContext = { makeTargets: makeTargets(makefile ?? '') };
-      let verdict: TestVerdict = 'no-tests';
-      for (const path of files) {
-        const jobs = ciJobs(path, project.documents.get(path)!);
-        if (jobs.opaque.length) verdict = 'unknown';
-        for (const command of jobs.commands) {
-          const found = commandRunsTests(command, context);
-          if (found === 'tests') return;
-          if (found === 'unknown') verdict = 'unknown';
-        }
-      }
-      if (verdict === 'unknown') return;
+      if (ciTestVerdict(project) !== 'no-tests') return;
       ctx.report({
         path: files[0],
         message:

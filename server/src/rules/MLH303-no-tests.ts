@@ -1,5 +1,5 @@
 import { defineRule } from '../engine/rule';
-import { mlModules, projectAnchor, relatedFiles } from '../engine/projectQueries';
+import { mlModules, relatedFiles, wholeProject } from '../engine/projectQueries';
 import { PRODUCTION } from '../engine/roles';
 import { PythonFacts } from '../engine/python/facts';
 
@@ -20,6 +20,7 @@ export default defineRule({
   severity: 'warning',
   optIn: true,
   roles: PRODUCTION,
+  applies: (project, appliesTo) => mlModules(project, appliesTo).length > 0,
   docs: `## What it finds
 A project whose modules or notebooks import an ML library while it has no test file: no
 \`test_*.py\`, \`*_test.py\` or \`conftest.py\`, nothing under a \`tests/\` or \`test/\` folder, and no
@@ -66,7 +67,7 @@ def test_add_ratio_handles_zero_denominator():
       const modules = `${ml.length} module${ml.length === 1 ? '' : 's'} import${ml.length === 1 ? 's' : ''} an ML library`;
       const placeholders = tests.map(([p]) => p);
       ctx.report({
-        ...projectAnchor(project, ml),
+        ...wholeProject(project, ml),
         message:
           placeholders.length === 0
             ? `${modules} and the project has no test files; add tests (pytest) under tests/`

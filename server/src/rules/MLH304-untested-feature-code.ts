@@ -14,6 +14,7 @@ export default defineRule({
   severity: 'information',
   optIn: true,
   roles: PRODUCTION,
+  applies: (project) => project.pythonFiles().some(([, f]) => f.isTest),
   docs: `## What it finds
 In a project that has tests, modules whose name says they compute features or prepare data
 (\`features.py\`, \`preprocessing.py\`, \`transforms.py\`, \`cleaning.py\`, a \`features/\` package

@@ -8,7 +8,7 @@ export default defineRule({
   practices: ['P6'],
   references: [
     'Zinkevich, Rules of ML #8, #9, #10',
-    'ML Test Score: Monitor 1-7',
+    'ML Test Score: Monitor 6, Monitor 7 (computing performance and prediction quality are watched)',
     'Sculley et al. 2015: monitoring and testing',
   ],
   severity: 'warning',
@@ -62,7 +62,8 @@ def predict(request: PredictRequest):
 ## References
 - Martin Zinkevich, *Rules of Machine Learning*, rules #8 "Know the freshness requirements of your
   system", #9 "Detect problems before exporting models", #10 "Watch for silent failures".
-- Breck et al., *The ML Test Score* (2017), monitoring tests Monitor 1–7.
+- Breck et al., *The ML Test Score* (2017), monitoring tests; logged predictions and serving
+  metrics are what Monitor 6 (computing performance) and Monitor 7 (prediction quality) watch.
 - Sculley et al., *Hidden Technical Debt in Machine Learning Systems* (NeurIPS 2015), "Monitoring
   and Testing".
 `,

@@ -1,4 +1,5 @@
 import { defineRule } from '../engine/rule';
+import { trainingFiles } from '../engine/projectQueries';
 import { sameNode } from '../engine/python/flow';
 import { isMetricCall } from '../engine/python/metrics';
 import { isModelSaveCall, isTrainingCall } from '../engine/python/models';
@@ -43,6 +44,7 @@ export default defineRule({
   references: ['Zinkevich, Rules of ML #9', 'ML Test Score: Infra 4 (model quality is validated before serving)'],
   severity: 'information',
   roles: ['pipeline', 'library'],
+  applies: (project, appliesTo) => trainingFiles(project, appliesTo).length > 0,
   docs: `## What it finds
 A function or script that trains a model and then saves, logs, registers or publishes it
 (\`joblib.dump\`, \`pickle.dump\`, \`torch.save\`, \`model.save\`, \`save_pretrained\`,

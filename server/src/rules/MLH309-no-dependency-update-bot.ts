@@ -1,6 +1,6 @@
 import { ProjectIndex } from '../engine/project';
 import { defineRule } from '../engine/rule';
-import { mlModules, projectAnchor, relatedFiles } from '../engine/projectQueries';
+import { manifestAnchor, mlModules, relatedFiles } from '../engine/projectQueries';
 import { dependabotConfig, RENOVATE, Template, UpdateEcosystem } from '../scaffold/templates';
 import { PRODUCTION } from '../engine/roles';
 
@@ -36,6 +36,7 @@ export default defineRule({
   optIn: true,
   roles: PRODUCTION,
   repositoryWide: true,
+  applies: (project, appliesTo) => mlModules(project, appliesTo).length > 0,
   docs: `## What it finds
 A project with ML code and dependency files (requirements*.txt, pyproject.toml, Pipfile,
 environment.yml, setup.py) but no configuration of a dependency update bot: no
@@ -83,7 +84,7 @@ updates:
       if (/"renovate"\s*:/.test(project.documents.get('package.json') ?? '')) return;
       const template = configToCreate(project);
       ctx.report({
-        ...projectAnchor(project, manifests),
+        ...manifestAnchor(project, manifests),
         message: 'No Dependabot or Renovate configuration: dependency updates (security and bug fixes) arrive only by hand',
         related: relatedFiles(manifests, 'dependencies no bot keeps up to date'),
         fix: { title: `Create ${template.path}`, create: [template] },

@@ -1,6 +1,7 @@
 import { PythonContext, defineRule } from '../engine/rule';
 import { Call, enclosingFunction, Node, PythonModule, stringValue } from '../engine/python/module';
 import { sklearnName } from '../engine/python/sklearn';
+import { IMPORT_TYPES, lastImportBefore, topLevelStatement } from '../engine/python/structure';
 import { isUsed, usesOf } from '../engine/python/valueUses';
 import { isTrueLiteral } from '../engine/python/values';
 import { Fix } from '../engine/types';
@@ -107,14 +108,6 @@ function draws(ctx: PythonContext, call: Call): boolean {
 
 const SEED_CONSTANT = /^(?:[A-Z][A-Z0-9]*_)*(?:SEED|RANDOM_STATE)$/;
 const SEED_PARAMETER = /^(?:seed|random_seed|random_state)$/;
-const IMPORT_TYPES = new Set(['import_statement', 'import_from_statement', 'future_import_statement']);
-
-/** The statement of the module a node belongs to. */
-function topLevelStatement(node: Node): Node {
-  let n = node;
-  while (n.parent && n.parent.type !== 'module') n = n.parent;
-  return n;
-}
 
 /** A seed the call can use: a parameter of its function (`def train(X, y, seed=0)`), else a
  *  module-level constant (`SEED = 42`, or imported) defined before the call runs. */
@@ -134,7 +127,6 @@ function seedInScope(ctx: PythonContext, call: Call): string | undefined {
 interface TopLevel {
   /** The first seed constant (`SEED = 42`, or imported). */
   seed?: { name: string; start: number };
-  imports: Node[];
 }
 
 const topLevels = new WeakMap<PythonModule, TopLevel>();
@@ -142,12 +134,11 @@ const topLevels = new WeakMap<PythonModule, TopLevel>();
 function topLevelOf(module: PythonModule): TopLevel {
   let top = topLevels.get(module);
   if (top) return top;
-  top = { imports: [] };
+  top = {};
   for (const child of module.root.namedChildren) {
     if (!child) continue;
     let seed: string | undefined;
     if (IMPORT_TYPES.has(child.type)) {
-      top.imports.push(child);
       seed = module.imports.find((i) => i.node.id === child.id && SEED_CONSTANT.test(i.local))?.local;
     } else {
       const assignment = child.type === 'expression_statement' ? child.namedChildren[0] : undefined;
@@ -170,8 +161,7 @@ function fixFor(ctx: PythonContext, call: Call, seed: string, defineSeed: boolea
   const at = lastArgument ? module.range(lastArgument).end : { line: args.startPosition.row, character: args.startPosition.column + 1 };
   const edits = [{ range: { start: at, end: at }, newText: `${lastArgument ? ', ' : ''}random_state=${seed}` }];
   if (!defineSeed) return { title: `Add random_state=${seed}`, edits };
-  const statement = topLevelStatement(call.node);
-  const lastImport = topLevelOf(module).imports.filter((c) => c.endIndex <= statement.startIndex).pop();
+  const lastImport = lastImportBefore(module, topLevelStatement(call.node).startIndex);
   if (!lastImport) return undefined;
   const afterImports = module.range(lastImport).end;
   edits.unshift({ range: { start: afterImports, end: afterImports }, newText: '\n\nRANDOM_SEED = 42' });

@@ -1,3 +1,4 @@
+import { torchFiles } from '../engine/projectQueries';
 import { defineRule } from '../engine/rule';
 import { drawOffset, isTorchDataLoader, torchSeededBefore } from '../engine/python/randomness';
 import { lightningSeedsLoaders } from '../engine/python/seeding';
@@ -11,6 +12,7 @@ export default defineRule({
   references: ['Zhang et al. 2022, C14: randomness uncontrolled', 'ML Hygiene practice P7 (versioning and reproducibility)'],
   severity: 'information',
   roles: ['exploration', 'pipeline', 'serving', 'library'],
+  applies: (project) => torchFiles(project).length > 0,
   docs: `## What it finds
 \`torch.utils.data.DataLoader(...)\` calls with \`shuffle=True\` or \`num_workers\` above zero
 (written as literals) that pass neither \`generator=\` nor \`worker_init_fn=\`. Test modules are

@@ -12,6 +12,15 @@ function configuresDeterminism(project: ProjectIndex): boolean {
   return [...project.facts.values()].some((f) => f.yamlKeys?.some((k) => DETERMINISM_KEY.test(k[k.length - 1] ?? '')));
 }
 
+/** Modules and notebooks that train with torch, modules first. */
+function torchTraining(project: ProjectIndex, appliesTo: (path: string) => boolean): string[] {
+  return project
+    .pythonFiles()
+    .filter(([p, f]) => appliesTo(p) && trainsModel(f) && f.imports.some((m) => TORCH_PACKAGES.some((p) => m === p || m.startsWith(p + '.'))))
+    .map(([p]) => p)
+    .sort((a, b) => Number(a.endsWith('.ipynb')) - Number(b.endsWith('.ipynb')) || a.localeCompare(b));
+}
+
 export default defineRule({
   code: 'MLH405',
   name: 'nondeterministic-torch',
@@ -21,6 +30,7 @@ export default defineRule({
   severity: 'information',
   optIn: true,
   roles: ['exploration', 'pipeline', 'library'],
+  applies: (project, appliesTo) => torchTraining(project, appliesTo).length > 0,
   docs: `## What it finds
 A project that trains PyTorch models (a backward pass, \`fit\` or \`train\` in a module importing
 torch or Lightning) where no module turns on deterministic algorithms: no
@@ -67,10 +77,7 @@ torch.backends.cudnn.benchmark = False
       const { project } = ctx;
       const python = project.pythonFiles();
       if (python.some(([, f]) => f.torchDeterministic) || configuresDeterminism(project)) return;
-      const training = python
-        .filter(([p, f]) => ctx.appliesTo(p) && trainsModel(f) && f.imports.some((m) => TORCH_PACKAGES.some((p) => m === p || m.startsWith(p + '.'))))
-        .map(([p]) => p)
-        .sort((a, b) => Number(a.endsWith('.ipynb')) - Number(b.endsWith('.ipynb')) || a.localeCompare(b));
+      const training = torchTraining(project, ctx.appliesTo);
       if (training.length === 0) return;
       // A notebook's JSON has no line to point at: a project of notebooks gets the finding on its README.
       const anchor = training[0].endsWith('.ipynb') ? projectAnchor(project, training) : { path: training[0] };

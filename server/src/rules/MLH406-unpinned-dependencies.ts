@@ -6,6 +6,7 @@ import { defineRule } from '../engine/rule';
 import { commentsByLine, isSuppressed, readSuppressions } from '../engine/suppressions';
 import { PRODUCTION } from '../engine/roles';
 import { folderOf } from '../engine/folders';
+import { Fix, TextEdit } from '../engine/types';
 
 const LOCK_FILES = /^(?:poetry\.lock|uv\.lock|Pipfile\.lock|pdm\.lock|conda-lock\.ya?ml|.+\.conda-lock\.ya?ml|pylock(?:\.[^.]+)?\.toml)$/;
 /** Names the message lists before "and N more". */
@@ -62,6 +63,51 @@ function unpinnedEntries(project: ProjectIndex, path: string, text: string): Req
   return loose.filter((r) => !isSuppressed(suppressions, 'MLH406', r.range));
 }
 
+/** One version, as a pin writes it: `==2.2.2` (pip) or `=2.2.2` / `2.2.2` (conda). */
+const EXACT_VERSION = /^={0,2}\s*(\d[\w.+!-]*)$/;
+
+/** The versions the project's dependency files pin (a conda environment, another requirements
+ *  file), by package; a package pinned to two versions is left out. */
+function pinnedVersions(project: ProjectIndex): Map<string, string> {
+  const versions = new Map<string, string>();
+  const conflicting = new Set<string>();
+  for (const [path, text] of project.documents) {
+    const entries = project.file(path)?.kind === 'requirements' ? parseRequirements(text).requirements : (declaredDependencies(path, text)?.dependencies ?? []);
+    for (const entry of entries) {
+      const version = entry.pinned && !entry.url ? EXACT_VERSION.exec(entry.specifier)?.[1] : undefined;
+      if (!version) continue;
+      const name = normalizePackage(entry.name);
+      if (versions.has(name) && versions.get(name) !== version) conflicting.add(name);
+      versions.set(name, version);
+    }
+  }
+  for (const name of conflicting) versions.delete(name);
+  return versions;
+}
+
+/** Pins the loose entries of a requirements file to the versions the project pins elsewhere (its
+ *  conda environment, another requirements file): `pandas` becomes `pandas==2.2.2`. */
+function pinsFromProject(project: ProjectIndex, path: string, loose: Requirement[]): Fix | undefined {
+  if (project.file(path)?.kind !== 'requirements') return undefined;
+  const text = project.documents.get(path);
+  if (text === undefined) return undefined;
+  const versions = pinnedVersions(project);
+  const lines = text.split(/\r?\n/);
+  const edits: TextEdit[] = [];
+  for (const requirement of loose) {
+    const version = versions.get(normalizePackage(requirement.name));
+    if (!version || requirement.url !== undefined || requirement.range.start.line !== requirement.range.end.line) continue;
+    const written = lines[requirement.range.start.line].slice(requirement.range.start.character, requirement.range.end.character);
+    const name = /^[A-Za-z0-9][A-Za-z0-9._-]*(\[[^\]]*\])?/.exec(written)?.[0];
+    if (!name) continue;
+    const marker = written.indexOf(';') < 0 ? '' : ` ${written.slice(written.indexOf(';')).trim()}`;
+    edits.push({ range: requirement.range, newText: `${name}==${version}${marker}` });
+  }
+  if (edits.length === 0) return undefined;
+  const names = edits.length === 1 ? '1 dependency' : `${edits.length} dependencies`;
+  return { title: `Pin ${names} to the versions the project's other dependency files pin`, edits };
+}
+
 // Constraints that admit only the bug-fix releases of one minor version: as good as a pin for
 // reproducing a model, and a common choice for projects that install on many platforms.
 const PATCH_RELEASES_ONLY = [
@@ -110,6 +156,7 @@ export default defineRule({
   practices: ['P7'],
   references: ['ML Test Score, Infra 1: training is reproducible'],
   severity: 'warning',
+  fixable: true,
   optIn: true,
   roles: PRODUCTION,
   docs: `## What it finds
@@ -170,7 +217,9 @@ training starts with a reproducible environment (practice P7, ML Test Score Infr
 Lock the environment: \`uv lock\`, \`poetry lock\`, \`pdm lock\`, or keep loose requirements in a
 \`requirements.in\` and compile them with \`pip-compile\` (pip-tools) into a fully pinned
 \`requirements.txt\`. At the least, pin each direct dependency to the version you tested with
-(\`pip freeze\` shows it).
+(\`pip freeze\` shows it). When the project pins a package elsewhere (its conda
+\`environment.yml\`, another requirements file), the quick fix writes that version into the
+requirements file (\`pandas\` becomes \`pandas==2.2.2\`).
 
 ## Example
 \`\`\`text
@@ -212,6 +261,7 @@ xgboost==2.1.1
       ctx.report({
         path: first.path,
         range: first.requirement.range,
+        fix: pinsFromProject(project, first.path, unpinned.filter((u) => u.path === first.path).map((u) => u.requirement)),
         message:
           `${names.length} ${names.length === 1 ? 'dependency is' : 'dependencies are'} not pinned to one version and the project has no lock file: ` +
           `${shown.join(', ')}${more}. Pin the versions you tested with (pip freeze shows them) or lock the environment (uv lock, poetry lock, pip-compile)`,

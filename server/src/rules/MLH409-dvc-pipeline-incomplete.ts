@@ -7,6 +7,8 @@ import { folderPrefix } from '../engine/folders';
 
 // Files DVC needs in git: the metadata of tracked data, the pipeline and its lock, the shared config.
 const DVC_METADATA_PROBES = ['data.dvc', 'data/raw.dvc', 'dvc.lock', 'dvc.yaml', '.dvc/config'];
+/** What DVC keeps in git: the pipeline, its lock, `.dvc` files, the shared config. */
+const DVC_FILE = /\.dvc$|(^|\/)dvc\.(ya?ml|lock)$|(^|\/)\.dvc\/config$/;
 const REMOTE_SECTION = /^\s*\[\s*['"]?remote\s+"[^"]+"\s*['"]?\s*\]/m;
 
 
@@ -71,6 +73,7 @@ export default defineRule({
   severity: 'information',
   roles: ALL_BUT_GENERATED,
   repositoryWide: true,
+  applies: (project) => project.files.some((f) => DVC_FILE.test(f.path)),
   docs: `## What it finds
 Three ways a DVC setup fails to version what it should:
 - in a project where DVC is initialised (\`.dvc/config\` exists), a \`dvc.yaml\` with no

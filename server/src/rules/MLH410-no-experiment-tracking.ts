@@ -41,6 +41,7 @@ export default defineRule({
   severity: 'warning',
   optIn: true,
   roles: ['pipeline', 'library'],
+  applies: (project, appliesTo) => trainingFiles(project, appliesTo).length > 0,
   docs: `## What it finds
 A project whose code trains models (\`fit\`, \`train\`, a backward pass in a module that imports an
 ML library) while nothing records the experiments: no import of MLflow, Weights & Biases,

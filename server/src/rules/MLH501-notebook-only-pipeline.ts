@@ -9,6 +9,7 @@ export default defineRule({
   references: ['Sculley et al. 2015: prototype smell'],
   severity: 'information',
   roles: ['exploration', 'pipeline', 'library'],
+  applies: (project, appliesTo) => trainingFiles(project, appliesTo).length > 0,
   docs: `## What it finds
 A project where every place that trains a model (\`fit\`, \`train\`, a backward pass in ML code)
 is a Jupyter notebook, and no Python module or script does.

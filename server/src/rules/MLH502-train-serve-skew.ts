@@ -25,6 +25,7 @@ export default defineRule({
   references: ['Zinkevich, Rule #32: re-use code between your training pipeline and your serving pipeline', 'ML Test Score, Monitor 3: training and serving features compute the same values'],
   severity: 'warning',
   roles: ['serving', 'pipeline', 'library'],
+  applies: (project) => project.files.some((f) => project.roleOf(f.path) === 'serving'),
   docs: `## What it finds
 A module-level function in serving code (a module that defines request handlers, or lives in or
 is named serve, serving, api, app, server, inference or predict) that a training module (one

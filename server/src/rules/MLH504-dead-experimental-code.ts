@@ -3,7 +3,7 @@ import { configurableGlobals } from '../engine/python/configurableGlobals';
 import { assignedNames, enclosing, Node } from '../engine/python/module';
 import { parsePython } from '../engine/python/parser';
 import { isFalseLiteral } from '../engine/python/values';
-import { rangeOf } from '../engine/types';
+import { Fix, rangeOf } from '../engine/types';
 import { PRODUCTION } from '../engine/roles';
 
 /** Commented-out code shorter than this many lines is left alone (a disabled line or two is common). */
@@ -82,7 +82,7 @@ function reportCommentedCode(ctx: PythonContext): void {
       ctx.report(
         rangeOf(first.startPosition.row, first.startPosition.column, last.endPosition.row, last.endPosition.column),
         `${run.length} lines of commented-out code; delete them (version control keeps the history) or turn them into a configurable option`,
-        { unnecessary: true },
+        { unnecessary: true, fix: deleteLines(ctx, first, last, `Delete the ${run.length} lines of commented-out code`) },
       );
     }
     run = [];
@@ -128,6 +128,16 @@ function falseFlags(ctx: PythonContext): Set<string> {
   return flags;
 }
 
+/** Deletes the lines of `node` to `last` whole, when nothing else is written on them. */
+function deleteLines(ctx: PythonContext, node: Node, last: Node, title: string): Fix | undefined {
+  const { lines } = ctx;
+  const first = node.startPosition.row;
+  const end = last.endPosition;
+  if (lines.lineText(first).slice(0, node.startPosition.column).trim() !== '' || lines.lineText(end.row).slice(end.column).trim() !== '') return undefined;
+  const to = end.row + 1 < lines.lineCount ? { line: end.row + 1, character: 0 } : { line: end.row, character: lines.lineText(end.row).length };
+  return { title, edits: [{ range: { start: { line: first, character: 0 }, end: to }, newText: '' }] };
+}
+
 function reportDeadBranches(ctx: PythonContext): void {
   const flags = falseFlags(ctx);
   for (const statement of ctx.module.nodes('if_statement')) {
@@ -138,10 +148,14 @@ function reportDeadBranches(ctx: PythonContext): void {
     const flag = condition.type === 'identifier' && flags.has(condition.text);
     if (!constant && !flag) continue;
     const why = flag ? `${condition.text} is set to False once and never changed` : `the condition ${condition.text} is never true`;
+    // The block goes whole: only without elif / else, and where its block keeps a statement.
+    const siblings = statement.parent?.namedChildren.filter((n) => n && n.type !== 'comment') ?? [];
+    const deletable = !statement.childForFieldName('alternative') && (statement.parent?.type === 'module' || siblings.length > 1);
+    const fix = deletable ? deleteLines(ctx, statement, consequence, `Delete the dead \`if ${condition.text}:\` block`) : undefined;
     ctx.report(
       rangeOf(statement.startPosition.row, statement.startPosition.column, consequence.endPosition.row, consequence.endPosition.column),
       `Dead code: ${why}, so this block never runs; delete it or make the switch a real configuration option`,
-      { unnecessary: true },
+      { unnecessary: true, fix },
     );
   }
 }
@@ -153,6 +167,7 @@ export default defineRule({
   practices: ['P9'],
   references: ['Sculley et al. 2015: dead experimental codepaths', 'Zinkevich, Rule #22: clean up features you are no longer using'],
   severity: 'information',
+  fixable: true,
   roles: PRODUCTION,
   docs: `## What it finds
 - \`if False:\` and \`if 0:\` blocks;
@@ -180,7 +195,8 @@ flipped by mistake sends untested code to production; Zinkevich's rule 22 asks t
 is no longer used.
 
 ## How to fix
-Delete the code: version control keeps it. If the switch is a real option, move it into the
+Delete the code: version control keeps it (the quick fix deletes the block, or the commented-out
+lines; an \`if\` with an \`elif\` or \`else\`, or one that is alone in its block, is left to you). If the switch is a real option, move it into the
 configuration, give it a test, and remove the dead alternative once a decision is made.
 
 ## Example

@@ -127,7 +127,7 @@ function hyperparameterConstants(module: PythonModule, notebook?: Notebook): Nod
     const name = left.text;
     if (configurable.has(name)) continue;
     if (assignments.filter((a) => assignedNames(a).includes(name)).length !== 1) continue;
-    const reads = module.nodes('identifier').filter((id) => id.text === name && id.startIndex !== left.startIndex);
+    const reads = module.withText('identifier', name).filter((id) => id.startIndex !== left.startIndex);
     if (reads.length > 0) found.push(right!);
   }
   return found;

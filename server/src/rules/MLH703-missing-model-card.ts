@@ -1,3 +1,4 @@
+import { ProjectIndex } from '../engine/project';
 import { defineRule } from '../engine/rule';
 import { filesNamed, headingsOf, projectAnchor, readmePath, relatedFiles, savesModel, trainsModel } from '../engine/projectQueries';
 import { MODEL_CARD } from '../scaffold/templates';
@@ -6,6 +7,19 @@ const CARD_FILE = /(model[_ -]?card|model[_ -]?report|final[_ ]report)[^/]*\.(md
 // TDSP keeps model reports under Docs/Model; a Hugging Face model card is the README with metadata.
 const TDSP_MODEL_DOCS = /^Docs\/Model\/[^/]+\.(md|markdown|rst|docx?|pdf)$/i;
 const CARD_HEADING = /model card|model details|intended use/;
+
+/** Modules and notebooks that train or save a model. */
+function modelCode(project: ProjectIndex, appliesTo: (path: string) => boolean): string[] {
+  return project
+    .pythonFiles()
+    .filter(([p, f]) => appliesTo(p) && (trainsModel(f) || savesModel(f)))
+    .map(([p]) => p);
+}
+
+/** Model cards and reports: files named like one, and TDSP's model documents. */
+function modelDocuments(project: ProjectIndex): string[] {
+  return [...new Set([...filesNamed(project, CARD_FILE), ...project.files.filter((f) => TDSP_MODEL_DOCS.test(f.path)).map((f) => f.path)])].sort();
+}
 
 export default defineRule({
   code: 'MLH703',
@@ -17,6 +31,8 @@ export default defineRule({
   fixable: true,
   optIn: true,
   roles: ['pipeline', 'library'],
+  applies: (project, appliesTo) => modelCode(project, appliesTo).length > 0,
+  evidence: modelDocuments,
   docs: `## What it finds
 A project whose code trains (\`fit\`, \`train\`, a backward pass) or saves models (\`joblib.dump\`,
 \`torch.save\`, \`save_pretrained\`, ...) and has no model card or model report: no file named
@@ -55,18 +71,15 @@ ROC AUC 0.87 on the 2024-Q2 hold-out (baseline: 0.71); per-region results below.
   check: {
     project(ctx) {
       const { project } = ctx;
-      const modelCode = project
-        .pythonFiles()
-        .filter(([p, f]) => ctx.appliesTo(p) && (trainsModel(f) || savesModel(f)))
-        .map(([p]) => p);
-      if (modelCode.length === 0) return;
-      if (filesNamed(project, CARD_FILE).length || project.files.some((f) => TDSP_MODEL_DOCS.test(f.path))) return;
+      const code = modelCode(project, ctx.appliesTo);
+      if (code.length === 0) return;
+      if (modelDocuments(project).length) return;
       const readme = readmePath(project);
       if (readme && headingsOf(project.documents.get(readme) ?? '').some((h) => CARD_HEADING.test(h))) return;
       ctx.report({
-        ...projectAnchor(project, modelCode),
+        ...projectAnchor(project, code),
         message: 'Models are trained or saved here and there is no model card describing their intended use, data and performance',
-        related: relatedFiles(modelCode, 'trains or saves a model'),
+        related: relatedFiles(code, 'trains or saves a model'),
         fix: { title: `Create ${MODEL_CARD.path}`, create: [MODEL_CARD] },
       });
     },

@@ -1,11 +1,33 @@
 import { firstLineRange } from '../engine/notebookCells';
-import { defineRule } from '../engine/rule';
-import { FILE_START } from '../engine/types';
+import { defineRule, NotebookContext } from '../engine/rule';
+import { FILE_START, Fix } from '../engine/types';
 import { ALL_BUT_GENERATED } from '../engine/roles';
 
 /** Names editors give new or duplicated notebooks: Untitled.ipynb, Untitled1.ipynb, Untitled-1.ipynb,
  *  eda-Copy1.ipynb, "eda Copy.ipynb", "eda Copy 2.ipynb", "Copy of eda.ipynb". */
 const DEFAULT_NAME = /^untitled([-_ ]?\d+)?\.ipynb$|-copy\d*\.ipynb$| copy( \d+)?\.ipynb$|^copy of /i;
+
+/** Renames the notebook after its title (its first Markdown heading): `# Churn exploration` gives
+ *  `churn-exploration.ipynb` beside it. None without a title, or when that file exists. */
+function renameAfterTitle(ctx: NotebookContext): Fix | undefined {
+  const title = ctx.notebook.cells
+    .filter((c) => c.kind === 'markdown')
+    .map((c) => /^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$/m.exec(c.source)?.[1])
+    .find((t) => t !== undefined);
+  const stem = title
+    ?.normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60)
+    .replace(/-+$/, '');
+  if (!stem) return undefined;
+  const folder = ctx.path.includes('/') ? ctx.path.slice(0, ctx.path.lastIndexOf('/') + 1) : '';
+  const target = `${folder}${stem}.ipynb`;
+  if (ctx.project.has(target)) return undefined;
+  return { title: `Rename to ${stem}.ipynb (after its title)`, rename: target };
+}
 
 export default defineRule({
   code: 'MLH805',
@@ -14,6 +36,7 @@ export default defineRule({
   practices: ['P3'],
   references: ['Microsoft TDSP: project structure and naming', 'Pimentel et al. 2019: notebook best practices'],
   severity: 'information',
+  fixable: true,
   roles: ALL_BUT_GENERATED,
   docs: `## What it finds
 Notebooks whose file name is the one the editor gave them: \`Untitled.ipynb\`, \`Untitled1.ipynb\`,
@@ -31,7 +54,8 @@ git, not in file names.
 ## How to fix
 Rename the notebook after what it does, with an order prefix when notebooks form a sequence
 (\`01-data-exploration.ipynb\`, \`02-baseline-model.ipynb\`). Delete copies, or merge what they add,
-and let git keep the history.
+and let git keep the history. The quick fix renames the notebook after its title (its first Markdown
+heading: \`# Churn exploration\` gives \`churn-exploration.ipynb\`), never over an existing file.
 
 ## Example
 \`\`\`text
@@ -55,8 +79,9 @@ notebooks/02-churn-baseline.ipynb
       if (!DEFAULT_NAME.test(name)) return;
       const first = ctx.notebook.cells[0];
       const message = `"${name}" is a default or copy name: name the notebook after the question it answers`;
-      if (first) ctx.reportInCell(first.index, firstLineRange(first), message);
-      else ctx.report(FILE_START, message);
+      const fix = renameAfterTitle(ctx);
+      if (first) ctx.reportInCell(first.index, firstLineRange(first), message, { fix });
+      else ctx.report(FILE_START, message, { fix });
     },
   },
 });

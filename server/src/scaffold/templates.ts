@@ -1,6 +1,7 @@
 // File templates as data, for the quick fixes that create what a project lacks (and for the TDSP
 // scaffolding to share). Text the user still has to write carries the scaffold's placeholder marker,
 // which MLH002 finds when it is left in place.
+import { version } from '../../../package.json';
 import { placeholder as fill } from './template';
 
 export interface Template {
@@ -118,6 +119,9 @@ export const MODEL_CARD: Template = { path: 'MODEL_CARD.md', content: modelCard(
 
 /** A GitHub Actions workflow that installs the project, lints it and runs its tests; with a
  *  `retrainCommand`, also a weekly scheduled job that retrains (continuous training). */
+/** The GitHub Action of this version of ML Hygiene (action.yml at the repository's root). */
+export const ML_HYGIENE_ACTION = `ml-hygiene/ml-hygiene@v${version}`;
+
 export function ciWorkflow(retrainCommand?: string): string {
   const checkoutAndPython = `      - uses: actions/checkout@v4
       - uses: actions/setup-python@v5
@@ -156,6 +160,8 @@ ${checkoutAndPython}
           pip install ruff pytest
       - name: Lint
         run: ruff check .
+      - name: ML Hygiene
+        uses: ${ML_HYGIENE_ACTION}
       - name: Test
         run: python -m pytest
 ${retrain}`;

@@ -1,12 +1,15 @@
-// What a person sees in the browser, on the messy example: squiggles, the Problems panel, a hover
-// with the practice, the rule documentation from the command palette and from a finding's link, a
-// notebook's findings, the project report, and the TDSP scaffold run from the command palette.
+// What a person sees in the browser, on the messy example: the walkthrough, squiggles, the Problems
+// panel, a compact hover with the practice and its links, the rule documentation from the hover and
+// from the command palette, a notebook's findings, the project report from the palette and from the
+// status bar, the settings, and the TDSP scaffold into a new folder, which it then opens.
 // Each step leaves a screenshot; a failing step leaves one of the failure.
 import { basename, join } from 'path';
 import { withBrowser } from './browser.mjs';
 
 const STEP_TIMEOUT_MS = 60_000;
 const PALETTE_POLL_MS = 2_000;
+/** The hover of one finding must fit on a laptop screen with room to spare (it was ~2,000 px). */
+const HOVER_MAX_HEIGHT_PX = 450;
 
 /**
  * Runs a command from the palette (F1). The palette lists the commands known when it opens, and an
@@ -88,7 +91,39 @@ const STEPS = [
     await page.goto(`${url}/?folder=${encodeURIComponent(folder)}`);
     await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'train.py' }).waitFor({ timeout: STEP_TIMEOUT_MS });
   }],
+  ['walkthrough', '"ML Hygiene: Get Started" opens the walkthrough with its five steps', async (page) => {
+    await runCommand(page, 'ML Hygiene: Get Started');
+    const walkthrough = page.locator('.gettingStartedContainer', { hasText: 'Get started with ML Hygiene' }).first();
+    await walkthrough.waitFor({ timeout: STEP_TIMEOUT_MS });
+    for (const step of ['See the findings', 'Read the practice behind a finding', 'Run the hygiene report', 'Scaffold a project', 'Configure the rules']) {
+      await walkthrough.locator('.getting-started-step', { hasText: step }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
+    }
+    // The first step's picture is shown, from the extension's own files.
+    await page.waitForFunction(() => [...document.querySelectorAll('.gettingStartedContainer .getting-started-media img')].some((img) => img.complete && img.naturalWidth > 0), null, { timeout: STEP_TIMEOUT_MS });
+  }],
+  ['extension-page', "the extension's page shows its icon and the user README, the VS Code section first", async (page, { shot }) => {
+    await runCommand(page, 'Extensions: Show Installed Extensions');
+    await page.locator('.extensions-viewlet .monaco-list-row', { hasText: 'ML Hygiene' }).first().click();
+    await page.locator('.tabs-container .tab.active', { hasText: 'ML Hygiene' }).waitFor({ timeout: STEP_TIMEOUT_MS });
+    await page.waitForFunction(() => [...document.querySelectorAll('.extension-editor .header img.icon')].some((img) => img.complete && img.naturalWidth > 0), null, { timeout: STEP_TIMEOUT_MS });
+    // The README is rendered in a webview: find the frame that shows it.
+    const deadline = Date.now() + STEP_TIMEOUT_MS;
+    for (;;) {
+      const headings = await Promise.all(page.frames().map((frame) => frame.locator('h2').allInnerTexts().catch(() => [])));
+      const readme = headings.find((texts) => texts.includes('In VS Code'));
+      if (readme) {
+        if (readme[0] !== 'In VS Code') throw new Error(`the README's first section is "${readme[0]}"`);
+        break;
+      }
+      if (Date.now() > deadline) throw new Error('the extension page shows no README with an "In VS Code" section');
+      await page.waitForTimeout(500);
+    }
+    await shot('readme');
+    await runCommand(page, 'View: Show Explorer');
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'train.py' }).waitFor({ timeout: STEP_TIMEOUT_MS });
+  }],
   ['python-squiggle', 'train.py shows the MLH106 squiggle', async (page) => {
+    await closeAllEditors(page);
     await openFromExplorer(page, 'train.py');
     await page.locator('.monaco-editor .squiggly-error').first().waitFor({ state: 'attached', timeout: STEP_TIMEOUT_MS });
   }],
@@ -99,21 +134,29 @@ const STEPS = [
     await problemsRow(page, 'MLH106', 'train.py');
     await problemsRow(page, 'prepare_customers.py', 'MLH101');
     await problemsRow(page, 'exploration.ipynb', 'MLH801');
-    await problemsRow(page, 'MLH303', 'README.md');
+    await problemsRow(page, 'MLH309', 'requirements.txt');
     // The screenshot shows the whole list.
     await problemsRow(page, '', 'ml-hygiene');
   }],
-  ['hover', 'hovering the squiggle shows the rule and its practice', async (page) => {
+  ['hover', 'hovering the squiggle shows a compact hover: the message once, the practice, the fix and the links', async (page) => {
     const squiggle = page.locator('.monaco-editor .squiggly-error').first();
     const box = await squiggle.boundingBox();
     if (!box) throw new Error('the squiggle is not visible');
     await page.mouse.move(box.x + Math.min(10, box.width / 2), box.y + box.height / 2);
-    const hover = page.locator('.monaco-hover:visible');
-    await hover.filter({ hasText: 'MLH106' }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
-    await hover.filter({ hasText: 'Practice' }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
+    const hover = page.locator('.monaco-hover:visible').filter({ hasText: 'MLH106' }).first();
+    await hover.filter({ hasText: 'Full documentation' }).waitFor({ timeout: STEP_TIMEOUT_MS });
+    const text = await hover.innerText();
+    for (const part of ['No AI without IA', 'Fix:', 'Quick fix']) {
+      if (!text.includes(part)) throw new Error(`the hover lacks "${part}":\n${text}`);
+    }
+    const message = 'is always True; use isna()/np.isnan() to test for missing values';
+    const times = text.split(message).length - 1;
+    if (times !== 1) throw new Error(`the hover shows the message ${times} times:\n${text}`);
+    const height = (await hover.boundingBox())?.height ?? Infinity;
+    if (height > HOVER_MAX_HEIGHT_PX) throw new Error(`the hover is ${height} px high (at most ${HOVER_MAX_HEIGHT_PX})`);
   }],
-  ['rule-doc-link', "clicking the finding's rule code opens its documentation", async (page) => {
-    await page.locator('.monaco-hover:visible a', { hasText: 'MLH106' }).first().click();
+  ['rule-doc-link', 'the hover\'s "Full documentation" link opens the rule page', async (page) => {
+    await page.locator('.monaco-hover:visible a', { hasText: 'Full documentation' }).first().click();
     await ruleDocRendered(page);
   }],
   ['command-palette', '"ML Hygiene: Show Rule Documentation" from the palette opens a rule page', async (page) => {
@@ -144,22 +187,88 @@ const STEPS = [
     await link.click();
     await page.locator('.tabs-container .tab.active', { hasText: file.split('/').pop() }).waitFor({ timeout: STEP_TIMEOUT_MS });
   }],
-  ['scaffold', '"ML Hygiene: Scaffold TDSP Project" from the palette asks, creates the layout and opens the charter', async (page, { folder, shot }) => {
+  ['status-bar', 'the status bar shows the score and the finding count, and opens the report', async (page) => {
+    await closeAllEditors(page);
+    const item = page.locator('.statusbar-item', { hasText: /ML Hygiene \d+\/100 · \d+ findings/ }).first();
+    await item.waitFor({ timeout: STEP_TIMEOUT_MS });
+    await item.click();
+    await webviewContent(page).locator('h1', { hasText: 'ML Hygiene report' }).waitFor({ timeout: STEP_TIMEOUT_MS });
+    // Away from the item, whose tooltip would cover the notifications of the next steps.
+    await page.mouse.move(800, 300);
+  }],
+  ['settings', 'the settings editor offers run, log level and a severity per rule', async (page, { shot }) => {
+    await closeAllEditors(page);
+    await runCommand(page, 'Preferences: Open Settings (UI)');
+    // The search box has the focus when the settings editor opens.
+    await page.locator('.settings-editor .suggest-input-container').first().waitFor({ timeout: STEP_TIMEOUT_MS });
+    await page.keyboard.type('@ext:ml-hygiene.ml-hygiene');
+    for (const title of ['Run', 'Log Level', 'Severity']) {
+      await page.locator('.settings-editor .setting-item-title', { hasText: title }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
+    }
+    // Run is a choice, not a text box.
+    await page.locator('.settings-editor .setting-item-enum', { hasText: 'When ML Hygiene analyses' }).locator('select, .monaco-select-box').first().waitFor({ timeout: STEP_TIMEOUT_MS });
+    await shot('editor');
+    // This workbench shows the settings in a modal editor over the others, with its own close button.
+    await page.keyboard.press('Escape');
+    const modalClose = page.locator('.modal-editor-header .codicon-close').first();
+    if (await modalClose.isVisible()) await modalClose.click();
+    else await closeAllEditors(page);
+    await page.locator('.settings-editor').first().waitFor({ state: 'hidden', timeout: STEP_TIMEOUT_MS });
+  }],
+  ['project-view', 'the ML Hygiene view lists the practices and their checks, and a finding opens its file', async (page, { folder, shot }) => {
+    await closeAllEditors(page);
+    // The folder's file tree folds away, so that the view has the side bar's height.
+    await page.locator('.pane-header', { hasText: basename(folder) }).first().click();
+    await runCommand(page, 'Focus on ML Hygiene View');
+    const view = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'ML Hygiene' }) }).last();
+    const rows = view.locator('.monaco-list-row');
+    await rows.filter({ hasText: 'P1 Avoid ML-solutionism' }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
+    // Typing a check's code moves to it; the right arrow unfolds its findings, the down arrow goes
+    // to the first one, Enter opens it.
+    await rows.filter({ hasText: 'P1 Avoid ML-solutionism' }).first().click();
+    await page.keyboard.type('MLH106');
+    const check = rows.filter({ hasText: 'MLH106 nan-equality' }).first();
+    await check.waitFor({ timeout: STEP_TIMEOUT_MS });
+    await page.keyboard.press('Escape');
+    await check.locator('.monaco-tl-twistie').click();
+    const finding = rows.filter({ hasText: 'train.py:' }).first();
+    await finding.waitFor({ timeout: STEP_TIMEOUT_MS });
+    await shot('tree');
+    await finding.click();
+    await page.locator('.tabs-container .tab.active', { hasText: 'train.py' }).waitFor({ timeout: STEP_TIMEOUT_MS });
+    await page.locator('.pane-header', { hasText: basename(folder) }).first().click();
+  }],
+  ['fix-all', '"Fix All Auto-fixable Findings in the Project" shows its changes in the refactor preview first', async (page, { shot }) => {
+    await closeAllEditors(page);
+    await runCommand(page, 'ML Hygiene: Fix All Auto-fixable Findings in the Project');
+    const panel = page.locator('.part.panel');
+    await panel.locator('.monaco-list-row', { hasText: 'train.py' }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
+    await shot('preview');
+    await panel.locator('.monaco-button', { hasText: 'Discard' }).first().click();
+    await panel.locator('.monaco-list-row', { hasText: 'train.py' }).first().waitFor({ state: 'detached', timeout: STEP_TIMEOUT_MS });
+  }],
+  ['scaffold', '"ML Hygiene: Scaffold TDSP Project" into a new folder typed in: creates it, opens the summary, then opens the folder', async (page, { shot }) => {
     await closeAllEditors(page);
     await runCommand(page, 'ML Hygiene: Scaffold TDSP Project');
-    await (await quickPickRow(page, basename(folder))).click();
+    await page.locator('.quick-input-widget input').fill('customer-churn');
+    await (await quickPickRow(page, 'created if it does not exist')).waitFor({ timeout: STEP_TIMEOUT_MS });
+    await page.keyboard.press('Enter');
     await page.locator('.quick-input-widget', { hasText: 'Project name' }).waitFor({ timeout: STEP_TIMEOUT_MS });
     await page.locator('.quick-input-widget input').fill('Customer churn');
     await page.keyboard.press('Enter');
     await quickPickRow(page, 'Dependabot');
     await shot('options');
     await page.keyboard.press('Enter');
-    // The example already has README.md, params.yaml, requirements.txt and .gitignore: skipped.
+    await page.locator('.tabs-container .tab.active', { hasText: 'Scaffolded Customer churn.md' }).waitFor({ timeout: STEP_TIMEOUT_MS });
+    await page.locator('.monaco-editor .view-line', { hasText: '## Created' }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
     const summary = page.locator('.notification-toast', { hasText: 'Scaffolded "Customer churn"' }).first();
-    await summary.filter({ hasText: 'README.md' }).waitFor({ timeout: STEP_TIMEOUT_MS });
+    await summary.locator('.monaco-button', { hasText: 'Open Folder' }).waitFor({ timeout: STEP_TIMEOUT_MS });
+    await page.mouse.move(800, 300);
     await shot('summary');
-    await summary.locator('.monaco-button', { hasText: 'Open Charter' }).click();
-    await page.locator('.tabs-container .tab.active', { hasText: 'Charter.md' }).waitFor({ timeout: STEP_TIMEOUT_MS });
+    await summary.locator('.monaco-button', { hasText: 'Open Folder' }).click();
+    // The window now shows the new folder: its layout is in the Explorer.
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'Sample_Data' }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'train.py' }).first().waitFor({ state: 'detached', timeout: STEP_TIMEOUT_MS });
   }],
 ];
 

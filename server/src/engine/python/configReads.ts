@@ -147,13 +147,10 @@ function assignedFromCall(identifier: Node): Node | undefined {
  *  the name in that scope (whose right side may still read it). Like bindings.ts, branches are read
  *  in document order. */
 class VariableUses {
-  /** Per name, its identifiers in document order. */
-  private readonly byName = new Map<string, Node[]>();
   /** Per scope and name, the assignments to the name in document order. */
   private readonly assignments = new Map<string, Node[]>();
 
-  constructor(module: PythonModule) {
-    for (const identifier of module.nodes('identifier')) push(this.byName, identifier.text, identifier);
+  constructor(private readonly module: PythonModule) {
     for (const assignment of module.nodes('assignment')) {
       const left = assignment.childForFieldName('left');
       if (left?.type === 'identifier') push(this.assignments, `${scopeOf(assignment).id}\0${left.text}`, assignment);
@@ -166,7 +163,7 @@ class VariableUses {
     const assignments = this.assignments.get(`${scope.id}\0${name}`) ?? [];
     const next = assignments[firstFrom(assignments, after.endIndex)];
     const end = Math.min(scope.endIndex, next?.endIndex ?? Infinity);
-    const named = this.byName.get(name) ?? [];
+    const named = this.module.withText('identifier', name);
     const found: Node[] = [];
     for (let i = firstFrom(named, after.endIndex); i < named.length && named[i].startIndex < end; i++) {
       checkpoint();

@@ -81,3 +81,27 @@ export function applyChanges(oldText: string, changes: readonly TextChange[]): {
   }
   return { text, edits };
 }
+
+/** Where a range of a text lies after `edits` (in order) changed that text: it moves with the text
+ *  around it, and a part inside replaced text shrinks to where the new text ends. Text inserted
+ *  where the range starts goes before it; where it ends, after it. */
+export function shiftRange(range: Range, edits: readonly Edit[]): Range {
+  let { start, end } = range;
+  for (const edit of edits) {
+    start = shiftPosition(start, edit, false);
+    end = shiftPosition(end, edit, true);
+  }
+  return { start, end };
+}
+
+function shiftPosition(position: Position, edit: Edit, isEnd: boolean): Position {
+  const { line, character } = position;
+  const { startPosition: start, oldEndPosition: oldEnd, newEndPosition: newEnd } = edit;
+  const beforeStart = line < start.row || (line === start.row && character < start.column);
+  const atStart = line === start.row && character === start.column;
+  if (beforeStart || (atStart && isEnd)) return position;
+  const beforeOldEnd = line < oldEnd.row || (line === oldEnd.row && character < oldEnd.column);
+  if (beforeOldEnd) return { line: newEnd.row, character: newEnd.column };
+  if (line > oldEnd.row) return { line: line + newEnd.row - oldEnd.row, character };
+  return { line: newEnd.row, character: newEnd.column + character - oldEnd.column };
+}

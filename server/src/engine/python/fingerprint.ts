@@ -56,8 +56,24 @@ function pushTokens(statement: Node, renamed: Map<string, string>, tokens: strin
   }
 }
 
+// A fingerprint follows from the function's text alone, and a module open in an editor has its facts
+// taken at every keystroke: the functions the keystroke did not touch are not walked again.
+const byText = new Map<string, Omit<FunctionFingerprint, 'line'>>();
+const MAX_REMEMBERED = 4096;
+
 /** The fingerprint of a function definition. */
 export function fingerprint(def: Node): FunctionFingerprint {
+  const text = def.text;
+  let known = byText.get(text);
+  if (!known) {
+    if (byText.size >= MAX_REMEMBERED) byText.clear();
+    known = fingerprintOf(def);
+    byText.set(text, known);
+  }
+  return { name: known.name, line: def.startPosition.row, bodyHash: known.bodyHash, writesColumns: known.writesColumns };
+}
+
+function fingerprintOf(def: Node): Omit<FunctionFingerprint, 'line'> {
   const name = def.childForFieldName('name')?.text ?? '';
   const body = def.childForFieldName('body');
   const renamed = new Map(parameterNames(def).map((p, i) => [p, `$${i}`]));
@@ -68,5 +84,5 @@ export function fingerprint(def: Node): FunctionFingerprint {
   });
   const bodyHash = tokens.length >= MIN_FINGERPRINT_TOKENS ? createHash('sha1').update(tokens.join(' ')).digest('hex').slice(0, 16) : '';
   const writesColumns = body?.descendantsOfType('assignment').some(writesColumn) ?? false;
-  return { name, line: def.startPosition.row, bodyHash, writesColumns };
+  return { name, bodyHash, writesColumns };
 }

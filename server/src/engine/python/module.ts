@@ -42,6 +42,7 @@ export class PythonModule {
   private readonly bindings = new Map<string, string>();
   private callCache?: Call[];
   private readonly callsById = new Map<number, Call>();
+  private readonly byText = new Map<string, Map<string, Node[]>>();
 
   constructor(
     readonly tree: Tree,
@@ -58,6 +59,23 @@ export class PythonModule {
   /** All nodes of a type, in document order. */
   nodes(type: string): Node[] {
     return nodesOfType(this.tree, type);
+  }
+
+  /** The nodes of a type (identifiers, attributes) that read `text`, in document order. Indexed by
+   *  text once per type: analyses follow names through the module again and again, and each
+   *  node's text is a call into the parser. */
+  withText(type: 'identifier' | 'attribute', text: string): Node[] {
+    let index = this.byText.get(type);
+    if (!index) {
+      index = new Map();
+      for (const node of this.nodes(type)) {
+        const list = index.get(node.text);
+        if (list) list.push(node);
+        else index.set(node.text, [node]);
+      }
+      this.byText.set(type, index);
+    }
+    return index.get(text) ?? [];
   }
 
   range(node: Node): Range {
@@ -146,8 +164,8 @@ export class PythonModule {
   }
 
   private collectImports(): void {
-    for (const stmt of this.root.descendantsOfType(['import_statement', 'import_from_statement'])) {
-      if (!stmt) continue;
+    const statements = [...this.nodes('import_statement'), ...this.nodes('import_from_statement')].sort((a, b) => a.startIndex - b.startIndex);
+    for (const stmt of statements) {
       if (stmt.type === 'import_statement') {
         for (const name of stmt.childrenForFieldName('name')) {
           if (!name) continue;

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Edit, Language, Node, Parser, Tree } from 'web-tree-sitter';
+import { Edit, Language, Node, Parser, Query, Tree } from 'web-tree-sitter';
 import { BudgetExceeded, checkpoint, pastDeadline } from '../budget';
 import { withUnixLineEnds } from '../text';
 
@@ -109,52 +109,73 @@ export function forgetIndex(tree: Tree): void {
 
 /** Every named node of a type in the tree, the root included, in document order. */
 export function nodesOfType(tree: Tree, type: string): Node[] {
-  return indexOf(tree).byType.get(type) ?? [];
+  const index = indexOf(tree);
+  return index.byType.get(type) ?? nodesOfOtherType(tree, index, type);
 }
 
 // tree-sitter finds a node's parent by descending from the root through every sibling on the way,
 // so `node.parent` costs the width and depth of the tree (a walk up from each argument of a call
 // with thousands of arguments is quadratic), and each descendantsOfType is a walk of the whole
-// tree. One walk per tree, the first time either is asked for, records every node's parent and the
-// named nodes by type; `parent` reads it (rules and the shared analysis walk up from nodes everywhere).
+// tree. So each tree is indexed once, the first time either is asked for: every node's parent, and
+// the named nodes by type. Each crossing into tree-sitter's wasm costs more than the work it does,
+// so the index asks for whole lists at once: each node's children in one call, and every node of
+// the types the analyses ask for in one query. The query's nodes are replaced by the same node
+// objects the parents hold, so that a node found by type and the same node reached by walking up or
+// down are one object.
 interface TreeIndex {
   parents: Map<number, Node>;
   byType: Map<string, Node[]>;
+  nodesById: Map<number, Node>;
   /** Per set of node types, the nearest strict ancestor of those types of each node asked so far. */
   nearest: Map<ReadonlySet<string>, Map<number, Node | null>>;
 }
+
+/** The node types the analyses and rules ask for by type (PythonModule.nodes), collected by one
+ *  query. Other types are found on demand (each one a walk of the tree). */
+const INDEXED_TYPES = [
+  'as_pattern_target', 'assert_statement', 'assignment', 'attribute', 'augmented_assignment', 'binary_operator',
+  'call', 'class_definition', 'comment', 'comparison_operator', 'default_parameter', 'for_in_clause',
+  'for_statement', 'function_definition', 'global_statement', 'identifier', 'if_statement', 'import_from_statement',
+  'import_statement', 'keyword_argument', 'lambda_parameters', 'list', 'named_expression', 'nonlocal_statement',
+  'pair', 'parameters', 'string', 'string_content', 'try_statement', 'tuple', 'typed_default_parameter',
+  'with_statement',
+];
+
+let typesQuery: Query | undefined;
 
 const indexByTree = new WeakMap<Tree, TreeIndex>();
 
 function indexOf(tree: Tree): TreeIndex {
   let index = indexByTree.get(tree);
   if (index) return index;
-  index = { parents: new Map(), byType: new Map(), nearest: new Map() };
-  const cursor = tree.walk();
-  const ancestors: Node[] = [];
-  let node = cursor.currentNode;
-  for (;;) {
+  const root = tree.rootNode;
+  index = { parents: new Map(), byType: new Map(), nodesById: new Map([[root.id, root]]), nearest: new Map() };
+  const pending = [root];
+  while (pending.length) {
     checkpoint();
-    if (node.isNamed) {
-      const list = index.byType.get(node.type);
-      if (list) list.push(node);
-      else index.byType.set(node.type, [node]);
+    const node = pending.pop()!;
+    for (const child of node.children) {
+      if (!child) continue;
+      index.parents.set(child.id, node);
+      index.nodesById.set(child.id, child);
+      pending.push(child);
     }
-    if (cursor.gotoFirstChild()) {
-      ancestors.push(node);
-    } else {
-      while (!cursor.gotoNextSibling()) {
-        if (!cursor.gotoParent()) {
-          cursor.delete();
-          indexByTree.set(tree, index);
-          return index;
-        }
-        ancestors.pop();
-      }
-    }
-    node = cursor.currentNode;
-    index.parents.set(node.id, ancestors[ancestors.length - 1]);
   }
+  typesQuery ??= new Query(tree.language, INDEXED_TYPES.map((type) => `(${type}) @${type}`).join(' '));
+  for (const type of INDEXED_TYPES) index.byType.set(type, []);
+  for (const { name, node } of typesQuery.captures(root, { progressCallback: pastDeadline })) {
+    index.byType.get(name)!.push(index.nodesById.get(node.id) ?? node);
+  }
+  if (pastDeadline()) throw new BudgetExceeded();
+  indexByTree.set(tree, index);
+  return index;
+}
+
+/** Named nodes of a type that the query does not collect, found by a walk and kept in the index. */
+function nodesOfOtherType(tree: Tree, index: TreeIndex, type: string): Node[] {
+  const found = tree.rootNode.descendantsOfType(type).flatMap((node) => (node?.isNamed ? [index.nodesById.get(node.id) ?? node] : []));
+  index.byType.set(type, found);
+  return found;
 }
 
 /** The nearest strict ancestor of a node whose type is one of `types`. The answer is kept per tree

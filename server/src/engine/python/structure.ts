@@ -32,6 +32,26 @@ export function ownCalls(module: PythonModule, scope: Node): Call[] {
   return byScope.get(scope.id) ?? [];
 }
 
+export const IMPORT_TYPES = new Set(['import_statement', 'import_from_statement', 'future_import_statement']);
+
+/** The statement of the module a node belongs to. */
+export function topLevelStatement(node: Node): Node {
+  let n = node;
+  while (n.parent && n.parent.type !== 'module') n = n.parent;
+  return n;
+}
+
+/** The last import statement of the module's top level that ends before `offset`: where a fix
+ *  defines what the code after it uses. */
+export function lastImportBefore(module: PythonModule, offset: number): Node | undefined {
+  let last: Node | undefined;
+  for (const child of module.root.namedChildren) {
+    if (!child || child.endIndex > offset) break;
+    if (IMPORT_TYPES.has(child.type)) last = child;
+  }
+  return last;
+}
+
 /** The last segment of a dotted name: `model` for `self.model`. */
 export function lastName(dotted: string): string {
   return dotted.slice(dotted.lastIndexOf('.') + 1);

@@ -3,7 +3,7 @@ import { Call, dottedName, Node, PythonModule } from './module';
 import { basesOf, lastName } from './structure';
 
 /** Packages whose import means the module works with torch modules. */
-const TORCH_PACKAGES = ['torch', 'pytorch_lightning', 'lightning', 'accelerate', 'timm', 'torchvision'];
+export const TORCH_PACKAGES = ['torch', 'pytorch_lightning', 'lightning', 'accelerate', 'timm', 'torchvision'];
 
 export function usesTorch(module: PythonModule): boolean {
   return TORCH_PACKAGES.some((p) => module.importsPackage(p));

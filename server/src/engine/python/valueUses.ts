@@ -28,10 +28,7 @@ function holder(node: Node): Node {
 function readsOfBinding(module: PythonModule, assignment: Node, target: Node): Node[] {
   const bindings = bindingsOf(module);
   const value = assignment.childForFieldName('right');
-  const candidates =
-    target.type === 'identifier'
-      ? module.nodes('identifier').filter((id) => id.text === target.text)
-      : module.nodes('attribute').filter((a) => a.text === target.text);
+  const candidates = module.withText(target.type === 'identifier' ? 'identifier' : 'attribute', target.text);
   return candidates.filter((use) => {
     if (use.id === target.id || isBindingTarget(use)) return false;
     return bindings.reaching(use)?.some((b) => b.value !== undefined && b.value.id === value?.id) ?? false;

@@ -1,0 +1,109 @@
+// Typing in an open document: the findings shown never blink off, move with the text, and a push
+// client hears nothing when a change leaves them as they were.
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { DocumentDiagnosticReport, DocumentDiagnosticRequest, HoverRequest } from 'vscode-languageserver/node';
+import { fileUri, LspClient, poll, PULL_CAPABILITIES, PUSH_CAPABILITIES } from '../support/lspClient';
+import { makeProject, removeProject } from '../support/project';
+
+// One MLH106 finding, on line 6 (0-based).
+const FEATURES = `"""Cleaning steps shared by training and serving."""
+import numpy as np
+import pandas as pd
+
+
+def drop_missing(df: pd.DataFrame, column: str) -> pd.DataFrame:
+    missing = df[df[column] == np.nan]
+    return df.drop(index=missing.index)
+`;
+const FINDING_LINE = 6;
+const PROJECT = { 'features.py': FEATURES, 'cleaning.py': FEATURES, '.ml-hygiene.yaml': 'select: [MLH106]\n' };
+const BURST = 20;
+
+const at = (line: number, character = 0) => ({ start: { line, character }, end: { line, character } });
+
+describe('typing, with pushed diagnostics', () => {
+  let root: string;
+  let client: LspClient;
+  let uri: string;
+  let other: string;
+  const publications = (of = uri) => client.publications.filter((p) => p.uri === of);
+  /** Waits until what was sent so far is analysed (a hover is answered after the analysis). */
+  const settled = () => client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 0, character: 0 } });
+
+  before(async () => {
+    root = makeProject(PROJECT);
+    uri = fileUri(path.join(root, 'features.py'));
+    other = fileUri(path.join(root, 'cleaning.py'));
+    client = LspClient.start();
+    await client.initialize(root, PUSH_CAPABILITIES);
+    await client.open(uri, FEATURES);
+    await client.open(other, FEATURES);
+    await poll(() => publications().length > 0 && publications(other).length > 0, 'the first publications');
+  });
+
+  after(async () => {
+    await client.stop();
+    removeProject(root);
+  });
+
+  test('a burst of lines typed above the findings of two documents: every publication shows each finding on its line in the version published', async () => {
+    const before = client.publications.length;
+    // Version 1 is the text as opened; each change inserts one line above the finding. The two
+    // documents take turns: the analysis of one publishes the other while its latest edits wait.
+    for (let i = 0; i < BURST; i++) {
+      for (const document of [uri, other]) await client.change(document, [{ range: at(4), text: `THRESHOLD_${i} = 0.${i}\n` }]);
+    }
+    for (const document of [uri, other]) await poll(() => publications(document).find((p) => p.version === BURST + 1), 'the last version published');
+    const burst = client.publications.slice(before);
+    for (const p of burst) {
+      assert.equal(p.diagnostics.length, 1, `${p.uri} version ${p.version}: ${JSON.stringify(p.diagnostics)}`);
+      assert.equal(p.diagnostics[0].range.start.line, FINDING_LINE + p.version! - 1, `${p.uri} version ${p.version}`);
+    }
+  });
+
+  test('typing a comment that changes no finding publishes nothing', async () => {
+    await settled();
+    const before = publications().length;
+    const end = FEATURES.split('\n').length - 1 + BURST;
+    const comment = '# drop rows whose target is missing';
+    for (let i = 0; i < comment.length; i++) await client.change(uri, [{ range: at(end, i), text: comment[i] }]);
+    await settled();
+    assert.equal(publications().length, before);
+  });
+});
+
+describe('typing, with pulled diagnostics', () => {
+  let root: string;
+  let client: LspClient;
+  let uri: string;
+
+  before(async () => {
+    root = makeProject(PROJECT);
+    uri = fileUri(path.join(root, 'features.py'));
+    client = LspClient.start();
+    await client.initialize(root, PULL_CAPABILITIES);
+    await client.open(uri, FEATURES);
+  });
+
+  after(async () => {
+    await client.stop();
+    removeProject(root);
+  });
+
+  test('pulls during a burst of edits never answer an empty or partial set, and the finding moves with the text', async () => {
+    const reports: Promise<DocumentDiagnosticReport>[] = [];
+    const line = 'scale = df[column].std()';
+    // A new line inside the function, above the finding, typed with a pull after each keystroke.
+    const keystrokes = [{ range: at(FINDING_LINE), text: '    \n' }, ...[...line].map((c, i) => ({ range: at(FINDING_LINE, 4 + i), text: c }))];
+    for (const keystroke of keystrokes) {
+      await client.change(uri, [keystroke]);
+      reports.push(client.connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri } }));
+    }
+    const answered = await Promise.all(reports);
+    for (const report of answered) assert.equal(report.kind === 'full' ? report.items.length : 1, 1, JSON.stringify(report));
+    const last = answered[answered.length - 1];
+    assert.equal(last.kind === 'full' && last.items[0].range.start.line, FINDING_LINE + 1);
+  });
+});
