@@ -5,7 +5,8 @@
 // must keep answering, and after 1,000 rapid edits its diagnostics must equal a fresh server's.
 // Some inputs sit in folders of hostile names, whose Markdown report is checked; each input also
 // comes with a hostile project name for the scaffold, whose every generated file must parse and say
-// what a tame name's scaffold says.
+// what a tame name's scaffold says. The corpus also holds generated inputs of the shapes that once
+// made the analysis super-linear (test/support/inputShapes.ts).
 // Failing inputs are saved under fuzz-failures/ (git-ignored); `--replay FILE...` checks them again.
 // Inputs are a function of the seed and their number: the same seed tries the same inputs.
 import * as fs from 'fs';
@@ -18,6 +19,7 @@ import { EngineCheck } from './engine';
 import { CorpusFile, FuzzInput, generate, generateProjectName, randomFor } from './mutate';
 import { PROJECT_NAME_FILE, scaffoldProblem } from './scaffold';
 import { ServerCheck } from './server';
+import { INPUT_SHAPES } from '../support/inputShapes';
 
 const REPO = path.resolve(__dirname, '../..'); // bundled to out/fuzz/
 const CORPUS_DIRS = ['test/fixtures', 'examples'];
@@ -67,6 +69,10 @@ function corpusFiles(): CorpusFile[] {
     }
   };
   for (const dir of CORPUS_DIRS) walk(path.join(REPO, dir));
+  // The shapes that once made the analysis super-linear, at the size the growth test starts from.
+  for (const shape of INPUT_SHAPES) {
+    for (const [file, text] of Object.entries(shape.files(shape.n))) out.push({ source: `${shape.name}/${file}`, bytes: Buffer.from(text) });
+  }
   return out;
 }
 
@@ -130,7 +136,7 @@ async function main(): Promise<number> {
   console.log(
     replaying
       ? `Replaying ${args.replay.length} saved input(s).`
-      : `Fuzzing for ${args.seconds} s with seed ${args.seed} (replay with --seed ${args.seed}): ${corpus.length} corpus files from ${CORPUS_DIRS.join(', ')}.`,
+      : `Fuzzing for ${args.seconds} s with seed ${args.seed} (replay with --seed ${args.seed}): ${corpus.length} corpus files from ${CORPUS_DIRS.join(', ')} and generated shapes.`,
   );
   const started = Date.now();
   let lastProgress = started;

@@ -9,6 +9,7 @@ import { DEFAULT_CONFIG } from '../../server/src/engine/config';
 import { patternMatches } from '../../server/src/engine/gitPatterns';
 import { personalDataIn } from '../../server/src/engine/personalData';
 import { ProjectIndex } from '../../server/src/engine/project';
+import { pythonFacts } from '../../server/src/engine/python/facts';
 import { initPython } from '../../server/src/engine/python/parser';
 import { scanProject } from '../../server/src/engine/scan';
 import { readSuppressions } from '../../server/src/engine/suppressions';
@@ -148,9 +149,12 @@ describe('the per-file budget', () => {
         },
       },
     });
-    // A budget that the other steps stay far within, even on a loaded machine.
+    // Parsed and read beforehand, and a budget that MLH106 stays far within, even on a loaded machine.
     const analyzer = new Analyzer([findRule('MLH106')!, slow, findRule('MLH402')!], 8, { ...DEFAULT_BUDGET, timeMs: 1000 });
-    const index = new ProjectIndex([{ path: 'train.py', kind: 'python', size: NAN_CHECK.length }], new Map());
+    const parsed = analyzer.parse('train.py', NAN_CHECK);
+    assert.ok(parsed.kind === 'python');
+    const facts = { path: 'train.py', kind: parsed.kind, python: pythonFacts(parsed.module, 'train.py') };
+    const index = new ProjectIndex([{ path: 'train.py', kind: 'python', size: NAN_CHECK.length }], new Map([['train.py', facts]]));
     const findings = analyzer.analyzeFile('train.py', NAN_CHECK, index, DEFAULT_CONFIG);
     assert.deepEqual(findings.map((f) => f.code), ['MLH106']);
     assert.deepEqual(analyzer.noticesOf('train.py').map((n) => n.message), [

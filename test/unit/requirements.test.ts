@@ -92,3 +92,19 @@ describe('requirements parsing', () => {
     assert.deepEqual(parsed.includes, [{ path: 'other.txt', constraint: false, line: 3 }]);
   });
 });
+
+// Runs of blanks and long continuations once made the parse quadratic (minutes for 200 KB): each
+// character is read a bounded number of times now. The timeout only guards the run; the growth of
+// the work is checked in linear-growth.test.ts.
+test('a line with long runs of blanks and a requirement continued over thousands of lines are read as pip reads them', { timeout: 60_000 }, () => {
+  const spaced = `numpy==1.26.4${' \t'.repeat(100_000)}; python_version >= "3.9"`;
+  const continued = `torch==2.2.0 \\\n${'    --hash=sha256:0a1b2c3d4e5f \\\n'.repeat(20_000)}    --hash=sha256:0a1b2c3d4e5f\n`;
+  const parsed = parseRequirements(`${spaced}\n${continued}`);
+  assert.deepEqual(
+    parsed.requirements.map((r) => [r.name, r.specifier, r.marker, r.pinned, r.range.end.character]),
+    [
+      ['numpy', '==1.26.4', 'python_version >= "3.9"', true, spaced.length],
+      ['torch', '==2.2.0', undefined, true, 'torch==2.2.0'.length],
+    ],
+  );
+});

@@ -1,7 +1,9 @@
 // What one file's analysis may cost. A file that exceeds it stops with a notice and the run goes
 // on: no input may hold up the analysis of the others, in the command or in the language server.
-// Time is a deadline, checked between steps (parse and facts, each rule) and inside the long walks
-// (tree-sitter's parse, the shared Python analyses); memory is bounded by input size.
+// Time is a deadline, checked between steps (parse and facts, each rule) and as the work is done:
+// every step through a syntax tree and every stretch of text a scanner reads is counted as work
+// (checkpoint), and the clock is read every so many units. Memory is bounded by input size. The
+// count is deterministic, so tests check with it that the work grows linearly with the input.
 
 export interface Budget {
   /** Milliseconds that a file's parse and facts, and then its rules, may each take. */
@@ -21,7 +23,10 @@ export class BudgetExceeded extends Error {
 }
 
 let deadline = Infinity;
-let ticks = 0;
+let work = 0;
+let nextClockRead = 0;
+/** Units of work between two reads of the clock. */
+const CLOCK_EVERY = 256;
 
 /** Runs `work` with a deadline `ms` from now (an enclosing deadline that comes first still holds). */
 export function withDeadline<T>(ms: number, work: () => T): T {
@@ -39,9 +44,17 @@ export function pastDeadline(): boolean {
   return deadline !== Infinity && performance.now() >= deadline;
 }
 
-/** For long walks: throws BudgetExceeded once the deadline has passed. Cheap enough to call per
- *  node: the clock is read every 256th call. */
-export function checkpoint(): void {
-  if (deadline === Infinity || (++ticks & 255) !== 0) return;
+/** Counts `units` of work (a syntax node visited, a character or line scanned) and throws
+ *  BudgetExceeded once the deadline has passed. Cheap enough to call per node: the clock is read
+ *  every CLOCK_EVERY units. */
+export function checkpoint(units = 1): void {
+  work += units;
+  if (work < nextClockRead || deadline === Infinity) return;
+  nextClockRead = work + CLOCK_EVERY;
   if (performance.now() >= deadline) throw new BudgetExceeded();
+}
+
+/** The units of work counted in this thread so far. */
+export function workDone(): number {
+  return work;
 }

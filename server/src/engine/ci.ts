@@ -90,13 +90,44 @@ function yamlJobs(path: string, text: string): CiJobs {
 
 /** The shell steps of a Jenkinsfile (sh / bat / powershell strings); shared libraries are opaque. */
 function jenkinsJobs(text: string): CiJobs {
-  const code = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+  const code = withoutGroovyComments(text);
   const jobs: CiJobs = { commands: [], opaque: [] };
-  const step = /\b(sh|bat|powershell|pwsh)\s*\(?\s*(?:script\s*:\s*)?('''|"""|'|")([\s\S]*?)\2/g;
-  for (const m of code.matchAll(step)) jobs.commands.push(m[3]);
-  if (/\bjunit\s*\(?\s*['"]/.test(code)) jobs.commands.push('pytest'); // publishes test results, so runs tests
-  if (/@Library\s*\(|^\s*library\s+['"]/m.test(code)) jobs.opaque.push('shared library');
+  // The step's opening is matched by an expression without two quantifiers over the same blanks; its
+  // string is found by indexOf, and a quote that is never closed again is not looked for again.
+  const opening = /\b(sh|bat|powershell|pwsh)\s*(?:\(\s*)?(?:script\s*:\s*)?('''|"""|'|")/g;
+  const unclosed = new Set<string>();
+  for (let m = opening.exec(code); m; m = opening.exec(code)) {
+    const quote = m[2];
+    const close = unclosed.has(quote) ? -1 : code.indexOf(quote, opening.lastIndex);
+    if (close < 0) {
+      unclosed.add(quote);
+      opening.lastIndex = m.index + 1;
+      continue;
+    }
+    jobs.commands.push(code.slice(opening.lastIndex, close));
+    opening.lastIndex = close + quote.length;
+  }
+  if (/\bjunit\s*(?:\(\s*)?['"]/.test(code)) jobs.commands.push('pytest'); // publishes test results, so runs tests
+  if (/@Library\s*\(|^[ \t]*library\s+['"]/m.test(code)) jobs.opaque.push('shared library');
   return jobs;
+}
+
+/** Groovy without its block comments and its lines commented out with `//`, read in one pass: an
+ *  unclosed block comment is left as it is, as before it was searched for from every later one. */
+function withoutGroovyComments(text: string): string {
+  let code = '';
+  let from = 0;
+  for (let open = text.indexOf('/*'); open >= 0; open = text.indexOf('/*', from)) {
+    const close = text.indexOf('*/', open + 2);
+    if (close < 0) break;
+    code += text.slice(from, open);
+    from = close + 2;
+  }
+  code += text.slice(from);
+  return code
+    .split('\n')
+    .map((line) => (/^\s*\/\//.test(line) ? '' : line))
+    .join('\n');
 }
 
 export function ciJobs(path: string, text: string): CiJobs {

@@ -5,8 +5,8 @@
 import { isMap, isScalar, isSeq } from 'yaml';
 import { parse as parseToml } from 'smol-toml';
 import type { ProjectIndex } from './project';
-import { parseRequirements, Requirement } from './requirements';
-import { tomlArrayStrings, tomlKeyLine } from './tomlLines';
+import { commentStart, parseRequirements, Requirement } from './requirements';
+import { tomlArrayStrings, tomlKeyLine, tomlLines } from './tomlLines';
 import { Range, rangeOf } from './types';
 import { nodeRange, parseYaml } from './yaml';
 import { folderOf } from './folders';
@@ -41,9 +41,9 @@ function table(value: unknown): Table | undefined {
 }
 
 function lineRange(text: string, line: number): Range {
-  const s = text.split(/\r?\n/)[line] ?? '';
+  const s = tomlLines(text)[line] ?? '';
   const indent = s.length - s.trimStart().length;
-  return rangeOf(line, indent, line, s.replace(/\s+#.*$/, '').trimEnd().length);
+  return rangeOf(line, indent, line, s.slice(0, commentStart(s)).trimEnd().length);
 }
 
 /** PEP 508 strings of a TOML array at `path`, each placed on its literal. */

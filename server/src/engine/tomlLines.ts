@@ -1,5 +1,6 @@
 // Where things are written in a TOML file. smol-toml gives values without positions, so findings
 // about an entry (a dependency of pyproject.toml or a Pipfile) find its line here, from the text.
+import { checkpoint } from './budget';
 import { Range, rangeOf } from './types';
 
 /** Splits a dotted TOML key (`tool.poetry."my.group"`) into its parts. */
@@ -11,24 +12,44 @@ function keyParts(dotted: string): string[] {
   return parts;
 }
 
-const HEADER = /^\s*\[\s*([^[\]]+?)\s*\]\s*(?:#.*)?$/;
+// Linear by construction: the name is everything up to the first `]` (keyParts drops the blanks
+// around it); a lazy name followed by `\s*\]` tried every run of blanks once per character before it.
+const HEADER = /^\s*\[([^[\]]+)\]\s*(?:#.*)?$/;
 const ARRAY_TABLE = /^\s*\[\[/;
 const KEY = /^\s*((?:"(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_-]+)(?:\s*\.\s*(?:"(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_-]+))*)\s*=/;
 
-function samePath(a: string[], b: string[]): boolean {
-  return a.length === b.length && a.every((p, i) => p === b[i]);
-}
 
 /** The zero-based line where the key at `path` (`['project', 'dependencies']`) is defined, written
  *  under its table header (`[project]` / `dependencies = ...`) or as a dotted key in a parent table
  *  (`optional-dependencies.gpu = ...`); for a table, the line of its header. Undefined when it is
  *  not written in either way (an inline table, for instance). */
 export function tomlKeyLine(text: string, path: string[]): number | undefined {
-  let table: string[] = [];
+  return readOf(text).keyLines.get(path.join('\0'));
+}
+
+/** The lines of a TOML text and the first line of each key path written in it, read once per text:
+ *  every dependency of a long pyproject.toml asks for its own line. */
+interface TomlRead {
+  text: string;
+  lines: string[];
+  keyLines: Map<string, number>;
+}
+
+let lastRead: TomlRead | undefined;
+
+function readOf(text: string): TomlRead {
+  if (lastRead?.text === text) return lastRead;
   const lines = text.split(/\r?\n/);
+  const keyLines = new Map<string, number>();
+  const note = (path: string[], line: number) => {
+    const key = path.join('\0');
+    if (!keyLines.has(key)) keyLines.set(key, line);
+  };
+  let table: string[] = [];
   let inMultiline = false;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
+    checkpoint(line.length + 1);
     // Text inside a multi-line string is no key.
     const quotes = (line.match(/"""|'''/g) ?? []).length;
     if (inMultiline) {
@@ -42,14 +63,19 @@ export function tomlKeyLine(text: string, path: string[]): number | undefined {
     const header = HEADER.exec(line);
     if (header) {
       table = keyParts(header[1]);
-      if (samePath(table, path)) return i;
+      note(table, i);
       continue;
     }
     const key = KEY.exec(line);
-    if (key && samePath([...table, ...keyParts(key[1])], path)) return i;
+    if (key) note([...table, ...keyParts(key[1])], i);
     if (quotes % 2 === 1) inMultiline = true;
   }
-  return undefined;
+  return (lastRead = { text, lines, keyLines });
+}
+
+/** The lines of a TOML text (see readOf). */
+export function tomlLines(text: string): string[] {
+  return readOf(text).lines;
 }
 
 export interface TomlString {
@@ -61,7 +87,7 @@ export interface TomlString {
 /** The strings at the top level of the array whose `key = [` is on line `line`, in order, with
  *  where each is written; strings nested in inline tables or inner arrays are left out. */
 export function tomlArrayStrings(text: string, line: number): TomlString[] {
-  const lines = text.split(/\r?\n/);
+  const lines = tomlLines(text);
   const out: TomlString[] = [];
   let depth = 0;
   let braces = 0;

@@ -1,7 +1,7 @@
 import { defineRule, PythonContext } from '../engine/rule';
 import { lastValueOf } from '../engine/python/bindings';
 import { assignmentsIn, boundNames } from '../engine/python/flow';
-import { Call, Node, scopeOf } from '../engine/python/module';
+import { Call, nameText, Node, scopeOf } from '../engine/python/module';
 import { sklearnName, splitOf } from '../engine/python/sklearn';
 import { ownCalls } from '../engine/python/structure';
 
@@ -24,35 +24,100 @@ function fittingOf(call: Call): Fitting | undefined {
   return estimator ? { call, estimator, features: features.text, target: target.text } : undefined;
 }
 
-/** Whether `node` is `est.predict(X)` / `est.predict_proba(X)` on the fitted data, directly or through
- *  a variable assigned from it, a column of it included. */
-function predictsOnFitData(ctx: PythonContext, node: Node, fit: Fitting): boolean {
+/** The model and data of \`est.predict(X)\` / \`est.predict_proba(X)\`, directly or through a variable
+ *  assigned from it, a column of it included: \`est\\0X\`. */
+function predictionKey(ctx: PythonContext, node: Node): string | undefined {
   let value = node.type === 'identifier' ? lastValueOf(ctx.module, node) : node;
   // `est.predict_proba(X)[:, 1]`
   while (value?.type === 'subscript') value = value.childForFieldName('value') ?? undefined;
-  if (value?.type !== 'call') return false;
+  if (value?.type !== 'call') return undefined;
   const call = ctx.module.describeCall(value);
-  return /^predict(_proba|_log_proba)?$/.test(call.method) && call.receiver?.text === fit.estimator && call.positional[0]?.text === fit.features;
+  if (!/^predict(_proba|_log_proba)?$/.test(call.method) || !call.receiver || !call.positional[0]) return undefined;
+  return `${nameText(call.receiver)}\0${call.positional[0].text}`;
 }
 
-/** The data an evaluation call scores on (`X` of `est.score(X, y)`, of `metric(y, est.predict(X))`),
- *  or undefined for calls that evaluate nothing. */
-function evaluatedData(ctx: PythonContext, call: Call, fit: Fitting): 'fit-data' | 'other-data' | undefined {
-  if (call.method === 'score' && call.receiver?.text === fit.estimator && call.positional.length >= 2) {
-    return call.positional[0].text === fit.features && call.positional[1].text === fit.target ? 'fit-data' : 'other-data';
+/** What an evaluation call scores: \`est.score(X, y)\` scores est on X and y; a metric
+ *  (\`metric(y, est.predict(X))\`) scores on fitted data when its arguments hold the fit's target and
+ *  a prediction of the fitted model on the fit's features. Undefined for calls that evaluate nothing. */
+type Evaluation =
+  | { call: Call; score: { estimator: string; data: string } }
+  | { call: Call; metric: { texts: Set<string>; predictions: Set<string> } };
+
+function evaluationOf(ctx: PythonContext, call: Call): Evaluation | undefined {
+  if (call.method === 'score' && call.receiver && call.positional.length >= 2) {
+    return { call, score: { estimator: nameText(call.receiver), data: `${call.positional[0].text}\0${call.positional[1].text}` } };
   }
   if (!sklearnName(call.qualified, 'sklearn.metrics') || !call.imported) return undefined;
   const args = [...call.positional, ...call.keywords.values()];
   if (args.length < 2) return undefined;
-  const onFitData = args.some((a) => a.text === fit.target) && args.some((a) => predictsOnFitData(ctx, a, fit));
-  return onFitData ? 'fit-data' : 'other-data';
+  const predictions = new Set(args.flatMap((a) => predictionKey(ctx, a) ?? []));
+  return { call, metric: { texts: new Set(args.map((a) => a.text)), predictions } };
 }
 
-/** Whether a name of the fitted data is given a new value between two points. */
-function reassignedBetween(scope: Node, names: string[], from: number, to: number): boolean {
-  return assignmentsIn(scope).some(
-    (a) => a.startIndex > from && a.startIndex < to && boundNames(a.childForFieldName('left')).some((b) => names.includes(b.name)),
-  );
+/** The evaluations after a point of a scope, counted as a sweep from the scope's end adds them, so
+ *  that each fit asks in constant time whether every later evaluation is on its own data. */
+class LaterEvaluations {
+  private metrics = 0;
+  private readonly metricsWithText = new Map<string, number>();
+  private readonly metricsWithPrediction = new Map<string, number>();
+  private firstMetric?: Call;
+  private readonly scores = new Map<string, number>();
+  private readonly scoresOnData = new Map<string, number>();
+  private readonly firstScore = new Map<string, Call>();
+
+  add(e: Evaluation): void {
+    if ('score' in e) {
+      increment(this.scores, e.score.estimator);
+      increment(this.scoresOnData, `${e.score.estimator}\0${e.score.data}`);
+      this.firstScore.set(e.score.estimator, e.call);
+    } else {
+      this.metrics++;
+      for (const text of e.metric.texts) increment(this.metricsWithText, text);
+      for (const prediction of e.metric.predictions) increment(this.metricsWithPrediction, prediction);
+      this.firstMetric = e.call;
+    }
+  }
+
+  /** The first later evaluation of the fit's model when every one is on the fitted data. */
+  onlyOnFitData(fit: Fitting): Call | undefined {
+    const metricsOnFitData = this.metrics === (this.metricsWithText.get(fit.target) ?? 0) && this.metrics === (this.metricsWithPrediction.get(`${fit.estimator}\0${fit.features}`) ?? 0);
+    const scores = this.scores.get(fit.estimator) ?? 0;
+    const scoresOnFitData = scores === (this.scoresOnData.get(`${fit.estimator}\0${fit.features}\0${fit.target}`) ?? 0);
+    if (!metricsOnFitData || !scoresOnFitData) return undefined;
+    const score = this.firstScore.get(fit.estimator);
+    const metric = this.firstMetric;
+    return score && metric ? (score.node.startIndex < metric.node.startIndex ? score : metric) : (score ?? metric);
+  }
+}
+
+function increment(counts: Map<string, number>, key: string): void {
+  counts.set(key, (counts.get(key) ?? 0) + 1);
+}
+
+/** Per name, where the assignments of a scope that give it a new value start, in document order. */
+function assignmentStarts(scope: Node): Map<string, number[]> {
+  const starts = new Map<string, number[]>();
+  for (const a of assignmentsIn(scope)) {
+    for (const bound of boundNames(a.childForFieldName('left'))) {
+      const list = starts.get(bound.name);
+      if (list) list.push(a.startIndex);
+      else starts.set(bound.name, [a.startIndex]);
+    }
+  }
+  return starts;
+}
+
+/** Whether one of the sorted offsets lies strictly between two points. */
+function someBetween(offsets: number[] | undefined, from: number, to: number): boolean {
+  if (!offsets) return false;
+  let low = 0;
+  let high = offsets.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (offsets[mid] <= from) low = mid + 1;
+    else high = mid;
+  }
+  return low < offsets.length && offsets[low] < to;
 }
 
 export default defineRule({
@@ -103,34 +168,34 @@ print("accuracy", accuracy_score(y_test, model.predict(X_test)))
   check: {
     python(ctx) {
       const { module } = ctx;
-      // Per scope, once: whether it splits the data, and the calls that may evaluate (a file of a
-      // thousand fits must not look at every call once per fit).
-      const scopes = new Map<number, { splits: boolean; evaluating: Call[] }>();
-      const scopeFacts = (scope: Node) => {
-        let facts = scopes.get(scope.id);
-        if (!facts) {
-          const calls = ownCalls(module, scope);
-          const splits = calls.some((c) => splitOf(module, c) !== undefined || /split/i.test(c.method));
-          const evaluating = splits ? [] : calls.filter((c) => c.method === 'score' || (c.imported && sklearnName(c.qualified, 'sklearn.metrics')));
-          scopes.set(scope.id, (facts = { splits, evaluating }));
-        }
-        return facts;
-      };
+      // Per scope, the fits and the calls that may evaluate them; a sweep from the scope's end
+      // meets each fit with what is evaluated after it (a file of a thousand fits must not look at
+      // every later call once per fit).
+      const scopes = new Map<number, { scope: Node; fits: Fitting[] }>();
       for (const call of module.calls()) {
         const fit = fittingOf(call);
         if (!fit || /train/i.test(fit.features)) continue;
         const scope = scopeOf(call.node);
-        const { splits, evaluating } = scopeFacts(scope);
-        if (splits) continue;
-        const later = evaluating.filter((c) => c.node.startIndex > call.node.endIndex);
-        const evaluations = later.map((c) => ({ call: c, data: evaluatedData(ctx, c, fit) })).filter((e) => e.data !== undefined);
-        if (evaluations.some((e) => e.data === 'other-data')) continue;
-        const first = evaluations[0];
-        if (!first || reassignedBetween(scope, [fit.features, fit.target], call.node.endIndex, first.call.node.startIndex)) continue;
-        ctx.report(
-          first.call.node,
-          `Evaluated on ${fit.features}, ${fit.target}, the data ${fit.estimator} was fitted on: hold out a test set or cross-validate`,
-        );
+        const entry = scopes.get(scope.id);
+        if (entry) entry.fits.push(fit);
+        else scopes.set(scope.id, { scope, fits: [fit] });
+      }
+      for (const { scope, fits } of scopes.values()) {
+        const calls = ownCalls(module, scope);
+        if (calls.some((c) => splitOf(module, c) !== undefined || /split/i.test(c.method))) continue;
+        const evaluations = calls.flatMap((c) => evaluationOf(ctx, c) ?? []);
+        const reassigned = assignmentStarts(scope);
+        const later = new LaterEvaluations();
+        let next = evaluations.length - 1;
+        for (const fit of [...fits].sort((a, b) => b.call.node.endIndex - a.call.node.endIndex)) {
+          const end = fit.call.node.endIndex;
+          for (; next >= 0 && evaluations[next].call.node.startIndex > end; next--) later.add(evaluations[next]);
+          const first = later.onlyOnFitData(fit);
+          if (!first) continue;
+          const start = first.node.startIndex;
+          if (someBetween(reassigned.get(fit.features), end, start) || someBetween(reassigned.get(fit.target), end, start)) continue;
+          ctx.report(first.node, `Evaluated on ${fit.features}, ${fit.target}, the data ${fit.estimator} was fitted on: hold out a test set or cross-validate`);
+        }
       }
     },
   },

@@ -2,7 +2,7 @@ import { torchFiles } from '../engine/projectQueries';
 import { defineRule, PythonContext } from '../engine/rule';
 import { basesOf, callsWithin, classOf, ownCalls } from '../engine/python/structure';
 import { isModelName, isTrainingCall } from '../engine/python/models';
-import { Call, enclosingFunction, isInside, Node, PythonModule } from '../engine/python/module';
+import { Call, enclosingFunction, isInside, nameText, Node, PythonModule } from '../engine/python/module';
 import { isTorchModuleClass, setsEvalMode, steppedOptimizer, usesTorch } from '../engine/python/torch';
 
 const EVAL_FUNCTION = /^(evaluate|eval|validate|validation|valid|val|test|predict|infer|inference)(_|$)|_(evaluate|eval|validate|validation|val|test|predict|inference|infer)$/;
@@ -31,7 +31,7 @@ function noGradBlocks(ctx: PythonContext, within: Node): Node[] {
 function networkRun(ctx: PythonContext, call: Call): string | undefined {
   const func = call.node.childForFieldName('function');
   const direct = func?.type === 'identifier' || func?.type === 'attribute';
-  const name = direct ? call.callee : call.receiver && call.method === 'generate' ? call.receiver.text : undefined;
+  const name = direct ? call.callee : call.receiver && call.method === 'generate' ? nameText(call.receiver) : undefined;
   if (!name || !isNetworkName(name) || ctx.module.isImportedName(name)) return undefined;
   // A function of this module named like a model (`def model(...)`) is not a network.
   if (ctx.facts.functions.includes(name)) return undefined;

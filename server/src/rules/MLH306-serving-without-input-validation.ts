@@ -1,7 +1,7 @@
 import { defineRule, PythonContext } from '../engine/rule';
 import { assignmentsIn, boundNames, readsAny } from '../engine/python/flow';
 import { isPredictionCall } from '../engine/python/models';
-import { isInside, Node } from '../engine/python/module';
+import { isInside, nameText, Node } from '../engine/python/module';
 import { isValidatingCall } from '../engine/python/schemas';
 import { Endpoint, endpointsOf, predictionIn } from '../engine/python/serving';
 import { callsWithin, decoratorsOf, lastName } from '../engine/python/structure';
@@ -48,7 +48,7 @@ function rawInputsOf(ctx: PythonContext, { fn, framework }: Endpoint): RawInput[
   // A Request object's body read as JSON: `await request.json()`.
   const requestParams = new Set(params.filter((p) => (p.annotation ?? '').endsWith('Request') || (!p.annotation && p.name === 'request')).map((p) => p.name));
   for (const call of callsWithin(module, fn)) {
-    const receiver = call.receiver?.text ?? '';
+    const receiver = call.receiver ? nameText(call.receiver) : '';
     if (call.method === 'json' && requestParams.has(receiver)) inputs.push({ node: call.node.parent?.type === 'await' ? call.node.parent : call.node, names: [] });
     if (['get_json', 'get_data'].includes(call.method) && FLASK_REQUEST.has(module.qualifyDotted(receiver))) inputs.push({ node: call.node, names: [] });
   }

@@ -2,7 +2,7 @@ import { defineRule } from '../engine/rule';
 import { pathText, UNKNOWN } from '../engine/python/dataio';
 import { openedPath } from '../engine/python/files';
 import { isModelName } from '../engine/python/models';
-import { Call, dottedName, Node, PythonModule } from '../engine/python/module';
+import { Call, dottedName, nameText, Node, PythonModule } from '../engine/python/module';
 import { PRODUCTION } from '../engine/roles';
 
 /** Functions that write an object to a file: (object, file) as the first two arguments. */
@@ -38,7 +38,7 @@ function savedModel(module: PythonModule, call: Call): Save | undefined {
   if (!call.receiver || call.imported) return undefined;
   const path = call.positional[0] ?? call.keywords.get('filepath') ?? call.keywords.get('save_directory') ?? call.keywords.get('fname');
   if (!path) return undefined;
-  if (MODEL_SAVE_METHODS.has(call.method) || (call.method === 'save' && isModelName(call.receiver.text))) return { object: call.receiver, path };
+  if (MODEL_SAVE_METHODS.has(call.method) || (call.method === 'save' && isModelName(nameText(call.receiver)))) return { object: call.receiver, path };
   return undefined;
 }
 

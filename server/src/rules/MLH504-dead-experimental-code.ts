@@ -1,6 +1,6 @@
 import { PythonContext, defineRule } from '../engine/rule';
 import { configurableGlobals } from '../engine/python/configurableGlobals';
-import { assignedNames, Node } from '../engine/python/module';
+import { assignedNames, enclosing, Node } from '../engine/python/module';
 import { parsePython } from '../engine/python/parser';
 import { isFalseLiteral } from '../engine/python/values';
 import { Fix, rangeOf } from '../engine/types';
@@ -101,6 +101,8 @@ function reportCommentedCode(ctx: PythonContext): void {
   flush();
 }
 
+const REBINDING = new Set(['augmented_assignment', 'for_statement', 'global_statement', 'nonlocal_statement', 'as_pattern_target', 'parameters', 'named_expression']);
+
 /** Module-level names assigned False / 0 exactly once in the module and never rebound. A `None`
  *  is a placeholder for a value to fill in, and a default that a configurator or papermill
  *  replaces at run time is a switch, not a constant. */
@@ -110,9 +112,9 @@ function falseFlags(ctx: PythonContext): Set<string> {
   const configurable = configurableGlobals(module, ctx.notebook);
   const assignments = module.nodes('assignment');
   const rebound = new Set<string>();
-  for (const type of ['augmented_assignment', 'for_statement', 'global_statement', 'nonlocal_statement', 'as_pattern_target', 'parameters', 'named_expression']) {
-    for (const node of module.nodes(type)) for (const id of node.descendantsOfType('identifier')) if (id) rebound.add(id.text);
-  }
+  // Names written anywhere inside these, asked from each name upwards (the answers are shared), not
+  // by walking each loop's body once per loop around it.
+  for (const id of module.nodes('identifier')) if (enclosing(id, REBINDING)) rebound.add(id.text);
   for (const binding of module.imports) rebound.add(binding.local);
   const timesAssigned = new Map<string, number>();
   for (const assignment of assignments) for (const name of new Set(assignedNames(assignment))) timesAssigned.set(name, (timesAssigned.get(name) ?? 0) + 1);

@@ -18,9 +18,11 @@ const NOTICE = /^(?:copyright\b|\(c\)|©|licen[sc]ed under\b|spdx-license-identi
  *  a logo), an image or a badge, a horizontal rule, a copyright or licence notice. */
 function isPreamble(line: string): boolean {
   const text = line
+    // Linear by construction: each part stops at the next bracket of its kind, so a line of
+    // thousands of unclosed `![` is not searched to its end from each of them.
     .replace(/<[^<>]*>/g, '')
-    .replace(/!\[[^\]]*\]\([^)]*\)/g, '')
-    .replace(/\[\s*\]\([^)]*\)/g, '')
+    .replace(/!\[[^[\]]*\]\([^()]*\)/g, '')
+    .replace(/\[\s*\]\([^()]*\)/g, '')
     .replace(/^[\s*_-]+/, '');
   return /^[\s*_-]*$/.test(text) || NOTICE.test(text);
 }

@@ -3,9 +3,10 @@
 // of an enclosing scope). Attributes of `self` are tracked per class.
 import { checkpoint } from '../budget';
 import { boundNames } from './flow';
-import { Node, PythonModule } from './module';
+import { enclosing, Node, PythonModule } from './module';
 
-const SCOPE_TYPES = new Set([
+const SCOPES = new Set([
+  'module',
   'function_definition',
   'lambda',
   'class_definition',
@@ -31,14 +32,13 @@ type ScopeTable = Map<string, Binding[]>;
 /** The nearest enclosing scope; for top-level code the tree's root, which is an ERROR node rather
  *  than a module when the file is broken enough. */
 function innermostScope(node: Node): Node {
-  let top = node;
-  for (let n = node.parent; n; top = n, n = n.parent) if (SCOPE_TYPES.has(n.type) || n.type === 'module') return n;
-  return top;
+  return enclosing(node, SCOPES) ?? node.tree.rootNode;
 }
 
+const CLASS_DEFINITION = new Set(['class_definition']);
+
 export function enclosingClass(node: Node): Node | undefined {
-  for (let n = node.parent; n; n = n.parent) if (n.type === 'class_definition') return n;
-  return undefined;
+  return enclosing(node, CLASS_DEFINITION);
 }
 
 export class Bindings {
@@ -60,6 +60,8 @@ export class Bindings {
     }
     for (const params of module.nodes('parameters')) this.addParameters(params);
     for (const params of module.nodes('lambda_parameters')) this.addParameters(params);
+    // Sorted once, stably: bindings at one offset keep the order they were added in.
+    for (const table of this.scopes.values()) for (const list of table.values()) list.sort((a, b) => a.visibleFrom - b.visibleFrom);
   }
 
   /** The bindings that may have given `use` (an identifier, or `self.attr`) its value; undefined when none is known. */
@@ -80,8 +82,8 @@ export class Bindings {
       const found = this.scopes.get(scope.id)?.get(name);
       if (found?.length) {
         if (!first) return found;
-        const before = found.filter((b) => b.visibleFrom <= use.startIndex);
-        return before.length ? [before[before.length - 1]] : undefined;
+        const latest = lastVisibleAt(found, use.startIndex);
+        return latest ? [latest] : undefined;
       }
       first = false;
     }
@@ -91,10 +93,9 @@ export class Bindings {
   private add(scope: Node, binding: Binding): void {
     let table = this.scopes.get(scope.id);
     if (!table) this.scopes.set(scope.id, (table = new Map()));
-    const list = table.get(binding.name) ?? [];
-    list.push(binding);
-    list.sort((a, b) => a.visibleFrom - b.visibleFrom);
-    table.set(binding.name, list);
+    const list = table.get(binding.name);
+    if (list) list.push(binding);
+    else table.set(binding.name, [binding]);
   }
 
   private addTargets(target: Node | null, scope: Node, visibleFrom: number): void {
@@ -143,6 +144,19 @@ export class Bindings {
       this.add(fn, { name: name.text, visibleFrom: fn.startIndex, annotation: param.childForFieldName('type') ?? undefined });
     }
   }
+}
+
+/** The last of bindings sorted by visibleFrom that is visible at `offset`, found by bisection: a
+ *  name bound thousands of times is looked up as often. */
+function lastVisibleAt(bindings: Binding[], offset: number): Binding | undefined {
+  let low = 0;
+  let high = bindings.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (bindings[mid].visibleFrom <= offset) low = mid + 1;
+    else high = mid;
+  }
+  return bindings[low - 1];
 }
 
 /** `self.df` for an attribute of `self`, else undefined. */

@@ -1,7 +1,8 @@
 // How code reads configuration (MLH605): the key names it reads by attribute, getattr or `in`,
 // and where a loaded config, or a part of it, leaves for code that cannot be followed here
 // (`**cfg`, `Model(cfg.model)`, `for k in cfg`, `return cfg`), so that its keys may all be used.
-import { isInside, Node, PythonModule, scopeOf, stringValue } from './module';
+import { checkpoint } from '../budget';
+import { Node, PythonModule, scopeOf, stringValue } from './module';
 
 export interface ConfigEscape {
   /** The key whose value escapes (`model` in `Model(**cfg["model"])`); absent for a whole config. */
@@ -76,12 +77,17 @@ export function configReads(module: PythonModule): ConfigReads {
     if (key !== undefined) names.add(key);
   }
 
-  // The identifiers of each name, gathered once: uses are looked up by name, not by walking a scope.
-  const named = (name: string) => module.withText('identifier', name);
+  const uses = new VariableUses(module);
+  // Each value is followed once per key it holds, from the shallowest depth it is reached at: a
+  // script that reads its config a thousand times must not follow every read a thousand times.
+  const followed = new Map<string, number>();
 
   /** Follows a value (a config or a part of it) through its uses; records where it escapes. */
   const follow = (value: Node, key: string | undefined, depth: number): void => {
     if (depth > MAX_DEPTH) return;
+    const seen = `${value.id}\0${key ?? ''}`;
+    if ((followed.get(seen) ?? Infinity) <= depth) return;
+    followed.set(seen, depth);
     const node = unparenthesized(value);
     const parent = node.parent;
     if (!parent) return;
@@ -104,7 +110,7 @@ export function configReads(module: PythonModule): ConfigReads {
     if (parent.type === 'assignment' && parent.childForFieldName('right')?.id === node.id) {
       const target = parent.childForFieldName('left');
       if (target?.type !== 'identifier') return escape({ key }); // stored on an object, unpacked ...
-      for (const use of usesOf(named(target.text), scopeOf(parent), parent)) follow(use, key, depth + 1);
+      for (const use of uses.of(target.text, parent)) follow(use, key, depth + 1);
       return;
     }
     // A whole config returned is followed where the caller keeps it (a config-named variable);
@@ -118,7 +124,7 @@ export function configReads(module: PythonModule): ConfigReads {
     if (!CONFIG_NAME.test(identifier.text)) continue;
     const definition = isParameter(identifier) ? identifier : assignedFromCall(identifier);
     if (!definition) continue;
-    for (const use of usesOf(named(identifier.text), scopeOf(identifier.parent ?? identifier), definition)) follow(use, undefined, 1);
+    for (const use of uses.of(identifier.text, definition)) follow(use, undefined, 1);
   }
   return { configNamesRead: [...names], configEscapes: [...escapes.values()] };
 }
@@ -136,15 +142,56 @@ function assignedFromCall(identifier: Node): Node | undefined {
   return parent.childForFieldName('right')?.type === 'call' ? parent : undefined;
 }
 
-/** Reads of a variable in a scope, after its definition (`after`), assignments to it excluded;
- *  `named` are the module's identifiers of that name, in document order. */
-function usesOf(named: Node[], scope: Node, after: Node): Node[] {
-  return named.filter((child) => {
-    if (child.startIndex < after.endIndex || !isInside(child, scope)) return false;
-    const parent = child.parent;
-    const assigned = parent?.type === 'assignment' && parent.childForFieldName('left')?.id === child.id;
-    const isAttributeName = parent?.type === 'attribute' && parent.childForFieldName('attribute')?.id === child.id;
-    const isKeywordName = parent?.type === 'keyword_argument' && parent.childForFieldName('name')?.id === child.id;
-    return !assigned && !isAttributeName && !isKeywordName;
-  });
+/** Reads of variables, looked up by name rather than by walking a scope: the reads of the value a
+ *  definition gives a name are those in its scope after it, up to the end of the next assignment to
+ *  the name in that scope (whose right side may still read it). Like bindings.ts, branches are read
+ *  in document order. */
+class VariableUses {
+  /** Per scope and name, the assignments to the name in document order. */
+  private readonly assignments = new Map<string, Node[]>();
+
+  constructor(private readonly module: PythonModule) {
+    for (const assignment of module.nodes('assignment')) {
+      const left = assignment.childForFieldName('left');
+      if (left?.type === 'identifier') push(this.assignments, `${scopeOf(assignment).id}\0${left.text}`, assignment);
+    }
+  }
+
+  /** The reads of `name` that the definition `after` (an assignment or a parameter) reaches. */
+  of(name: string, after: Node): Node[] {
+    const scope = scopeOf(after.type === 'assignment' ? after : (after.parent ?? after));
+    const assignments = this.assignments.get(`${scope.id}\0${name}`) ?? [];
+    const next = assignments[firstFrom(assignments, after.endIndex)];
+    const end = Math.min(scope.endIndex, next?.endIndex ?? Infinity);
+    const named = this.module.withText('identifier', name);
+    const found: Node[] = [];
+    for (let i = firstFrom(named, after.endIndex); i < named.length && named[i].startIndex < end; i++) {
+      checkpoint();
+      const child = named[i];
+      const parent = child.parent;
+      const assigned = parent?.type === 'assignment' && parent.childForFieldName('left')?.id === child.id;
+      const isAttributeName = parent?.type === 'attribute' && parent.childForFieldName('attribute')?.id === child.id;
+      const isKeywordName = parent?.type === 'keyword_argument' && parent.childForFieldName('name')?.id === child.id;
+      if (!assigned && !isAttributeName && !isKeywordName) found.push(child);
+    }
+    return found;
+  }
+}
+
+function push(lists: Map<string, Node[]>, key: string, node: Node): void {
+  const list = lists.get(key);
+  if (list) list.push(node);
+  else lists.set(key, [node]);
+}
+
+/** The index of the first of the nodes (in document order) that starts at or after `offset`. */
+function firstFrom(nodes: Node[], offset: number): number {
+  let low = 0;
+  let high = nodes.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (nodes[mid].startIndex < offset) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }

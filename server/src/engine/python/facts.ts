@@ -84,8 +84,10 @@ export const MODULE_SCOPE = '<module>';
 /** The scope a node of the module runs in: `<module>`, a top-level function `name`, or a method
  *  `Class.name`. Nested functions count as part of the function that defines them. The outermost
  *  functions are found once and looked up by position, not by walking up from every node. */
+const FUNCTION_DEFINITION = new Set(['function_definition']);
+
 export function scopeKeyOf(module: PythonModule): (node: Node) => string {
-  const outermost = module.nodes('function_definition').filter((def) => !enclosing(def, ['function_definition']));
+  const outermost = module.nodes('function_definition').filter((def) => !enclosing(def, FUNCTION_DEFINITION));
   const keys = outermost.map(functionScopeKey);
   const ends = outermost.map((def) => def.endIndex);
   return (node) => {

@@ -1,6 +1,6 @@
 // What a call does to or with a model: train it, evaluate it, run it, load it, save it. Shared by
 // the modeling, serving and operations rules so that they agree on what "a model" is.
-import { Call, Node, PythonModule } from './module';
+import { Call, nameText, Node, PythonModule } from './module';
 import { lastName } from './structure';
 
 // Names people give models and networks: model, best_model, clf, rf_clf, net, netD, resnet, encoder.
@@ -27,7 +27,7 @@ export function isPredictionCall(module: PythonModule, call: Call): boolean {
   if (/^predict(_|$)/.test(call.method)) return true;
   // onnxruntime's session.run(...), BentoML's runner.predict.run(...) / runner.async_run(...).
   if (call.receiver && (call.method === 'run' || call.method === 'async_run')) {
-    const owner = lastName(call.receiver.text);
+    const owner = lastName(nameText(call.receiver));
     if (/sess(ion)?$|runner$/i.test(owner) || PREDICT_METHODS.has(owner)) return true;
   }
   const func = call.node.childForFieldName('function');
@@ -43,7 +43,7 @@ export function isTrainingCall(call: Call): boolean {
   if (TRAINING_FUNCTIONS.has(call.qualified)) return true;
   if (!call.receiver) return false;
   if (['fit', 'partial_fit', 'fit_generator', 'train_on_batch', 'backward', 'manual_backward'].includes(call.method)) return true;
-  return call.method === 'train' && /trainer$/i.test(lastName(call.receiver.text));
+  return call.method === 'train' && /trainer$/i.test(lastName(nameText(call.receiver)));
 }
 
 const LOADING_FUNCTIONS = new Set([
@@ -88,5 +88,5 @@ export function isModelSaveCall(call: Call): boolean {
   if (/^mlflow\.(\w+\.log_model|register_model)$/.test(call.qualified) || /^bentoml\.\w+\.save_model$/.test(call.qualified)) return true;
   if (!call.receiver) return false;
   if (call.method === 'push_to_hub') return true;
-  return SAVING_METHODS.has(call.method) && (isModelValue(call.receiver) || /trainer$/i.test(lastName(call.receiver.text)));
+  return SAVING_METHODS.has(call.method) && (isModelValue(call.receiver) || /trainer$/i.test(lastName(nameText(call.receiver))));
 }

@@ -2,7 +2,7 @@ import type { Node, Tree } from 'web-tree-sitter';
 import { LineIndex } from '../text';
 import { checkpoint } from '../budget';
 import { Range } from '../types';
-import { nodesOfType } from './parser';
+import { nearestAncestor, nodesOfType } from './parser';
 
 export type { Node };
 
@@ -204,13 +204,20 @@ export class PythonModule {
   }
 }
 
-// A callee that is not a dotted name (`load(path).fit`, `models[0]`) is shown as written up to this
-// length: a chain of thousands of method calls must not copy the chain's text for each of its calls.
-const MAX_CALLEE_TEXT = 200;
+// A callee or receiver that names something (`load(path).fit`, `self.models[0]`) is compared as
+// written up to this length: a chain of thousands of method calls must not copy the chain's text
+// for each of its calls.
+const MAX_NAME_TEXT = 200;
+
+/** The text of an expression that names something (a receiver, a callee), or an ellipsis when it is
+ *  longer than any name: a long chain of calls is no name, and is not copied for each call in it. */
+export function nameText(node: Node): string {
+  return node.endIndex - node.startIndex <= MAX_NAME_TEXT ? node.text : '…';
+}
 
 function calleeText(func: Node | null, method: string | undefined): string {
   if (!func) return '';
-  if (func.endIndex - func.startIndex <= MAX_CALLEE_TEXT) return func.text;
+  if (func.endIndex - func.startIndex <= MAX_NAME_TEXT) return func.text;
   return method === undefined ? '…' : `….${method}`;
 }
 
@@ -230,10 +237,9 @@ export function dottedName(node: Node | null | undefined): string | undefined {
 const FUNCTION_TYPES = new Set(['function_definition', 'lambda']);
 const LOOP_TYPES = new Set(['for_statement', 'while_statement']);
 
-export function enclosing(node: Node, types: Set<string> | string[]): Node | undefined {
-  const wanted = types instanceof Set ? types : new Set(types);
-  for (let n = node.parent; n; n = n.parent) if (wanted.has(n.type)) return n;
-  return undefined;
+/** The nearest ancestor of one of the types (a constant Set: answers are kept per Set). */
+export function enclosing(node: Node, types: ReadonlySet<string>): Node | undefined {
+  return nearestAncestor(node, types);
 }
 
 /** The function (or lambda) a node belongs to; undefined at module level. */
@@ -263,9 +269,7 @@ export function groupByScope<T>(items: Iterable<T>, nodeOf: (item: T) => Node): 
 }
 
 function rootOf(node: Node): Node {
-  let n = node;
-  while (n.parent) n = n.parent;
-  return n;
+  return node.tree.rootNode;
 }
 
 export function isInside(node: Node, container: Node): boolean {

@@ -5,7 +5,7 @@
 // `.forward`. An expression whose origin cannot be told has no kind: rules decide what to do then.
 import { bindingsOf, enclosingClass } from './bindings';
 import { assignmentsIn } from './flow';
-import { enclosingFunction, isInside, Node, PythonModule } from './module';
+import { enclosingFunction, isInside, nameText, Node, PythonModule } from './module';
 import { basesOf, lastName } from './structure';
 import { isTorchModuleClass } from './torch';
 
@@ -112,7 +112,7 @@ class ObjectKinds {
     const call = this.module.describeCall(node);
     const func = node.childForFieldName('function');
     if (call.receiver && MODULE_CHAIN.has(call.method) && this.of(call.receiver, depth) === 'torch module') return 'torch module';
-    if (call.method === 'from_pretrained' && call.receiver && this.module.isImportedName(call.receiver.text)) {
+    if (call.method === 'from_pretrained' && call.receiver && this.module.isImportedName(nameText(call.receiver))) {
       const owner = this.module.qualify(call.receiver) ?? '';
       if (fromLibrary(owner, 'transformers') && !NOT_TRANSFORMERS_MODEL.test(lastName(owner))) return 'torch module';
     }

@@ -21,7 +21,7 @@ export function loadPythonParser(): Promise<Parser> {
     const language = await Language.load(wasmPath('tree-sitter-python.wasm', 'tree-sitter-python/tree-sitter-python.wasm'));
     const parser = new Parser();
     parser.setLanguage(language);
-    indexParents();
+    meterTreeSteps();
     return parser;
   })();
   return ready;
@@ -126,6 +126,8 @@ interface TreeIndex {
   parents: Map<number, Node>;
   byType: Map<string, Node[]>;
   nodesById: Map<number, Node>;
+  /** Per set of node types, the nearest strict ancestor of those types of each node asked so far. */
+  nearest: Map<ReadonlySet<string>, Map<number, Node | null>>;
 }
 
 /** The node types the analyses and rules ask for by type (PythonModule.nodes), collected by one
@@ -147,7 +149,7 @@ function indexOf(tree: Tree): TreeIndex {
   let index = indexByTree.get(tree);
   if (index) return index;
   const root = tree.rootNode;
-  index = { parents: new Map(), byType: new Map(), nodesById: new Map([[root.id, root]]) };
+  index = { parents: new Map(), byType: new Map(), nodesById: new Map([[root.id, root]]), nearest: new Map() };
   const pending = [root];
   while (pending.length) {
     checkpoint();
@@ -176,18 +178,76 @@ function nodesOfOtherType(tree: Tree, index: TreeIndex, type: string): Node[] {
   return found;
 }
 
-let parentsIndexed = false;
+/** The nearest strict ancestor of a node whose type is one of `types`. The answer is kept per tree
+ *  and set (pass the same Set each time) for the node and for every ancestor passed on the way up,
+ *  so that asking from each node of a deep expression walks each ancestor once, not once per node. */
+export function nearestAncestor(node: Node, types: ReadonlySet<string>): Node | undefined {
+  const index = indexOf(node.tree);
+  let known = index.nearest.get(types);
+  if (!known) index.nearest.set(types, (known = new Map()));
+  const passed: number[] = [];
+  let found: Node | null = null;
+  for (let n = node; ; ) {
+    const answer = known.get(n.id);
+    if (answer !== undefined) {
+      found = answer;
+      break;
+    }
+    passed.push(n.id);
+    const parent = n.parent;
+    if (!parent || types.has(parent.type)) {
+      found = parent;
+      break;
+    }
+    n = parent;
+  }
+  for (const id of passed) known.set(id, found);
+  return found ?? undefined;
+}
 
-function indexParents(): void {
-  if (parentsIndexed) return;
-  parentsIndexed = true;
-  const treeSitterParent = Object.getOwnPropertyDescriptor(Node.prototype, 'parent')!.get!;
-  Object.defineProperty(Node.prototype, 'parent', {
-    configurable: true,
-    get(this: Node): Node | null {
-      return indexOf(this.tree).parents.get(this.id) ?? treeSitterParent.call(this);
-    },
+let treeStepsMetered = false;
+
+/** Makes every step through a syntax tree count as work (budget.ts checkpoint): the deadline holds
+ *  whichever analysis or rule walks the tree, and tests can check that the work grows linearly with
+ *  the input. A step costs what tree-sitter does for it: a node for a child or the parent, the
+ *  children it lists, the characters of a text it copies, the subtree a search walks. `parent`
+ *  reads the tree's index (see indexOf). */
+function meterTreeSteps(): void {
+  if (treeStepsMetered) return;
+  treeStepsMetered = true;
+  const proto = Node.prototype as unknown as Record<string, (...args: unknown[]) => unknown>;
+  const getterOf = (name: string) => Object.getOwnPropertyDescriptor(Node.prototype, name)!.get!;
+  const defineGetter = (name: string, get: (this: Node) => unknown) => Object.defineProperty(Node.prototype, name, { configurable: true, get });
+  const treeSitterParent = getterOf('parent');
+  defineGetter('parent', function () {
+    checkpoint();
+    return indexOf(this.tree).parents.get(this.id) ?? treeSitterParent.call(this);
   });
+  for (const name of ['children', 'namedChildren', 'text']) {
+    const get = getterOf(name);
+    defineGetter(name, function () {
+      const value = get.call(this) as { length: number };
+      checkpoint(value.length + 1);
+      return value;
+    });
+  }
+  const nextNamedSibling = getterOf('nextNamedSibling');
+  defineGetter('nextNamedSibling', function () {
+    checkpoint();
+    return nextNamedSibling.call(this);
+  });
+  for (const name of ['child', 'childForFieldName', 'childrenForFieldName']) {
+    const method = proto[name];
+    proto[name] = function (this: Node, ...args: unknown[]) {
+      checkpoint();
+      return method.apply(this, args);
+    };
+  }
+  const descendantsOfType = proto.descendantsOfType;
+  proto.descendantsOfType = function (this: Node, ...args: unknown[]) {
+    checkpoint(this.descendantCount);
+    return descendantsOfType.apply(this, args);
+  };
 }
 
 export { Edit, Tree };

@@ -149,11 +149,33 @@ export function drawOffset(module: PythonModule, call: Call): number {
  *  \`random.seed(opt.seed)\`): the value a seed call is given, directly or through the name it is
  *  assigned to. Such a draw is the one random choice a run makes, and scripts print it to replay it. */
 export function drawsSeed(module: PythonModule, draw: Node): boolean {
+  const seeds = seedArgumentsOf(module);
+  if (seeds.nodes.has(draw.id)) return true;
   const assignment = draw.parent?.type === 'assignment' && draw.parent.childForFieldName('right')?.id === draw.id ? draw.parent : undefined;
   const target = assignment?.childForFieldName('left')?.text;
-  return module.calls().some((call) => {
-    if (!isSeedCall(call)) return false;
-    const seed = call.positional[0] ?? call.keywords.get('seed');
-    return seed !== undefined && (seed.id === draw.id || (target !== undefined && seed.text === target && seed.startIndex > draw.startIndex));
-  });
+  return target !== undefined && (seeds.lastByText.get(target) ?? -1) > draw.startIndex;
+}
+
+interface SeedArguments {
+  /** The values given to seed calls. */
+  nodes: Set<number>;
+  /** Per text of such a value (`opt.seed`), where the last one starts. */
+  lastByText: Map<string, number>;
+}
+
+const seedArgumentsByModule = new WeakMap<PythonModule, SeedArguments>();
+
+/** The values a module's seed calls are given, gathered once: every draw asks. */
+function seedArgumentsOf(module: PythonModule): SeedArguments {
+  let found = seedArgumentsByModule.get(module);
+  if (found) return found;
+  found = { nodes: new Set(), lastByText: new Map() };
+  for (const call of module.calls()) {
+    const seed = isSeedCall(call) ? (call.positional[0] ?? call.keywords.get('seed')) : undefined;
+    if (!seed) continue;
+    found.nodes.add(seed.id);
+    found.lastByText.set(seed.text, Math.max(seed.startIndex, found.lastByText.get(seed.text) ?? -1));
+  }
+  seedArgumentsByModule.set(module, found);
+  return found;
 }

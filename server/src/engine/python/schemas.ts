@@ -1,6 +1,6 @@
 // Request and data schemas: classes that validate what they are built from (pydantic, marshmallow,
 // pandera models), and the calls that validate a payload against one.
-import { Call, PythonModule } from './module';
+import { Call, nameText, PythonModule } from './module';
 import { basesOf } from './structure';
 
 const SCHEMA_BASES = new Set([
@@ -38,5 +38,5 @@ const VALIDATING_FUNCTIONS = new Set(['jsonschema.validate', 'pydantic.TypeAdapt
  *  (marshmallow), `Schema.validate(df)` (pandera), `jsonschema.validate(d, SCHEMA)`. */
 export function isValidatingCall(call: Call): boolean {
   if (VALIDATING_FUNCTIONS.has(call.qualified) || VALIDATING_METHODS.has(call.method)) return true;
-  return (call.method === 'load' || call.method === 'validate') && call.receiver !== undefined && /schema/i.test(call.receiver.text);
+  return (call.method === 'load' || call.method === 'validate') && call.receiver !== undefined && /schema/i.test(nameText(call.receiver));
 }

@@ -1,20 +1,22 @@
 // Whether a seed is set before a module's random draws run: in the module itself, in what it imports,
 // or in the entry point that imports it. Answered from the project index (facts.callsByScope).
 import { ProjectIndex } from '../project';
-import { MODULE_SCOPE } from './facts';
+import { MODULE_SCOPE, PythonFacts } from './facts';
 import { enclosingFunction, Node, PythonModule } from './module';
 import { callTarget } from './projectCalls';
 import { isSeedCall } from './randomness';
 
 interface SeedState {
   scopes: Map<string, boolean>;
+  /** Per module, where its first top-level seed is set (see firstTopLevelSeed). */
+  firstSeeds: WeakMap<PythonModule, number>;
 }
 const STATES = new WeakMap<ProjectIndex, SeedState>();
 
 function stateOf(project: ProjectIndex): SeedState {
   let state = STATES.get(project);
   if (!state) {
-    state = { scopes: new Map() };
+    state = { scopes: new Map(), firstSeeds: new WeakMap() };
     STATES.set(project, state);
   }
   return state;
@@ -84,13 +86,23 @@ export function isSeededBefore(project: ProjectIndex, path: string, module: Pyth
   const facts = project.python(path);
   if (!facts) return false;
   if (enclosingFunction(draw)) return runSeeds(project, path, state) || seededAround(project, path, state);
-  const seedsEarlier = module.calls().some((call) => {
-    if (call.node.startIndex >= at || enclosingFunction(call.node)) return false;
+  return firstTopLevelSeed(project, path, facts, module, state) < at || seededAround(project, path, state);
+}
+
+/** The offset of the first top-level call that seeds (a seed call, or a call of a function that
+ *  seeds); Infinity when none does. Found once per module: every draw asks. */
+function firstTopLevelSeed(project: ProjectIndex, path: string, facts: PythonFacts, module: PythonModule, state: SeedState): number {
+  let first = state.firstSeeds.get(module);
+  if (first !== undefined) return first;
+  const seeding = module.calls().find((call) => {
+    if (enclosingFunction(call.node)) return false;
     if (isSeedCall(call)) return true;
     const target = callTarget(project, path, facts, MODULE_SCOPE, call.qualified);
     return target !== undefined && scopeSeeds(project, target[0], target[1], state);
   });
-  return seedsEarlier || seededAround(project, path, state);
+  first = seeding?.node.startIndex ?? Infinity;
+  state.firstSeeds.set(module, first);
+  return first;
 }
 
 const LIGHTNING = /^(lightning|pytorch_lightning)(\.|$)/;

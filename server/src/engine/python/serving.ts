@@ -2,7 +2,7 @@
 // their decorators and route tables with names resolved through imports.
 import { ProjectIndex } from '../project';
 import { PythonFacts } from './facts';
-import { Call, dottedName, Node, PythonModule } from './module';
+import { Call, dottedName, nameText, Node, PythonModule } from './module';
 import { isPredictionCall } from './models';
 import { callTarget } from './projectCalls';
 import { callsWithin, classOf, decoratorsOf, lastName } from './structure';
@@ -198,7 +198,7 @@ export function predictionIn(module: PythonModule, fn: Node, seen = new Set<numb
   const direct = calls.find((c) => isPredictionCall(module, c));
   if (direct) return direct.node;
   for (const call of calls) {
-    if (call.receiver && call.receiver.text !== 'self') continue;
+    if (call.receiver && nameText(call.receiver) !== 'self') continue;
     const helper = module.nodes('function_definition').find((d) => d.childForFieldName('name')?.text === call.method);
     if (helper && !seen.has(helper.startIndex) && predictionIn(module, helper, seen)) return call.node;
   }
