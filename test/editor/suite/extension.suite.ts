@@ -433,13 +433,17 @@ suite('ML Hygiene in VS Code', () => {
     assert.ok(Object.values(edit.changeAnnotations ?? {}).every((a) => a.needsConfirmation), 'the edit is shown in the refactor preview first');
     const edited = (edit.documentChanges ?? []).map((c) => vscode.Uri.parse((c as TextDocumentEdit).textDocument.uri));
     // VS Code saves the files a workspace edit changes without an editor (files.refactoring.autoSave).
-    const originals = new Map(edited.map((uri) => [uri, readFileSync(uri.fsPath, 'utf8')]));
+    // A file an earlier test deleted while VS Code still held its document may be among them.
+    const originals = new Map(edited.map((uri) => [uri, existsSync(uri.fsPath) ? readFileSync(uri.fsPath, 'utf8') : undefined]));
     try {
       assert.strictEqual(await vscode.commands.executeCommand('mlHygiene.fixAllInWorkspace', { preview: false }), true);
       const fixed = await vscode.workspace.openTextDocument(workspaceFile(SCRATCH_MODULE));
       assert.match(fixed.getText(), /\.isna\(\)/);
     } finally {
-      for (const [uri, text] of originals) writeFileSync(uri.fsPath, text);
+      for (const [uri, text] of originals) {
+        if (text === undefined) rmSync(uri.fsPath, { force: true });
+        else writeFileSync(uri.fsPath, text);
+      }
       for (const document of vscode.workspace.textDocuments.filter((d) => d.isDirty)) {
         await vscode.window.showTextDocument(document);
         await vscode.commands.executeCommand('workbench.action.files.revert');
