@@ -165,6 +165,13 @@ def step_${i}(cfg, model, batch):
     files: (n) => trainingScript(1, () => `weights = np.array([${'0.5, '.repeat(n)}])\n`),
   },
   {
+    // Work inside tree-sitter's query engine is not counted: this shape once made one query of the
+    // tree index quadratic in the depth of the tree, which the fuzzer found.
+    name: 'a long line summing many terms, a tree as deep as the line is long',
+    n: 5000,
+    files: (n) => trainingScript(1, () => `total = ${'x + '.repeat(n)}x\n`),
+  },
+  {
     name: 'a long line of arguments',
     n: 5000,
     files: (n) => trainingScript(1, () => `model = LogisticRegression(${lines(n, (i) => `C${i}=1.0, `)}).fit(X, y)\n`),

@@ -145,28 +145,47 @@ let typesQuery: Query | undefined;
 
 const indexByTree = new WeakMap<Tree, TreeIndex>();
 
+/** Deeper than this, a tree's types are read node by node: tree-sitter's query cursor keeps work in
+ *  progress for every level it is inside, so on a very deep tree (`x + x + ... + x` on one line is
+ *  a left-nested chain of tens of thousands of operators) one query costs far more than the walk. */
+const QUERY_DEPTH_LIMIT = 1000;
+
 function indexOf(tree: Tree): TreeIndex {
   let index = indexByTree.get(tree);
   if (index) return index;
   const root = tree.rootNode;
   index = { parents: new Map(), byType: new Map(), nodesById: new Map([[root.id, root]]), nearest: new Map() };
-  const pending = [root];
+  // Pre-order, children pushed last to first: `order` is document order.
+  const order: Node[] = [];
+  const pending: [Node, number][] = [[root, 0]];
+  let depth = 0;
   while (pending.length) {
     checkpoint();
-    const node = pending.pop()!;
-    for (const child of node.children) {
+    const [node, level] = pending.pop()!;
+    order.push(node);
+    depth = Math.max(depth, level);
+    const children = node.children;
+    for (let i = children.length - 1; i >= 0; i--) {
+      const child = children[i];
       if (!child) continue;
       index.parents.set(child.id, node);
       index.nodesById.set(child.id, child);
-      pending.push(child);
+      pending.push([child, level + 1]);
     }
   }
-  typesQuery ??= new Query(tree.language, INDEXED_TYPES.map((type) => `(${type}) @${type}`).join(' '));
   for (const type of INDEXED_TYPES) index.byType.set(type, []);
-  for (const { name, node } of typesQuery.captures(root, { progressCallback: pastDeadline })) {
-    index.byType.get(name)!.push(index.nodesById.get(node.id) ?? node);
+  if (depth <= QUERY_DEPTH_LIMIT) {
+    typesQuery ??= new Query(tree.language, INDEXED_TYPES.map((type) => `(${type}) @${type}`).join(' '));
+    for (const { name, node } of typesQuery.captures(root, { progressCallback: pastDeadline })) {
+      index.byType.get(name)!.push(index.nodesById.get(node.id) ?? node);
+    }
+    if (pastDeadline()) throw new BudgetExceeded();
+  } else {
+    for (const node of order) {
+      checkpoint();
+      if (node.isNamed) index.byType.get(node.type)?.push(node);
+    }
   }
-  if (pastDeadline()) throw new BudgetExceeded();
   indexByTree.set(tree, index);
   return index;
 }
