@@ -1,7 +1,7 @@
 import { ProjectIndex } from '../engine/project';
 import { defineRule } from '../engine/rule';
 import { PRODUCTION } from '../engine/roles';
-import { filesImporting, projectAnchor } from '../engine/projectQueries';
+import { filesImporting, wholeProject } from '../engine/projectQueries';
 import { FILE_START, RelatedLocation } from '../engine/types';
 
 /** Files that define a pipeline: DVC, Make, Snakemake, Nextflow, MLflow projects, Kedro, ZenML ... */
@@ -102,7 +102,8 @@ stages:
         .slice(0, 10)
         .map((e) => ({ path: e.to, range: FILE_START, message: `reads ${e.file}, written by ${e.from}` }));
       ctx.report({
-        ...projectAnchor(project, chain.scripts),
+        // The fix is a pipeline definition that does not exist yet: the editor shows it with the project.
+        ...wholeProject(project, chain.scripts),
         message: `${chain.scripts.length} scripts (${chain.scripts.slice(0, 5).join(', ')}${chain.scripts.length > 5 ? ', ...' : ''}) hand data to each other through files with no pipeline definition (dvc.yaml, Makefile, an orchestrator)`,
         related,
       });
