@@ -41,6 +41,15 @@ function tomlHasHyperparameter(value: unknown, depth = 0): boolean {
   return Object.entries(value as Record<string, unknown>).some(([k, v]) => HYPERPARAMETER_KEYWORDS.has(k) || tomlHasHyperparameter(v, depth + 1));
 }
 
+/** The top-level keys of a conda environment file, which names its packages, not settings. */
+const CONDA_KEYS = new Set(['name', 'channels', 'dependencies', 'prefix', 'variables']);
+
+/** A conda environment, whatever its name (`configuration.yml` is a common one). */
+function isCondaEnvironment(keys: string[][]): boolean {
+  const top = new Set(keys.map((k) => k[0]));
+  return top.has('dependencies') && [...top].every((k) => CONDA_KEYS.has(k));
+}
+
 const CONFIG_FILES = new WeakMap<ProjectIndex, string[]>();
 
 /** Config files of the project that could hold hyperparameters: params.yaml, conf/*.yaml, a YAML or
@@ -52,6 +61,7 @@ function configFilesOf(project: ProjectIndex): string[] {
     .filter((file) => {
       if (NOT_CONFIG.test(file.path) || (file.kind !== 'yaml' && file.kind !== 'toml')) return false;
       const keys = project.facts.get(file.path)?.yamlKeys;
+      if (keys && isCondaEnvironment(keys)) return false;
       if (CONFIG_FILE.test(file.path) || keys?.some((k) => HYPERPARAMETER_KEYWORDS.has(lastKey(k)))) return true;
       const text = file.kind === 'toml' ? project.documents.get(file.path) : undefined;
       try {
@@ -158,7 +168,8 @@ notebook's papermill \`parameters\` cell (the cell tagged \`parameters\`). A \`w
 next to a parameter group that has a decay of its own marks the group that must not decay (biases,
 norm weights): it is structure, not a tuned value. Values are reported only where a config file
 that could hold them already configures the code (params.yaml, config*.yaml, conf/, a YAML or TOML
-file with hyperparameters, in the file's folder or a folder above it): there the literal is a value
+file with hyperparameters, in the file's folder or a folder above it; a conda environment file is
+none of these, whatever its name): there the literal is a value
 that escaped the configuration. Without such a file the rule stays quiet; on a judged corpus of
 public repositories, the findings of that case were worth acting on too rarely (5 of 7) to be
 shown by default.

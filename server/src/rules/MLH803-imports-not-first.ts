@@ -48,6 +48,7 @@ export default defineRule({
   practices: ['P8'],
   references: ['PEP 8: imports at the top of the file', 'Pimentel et al. 2019: notebook best practices'],
   severity: 'information',
+  optIn: true,
   roles: [...PRODUCTION, 'tooling'],
   docs: `## What it finds
 Top-level \`import\` / \`from ... import\` statements in a notebook's code cells after the first
@@ -58,6 +59,8 @@ do not count as the first: magics (\`%load_ext autoreload\`, \`!pip install ...\
 them is. Imports inside functions are left alone.
 
 Runs on notebooks that are pipelines (in a pipeline folder such as pipelines/ or train/), documentation notebooks and notebooks given another role by configuration: in exploration and teaching notebooks, importing where a library is first used is the norm.
+
+**Opt-in:** not in the default set. On a judged corpus of public ML repositories, 0 of 6 of its findings were worth acting on: numbered how-to tutorials under a \`training/\` folder count as pipeline notebooks, and they import each class in the step that introduces it. Select it where notebooks are pipeline steps (\`extendSelect: [MLH803]\`).
 
 ## Why it matters
 A notebook whose imports are scattered hides its dependencies: a reader cannot see at a glance
