@@ -185,7 +185,7 @@ export function formatSarif(findings: Finding[], rules: Rule[]): string {
                     message: { text: r.message },
                     physicalLocation: {
                       artifactLocation: { uri: relativeUrl(r.path), uriBaseId: '%SRCROOT%' },
-                      region: { startLine: r.range.start.line + 1, startColumn: r.range.start.character + 1 },
+                      region: { startLine: (r.fileRange ?? r.range).start.line + 1, startColumn: (r.fileRange ?? r.range).start.character + 1 },
                     },
                   })),
                 }

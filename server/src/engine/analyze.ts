@@ -13,7 +13,7 @@ import { ProjectFinding, ReportOptions, Rule } from './rule';
 import { Role } from './roles';
 import { commentsByLine, isSuppressed, readSuppressions, Suppressions } from './suppressions';
 import { LineIndex } from './text';
-import { FILE_START, FileKind, Finding, Notice, Range, Severity, TextEdit } from './types';
+import { FILE_START, FileKind, Finding, Notice, Range, RelatedLocation, Severity, TextEdit } from './types';
 import { parseYaml, YamlFile, yamlEntries } from './yaml';
 
 /** What kind of file a path is, by name alone. */
@@ -303,7 +303,8 @@ export class Analyzer {
             const mapped = mapToCell(parsed.code, range);
             if (!severity || !mapped) return;
             const fix = options.fix && mapFixToCell(parsed.code, mapped.cell, options.fix.edits ?? [], options.fix.title);
-            findings.push(cellFinding(rule, severity, path, parsed.notebook, mapped.cell, mapped.range, message, { ...options, fix }, role));
+            const related = options.related?.map((r) => (r.path === path ? relatedInCell(parsed.code, parsed.notebook, r) : r));
+            findings.push(cellFinding(rule, severity, path, parsed.notebook, mapped.cell, mapped.range, message, { ...options, fix, related }, role));
           },
         });
       }
@@ -382,6 +383,14 @@ function cellFinding(
   finding.cell = cell;
   finding.fileRange = cellInfo?.sourceLineRanges[range.start.line] ?? cellInfo?.range ?? FILE_START;
   return finding;
+}
+
+/** A place in the notebook's joined code, given as its cell, the range in the cell and in the JSON. */
+function relatedInCell(code: NotebookCode, notebook: Notebook, related: RelatedLocation): RelatedLocation {
+  const mapped = mapToCell(code, related.range);
+  if (!mapped) return related;
+  const cell = notebook.cells[mapped.cell];
+  return { ...related, range: mapped.range, cell: mapped.cell, fileRange: cell?.sourceLineRanges[mapped.range.start.line] ?? cell?.range ?? FILE_START };
 }
 
 function mapFixToCell(code: NotebookCode, cell: number, edits: TextEdit[], title: string) {

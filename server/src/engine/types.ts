@@ -67,8 +67,13 @@ export interface Fix {
 
 export interface RelatedLocation {
   path: string;
+  /** For a place in a notebook's code: relative to the cell's source, like Finding.range. */
   range: Range;
   message: string;
+  /** Zero-based cell index, for a place in a notebook's code (the finding's own notebook). */
+  cell?: number;
+  /** For a place in a notebook cell: the range in the notebook's JSON text. */
+  fileRange?: Range;
 }
 
 export interface Finding {

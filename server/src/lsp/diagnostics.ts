@@ -7,7 +7,7 @@ import { kindOf } from '../engine/analyze';
 import { shiftRange } from '../engine/python/edits';
 import { Edit } from '../engine/python/parser';
 import { ruleDocUri } from '../engine/docs';
-import { FILE_START, FileKind, Finding, Range, Severity, TextEdit } from '../engine/types';
+import { FILE_START, FileKind, Finding, Range, RelatedLocation, Severity, TextEdit } from '../engine/types';
 import { OpenDocuments } from './documents';
 import { Project } from './project';
 import { normalizeUri, pathToUri } from './uri';
@@ -31,6 +31,8 @@ export interface PlacedFinding {
   data: DiagnosticData;
   /** The notebook cell (1-based) the message names: the finding is shown on the notebook's JSON. */
   cell?: number;
+  /** The related places, when they are in cells of an open notebook (shown on the cells' documents). */
+  related?: DiagnosticRelatedInformation[];
 }
 
 export interface DocumentReport {
@@ -118,10 +120,18 @@ export class Placements {
         const cell = notebook.cells[finding.cell ?? 0];
         const cellDocument = cell && documents.notebooks.getCellTextDocument(cell);
         if (!cellDocument) continue;
+        const related = finding.related?.map((r) => {
+          const relatedCell = r.cell !== undefined ? notebook.cells[r.cell] : undefined;
+          const relatedDocument = relatedCell && documents.notebooks.getCellTextDocument(relatedCell);
+          return relatedDocument
+            ? DiagnosticRelatedInformation.create({ uri: relatedDocument.uri, range: r.range }, r.message)
+            : relatedInformation(project.root, r);
+        });
         add(cellDocument.uri, cellDocument.version, {
           finding,
           range: inCell ? finding.range : FILE_START,
           data: { fix: fix(inCell), fileKind: 'python', project: isProject },
+          ...(related ? { related } : {}),
         });
       } else if (textDocument) {
         // Edits the analysis has not seen yet move the findings with the text until it has.
@@ -165,6 +175,11 @@ function cellMessage(cell: number, message: string): string {
   return new RegExp(`^cell ${cell}\\b`, 'i').test(message) ? message : `cell ${cell}: ${message}`;
 }
 
+/** A related place in its file; one in a notebook cell is shown on the notebook's JSON. */
+function relatedInformation(root: string, related: RelatedLocation): DiagnosticRelatedInformation {
+  return DiagnosticRelatedInformation.create({ uri: pathToUri(path.join(root, related.path)), range: related.fileRange ?? related.range }, related.message);
+}
+
 export function toDiagnostic(root: string, placed: PlacedFinding): Diagnostic {
   const { finding } = placed;
   const diagnostic: Diagnostic = {
@@ -177,11 +192,7 @@ export function toDiagnostic(root: string, placed: PlacedFinding): Diagnostic {
     data: placed.data,
   };
   if (finding.unnecessary) diagnostic.tags = [DiagnosticTag.Unnecessary];
-  if (finding.related?.length) {
-    diagnostic.relatedInformation = finding.related.map((r) =>
-      DiagnosticRelatedInformation.create({ uri: pathToUri(path.join(root, r.path)), range: r.range }, r.message),
-    );
-  }
+  if (finding.related?.length) diagnostic.relatedInformation = placed.related ?? finding.related.map((r) => relatedInformation(root, r));
   return diagnostic;
 }
 

@@ -49,7 +49,7 @@ const TRANSFORMER_MODULES = [
   'sklearn.impute',
   'sklearn.feature_selection',
   'sklearn.decomposition',
-  'sklearn.feature_extraction.text',
+  'sklearn.feature_extraction',
   'sklearn.compose',
 ];
 // Classes of those modules whose fit learns nothing about the rows (stateless, or only the shape),
@@ -60,6 +60,7 @@ const NON_LEARNING = new Set([
   'FunctionTransformer',
   'PolynomialFeatures',
   'HashingVectorizer',
+  'FeatureHasher',
   'LabelEncoder',
   'LabelBinarizer',
   'MultiLabelBinarizer',

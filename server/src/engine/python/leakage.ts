@@ -1,0 +1,569 @@
+// Train/test leakage as data flow: where something learns from the rows it is given (a transformer's
+// fit, an oversampler, a statistic computed by hand and applied to the data), where data is cut into
+// training and test parts (a split, a cross-validation, a fold loop), and whether what was learned
+// reaches the cut. Followed through assignments in document order within each function and the
+// module (a notebook's cells are one module, in cell order), and through the module's own functions:
+// a helper that fits and returns the transformed data, a helper that splits what it is given.
+//
+// Entry point: `leakageOf(module)`. Rules read its facts; none of them re-walks the flow.
+import { lastValueOf } from './bindings';
+import { assignmentsIn, boundNames, callsIn, namesRead, sameNode, variableRoot } from './flow';
+import { Call, groupByScope, isInside, Node, PythonModule } from './module';
+import { constructedClass, constructorOf, FIT_TRANSFORM_FUNCTIONS, isLearningTransformer, sklearnName, splitOf, SPLITTERS } from './sklearn';
+import { lastName } from './structure';
+
+/** Something that learns from the rows it is given. */
+export interface RowLearning {
+  /** `fit`: a transformer's fit or fit_transform; `oversampling`: rows copied or interpolated
+   *  (`SMOTE().fit_resample`); `statistic`: a mean, deviation, extreme or quantile of the data,
+   *  computed by hand and applied to it (`df.fillna(df.mean())`, `(x - x.mean()) / x.std()`). */
+  kind: 'fit' | 'oversampling' | 'statistic';
+  /** Where it learns: the fit call, the resampling call, the expression applying the statistic. */
+  node: Node;
+  /** What learns, as a message names it: `` `scaler` (StandardScaler) ``, `scale()`, `` `df.mean()` ``. */
+  what: string;
+  /** The scikit-learn class that does the same inside a Pipeline (`StandardScaler`, `SimpleImputer`). */
+  step: string;
+  /** The variable holding the fitted transformer, when there is one. */
+  instance?: string;
+  /** The data it learns from. */
+  input?: Node;
+}
+
+/** Where data is cut into training and test parts. */
+export interface DataCut {
+  node: Node;
+  /** As people name it: `train_test_split()`, `KFold.split()`, `cross_val_score()`. */
+  how: string;
+}
+
+/** What a source learned reaches a cut made afterwards: the test rows took part in the learning. */
+export interface Leak {
+  source: RowLearning;
+  cut: DataCut;
+  /** Calls of the module's own functions the data went through between the two (a helper that
+   *  fits and returns, a helper that splits what it is given), in the order the data takes them. */
+  through: Node[];
+}
+
+/** A transformer fitted on (or a statistic computed from) the test part of a cut. */
+export interface TestPartLearning {
+  source: RowLearning;
+  cut: DataCut;
+}
+
+export interface ModuleLeakage {
+  /** Learning before the cut, one leak per source (its first cut in document order). */
+  beforeSplit: Leak[];
+  /** Learning on the test part after the cut, one per source. */
+  onTestPart: TestPartLearning[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sources
+
+/** imbalanced-learn's samplers that add rows made from existing ones (copies or interpolations). */
+const OVERSAMPLER = /^imblearn\.(over_sampling|combine)\.(SMOTE|SMOTENC|SMOTEN|ADASYN|BorderlineSMOTE|SVMSMOTE|KMeansSMOTE|RandomOverSampler|SMOTETomek|SMOTEENN)$/;
+
+/** Transformer libraries beside scikit-learn whose classes learn from the rows they are fitted on. */
+const THIRD_PARTY_TRANSFORMERS = /^(category_encoders|feature_engine)\.|^sklearn_pandas\.(DataFrameMapper|dataframe_mapper\.DataFrameMapper)$|^umap\.(umap_\.)?UMAP$/;
+
+const PIPELINES = new Set(['Pipeline', 'make_pipeline']);
+
+/** Reductions over the rows: their value is a statistic of the data. */
+const STATISTIC_METHODS = new Set(['mean', 'median', 'std', 'var', 'min', 'max', 'quantile', 'mode']);
+const NUMPY_STATISTICS = new Set(['mean', 'median', 'std', 'var', 'min', 'max', 'amin', 'amax', 'percentile', 'quantile', 'nanmean', 'nanmedian', 'nanstd', 'nanvar', 'nanmin', 'nanmax', 'nanpercentile', 'nanquantile']);
+/** pandas methods that fill with or subtract / divide by their argument. */
+const FILLING_METHODS = new Set(['fillna']);
+const ARITHMETIC_METHODS = new Set(['sub', 'subtract', 'div', 'divide', 'truediv']);
+/** Methods whose result is the value they are called on, in another form. */
+const VALUE_KEEPING_METHODS = new Set(['round', 'astype', 'item', 'to_numpy', 'tolist', 'squeeze', 'copy', 'reshape', 'to_dict']);
+const MAX_STATISTIC_DEPTH = 4;
+
+function isNumber(node: Node | null | undefined): boolean {
+  return node?.type === 'integer' || node?.type === 'float';
+}
+
+/** Classes of the module with `fit` and `transform` (or `fit_transform`) methods whose fit keeps
+ *  something on the instance: a transformer written by hand. A fit that only returns `self` learns
+ *  nothing (the usual stateless custom transformer). */
+function projectTransformers(module: PythonModule): Set<string> {
+  const found = new Set<string>();
+  for (const cls of module.nodes('class_definition')) {
+    const name = cls.childForFieldName('name')?.text;
+    const body = cls.childForFieldName('body');
+    if (!name || !body) continue;
+    const methods = new Map<string, Node>();
+    for (const child of body.namedChildren) {
+      const def = child?.type === 'decorated_definition' ? child.childForFieldName('definition') : child;
+      const method = def?.type === 'function_definition' ? def.childForFieldName('name')?.text : undefined;
+      if (def && method) methods.set(method, def);
+    }
+    const fit = methods.get('fit') ?? methods.get('fit_transform');
+    if (!fit || !(methods.has('transform') || methods.has('fit_transform'))) continue;
+    const keepsState = fit.descendantsOfType(['assignment', 'augmented_assignment']).some((a) => {
+      const target = a?.childForFieldName('left');
+      return target?.type === 'attribute' && target.childForFieldName('object')?.text === 'self';
+    });
+    if (keepsState) found.add(name);
+  }
+  return found;
+}
+
+/** `scaler = StandardScaler().fit(X)`: fit returns the transformer, so `scaler` holds it. */
+function assignedFit(call: Call): string | undefined {
+  const parent = call.node.parent;
+  if (call.method !== 'fit' || parent?.type !== 'assignment' || !sameNode(parent.childForFieldName('right'), call.node)) return undefined;
+  const left = parent.childForFieldName('left');
+  return left?.type === 'identifier' ? left.text : undefined;
+}
+
+function described(cls: string, instance: string | undefined): string {
+  return instance ? `\`${instance}\` (${cls})` : cls;
+}
+
+/** The transformer fit or the oversampling a call is, if any. */
+function fittingOf(module: PythonModule, call: Call, ownTransformers: Set<string>): RowLearning | undefined {
+  const input = call.positional[0] ?? call.keywords.get('X');
+  const fn = call.imported ? sklearnName(call.qualified, 'sklearn.preprocessing') : undefined;
+  const step = fn && FIT_TRANSFORM_FUNCTIONS.get(fn);
+  if (step) return { kind: 'fit', node: call.node, what: `${fn}()`, step, input };
+  if (!call.receiver) return undefined;
+  const resamples = call.method === 'fit_resample' || call.method === 'fit_sample';
+  if (!resamples && call.method !== 'fit' && call.method !== 'fit_transform') return undefined;
+  const instance = call.receiver.type === 'identifier' ? call.receiver.text : assignedFit(call);
+  const constructor = constructorOf(module, call.receiver.type === 'identifier' ? lastValueOf(module, call.receiver) : call.receiver);
+  if (!constructor) return undefined;
+  const built = module.describeCall(constructor);
+  const cls = lastName(built.qualified);
+  if (resamples) {
+    return built.imported && OVERSAMPLER.test(built.qualified) ? { kind: 'oversampling', node: call.node, what: described(cls, instance), step: cls, instance, input } : undefined;
+  }
+  const learns = built.imported
+    ? isLearningTransformer(built.qualified) ||
+      THIRD_PARTY_TRANSFORMERS.test(built.qualified) ||
+      // A pipeline whose fit_transform is called is a chain of transformers.
+      (call.method === 'fit_transform' && PIPELINES.has(constructedClass(module, constructor) ?? ''))
+    : ownTransformers.has(built.callee);
+  return learns ? { kind: 'fit', node: call.node, what: described(cls, instance), step: cls, instance, input } : undefined;
+}
+
+/** `axis=1` / `axis="columns"` (or pandas' positional 1): a statistic of each row, not across rows. */
+function isRowWise(call: Call): boolean {
+  const axis = call.keywords.get('axis') ?? (call.receiver && !call.imported ? call.positional[0] : call.positional[1]);
+  return !!axis && /^(1|-1|["']columns["'])$/.test(axis.text);
+}
+
+/** The statistic call an expression is or holds: `df["age"].mean()`, `X.std(axis=0)`, `np.median(X)`,
+ *  `df.mode()[0]`, a variable assigned one, `X.max() - X.min()`. */
+function statisticIn(module: PythonModule, node: Node | null | undefined, depth = 0): Call | undefined {
+  if (!node || depth > MAX_STATISTIC_DEPTH) return undefined;
+  switch (node.type) {
+    case 'parenthesized_expression':
+      return statisticIn(module, node.namedChildren[0], depth + 1);
+    case 'subscript':
+      return statisticIn(module, node.childForFieldName('value'), depth + 1);
+    case 'attribute':
+      // `.values`, `.iloc` of a statistic
+      return statisticIn(module, node.childForFieldName('object'), depth + 1);
+    case 'identifier':
+      return statisticIn(module, lastValueOf(module, node), depth + 1);
+    case 'binary_operator': {
+      // `X.max() - X.min()`, `X.std() + 1e-8`: statistics combined with statistics or constants.
+      const left = node.childForFieldName('left');
+      const right = node.childForFieldName('right');
+      const leftStatistic = statisticIn(module, left, depth + 1);
+      const rightStatistic = statisticIn(module, right, depth + 1);
+      if (leftStatistic && (rightStatistic || isNumber(right))) return leftStatistic;
+      return rightStatistic && isNumber(left) ? rightStatistic : undefined;
+    }
+    case 'call': {
+      const call = module.describeCall(node);
+      if (call.imported && call.qualified.startsWith('numpy.') && NUMPY_STATISTICS.has(call.method)) {
+        return call.positional[0] && !isRowWise(call) ? call : undefined;
+      }
+      if (call.receiver && !call.imported && STATISTIC_METHODS.has(call.method) && variableRoot(call.receiver) && !isRowWise(call)) return call;
+      // `X.mean().round(2)`, `df.mode().to_numpy()`
+      return call.receiver && !call.imported && VALUE_KEEPING_METHODS.has(call.method) ? statisticIn(module, call.receiver, depth + 1) : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** The data a statistic is computed on: the receiver of a method, the first argument of a NumPy function. */
+function statisticData(statistic: Call): Node | undefined {
+  return statistic.imported ? statistic.positional[0] : statistic.receiver;
+}
+
+/** Data (not a constant, not a statistic itself) in an arithmetic operand. */
+function isData(module: PythonModule, node: Node | null | undefined): boolean {
+  return !!node && namesRead(node).size > 0 && !statisticIn(module, node);
+}
+
+function statisticSource(node: Node, statistic: Call, step: string): RowLearning {
+  return { kind: 'statistic', node, what: `\`${statistic.node.text.length <= 60 ? statistic.node.text : `….${statistic.method}()`}\``, step, input: statisticData(statistic) };
+}
+
+/** A statistic applied to data: a fill value (`fillna(df.mean())`, a dict of them), a centring or
+ *  scaling (`x - x.mean()`, `x / x.std()`, `x.sub(mu).div(sigma)`, `X -= X.mean(axis=0)`). */
+function statisticApplied(module: PythonModule, node: Node): RowLearning | undefined {
+  if (node.type === 'call') {
+    const call = module.describeCall(node);
+    if (!call.receiver || call.imported) return undefined;
+    if (FILLING_METHODS.has(call.method)) {
+      const value = call.positional[0] ?? call.keywords.get('value');
+      const values = value?.type === 'dictionary' ? value.namedChildren.flatMap((p) => (p?.type === 'pair' ? [p.childForFieldName('value')] : [])) : [value];
+      const statistic = values.map((v) => statisticIn(module, v)).find((s) => s);
+      return statistic ? statisticSource(node, statistic, 'SimpleImputer') : undefined;
+    }
+    if (ARITHMETIC_METHODS.has(call.method) && isData(module, call.receiver)) {
+      const statistic = statisticIn(module, call.positional[0]);
+      return statistic ? statisticSource(node, statistic, scalerFor(statistic)) : undefined;
+    }
+    return undefined;
+  }
+  const operator = node.childForFieldName('operator')?.text;
+  if (node.type === 'binary_operator' && (operator === '-' || operator === '/')) {
+    const left = node.childForFieldName('left');
+    const statistic = statisticIn(module, node.childForFieldName('right'));
+    return statistic && isData(module, left) ? statisticSource(node, statistic, scalerFor(statistic)) : undefined;
+  }
+  if (node.type === 'augmented_assignment' && (operator === '-=' || operator === '/=')) {
+    const statistic = statisticIn(module, node.childForFieldName('right'));
+    return statistic ? statisticSource(node, statistic, scalerFor(statistic)) : undefined;
+  }
+  return undefined;
+}
+
+/** The scaler that learns what a hand-written scaling uses: extremes make a min-max scaling. */
+function scalerFor(statistic: Call): string {
+  return /^(nan)?(a?min|a?max)$/.test(statistic.method) ? 'MinMaxScaler' : 'StandardScaler';
+}
+
+/** Every place of the module that learns from rows, in document order. An application nested in
+ *  another (`(x - x.min()) / (x.max() - x.min())`) is one source, the outer one. */
+function sourcesOf(module: PythonModule): RowLearning[] {
+  const ownTransformers = projectTransformers(module);
+  const fits = module.calls().flatMap((call) => fittingOf(module, call, ownTransformers) ?? []);
+  const candidates = [...module.nodes('call'), ...module.nodes('binary_operator'), ...module.nodes('augmented_assignment')];
+  const applied = candidates.flatMap((node) => statisticApplied(module, node) ?? []);
+  const outermost = applied.filter((s) => !applied.some((other) => other !== s && isInside(s.node, other.node)));
+  return [...fits, ...outermost].sort((a, b) => a.node.startIndex - b.node.startIndex);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cuts
+
+/** The splitter a for loop iterates in the old form (`for train, test in KFold(len(X), n_folds=5)`:
+ *  scikit-learn before 0.18, where the cross-validator was iterated itself). */
+function iteratedSplitter(module: PythonModule, iterable: Node | null): string | undefined {
+  if (!iterable) return undefined;
+  const value = iterable.type === 'identifier' ? lastValueOf(module, iterable) : iterable;
+  const cls = value?.type === 'call' ? constructedClass(module, value) : undefined;
+  return cls && SPLITTERS.has(cls) ? cls : undefined;
+}
+
+/** The data a fold loop cuts: `X` in `X[train_idx]`, `X.iloc[test_idx]`, indexed by the loop's targets. */
+function foldIndexedData(loop: Node): Node[] {
+  const targets = new Set(boundNames(loop.childForFieldName('left')).map((b) => b.name));
+  const body = loop.childForFieldName('body');
+  if (!body || targets.size === 0) return [];
+  return body.descendantsOfType('subscript').flatMap((s) => {
+    const index = s?.childForFieldName('subscript');
+    const value = s?.childForFieldName('value');
+    if (!s || !value || !index || index.type !== 'identifier' || !targets.has(index.text)) return [];
+    return [value];
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The flow
+
+/** A parameter of the function being summarized, as an origin of data. */
+interface Parameter {
+  kind: 'parameter';
+  index: number;
+}
+type Origin = RowLearning | Parameter;
+/** What a value carries: each origin with the call of a module function it came in through. */
+type Carried = Map<Origin, Node | undefined>;
+
+interface CutReached {
+  cut: DataCut;
+  through: Node[];
+}
+
+/** What a function of the module does with data, for its callers. */
+interface FunctionSummary {
+  parameters: string[];
+  /** Sources inside it (or its callees) whose learned data it returns. */
+  returns: Set<RowLearning>;
+  /** Parameters whose data reaches a cut inside it. */
+  parameterCuts: Map<number, CutReached>;
+  /** Names of the enclosing scope (module globals) whose data reaches a cut inside it. */
+  globalCuts: Map<string, CutReached>;
+}
+
+const ELEMENT_LOOPS = new Set(['list_comprehension', 'generator_expression', 'set_comprehension', 'dictionary_comprehension', 'lambda']);
+
+function parameterNames(def: Node): string[] {
+  const params = def.childForFieldName('parameters');
+  return (params?.namedChildren ?? []).flatMap((p) => {
+    if (!p) return [];
+    const name = p.type === 'identifier' ? p : (p.childForFieldName('name') ?? p.namedChildren.find((c) => c?.type === 'identifier'));
+    return name?.type === 'identifier' ? [name.text] : [];
+  });
+}
+
+class LeakageAnalysis {
+  readonly sources: RowLearning[];
+  readonly leaks = new Map<RowLearning, Leak>();
+  readonly testPart = new Map<RowLearning, TestPartLearning>();
+  private readonly sourceAt = new Map<number, RowLearning>();
+  private statements?: Map<number, Node[]>;
+  private readonly functions = new Map<string, Node>();
+  private readonly summaries = new Map<number, FunctionSummary | null>();
+
+  constructor(private readonly module: PythonModule) {
+    this.sources = sourcesOf(module);
+    for (const source of this.sources) this.sourceAt.set(source.node.id, source);
+    for (const def of module.nodes('function_definition')) {
+      const name = def.childForFieldName('name')?.text;
+      // Methods are called through their instance, not by name.
+      if (name && def.parent?.parent?.type !== 'class_definition') this.functions.set(name, def);
+    }
+  }
+
+  run(): void {
+    this.analyzeScope(this.module.root);
+    for (const def of this.module.nodes('function_definition')) this.summaryOf(def);
+  }
+
+  private summaryOf(def: Node): FunctionSummary | undefined {
+    if (this.summaries.has(def.id)) return this.summaries.get(def.id) ?? undefined;
+    this.summaries.set(def.id, null); // recursion: a function calling itself adds nothing
+    const summary = this.analyzeScope(def, parameterNames(def));
+    this.summaries.set(def.id, summary);
+    return summary;
+  }
+
+  /** The augmented assignments, for loops and returns of a scope, grouped once for all scopes. */
+  private statementsOf(scope: Node): Node[] {
+    this.statements ??= groupByScope(
+      ['augmented_assignment', 'for_statement', 'return_statement'].flatMap((type) => this.module.nodes(type)),
+      (node) => node,
+    );
+    return this.statements.get(scope.id) ?? [];
+  }
+
+  /** The module function a call calls by name, if any. */
+  private calledFunction(call: Call): FunctionSummary | undefined {
+    if (call.receiver || call.imported) return undefined;
+    const def = this.functions.get(call.callee);
+    return def ? this.summaryOf(def) : undefined;
+  }
+
+  /** The sources written inside a node (sources are in document order: bisect to the first). */
+  private sourcesWithin(node: Node): RowLearning[] {
+    let lo = 0;
+    let hi = this.sources.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.sources[mid].node.startIndex < node.startIndex) lo = mid + 1;
+      else hi = mid;
+    }
+    const within: RowLearning[] = [];
+    for (let i = lo; i < this.sources.length && this.sources[i].node.startIndex < node.endIndex; i++) if (isInside(this.sources[i].node, node)) within.push(this.sources[i]);
+    return within;
+  }
+
+  /** Runs the flow through one scope in document order; for a function, returns what callers need. */
+  private analyzeScope(scope: Node, parameters: string[] = []): FunctionSummary {
+    const module = this.module;
+    const carried = new Map<string, Carried>();
+    parameters.forEach((name, index) => carried.set(name, new Map([[{ kind: 'parameter', index } as Origin, undefined]])));
+    const isModule = sameNode(scope, module.root);
+    // Names the scope binds (Python makes them local for the whole function); the others are globals.
+    const locals = new Set([...parameters, ...assignmentsIn(scope).flatMap((a) => boundNames(a.childForFieldName('left')).map((b) => b.name))]);
+    // Names holding the test part of a cut made earlier.
+    const testParts = new Map<string, DataCut>();
+    const cutAt = new Map<number, DataCut>();
+    // Cuts made so far, with the names their data reads (for a transformer applied to the parts).
+    const cutsSoFar: { cut: DataCut; reads: Set<string> }[] = [];
+    const summary: FunctionSummary = { parameters, returns: new Set(), parameterCuts: new Map(), globalCuts: new Map() };
+
+    const valueOf = (expression: Node | null | undefined): Carried => {
+      const value: Carried = new Map();
+      if (!expression) return value;
+      for (const name of namesRead(expression)) for (const [origin, via] of carried.get(name) ?? []) if (!value.has(origin)) value.set(origin, via);
+      for (const source of this.sourcesWithin(expression)) if (!value.has(source)) value.set(source, undefined);
+      for (const node of expression.type === 'call' ? [expression, ...expression.descendantsOfType('call')] : expression.descendantsOfType('call')) {
+        const call = node && module.describeCall(node);
+        const callee = call && this.calledFunction(call);
+        if (!callee || !node) continue;
+        const perElement = withinElementLoop(node, expression);
+        for (const source of callee.returns) {
+          // A statistic of each element (`[normalize(img) for img in images]`) is not one of all rows.
+          if (perElement && source.kind === 'statistic') continue;
+          if (!value.has(source)) value.set(source, node);
+        }
+      }
+      return value;
+    };
+
+    const reach = (value: Carried, cut: DataCut, throughCall: Node | undefined, inner: Node[] = []) => {
+      for (const [origin, via] of value) {
+        const through = [...(via ? [via] : []), ...(throughCall ? [throughCall] : []), ...inner];
+        if (origin.kind === 'parameter') {
+          if (!summary.parameterCuts.has(origin.index)) summary.parameterCuts.set(origin.index, { cut, through });
+        } else if (!this.leaks.has(origin)) {
+          this.leaks.set(origin, { source: origin, cut, through });
+        }
+      }
+    };
+
+    const checkCut = (cut: DataCut, data: Node[]) => {
+      for (const d of data) {
+        reach(valueOf(d), cut, undefined);
+        if (!isModule) for (const name of namesRead(d)) if (!locals.has(name) && !summary.globalCuts.has(name)) summary.globalCuts.set(name, { cut, through: [] });
+      }
+      cutsSoFar.push({ cut, reads: new Set(data.flatMap((d) => [...namesRead(d)])) });
+    };
+
+    /** `df[col] = ...`, `df.fillna(..., inplace=True)`: the variable keeps what it held and gains more. */
+    const addTo = (name: string, value: Carried) => {
+      if (!value.size) return;
+      const held = new Map(carried.get(name) ?? []);
+      for (const [o, v] of value) if (!held.has(o)) held.set(o, v);
+      carried.set(name, held);
+    };
+
+    const bind = (target: Node | null, value: Carried, right: Node | null) => {
+      const root = right ? variableRoot(right) : undefined;
+      for (const bound of boundNames(target)) {
+        if (bound.replaces) {
+          if (value.size) carried.set(bound.name, value);
+          else carried.delete(bound.name);
+          if (!(root && testParts.has(root))) testParts.delete(bound.name);
+          else testParts.set(bound.name, testParts.get(root)!);
+        } else {
+          addTo(bound.name, value);
+        }
+      }
+    };
+
+    const onCall = (call: Call) => {
+      const source = this.sourceAt.get(call.node.id);
+      if (source) {
+        // Learning on the test part of an earlier cut.
+        const part = source.kind !== 'oversampling' ? [...namesRead(source.input)].find((n) => testParts.has(n)) : undefined;
+        if (part && !this.testPart.has(source)) this.testPart.set(source, { source, cut: testParts.get(part)! });
+        // A fit changes the transformer it is called on: it now holds what it learned, and only that.
+        if (source.instance && call.receiver?.type === 'identifier') carried.set(source.instance, new Map([[source, undefined]]));
+        // `df.fillna(df.mean(), inplace=True)` changes df.
+        const inPlace = call.keywords.get('inplace')?.text === 'True' ? variableRoot(call.receiver) : undefined;
+        if (inPlace) addTo(inPlace, new Map([[source, undefined]]));
+      }
+      // A transformer fitted on all rows, applied to the parts of a cut of those rows.
+      if ((call.method === 'transform' || call.method === 'fit_transform') && call.receiver?.type === 'identifier') {
+        for (const [origin] of carried.get(call.receiver.text) ?? []) {
+          if (origin.kind !== 'fit' || call.method === 'fit_transform') continue;
+          const inputs = namesRead(origin.input);
+          const cut = cutsSoFar.find((c) => c.cut.node.startIndex > origin.node.endIndex && [...inputs].some((n) => c.reads.has(n)));
+          if (cut && !this.leaks.has(origin)) this.leaks.set(origin, { source: origin, cut: cut.cut, through: [] });
+        }
+      }
+      const split = splitOf(module, call);
+      if (split) {
+        const cut = { node: call.node, how: split.how };
+        const loop = call.node.parent?.type === 'for_statement' && sameNode(call.node.parent.childForFieldName('right'), call.node) ? call.node.parent : undefined;
+        checkCut(cut, [...split.data, ...(loop ? foldIndexedData(loop) : [])]);
+        cutAt.set(call.node.id, cut);
+      }
+      const callee = this.calledFunction(call);
+      if (callee) {
+        const args = new Map<number, Node>();
+        call.positional.forEach((a, i) => args.set(i, a));
+        for (const [name, arg] of call.keywords) {
+          const index = callee.parameters.indexOf(name);
+          if (index >= 0) args.set(index, arg);
+        }
+        for (const [index, reached] of callee.parameterCuts) reach(valueOf(args.get(index)), reached.cut, call.node, reached.through);
+        for (const [name, reached] of callee.globalCuts) {
+          const value = carried.get(name);
+          if (value) reach(value, reached.cut, call.node, reached.through);
+        }
+      }
+    };
+
+    /** `X_train, X_test, y_train, y_test = train_test_split(X, y)`: the parts at odd places are test parts. */
+    const markTestParts = (target: Node | null, right: Node | null) => {
+      const cut = right && cutAt.get(right.id);
+      if (!cut || sklearnName(module.describeCall(right).qualified) !== 'train_test_split') return;
+      const names = boundNames(target);
+      if (names.length >= 2 && names.length % 2 === 0) names.forEach((b, i) => i % 2 === 1 && testParts.set(b.name, cut));
+    };
+
+    const onOldFoldLoop = (loop: Node) => {
+      const cls = iteratedSplitter(module, loop.childForFieldName('right'));
+      if (cls) checkCut({ node: loop.childForFieldName('right')!, how: `${cls}()` }, foldIndexedData(loop));
+    };
+
+    // Events in the order their effect happens: a call when it ends (the arguments first), an
+    // assignment once its right side has run, a loop's cut before its body.
+    type Event = { end: number; run: () => void };
+    const events: Event[] = [];
+    for (const node of callsIn(scope)) events.push({ end: node.endIndex, run: () => onCall(module.describeCall(node)) });
+    for (const assignment of assignmentsIn(scope)) {
+      const right = assignment.childForFieldName('right');
+      events.push({
+        end: assignment.endIndex,
+        run: () => {
+          bind(assignment.childForFieldName('left'), valueOf(right), right);
+          markTestParts(assignment.childForFieldName('left'), right);
+        },
+      });
+    }
+    for (const node of this.statementsOf(scope)) {
+      if (node.type === 'augmented_assignment') {
+        const left = node.childForFieldName('left');
+        events.push({ end: node.endIndex, run: () => bind(left, valueOf(node), null) });
+      } else if (node.type === 'for_statement') {
+        const iterable = node.childForFieldName('right');
+        if (iterable) events.push({ end: iterable.endIndex + 0.5, run: () => onOldFoldLoop(node) });
+      } else {
+        events.push({
+          end: node.endIndex,
+          run: () => {
+            for (const origin of valueOf(node).keys()) if (origin.kind !== 'parameter') summary.returns.add(origin);
+          },
+        });
+      }
+    }
+    events.sort((a, b) => a.end - b.end);
+    for (const event of events) event.run();
+    return summary;
+  }
+}
+
+/** Whether a call inside `expression` runs once per element of a comprehension or a lambda. */
+function withinElementLoop(node: Node, expression: Node): boolean {
+  for (let n = node.parent; n && isInside(n, expression); n = n.parent) if (ELEMENT_LOOPS.has(n.type)) return true;
+  return false;
+}
+
+const cache = new WeakMap<PythonModule, ModuleLeakage>();
+
+/** The module's leakage facts, computed once per module. */
+export function leakageOf(module: PythonModule): ModuleLeakage {
+  let found = cache.get(module);
+  if (!found) {
+    const analysis = new LeakageAnalysis(module);
+    analysis.run();
+    const byPosition = <T extends { source: RowLearning }>(items: Iterable<T>) => [...items].sort((a, b) => a.source.node.startIndex - b.source.node.startIndex);
+    found = { beforeSplit: byPosition(analysis.leaks.values()), onTestPart: byPosition(analysis.testPart.values()) };
+    cache.set(module, found);
+  }
+  return found;
+}
