@@ -34,6 +34,19 @@ describe('findings as diagnostics', () => {
     assert.deepEqual(dataOf(diagnostic), data);
   });
 
+  test('a related place in a notebook cell points into the notebook JSON when the notebook is shown as a file', () => {
+    const inNotebook: Finding = {
+      ...finding,
+      path: 'eda.ipynb',
+      cell: 1,
+      related: [{ path: 'eda.ipynb', range: rangeOf(0, 0, 0, 30), cell: 4, fileRange: rangeOf(57, 4, 57, 40), message: 'the data is split here' }],
+    };
+    const diagnostic = toDiagnostic('/repo', { finding: inNotebook, range: rangeOf(12, 4, 12, 40), data: { fileKind: 'notebook', project: false }, cell: 2 });
+    assert.deepEqual(diagnostic.relatedInformation, [
+      { location: { uri: pathToFileURL(path.join('/repo', 'eda.ipynb')).href, range: rangeOf(57, 4, 57, 40) }, message: 'the data is split here' },
+    ]);
+  });
+
   test('data from another source, or malformed, is not ours', () => {
     const diagnostic = toDiagnostic('/repo', { finding, range: finding.range, data: { fileKind: 'python', project: false } });
     assert.equal(dataOf({ ...diagnostic, source: 'ruff' }), undefined);

@@ -3,7 +3,8 @@ import { leakageOf, RowLearning } from '../engine/python/leakage';
 import { ALL_BUT_GENERATED } from '../engine/roles';
 import { RelatedLocation } from '../engine/types';
 
-function learnsWhat(source: RowLearning, how: string): string {
+/** `cutBefore`: the source is applied after the cut, to its parts (it was computed before it). */
+function learnsWhat(source: RowLearning, how: string, cutBefore: boolean): string {
   switch (source.kind) {
     case 'oversampling':
       return (
@@ -11,6 +12,12 @@ function learnsWhat(source: RowLearning, how: string): string {
         `Split first and oversample the training part only, or put ${source.step} in an imblearn Pipeline with the model`
       );
     case 'statistic':
+      if (cutBefore) {
+        return (
+          `${source.what} is computed on all rows before ${how} splits them, and applied to the parts: a statistic of the test rows leaks into training. ` +
+          `Compute it on the training part only, or put a ${source.step} in a Pipeline with the model`
+        );
+      }
       return (
         `${source.what} is computed on all rows and applied to data that ${how} splits afterwards: a statistic of the test rows leaks into training. ` +
         `Split first and compute it on the training part only, or put a ${source.step} in a Pipeline with the model`
@@ -50,7 +57,8 @@ test parts, so that the test rows take part in the learning:
   instance (a transformer written by hand);
 - a statistic computed by hand and applied to the data: a fill value (\`df.fillna(df.mean())\`, a
   dict of medians), a standardization or min-max scaling (\`(x - x.mean()) / x.std()\`,
-  \`(x - x.min()) / (x.max() - x.min())\`, \`X -= X.mean(axis=0)\`);
+  \`(x - x.min()) / (x.max() - x.min())\`, \`X -= X.mean(axis=0)\`), or computed on all rows before
+  the split and applied to the parts after it;
 - an oversampler of imbalanced-learn (\`SMOTE().fit_resample(X, y)\`, ADASYN,
   \`RandomOverSampler\`, the SMOTE variants and combinations), which puts copies or interpolations
   of the same rows on both sides of the cut.
@@ -133,7 +141,9 @@ print(model.score(X_test, y_test))
           ...through.map((call) => at(call, `the data goes through ${call.childForFieldName('function')?.text ?? 'this call'}() here`)),
           at(cut.node, 'the data is split here'),
         ];
-        ctx.report(source.node, learnsWhat(source, cut.how), { related });
+        const cutBefore = cut.node.startIndex < source.node.startIndex;
+        if (cutBefore && source.input) related.unshift(at(source.input, 'the statistic is computed on all rows here'));
+        ctx.report(source.node, learnsWhat(source, cut.how, cutBefore), { related });
       }
       for (const { source, cut } of leakage.onTestPart) {
         if (leakage.beforeSplit.some((leak) => leak.source === source)) continue;

@@ -5,7 +5,10 @@
 // module (a notebook's cells are one module, in cell order), and through the module's own functions:
 // a helper that fits and returns the transformed data, a helper that splits what it is given.
 //
-// Entry point: `leakageOf(module)`. Rules read its facts; none of them re-walks the flow.
+// Entry point: `leakageOf(module)`, computed once per module: the leaks before a cut and the
+// learning on a test part, each with the nodes a finding and its related places need. Rules read
+// these facts and word them; none re-walks the flow. A new kind of source goes in `sourcesOf`, a new
+// kind of cut in `onCall` (or beside `onOldFoldLoop`).
 import { lastValueOf } from './bindings';
 import { assignmentsIn, boundNames, callsIn, namesRead, sameNode, variableRoot } from './flow';
 import { Call, groupByScope, isInside, Node, PythonModule } from './module';
@@ -322,6 +325,9 @@ class LeakageAnalysis {
   readonly testPart = new Map<RowLearning, TestPartLearning>();
   private readonly sourceAt = new Map<number, RowLearning>();
   private statements?: Map<number, Node[]>;
+  private sourcesByScope?: Map<number, RowLearning[]>;
+  /** Statistics (by the node of their data) already reported as applied to the parts of a cut. */
+  private readonly statisticsReported = new Set<number>();
   private readonly functions = new Map<string, Node>();
   private readonly summaries = new Map<number, FunctionSummary | null>();
 
@@ -355,6 +361,12 @@ class LeakageAnalysis {
       (node) => node,
     );
     return this.statements.get(scope.id) ?? [];
+  }
+
+  /** The sources of a scope (a function's body, the module's top level). */
+  private sourcesOf(scope: Node): RowLearning[] {
+    this.sourcesByScope ??= groupByScope(this.sources, (source) => source.node);
+    return this.sourcesByScope.get(scope.id) ?? [];
   }
 
   /** The module function a call calls by name, if any. */
@@ -453,18 +465,31 @@ class LeakageAnalysis {
       }
     };
 
-    const onCall = (call: Call) => {
-      const source = this.sourceAt.get(call.node.id);
-      if (source) {
-        // Learning on the test part of an earlier cut.
-        const part = source.kind !== 'oversampling' ? [...namesRead(source.input)].find((n) => testParts.has(n)) : undefined;
-        if (part && !this.testPart.has(source)) this.testPart.set(source, { source, cut: testParts.get(part)! });
-        // A fit changes the transformer it is called on: it now holds what it learned, and only that.
-        if (source.instance && call.receiver?.type === 'identifier') carried.set(source.instance, new Map([[source, undefined]]));
-        // `df.fillna(df.mean(), inplace=True)` changes df.
-        const inPlace = call.keywords.get('inplace')?.text === 'True' ? variableRoot(call.receiver) : undefined;
-        if (inPlace) addTo(inPlace, new Map([[source, undefined]]));
+    const onSource = (source: RowLearning) => {
+      const inputs = namesRead(source.input);
+      // Learning on the test part of an earlier cut.
+      const part = source.kind !== 'oversampling' ? [...inputs].find((n) => testParts.has(n)) : undefined;
+      if (part && !this.testPart.has(source)) this.testPart.set(source, { source, cut: testParts.get(part)! });
+      // A statistic of all rows, computed before a cut of those rows and applied after it (to the
+      // parts): one finding per statistic.
+      const input = source.input;
+      if (source.kind === 'statistic' && input && !isInside(input, source.node) && !this.statisticsReported.has(input.id)) {
+        const cut = cutsSoFar.find((c) => c.cut.node.startIndex > input.endIndex && [...inputs].some((n) => c.reads.has(n)));
+        if (cut && !this.leaks.has(source)) {
+          this.leaks.set(source, { source, cut: cut.cut, through: [] });
+          this.statisticsReported.add(input.id);
+        }
       }
+      if (source.node.type !== 'call') return;
+      const call = module.describeCall(source.node);
+      // A fit changes the transformer it is called on: it now holds what it learned, and only that.
+      if (source.instance && call.receiver?.type === 'identifier') carried.set(source.instance, new Map([[source, undefined]]));
+      // `df.fillna(df.mean(), inplace=True)` changes df.
+      const inPlace = call.keywords.get('inplace')?.text === 'True' ? variableRoot(call.receiver) : undefined;
+      if (inPlace) addTo(inPlace, new Map([[source, undefined]]));
+    };
+
+    const onCall = (call: Call) => {
       // A transformer fitted on all rows, applied to the parts of a cut of those rows.
       if ((call.method === 'transform' || call.method === 'fit_transform') && call.receiver?.type === 'identifier') {
         for (const [origin] of carried.get(call.receiver.text) ?? []) {
@@ -515,6 +540,8 @@ class LeakageAnalysis {
     type Event = { end: number; run: () => void };
     const events: Event[] = [];
     for (const node of callsIn(scope)) events.push({ end: node.endIndex, run: () => onCall(module.describeCall(node)) });
+    // A source runs before the call it is (or the assignment it is in) has its effect.
+    for (const source of this.sourcesOf(scope)) events.push({ end: source.node.endIndex - 0.5, run: () => onSource(source) });
     for (const assignment of assignmentsIn(scope)) {
       const right = assignment.childForFieldName('right');
       events.push({
