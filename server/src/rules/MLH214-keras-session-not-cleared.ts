@@ -20,7 +20,9 @@ function keptAfterIteration(module: PythonModule, loop: Node, build: Call): bool
   let parent = build.node.parent;
   // `m = keras.Sequential(blocks) if n > 1 else block`: what holds the model is the assignment.
   while (parent?.type === 'conditional_expression' || parent?.type === 'parenthesized_expression') parent = parent.parent;
-  if (parent?.type === 'argument_list' || parent?.type === 'list' || parent?.type === 'tuple' || parent?.type === 'dictionary' || parent?.type === 'pair') return true;
+  // `models.append(build_model())`; a model passed to any other function (`fit_and_score(build_model())`) is not kept.
+  if (parent?.type === 'argument_list') return parent.parent?.type === 'call' && STORING_METHODS.has(module.describeCall(parent.parent).method);
+  if (parent?.type === 'list' || parent?.type === 'tuple' || parent?.type === 'dictionary' || parent?.type === 'pair') return true;
   const target = parent?.type === 'assignment' ? parent.childForFieldName('left') : undefined;
   if (target?.type === 'subscript') return true;
   if (target?.type !== 'identifier') return false;

@@ -15,7 +15,7 @@ function zeroBecause(module: PythonModule, log: Node, value: Node): string | und
   }
   if (isProbabilityOutput(module, value)) return 'is -inf wherever a softmax or sigmoid probability underflows to 0: use log_softmax / logsigmoid, or clip';
   if (isSummedProductFactor(module, log) && value.type !== 'integer' && value.type !== 'float') {
-    return 'in a hand-written cross-entropy is -inf wherever a probability is 0, and the loss and its gradients become NaN';
+    return 'in a hand-written cross-entropy or entropy is -inf wherever a probability is 0, and the loss and its gradients become NaN';
   }
   return undefined;
 }
@@ -42,7 +42,8 @@ nothing keeps away from zero:
 
 The argument counts as kept away from zero when it is clipped (\`clip\`, \`clamp\`,
 \`clip_by_value\`, \`maximum\`, \`where\`), has a positive constant or an epsilon added
-(\`p + 1e-8\`, \`p + eps\`, \`p + K.epsilon()\`), or is a variable last assigned such a value; a
+(\`p + 1e-8\`, \`p + eps\`, \`p + K.epsilon()\`), is a product or quotient of such values (the
+\`y_true / y_pred\` of a KL divergence), or is a variable last assigned such a value; a
 result clipped afterwards (\`torch.clamp(torch.log(mask), min=FLOAT_MIN)\`) counts too. Other
 logarithms (of a scale, a variance, a count) are not reported: nothing says they can be zero.
 Scripts, notebooks and library code are checked; tests and tooling are left out.

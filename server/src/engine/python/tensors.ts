@@ -31,7 +31,7 @@ export function loggedValue(call: Call): Node | undefined {
 
 /** Whether an expression is kept away from zero: clipped (`clip`, `clamp`, `clip_by_value`,
  *  `maximum`), shifted by a positive constant or an epsilon (`p + 1e-8`, `p + eps`,
- *  `p + K.epsilon()`), or a name whose last value was. */
+ *  `p + K.epsilon()`), a product or quotient of such values, or a name whose last value was one. */
 export function isKeptAwayFromZero(module: PythonModule, node: Node | null | undefined, depth = 0): boolean {
   const expr = unwrapped(node);
   if (!expr || depth > MAX_DEPTH) return false;
@@ -41,8 +41,12 @@ export function isKeptAwayFromZero(module: PythonModule, node: Node | null | und
     if (CLIPPING.has(call.method) || call.method === 'exp' || call.method === 'softplus') return true;
     return call.method === 'max' && call.positional.length + call.keywords.size >= 2;
   }
-  if (expr.type === 'binary_operator' && expr.child(1)?.type === '+') {
-    return [expr.childForFieldName('left'), expr.childForFieldName('right')].some((side) => isEpsilon(module, side));
+  if (expr.type === 'binary_operator') {
+    const sides = [expr.childForFieldName('left'), expr.childForFieldName('right')];
+    const operator = expr.child(1)?.type;
+    if (operator === '+') return sides.some((side) => isEpsilon(module, side));
+    // `y_true / y_pred` of two clipped values (a KL divergence) stays away from zero too.
+    if (operator === '*' || operator === '/') return sides.every((side) => isKeptAwayFromZero(module, side, depth + 1));
   }
   if (expr.type === 'identifier' || expr.type === 'attribute') {
     if (EPSILON_NAME.test(lastName(expr.text))) return true;
