@@ -95,6 +95,19 @@ function modeChosenByCondition(effects: TrainingEffects, switchCall: Node, loop:
   return false;
 }
 
+const EXITS = new Set(['break_statement', 'return_statement', 'raise_statement']);
+
+/** Whether the loop ends right after the switch: a `break`, `return` or `raise` follows it in its
+ *  block (the final evaluation after early stopping), so no training step comes next. */
+function loopEndsAfter(switchCall: Node, loop: Node): boolean {
+  for (let n: Node = switchCall; n.parent && n.parent.id !== loop.id; n = n.parent) {
+    if (n.parent.type !== 'block') continue;
+    const after = n.parent.namedChildren.filter((c): c is Node => c !== null && c.startIndex > n.endIndex);
+    if (after.some((c) => EXITS.has(c.type))) return true;
+  }
+  return false;
+}
+
 export default defineRule({
   code: 'MLH217',
   name: 'train-mode-not-restored',
@@ -111,7 +124,8 @@ a model in evaluation mode, with \`model.eval()\` or by calling a function of th
 does (\`evaluate(model, val_loader)\`), and then reaches the next training step, later in the
 same iteration or at the top of the next one, without \`model.train()\` in between: typically
 validation every N batches or at the end of each epoch, with \`model.train()\` called once
-before the loop instead of at the start of each iteration.
+before the loop instead of at the start of each iteration. A switch followed by \`break\` or
+\`return\` (a final evaluation when training stops early) ends the loop and is not reported.
 
 Only models the module trains are considered (it calls \`model.train()\` somewhere or passes
 \`model.parameters()\` to an optimizer): a frozen teacher or target network may stay in eval
@@ -179,7 +193,8 @@ for epoch in range(epochs):
           const body = effects.within(loop);
           if (!body.some((e) => e.kind === 'step')) continue;
           const from = body.findIndex((e) => e.at === call && e.kind === 'eval');
-          if (from >= 0 && !modeChosenByCondition(effects, call.node, loop, own.model) && stepBeforeTrain(body, from, own.model)) {
+          const exempt = modeChosenByCondition(effects, call.node, loop, own.model) || loopEndsAfter(call.node, loop);
+          if (from >= 0 && !exempt && stepBeforeTrain(body, from, own.model)) {
             reported.add(call.node.id);
             const how = own.via ? `${call.callee}(...) switches ${own.model} to evaluation mode (${own.via})` : `${call.node.text} switches ${own.model} to evaluation mode`;
             ctx.report(call.node, `${how} inside a training loop whose next training step runs before ${own.model}.train(): dropout and batch norm stay in evaluation mode for the rest of training`);
