@@ -3,6 +3,7 @@
 import { ProjectFile, ProjectIndex } from './project';
 import type { ProjectFinding } from './rule';
 import { PythonFacts } from './python/facts';
+import { TENSORFLOW_PACKAGES } from './python/tensorflow';
 import { TORCH_PACKAGES } from './python/torch';
 import { FILE_START, Range, RelatedLocation } from './types';
 
@@ -94,6 +95,16 @@ export function filesImporting(project: ProjectIndex, packages: string[]): strin
 /** Modules and notebooks that work with torch (import it or a library built on it). */
 export function torchFiles(project: ProjectIndex): string[] {
   return filesImporting(project, TORCH_PACKAGES);
+}
+
+/** Modules and notebooks that work with TensorFlow or Keras. */
+export function tensorflowFiles(project: ProjectIndex): string[] {
+  return filesImporting(project, TENSORFLOW_PACKAGES);
+}
+
+/** Modules and notebooks that work with tensors of torch, TensorFlow or Keras. */
+export function tensorFiles(project: ProjectIndex): string[] {
+  return filesImporting(project, [...TORCH_PACKAGES, ...TENSORFLOW_PACKAGES]);
 }
 
 /** Whether a dependency file of the project names any of the packages. */

@@ -1,22 +1,9 @@
 import { torchFiles } from '../engine/projectQueries';
 import { defineRule, PythonContext } from '../engine/rule';
-import { sameNode } from '../engine/python/flow';
-import { callsWithin } from '../engine/python/structure';
-import { enclosingFunction, Node } from '../engine/python/module';
-import { isBackwardCall, resetsGradients, steppedOptimizer } from '../engine/python/torch';
+import { Node } from '../engine/python/module';
+import { resetsGradients, steppedOptimizer, trainingLoopAround } from '../engine/python/torch';
 import { Fix } from '../engine/types';
 import { ALL_BUT_GENERATED } from '../engine/roles';
-
-const LOOPS = new Set(['for_statement', 'while_statement']);
-
-/** The innermost loop around `step` (in the same function) that also runs a backward pass. */
-function trainingLoopOf(ctx: PythonContext, step: Node): Node | undefined {
-  const fn = enclosingFunction(step);
-  for (let n = step.parent; n && !sameNode(n, fn); n = n.parent) {
-    if (LOOPS.has(n.type) && callsWithin(ctx.module, n).some(isBackwardCall)) return n;
-  }
-  return undefined;
-}
 
 function loopResetsGradients(loop: Node): boolean {
   return loop.descendantsOfType(['call', 'assignment']).some((n) => n !== null && resetsGradients(n));
@@ -90,7 +77,7 @@ for inputs, targets in train_loader:
       for (const call of ctx.module.calls()) {
         const optimizer = steppedOptimizer(ctx.module, call);
         if (!optimizer) continue;
-        const loop = trainingLoopOf(ctx, call.node);
+        const loop = trainingLoopAround(ctx.module, call.node);
         if (!loop || reported.has(loop.startIndex) || loopResetsGradients(loop)) continue;
         reported.add(loop.startIndex);
         ctx.report(

@@ -1,6 +1,6 @@
 // Where code sits: the calls inside a node or a scope, the class a method belongs to, its bases and
 // decorators. Complements flow.ts (which follows values) with questions about the tree's shape.
-import { Call, groupByScope, isInside, Node, PythonModule } from './module';
+import { Call, enclosingFunction, enclosingLoop, groupByScope, isInside, Node, PythonModule } from './module';
 
 /** Calls written inside `node` (nested functions included), in document order. */
 export function callsWithin(module: PythonModule, node: Node): Call[] {
@@ -83,4 +83,71 @@ export function decoratorsOf(def: Node): Node[] {
     const expression = d?.type === 'decorator' ? d.namedChildren.find((c) => c !== null && c.type !== 'comment') : undefined;
     return expression ? [expression] : [];
   });
+}
+
+interface Definitions {
+  /** Functions that are not methods, by name, in document order. */
+  functions: Map<string, Node[]>;
+  /** Methods, by class id and name. */
+  methods: Map<string, Node>;
+  /** Classes, by name (the first definition). */
+  classes: Map<string, Node>;
+}
+
+// Per module, its definitions by name: rules ask what a call runs for each call they follow.
+const definitionsCache = new WeakMap<PythonModule, Definitions>();
+
+function definitionsOf(module: PythonModule): Definitions {
+  let found = definitionsCache.get(module);
+  if (found) return found;
+  found = { functions: new Map(), methods: new Map(), classes: new Map() };
+  for (const def of module.nodes('function_definition')) {
+    const name = def.childForFieldName('name')?.text;
+    if (!name) continue;
+    const cls = classOf(def);
+    if (cls) {
+      if (!found.methods.has(`${cls.id}:${name}`)) found.methods.set(`${cls.id}:${name}`, def);
+    } else {
+      const list = found.functions.get(name);
+      if (list) list.push(def);
+      else found.functions.set(name, [def]);
+    }
+  }
+  for (const cls of module.nodes('class_definition')) {
+    const name = cls.childForFieldName('name')?.text;
+    if (name && !found.classes.has(name)) found.classes.set(name, cls);
+  }
+  definitionsCache.set(module, found);
+  return found;
+}
+
+/** The class of this module a name refers to (`ChurnNet` in `ChurnNet(64)`). */
+export function classNamed(module: PythonModule, name: string): Node | undefined {
+  return definitionsOf(module).classes.get(name);
+}
+
+/** The function of this module a call runs: `build_model()` for a function defined in the module,
+ *  `self.evaluate()` for a method of the caller's class; undefined for anything else. */
+export function calledFunction(module: PythonModule, call: Call): Node | undefined {
+  const func = call.node.childForFieldName('function');
+  if (func?.type === 'identifier') {
+    if (module.isImportedName(func.text)) return undefined;
+    const defs = definitionsOf(module).functions.get(func.text) ?? [];
+    // A notebook may define a function again: the call runs the last definition before it.
+    return defs.filter((d) => d.startIndex < call.node.startIndex).pop() ?? defs[0];
+  }
+  if (func?.type !== 'attribute' || call.receiver?.text !== 'self') return undefined;
+  let method: Node | undefined = enclosingFunction(call.node);
+  // A nested function's `self` is its method's.
+  while (method && !classOf(method)) method = enclosingFunction(method);
+  const cls = method && classOf(method);
+  return cls && definitionsOf(module).methods.get(`${cls.id}:${call.method}`);
+}
+
+/** The `for` and `while` loops around a node within its function, innermost first. */
+export function loopsAround(node: Node): Node[] {
+  const fn = enclosingFunction(node);
+  const loops: Node[] = [];
+  for (let loop = enclosingLoop(node); loop && (!fn || isInside(loop, fn)); loop = enclosingLoop(loop)) loops.push(loop);
+  return loops;
 }

@@ -1,6 +1,6 @@
 // PyTorch vocabulary: optimizers and their steps, gradient resets, train/eval mode.
 import { Call, dottedName, Node, PythonModule } from './module';
-import { basesOf, lastName } from './structure';
+import { basesOf, callsWithin, lastName, loopsAround } from './structure';
 
 /** Packages whose import means the module works with torch modules. */
 export const TORCH_PACKAGES = ['torch', 'pytorch_lightning', 'lightning', 'accelerate', 'timm', 'torchvision'];
@@ -39,6 +39,11 @@ export function isBackwardCall(call: Call): boolean {
   return call.receiver !== undefined && (call.method === 'backward' || call.method === 'manual_backward');
 }
 
+/** The innermost loop around `node` (in its function) that also runs a backward pass: a training loop. */
+export function trainingLoopAround(module: PythonModule, node: Node): Node | undefined {
+  return loopsAround(node).find((loop) => callsWithin(module, loop).some(isBackwardCall));
+}
+
 /** Whether a node resets gradients: `*.zero_grad(...)`, `p.grad = None`, `p.grad.zero_()`. */
 export function resetsGradients(node: Node): boolean {
   if (node.type === 'call') {
@@ -62,6 +67,13 @@ export function setsEvalMode(call: Call): boolean {
   if (call.method === 'eval' && call.positional.length === 0) return true;
   const mode = call.positional[0] ?? call.keywords.get('mode');
   return call.method === 'train' && mode?.type === 'false';
+}
+
+/** `m.train()`, `m.train(True)`, `m.train(mode=True)`: back to training mode. */
+export function setsTrainMode(call: Call): boolean {
+  if (!call.receiver || call.method !== 'train') return false;
+  const mode = call.positional[0] ?? call.keywords.get('mode');
+  return mode === undefined ? call.positional.length === 0 && call.keywords.size === 0 : mode.type === 'true';
 }
 
 const MODULE_BASES = /(^torch\.nn\.|LightningModule$|Module$)/;
