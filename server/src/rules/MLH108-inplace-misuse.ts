@@ -48,7 +48,7 @@ function isAssignedValue(call: Call): boolean {
 export default defineRule({
   code: 'MLH108',
   name: 'inplace-misuse',
-  summary: 'The result of an inplace=True call is assigned (it is None), or a pandas result is discarded',
+  summary: 'The result of an inplace=True call is assigned (it is None), or a pandas or NumPy result is discarded',
   practices: ['P4'],
   references: ['Zhang et al. 2022, C7: In-Place APIs Misused'],
   severity: 'error',

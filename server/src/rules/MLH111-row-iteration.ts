@@ -95,7 +95,7 @@ function isRowWise(call: Call): boolean {
 export default defineRule({
   code: 'MLH111',
   name: 'row-iteration',
-  summary: 'A column computed row by row (iterrows / itertuples loops, apply(axis=1)) instead of vectorised',
+  summary: 'A column or a total computed row by row (iterrows / itertuples loops, apply(axis=1)) instead of vectorised',
   practices: ['P4'],
   references: ['Zhang et al. 2022, C1: Unnecessary Iteration'],
   severity: 'information',
