@@ -54,6 +54,7 @@ await Promise.all([
   // The benchmarks are not tests: outside out/test, where node's test runner would pick it up.
   build({ ...common, entryPoints: [join(root, 'test/bench/bench.ts')], outfile: join(root, 'out/bench/bench.js') }),
   build({ ...common, entryPoints: [join(root, 'test/precision/precision.ts')], outfile: join(root, 'out/precision/precision.js') }),
+  build({ ...common, entryPoints: [join(root, 'test/precision/peers.ts')], outfile: join(root, 'out/precision/peers.js') }),
   // Nor is the fuzzer; its worker thread is a bundle of its own.
   build({
     ...common,

@@ -59,6 +59,11 @@ Parquet are not concerned.
 
 Runs on pipeline, serving and library code only: in exploration and teaching, guessed column types are the point of a first look.
 
+dslinter's column-selection check is content when the frame read is narrowed afterwards
+(\`df = df[["a", "b"]]\`); this rule still reports that read, since pandas has already guessed the
+type of every column, the selected ones included. Pass \`usecols=\` and \`dtype=\` instead: the
+three dslinter cases that select columns after the read are judged not to fit this rule.
+
 **Opt-in:** not in the default set. On a judged corpus of public ML repositories, 3 of 21 of its findings were worth acting on: fixed-schema files and the project's own outputs gain nothing from dtypes. Select it where it fits (\`extendSelect: [MLH102]\`).
 
 ## Why it matters

@@ -10,8 +10,22 @@ const INPLACE_METHODS = new Set([
   'rename', 'rename_axis', 'replace', 'reset_index', 'set_index', 'sort_index', 'sort_values', 'where',
 ]);
 
-/** pandas methods that return a new object and leave the receiver unchanged unless inplace=True. */
-const RETURNS_NEW = new Set([...INPLACE_METHODS, 'assign', 'astype', 'merge', 'reindex', 'round']);
+/** pandas methods that return a transformed copy and leave the receiver unchanged unless inplace=True.
+ *  Not apply / map / pipe / transform, whose function may be called for its side effects, nor
+ *  head / describe / info, which are looked at rather than kept. */
+const RETURNS_NEW = new Set([
+  ...INPLACE_METHODS,
+  'abs', 'add_prefix', 'add_suffix', 'append', 'assign', 'astype', 'combine_first', 'convert_dtypes', 'cummax', 'cummin',
+  'cumprod', 'cumsum', 'diff', 'explode', 'infer_objects', 'melt', 'merge', 'pct_change', 'pivot', 'pivot_table', 'rank',
+  'reindex', 'round', 'set_axis', 'shift', 'stack', 'transpose', 'unstack',
+]);
+
+/** NumPy functions that return a new array and change none of their arguments (unless given out=). */
+const NUMPY_RETURNS_NEW = new Set([
+  'abs', 'absolute', 'append', 'around', 'clip', 'concatenate', 'cos', 'cumsum', 'delete', 'exp', 'expand_dims', 'flip',
+  'hstack', 'insert', 'log', 'log1p', 'maximum', 'minimum', 'nan_to_num', 'reshape', 'round', 'sin', 'sort', 'sqrt',
+  'squeeze', 'stack', 'tanh', 'transpose', 'unique', 'vstack', 'where',
+]);
 
 /** In a notebook, a bare expression that ends its cell is displayed: its result is not discarded. */
 function endsNotebookCell(ctx: PythonContext, statement: Node): boolean {
@@ -22,6 +36,10 @@ function endsNotebookCell(ctx: PythonContext, statement: Node): boolean {
   return !next || lineMap[next.startPosition.row]?.cell !== lineMap[statement.endPosition.row]?.cell;
 }
 
+function isBareStatement(call: Call): boolean {
+  return call.node.parent?.type === 'expression_statement' && call.node.parent.namedChildCount === 1;
+}
+
 function isAssignedValue(call: Call): boolean {
   const parent = call.node.parent;
   return parent?.type === 'assignment' && parent.childForFieldName('right')?.id === call.node.id;
@@ -30,7 +48,7 @@ function isAssignedValue(call: Call): boolean {
 export default defineRule({
   code: 'MLH108',
   name: 'inplace-misuse',
-  summary: 'The result of an inplace=True call is assigned (it is None), or a pandas result is discarded',
+  summary: 'The result of an inplace=True call is assigned (it is None), or a pandas or NumPy result is discarded',
   practices: ['P4'],
   references: ['Zhang et al. 2022, C7: In-Place APIs Misused'],
   severity: 'error',
@@ -43,8 +61,21 @@ Two ways of losing a pandas result:
 - **Warning**: a method that returns a new object (\`dropna\`, \`fillna\`, \`drop\`, \`rename\`,
   \`sort_values\`, \`reset_index\`, \`replace\`, \`astype\`, \`drop_duplicates\`, \`set_index\` ...) is
   called as a bare statement on a DataFrame or Series, without \`inplace=True\`: the cleaned data is
-  thrown away and the original is used afterwards. The warning needs the receiver to be known as a
-  pandas object; in a notebook, the last expression of a cell is displayed, so it is not reported.
+  thrown away and the original is used afterwards. The same for arithmetic and reshaping methods
+  (\`abs\`, \`round\`, \`shift\`, \`cumsum\`, \`append\`, \`pivot\`, \`melt\`, \`transpose\` ...). The warning
+  needs the receiver to be known as a pandas object; methods that are looked at rather than kept
+  (\`head\`, \`describe\`, \`info\`) and those whose function may be called for its effect (\`apply\`,
+  \`map\`, \`pipe\`) are left alone.
+- **Warning**: a NumPy function that returns a new array (\`np.clip\`, \`np.append\`, \`np.where\`,
+  \`np.reshape\`, \`np.sort\`, \`np.sin\` ...) called as a bare statement without \`out=\`: NumPy changes
+  none of its arguments, so the statement does nothing.
+
+In a notebook, the last expression of a cell is displayed, so it is not reported.
+
+Three of dslinter's test cases expect no finding where this rule reports one, because dslinter
+cannot see them (its tests call them known false negatives): \`df.abs().abs()\` alone on a line,
+\`a = df.abs(); df.abs()\` and a discarded call spread over several lines. Each throws a result
+away, so each is reported.
 
 A lost result is a bug wherever it is, so every role but generated counts.
 
@@ -79,6 +110,14 @@ train = train.fillna({"age": train["age"].median()})
       const { module } = ctx;
       const pandas = pandasTypes(module);
       for (const call of module.calls()) {
+        if (call.qualified === `numpy.${call.method}` && NUMPY_RETURNS_NEW.has(call.method) && !call.keywords.has('out')) {
+          if (isBareStatement(call) && !endsNotebookCell(ctx, call.node.parent!)) {
+            ctx.report(call.node.childForFieldName('function')!, `The result of ${call.callee}() is discarded: NumPy returns a new array and changes none of its arguments; assign it (or pass out=)`, {
+              severity: 'warning',
+            });
+          }
+          continue;
+        }
         if (!call.receiver || call.hasSplat || !RETURNS_NEW.has(call.method)) continue;
         // `pd.eval(...)`, `F.relu(x, inplace=True)`: functions of an imported module, not methods of a frame.
         if (dottedName(call.receiver) !== undefined && module.isImportedName(call.receiver.text)) continue;
@@ -90,8 +129,7 @@ train = train.fillna({"age": train["age"].median()})
           });
           continue;
         }
-        const bare = call.node.parent?.type === 'expression_statement' && call.node.parent.namedChildCount === 1;
-        if (!bare || (inplace && inplace.type !== 'false') || !pandas.isData(call.receiver)) continue;
+        if (!isBareStatement(call) || (inplace && inplace.type !== 'false') || !pandas.isData(call.receiver)) continue;
         if (endsNotebookCell(ctx, call.node.parent!)) continue;
         const name = call.node.childForFieldName('function')!.childForFieldName('attribute')!;
         ctx.report(name, `The result of ${call.method}() is discarded: it returns a new object and leaves ${call.receiver.text} unchanged; assign it`, {

@@ -21,6 +21,10 @@ left alone.
 
 Runs on pipeline, serving and library code only: in exploration and teaching, \`.values\` on a frame of known types does no harm.
 
+dslinter also reports \`price.values\` where \`price\` comes from nowhere in the snippet; this rule
+reports \`.values\` only on objects known to be pandas, so that arrays and other objects with a
+\`values\` attribute stay quiet.
+
 **Opt-in:** not in the default set. On a judged corpus of public ML repositories, 0 of 16 of its findings were worth acting on: on those frames .values and .to_numpy() return the same array. Select it where it fits (\`extendSelect: [MLH109]\`).
 
 ## Why it matters

@@ -45,6 +45,48 @@ function becomesColumn(module: PythonModule, loop: Node, frame: string, lists: S
   );
 }
 
+/** The name bound to each row: `row` in `for i, row in df.iterrows()`. */
+function rowName(loop: Node): string | undefined {
+  const names = loop.childForFieldName('left')?.descendantsOfType('identifier') ?? [];
+  return names.length === 2 ? names[1]?.text : undefined;
+}
+
+/** `row["col"] = v` in the loop: iterrows yields copies, so the frame never sees the value. A row
+ *  that is also used whole (appended, yielded, passed on) is a copy kept on purpose. */
+function writeIntoRowCopy(body: Node, row: string): Node | undefined {
+  const usedWhole = body
+    .descendantsOfType('identifier')
+    .some((n) => n?.text === row && n.parent?.type !== 'subscript' && n.parent?.type !== 'attribute');
+  return usedWhole ? undefined : columnWrites(body).find((w) => w.frame === row)?.assignment;
+}
+
+/** A body that only adds row values into local totals or counters (`total += row["amount"]`),
+ *  under conditions or not, or does nothing at all: a reduction over a column, written per row. */
+function onlyAccumulates(block: Node): boolean {
+  return block.namedChildren.every((statement) => {
+    if (!statement) return true;
+    switch (statement.type) {
+      case 'comment':
+      case 'pass_statement':
+      case 'continue_statement':
+        return true;
+      case 'expression_statement': {
+        const inner = statement.namedChildren[0];
+        return inner?.type === 'augmented_assignment' && inner.childForFieldName('left')?.type === 'identifier';
+      }
+      case 'if_statement':
+      case 'elif_clause':
+      case 'else_clause': {
+        const consequence = statement.childForFieldName(statement.type === 'else_clause' ? 'body' : 'consequence');
+        const branches = statement.namedChildren.filter((c): c is Node => c?.type === 'elif_clause' || c?.type === 'else_clause');
+        return !!consequence && onlyAccumulates(consequence) && branches.every(onlyAccumulates);
+      }
+      default:
+        return false;
+    }
+  });
+}
+
 function isRowWise(call: Call): boolean {
   const axis = call.keywords.get('axis');
   return !!axis && (axis.text === '1' || /^["']columns["']$/.test(axis.text));
@@ -53,7 +95,7 @@ function isRowWise(call: Call): boolean {
 export default defineRule({
   code: 'MLH111',
   name: 'row-iteration',
-  summary: 'A column computed row by row (iterrows / itertuples loops, apply(axis=1)) instead of vectorised',
+  summary: 'A column or a total computed row by row (iterrows / itertuples loops, apply(axis=1)) instead of vectorised',
   practices: ['P4'],
   references: ['Zhang et al. 2022, C1: Unnecessary Iteration'],
   severity: 'information',
@@ -63,7 +105,11 @@ Columns computed one row at a time:
 - a \`for ... in df.iterrows()\` or \`df.itertuples()\` loop that writes into the frame
   (\`df.at[i, "col"] = ...\`, \`df.loc[i, "col"] = ...\`), or appends to a list that becomes a column
   after the loop (\`df["col"] = values\`, \`df.assign(col=values)\`);
-- \`df["col"] = df.apply(f, axis=1)\` on a DataFrame.
+- \`df["col"] = df.apply(f, axis=1)\` on a DataFrame;
+- a row loop that only adds row values into totals or counters (\`total += row["amount"]\`,
+  under conditions or not), or does nothing at all: a sum, a count or a mean over a column;
+- a write into the row of an \`iterrows()\` loop (\`row["col"] = v\`): the row is a copy, so the
+  frame never sees the value.
 
 Loops over rows that do something else with them (send them to an API, build records for a new
 table, log them) are not reported.
@@ -115,6 +161,16 @@ orders["total"] = orders["price"] * orders["quantity"]
         const call = module.describeCall(iterated);
         const frame = variableRoot(call.receiver);
         if (!ROW_ITERATORS.has(call.method) || !frame || module.isImportedName(frame)) continue;
+        const row = call.method === 'iterrows' ? rowName(loop) : undefined;
+        const lostWrite = row ? writeIntoRowCopy(body, row) : undefined;
+        if (lostWrite) {
+          ctx.report(lostWrite, `${row} is a copy made by iterrows(): writing into it leaves ${frame} unchanged; compute the column on the whole frame instead`);
+          continue;
+        }
+        if (onlyAccumulates(body)) {
+          ctx.report(iterated, `A total or count computed row by row with ${call.method}(): compute it on whole columns (sum, mean, a boolean mask) instead`);
+          continue;
+        }
         const writesInLoop = columnWrites(body).some((w) => w.frame === frame);
         if (!writesInLoop && !becomesColumn(module, loop, frame, appendedLists(module, body), writesIn)) continue;
         ctx.report(iterated, `Column computed row by row with ${call.method}(): compute it on whole columns (vectorised) instead`);

@@ -14,12 +14,17 @@ export default defineRule({
   docs: `## What it finds
 A module (or notebook) that evaluates a classifier only with metrics computed at one decision
 threshold — \`accuracy_score\`, \`f1_score\`, \`precision_score\`, \`recall_score\`,
-\`classification_report\` (and their torchmetrics counterparts) — and nowhere with a
+\`classification_report\` (and their torchmetrics, Keras and TensorFlow Addons counterparts,
+such as \`tfa.metrics.F1Score\`) — and nowhere with a
 threshold-independent one: \`roc_auc_score\`, \`average_precision_score\`, \`log_loss\`,
 \`brier_score_loss\`, \`roc_curve\`, \`precision_recall_curve\`, or a scorer such as
 \`scoring="roc_auc"\`. The finding sits on the first threshold-dependent metric.
 
 Runs on pipeline, serving and library code only: course material and first explorations often start with accuracy on purpose.
+
+dslinter's TensorFlow cases import \`tensorflow.addons.metrics\` and \`tf.keras.metrics\`, modules
+that do not exist (TensorFlow Addons is the \`tensorflow_addons\` package; \`tf\` is an alias), so
+this rule, which resolves names through real imports, reports nothing there.
 
 **Opt-in:** not in the default set. On a judged corpus of public ML repositories, 2 of 4 of its findings were worth acting on: threshold metrics often fit the task. Select it where it fits (\`extendSelect: [MLH204]\`).
 

@@ -37,6 +37,16 @@ modules are not checked. One finding per module, at its first random draw.
 
 Runs on exploration, pipeline, serving and library code, whose results someone compares across runs (a serving app may train too); course material and tooling are left out.
 
+dslinter reports any NumPy, torch or TensorFlow draw in a module that imports an ML library and
+sets no seed, such as \`np.random.rand(4)\` beside \`import torch\` with nothing trained. Those
+cases are judged wrong for this rule: a random value drawn where no model is trained (an example
+input, noise for a plot) changes no result that anyone compares across runs. Counting value
+draws in every module that imports an ML library was tried on the judged corpus: it added 10
+findings, draws inside model and data-loading library code (diffusion noise, quantile samples, an
+augmentation's coin flip) whose seed belongs in the training entry point or framework that runs
+them. Draws that pick or order data are reported wherever
+they are, and value draws wherever a model is trained.
+
 **Opt-in:** not in the default set. On a judged corpus of public ML repositories, 8 of 13 of its findings were worth acting on: seeds set at run time from configuration, and draws that do not affect results, were reported too. Select it where it fits (\`extendSelect: [MLH401]\`).
 
 ## Why it matters

@@ -201,6 +201,11 @@ estimators of a bagging or AdaBoost ensemble, which passes its own \`random_stat
 
 Runs on exploration, pipeline, serving and library code, whose results someone compares across runs (a serving app may train too); course material and tooling are left out.
 
+dslinter reports \`KFold()\` and \`KFold(random_state=None)\` without \`shuffle=True\`. Those cases
+are judged wrong: without shuffling, KFold splits in order and draws nothing, so its result is the
+same on every run (recent scikit-learn even rejects a \`random_state\` without \`shuffle=True\`).
+Splitters are reported when they shuffle.
+
 **Opt-in:** not in the default set. On a judged corpus of public ML repositories, 5 of 9 of its findings were worth acting on: estimators whose randomness does not change the result at hand were reported too. Select it where it fits (\`extendSelect: [MLH402]\`).
 
 ## Why it matters

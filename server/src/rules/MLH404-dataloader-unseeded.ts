@@ -2,7 +2,13 @@ import { torchFiles } from '../engine/projectQueries';
 import { defineRule } from '../engine/rule';
 import { drawOffset, isTorchDataLoader, torchSeededBefore } from '../engine/python/randomness';
 import { lightningSeedsLoaders } from '../engine/python/seeding';
+import { Node } from '../engine/python/module';
 import { isTrueLiteral, numberValue } from '../engine/python/values';
+
+/** A name, an attribute or a call: a worker count that comes from configuration or the machine. */
+function isSetElsewhere(value: Node): boolean {
+  return value.type === 'identifier' || value.type === 'attribute' || value.type === 'call' || value.type === 'subscript';
+}
 
 export default defineRule({
   code: 'MLH404',
@@ -15,7 +21,10 @@ export default defineRule({
   applies: (project) => torchFiles(project).length > 0,
   docs: `## What it finds
 \`torch.utils.data.DataLoader(...)\` calls with \`shuffle=True\` or \`num_workers\` above zero
-(written as literals) that pass neither \`generator=\` nor \`worker_init_fn=\`. Test modules are
+(a literal, or a count set elsewhere: \`num_workers=args.workers\`, \`num_workers=os.cpu_count()\`)
+that pass neither \`generator=\` nor \`worker_init_fn=\`. A loader with workers that says
+\`shuffle=False\` is an evaluation loader, whose workers rarely draw random numbers (augmentation
+belongs to training): it is not reported. Test modules are
 not checked, nor the loaders of a Lightning module in a project that calls Lightning's
 \`seed_everything(seed, workers=True)\`, which seeds them through the Trainer.
 
@@ -73,13 +82,18 @@ loader = DataLoader(train_ds, batch_size=64, shuffle=True, num_workers=4,
         if (!isTorchDataLoader(call) || call.hasSplat) continue;
         if (call.keywords.has('generator') || call.keywords.has('worker_init_fn')) continue;
         const shuffles = isTrueLiteral(call.keywords.get('shuffle'));
-        const workers = numberValue(call.keywords.get('num_workers'));
-        const usesWorkers = workers !== undefined && workers > 0;
+        const workersArgument = call.keywords.get('num_workers');
+        const workers = numberValue(workersArgument);
+        // A count set elsewhere (`num_workers=args.workers`) means worker processes wherever it is above zero.
+        const workerCount = workers !== undefined ? `${workers} workers` : workersArgument && isSetElsewhere(workersArgument) ? `num_workers=${workersArgument.text}` : undefined;
+        const usesWorkers = workers === undefined ? workerCount !== undefined : workers > 0;
         if (!shuffles && !usesWorkers) continue;
+        // A loader that says shuffle=False is an evaluation loader: its workers rarely draw anything.
+        if (!shuffles && call.keywords.get('shuffle')?.type === 'false') continue;
         // The order and the workers' seeds (PyTorch seeds random, torch and NumPy in each worker
         // from it) then come from a seeded generator.
         if (torchSeededBefore(ctx.module, call.node, drawOffset(ctx.module, call))) continue;
-        const what = shuffles && usesWorkers ? `shuffles with ${workers} workers` : shuffles ? 'shuffles' : `uses ${workers} workers`;
+        const what = shuffles && usesWorkers ? `shuffles with ${workerCount}` : shuffles ? 'shuffles' : `uses ${workerCount}`;
         ctx.report(call.node.childForFieldName('function') ?? call.node, `This DataLoader ${what} without generator= or worker_init_fn=, so batch order and worker randomness change between runs`);
       }
     },

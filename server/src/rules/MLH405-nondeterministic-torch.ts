@@ -46,6 +46,11 @@ PyTorch training in exploration notebooks, pipelines and library code counts (re
 
 **Opt-in:** not in the default set. On a judged corpus of public ML repositories, 4 of 8 of its findings were worth acting on: projects control determinism in configuration or do not need bitwise reproducibility. Select it where it fits (\`extendSelect: [MLH405]\`).
 
+dslinter reports a module that calls \`torch.randn(10).index_copy(...)\` and never sets
+\`torch.use_deterministic_algorithms(True)\`, with no model trained. That case is judged wrong
+for this rule: nondeterministic kernels matter where a model is trained and its results compared,
+so the rule looks at projects that train with PyTorch.
+
 ## Why it matters
 Seeds alone do not make GPU training repeatable: several CUDA and cuDNN kernels (convolutions,
 scatter/index operations, some reductions) pick algorithms or accumulate in a nondeterministic

@@ -45,6 +45,7 @@ const HYPERPARAMETERS: HyperparameterEntry[] = [
   { packages: ['sklearn.'], classes: ['LogisticRegression'], keys: ['C', 'penalty', 'l1_ratio'], leadingPositionals: 0 },
   { packages: ['sklearn.'], classes: ['MLPClassifier', 'MLPRegressor'], keys: ['hidden_layer_sizes', 'alpha', 'learning_rate_init'], leadingPositionals: 0 },
   { packages: ['sklearn.'], classes: ['KMeans', 'MiniBatchKMeans'], keys: ['n_clusters'], leadingPositionals: 0 },
+  { packages: ['sklearn.'], classes: ['NearestNeighbors'], keys: ['n_neighbors', 'radius'], leadingPositionals: 0 },
   {
     packages: ['xgboost.'],
     classes: ['XGBClassifier', 'XGBRegressor', 'XGBRanker', 'XGBRFClassifier', 'XGBRFRegressor'],
@@ -63,8 +64,11 @@ const HYPERPARAMETERS: HyperparameterEntry[] = [
     keys: ['iterations', 'n_estimators', 'num_trees', 'num_boost_round', 'learning_rate', 'eta', 'depth', 'max_depth', 'l2_leaf_reg'],
     leadingPositionals: 0,
   },
-  // torch.optim.SGD is left out: most torch versions in use require its lr, so leaving it out fails loudly.
   { packages: ['torch.optim.'], classes: ['Adam', 'AdamW', 'RMSprop', 'Adagrad', 'Adamax', 'NAdam', 'RAdam'], keys: ['lr'], leadingPositionals: 1 },
+  // Most torch versions in use require SGD's lr, so leaving it out fails loudly; momentum is what is forgotten.
+  { packages: ['torch.optim.'], classes: ['SGD'], keys: ['momentum', 'weight_decay', 'nesterov'], leadingPositionals: 2 },
+  // The batch size of a training loader (batch_sampler= replaces it).
+  { packages: ['torch.utils.data.'], classes: ['DataLoader'], keys: ['batch_size', 'batch_sampler'], leadingPositionals: 1 },
   {
     packages: ['tensorflow.keras.optimizers.', 'keras.optimizers.'],
     classes: ['Adam', 'AdamW', 'RMSprop', 'SGD', 'Adagrad', 'Nadam'],

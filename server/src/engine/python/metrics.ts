@@ -66,7 +66,7 @@ const THRESHOLD_INDEPENDENT_SCORERS = new Set([
   'multi_logloss',
 ]);
 
-const METRIC_PACKAGES = ['sklearn.metrics.', 'sklearn.calibration.', 'torchmetrics.', 'tensorflow.keras.metrics.', 'keras.metrics.'];
+const METRIC_PACKAGES = ['sklearn.metrics.', 'sklearn.calibration.', 'torchmetrics.', 'tensorflow.keras.metrics.', 'keras.metrics.', 'tensorflow_addons.metrics.'];
 
 /** The metric a call computes (`f1_score`, `AUROC`), when it is one of a metrics library. */
 function metricName(call: Call): string | undefined {
@@ -75,7 +75,7 @@ function metricName(call: Call): string | undefined {
   return lastName(call.qualified).replace(/^(Binary|Multiclass|Multilabel|binary_|multiclass_|multilabel_)/, '');
 }
 
-/** A call to any metric of a metrics library (sklearn.metrics, torchmetrics, keras.metrics). */
+/** A call to any metric of a metrics library (sklearn.metrics, torchmetrics, keras.metrics, TensorFlow Addons). */
 export function isMetricCall(call: Call): boolean {
   return metricName(call) !== undefined;
 }
