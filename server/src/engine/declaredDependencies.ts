@@ -26,6 +26,12 @@ export function declaredDependencies(path: string, text: string): DependencyMani
   return undefined;
 }
 
+/** The entries of one of the project's dependency files: a requirements file, pyproject.toml,
+ *  Pipfile or conda environment; none for any other file. */
+export function dependencyEntries(project: ProjectIndex, path: string, text: string): Requirement[] {
+  return project.file(path)?.kind === 'requirements' ? parseRequirements(text).requirements : (declaredDependencies(path, text)?.dependencies ?? []);
+}
+
 type Table = Record<string, unknown>;
 
 function parseTomlQuietly(text: string): Table | undefined {
