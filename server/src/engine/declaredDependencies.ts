@@ -132,6 +132,23 @@ export function pyprojectDependencies(text: string): DependencyManifest | undefi
   return { dependencies };
 }
 
+/** The dependencies a pyproject.toml or Pipfile installs to run the code, apart from those it sets
+ *  aside for development or options (PEP 621 extras and dependency groups, Poetry groups, Pipfile's
+ *  dev-packages); undefined for a file that has no such distinction (a requirements file, a conda
+ *  environment) or does not parse. */
+export function runtimeDependencies(path: string, text: string): Requirement[] | undefined {
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  if (name !== 'pyproject.toml' && name !== 'Pipfile') return undefined;
+  const data = parseTomlQuietly(text);
+  if (!data) return undefined;
+  if (name === 'Pipfile') return keyedDependencies(text, ['packages'], data.packages, pipPinned);
+  const poetry = table(table(data.tool)?.poetry);
+  return [
+    ...pep508Array(text, ['project', 'dependencies'], table(data.project)?.dependencies),
+    ...(poetry ? keyedDependencies(text, ['tool', 'poetry', 'dependencies'], poetry.dependencies, poetryPinned) : []),
+  ];
+}
+
 export function pipfileDependencies(text: string): DependencyManifest | undefined {
   const data = parseTomlQuietly(text);
   if (!data) return undefined;

@@ -66,6 +66,8 @@ export default defineRule({
   severity: 'warning',
   optIn: true,
   roles: ALL_BUT_GENERATED,
+  // A disagreement needs two files that constrain versions.
+  applies: (project, appliesTo) => new Set([...constraintsByPackage(project, appliesTo).values()].flat().map((e) => e.path)).size > 1,
   docs: `## What it finds
 A package that two dependency files of the same project constrain to versions no release satisfies
 both: \`pandas==1.5.3\` in \`requirements.txt\` and \`pandas = "^2.1"\` in \`pyproject.toml\`,
