@@ -1,7 +1,7 @@
 import { firstLineRange } from '../engine/notebookCells';
-import { defineRule } from '../engine/rule';
+import { defineRule, NotebookContext } from '../engine/rule';
 import { ALL_BUT_GENERATED } from '../engine/roles';
-import { FILE_START } from '../engine/types';
+import { FILE_START, Fix } from '../engine/types';
 
 /** The portable file name character set of POSIX: letters, digits, dot, underscore, hyphen. */
 const PORTABLE = /^[A-Za-z0-9._-]+$/;
@@ -16,6 +16,22 @@ function whatIsWrong(name: string): string {
   return kinds.length > 1 ? `${kinds.slice(0, -1).join(', ')} and ${kinds[kinds.length - 1]}` : kinds[0];
 }
 
+/** Renames the notebook to its name in portable characters: accents dropped, every run of other
+ *  characters one hyphen (`2. Model training.ipynb` -> `2-Model-training.ipynb`). None when nothing
+ *  would be left, or that file exists. */
+function portableRename(ctx: NotebookContext, name: string): Fix | undefined {
+  const stem = name
+    .replace(/\.ipynb$/i, '')
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^A-Za-z0-9_]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  if (!stem) return undefined;
+  const target = `${ctx.path.slice(0, ctx.path.length - name.length)}${stem}.ipynb`;
+  if (ctx.project.has(target)) return undefined;
+  return { title: `Rename to ${stem}.ipynb`, rename: target };
+}
+
 export default defineRule({
   code: 'MLH810',
   name: 'notebook-name-not-portable',
@@ -24,6 +40,7 @@ export default defineRule({
   references: ['pynblint: non-portable-chars-in-nb-name', 'POSIX portable filename character set'],
   severity: 'information',
   optIn: true,
+  fixable: true,
   roles: ALL_BUT_GENERATED,
   docs: `## What it finds
 Notebooks whose file name has characters outside the portable set \`A-Z a-z 0-9 . _ -\`: blanks
@@ -48,7 +65,9 @@ Managing a project through its artifacts (practice P3) starts with names every t
 ## How to fix
 Rename the notebook with letters, digits, \`-\` and \`_\` only, and keep the long description for
 its title (the first Markdown heading): \`2. Model training.ipynb\` becomes
-\`02-model-training.ipynb\`. Update the scripts and links that name it.
+\`02-model-training.ipynb\`. Update the scripts and links that name it. The quick fix renames it
+with every run of other characters made one hyphen and accents dropped (\`2-Model-training.ipynb\`,
+\`Kundigungen-Q3.ipynb\`), never over an existing file.
 
 ## Example
 \`\`\`text
@@ -71,9 +90,10 @@ notebook/02-model-training.ipynb
       const name = ctx.path.slice(ctx.path.lastIndexOf('/') + 1);
       if (PORTABLE.test(name)) return;
       const message = `"${name}" has ${whatIsWrong(name)}: commands that run the notebook must quote it and some systems cannot check it out; rename it with letters, digits, - and _ only`;
+      const fix = portableRename(ctx, name);
       const first = ctx.notebook.cells[0];
-      if (first) ctx.reportInCell(first.index, firstLineRange(first), message);
-      else ctx.report(FILE_START, message);
+      if (first) ctx.reportInCell(first.index, firstLineRange(first), message, { fix });
+      else ctx.report(FILE_START, message, { fix });
     },
   },
 });
