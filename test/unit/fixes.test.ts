@@ -1,5 +1,6 @@
 // Fixes outside Python source, applied and checked again: MLH406 pins a requirements file to the
-// versions the project's conda environment pins, MLH805 renames a notebook after its title.
+// versions the project's conda environment pins, MLH805 renames a notebook after its title, MLH810
+// renames one to a portable name.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -53,6 +54,21 @@ test('MLH805: a notebook with a title is renamed after it, and the finding goes;
     // Another notebook with the same title would now collide: it gets no fix.
     const second = (await findings(root, 'MLH805')).find((f) => f.path === 'notebooks/Copy of baseline.ipynb');
     assert.equal(second?.fix, undefined);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('MLH810: a notebook is renamed to portable characters, and the finding goes', async () => {
+  const root = copyOf('MLH810/fires');
+  try {
+    const byPath = new Map((await findings(root, 'MLH810')).map((f) => [f.path, f]));
+    assert.deepEqual(byPath.get('notebook/Kündigungen (Q3).ipynb')?.fix, { title: 'Rename to Kundigungen-Q3.ipynb', rename: 'notebook/Kundigungen-Q3.ipynb' });
+    const spaced = byPath.get('notebook/1 . EDA STUDENT PERFORMANCE .ipynb')!;
+    assert.equal(spaced.fix?.rename, 'notebook/1-EDA-STUDENT-PERFORMANCE.ipynb');
+    fs.renameSync(path.join(root, spaced.path), path.join(root, spaced.fix!.rename!));
+    const after = (await findings(root, 'MLH810')).map((f) => f.path);
+    assert.deepEqual(after, ['notebook/2. MODEL TRAINING.ipynb', 'notebook/Kündigungen (Q3).ipynb']);
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }

@@ -26,6 +26,12 @@ export function declaredDependencies(path: string, text: string): DependencyMani
   return undefined;
 }
 
+/** The entries of one of the project's dependency files: a requirements file, pyproject.toml,
+ *  Pipfile or conda environment; none for any other file. */
+export function dependencyEntries(project: ProjectIndex, path: string, text: string): Requirement[] {
+  return project.file(path)?.kind === 'requirements' ? parseRequirements(text).requirements : (declaredDependencies(path, text)?.dependencies ?? []);
+}
+
 type Table = Record<string, unknown>;
 
 function parseTomlQuietly(text: string): Table | undefined {
@@ -124,6 +130,23 @@ export function pyprojectDependencies(text: string): DependencyManifest | undefi
     }
   }
   return { dependencies };
+}
+
+/** The dependencies a pyproject.toml or Pipfile installs to run the code, apart from those it sets
+ *  aside for development or options (PEP 621 extras and dependency groups, Poetry groups, Pipfile's
+ *  dev-packages); undefined for a file that has no such distinction (a requirements file, a conda
+ *  environment) or does not parse. */
+export function runtimeDependencies(path: string, text: string): Requirement[] | undefined {
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  if (name !== 'pyproject.toml' && name !== 'Pipfile') return undefined;
+  const data = parseTomlQuietly(text);
+  if (!data) return undefined;
+  if (name === 'Pipfile') return keyedDependencies(text, ['packages'], data.packages, pipPinned);
+  const poetry = table(table(data.tool)?.poetry);
+  return [
+    ...pep508Array(text, ['project', 'dependencies'], table(data.project)?.dependencies),
+    ...(poetry ? keyedDependencies(text, ['tool', 'poetry', 'dependencies'], poetry.dependencies, poetryPinned) : []),
+  ];
 }
 
 export function pipfileDependencies(text: string): DependencyManifest | undefined {

@@ -1,4 +1,4 @@
-import { declaredDependencies, publishedPackage } from '../engine/declaredDependencies';
+import { declaredDependencies, dependencyEntries, publishedPackage } from '../engine/declaredDependencies';
 import { ProjectIndex } from '../engine/project';
 import { normalizePackage } from '../engine/projectQueries';
 import { parseRequirements, Requirement, RequirementsFile } from '../engine/requirements';
@@ -72,8 +72,7 @@ function pinnedVersions(project: ProjectIndex): Map<string, string> {
   const versions = new Map<string, string>();
   const conflicting = new Set<string>();
   for (const [path, text] of project.documents) {
-    const entries = project.file(path)?.kind === 'requirements' ? parseRequirements(text).requirements : (declaredDependencies(path, text)?.dependencies ?? []);
-    for (const entry of entries) {
+    for (const entry of dependencyEntries(project, path, text)) {
       const version = entry.pinned && !entry.url ? EXACT_VERSION.exec(entry.specifier)?.[1] : undefined;
       if (!version) continue;
       const name = normalizePackage(entry.name);

