@@ -170,17 +170,26 @@ function peerCases(source: string, checker: string): { cases: PeerCase[]; skippe
         skipped.push(`${checker}.${name} (no code string found)`);
         continue;
       }
-      cases.push({ checker, test: name, expect: adds ? 'positive' : 'negative', code: withImports(dedent(code)) });
+      cases.push({ checker, test: name, expect: adds ? 'positive' : 'negative', code: withImports(dedent(code), checker) });
     }
   }
   return { cases, skipped };
 }
 
-function withImports(code: string): string {
+/** A checker of one framework (`mode_toggling_pytorch`) tests code of that framework, even a snippet that never names it (`net.train()`). */
+const FRAMEWORK_IMPORTS: [RegExp, string][] = [
+  [/_pytorch$/, 'import torch'],
+  [/_tensorflow$/, 'import tensorflow as tf'],
+];
+
+function withImports(code: string, checker: string): string {
   const missing = MISSING_IMPORTS.filter(([use, line]) => {
     const alias = line.split(/\s+/).pop()!;
     return use.test(code) && !BINDS(alias).test(code);
   }).map(([, line]) => line);
+  for (const [name, line] of FRAMEWORK_IMPORTS) {
+    if (name.test(checker) && !missing.includes(line) && !BINDS(line.split(/\s+/).pop()!).test(code)) missing.push(line);
+  }
   return missing.length > 0 ? `${missing.join('\n')}\n${code}` : code;
 }
 
