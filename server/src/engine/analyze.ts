@@ -13,7 +13,7 @@ import { ProjectFinding, ReportOptions, Rule } from './rule';
 import { Role } from './roles';
 import { commentsByLine, isSuppressed, readSuppressions, Suppressions } from './suppressions';
 import { LineIndex } from './text';
-import { FILE_START, FileKind, Finding, Notice, Range, Severity, TextEdit } from './types';
+import { FILE_START, FileKind, Finding, Notice, Range, RelatedLocation, Severity, TextEdit } from './types';
 import { parseYaml, YamlFile, yamlEntries } from './yaml';
 
 /** What kind of file a path is, by name alone. */
@@ -303,7 +303,8 @@ export class Analyzer {
             const mapped = mapToCell(parsed.code, range);
             if (!severity || !mapped) return;
             const fix = options.fix && mapFixToCell(parsed.code, mapped.cell, options.fix.edits ?? [], options.fix.title);
-            findings.push(cellFinding(rule, severity, path, parsed.notebook, mapped.cell, mapped.range, message, { ...options, fix }, role));
+            const related = options.related && mapRelatedToCells(parsed.code, parsed.notebook, path, options.related);
+            findings.push(cellFinding(rule, severity, path, parsed.notebook, mapped.cell, mapped.range, message, { ...options, fix, related }, role));
           },
         });
       }
@@ -392,6 +393,18 @@ function mapFixToCell(code: NotebookCode, cell: number, edits: TextEdit[], title
     mapped.push({ range: target.range, newText: edit.newText });
   }
   return { title, edits: mapped };
+}
+
+/** Related locations in a notebook's code point at the notebook's JSON (what a file location can
+ *  name), at the source line of their cell, and their message names the cell (1-based, as shown). */
+function mapRelatedToCells(code: NotebookCode, notebook: Notebook, path: string, related: RelatedLocation[]): RelatedLocation[] {
+  return related.flatMap((r) => {
+    if (r.path !== path) return [r];
+    const mapped = mapToCell(code, r.range);
+    const cell = mapped && notebook.cells[mapped.cell];
+    if (!mapped || !cell) return [];
+    return [{ path, range: cell.sourceLineRanges[mapped.range.start.line] ?? cell.range, message: `cell ${mapped.cell + 1}: ${r.message}` }];
+  });
 }
 
 /** Report order: by path, cell, position, then code. */
