@@ -1,6 +1,6 @@
 import { defineRule, PythonContext } from '../engine/rule';
 import { lastValueOf } from '../engine/python/bindings';
-import { Evaluation, Fitting, isSplitCall, modelEvaluations } from '../engine/python/evaluation';
+import { Evaluation, Fitting, isHeldOutName, isSplitCall, modelEvaluations } from '../engine/python/evaluation';
 import { assignmentsIn, boundNames, namesRead, readsAny, variableRoot } from '../engine/python/flow';
 import { Node, PythonModule, scopeOf } from '../engine/python/module';
 import { ownCalls } from '../engine/python/structure';
@@ -113,12 +113,15 @@ that does one of these (\`evaluate(model, X, y)\`); the fit may also be in such 
 (\`model = train(X, y)\`). The fit and the score are followed through a function or the module's
 code, and through a notebook's cells in their order, up to the next fit of the model.
 
-Left alone: data named as the training part of a split (\`X_train\`) or taken from a split's parts,
-data that the same code splits or cross-validates (the score on the training rows is then an
-extra, next to a held-out one), a model also scored on other data, and a metric on predictions
-whose model is not known that could be the held-out score. Splitting some *other* data elsewhere in
-the file no longer hides a model scored on its own rows. The finding names the fit as a related
-location.
+Left alone: data taken from a split's parts, data named as the training part of a split
+(\`X_train\`) inside a function (its caller made the split), data that the same code splits or
+cross-validates (the score on the training rows is then an extra, next to a held-out one), a model
+also scored on other data, and a metric on predictions whose model is not known that could be the
+held-out score. A script's or notebook's own \`X_train\` that no split made, where nothing is
+scored on held-out data (a test or validation set), is all the labelled data it has (a Kaggle
+notebook's \`train.csv\`, whose test file has no labels): scoring on it is scoring on the training
+rows. Splitting some *other* data elsewhere in the file does not hide a
+model scored on its own rows. The finding names the fit as a related location.
 
 A score on the training data misleads wherever it is reported; tests fit and score tiny data on purpose and are left out.
 
@@ -156,10 +159,15 @@ print("accuracy", accuracy_score(y_test, model.predict(X_test)))
       const { fits, evaluations } = modelEvaluations(module);
       if (fits.length === 0 || evaluations.length === 0) return;
       const parts = splitPartNames(module);
+      const scoresHeldOutData = evaluations.some((e) => e.data.some((d) => [...namesRead(d)].some(isHeldOutName)));
       const fitsByScope = new Map<number, { scope: Node; fits: Fitting[] }>();
       for (const fit of fits) {
-        if (/train/i.test(fit.features) || fromSplitPart(module, fit.featuresNode, parts) || fromSplitPart(module, fit.targetNode, parts)) continue;
+        if (fromSplitPart(module, fit.featuresNode, parts) || fromSplitPart(module, fit.targetNode, parts)) continue;
         const scope = scopeOf(fit.call.node);
+        // A function given `X_train` scores the training part of a split made by its caller; a
+        // script's or notebook's own `X_train` that no split made, where nothing is scored on
+        // held-out data, is all the labelled data it has (Kaggle's train.csv).
+        if (/train/i.test(fit.features) && (scope.type !== 'module' || scoresHeldOutData)) continue;
         const entry = fitsByScope.get(scope.id);
         if (entry) entry.fits.push(fit);
         else fitsByScope.set(scope.id, { scope, fits: [fit] });

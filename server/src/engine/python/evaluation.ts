@@ -321,16 +321,30 @@ export function isSplitCall(module: PythonModule, call: Call): boolean {
   return splitOf(module, call) !== undefined || /split/i.test(call.method);
 }
 
-/** Whether a variable name says it holds a test set: `X_test`, `testloader`, `test_df`, `X_te`,
- *  `holdout`; not `latest`, `contest`, `test_size` or a validation set. */
-export function isTestName(name: string): boolean {
-  const words = name
+function wordsOf(name: string): string[] {
+  return name
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .toLowerCase()
     .split(/[^a-z]+/)
     .filter(Boolean);
-  if (words.some((w) => /^(val|valid|validation|dev|size|sizes|ratio|frac|n|num|count|idx|ids|index|indices|mode|name|names|path|paths|dir|file|files|url|case|cases)$/.test(w))) return false;
+}
+
+const VALIDATION_WORD = /^(val|valid|validation|dev)$/;
+// Words that make a name about a split rather than the data in it: `test_size`, `n_test`, `test_idx`.
+const NOT_DATA_WORD = /^(size|sizes|ratio|frac|n|num|count|idx|ids|index|indices|mode|name|names|path|paths|dir|file|files|url|case|cases)$/;
+
+/** Whether a variable name says it holds a test set: `X_test`, `testloader`, `test_df`, `X_te`,
+ *  `holdout`; not `latest`, `contest`, `test_size` or a validation set. */
+export function isTestName(name: string): boolean {
+  const words = wordsOf(name);
+  if (words.some((w) => VALIDATION_WORD.test(w) || NOT_DATA_WORD.test(w))) return false;
   return words.some((w) => w === 'te' || w === 'tst' || w === 'holdout' || /^([xy]?test|test([xy]|loader|set|data|ds|dataset|df|dl|gen|generator|iter|batch|batches|features|labels|target|targets)?)$/.test(w));
+}
+
+/** Whether a variable name says it holds data held out from training: a test or a validation set. */
+export function isHeldOutName(name: string): boolean {
+  const words = wordsOf(name);
+  return isTestName(name) || (words.some((w) => VALIDATION_WORD.test(w)) && !words.some((w) => NOT_DATA_WORD.test(w)));
 }
 
 /** The first test-set name an expression reads, directly or through variables assigned from one
