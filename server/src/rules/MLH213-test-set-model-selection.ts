@@ -35,12 +35,19 @@ function isInternalHoldout(split: Node | undefined): boolean {
 
 const EARLY_STOPPING_KEYWORDS = ['early_stopping_rounds', 'early_stopping'];
 
-/** The callback or keyword of a fit that stops or keeps the best epoch by its validation data. */
-function earlyStoppingOf(module: PythonModule, call: Call): Node | undefined {
+/** The early-stopping keyword argument a call is given (`early_stopping_rounds=50`), if set. */
+function earlyStoppingKeyword(call: Call): Node | undefined {
   for (const k of EARLY_STOPPING_KEYWORDS) {
     const value = call.keywords.get(k);
     if (value && value.text !== 'None' && value.text !== 'False') return value.parent ?? value;
   }
+  return undefined;
+}
+
+/** The callback or keyword of a fit that stops or keeps the best epoch by its validation data: on
+ *  the fit, in its callbacks, or on the model's constructor
+ *  (`XGBClassifier(early_stopping_rounds=50).fit(..., eval_set=[(X_test, y_test)])`). */
+function earlyStoppingOf(module: PythonModule, call: Call): Node | undefined {
   const callbacks = call.keywords.get('callbacks');
   const items = callbacks?.type === 'list' || callbacks?.type === 'tuple' ? callbacks.namedChildren : callbacks ? [callbacks] : [];
   for (const item of items) {
@@ -50,16 +57,8 @@ function earlyStoppingOf(module: PythonModule, call: Call): Node | undefined {
     const saveBest = callback.keywords.get('save_best_only')?.text === 'True';
     if (/EarlyStopping$|early_stopping$/.test(callback.callee) || (/ModelCheckpoint$/.test(callback.callee) && saveBest)) return item ?? undefined;
   }
-  // `XGBClassifier(early_stopping_rounds=50).fit(..., eval_set=[(X_test, y_test)])`
   const receiver = call.receiver?.type === 'identifier' ? lastValueOf(module, call.receiver) : call.receiver;
-  if (receiver?.type === 'call') {
-    const constructor = module.describeCall(receiver);
-    for (const k of EARLY_STOPPING_KEYWORDS) {
-      const value = constructor.keywords.get(k);
-      if (value && value.text !== 'None' && value.text !== 'False') return value.parent ?? value;
-    }
-  }
-  return undefined;
+  return earlyStoppingKeyword(call) ?? (receiver?.type === 'call' ? earlyStoppingKeyword(module.describeCall(receiver)) : undefined);
 }
 
 const VALIDATION_KEYWORDS = ['validation_data', 'eval_set', 'valid_sets', 'evals'];

@@ -334,11 +334,11 @@ const VALIDATION_WORD = /^(val|valid|validation|dev)$/;
 const NOT_DATA_WORD = /^(size|sizes|ratio|frac|n|num|count|idx|ids|index|indices|mode|name|names|path|paths|dir|file|files|url|case|cases)$/;
 
 /** Whether a variable name says it holds a test set: `X_test`, `testloader`, `test_df`, `X_te`,
- *  `holdout`; not `latest`, `contest`, `test_size` or a validation set. */
+ *  `dtest` (an XGBoost DMatrix), `holdout`; not `latest`, `contest`, `test_size` or a validation set. */
 export function isTestName(name: string): boolean {
   const words = wordsOf(name);
   if (words.some((w) => VALIDATION_WORD.test(w) || NOT_DATA_WORD.test(w))) return false;
-  return words.some((w) => w === 'te' || w === 'tst' || w === 'holdout' || /^([xy]?test|test([xy]|loader|set|data|ds|dataset|df|dl|gen|generator|iter|batch|batches|features|labels|target|targets)?)$/.test(w));
+  return words.some((w) => w === 'te' || w === 'tst' || w === 'holdout' || /^([xyd]?test|test([xy]|loader|set|data|ds|dataset|df|dl|gen|generator|iter|batch|batches|features|labels|target|targets)?)$/.test(w));
 }
 
 /** Whether a variable name says it holds data held out from training: a test or a validation set. */
