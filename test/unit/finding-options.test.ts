@@ -1,6 +1,7 @@
 // What the fixture harness does not see: per-finding severity (MLH601, MLH608), the
-// Unnecessary tag (MLH504), related information pointing to another file (MLH502, MLH608) or
-// another cell (MLH801), and which findings come with a fix (MLH608).
+// Unnecessary tag (MLH504), related information pointing to another file (MLH502, MLH608),
+// another cell (MLH801, MLH202) or the source of a leak (MLH202, MLH213), and which findings come
+// with a fix (MLH608).
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
@@ -120,6 +121,26 @@ test('MLH608: a pickle committed with the code is an information, an untracked o
     [
       [4, 'information', ['scoring/model.bin']],
       [6, 'warning', undefined],
+    ],
+  );
+});
+
+test('MLH202 names the fit as related location, in its cell of a notebook', async () => {
+  const findings = await findingsIn('MLH202', '.');
+  const related = (file: string) => findings.filter((f) => f.path === file).map((f) => f.related?.map((r) => [r.path, r.range.start.line, r.message]));
+  assert.deepEqual(related('fires-hand-written.py')[0], [['fires-hand-written.py', 13, 'lr is fitted on X, y here']]);
+  // On the notebook's JSON: the line of cell 3 that holds the fit.
+  assert.deepEqual(related('fires-across-cells.ipynb'), [[['fires-across-cells.ipynb', 30, 'cell 3: forest is fitted on X, y here']]]);
+});
+
+test('MLH213 names the test-set evaluation and the split as related locations', async () => {
+  const findings = await findingsIn('MLH213', '.');
+  const [first] = findings.filter((f) => f.path === 'fires.py');
+  assert.deepEqual(
+    first.related?.map((r) => [r.range.start.line + 1, r.message]),
+    [
+      [25, 'scored on the test set (y_test) here'],
+      [13, 'the test set y_test is split off here'],
     ],
   );
 });

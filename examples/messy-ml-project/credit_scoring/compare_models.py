@@ -19,3 +19,13 @@ y = applications["approved"]
 for name, model in {"forest": RandomForestClassifier(), "svm": SVC(C=1.0, kernel="rbf")}.items():
     model.fit(X, y)
     print(name, model.score(X, y))
+
+# The tree depth is picked on last month's applications, the same rows that are reported as the test set.
+last_month = applications["month"] == applications["month"].max()
+X_test, y_test = X[last_month], y[last_month]
+depth_scores = {}
+for depth in (3, 5, 8, 12):
+    forest = RandomForestClassifier(max_depth=depth, random_state=0).fit(X[~last_month], y[~last_month])
+    depth_scores[depth] = forest.score(X_test, y_test)
+best_depth = max(depth_scores, key=depth_scores.get)
+print("test accuracy:", depth_scores[best_depth])

@@ -1,98 +1,9 @@
 import { defineRule, PythonContext } from '../engine/rule';
 import { lastValueOf } from '../engine/python/bindings';
-import { assignmentsIn, boundNames } from '../engine/python/flow';
-import { Call, nameText, Node, scopeOf } from '../engine/python/module';
-import { sklearnName, splitOf } from '../engine/python/sklearn';
+import { Evaluation, Fitting, isHeldOutName, isSplitCall, modelEvaluations } from '../engine/python/evaluation';
+import { assignmentsIn, boundNames, namesRead, readsAny, variableRoot } from '../engine/python/flow';
+import { Node, PythonModule, scopeOf } from '../engine/python/module';
 import { ownCalls } from '../engine/python/structure';
-
-interface Fitting {
-  call: Call;
-  estimator: string;
-  features: string;
-  target: string;
-}
-
-/** `est.fit(X, y)` with plain data variables (supervised: it has a target). */
-function fittingOf(call: Call): Fitting | undefined {
-  if (call.method !== 'fit' || !call.receiver) return undefined;
-  const features = call.positional[0] ?? call.keywords.get('X');
-  const target = call.positional[1] ?? call.keywords.get('y');
-  if (!features || !target) return undefined;
-  // `model = Estimator().fit(X, y)`: the fitted estimator is the assigned name.
-  const assignment = call.node.parent?.type === 'assignment' ? call.node.parent : undefined;
-  const estimator = call.receiver.type === 'call' ? assignment?.childForFieldName('left')?.text : call.receiver.text;
-  return estimator ? { call, estimator, features: features.text, target: target.text } : undefined;
-}
-
-/** The model and data of \`est.predict(X)\` / \`est.predict_proba(X)\`, directly or through a variable
- *  assigned from it, a column of it included: \`est\\0X\`. */
-function predictionKey(ctx: PythonContext, node: Node): string | undefined {
-  let value = node.type === 'identifier' ? lastValueOf(ctx.module, node) : node;
-  // `est.predict_proba(X)[:, 1]`
-  while (value?.type === 'subscript') value = value.childForFieldName('value') ?? undefined;
-  if (value?.type !== 'call') return undefined;
-  const call = ctx.module.describeCall(value);
-  if (!/^predict(_proba|_log_proba)?$/.test(call.method) || !call.receiver || !call.positional[0]) return undefined;
-  return `${nameText(call.receiver)}\0${call.positional[0].text}`;
-}
-
-/** What an evaluation call scores: \`est.score(X, y)\` scores est on X and y; a metric
- *  (\`metric(y, est.predict(X))\`) scores on fitted data when its arguments hold the fit's target and
- *  a prediction of the fitted model on the fit's features. Undefined for calls that evaluate nothing. */
-type Evaluation =
-  | { call: Call; score: { estimator: string; data: string } }
-  | { call: Call; metric: { texts: Set<string>; predictions: Set<string> } };
-
-function evaluationOf(ctx: PythonContext, call: Call): Evaluation | undefined {
-  if (call.method === 'score' && call.receiver && call.positional.length >= 2) {
-    return { call, score: { estimator: nameText(call.receiver), data: `${call.positional[0].text}\0${call.positional[1].text}` } };
-  }
-  if (!sklearnName(call.qualified, 'sklearn.metrics') || !call.imported) return undefined;
-  const args = [...call.positional, ...call.keywords.values()];
-  if (args.length < 2) return undefined;
-  const predictions = new Set(args.flatMap((a) => predictionKey(ctx, a) ?? []));
-  return { call, metric: { texts: new Set(args.map((a) => a.text)), predictions } };
-}
-
-/** The evaluations after a point of a scope, counted as a sweep from the scope's end adds them, so
- *  that each fit asks in constant time whether every later evaluation is on its own data. */
-class LaterEvaluations {
-  private metrics = 0;
-  private readonly metricsWithText = new Map<string, number>();
-  private readonly metricsWithPrediction = new Map<string, number>();
-  private firstMetric?: Call;
-  private readonly scores = new Map<string, number>();
-  private readonly scoresOnData = new Map<string, number>();
-  private readonly firstScore = new Map<string, Call>();
-
-  add(e: Evaluation): void {
-    if ('score' in e) {
-      increment(this.scores, e.score.estimator);
-      increment(this.scoresOnData, `${e.score.estimator}\0${e.score.data}`);
-      this.firstScore.set(e.score.estimator, e.call);
-    } else {
-      this.metrics++;
-      for (const text of e.metric.texts) increment(this.metricsWithText, text);
-      for (const prediction of e.metric.predictions) increment(this.metricsWithPrediction, prediction);
-      this.firstMetric = e.call;
-    }
-  }
-
-  /** The first later evaluation of the fit's model when every one is on the fitted data. */
-  onlyOnFitData(fit: Fitting): Call | undefined {
-    const metricsOnFitData = this.metrics === (this.metricsWithText.get(fit.target) ?? 0) && this.metrics === (this.metricsWithPrediction.get(`${fit.estimator}\0${fit.features}`) ?? 0);
-    const scores = this.scores.get(fit.estimator) ?? 0;
-    const scoresOnFitData = scores === (this.scoresOnData.get(`${fit.estimator}\0${fit.features}\0${fit.target}`) ?? 0);
-    if (!metricsOnFitData || !scoresOnFitData) return undefined;
-    const score = this.firstScore.get(fit.estimator);
-    const metric = this.firstMetric;
-    return score && metric ? (score.node.startIndex < metric.node.startIndex ? score : metric) : (score ?? metric);
-  }
-}
-
-function increment(counts: Map<string, number>, key: string): void {
-  counts.set(key, (counts.get(key) ?? 0) + 1);
-}
 
 /** Per name, where the assignments of a scope that give it a new value start, in document order. */
 function assignmentStarts(scope: Node): Map<string, number[]> {
@@ -107,17 +18,81 @@ function assignmentStarts(scope: Node): Map<string, number[]> {
   return starts;
 }
 
-/** Whether one of the sorted offsets lies strictly between two points. */
-function someBetween(offsets: number[] | undefined, from: number, to: number): boolean {
-  if (!offsets) return false;
+/** How many of the sorted offsets are below `offset`. */
+function countBelow(offsets: number[] | undefined, offset: number): number {
+  if (!offsets) return 0;
   let low = 0;
   let high = offsets.length;
   while (low < high) {
     const mid = (low + high) >> 1;
-    if (offsets[mid] <= from) low = mid + 1;
+    if (offsets[mid] < offset) low = mid + 1;
     else high = mid;
   }
-  return low < offsets.length && offsets[low] < to;
+  return low;
+}
+
+function countBetween(offsets: number[] | undefined, from: number, to: number): number {
+  return countBelow(offsets, to) - countBelow(offsets, from);
+}
+
+/** The first of the sorted offsets after `from`, else Infinity. */
+function firstAfter(offsets: number[] | undefined, from: number): number {
+  const i = countBelow(offsets, from + 1);
+  return offsets && i < offsets.length ? offsets[i] : Infinity;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** Names bound to the parts of a split (`X_tr, X_te, ... = train_test_split(...)`, `for tr, te in
+ *  kf.split(X)`): data fitted from them is the training part of a split. */
+function splitPartNames(module: PythonModule): Set<string> {
+  const names = new Set<string>();
+  const splitting = (node: Node | null) => !!node && node.type === 'call' && isSplitCall(module, module.describeCall(node));
+  for (const a of module.nodes('assignment')) {
+    if (splitting(a.childForFieldName('right'))) for (const b of boundNames(a.childForFieldName('left'))) names.add(b.name);
+  }
+  for (const loop of module.nodes('for_statement')) {
+    if (splitting(loop.childForFieldName('right'))) for (const b of boundNames(loop.childForFieldName('left'))) names.add(b.name);
+  }
+  return names;
+}
+
+/** Whether data comes from a part of a split: named as one, indexed by one, or assigned from one. */
+function fromSplitPart(module: PythonModule, node: Node, parts: Set<string>): boolean {
+  if (parts.size === 0) return false;
+  if (readsAny(node, parts)) return true;
+  const root = variableRoot(node);
+  const use = root ? module.withText('identifier', root).find((id) => id.startIndex >= node.startIndex && id.endIndex <= node.endIndex) : undefined;
+  const value = use && lastValueOf(module, use);
+  return !!value && readsAny(value, parts);
+}
+
+interface ScopeEvaluations {
+  /** Evaluations of each model, in document order. */
+  byModel: Map<string, Evaluation[]>;
+  /** Where library metrics of an unknown model start, and those among them that read each label. */
+  unattributed: number[];
+  unattributedWithLabel: Map<string, number[]>;
+}
+
+function scopeEvaluations(evaluations: Evaluation[]): ScopeEvaluations {
+  const scoped: ScopeEvaluations = { byModel: new Map(), unattributed: [], unattributedWithLabel: new Map() };
+  for (const e of evaluations) {
+    if (e.estimator) push(scoped.byModel, e.estimator, e);
+    else if (!e.handWritten) {
+      scoped.unattributed.push(e.node.startIndex);
+      for (const label of new Set(e.labels)) push(scoped.unattributedWithLabel, label, e.node.startIndex);
+    }
+  }
+  return scoped;
+}
+
+function onFitData(e: Evaluation, fit: Fitting): boolean {
+  return e.features === fit.features && e.labels.includes(fit.target);
 }
 
 export default defineRule({
@@ -129,11 +104,24 @@ export default defineRule({
   severity: 'warning',
   roles: ['exploration', 'teaching', 'pipeline', 'serving', 'library', 'tooling'],
   docs: `## What it finds
-\`est.fit(X, y)\` followed, in the same function or script, by \`est.score(X, y)\` or by a metric on
-\`est.predict(X)\` against \`y\` — the very data the model was fitted on — where that scope neither
-splits the data (\`train_test_split\`, a cross-validator's \`split\`, \`cross_val_score\`, a search)
-nor evaluates on any other data. Variables named as the training part of a split (\`X_train\`) are
-left alone: reporting training accuracy next to a held-out score is fine.
+\`est.fit(X, y)\` followed by a score of \`est\` on that same \`X\` and \`y\`, when the model is not also
+scored on any other data and that data is not split or cross-validated. A score is
+\`est.score(X, y)\` (or Keras' \`model.evaluate(X, y)\`), a metric of scikit-learn, torchmetrics or
+Keras on \`est.predict(X)\` against \`y\`, a score written by hand (\`(est.predict(X) == y).mean()\`,
+\`np.mean((pred - y) ** 2)\` with \`pred = est.predict(X)\`), or a call of a function of the same module
+that does one of these (\`evaluate(model, X, y)\`); the fit may also be in such a function
+(\`model = train(X, y)\`). The fit and the score are followed through a function or the module's
+code, and through a notebook's cells in their order, up to the next fit of the model.
+
+Left alone: data taken from a split's parts, data named as the training part of a split
+(\`X_train\`) inside a function (its caller made the split), data that the same code splits or
+cross-validates (the score on the training rows is then an extra, next to a held-out one), a model
+also scored on other data, and a metric on predictions whose model is not known that could be the
+held-out score. A script's or notebook's own \`X_train\` that no split made, where nothing is
+scored on held-out data (a test or validation set), is all the labelled data it has (a Kaggle
+notebook's \`train.csv\`, whose test file has no labels): scoring on it is scoring on the training
+rows. Splitting some *other* data elsewhere in the file does not hide a
+model scored on its own rows. The finding names the fit as a related location.
 
 A score on the training data misleads wherever it is reported; tests fit and score tiny data on purpose and are left out.
 
@@ -152,7 +140,7 @@ part, or estimate generalisation with cross-validation (\`cross_val_score\`, \`c
 \`\`\`python
 # Before
 model = RandomForestClassifier(n_estimators=300, random_state=0).fit(X, y)
-print("accuracy", accuracy_score(y, model.predict(X)))
+print("accuracy", (model.predict(X) == y).mean())
 
 # After
 X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2, stratify=y, random_state=0)
@@ -166,35 +154,54 @@ print("accuracy", accuracy_score(y_test, model.predict(X_test)))
 - scikit-learn user guide: [Cross-validation: evaluating estimator performance](https://scikit-learn.org/stable/modules/cross_validation.html).
 `,
   check: {
-    python(ctx) {
+    python(ctx: PythonContext) {
       const { module } = ctx;
-      // Per scope, the fits and the calls that may evaluate them; a sweep from the scope's end
-      // meets each fit with what is evaluated after it (a file of a thousand fits must not look at
-      // every later call once per fit).
-      const scopes = new Map<number, { scope: Node; fits: Fitting[] }>();
-      for (const call of module.calls()) {
-        const fit = fittingOf(call);
-        if (!fit || /train/i.test(fit.features)) continue;
-        const scope = scopeOf(call.node);
-        const entry = scopes.get(scope.id);
+      const { fits, evaluations } = modelEvaluations(module);
+      if (fits.length === 0 || evaluations.length === 0) return;
+      const parts = splitPartNames(module);
+      const scoresHeldOutData = evaluations.some((e) => e.data.some((d) => [...namesRead(d)].some(isHeldOutName)));
+      const fitsByScope = new Map<number, { scope: Node; fits: Fitting[] }>();
+      for (const fit of fits) {
+        if (fromSplitPart(module, fit.featuresNode, parts) || fromSplitPart(module, fit.targetNode, parts)) continue;
+        const scope = scopeOf(fit.call.node);
+        // A function given `X_train` scores the training part of a split made by its caller; a
+        // script's or notebook's own `X_train` that no split made, where nothing is scored on
+        // held-out data, is all the labelled data it has (Kaggle's train.csv).
+        if (/train/i.test(fit.features) && (scope.type !== 'module' || scoresHeldOutData)) continue;
+        const entry = fitsByScope.get(scope.id);
         if (entry) entry.fits.push(fit);
-        else scopes.set(scope.id, { scope, fits: [fit] });
+        else fitsByScope.set(scope.id, { scope, fits: [fit] });
       }
-      for (const { scope, fits } of scopes.values()) {
-        const calls = ownCalls(module, scope);
-        if (calls.some((c) => splitOf(module, c) !== undefined || /split/i.test(c.method))) continue;
-        const evaluations = calls.flatMap((c) => evaluationOf(ctx, c) ?? []);
+      const evaluationsByScope = new Map<number, Evaluation[]>();
+      for (const e of evaluations) push(evaluationsByScope, scopeOf(e.node).id, e);
+      for (const { scope, fits: scopeFits } of fitsByScope.values()) {
+        const scoped = scopeEvaluations(evaluationsByScope.get(scope.id) ?? []);
         const reassigned = assignmentStarts(scope);
-        const later = new LaterEvaluations();
-        let next = evaluations.length - 1;
-        for (const fit of [...fits].sort((a, b) => b.call.node.endIndex - a.call.node.endIndex)) {
-          const end = fit.call.node.endIndex;
-          for (; next >= 0 && evaluations[next].call.node.startIndex > end; next--) later.add(evaluations[next]);
-          const first = later.onlyOnFitData(fit);
-          if (!first) continue;
+        // The data the scope splits or cross-validates: a score on its rows is a training score
+        // reported next to a held-out one.
+        const splitData = new Set<string>();
+        for (const call of ownCalls(module, scope)) {
+          if (isSplitCall(module, call)) for (const arg of [...call.positional, ...call.keywords.values()]) for (const name of namesRead(arg)) splitData.add(name);
+        }
+        const refits = new Map<string, number[]>();
+        for (const fit of fits) if (scopeOf(fit.call.node).id === scope.id) push(refits, fit.estimator, fit.call.node.startIndex);
+        for (const fit of scopeFits) {
+          const roots = [variableRoot(fit.featuresNode), variableRoot(fit.targetNode)];
+          if (roots.some((r) => r && splitData.has(r))) continue;
+          const from = fit.call.node.endIndex;
+          // The fit's evaluations end where the model is fitted again or replaced.
+          const until = Math.min(firstAfter(refits.get(fit.estimator), fit.call.node.startIndex), firstAfter(reassigned.get(fit.estimator), from));
+          const own = (scoped.byModel.get(fit.estimator) ?? []).filter((e) => e.node.startIndex > from && e.node.startIndex < until);
+          if (own.length === 0 || !own.every((e) => onFitData(e, fit))) continue;
+          const first = own[0];
           const start = first.node.startIndex;
-          if (someBetween(reassigned.get(fit.features), end, start) || someBetween(reassigned.get(fit.target), end, start)) continue;
-          ctx.report(first.node, `Evaluated on ${fit.features}, ${fit.target}, the data ${fit.estimator} was fitted on: hold out a test set or cross-validate`);
+          // A metric on predictions of an unknown model, on other labels, may be the held-out score.
+          if (countBetween(scoped.unattributed, from, until) > countBetween(scoped.unattributedWithLabel.get(fit.target), from, until)) continue;
+          const dataChanged = [fit.features, fit.target].some((d) => countBetween(reassigned.get(d), from, start) > 0);
+          if (dataChanged) continue;
+          ctx.report(first.node, `${fit.estimator} is scored (${first.how}) on ${fit.features}, ${fit.target}, the data it was fitted on: hold out a test set or cross-validate`, {
+            related: [{ path: ctx.path, range: module.range(fit.call.node), message: `${fit.estimator} is fitted on ${fit.features}, ${fit.target} here` }],
+          });
         }
       }
     },

@@ -8,6 +8,7 @@ import { filePaths } from './paths';
 import { ConfigEscape, configReads } from './configReads';
 import { isModelSaveCall, isTrainingCall } from './models';
 import { ArtifactWrite, artifactWrites } from './artifacts';
+import { testScoreFunctions } from './modelSelection';
 
 /** Libraries whose import makes a module "ML code" (RULES.md). */
 export const ML_LIBRARIES = [
@@ -76,6 +77,8 @@ export interface PythonFacts {
   savesModel: boolean;
   /** Files it serializes (pickle, joblib, dill, torch.save, to_pickle), by path or by the constant or config key of the path. */
   artifactsWritten: ArtifactWrite[];
+  /** Module-level functions that return several models' scores on a test set, with their (0-based) line. */
+  testScoreFunctions: { name: string; line: number }[];
 }
 
 /** Module-level code (import-time code and the main guard) is the scope `<module>`. */
@@ -215,5 +218,6 @@ export function pythonFacts(module: PythonModule, path: string): PythonFacts {
     trainsModel: module.calls().some(isTrainingCall),
     savesModel: module.calls().some(isModelSaveCall),
     artifactsWritten: artifactWrites(module),
+    testScoreFunctions: testScoreFunctions(module),
   };
 }
