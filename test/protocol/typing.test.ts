@@ -3,9 +3,10 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { DocumentDiagnosticReport, DocumentDiagnosticRequest, HoverRequest } from 'vscode-languageserver/node';
+import { Diagnostic, DocumentDiagnosticReport, DocumentDiagnosticRequest, HoverRequest } from 'vscode-languageserver/node';
 import { fileUri, LspClient, poll, PULL_CAPABILITIES, PUSH_CAPABILITIES } from '../support/lspClient';
 import { makeProject, removeProject } from '../support/project';
+import { longModule } from '../bench/corpus';
 
 // One MLH106 finding, on line 6 (0-based).
 const FEATURES = `"""Cleaning steps shared by training and serving."""
@@ -105,5 +106,73 @@ describe('typing, with pulled diagnostics', () => {
     for (const report of answered) assert.equal(report.kind === 'full' ? report.items.length : 1, 1, JSON.stringify(report));
     const last = answered[answered.length - 1];
     assert.equal(last.kind === 'full' && last.items[0].range.start.line, FINDING_LINE + 1);
+  });
+});
+
+// A long module takes the server long enough per keystroke that pulls and changes overlap: what it
+// answers and publishes meanwhile must still be whole, each finding where the text has it.
+describe('typing a comment line into a long module', () => {
+  const LONG = longModule(1200);
+  const lines = LONG.split('\n');
+  /** A new line opened above a top-level function in the middle, then a comment typed into it. */
+  const line = lines.findIndex((l, i) => i > lines.length / 2 && l.startsWith('def '));
+  const comment = '# tuned on the March data';
+  const keystrokes = [{ range: at(line), text: '\n' }, ...[...comment].map((c, i) => ({ range: at(line, i), text: c }))];
+  let root: string;
+  let uri: string;
+
+  before(() => {
+    root = makeProject({ 'pipeline/train_all.py': LONG });
+    uri = fileUri(path.join(root, 'pipeline/train_all.py'));
+  });
+
+  after(() => removeProject(root));
+
+  /** Where the findings of the text before the line are after it: moved down one line below it. */
+  const movedDown = (items: Diagnostic[]) =>
+    items.map(({ range: { start, end } }) => (start.line >= line ? { start: { ...start, line: start.line + 1 }, end: { ...end, line: end.line + 1 } } : { start, end }));
+
+  test('by pull: every answer during the burst is the whole set, moved with the text', async () => {
+    const client = LspClient.start();
+    try {
+      await client.initialize(root, PULL_CAPABILITIES);
+      await client.open(uri, LONG);
+      const pull = () => client.connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri } });
+      const first = await pull();
+      assert.ok(first.kind === 'full' && first.items.length > 5, JSON.stringify(first));
+      const answers: Promise<DocumentDiagnosticReport>[] = [];
+      for (const keystroke of keystrokes) {
+        await client.change(uri, [keystroke]);
+        answers.push(pull());
+      }
+      const answered = await Promise.all(answers);
+      const last = await pull();
+      assert.ok(last.kind === 'full');
+      assert.deepEqual(last.items.map((d) => d.range), movedDown(first.items));
+      for (const [i, answer] of answered.entries()) assert.deepEqual(answer, last, `answer ${i}`);
+    } finally {
+      await client.stop();
+    }
+  });
+
+  test('by push: every publication during the burst is the whole set, moved with the text', async () => {
+    const client = LspClient.start();
+    try {
+      await client.initialize(root, PUSH_CAPABILITIES);
+      await client.open(uri, LONG);
+      const published = () => client.publications.filter((p) => p.uri === uri);
+      await poll(() => published().length > 0, 'the first publication');
+      const first = published()[0].diagnostics;
+      assert.ok(first.length > 5);
+      for (const keystroke of keystrokes) await client.change(uri, [keystroke]);
+      // The comment changes no finding: the new line moves them, and what follows publishes nothing.
+      await poll(() => published().length > 1, 'the publication of the moved findings');
+      await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 0, character: 0 } });
+      const after = published().slice(1);
+      assert.deepEqual(after[after.length - 1].diagnostics.map((d) => d.range), movedDown(first));
+      for (const p of after) assert.deepEqual(p.diagnostics, after[after.length - 1].diagnostics, `version ${p.version}`);
+    } finally {
+      await client.stop();
+    }
   });
 });

@@ -127,6 +127,28 @@ describe('file roles', () => {
     });
   });
 
+  test('an index with one file described anew gives every file the role a fresh index gives it', async () => {
+    const files = {
+      'encoding.py': 'import pandas as pd\n\ndef encode(df):\n    return pd.get_dummies(df)\n',
+      'report.py': 'import matplotlib.pyplot as plt\n\ndef plot(history):\n    plt.plot(history)\n',
+      'run.py': 'import pandas as pd\n\ndf = pd.read_csv("data/train.csv")\n',
+    };
+    const index = await indexOf(files);
+    for (const f of index.files) index.roleOf(f.path);
+    // Edits of run.py: one that leaves its imports, training and saving alone, and ones that change
+    // them (importing encoding.py makes that a library).
+    for (const text of [
+      'import pandas as pd\n\ndf = pd.read_csv("data/train.csv")\nprint(df.shape)\n',
+      'import pandas as pd\nfrom encoding import encode\n\ndf = encode(pd.read_csv("data/train.csv"))\n',
+      'import pandas as pd\nfrom sklearn.linear_model import LogisticRegression\n\nLogisticRegression().fit(pd.read_csv("x.csv"), [0])\n',
+    ]) {
+      const facts = new Analyzer().facts('run.py', text);
+      const edited = index.withFile({ path: 'run.py', kind: 'python', size: text.length }, facts);
+      const fresh = await indexOf({ ...files, 'run.py': text });
+      for (const f of fresh.files) assert.equal(edited.roleOf(f.path), fresh.roleOf(f.path), `${f.path} after run.py became ${JSON.stringify(text)}`);
+    }
+  });
+
   test('course material: numbered modules of a repository with homework, and a numbered sequence of chapter notebooks', async () => {
     const course = await indexOf({
       '01-intro/duration-prediction.ipynb': '',

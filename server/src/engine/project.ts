@@ -66,7 +66,7 @@ export class ProjectIndex {
     readonly documents: Map<string, string> = new Map(),
     /** Files git tracks; undefined when the root is not a git repository's top folder or git is unavailable. */
     readonly tracked?: string[],
-    layout: ProjectLayout = {},
+    private readonly layout: ProjectLayout = {},
     /** For a project view: the repository and the project's root folder ('' for the repository's). */
     view?: { repository: ProjectIndex; root: string },
   ) {
@@ -119,6 +119,31 @@ export class ProjectIndex {
       }
     }
     return roles;
+  }
+
+  /** The repository's index with one file listed and described anew (an open document as it is
+   *  edited). A file's role reads what the file imports, trains and saves, and what the other files
+   *  import: when the file's facts say the same of these, every role stays, and the new index takes
+   *  the roles over instead of classifying each file again. */
+  withFile(file: ProjectFile, facts: FileFacts): ProjectIndex {
+    const repository = this.repository;
+    const files = repository.has(file.path) ? repository.files.map((f) => (f.path === file.path ? file : f)) : [...repository.files, file];
+    const next = new ProjectIndex(files, new Map(repository.facts).set(file.path, facts), repository.documents, repository.tracked, repository.layout);
+    const before = repository.python(file.path);
+    const after = facts.python;
+    const sameRoles =
+      repository.has(file.path) &&
+      file.kind === repository.file(file.path)!.kind &&
+      (before === after ||
+        (before !== undefined &&
+          after !== undefined &&
+          before.module === after.module &&
+          before.isML === after.isML &&
+          before.trainsModel === after.trainsModel &&
+          before.savesModel === after.savesModel &&
+          before.imports.join('\n') === after.imports.join('\n')));
+    if (sameRoles && this.shared.roles) next.shared.roles = this.shared.roles;
+    return next;
   }
 
   /** The projects of the repository: one view each (just this index when there is one project). */

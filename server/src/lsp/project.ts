@@ -216,7 +216,9 @@ export class Project {
         sizeChanged;
       const live: LiveFile = { text, facts, findings: previous?.findings ?? [] };
       this.live.set(filePath, live);
-      if (changed) this.cachedIndex = undefined;
+      // A keystroke that changes only the document's facts gives the index a new entry for it,
+      // which keeps the roles of the files when it leaves what they are made of as it was.
+      if (changed) this.cachedIndex = previous && !sizeChanged && !isProjectDocument(entry) ? this.cachedIndex?.withFile(entry, facts) : undefined;
       live.findings = this.analyzer.analyzeFile(filePath, text, this.index(), this.config);
       this.host.log('debug', `Analysed ${filePath}${edits ? ' (incrementally)' : ''}: ${live.findings.length} findings, in ${Math.round(performance.now() - started)} ms`);
       return changed;

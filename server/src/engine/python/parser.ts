@@ -49,6 +49,11 @@ export function parsePython(text: string, previous?: Tree): Tree {
     if (pastDeadline()) throw new BudgetExceeded();
     throw new Error('tree-sitter returned no tree');
   }
+  const earlier = previous && setAside.get(previous);
+  if (earlier) {
+    setAside.delete(previous!);
+    carriedFrom.set(tree, earlier);
+  }
   return tree;
 }
 
@@ -102,9 +107,13 @@ export function tooDeepForPython(text: string): string | undefined {
   return undefined;
 }
 
-/** Drops a tree's index: call before tree.edit(), which moves its nodes. */
-export function forgetIndex(tree: Tree): void {
+/** Edits a tree that is about to be re-parsed (parsePython(text, tree)). Its index is set aside:
+ *  the tree the re-parse gives takes over the parts of it that the parse reused (carryIndex). */
+export function editTree(tree: Tree, edits: Edit[]): void {
+  const index = indexByTree.get(tree);
   indexByTree.delete(tree);
+  for (const edit of edits) tree.edit(edit);
+  if (index) setAside.set(tree, index);
 }
 
 /** Every named node of a type in the tree, the root included, in document order. */
@@ -123,6 +132,7 @@ export function nodesOfType(tree: Tree, type: string): Node[] {
 // objects the parents hold, so that a node found by type and the same node reached by walking up or
 // down are one object.
 interface TreeIndex {
+  root: Node;
   parents: Map<number, Node>;
   byType: Map<string, Node[]>;
   nodesById: Map<number, Node>;
@@ -137,13 +147,22 @@ const INDEXED_TYPES = [
   'call', 'class_definition', 'comment', 'comparison_operator', 'default_parameter', 'for_in_clause',
   'for_statement', 'function_definition', 'global_statement', 'identifier', 'if_statement', 'import_from_statement',
   'import_statement', 'keyword_argument', 'lambda_parameters', 'list', 'named_expression', 'nonlocal_statement',
-  'pair', 'parameters', 'string', 'string_content', 'try_statement', 'tuple', 'typed_default_parameter',
+  'pair', 'parameters', 'string', 'string_content', 'subscript', 'try_statement', 'tuple', 'typed_default_parameter',
   'with_statement',
 ];
+
+const INDEXED = new Set(INDEXED_TYPES);
+/** Marks an indexed node object with its type (one of INDEXED_TYPES), for the index of a re-parse. */
+const INDEXED_TYPE = Symbol('indexed type');
+type TaggedNode = Node & { [INDEXED_TYPE]?: string };
 
 let typesQuery: Query | undefined;
 
 const indexByTree = new WeakMap<Tree, TreeIndex>();
+/** The index of a tree edited for a re-parse, until the re-parsed tree takes it over. */
+const setAside = new WeakMap<Tree, TreeIndex>();
+/** A re-parsed tree's index is carried over from its predecessor's when first asked for. */
+const carriedFrom = new WeakMap<Tree, TreeIndex>();
 
 /** Deeper than this, a tree's types are read node by node: tree-sitter's query cursor keeps work in
  *  progress for every level it is inside, so on a very deep tree (`x + x + ... + x` on one line is
@@ -153,8 +172,16 @@ const QUERY_DEPTH_LIMIT = 1000;
 function indexOf(tree: Tree): TreeIndex {
   let index = indexByTree.get(tree);
   if (index) return index;
+  const previous = carriedFrom.get(tree);
+  carriedFrom.delete(tree);
+  index = previous ? carryIndex(previous, tree) : freshIndex(tree);
+  indexByTree.set(tree, index);
+  return index;
+}
+
+function freshIndex(tree: Tree): TreeIndex {
   const root = tree.rootNode;
-  index = { parents: new Map(), byType: new Map(), nodesById: new Map([[root.id, root]]), nearest: new Map() };
+  const index: TreeIndex = { root, parents: new Map(), byType: new Map(), nodesById: new Map([[root.id, root]]), nearest: new Map() };
   // Pre-order, children pushed last to first: `order` is document order.
   const order: Node[] = [];
   const pending: [Node, number][] = [[root, 0]];
@@ -177,17 +204,128 @@ function indexOf(tree: Tree): TreeIndex {
   if (depth <= QUERY_DEPTH_LIMIT) {
     typesQuery ??= new Query(tree.language, INDEXED_TYPES.map((type) => `(${type}) @${type}`).join(' '));
     for (const { name, node } of typesQuery.captures(root, { progressCallback: pastDeadline })) {
-      index.byType.get(name)!.push(index.nodesById.get(node.id) ?? node);
+      const known: TaggedNode = index.nodesById.get(node.id) ?? node;
+      known[INDEXED_TYPE] = name;
+      index.byType.get(name)!.push(known);
     }
     if (pastDeadline()) throw new BudgetExceeded();
   } else {
     for (const node of order) {
       checkpoint();
-      if (node.isNamed) index.byType.get(node.type)?.push(node);
+      if (node.isNamed && INDEXED.has(node.type)) {
+        (node as TaggedNode)[INDEXED_TYPE] = node.type;
+        index.byType.get(node.type)!.push(node);
+      }
     }
   }
-  indexByTree.set(tree, index);
   return index;
+}
+
+// An incremental re-parse reuses the subtrees the edit did not touch, and a node's id is the
+// address of its slot in its parent's list of children: a node whose id was in the previous tree
+// sits in a list the parse reused, so it and every node under it are the same as before, only
+// moved. carryIndex walks the new tree from the root, takes such a node's subtree over from the
+// previous index (its node objects, moved to the new tree and place, their types known), and asks
+// tree-sitter only about the nodes the parse made anew: a keystroke costs the nodes around it (and
+// a pass over the node objects in memory), not a walk of the whole tree through wasm.
+
+/** How a reused subtree moved: its start, and the row it started on (whose columns move too). */
+interface Move {
+  /** The subtree's top node: the parse may list it under another parent, by another name (alias). */
+  top: Node;
+  tree: Tree;
+  bytes: number;
+  rows: number;
+  columns: number;
+  firstRow: number;
+}
+
+/** The fields of web-tree-sitter's Node that carrying a node object over sets: a node is its id, its
+ *  tree, its start and its alias (`0`); `_children` is the list of children it keeps once asked for,
+ *  and `_namedChildren` caches node objects of its own (made afresh when next asked). */
+type MovableNode = Node & {
+  0: number;
+  tree: Tree;
+  startIndex: number;
+  startPosition: Node['startPosition'];
+  _children?: (Node | null)[];
+  _namedChildren?: Node[];
+};
+
+function carryIndex(previous: TreeIndex, tree: Tree): TreeIndex {
+  const root = tree.rootNode;
+  // The maps of node ids are carried over and changed where the parse changed the tree.
+  const { parents, nodesById } = previous;
+  const index: TreeIndex = { root, parents, nodesById, byType: new Map(), nearest: new Map() };
+  for (const type of INDEXED_TYPES) index.byType.set(type, []);
+  nodesById.set(root.id, root);
+  const reusedRoots = new Set<Node>();
+  // Pre-order, children pushed last to first: nodes of a type are listed in document order. A
+  // node is new (asked of tree-sitter) or carried over with the move of its reused subtree.
+  const pending: Node[] = [root];
+  const moves: (Move | undefined)[] = [undefined];
+  while (pending.length) {
+    checkpoint();
+    const node: TaggedNode = pending.pop()!;
+    const move = moves.pop();
+    let type: string | undefined;
+    if (move) moveNode(node as MovableNode, move);
+    if (move && move.top !== node) type = node[INDEXED_TYPE];
+    else if (node.isNamed && INDEXED.has(node.type)) type = node[INDEXED_TYPE] = node.type;
+    else node[INDEXED_TYPE] = undefined;
+    if (type !== undefined) index.byType.get(type)!.push(node);
+    const children = node.children;
+    for (let i = children.length - 1; i >= 0; i--) {
+      let child = children[i];
+      if (!child) continue;
+      let childMove = move;
+      if (!move) {
+        const reused = nodesById.get(child.id);
+        if (reused && reused !== previous.root && reused !== root) {
+          const was = reused.startPosition;
+          childMove = {
+            top: reused,
+            tree,
+            bytes: child.startIndex - reused.startIndex,
+            rows: child.startPosition.row - was.row,
+            columns: child.startPosition.column - was.column,
+            firstRow: was.row,
+          };
+          // The new parent lists the carried node object, as a fresh index's parent does; the
+          // name it is listed by (its alias, kept as the node's `0`) is the new parent's.
+          (reused as MovableNode)[0] = (child as MovableNode)[0];
+          children[i] = child = reused;
+          reusedRoots.add(reused);
+        } else nodesById.set(child.id, child);
+        parents.set(child.id, node);
+      }
+      pending.push(child);
+      moves.push(childMove);
+    }
+  }
+  // The previous tree's nodes that the parse did not reuse leave the maps. Their objects' lists of
+  // children are read as they were kept, without asking tree-sitter (that tree may be gone).
+  if (previous.root.id !== root.id) nodesById.delete(previous.root.id);
+  const dropped: Node[] = [previous.root];
+  while (dropped.length) {
+    checkpoint();
+    for (const child of (dropped.pop() as MovableNode)._children ?? []) {
+      if (!child || reusedRoots.has(child)) continue;
+      parents.delete(child.id);
+      nodesById.delete(child.id);
+      dropped.push(child);
+    }
+  }
+  return index;
+}
+
+function moveNode(node: MovableNode, move: Move): void {
+  node.tree = move.tree;
+  node._namedChildren = undefined;
+  if (move.bytes === 0 && move.rows === 0 && move.columns === 0) return;
+  const { row, column } = node.startPosition;
+  node.startIndex += move.bytes;
+  node.startPosition = { row: row + move.rows, column: row === move.firstRow ? column + move.columns : column };
 }
 
 /** Named nodes of a type that the query does not collect, found by a walk and kept in the index. */

@@ -1,0 +1,129 @@
+// Typing in an open document re-parses it incrementally and carries the syntax tree's index over
+// for what the parse reused. After every edit of a series (typing inside a function, a new import,
+// a deleted line, syntax broken and repaired, a line typed a character at a time above a function),
+// the incremental analysis must be the analysis of the same text from scratch: the index node for
+// node, the facts and the findings.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { before, describe, test } from 'node:test';
+import { Analyzer, kindOf } from '../../server/src/engine/analyze';
+import { FileFacts, ProjectIndex } from '../../server/src/engine/project';
+import { applyChanges, TextChange } from '../../server/src/engine/python/edits';
+import { Node, PythonModule } from '../../server/src/engine/python/module';
+import { Edit, initPython } from '../../server/src/engine/python/parser';
+import { Finding, rangeOf } from '../../server/src/engine/types';
+import { longModule } from '../bench/corpus';
+import { EVERY_RULE } from '../support/config';
+import { FIXTURES } from '../support/fixtures';
+
+/** Node types the analyses list (the index collects most of them in one query; `subscript`,
+ *  `block` and `module` it finds by a walk when asked). */
+const TYPES = ['assignment', 'attribute', 'call', 'comment', 'function_definition', 'identifier', 'if_statement', 'import_from_statement',
+  'import_statement', 'keyword_argument', 'string', 'subscript', 'block', 'module'];
+
+/** The index as the analyses see it: each node listed by type, where it is, what it reads, and its
+ *  parent; and every listed node is the very object its parent lists among its children. */
+function indexShape(module: PythonModule): string[] {
+  const out: string[] = [];
+  for (const type of TYPES) {
+    for (const node of module.nodes(type)) {
+      const parent = node.parent;
+      assert.ok(!parent || parent.children.includes(node), `${type} at ${node.startIndex} is not among its parent's children`);
+      out.push(`${type} ${describeNode(node)} ${JSON.stringify(node.text.slice(0, 40))} in ${parent ? describeNode(parent) : '-'}`);
+    }
+  }
+  return out;
+}
+
+function describeNode(node: Node): string {
+  const { startPosition: s, endPosition: e } = node;
+  return `${node.type}@${node.startIndex}-${node.endIndex}(${s.row}:${s.column}-${e.row}:${e.column})`;
+}
+
+interface Analysis {
+  facts: FileFacts;
+  findings: Finding[];
+  index: string[];
+}
+
+/** What the language server does with an open document's text: parse (with the edits since the
+ *  text it analysed before, if any), facts, then the file's rules. */
+function analyse(analyzer: Analyzer, file: string, text: string, edits?: Edit[]): Analysis {
+  const parsed = analyzer.parse(file, text, edits);
+  assert.equal(parsed.kind, 'python');
+  const index = indexShape(parsed.module);
+  const facts = analyzer.facts(file, text);
+  const project = new ProjectIndex([{ path: file, kind: kindOf(file), size: text.length }], new Map([[file, facts]]));
+  return { facts, findings: analyzer.analyzeFile(file, text, project, EVERY_RULE), index };
+}
+
+/** Applies each step to the text and checks the incremental analysis against a fresh one. */
+function checkSteps(file: string, text: string, steps: { name: string; changes: TextChange[] }[]): void {
+  const incremental = new Analyzer();
+  analyse(incremental, file, text);
+  for (const step of steps) {
+    const { text: next, edits } = applyChanges(text, step.changes);
+    const live = analyse(incremental, file, next, edits);
+    const fresh = analyse(new Analyzer(), file, next);
+    assert.deepEqual(live.index, fresh.index, `${file}, ${step.name}: the index`);
+    assert.deepEqual(live.facts, fresh.facts, `${file}, ${step.name}: the facts`);
+    assert.deepEqual(live.findings, fresh.findings, `${file}, ${step.name}: the findings`);
+    text = next;
+  }
+}
+
+const at = (line: number, character = 0) => rangeOf(line, character, line, character);
+
+/** A line typed a character at a time at the start of `line`: the text in between breaks the
+ *  statement that was there until the line ends. */
+function typedLine(line: number, typed: string): { name: string; changes: TextChange[] }[] {
+  return [...typed].map((c, i) => ({ name: `type ${JSON.stringify(typed.slice(0, i + 1))} at line ${line + 1}`, changes: [{ range: at(line, i), text: c }] }));
+}
+
+/** Edits of a realistic kind for any module: inside its first function, at its top, in its middle. */
+function editsFor(text: string): { name: string; changes: TextChange[] }[] {
+  const lines = text.split('\n');
+  const def = lines.findIndex((l) => /^\s*def .*:\s*$/.test(l));
+  const body = def >= 0 ? def + 1 : Math.floor(lines.length / 2);
+  const indent = /^\s*/.exec(lines[body] ?? '')![0];
+  const middle = Math.floor(lines.length / 2);
+  return [
+    { name: 'a new statement inside a function', changes: [{ range: at(body), text: `${indent}scale = 2\n` }] },
+    { name: 'a call typed after it', changes: [{ range: at(body, indent.length + 9), text: ' * np.sqrt(len(scale))' }] },
+    { name: 'a new import at the top', changes: [{ range: at(0), text: 'import numpy as np\n' }] },
+    { name: 'a line deleted in the middle', changes: [{ range: rangeOf(middle, 0, middle + 1, 0), text: '' }] },
+    { name: 'the syntax broken', changes: [{ range: at(body + 1, indent.length), text: '(' }] },
+    { name: 'and repaired', changes: [{ range: rangeOf(body + 1, indent.length, body + 1, indent.length + 1), text: '' }] },
+    { name: 'a comment above the function', changes: [{ range: at(Math.max(def, 0)), text: '# the first step\n' }] },
+  ];
+}
+
+describe('incremental analysis of an edited document', () => {
+  before(() => initPython());
+
+  test('each firing rule fixture, edited step by step, is analysed as from scratch', () => {
+    const fixtures = fs
+      .readdirSync(path.join(FIXTURES, 'rules'))
+      .flatMap((code) => fs.readdirSync(path.join(FIXTURES, 'rules', code)).filter((f) => /^fires.*\.py$/.test(f)).map((f) => path.join('rules', code, f)));
+    assert.ok(fixtures.length > 20);
+    for (const fixture of fixtures) {
+      const file = `pipeline/${path.basename(fixture)}`;
+      const text = fs.readFileSync(path.join(FIXTURES, fixture), 'utf8');
+      checkSteps(file, text, editsFor(text));
+    }
+  });
+
+  test('a line typed a character at a time above a function of a long module, then deleted', () => {
+    const text = longModule(600);
+    const lines = text.split('\n');
+    const def = lines.findIndex((l, i) => i > lines.length / 2 && l.startsWith('def '));
+    const typed = 'extra = 2\n';
+    checkSteps('pipeline/train_all.py', text, [
+      ...typedLine(def, typed),
+      { name: 'the typed line deleted', changes: [{ range: rangeOf(def, 0, def + 1, 0), text: '' }] },
+      { name: 'an import added at the top', changes: [{ range: at(0), text: 'import random\n' }] },
+      { name: 'a statement typed inside the function', changes: [{ range: at(def + 2), text: '    random.shuffle(rows)\n' }] },
+    ]);
+  });
+});
