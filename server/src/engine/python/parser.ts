@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Edit, Language, Node, Parser, Query, Tree } from 'web-tree-sitter';
+import { Edit, Language, Node, Parser, Tree } from 'web-tree-sitter';
 import { BudgetExceeded, checkpoint, pastDeadline } from '../budget';
 import { withUnixLineEnds } from '../text';
 
@@ -102,99 +102,199 @@ export function tooDeepForPython(text: string): string | undefined {
   return undefined;
 }
 
-/** Drops a tree's index: call before tree.edit(), which moves its nodes. */
-export function forgetIndex(tree: Tree): void {
-  indexByTree.delete(tree);
+// The tree index. tree-sitter finds a node's parent by descending from the root through every
+// sibling on the way, so `node.parent` costs the width and depth of the tree (a walk up from each
+// argument of a call with thousands of arguments is quadratic), and each descendantsOfType is a walk
+// of the whole tree; and every crossing into tree-sitter's wasm, and every node object it hands out,
+// costs more than the work asked for. So each tree is indexed once, the first time the analyses ask:
+// one walk through the children lists (each node's children in one call) gives every node one object
+// that the analyses share, found by type, by parent or by child, and that keeps on itself what the
+// walk learned of it: its parent, its type and its place in document order. Nothing else is kept per
+// node (maps by id, or a query's own node objects, cost more memory and time than the walk itself).
+// The accessors that lead from a node to others (meterTreeSteps) answer from these objects.
+
+const INDEX = Symbol('tree index');
+const PARENT = Symbol('parent');
+const TYPE_ID = Symbol('type id');
+const ORDER = Symbol('document order');
+
+/** A node object of an indexed tree: the one object for its node. */
+interface IndexedNode extends Node {
+  [PARENT]: IndexedNode | null;
+  [TYPE_ID]: number;
+  [ORDER]: number;
 }
 
-/** Every named node of a type in the tree, the root included, in document order. */
-export function nodesOfType(tree: Tree, type: string): Node[] {
-  const index = indexOf(tree);
-  return index.byType.get(type) ?? nodesOfOtherType(tree, index, type);
-}
-
-// tree-sitter finds a node's parent by descending from the root through every sibling on the way,
-// so `node.parent` costs the width and depth of the tree (a walk up from each argument of a call
-// with thousands of arguments is quadratic), and each descendantsOfType is a walk of the whole
-// tree. So each tree is indexed once, the first time either is asked for: every node's parent, and
-// the named nodes by type. Each crossing into tree-sitter's wasm costs more than the work it does,
-// so the index asks for whole lists at once: each node's children in one call, and every node of
-// the types the analyses ask for in one query. The query's nodes are replaced by the same node
-// objects the parents hold, so that a node found by type and the same node reached by walking up or
-// down are one object.
 interface TreeIndex {
-  parents: Map<number, Node>;
-  byType: Map<string, Node[]>;
-  nodesById: Map<number, Node>;
+  root: IndexedNode;
+  slots: TypeSlots;
+  /** Per type slot, its nodes in document order. */
+  bySlot: IndexedNode[][];
   /** Per set of node types, the nearest strict ancestor of those types of each node asked so far. */
   nearest: Map<ReadonlySet<string>, Map<number, Node | null>>;
 }
 
-/** The node types the analyses and rules ask for by type (PythonModule.nodes), collected by one
- *  query. Other types are found on demand (each one a walk of the tree). */
-const INDEXED_TYPES = [
-  'as_pattern_target', 'assert_statement', 'assignment', 'attribute', 'augmented_assignment', 'binary_operator',
-  'call', 'class_definition', 'comment', 'comparison_operator', 'default_parameter', 'for_in_clause',
-  'for_statement', 'function_definition', 'global_statement', 'identifier', 'if_statement', 'import_from_statement',
-  'import_statement', 'keyword_argument', 'lambda_parameters', 'list', 'named_expression', 'nonlocal_statement',
-  'pair', 'parameters', 'string', 'string_content', 'try_statement', 'tuple', 'typed_default_parameter',
-  'with_statement',
-];
+/** Drops a tree's index: call before tree.edit(), which moves its nodes. */
+export function forgetIndex(tree: Tree): void {
+  (tree as { [INDEX]?: TreeIndex })[INDEX] = undefined;
+}
 
-let typesQuery: Query | undefined;
+/** Every named node of a type in the tree, the root included, in document order. The list is the
+ *  index's own: do not change it. */
+export function nodesOfType(tree: Tree, type: string): Node[] {
+  const index = indexOf(tree);
+  const slot = index.slots.named.get(type);
+  return (slot !== undefined && index.bySlot[slot]) || [];
+}
 
-const indexByTree = new WeakMap<Tree, TreeIndex>();
+/** Node types grouped in slots: the named types by name (a grammar may give one name to several
+ *  symbols, as it does to `block`), each anonymous type apart. */
+interface TypeSlots {
+  /** By type id, its slot. */
+  ofType: number[];
+  /** By type id, whether its nodes are named. */
+  isNamed: boolean[];
+  /** The slot of each named type. */
+  named: Map<string, number>;
+  /** The slots of each type name, named or not (descendantsOfType matches both). */
+  byName: Map<string, number[]>;
+}
 
-/** Deeper than this, a tree's types are read node by node: tree-sitter's query cursor keeps work in
- *  progress for every level it is inside, so on a very deep tree (`x + x + ... + x` on one line is
- *  a left-nested chain of tens of thousands of operators) one query costs far more than the walk. */
-const QUERY_DEPTH_LIMIT = 1000;
+/** tree-sitter's id of the ERROR type, above the grammar's own. */
+const ERROR_TYPE_ID = 0xffff;
+
+const slotsByLanguage = new WeakMap<Language, TypeSlots>();
+
+function typeSlotsOf(language: Language): TypeSlots {
+  let slots = slotsByLanguage.get(language);
+  if (slots) return slots;
+  slots = { ofType: [], isNamed: [], named: new Map(), byName: new Map() };
+  const keys = new Map<string, number>();
+  const add = (typeId: number, name: string, named: boolean) => {
+    const key = named ? name : `"${name}"`;
+    let slot = keys.get(key);
+    if (slot === undefined) {
+      keys.set(key, (slot = keys.size));
+      if (named) slots!.named.set(name, slot);
+      slots!.byName.set(name, [...(slots!.byName.get(name) ?? []), slot]);
+    }
+    slots!.ofType[typeId] = slot;
+    slots!.isNamed[typeId] = named;
+  };
+  language.types.forEach((name, typeId) => add(typeId, name ?? '', language.nodeTypeIsNamed(typeId)));
+  add(ERROR_TYPE_ID, 'ERROR', true);
+  slotsByLanguage.set(language, slots);
+  return slots;
+}
 
 function indexOf(tree: Tree): TreeIndex {
-  let index = indexByTree.get(tree);
-  if (index) return index;
-  const root = tree.rootNode;
-  index = { parents: new Map(), byType: new Map(), nodesById: new Map([[root.id, root]]), nearest: new Map() };
-  // Pre-order, children pushed last to first: `order` is document order.
-  const order: Node[] = [];
-  const pending: [Node, number][] = [[root, 0]];
-  let depth = 0;
+  const indexed = tree as { [INDEX]?: TreeIndex };
+  const known = indexed[INDEX];
+  if (known) return known;
+  const slots = typeSlotsOf(tree.language);
+  const bySlot: IndexedNode[][] = [];
+  const root = treeSitterRoot(tree) as IndexedNode;
+  root[PARENT] = null;
+  // Pre-order, children pushed last to first: nodes are numbered in document order.
+  const pending: IndexedNode[] = [root];
+  let order = 0;
   while (pending.length) {
     checkpoint();
-    const [node, level] = pending.pop()!;
-    order.push(node);
-    depth = Math.max(depth, level);
-    const children = node.children;
+    const node = pending.pop()!;
+    const typeId = treeSitterTypeId.call(node) as number;
+    node[TYPE_ID] = typeId;
+    node[ORDER] = order++;
+    (bySlot[slots.ofType[typeId]] ??= []).push(node);
+    const children = treeSitterChildren.call(node) as (IndexedNode | null)[];
+    checkpoint(children.length);
     for (let i = children.length - 1; i >= 0; i--) {
       const child = children[i];
       if (!child) continue;
-      index.parents.set(child.id, node);
-      index.nodesById.set(child.id, child);
-      pending.push([child, level + 1]);
+      child[PARENT] = node;
+      pending.push(child);
     }
   }
-  for (const type of INDEXED_TYPES) index.byType.set(type, []);
-  if (depth <= QUERY_DEPTH_LIMIT) {
-    typesQuery ??= new Query(tree.language, INDEXED_TYPES.map((type) => `(${type}) @${type}`).join(' '));
-    for (const { name, node } of typesQuery.captures(root, { progressCallback: pastDeadline })) {
-      index.byType.get(name)!.push(index.nodesById.get(node.id) ?? node);
-    }
-    if (pastDeadline()) throw new BudgetExceeded();
-  } else {
-    for (const node of order) {
-      checkpoint();
-      if (node.isNamed) index.byType.get(node.type)?.push(node);
-    }
-  }
-  indexByTree.set(tree, index);
+  const index: TreeIndex = { root, slots, bySlot, nearest: new Map() };
+  indexed[INDEX] = index;
   return index;
 }
 
-/** Named nodes of a type that the query does not collect, found by a walk and kept in the index. */
-function nodesOfOtherType(tree: Tree, index: TreeIndex, type: string): Node[] {
-  const found = tree.rootNode.descendantsOfType(type).flatMap((node) => (node?.isNamed ? [index.nodesById.get(node.id) ?? node] : []));
-  index.byType.set(type, found);
-  return found;
+/** The tree's root node: unlike tree.rootNode, the same object each time. */
+export function rootOf(tree: Tree): Node {
+  return indexOf(tree).root;
+}
+
+/** The index's object for a node (found by its type and place); undefined when the node is not of
+ *  this tree's index (the tree was edited since), or when the tree has no index and `build` is false. */
+function indexed(node: Node, build = true): IndexedNode | undefined {
+  if ((node as IndexedNode)[PARENT] !== undefined) return node as IndexedNode;
+  if (!build && !(node.tree as { [INDEX]?: TreeIndex })[INDEX]) return undefined;
+  const index = indexOf(node.tree);
+  const list = index.bySlot[index.slots.ofType[treeSitterTypeId.call(node) as number]];
+  if (!list) return undefined;
+  const start = node.startIndex;
+  for (let i = firstStartingAt(list, start); i < list.length && list[i].startIndex === start; i++) {
+    if (list[i].id === node.id) return list[i];
+  }
+  return undefined;
+}
+
+/** The first position in a list of nodes in document order whose node starts at or after `start`. */
+function firstStartingAt(list: Node[], start: number): number {
+  let low = 0;
+  let high = list.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (list[mid].startIndex < start) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+/** The first position in a list of nodes in document order whose node comes at or after `order`. */
+function firstFrom(list: IndexedNode[], order: number): number {
+  let low = 0;
+  let high = list.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (list[mid][ORDER] < order) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+/** The index's object for a child that tree-sitter handed out as a new object: the child of the
+ *  same id among the parent's children (a parent's children are in document order). */
+function indexedChild(parent: Node, child: Node | null): Node | null {
+  if (!child) return null;
+  const owner = indexed(parent, false);
+  if (!owner) return child;
+  const children = treeSitterChildren.call(owner);
+  for (let i = firstStartingAt(children, child.startIndex); i < children.length; i++) {
+    if (children[i].id === child.id) return children[i];
+    if (children[i].startIndex !== child.startIndex) break;
+  }
+  return child;
+}
+
+/** The nodes of the types in a node's subtree, the node included, in document order, as
+ *  tree-sitter's descendantsOfType gives them; from the index's lists, without a walk. */
+function descendantsFromIndex(node: IndexedNode, count: number, types: string[]): Node[] {
+  const index = indexOf(node.tree);
+  const first = node[ORDER];
+  const end = first + count;
+  const parts: IndexedNode[][] = [];
+  for (const type of new Set(types)) {
+    for (const slot of index.slots.byName.get(type) ?? []) {
+      const list = index.bySlot[slot];
+      if (!list) continue;
+      const from = firstFrom(list, first);
+      const to = firstFrom(list, end);
+      if (to > from) parts.push(list.slice(from, to));
+    }
+  }
+  if (parts.length <= 1) return parts[0] ?? [];
+  return parts.flat().sort((a, b) => a[ORDER] - b[ORDER]);
 }
 
 /** The nearest strict ancestor of a node whose type is one of `types`. The answer is kept per tree
@@ -224,48 +324,83 @@ export function nearestAncestor(node: Node, types: ReadonlySet<string>): Node | 
   return found ?? undefined;
 }
 
+// tree-sitter's own accessors, before meterTreeSteps replaces them.
+const nodeGetter = (name: string) => Object.getOwnPropertyDescriptor(Node.prototype, name)!.get!;
+const treeSitterTypeId = nodeGetter('typeId');
+const treeSitterChildren = nodeGetter('children') as (this: Node) => Node[];
+const treeSitterRoot = (tree: Tree) => Object.getOwnPropertyDescriptor(Tree.prototype, 'rootNode')!.get!.call(tree) as Node;
+
 let treeStepsMetered = false;
 
 /** Makes every step through a syntax tree count as work (budget.ts checkpoint): the deadline holds
  *  whichever analysis or rule walks the tree, and tests can check that the work grows linearly with
  *  the input. A step costs what tree-sitter does for it: a node for a child or the parent, the
- *  children it lists, the characters of a text it copies, the subtree a search walks. `parent`
- *  reads the tree's index (see indexOf). */
+ *  children it lists, the characters of a text it copies, the subtree a search walks. The steps
+ *  that lead to other nodes answer from the tree's index (see indexOf), with its objects. */
 function meterTreeSteps(): void {
   if (treeStepsMetered) return;
   treeStepsMetered = true;
   const proto = Node.prototype as unknown as Record<string, (...args: unknown[]) => unknown>;
-  const getterOf = (name: string) => Object.getOwnPropertyDescriptor(Node.prototype, name)!.get!;
   const defineGetter = (name: string, get: (this: Node) => unknown) => Object.defineProperty(Node.prototype, name, { configurable: true, get });
-  const treeSitterParent = getterOf('parent');
+  const treeSitterParent = nodeGetter('parent');
   defineGetter('parent', function () {
     checkpoint();
-    return indexOf(this.tree).parents.get(this.id) ?? treeSitterParent.call(this);
+    const own = (this as IndexedNode)[PARENT];
+    if (own !== undefined) return own;
+    const node = indexed(this);
+    return node ? node[PARENT] : treeSitterParent.call(this);
   });
-  for (const name of ['children', 'namedChildren', 'text']) {
-    const get = getterOf(name);
-    defineGetter(name, function () {
-      const value = get.call(this) as { length: number };
-      checkpoint(value.length + 1);
-      return value;
-    });
-  }
-  const nextNamedSibling = getterOf('nextNamedSibling');
+  defineGetter('typeId', function () {
+    return (this as IndexedNode)[TYPE_ID] ?? treeSitterTypeId.call(this);
+  });
+  defineGetter('children', function () {
+    const value = treeSitterChildren.call(this);
+    checkpoint(value.length + 1);
+    return value;
+  });
+  // A node's named children are its children of named types, kept where tree-sitter keeps them.
+  const namedChildren = nodeGetter('namedChildren');
+  defineGetter('namedChildren', function () {
+    const node = indexed(this, false) as (IndexedNode & { _namedChildren?: Node[] }) | undefined;
+    const value = node
+      ? (node._namedChildren ??= (treeSitterChildren.call(node) as IndexedNode[]).filter((c) => indexOf(node.tree).slots.isNamed[c[TYPE_ID]]))
+      : (namedChildren.call(this) as Node[]);
+    checkpoint(value.length + 1);
+    return value;
+  });
+  const text = nodeGetter('text');
+  defineGetter('text', function () {
+    const value = text.call(this) as string;
+    checkpoint(value.length + 1);
+    return value;
+  });
+  const nextNamedSibling = nodeGetter('nextNamedSibling');
   defineGetter('nextNamedSibling', function () {
     checkpoint();
-    return nextNamedSibling.call(this);
+    return indexedChild(this.parent ?? this, nextNamedSibling.call(this) as Node | null);
   });
-  for (const name of ['child', 'childForFieldName', 'childrenForFieldName']) {
-    const method = proto[name];
-    proto[name] = function (this: Node, ...args: unknown[]) {
-      checkpoint();
-      return method.apply(this, args);
-    };
-  }
+  const child = proto.child;
+  proto.child = function (this: Node, i: unknown) {
+    checkpoint();
+    const node = indexed(this, false);
+    return node ? (treeSitterChildren.call(node)[i as number] ?? null) : child.call(this, i);
+  };
+  const childForFieldId = proto.childForFieldId;
+  proto.childForFieldId = function (this: Node, ...args: unknown[]) {
+    checkpoint();
+    return indexedChild(this, childForFieldId.apply(this, args) as Node | null);
+  };
+  const childrenForFieldId = proto.childrenForFieldId;
+  proto.childrenForFieldId = function (this: Node, ...args: unknown[]) {
+    checkpoint();
+    return (childrenForFieldId.apply(this, args) as (Node | null)[]).map((child) => indexedChild(this, child));
+  };
   const descendantsOfType = proto.descendantsOfType;
-  proto.descendantsOfType = function (this: Node, ...args: unknown[]) {
-    checkpoint(this.descendantCount);
-    return descendantsOfType.apply(this, args);
+  proto.descendantsOfType = function (this: Node, types: unknown, ...rest: unknown[]) {
+    const count = this.descendantCount;
+    checkpoint(count);
+    const node = rest.length === 0 ? indexed(this, false) : undefined;
+    return node ? descendantsFromIndex(node, count, Array.isArray(types) ? types : [types as string]) : descendantsOfType.call(this, types, ...rest);
   };
 }
 
