@@ -150,9 +150,10 @@ export function nodesOfType(tree: Tree, type: string): Node[] {
 /** Node types grouped in slots: the named types by name (a grammar may give one name to several
  *  symbols, as it does to `block`), each anonymous type apart. */
 interface TypeSlots {
-  /** By type id, its slot. */
+  /** By type id, its slot (see slotOf). */
   ofType: number[];
-  /** By type id, whether its nodes are named. */
+  errorSlot: number;
+  /** By type id, whether its nodes are named (ERROR nodes are). */
   isNamed: boolean[];
   /** The slot of each named type. */
   named: Map<string, number>;
@@ -160,17 +161,26 @@ interface TypeSlots {
   byName: Map<string, number[]>;
 }
 
-/** tree-sitter's id of the ERROR type, above the grammar's own. */
+/** tree-sitter's id of the ERROR type, far above the grammar's own: kept apart, so that the arrays
+ *  by type id stay dense (fast to index). */
 const ERROR_TYPE_ID = 0xffff;
+
+function slotOf(slots: TypeSlots, typeId: number): number {
+  return typeId === ERROR_TYPE_ID ? slots.errorSlot : slots.ofType[typeId];
+}
+
+function isNamedType(slots: TypeSlots, typeId: number): boolean {
+  return typeId === ERROR_TYPE_ID || slots.isNamed[typeId];
+}
 
 const slotsByLanguage = new WeakMap<Language, TypeSlots>();
 
 function typeSlotsOf(language: Language): TypeSlots {
   let slots = slotsByLanguage.get(language);
   if (slots) return slots;
-  slots = { ofType: [], isNamed: [], named: new Map(), byName: new Map() };
+  slots = { ofType: [], errorSlot: 0, isNamed: [], named: new Map(), byName: new Map() };
   const keys = new Map<string, number>();
-  const add = (typeId: number, name: string, named: boolean) => {
+  const add = (name: string, named: boolean): number => {
     const key = named ? name : `"${name}"`;
     let slot = keys.get(key);
     if (slot === undefined) {
@@ -178,11 +188,14 @@ function typeSlotsOf(language: Language): TypeSlots {
       if (named) slots!.named.set(name, slot);
       slots!.byName.set(name, [...(slots!.byName.get(name) ?? []), slot]);
     }
-    slots!.ofType[typeId] = slot;
-    slots!.isNamed[typeId] = named;
+    return slot;
   };
-  language.types.forEach((name, typeId) => add(typeId, name ?? '', language.nodeTypeIsNamed(typeId)));
-  add(ERROR_TYPE_ID, 'ERROR', true);
+  language.types.forEach((name, typeId) => {
+    const named = language.nodeTypeIsNamed(typeId);
+    slots!.ofType[typeId] = add(name ?? '', named);
+    slots!.isNamed[typeId] = named;
+  });
+  slots.errorSlot = add('ERROR', true);
   slotsByLanguage.set(language, slots);
   return slots;
 }
@@ -204,7 +217,7 @@ function indexOf(tree: Tree): TreeIndex {
     const typeId = treeSitterTypeId.call(node) as number;
     node[TYPE_ID] = typeId;
     node[ORDER] = order++;
-    (bySlot[slots.ofType[typeId]] ??= []).push(node);
+    (bySlot[slotOf(slots, typeId)] ??= []).push(node);
     const children = treeSitterChildren.call(node) as (IndexedNode | null)[];
     checkpoint(children.length);
     for (let i = children.length - 1; i >= 0; i--) {
@@ -230,38 +243,30 @@ function indexed(node: Node, build = true): IndexedNode | undefined {
   if ((node as IndexedNode)[PARENT] !== undefined) return node as IndexedNode;
   if (!build && !(node.tree as { [INDEX]?: TreeIndex })[INDEX]) return undefined;
   const index = indexOf(node.tree);
-  const list = index.bySlot[index.slots.ofType[treeSitterTypeId.call(node) as number]];
+  const list = index.bySlot[slotOf(index.slots, treeSitterTypeId.call(node) as number)];
   if (!list) return undefined;
   const start = node.startIndex;
-  for (let i = firstStartingAt(list, start); i < list.length && list[i].startIndex === start; i++) {
+  for (let i = firstAtOrAfter(list, start, startOf); i < list.length && list[i].startIndex === start; i++) {
     if (list[i].id === node.id) return list[i];
   }
   return undefined;
 }
 
-/** The first position in a list of nodes in document order whose node starts at or after `start`. */
-function firstStartingAt(list: Node[], start: number): number {
+/** The first position in a list of nodes in document order whose key (start, or order) is at or
+ *  after `value`. */
+function firstAtOrAfter<T extends Node>(list: T[], value: number, key: (node: T) => number): number {
   let low = 0;
   let high = list.length;
   while (low < high) {
     const mid = (low + high) >> 1;
-    if (list[mid].startIndex < start) low = mid + 1;
+    if (key(list[mid]) < value) low = mid + 1;
     else high = mid;
   }
   return low;
 }
 
-/** The first position in a list of nodes in document order whose node comes at or after `order`. */
-function firstFrom(list: IndexedNode[], order: number): number {
-  let low = 0;
-  let high = list.length;
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    if (list[mid][ORDER] < order) low = mid + 1;
-    else high = mid;
-  }
-  return low;
-}
+const startOf = (node: Node) => node.startIndex;
+const orderOf = (node: IndexedNode) => node[ORDER];
 
 /** The index's object for a child that tree-sitter handed out as a new object: the child of the
  *  same id among the parent's children (a parent's children are in document order). */
@@ -270,7 +275,7 @@ function indexedChild(parent: Node, child: Node | null): Node | null {
   const owner = indexed(parent, false);
   if (!owner) return child;
   const children = treeSitterChildren.call(owner);
-  for (let i = firstStartingAt(children, child.startIndex); i < children.length; i++) {
+  for (let i = firstAtOrAfter(children, child.startIndex, startOf); i < children.length; i++) {
     if (children[i].id === child.id) return children[i];
     if (children[i].startIndex !== child.startIndex) break;
   }
@@ -288,8 +293,8 @@ function descendantsFromIndex(node: IndexedNode, count: number, types: string[])
     for (const slot of index.slots.byName.get(type) ?? []) {
       const list = index.bySlot[slot];
       if (!list) continue;
-      const from = firstFrom(list, first);
-      const to = firstFrom(list, end);
+      const from = firstAtOrAfter(list, first, orderOf);
+      const to = firstAtOrAfter(list, end, orderOf);
       if (to > from) parts.push(list.slice(from, to));
     }
   }
@@ -362,9 +367,11 @@ function meterTreeSteps(): void {
   const namedChildren = nodeGetter('namedChildren');
   defineGetter('namedChildren', function () {
     const node = indexed(this, false) as (IndexedNode & { _namedChildren?: Node[] }) | undefined;
-    const value = node
-      ? (node._namedChildren ??= (treeSitterChildren.call(node) as IndexedNode[]).filter((c) => indexOf(node.tree).slots.isNamed[c[TYPE_ID]]))
-      : (namedChildren.call(this) as Node[]);
+    let value: Node[];
+    if (node) {
+      const { slots } = indexOf(node.tree);
+      value = node._namedChildren ??= (treeSitterChildren.call(node) as IndexedNode[]).filter((c) => isNamedType(slots, c[TYPE_ID]));
+    } else value = namedChildren.call(this) as Node[];
     checkpoint(value.length + 1);
     return value;
   });
