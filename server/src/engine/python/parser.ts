@@ -107,28 +107,35 @@ export function tooDeepForPython(text: string): string | undefined {
 // argument of a call with thousands of arguments is quadratic), and each descendantsOfType is a walk
 // of the whole tree; and every crossing into tree-sitter's wasm, and every node object it hands out,
 // costs more than the work asked for. So each tree is indexed once, the first time the analyses ask:
-// one walk through the children lists (each node's children in one call) gives every node one object
-// that the analyses share, found by type, by parent or by child, and that keeps on itself what the
-// walk learned of it: its parent, its type and its place in document order. Nothing else is kept per
-// node (maps by id, or a query's own node objects, cost more memory and time than the walk itself).
-// The accessors that lead from a node to others (meterTreeSteps) answer from these objects.
+// one walk through the named children lists (each node's in one call) gives every named node one
+// object that the analyses share, found by type, by parent or by child, and that keeps on itself what
+// the walk learned of it: its parent, its type and its place in document order. Nothing else is kept
+// per node (maps by id, or a query's own node objects, cost more memory and time than the walk
+// itself). Anonymous nodes (punctuation, keywords: a third of a tree) get their objects only when a
+// node's full children list is asked for. The accessors that lead from a node to others
+// (meterTreeSteps) answer from these objects.
 
 const INDEX = Symbol('tree index');
 const PARENT = Symbol('parent');
 const TYPE_ID = Symbol('type id');
 const ORDER = Symbol('document order');
+const END = Symbol('end of subtree in document order');
 
 /** A node object of an indexed tree: the one object for its node. */
 interface IndexedNode extends Node {
   [PARENT]: IndexedNode | null;
   [TYPE_ID]: number;
+  /** Its place among the named nodes in document order; -1 for an anonymous node. */
   [ORDER]: number;
+  /** The place of the first named node after its subtree; -1 for an anonymous node. */
+  [END]: number;
+  _children?: IndexedNode[];
 }
 
 interface TreeIndex {
   root: IndexedNode;
   slots: TypeSlots;
-  /** Per type slot, its nodes in document order. */
+  /** Per slot of a named type, its nodes in document order. */
   bySlot: IndexedNode[][];
   /** Per set of node types, the nearest strict ancestor of those types of each node asked so far. */
   nearest: Map<ReadonlySet<string>, Map<number, Node | null>>;
@@ -153,10 +160,9 @@ interface TypeSlots {
   /** By type id, its slot (see slotOf). */
   ofType: number[];
   errorSlot: number;
-  /** By type id, whether its nodes are named (ERROR nodes are). */
-  isNamed: boolean[];
   /** The slot of each named type. */
   named: Map<string, number>;
+  namedSlots: Set<number>;
   /** The slots of each type name, named or not (descendantsOfType matches both). */
   byName: Map<string, number[]>;
 }
@@ -169,16 +175,12 @@ function slotOf(slots: TypeSlots, typeId: number): number {
   return typeId === ERROR_TYPE_ID ? slots.errorSlot : slots.ofType[typeId];
 }
 
-function isNamedType(slots: TypeSlots, typeId: number): boolean {
-  return typeId === ERROR_TYPE_ID || slots.isNamed[typeId];
-}
-
 const slotsByLanguage = new WeakMap<Language, TypeSlots>();
 
 function typeSlotsOf(language: Language): TypeSlots {
   let slots = slotsByLanguage.get(language);
   if (slots) return slots;
-  slots = { ofType: [], errorSlot: 0, isNamed: [], named: new Map(), byName: new Map() };
+  slots = { ofType: [], errorSlot: 0, named: new Map(), namedSlots: new Set(), byName: new Map() };
   const keys = new Map<string, number>();
   const add = (name: string, named: boolean): number => {
     const key = named ? name : `"${name}"`;
@@ -186,6 +188,7 @@ function typeSlotsOf(language: Language): TypeSlots {
     if (slot === undefined) {
       keys.set(key, (slot = keys.size));
       if (named) slots!.named.set(name, slot);
+      if (named) slots!.namedSlots.add(slot);
       slots!.byName.set(name, [...(slots!.byName.get(name) ?? []), slot]);
     }
     return slot;
@@ -193,7 +196,6 @@ function typeSlotsOf(language: Language): TypeSlots {
   language.types.forEach((name, typeId) => {
     const named = language.nodeTypeIsNamed(typeId);
     slots!.ofType[typeId] = add(name ?? '', named);
-    slots!.isNamed[typeId] = named;
   });
   slots.errorSlot = add('ERROR', true);
   slotsByLanguage.set(language, slots);
@@ -210,15 +212,17 @@ function indexOf(tree: Tree): TreeIndex {
   root[PARENT] = null;
   // Pre-order, children pushed last to first: nodes are numbered in document order.
   const pending: IndexedNode[] = [root];
-  let order = 0;
+  const all: IndexedNode[] = [];
   while (pending.length) {
     checkpoint();
     const node = pending.pop()!;
     const typeId = treeSitterTypeId.call(node) as number;
     node[TYPE_ID] = typeId;
-    node[ORDER] = order++;
+    node[ORDER] = all.length;
+    node[END] = all.length + 1;
+    all.push(node);
     (bySlot[slotOf(slots, typeId)] ??= []).push(node);
-    const children = treeSitterChildren.call(node) as (IndexedNode | null)[];
+    const children = treeSitterNamedChildren.call(node) as (IndexedNode | null)[];
     checkpoint(children.length);
     for (let i = children.length - 1; i >= 0; i--) {
       const child = children[i];
@@ -226,6 +230,11 @@ function indexOf(tree: Tree): TreeIndex {
       child[PARENT] = node;
       pending.push(child);
     }
+  }
+  // A subtree ends where its last node's does: from the last node back, each extends its parent's.
+  for (let i = all.length - 1; i > 0; i--) {
+    const parent = all[i][PARENT]!;
+    parent[END] = Math.max(parent[END], all[i][END]);
   }
   const index: TreeIndex = { root, slots, bySlot, nearest: new Map() };
   indexed[INDEX] = index;
@@ -237,8 +246,9 @@ export function rootOf(tree: Tree): Node {
   return indexOf(tree).root;
 }
 
-/** The index's object for a node (found by its type and place); undefined when the node is not of
- *  this tree's index (the tree was edited since), or when the tree has no index and `build` is false. */
+/** The index's object for a node (found by its type and place); undefined for an anonymous node that
+ *  has none yet, when the node is not of this tree's index (the tree was edited since), or when the
+ *  tree has no index and `build` is false. */
 function indexed(node: Node, build = true): IndexedNode | undefined {
   if ((node as IndexedNode)[PARENT] !== undefined) return node as IndexedNode;
   if (!build && !(node.tree as { [INDEX]?: TreeIndex })[INDEX]) return undefined;
@@ -274,29 +284,64 @@ function indexedChild(parent: Node, child: Node | null): Node | null {
   if (!child) return null;
   const owner = indexed(parent, false);
   if (!owner) return child;
-  const children = treeSitterChildren.call(owner);
-  for (let i = firstAtOrAfter(children, child.startIndex, startOf); i < children.length; i++) {
-    if (children[i].id === child.id) return children[i];
-    if (children[i].startIndex !== child.startIndex) break;
+  return among(treeSitterNamedChildren.call(owner), child) ?? among(childrenOf(owner), child) ?? child;
+}
+
+/** The node of a list in document order with the id of `node`. */
+function among(list: Node[], node: Node): Node | undefined {
+  for (let i = firstAtOrAfter(list, node.startIndex, startOf); i < list.length && list[i].startIndex === node.startIndex; i++) {
+    if (list[i].id === node.id) return list[i];
   }
-  return child;
+  return undefined;
+}
+
+/** All the children of an indexed node, named and anonymous, as index objects: the anonymous ones get
+ *  theirs here, the first time. */
+function childrenOf(node: IndexedNode): IndexedNode[] {
+  if (node._children) return node._children;
+  const children = treeSitterChildren.call(node) as IndexedNode[];
+  const named = treeSitterNamedChildren.call(node) as IndexedNode[];
+  for (let i = 0, j = 0; i < children.length; i++) {
+    if (j < named.length && named[j].id === children[i].id) {
+      children[i] = named[j++];
+      continue;
+    }
+    const child = children[i];
+    child[PARENT] = node;
+    child[TYPE_ID] = treeSitterTypeId.call(child) as number;
+    child[ORDER] = -1;
+    child[END] = -1;
+  }
+  return children;
 }
 
 /** The nodes of the types in a node's subtree, the node included, in document order, as
- *  tree-sitter's descendantsOfType gives them; from the index's lists, without a walk. */
-function descendantsFromIndex(node: IndexedNode, count: number, types: string[]): Node[] {
+ *  tree-sitter's descendantsOfType gives them: named ones from the index's lists, without a walk;
+ *  with an anonymous type (a keyword), by a walk of the subtree. */
+function descendantsFromIndex(node: IndexedNode, types: string[]): Node[] {
   const index = indexOf(node.tree);
-  const first = node[ORDER];
-  const end = first + count;
-  const parts: IndexedNode[][] = [];
-  for (const type of new Set(types)) {
-    for (const slot of index.slots.byName.get(type) ?? []) {
-      const list = index.bySlot[slot];
-      if (!list) continue;
-      const from = firstAtOrAfter(list, first, orderOf);
-      const to = firstAtOrAfter(list, end, orderOf);
-      if (to > from) parts.push(list.slice(from, to));
+  const wanted = new Set(types);
+  const slots = [...wanted].flatMap((type) => index.slots.byName.get(type) ?? []);
+  if (node[ORDER] < 0 || slots.some((slot) => !index.slots.namedSlots.has(slot))) {
+    const found: Node[] = [];
+    const pending = [node];
+    while (pending.length) {
+      const next = pending.pop()!;
+      if (wanted.has(next.type)) found.push(next);
+      const children = childrenOf(next);
+      for (let i = children.length - 1; i >= 0; i--) pending.push(children[i]);
     }
+    return found;
+  }
+  const first = node[ORDER];
+  const end = node[END];
+  const parts: IndexedNode[][] = [];
+  for (const slot of slots) {
+    const list = index.bySlot[slot];
+    if (!list) continue;
+    const from = firstAtOrAfter(list, first, orderOf);
+    const to = firstAtOrAfter(list, end, orderOf);
+    if (to > from) parts.push(list.slice(from, to));
   }
   if (parts.length <= 1) return parts[0] ?? [];
   return parts.flat().sort((a, b) => a[ORDER] - b[ORDER]);
@@ -333,6 +378,7 @@ export function nearestAncestor(node: Node, types: ReadonlySet<string>): Node | 
 const nodeGetter = (name: string) => Object.getOwnPropertyDescriptor(Node.prototype, name)!.get!;
 const treeSitterTypeId = nodeGetter('typeId');
 const treeSitterChildren = nodeGetter('children') as (this: Node) => Node[];
+const treeSitterNamedChildren = nodeGetter('namedChildren') as (this: Node) => Node[];
 const treeSitterRoot = (tree: Tree) => Object.getOwnPropertyDescriptor(Tree.prototype, 'rootNode')!.get!.call(tree) as Node;
 
 let treeStepsMetered = false;
@@ -353,25 +399,22 @@ function meterTreeSteps(): void {
     const own = (this as IndexedNode)[PARENT];
     if (own !== undefined) return own;
     const node = indexed(this);
-    return node ? node[PARENT] : treeSitterParent.call(this);
+    if (node) return node[PARENT];
+    // An anonymous node that has no index object yet: tree-sitter's parent, then its index object.
+    const parent = treeSitterParent.call(this) as Node | null;
+    return parent && (indexed(parent) ?? parent);
   });
   defineGetter('typeId', function () {
     return (this as IndexedNode)[TYPE_ID] ?? treeSitterTypeId.call(this);
   });
   defineGetter('children', function () {
-    const value = treeSitterChildren.call(this);
+    const node = indexed(this, false);
+    const value = node ? childrenOf(node) : treeSitterChildren.call(this);
     checkpoint(value.length + 1);
     return value;
   });
-  // A node's named children are its children of named types, kept where tree-sitter keeps them.
-  const namedChildren = nodeGetter('namedChildren');
   defineGetter('namedChildren', function () {
-    const node = indexed(this, false) as (IndexedNode & { _namedChildren?: Node[] }) | undefined;
-    let value: Node[];
-    if (node) {
-      const { slots } = indexOf(node.tree);
-      value = node._namedChildren ??= (treeSitterChildren.call(node) as IndexedNode[]).filter((c) => isNamedType(slots, c[TYPE_ID]));
-    } else value = namedChildren.call(this) as Node[];
+    const value = treeSitterNamedChildren.call(indexed(this, false) ?? this);
     checkpoint(value.length + 1);
     return value;
   });
@@ -390,7 +433,7 @@ function meterTreeSteps(): void {
   proto.child = function (this: Node, i: unknown) {
     checkpoint();
     const node = indexed(this, false);
-    return node ? (treeSitterChildren.call(node)[i as number] ?? null) : child.call(this, i);
+    return node ? (childrenOf(node)[i as number] ?? null) : child.call(this, i);
   };
   const childForFieldId = proto.childForFieldId;
   proto.childForFieldId = function (this: Node, ...args: unknown[]) {
@@ -404,10 +447,9 @@ function meterTreeSteps(): void {
   };
   const descendantsOfType = proto.descendantsOfType;
   proto.descendantsOfType = function (this: Node, types: unknown, ...rest: unknown[]) {
-    const count = this.descendantCount;
-    checkpoint(count);
+    checkpoint(this.descendantCount);
     const node = rest.length === 0 ? indexed(this, false) : undefined;
-    return node ? descendantsFromIndex(node, count, Array.isArray(types) ? types : [types as string]) : descendantsOfType.call(this, types, ...rest);
+    return node ? descendantsFromIndex(node, Array.isArray(types) ? types : [types as string]) : descendantsOfType.call(this, types, ...rest);
   };
 }
 
