@@ -1,5 +1,5 @@
-// Typing in an open document re-parses it incrementally and carries the syntax tree's index over
-// for what the parse reused. After every edit of a series (typing inside a function, a new import,
+// Typing in an open document re-parses it incrementally (tree-sitter reuses the subtrees the edit
+// did not touch) and indexes the new tree. After every edit of a series (typing inside a function, a new import,
 // a deleted line, syntax broken and repaired, a line typed a character at a time above a function),
 // the incremental analysis must be the analysis of the same text from scratch: the index node for
 // node, the facts and the findings.
@@ -17,8 +17,7 @@ import { longModule } from '../bench/corpus';
 import { EVERY_RULE } from '../support/config';
 import { FIXTURES } from '../support/fixtures';
 
-/** Node types the analyses list (the index collects most of them in one query; `subscript`,
- *  `block` and `module` it finds by a walk when asked). */
+/** Node types the analyses list. */
 const TYPES = ['assignment', 'attribute', 'call', 'comment', 'function_definition', 'identifier', 'if_statement', 'import_from_statement',
   'import_statement', 'keyword_argument', 'string', 'subscript', 'block', 'module'];
 

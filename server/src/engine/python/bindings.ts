@@ -4,6 +4,7 @@
 import { checkpoint } from '../budget';
 import { boundNames } from './flow';
 import { enclosing, Node, PythonModule } from './module';
+import { rootOf } from './parser';
 
 const SCOPES = new Set([
   'module',
@@ -32,7 +33,7 @@ type ScopeTable = Map<string, Binding[]>;
 /** The nearest enclosing scope; for top-level code the tree's root, which is an ERROR node rather
  *  than a module when the file is broken enough. */
 function innermostScope(node: Node): Node {
-  return enclosing(node, SCOPES) ?? node.tree.rootNode;
+  return enclosing(node, SCOPES) ?? rootOf(node.tree);
 }
 
 const CLASS_DEFINITION = new Set(['class_definition']);

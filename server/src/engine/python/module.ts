@@ -2,7 +2,7 @@ import type { Node, Tree } from 'web-tree-sitter';
 import { LineIndex } from '../text';
 import { checkpoint } from '../budget';
 import { Range } from '../types';
-import { nearestAncestor, nodesOfType } from './parser';
+import { nearestAncestor, nodesOfType, rootOf } from './parser';
 
 export type { Node };
 
@@ -53,7 +53,7 @@ export class PythonModule {
   }
 
   get root(): Node {
-    return this.tree.rootNode;
+    return rootOf(this.tree);
   }
 
   /** All nodes of a type, in document order. */
@@ -253,7 +253,7 @@ export function enclosingLoop(node: Node): Node | undefined {
 
 /** The scope whose statements a node's data flow lives in: its function, else the module. */
 export function scopeOf(node: Node): Node {
-  return enclosingFunction(node) ?? rootOf(node);
+  return enclosingFunction(node) ?? rootOf(node.tree);
 }
 
 /** Items grouped by the id of the scope (scopeOf) their node belongs to, in the order given. */
@@ -266,10 +266,6 @@ export function groupByScope<T>(items: Iterable<T>, nodeOf: (item: T) => Node): 
     else groups.set(scope, [item]);
   }
   return groups;
-}
-
-function rootOf(node: Node): Node {
-  return node.tree.rootNode;
 }
 
 export function isInside(node: Node, container: Node): boolean {

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Edit, Language, Node, Parser, Query, Tree } from 'web-tree-sitter';
+import { Edit, Language, Node, Parser, Tree } from 'web-tree-sitter';
 import { BudgetExceeded, checkpoint, pastDeadline } from '../budget';
 import { withUnixLineEnds } from '../text';
 
@@ -48,11 +48,6 @@ export function parsePython(text: string, previous?: Tree): Tree {
     parser.reset();
     if (pastDeadline()) throw new BudgetExceeded();
     throw new Error('tree-sitter returned no tree');
-  }
-  const earlier = previous && setAside.get(previous);
-  if (earlier) {
-    setAside.delete(previous!);
-    carriedFrom.set(tree, earlier);
   }
   return tree;
 }
@@ -107,232 +102,249 @@ export function tooDeepForPython(text: string): string | undefined {
   return undefined;
 }
 
-/** Edits a tree that is about to be re-parsed (parsePython(text, tree)). Its index is set aside:
- *  the tree the re-parse gives takes over the parts of it that the parse reused (carryIndex). */
-export function editTree(tree: Tree, edits: Edit[]): void {
-  const index = indexByTree.get(tree);
-  indexByTree.delete(tree);
-  for (const edit of edits) tree.edit(edit);
-  if (index) setAside.set(tree, index);
+// The tree index. tree-sitter finds a node's parent by descending from the root through every
+// sibling on the way, so `node.parent` costs the width and depth of the tree (a walk up from each
+// argument of a call with thousands of arguments is quadratic), and each descendantsOfType is a walk
+// of the whole tree; and every crossing into tree-sitter's wasm, and every node object it hands out,
+// costs more than the work asked for. So each tree is indexed once, the first time the analyses ask:
+// one walk through the named children lists (each node's in one call) gives every named node one
+// object that the analyses share, found by type, by parent or by child, and that keeps on itself what
+// the walk learned of it: its parent, its type and its place in document order. Nothing else is kept
+// per node (maps by id, or a query's own node objects, cost more memory and time than the walk
+// itself). Anonymous nodes (punctuation, keywords: a third of a tree) get their objects only when a
+// node's full children list is asked for. The accessors that lead from a node to others
+// (meterTreeSteps) answer from these objects.
+
+const INDEX = Symbol('tree index');
+const PARENT = Symbol('parent');
+const TYPE_ID = Symbol('type id');
+const ORDER = Symbol('document order');
+const END = Symbol('end of subtree in document order');
+
+/** A node object of an indexed tree: the one object for its node. */
+interface IndexedNode extends Node {
+  [PARENT]: IndexedNode | null;
+  [TYPE_ID]: number;
+  /** Its place among the named nodes in document order; -1 for an anonymous node. */
+  [ORDER]: number;
+  /** The place of the first named node after its subtree; -1 for an anonymous node. */
+  [END]: number;
+  _children?: IndexedNode[];
 }
 
-/** Every named node of a type in the tree, the root included, in document order. */
-export function nodesOfType(tree: Tree, type: string): Node[] {
-  const index = indexOf(tree);
-  return index.byType.get(type) ?? nodesOfOtherType(tree, index, type);
-}
-
-// tree-sitter finds a node's parent by descending from the root through every sibling on the way,
-// so `node.parent` costs the width and depth of the tree (a walk up from each argument of a call
-// with thousands of arguments is quadratic), and each descendantsOfType is a walk of the whole
-// tree. So each tree is indexed once, the first time either is asked for: every node's parent, and
-// the named nodes by type. Each crossing into tree-sitter's wasm costs more than the work it does,
-// so the index asks for whole lists at once: each node's children in one call, and every node of
-// the types the analyses ask for in one query. The query's nodes are replaced by the same node
-// objects the parents hold, so that a node found by type and the same node reached by walking up or
-// down are one object.
 interface TreeIndex {
-  root: Node;
-  parents: Map<number, Node>;
-  byType: Map<string, Node[]>;
-  nodesById: Map<number, Node>;
+  root: IndexedNode;
+  slots: TypeSlots;
+  /** Per slot of a named type, its nodes in document order. */
+  bySlot: IndexedNode[][];
   /** Per set of node types, the nearest strict ancestor of those types of each node asked so far. */
   nearest: Map<ReadonlySet<string>, Map<number, Node | null>>;
 }
 
-/** The node types the analyses and rules ask for by type (PythonModule.nodes), collected by one
- *  query. Other types are found on demand (each one a walk of the tree). */
-const INDEXED_TYPES = [
-  'as_pattern_target', 'assert_statement', 'assignment', 'attribute', 'augmented_assignment', 'binary_operator',
-  'call', 'class_definition', 'comment', 'comparison_operator', 'default_parameter', 'for_in_clause',
-  'for_statement', 'function_definition', 'global_statement', 'identifier', 'if_statement', 'import_from_statement',
-  'import_statement', 'keyword_argument', 'lambda_parameters', 'list', 'named_expression', 'nonlocal_statement',
-  'pair', 'parameters', 'string', 'string_content', 'subscript', 'try_statement', 'tuple', 'typed_default_parameter',
-  'with_statement',
-];
-
-const INDEXED = new Set(INDEXED_TYPES);
-/** Marks an indexed node object with its type (one of INDEXED_TYPES), for the index of a re-parse. */
-const INDEXED_TYPE = Symbol('indexed type');
-type TaggedNode = Node & { [INDEXED_TYPE]?: string };
-
-let typesQuery: Query | undefined;
-
-const indexByTree = new WeakMap<Tree, TreeIndex>();
-/** The index of a tree edited for a re-parse, until the re-parsed tree takes it over. */
-const setAside = new WeakMap<Tree, TreeIndex>();
-/** A re-parsed tree's index is carried over from its predecessor's when first asked for. */
-const carriedFrom = new WeakMap<Tree, TreeIndex>();
-
-/** Deeper than this, a tree's types are read node by node: tree-sitter's query cursor keeps work in
- *  progress for every level it is inside, so on a very deep tree (`x + x + ... + x` on one line is
- *  a left-nested chain of tens of thousands of operators) one query costs far more than the walk. */
-const QUERY_DEPTH_LIMIT = 1000;
-
-function indexOf(tree: Tree): TreeIndex {
-  let index = indexByTree.get(tree);
-  if (index) return index;
-  const previous = carriedFrom.get(tree);
-  carriedFrom.delete(tree);
-  index = previous ? carryIndex(previous, tree) : freshIndex(tree);
-  indexByTree.set(tree, index);
-  return index;
+/** Drops a tree's index: call before tree.edit(), which moves its nodes. */
+export function forgetIndex(tree: Tree): void {
+  (tree as { [INDEX]?: TreeIndex })[INDEX] = undefined;
 }
 
-function freshIndex(tree: Tree): TreeIndex {
-  const root = tree.rootNode;
-  const index: TreeIndex = { root, parents: new Map(), byType: new Map(), nodesById: new Map([[root.id, root]]), nearest: new Map() };
-  // Pre-order, children pushed last to first: `order` is document order.
-  const order: Node[] = [];
-  const pending: [Node, number][] = [[root, 0]];
-  let depth = 0;
+/** Every named node of a type in the tree, the root included, in document order. The list is the
+ *  index's own: do not change it. */
+export function nodesOfType(tree: Tree, type: string): Node[] {
+  const index = indexOf(tree);
+  const slot = index.slots.named.get(type);
+  return (slot !== undefined && index.bySlot[slot]) || [];
+}
+
+/** Node types grouped in slots: the named types by name (a grammar may give one name to several
+ *  symbols, as it does to `block`), each anonymous type apart. */
+interface TypeSlots {
+  /** By type id, its slot (see slotOf). */
+  ofType: number[];
+  errorSlot: number;
+  /** The slot of each named type. */
+  named: Map<string, number>;
+  namedSlots: Set<number>;
+  /** The slots of each type name, named or not (descendantsOfType matches both). */
+  byName: Map<string, number[]>;
+}
+
+/** tree-sitter's id of the ERROR type, far above the grammar's own: kept apart, so that the arrays
+ *  by type id stay dense (fast to index). */
+const ERROR_TYPE_ID = 0xffff;
+
+function slotOf(slots: TypeSlots, typeId: number): number {
+  return typeId === ERROR_TYPE_ID ? slots.errorSlot : slots.ofType[typeId];
+}
+
+const slotsByLanguage = new WeakMap<Language, TypeSlots>();
+
+function typeSlotsOf(language: Language): TypeSlots {
+  let slots = slotsByLanguage.get(language);
+  if (slots) return slots;
+  slots = { ofType: [], errorSlot: 0, named: new Map(), namedSlots: new Set(), byName: new Map() };
+  const keys = new Map<string, number>();
+  const add = (name: string, named: boolean): number => {
+    const key = named ? name : `"${name}"`;
+    let slot = keys.get(key);
+    if (slot === undefined) {
+      keys.set(key, (slot = keys.size));
+      if (named) slots!.named.set(name, slot);
+      if (named) slots!.namedSlots.add(slot);
+      slots!.byName.set(name, [...(slots!.byName.get(name) ?? []), slot]);
+    }
+    return slot;
+  };
+  language.types.forEach((name, typeId) => {
+    const named = language.nodeTypeIsNamed(typeId);
+    slots!.ofType[typeId] = add(name ?? '', named);
+  });
+  slots.errorSlot = add('ERROR', true);
+  slotsByLanguage.set(language, slots);
+  return slots;
+}
+
+function indexOf(tree: Tree): TreeIndex {
+  const indexed = tree as { [INDEX]?: TreeIndex };
+  const known = indexed[INDEX];
+  if (known) return known;
+  const slots = typeSlotsOf(tree.language);
+  const bySlot: IndexedNode[][] = [];
+  const root = treeSitterRoot(tree) as IndexedNode;
+  root[PARENT] = null;
+  // Pre-order, children pushed last to first: nodes are numbered in document order.
+  const pending: IndexedNode[] = [root];
+  const all: IndexedNode[] = [];
   while (pending.length) {
     checkpoint();
-    const [node, level] = pending.pop()!;
-    order.push(node);
-    depth = Math.max(depth, level);
-    const children = node.children;
+    const node = pending.pop()!;
+    const typeId = treeSitterTypeId.call(node) as number;
+    node[TYPE_ID] = typeId;
+    node[ORDER] = all.length;
+    node[END] = all.length + 1;
+    all.push(node);
+    (bySlot[slotOf(slots, typeId)] ??= []).push(node);
+    const children = treeSitterNamedChildren.call(node) as (IndexedNode | null)[];
+    checkpoint(children.length);
     for (let i = children.length - 1; i >= 0; i--) {
       const child = children[i];
       if (!child) continue;
-      index.parents.set(child.id, node);
-      index.nodesById.set(child.id, child);
-      pending.push([child, level + 1]);
-    }
-  }
-  for (const type of INDEXED_TYPES) index.byType.set(type, []);
-  if (depth <= QUERY_DEPTH_LIMIT) {
-    typesQuery ??= new Query(tree.language, INDEXED_TYPES.map((type) => `(${type}) @${type}`).join(' '));
-    for (const { name, node } of typesQuery.captures(root, { progressCallback: pastDeadline })) {
-      const known: TaggedNode = index.nodesById.get(node.id) ?? node;
-      known[INDEXED_TYPE] = name;
-      index.byType.get(name)!.push(known);
-    }
-    if (pastDeadline()) throw new BudgetExceeded();
-  } else {
-    for (const node of order) {
-      checkpoint();
-      if (node.isNamed && INDEXED.has(node.type)) {
-        (node as TaggedNode)[INDEXED_TYPE] = node.type;
-        index.byType.get(node.type)!.push(node);
-      }
-    }
-  }
-  return index;
-}
-
-// An incremental re-parse reuses the subtrees the edit did not touch, and a node's id is the
-// address of its slot in its parent's list of children: a node whose id was in the previous tree
-// sits in a list the parse reused, so it and every node under it are the same as before, only
-// moved. carryIndex walks the new tree from the root, takes such a node's subtree over from the
-// previous index (its node objects, moved to the new tree and place, their types known), and asks
-// tree-sitter only about the nodes the parse made anew: a keystroke costs the nodes around it (and
-// a pass over the node objects in memory), not a walk of the whole tree through wasm.
-
-/** How a reused subtree moved: its start, and the row it started on (whose columns move too). */
-interface Move {
-  /** The subtree's top node: the parse may list it under another parent, by another name (alias). */
-  top: Node;
-  tree: Tree;
-  bytes: number;
-  rows: number;
-  columns: number;
-  firstRow: number;
-}
-
-/** The fields of web-tree-sitter's Node that carrying a node object over sets: a node is its id, its
- *  tree, its start and its alias (`0`); `_children` is the list of children it keeps once asked for,
- *  and `_namedChildren` caches node objects of its own (made afresh when next asked). */
-type MovableNode = Node & {
-  0: number;
-  tree: Tree;
-  startIndex: number;
-  startPosition: Node['startPosition'];
-  _children?: (Node | null)[];
-  _namedChildren?: Node[];
-};
-
-function carryIndex(previous: TreeIndex, tree: Tree): TreeIndex {
-  const root = tree.rootNode;
-  // The maps of node ids are carried over and changed where the parse changed the tree.
-  const { parents, nodesById } = previous;
-  const index: TreeIndex = { root, parents, nodesById, byType: new Map(), nearest: new Map() };
-  for (const type of INDEXED_TYPES) index.byType.set(type, []);
-  nodesById.set(root.id, root);
-  const reusedRoots = new Set<Node>();
-  // Pre-order, children pushed last to first: nodes of a type are listed in document order. A
-  // node is new (asked of tree-sitter) or carried over with the move of its reused subtree.
-  const pending: Node[] = [root];
-  const moves: (Move | undefined)[] = [undefined];
-  while (pending.length) {
-    checkpoint();
-    const node: TaggedNode = pending.pop()!;
-    const move = moves.pop();
-    let type: string | undefined;
-    if (move) moveNode(node as MovableNode, move);
-    if (move && move.top !== node) type = node[INDEXED_TYPE];
-    else if (node.isNamed && INDEXED.has(node.type)) type = node[INDEXED_TYPE] = node.type;
-    else node[INDEXED_TYPE] = undefined;
-    if (type !== undefined) index.byType.get(type)!.push(node);
-    const children = node.children;
-    for (let i = children.length - 1; i >= 0; i--) {
-      let child = children[i];
-      if (!child) continue;
-      let childMove = move;
-      if (!move) {
-        const reused = nodesById.get(child.id);
-        if (reused && reused !== previous.root && reused !== root) {
-          const was = reused.startPosition;
-          childMove = {
-            top: reused,
-            tree,
-            bytes: child.startIndex - reused.startIndex,
-            rows: child.startPosition.row - was.row,
-            columns: child.startPosition.column - was.column,
-            firstRow: was.row,
-          };
-          // The new parent lists the carried node object, as a fresh index's parent does; the
-          // name it is listed by (its alias, kept as the node's `0`) is the new parent's.
-          (reused as MovableNode)[0] = (child as MovableNode)[0];
-          children[i] = child = reused;
-          reusedRoots.add(reused);
-        } else nodesById.set(child.id, child);
-        parents.set(child.id, node);
-      }
+      child[PARENT] = node;
       pending.push(child);
-      moves.push(childMove);
     }
   }
-  // The previous tree's nodes that the parse did not reuse leave the maps. Their objects' lists of
-  // children are read as they were kept, without asking tree-sitter (that tree may be gone).
-  if (previous.root.id !== root.id) nodesById.delete(previous.root.id);
-  const dropped: Node[] = [previous.root];
-  while (dropped.length) {
-    checkpoint();
-    for (const child of (dropped.pop() as MovableNode)._children ?? []) {
-      if (!child || reusedRoots.has(child)) continue;
-      parents.delete(child.id);
-      nodesById.delete(child.id);
-      dropped.push(child);
-    }
+  // A subtree ends where its last node's does: from the last node back, each extends its parent's.
+  for (let i = all.length - 1; i > 0; i--) {
+    const parent = all[i][PARENT]!;
+    parent[END] = Math.max(parent[END], all[i][END]);
   }
+  const index: TreeIndex = { root, slots, bySlot, nearest: new Map() };
+  indexed[INDEX] = index;
   return index;
 }
 
-function moveNode(node: MovableNode, move: Move): void {
-  node.tree = move.tree;
-  node._namedChildren = undefined;
-  if (move.bytes === 0 && move.rows === 0 && move.columns === 0) return;
-  const { row, column } = node.startPosition;
-  node.startIndex += move.bytes;
-  node.startPosition = { row: row + move.rows, column: row === move.firstRow ? column + move.columns : column };
+/** The tree's root node: unlike tree.rootNode, the same object each time. */
+export function rootOf(tree: Tree): Node {
+  return indexOf(tree).root;
 }
 
-/** Named nodes of a type that the query does not collect, found by a walk and kept in the index. */
-function nodesOfOtherType(tree: Tree, index: TreeIndex, type: string): Node[] {
-  const found = tree.rootNode.descendantsOfType(type).flatMap((node) => (node?.isNamed ? [index.nodesById.get(node.id) ?? node] : []));
-  index.byType.set(type, found);
-  return found;
+/** The index's object for a node (found by its type and place); undefined for an anonymous node that
+ *  has none yet, when the node is not of this tree's index (the tree was edited since), or when the
+ *  tree has no index and `build` is false. */
+function indexed(node: Node, build = true): IndexedNode | undefined {
+  if ((node as IndexedNode)[PARENT] !== undefined) return node as IndexedNode;
+  if (!build && !(node.tree as { [INDEX]?: TreeIndex })[INDEX]) return undefined;
+  const index = indexOf(node.tree);
+  const list = index.bySlot[slotOf(index.slots, treeSitterTypeId.call(node) as number)];
+  if (!list) return undefined;
+  const start = node.startIndex;
+  for (let i = firstAtOrAfter(list, start, startOf); i < list.length && list[i].startIndex === start; i++) {
+    if (list[i].id === node.id) return list[i];
+  }
+  return undefined;
+}
+
+/** The first position in a list of nodes in document order whose key (start, or order) is at or
+ *  after `value`. */
+function firstAtOrAfter<T extends Node>(list: T[], value: number, key: (node: T) => number): number {
+  let low = 0;
+  let high = list.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (key(list[mid]) < value) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+const startOf = (node: Node) => node.startIndex;
+const orderOf = (node: IndexedNode) => node[ORDER];
+
+/** The index's object for a child that tree-sitter handed out as a new object: the child of the
+ *  same id among the parent's children (a parent's children are in document order). */
+function indexedChild(parent: Node, child: Node | null): Node | null {
+  if (!child) return null;
+  const owner = indexed(parent, false);
+  if (!owner) return child;
+  return among(treeSitterNamedChildren.call(owner), child) ?? among(childrenOf(owner), child) ?? child;
+}
+
+/** The node of a list in document order with the id of `node`. */
+function among(list: Node[], node: Node): Node | undefined {
+  for (let i = firstAtOrAfter(list, node.startIndex, startOf); i < list.length && list[i].startIndex === node.startIndex; i++) {
+    if (list[i].id === node.id) return list[i];
+  }
+  return undefined;
+}
+
+/** All the children of an indexed node, named and anonymous, as index objects: the anonymous ones get
+ *  theirs here, the first time. */
+function childrenOf(node: IndexedNode): IndexedNode[] {
+  if (node._children) return node._children;
+  const children = treeSitterChildren.call(node) as IndexedNode[];
+  const named = treeSitterNamedChildren.call(node) as IndexedNode[];
+  for (let i = 0, j = 0; i < children.length; i++) {
+    if (j < named.length && named[j].id === children[i].id) {
+      children[i] = named[j++];
+      continue;
+    }
+    const child = children[i];
+    child[PARENT] = node;
+    child[TYPE_ID] = treeSitterTypeId.call(child) as number;
+    child[ORDER] = -1;
+    child[END] = -1;
+  }
+  return children;
+}
+
+/** The nodes of the types in a node's subtree, the node included, in document order, as
+ *  tree-sitter's descendantsOfType gives them: named ones from the index's lists, without a walk;
+ *  with an anonymous type (a keyword), by a walk of the subtree. */
+function descendantsFromIndex(node: IndexedNode, types: string[]): Node[] {
+  const index = indexOf(node.tree);
+  const wanted = new Set(types);
+  const slots = [...wanted].flatMap((type) => index.slots.byName.get(type) ?? []);
+  if (node[ORDER] < 0 || slots.some((slot) => !index.slots.namedSlots.has(slot))) {
+    const found: Node[] = [];
+    const pending = [node];
+    while (pending.length) {
+      const next = pending.pop()!;
+      if (wanted.has(next.type)) found.push(next);
+      const children = childrenOf(next);
+      for (let i = children.length - 1; i >= 0; i--) pending.push(children[i]);
+    }
+    return found;
+  }
+  const first = node[ORDER];
+  const end = node[END];
+  const parts: IndexedNode[][] = [];
+  for (const slot of slots) {
+    const list = index.bySlot[slot];
+    if (!list) continue;
+    const from = firstAtOrAfter(list, first, orderOf);
+    const to = firstAtOrAfter(list, end, orderOf);
+    if (to > from) parts.push(list.slice(from, to));
+  }
+  if (parts.length <= 1) return parts[0] ?? [];
+  return parts.flat().sort((a, b) => a[ORDER] - b[ORDER]);
 }
 
 /** The nearest strict ancestor of a node whose type is one of `types`. The answer is kept per tree
@@ -362,48 +374,82 @@ export function nearestAncestor(node: Node, types: ReadonlySet<string>): Node | 
   return found ?? undefined;
 }
 
+// tree-sitter's own accessors, before meterTreeSteps replaces them.
+const nodeGetter = (name: string) => Object.getOwnPropertyDescriptor(Node.prototype, name)!.get!;
+const treeSitterTypeId = nodeGetter('typeId');
+const treeSitterChildren = nodeGetter('children') as (this: Node) => Node[];
+const treeSitterNamedChildren = nodeGetter('namedChildren') as (this: Node) => Node[];
+const treeSitterRoot = (tree: Tree) => Object.getOwnPropertyDescriptor(Tree.prototype, 'rootNode')!.get!.call(tree) as Node;
+
 let treeStepsMetered = false;
 
 /** Makes every step through a syntax tree count as work (budget.ts checkpoint): the deadline holds
  *  whichever analysis or rule walks the tree, and tests can check that the work grows linearly with
  *  the input. A step costs what tree-sitter does for it: a node for a child or the parent, the
- *  children it lists, the characters of a text it copies, the subtree a search walks. `parent`
- *  reads the tree's index (see indexOf). */
+ *  children it lists, the characters of a text it copies, the subtree a search walks. The steps
+ *  that lead to other nodes answer from the tree's index (see indexOf), with its objects. */
 function meterTreeSteps(): void {
   if (treeStepsMetered) return;
   treeStepsMetered = true;
   const proto = Node.prototype as unknown as Record<string, (...args: unknown[]) => unknown>;
-  const getterOf = (name: string) => Object.getOwnPropertyDescriptor(Node.prototype, name)!.get!;
   const defineGetter = (name: string, get: (this: Node) => unknown) => Object.defineProperty(Node.prototype, name, { configurable: true, get });
-  const treeSitterParent = getterOf('parent');
+  const treeSitterParent = nodeGetter('parent');
   defineGetter('parent', function () {
     checkpoint();
-    return indexOf(this.tree).parents.get(this.id) ?? treeSitterParent.call(this);
+    const own = (this as IndexedNode)[PARENT];
+    if (own !== undefined) return own;
+    const node = indexed(this);
+    if (node) return node[PARENT];
+    // An anonymous node that has no index object yet: tree-sitter's parent, then its index object.
+    const parent = treeSitterParent.call(this) as Node | null;
+    return parent && (indexed(parent) ?? parent);
   });
-  for (const name of ['children', 'namedChildren', 'text']) {
-    const get = getterOf(name);
-    defineGetter(name, function () {
-      const value = get.call(this) as { length: number };
-      checkpoint(value.length + 1);
-      return value;
-    });
-  }
-  const nextNamedSibling = getterOf('nextNamedSibling');
+  defineGetter('typeId', function () {
+    return (this as IndexedNode)[TYPE_ID] ?? treeSitterTypeId.call(this);
+  });
+  defineGetter('children', function () {
+    const node = indexed(this, false);
+    const value = node ? childrenOf(node) : treeSitterChildren.call(this);
+    checkpoint(value.length + 1);
+    return value;
+  });
+  defineGetter('namedChildren', function () {
+    const value = treeSitterNamedChildren.call(indexed(this, false) ?? this);
+    checkpoint(value.length + 1);
+    return value;
+  });
+  const text = nodeGetter('text');
+  defineGetter('text', function () {
+    const value = text.call(this) as string;
+    checkpoint(value.length + 1);
+    return value;
+  });
+  const nextNamedSibling = nodeGetter('nextNamedSibling');
   defineGetter('nextNamedSibling', function () {
     checkpoint();
-    return nextNamedSibling.call(this);
+    return indexedChild(this.parent ?? this, nextNamedSibling.call(this) as Node | null);
   });
-  for (const name of ['child', 'childForFieldName', 'childrenForFieldName']) {
-    const method = proto[name];
-    proto[name] = function (this: Node, ...args: unknown[]) {
-      checkpoint();
-      return method.apply(this, args);
-    };
-  }
+  const child = proto.child;
+  proto.child = function (this: Node, i: unknown) {
+    checkpoint();
+    const node = indexed(this, false);
+    return node ? (childrenOf(node)[i as number] ?? null) : child.call(this, i);
+  };
+  const childForFieldId = proto.childForFieldId;
+  proto.childForFieldId = function (this: Node, ...args: unknown[]) {
+    checkpoint();
+    return indexedChild(this, childForFieldId.apply(this, args) as Node | null);
+  };
+  const childrenForFieldId = proto.childrenForFieldId;
+  proto.childrenForFieldId = function (this: Node, ...args: unknown[]) {
+    checkpoint();
+    return (childrenForFieldId.apply(this, args) as (Node | null)[]).map((child) => indexedChild(this, child));
+  };
   const descendantsOfType = proto.descendantsOfType;
-  proto.descendantsOfType = function (this: Node, ...args: unknown[]) {
+  proto.descendantsOfType = function (this: Node, types: unknown, ...rest: unknown[]) {
     checkpoint(this.descendantCount);
-    return descendantsOfType.apply(this, args);
+    const node = rest.length === 0 ? indexed(this, false) : undefined;
+    return node ? descendantsFromIndex(node, Array.isArray(types) ? types : [types as string]) : descendantsOfType.call(this, types, ...rest);
   };
 }
 
