@@ -8,6 +8,7 @@ import { boundNames, namesRead, sameNode, variableRoot } from './flow';
 import { isMetricCall } from './metrics';
 import { Call, enclosingFunction, nameText, Node, PythonModule } from './module';
 import { sklearnName, splitOf } from './sklearn';
+import { parameterNames } from './structure';
 
 /** A supervised fit, `est.fit(X, y)`, or a call of a helper of the module that fits one. */
 export interface Fitting {
@@ -201,15 +202,6 @@ interface HelperSummary {
   evaluations: { how: string; estimator: number; features: number; labels: number[] }[];
   /** A fit of parameter data, of a parameter model (in place) or of a model the function returns. */
   fits: { estimator: number | 'returned'; features: number; target: number }[];
-}
-
-function parameterNames(def: Node): string[] {
-  const params = def.childForFieldName('parameters');
-  return (params?.namedChildren ?? []).flatMap((p) => {
-    if (!p) return [];
-    const name = p.type === 'identifier' ? p : (p.childForFieldName('name') ?? p.namedChildren.find((c) => c?.type === 'identifier'));
-    return name?.type === 'identifier' ? [name.text] : [];
-  });
 }
 
 /** The value a call passes for a parameter, by position or by keyword. */

@@ -2,6 +2,7 @@
 // (MLH502). Comments, the docstring, layout and the parameters' names do not change a fingerprint.
 import { createHash } from 'crypto';
 import { Node } from './module';
+import { parameterNames } from './structure';
 
 /** Bodies shorter than this many tokens (`return x * 2`) are too small to call copies of each other. */
 export const MIN_FINGERPRINT_TOKENS = 12;
@@ -19,17 +20,6 @@ export interface FunctionFingerprint {
 function writesColumn(assignment: Node | null): boolean {
   const left = assignment?.childForFieldName('left');
   return left?.type === 'subscript' && left.childForFieldName('subscript')?.type === 'string';
-}
-
-function parameterNames(def: Node): string[] {
-  const params = def.childForFieldName('parameters');
-  if (!params) return [];
-  return params.namedChildren.flatMap((p) => {
-    if (!p) return [];
-    if (p.type === 'identifier') return [p.text];
-    const name = p.childForFieldName('name') ?? p.namedChildren.find((c) => c?.type === 'identifier');
-    return name?.type === 'identifier' ? [name.text] : [];
-  });
 }
 
 function isDocstring(statement: Node | null | undefined): boolean {

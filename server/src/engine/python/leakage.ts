@@ -13,7 +13,7 @@ import { lastValueOf } from './bindings';
 import { assignmentsIn, boundNames, callsIn, namesRead, sameNode, variableRoot } from './flow';
 import { Call, groupByScope, isInside, Node, PythonModule } from './module';
 import { constructedClass, constructorOf, FIT_TRANSFORM_FUNCTIONS, isLearningTransformer, sklearnName, splitOf, SPLITTERS } from './sklearn';
-import { lastName } from './structure';
+import { lastName, parameterNames } from './structure';
 
 /** Something that learns from the rows it is given. */
 export interface RowLearning {
@@ -309,15 +309,6 @@ interface FunctionSummary {
 }
 
 const ELEMENT_LOOPS = new Set(['list_comprehension', 'generator_expression', 'set_comprehension', 'dictionary_comprehension', 'lambda']);
-
-function parameterNames(def: Node): string[] {
-  const params = def.childForFieldName('parameters');
-  return (params?.namedChildren ?? []).flatMap((p) => {
-    if (!p) return [];
-    const name = p.type === 'identifier' ? p : (p.childForFieldName('name') ?? p.namedChildren.find((c) => c?.type === 'identifier'));
-    return name?.type === 'identifier' ? [name.text] : [];
-  });
-}
 
 class LeakageAnalysis {
   readonly sources: RowLearning[];

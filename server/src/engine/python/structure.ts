@@ -151,3 +151,15 @@ export function loopsAround(node: Node): Node[] {
   for (let loop = enclosingLoop(node); loop && (!fn || isInside(loop, fn)); loop = enclosingLoop(loop)) loops.push(loop);
   return loops;
 }
+
+/** The names a function definition binds to its parameters (`self`, `*args` and `**kwargs` included). */
+export function parameterNames(def: Node): string[] {
+  const params = def.childForFieldName('parameters');
+  if (!params) return [];
+  return params.namedChildren.flatMap((p) => {
+    if (!p) return [];
+    if (p.type === 'identifier') return [p.text];
+    const name = p.childForFieldName('name') ?? p.namedChildren.find((c) => c?.type === 'identifier');
+    return name?.type === 'identifier' ? [name.text] : [];
+  });
+}
