@@ -16,6 +16,7 @@ let project: { index: ProjectIndex; config: Config } | undefined;
 // V8 collects garbage late: after a big file, whose syntax-tree index is garbage once the file is
 // done, a thread's heap would hold several times what it uses until V8's limit, which the big file
 // raised, is reached. The thread collects it itself once it exceeds what it holds by GARBAGE_MB.
+// The flag is process-wide and stays set: resetting it would race with threads that start at once.
 v8.setFlagsFromString('--expose-gc');
 const collectGarbage = vm.runInNewContext('gc') as () => void;
 const garbageBytes = (workerData?.garbageMB ?? 64) * 2 ** 20;
