@@ -11,7 +11,7 @@ import * as path from 'path';
 import { Analyzer } from '../../server/src/engine/analyze';
 import { notebookCode, parseNotebook } from '../../server/src/engine/notebook';
 import { initPython, parsePython } from '../../server/src/engine/python/parser';
-import { scanProject } from '../../server/src/engine/scan';
+import { backgroundWorkers, scanProject } from '../../server/src/engine/scan';
 import { decodeBytes } from '../../server/src/engine/text';
 import { FileKind } from '../../server/src/engine/types';
 import { discoverFiles, readConfig } from '../../server/src/engine/workspace';
@@ -117,8 +117,8 @@ function benchCli(root: string): { noCache: ChildUsage; cold: ChildUsage; warm: 
 
 async function main(): Promise<void> {
   if (process.argv[2] === '--scan-child') {
-    // The scan as the language server runs it: default workers, no cache.
-    await scanProject(process.argv[3], { workerScript: WORKER });
+    // The scan as the language server runs it: its workers, no cache.
+    await scanProject(process.argv[3], { workerScript: WORKER, maxWorkers: backgroundWorkers() });
     return;
   }
   const args = parseArgs(process.argv.slice(2));

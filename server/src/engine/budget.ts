@@ -11,9 +11,12 @@ export interface Budget {
   /** Syntax nodes above which a Python file or notebook is not analysed (each node costs memory in
    *  every analysis that indexes the tree). */
   maxSyntaxNodes: number;
+  /** The heap ceiling of a scan's worker thread, in MB (scanPool.ts): a file whose analysis runs out
+   *  of it is retried once on a thread with four times as much, and is not analysed past that. */
+  heapMB: number;
 }
 
-export const DEFAULT_BUDGET: Budget = { timeMs: 10_000, maxSyntaxNodes: 1_500_000 };
+export const DEFAULT_BUDGET: Budget = { timeMs: 10_000, maxSyntaxNodes: 1_500_000, heapMB: 512 };
 
 /** Thrown inside a step whose deadline has passed; the Analyzer turns it into a notice. */
 export class BudgetExceeded extends Error {

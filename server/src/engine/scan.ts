@@ -1,141 +1,33 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Worker } from 'worker_threads';
 import { RULES } from '../rules';
-import { Analyzer, byPosition, ParsedFile, PROJECT } from './analyze';
+import { Analyzer, byPosition, PROJECT } from './analyze';
 import { Budget, DEFAULT_BUDGET } from './budget';
 import { Config } from './config';
 import { contentHash, hashOfData, ScanCache } from './scanCache';
 import { trackedFiles } from './git';
-import { FileFacts, ProjectFile, ProjectIndex, ProjectLayout } from './project';
+import { FileFacts, ProjectIndex, ProjectLayout } from './project';
 import { initPython } from './python/parser';
+import { ScanPool } from './scanPool';
+import { ANALYSED_KINDS, FirstPass, IndexData, indexFromData, ReadLimits, ScanShare, SecondPass } from './scanShare';
 import { Finding, Notice } from './types';
-import { isPersonalDataCandidate, PERSONAL_DATA_SAMPLE_BYTES, personalDataIn } from './personalData';
-import { DiscoveredFile, discoverFiles, isProjectDocument, readConfig, readSample, readSource, realRootOf } from './workspace';
-import { firstSyntaxError } from './python/syntax';
-
-const ANALYSED_KINDS = new Set(['python', 'notebook', 'yaml', 'requirements']);
-
-/** The plain-data form of a ProjectIndex, as it crosses to worker threads. */
-export interface IndexData {
-  files: ProjectFile[];
-  facts: [string, FileFacts][];
-  documents: [string, string][];
-  tracked?: string[];
-  layout: ProjectLayout;
-}
-
-export function indexFromData(data: IndexData): ProjectIndex {
-  return new ProjectIndex(data.files, new Map(data.facts), new Map(data.documents), data.tracked, data.layout);
-}
+import { isPersonalDataCandidate } from './personalData';
+import { DiscoveredFile, discoverFiles, isProjectDocument, readConfig, realRootOf } from './workspace';
 
 /** The parts of the configuration that lay out projects and roles. */
 export function layoutOf(config: Config): ProjectLayout {
   return { roots: config.roots, roles: config.roles };
 }
 
-/** What the first pass learns of one file: its facts, its text when it describes the project, the
- *  notices, and whether its rules are to run (not when it could not be read or parsed in budget). */
-export interface FirstPass {
-  path: string;
-  facts?: FileFacts;
-  document?: string;
-  notices: Notice[];
-  analyse: boolean;
-  /** Stopped at the budget's deadline: a result of a busy moment, not of the file, so not cached. */
-  outOfTime?: boolean;
-}
-
-/** What the second pass gives for one file: its rules' findings and notices. */
-export interface SecondPass {
-  path: string;
-  findings: Finding[];
-  notices: Notice[];
-  outOfTime?: boolean;
-}
-
-/** Where a share reads files, and how large they may be. */
-export interface ReadLimits {
-  /** The real path of the project's folder; nothing outside it is read. */
-  realRoot: string;
-  maxFileSizeMB: number;
-}
-
-/** One share of a scan: the files it reads and analyses, in whichever thread it lives. A file's
- *  syntax tree lives only while one pass works on it (trees are the bulk of the memory): the first
- *  pass gives the facts, the second reads and parses the file again for its rules. */
-export class ScanShare {
-  readonly analyzer: Analyzer;
-
-  constructor(budget: Budget = DEFAULT_BUDGET) {
-    this.analyzer = new Analyzer(RULES, undefined, budget);
-  }
-
-  collectFacts(files: DiscoveredFile[], limits: ReadLimits): FirstPass[] {
-    return files.map((file) => this.firstPass(file, limits));
-  }
-
-  private firstPass(file: DiscoveredFile, { realRoot, maxFileSizeMB }: ReadLimits): FirstPass {
-    const result: FirstPass = { path: file.path, notices: [], analyse: false };
-    if (isPersonalDataCandidate(file.path) && !ANALYSED_KINDS.has(file.kind)) {
-      // Data files are sampled, never read whole: their size does not matter.
-      const sample = readSample(file, PERSONAL_DATA_SAMPLE_BYTES, realRoot);
-      const personalData = sample === undefined ? undefined : personalDataIn(sample);
-      if (personalData) result.facts = { path: file.path, kind: file.kind, personalData };
-      if (!isProjectDocument(file)) return result;
-    }
-    const { text, notice } = readSource(file, maxFileSizeMB, realRoot);
-    if (notice) result.notices.push(notice);
-    if (text === undefined) return result;
-    if (isProjectDocument(file)) result.document = text;
-    if (!ANALYSED_KINDS.has(file.kind)) return result;
-    try {
-      result.facts = this.analyzer.facts(file.path, text);
-      if (this.analyzer.ranOutOfTime(file.path)) result.outOfTime = true;
-      const stopped = this.analyzer.noticesOf(file.path);
-      result.notices.push(...stopped);
-      // Parsed beyond the budget, or too large: the file's rules are not run.
-      if (stopped.length) return result;
-      const syntax = syntaxError(this.analyzer.parse(file.path, text));
-      if (syntax) result.notices.push({ path: file.path, message: syntax });
-      result.analyse = true;
-    } catch (e) {
-      result.notices.push({ path: file.path, message: `could not be analysed: ${(e as Error).message}` });
-    } finally {
-      this.analyzer.forget(file.path);
-    }
-    return result;
-  }
-
-  findings(files: DiscoveredFile[], index: ProjectIndex, config: Config, { realRoot, maxFileSizeMB }: ReadLimits): SecondPass[] {
-    const results: SecondPass[] = [];
-    for (const file of files) {
-      // Read again: a problem reading it was noted in the first pass.
-      const { text } = readSource(file, maxFileSizeMB, realRoot);
-      if (text === undefined) continue;
-      const result: SecondPass = { path: file.path, findings: [], notices: [] };
-      try {
-        result.findings = this.analyzer.analyzeFile(file.path, text, index, config);
-        result.notices = this.analyzer.noticesOf(file.path);
-        if (this.analyzer.ranOutOfTime(file.path)) result.outOfTime = true;
-      } catch (e) {
-        result.notices = [{ path: file.path, message: `could not be analysed: ${(e as Error).message}` }];
-      } finally {
-        this.analyzer.forget(file.path);
-      }
-      results.push(result);
-    }
-    return results;
-  }
-}
-
 export interface ScanOptions {
   /** Configuration to use instead of the one read from the root (throws ConfigError when invalid). */
   config?: Config;
   /** Worker threads; 0 analyses in this thread. Default: one per core (this thread only hands out
-   *  the work and runs the project rules), and none for small projects. */
+   *  the work and runs the project rules), at most `maxWorkers`, and none for small projects. */
   workers?: number;
+  /** At most this many worker threads by default (the language server leaves a core to the editor). */
+  maxWorkers?: number;
   /** The bundled worker script; the scan runs in this thread when it is missing. */
   workerScript?: string;
   /** What each file's analysis may cost (default: DEFAULT_BUDGET). */
@@ -143,7 +35,7 @@ export interface ScanOptions {
   /** Keep each file's results in the root's cache folder and reuse those of unchanged files
    *  (scanCache.ts). Off by default. */
   cache?: boolean;
-  /** Called with done = 0 once the files are listed, then as shares finish. */
+  /** Called with done = 0 once the files are listed, then as files are done. */
   onProgress?(done: number, total: number): void;
 }
 
@@ -158,6 +50,12 @@ export interface ScanResult {
 }
 
 const SMALL_PROJECT_FILES = 64;
+
+/** Worker threads for a scan that runs beside an editor (the language server's): every core but one,
+ *  which is left to the editor and to the open documents; fewer threads also hold less memory. */
+export function backgroundWorkers(): number {
+  return Math.max(1, os.availableParallelism() - 1);
+}
 
 /** What the cache keeps of a file: both passes' results. */
 interface CachedFile {
@@ -185,13 +83,6 @@ function isProjectResults(value: unknown): value is ProjectResults {
   return isObject(value) && Array.isArray(value.findings) && Array.isArray(value.notices);
 }
 
-/** Deals files out to `count` shares, largest first and round-robin, so that they take about as long. */
-function dealBySize(files: DiscoveredFile[], count: number): DiscoveredFile[][] {
-  const parts: DiscoveredFile[][] = Array.from({ length: count }, () => []);
-  [...files].sort((a, b) => b.size - a.size).forEach((f, i) => parts[i % count].push(f));
-  return parts;
-}
-
 /** Scans a project folder: discovers files, gathers facts (in parallel), builds the index, runs every rule. */
 export async function scanProject(root: string, options: ScanOptions = {}): Promise<ScanResult> {
   const config = options.config ?? readConfig(root);
@@ -217,23 +108,16 @@ export async function scanProject(root: string, options: ScanOptions = {}): Prom
     }
   }
   const toRead = analysed.filter((f) => !cached.has(f.path));
-  const wanted = options.workers ?? (toRead.length < SMALL_PROJECT_FILES ? 0 : os.availableParallelism());
+  const wanted = options.workers ?? (toRead.length < SMALL_PROJECT_FILES ? 0 : Math.min(os.availableParallelism(), options.maxWorkers ?? Infinity));
   const workerCount = fs.existsSync(workerScript) ? Math.min(wanted, toRead.length) : 0;
   options.onProgress?.(0, analysed.length);
-  const shares = workerCount > 0 ? await startWorkers(workerScript, workerCount, budget) : [await inlineShare(budget)];
+  const threads = workerCount > 0 ? new ScanPool(workerScript, workerCount, budget) : await inThisThread(budget);
   try {
     let done = cached.size;
-    const parts = dealBySize(toRead, shares.length);
-    const firstPasses = (
-      await Promise.all(
-        shares.map(async (share, i) => {
-          const result = await share.collectFacts(parts[i], limits);
-          done += parts[i].length;
-          options.onProgress?.(done, analysed.length);
-          return result;
-        }),
-      )
-    ).flat();
+    const firstPasses = await threads.facts(toRead, limits, (count) => {
+      done += count;
+      options.onProgress?.(done, analysed.length);
+    });
     for (const entry of cached.values()) firstPasses.push(entry.first);
     // In the files' order, whatever share read them: project rules that anchor to "the first" file
     // must not depend on the number of workers.
@@ -260,8 +144,7 @@ export async function scanProject(root: string, options: ScanOptions = {}): Prom
       if (previous) secondPasses.push(previous);
       else toAnalyse.push(file);
     }
-    const secondParts = dealBySize(toAnalyse, shares.length);
-    const pending = Promise.all(shares.map((share, i) => share.findings(secondParts[i], data, config, limits)));
+    const pending = threads.findings(toAnalyse, data, config, limits);
     // The project rules read only the index: they run here while the workers run the file rules.
     const projectAnalyzer = new Analyzer(RULES, undefined, budget);
     const cachedProject = reusable ? cache?.project : undefined;
@@ -269,7 +152,7 @@ export async function scanProject(root: string, options: ScanOptions = {}): Prom
       findings: projectAnalyzer.analyzeProject(index, config),
       notices: projectAnalyzer.noticesOf(PROJECT),
     };
-    secondPasses.push(...(await pending).flat());
+    secondPasses.push(...(await pending));
     if (cache) {
       const seconds = new Map(secondPasses.map((r) => [r.path, r]));
       const entries = firstPasses.flatMap((first): [string, { hash: string; entry: CachedFile }][] => {
@@ -292,51 +175,27 @@ export async function scanProject(root: string, options: ScanOptions = {}): Prom
       ),
     };
   } finally {
-    for (const share of shares) share.close();
+    threads.close();
   }
 }
 
-/** A notice for a .py file that does not parse, naming the first error's line. A notebook cell that
- *  does not parse is a finding of its own (MLH808). */
-function syntaxError(parsed: ParsedFile): string | undefined {
-  const error = parsed.kind === 'python' ? firstSyntaxError(parsed.module.root) : undefined;
-  return error && `Python syntax error at line ${error.startPosition.row + 1}; only the parts that parse were analysed`;
-}
-
-interface RemoteShare {
-  collectFacts(files: DiscoveredFile[], limits: ReadLimits): Promise<FirstPass[]>;
+/** The scan's two passes over files, on worker threads (ScanPool) or in this thread. */
+interface ScanThreads {
+  facts(files: DiscoveredFile[], limits: ReadLimits, onDone: (count: number) => void): Promise<FirstPass[]>;
   findings(files: DiscoveredFile[], index: IndexData, config: Config, limits: ReadLimits): Promise<SecondPass[]>;
   close(): void;
 }
 
-async function inlineShare(budget: Budget): Promise<RemoteShare> {
+async function inThisThread(budget: Budget): Promise<ScanThreads> {
   await initPython();
   const share = new ScanShare(budget);
   return {
-    collectFacts: async (files, limits) => share.collectFacts(files, limits),
+    facts: async (files, limits, onDone) => {
+      const results = share.collectFacts(files, limits);
+      onDone(files.length);
+      return results;
+    },
     findings: async (files, data, config, limits) => share.findings(files, indexFromData(data), config, limits),
     close: () => undefined,
   };
-}
-
-async function startWorkers(script: string, count: number, budget: Budget): Promise<RemoteShare[]> {
-  return Array.from({ length: count }, () => {
-    const worker = new Worker(script, { workerData: { budget } });
-    const ask = <T>(message: unknown) =>
-      new Promise<T>((resolve, reject) => {
-        const onMessage = (reply: { ok: boolean; value: T; error?: string }) => {
-          worker.off('error', reject);
-          if (reply.ok) resolve(reply.value);
-          else reject(new Error(reply.error));
-        };
-        worker.once('message', onMessage);
-        worker.once('error', reject);
-        worker.postMessage(message);
-      });
-    return {
-      collectFacts: (files, limits) => ask<FirstPass[]>({ type: 'facts', files, limits }),
-      findings: (files, index, config, limits) => ask<SecondPass[]>({ type: 'findings', files, index, config, limits }),
-      close: () => void worker.terminate(),
-    };
-  });
 }

@@ -1,20 +1,55 @@
-// Worker thread of a project scan: holds one ScanShare and answers the main thread's two passes.
+// Worker thread of a project scan: holds one ScanShare and answers the pool's requests (scanPool.ts).
+import * as v8 from 'v8';
+import * as vm from 'vm';
 import { parentPort, workerData } from 'worker_threads';
-import { initPython } from './python/parser';
-import { indexFromData, ScanShare } from './scan';
+import { Config } from './config';
+import { ProjectIndex } from './project';
+import { initPython, wasmMemoryBytes } from './python/parser';
+import type { ScanReply, ScanRequest } from './scanPool';
+import { indexFromData, ScanShare } from './scanShare';
 
 const share = new ScanShare(workerData?.budget);
-const ready = initPython();
+const ready = initPython().then(settle);
+/** The project as the second pass sees it, received once before its files. */
+let project: { index: ProjectIndex; config: Config } | undefined;
 
-parentPort?.on('message', async (message) => {
+// V8 collects garbage late: after a big file, whose syntax-tree index is garbage once the file is
+// done, a thread's heap would hold several times what it uses until V8's limit, which the big file
+// raised, is reached. The thread collects it itself once it exceeds what it holds by GARBAGE_MB.
+// The flag is process-wide and stays set: resetting it would race with threads that start at once.
+v8.setFlagsFromString('--expose-gc');
+const collectGarbage = vm.runInNewContext('gc') as () => void;
+const garbageBytes = (workerData?.garbageMB ?? 64) * 2 ** 20;
+/** What the heap holds between files (code, the parser, the project index). */
+let heldBytes = 0;
+
+function settle(): void {
+  collectGarbage();
+  heldBytes = process.memoryUsage().heapUsed;
+}
+
+function answer(request: ScanRequest): unknown {
+  switch (request.type) {
+    case 'facts':
+      return share.collectFacts(request.files, request.limits);
+    case 'index':
+      project = { index: indexFromData(request.index), config: request.config };
+      settle();
+      return undefined;
+    case 'findings':
+      if (!project) throw new Error('asked for findings before the project index');
+      return share.findings(request.files, project.index, project.config, request.limits);
+  }
+}
+
+parentPort?.on('message', async (request: ScanRequest) => {
+  let reply: ScanReply;
   try {
     await ready;
-    const value =
-      message.type === 'facts'
-        ? share.collectFacts(message.files, message.limits)
-        : share.findings(message.files, indexFromData(message.index), message.config, message.limits);
-    parentPort!.postMessage({ ok: true, value });
+    reply = { ok: true, value: answer(request), wasmBytes: wasmMemoryBytes() };
   } catch (e) {
-    parentPort!.postMessage({ ok: false, error: (e as Error).stack ?? String(e) });
+    reply = { ok: false, error: (e as Error).stack ?? String(e) };
   }
+  parentPort!.postMessage(reply);
+  if (process.memoryUsage().heapUsed > heldBytes + garbageBytes) collectGarbage();
 });

@@ -5,7 +5,7 @@ import { Analyzer, kindOf } from '../engine/analyze';
 import { Config, ConfigError, DEFAULT_CONFIG } from '../engine/config';
 import { FileFacts, ProjectFile, ProjectIndex } from '../engine/project';
 import { Edit, initPython } from '../engine/python/parser';
-import { layoutOf, scanProject } from '../engine/scan';
+import { backgroundWorkers, layoutOf, scanProject } from '../engine/scan';
 import { Finding, Notice } from '../engine/types';
 import { isProjectDocument, leadsElsewhere, readConfig, readSource, realRootOf } from '../engine/workspace';
 import { effectiveConfig, LogLevel, UserSettings } from './settings';
@@ -113,7 +113,7 @@ export class Project {
       }
       const started = performance.now();
       const result = await this.host.withProgress((report) =>
-        scanProject(this.root, { config: this.config, workerScript: this.workerScript, onProgress: report }),
+        scanProject(this.root, { config: this.config, workerScript: this.workerScript, maxWorkers: backgroundWorkers(), onProgress: report }),
       );
       const files = result.index.files.length;
       this.host.log(

@@ -13,11 +13,22 @@ function wasmPath(file: string, fromPackage: string): string {
 
 let ready: Promise<Parser> | undefined;
 
+/** The options tree-sitter's runtime was started with: emscripten keeps its views of the wasm
+ *  memory on this object (HEAP8), which is how its size is read. */
+const runtime: { locateFile?: () => string; HEAP8?: Int8Array } = {};
+
+/** The size of this thread's tree-sitter wasm memory, in bytes (0 before the parser is loaded). It
+ *  only ever grows: a huge file's parse keeps its high-water mark until the thread ends. */
+export function wasmMemoryBytes(): number {
+  return runtime.HEAP8?.buffer.byteLength ?? 0;
+}
+
 /** Loads tree-sitter and the Python grammar once per thread. */
 export function loadPythonParser(): Promise<Parser> {
   ready ??= (async () => {
     const runtimeWasm = wasmPath('tree-sitter.wasm', 'web-tree-sitter/tree-sitter.wasm');
-    await Parser.init({ locateFile: () => runtimeWasm });
+    runtime.locateFile = () => runtimeWasm;
+    await Parser.init(runtime);
     const language = await Language.load(wasmPath('tree-sitter-python.wasm', 'tree-sitter-python/tree-sitter-python.wasm'));
     const parser = new Parser();
     parser.setLanguage(language);
