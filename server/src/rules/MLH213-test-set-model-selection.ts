@@ -3,7 +3,7 @@ import { lastValueOf } from '../engine/python/bindings';
 import { Evaluation, isSplitCall, isTestName } from '../engine/python/evaluation';
 import { scopeKeyOf } from '../engine/python/facts';
 import { boundNames, namesRead, readsAny } from '../engine/python/flow';
-import { carrierOf, enclosingLoop, filledWithSeveral, flowOfScore, runningBest, selectorOver, testSetEvaluations, usesAfter } from '../engine/python/modelSelection';
+import { carrierOf, enclosingIteration, filledWithSeveral, flowOfScore, runningBest, selectorOver, testSetEvaluations, usesAfter } from '../engine/python/modelSelection';
 import { Call, enclosing, enclosingFunction, Node, PythonModule, scopeOf } from '../engine/python/module';
 import { callTarget } from '../engine/python/projectCalls';
 import { rangeOf, RelatedLocation } from '../engine/types';
@@ -159,11 +159,11 @@ print("test accuracy of the chosen k:", search.score(X_test, y_test))
         for (const value of values) {
           for (const use of usesAfter(module, value)) {
             const best = runningBest(module, use);
-            if (best && (enclosingLoop(best) || enclosingFunction(best))) report(best, testName, 'The best model is kept', scoredHere(e, testName));
+            if (best && (enclosingIteration(best) || enclosingFunction(best))) report(best, testName, 'The best model is kept', scoredHere(e, testName));
           }
         }
         // A comprehension of scores picked at once: `np.argmax([m.score(X_test, y_test) for m in models])`.
-        const direct = enclosingLoop(e.node) && selectorOver(module, e.node);
+        const direct = enclosingIteration(e.node) && selectorOver(module, e.node);
         if (direct) report(direct, testName, 'The best model is chosen', scoredHere(e, testName));
         for (const container of containers) {
           if (!filledWithSeveral(module, container, testNodes)) continue;

@@ -138,8 +138,8 @@ export function filledWithSeveral(module: PythonModule, container: Carrier, eval
   return evaluations.filter((e) => carrierOf(module, e)?.name === container.name).length >= 2;
 }
 
-/** The loop (or comprehension) a node is in. */
-export function enclosingLoop(node: Node): Node | undefined {
+/** The loop or comprehension a node is in (module.ts's enclosingLoop knows only for and while statements). */
+export function enclosingIteration(node: Node): Node | undefined {
   return enclosing(node, LOOPS);
 }
 
