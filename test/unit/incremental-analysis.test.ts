@@ -126,3 +126,24 @@ describe('incremental analysis of an edited document', () => {
     ]);
   });
 });
+
+describe('the syntax tree index of a re-parse', () => {
+  before(() => initPython());
+
+  test('keeps the node objects of the subtrees the parse reused, moved to their new place', () => {
+    const analyzer = new Analyzer();
+    const text = longModule(200);
+    const first = analyzer.parse('pipeline/train_all.py', text);
+    assert.equal(first.kind, 'python');
+    const last = first.module.nodes('function_definition').at(-1)!;
+    const { row, column } = last.startPosition;
+    const { text: next, edits } = applyChanges(text, [{ range: at(0), text: 'import random\n' }]);
+    const second = analyzer.parse('pipeline/train_all.py', next, edits);
+    assert.equal(second.kind, 'python');
+    const moved = second.module.nodes('function_definition').at(-1)!;
+    assert.equal(moved, last, 'the last function is the object of before');
+    assert.deepEqual(moved.startPosition, { row: row + 1, column });
+    assert.equal(moved.tree, second.module.tree);
+    assert.equal(moved.text, last.text);
+  });
+});

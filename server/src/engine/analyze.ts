@@ -6,7 +6,7 @@ import { jsonDeeperThan, mapToCell, MAX_NOTEBOOK_DEPTH, Notebook, NotebookCode, 
 import { FileFacts, ProjectIndex } from './project';
 import { PythonFacts, pythonFacts } from './python/facts';
 import { PythonModule } from './python/module';
-import { Edit, forgetIndex, parsePython, tooDeepForPython } from './python/parser';
+import { Edit, editTree, parsePython, tooDeepForPython } from './python/parser';
 import { personalDataInOutputs } from './personalData';
 import { parseRequirements, RequirementsFile } from './requirements';
 import { ProjectFinding, ReportOptions, Rule } from './rule';
@@ -105,10 +105,7 @@ export class Analyzer {
       return cached;
     }
     const previousTree = cached?.kind === 'python' && edits?.length ? cached.module.tree : undefined;
-    if (previousTree) {
-      forgetIndex(previousTree);
-      for (const edit of edits!) previousTree.edit(edit);
-    }
+    if (previousTree) editTree(previousTree, edits!);
     const parsed = this.parseFresh(path, text, hash, previousTree);
     this.forget(path);
     this.cache.set(path, parsed);

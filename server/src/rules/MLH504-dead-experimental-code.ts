@@ -108,24 +108,26 @@ const REBINDING = new Set(['augmented_assignment', 'for_statement', 'global_stat
  *  replaces at run time is a switch, not a constant. */
 function falseFlags(ctx: PythonContext): Set<string> {
   const { module } = ctx;
-  const flags = new Set<string>();
   const configurable = configurableGlobals(module, ctx.notebook);
   const assignments = module.nodes('assignment');
-  const rebound = new Set<string>();
-  // Names written anywhere inside these, asked from each name upwards (the answers are shared), not
-  // by walking each loop's body once per loop around it.
-  for (const id of module.nodes('identifier')) if (enclosing(id, REBINDING)) rebound.add(id.text);
-  for (const binding of module.imports) rebound.add(binding.local);
   const timesAssigned = new Map<string, number>();
   for (const assignment of assignments) for (const name of new Set(assignedNames(assignment))) timesAssigned.set(name, (timesAssigned.get(name) ?? 0) + 1);
+  const candidates = new Set<string>();
   for (const assignment of assignments) {
     const left = assignment.childForFieldName('left');
     if (assignment.parent?.parent?.type !== 'module' || left?.type !== 'identifier') continue;
     const value = assignment.childForFieldName('right');
-    if (!isFalseLiteral(value) || value?.type === 'none' || rebound.has(left.text) || configurable.has(left.text)) continue;
-    if (timesAssigned.get(left.text) === 1) flags.add(left.text);
+    if (!isFalseLiteral(value) || value?.type === 'none' || configurable.has(left.text)) continue;
+    if (timesAssigned.get(left.text) === 1) candidates.add(left.text);
   }
-  return flags;
+  // Most modules have no such name; where one has, only the identifiers that spell it are asked
+  // whether they are written (from each name upwards, the answers shared), not every identifier.
+  if (candidates.size === 0) return candidates;
+  for (const binding of module.imports) candidates.delete(binding.local);
+  for (const id of module.nodes('identifier')) {
+    if (candidates.has(id.text) && enclosing(id, REBINDING)) candidates.delete(id.text);
+  }
+  return candidates;
 }
 
 /** Deletes the lines of `node` to `last` whole, when nothing else is written on them. */

@@ -60,6 +60,11 @@ export function parsePython(text: string, previous?: Tree): Tree {
     if (pastDeadline()) throw new BudgetExceeded();
     throw new Error('tree-sitter returned no tree');
   }
+  const edited = previous as { [SET_ASIDE]?: TreeIndex } | undefined;
+  if (edited?.[SET_ASIDE]) {
+    (tree as { [CARRIED_FROM]?: TreeIndex })[CARRIED_FROM] = edited[SET_ASIDE];
+    edited[SET_ASIDE] = undefined;
+  }
   return tree;
 }
 
@@ -127,6 +132,10 @@ export function tooDeepForPython(text: string): string | undefined {
 // (meterTreeSteps) answer from these objects.
 
 const INDEX = Symbol('tree index');
+/** On an edited tree, its index until the re-parse; on the re-parsed tree, that index until its own
+ *  is built from it (carryIndex). */
+const SET_ASIDE = Symbol('index set aside for the re-parse');
+const CARRIED_FROM = Symbol('index of the tree before the re-parse');
 const PARENT = Symbol('parent');
 const TYPE_ID = Symbol('type id');
 const ORDER = Symbol('document order');
@@ -152,9 +161,15 @@ interface TreeIndex {
   nearest: Map<ReadonlySet<string>, Map<number, Node | null>>;
 }
 
-/** Drops a tree's index: call before tree.edit(), which moves its nodes. */
-export function forgetIndex(tree: Tree): void {
-  (tree as { [INDEX]?: TreeIndex })[INDEX] = undefined;
+/** Edits a tree that is about to be re-parsed (parsePython(text, tree)). Its index is dropped, as
+ *  tree.edit moves its nodes, and set aside: the tree the re-parse gives takes over the parts of it
+ *  that the parse reused (see carryIndex). */
+export function editTree(tree: Tree, edits: Edit[]): void {
+  const edited = tree as { [INDEX]?: TreeIndex; [SET_ASIDE]?: TreeIndex };
+  const index = edited[INDEX];
+  edited[INDEX] = undefined;
+  for (const edit of edits) tree.edit(edit);
+  edited[SET_ASIDE] = index;
 }
 
 /** Every named node of a type in the tree, the root included, in document order. The list is the
@@ -214,32 +229,108 @@ function typeSlotsOf(language: Language): TypeSlots {
 }
 
 function indexOf(tree: Tree): TreeIndex {
-  const indexed = tree as { [INDEX]?: TreeIndex };
+  const indexed = tree as { [INDEX]?: TreeIndex; [CARRIED_FROM]?: TreeIndex };
   const known = indexed[INDEX];
   if (known) return known;
+  const previous = indexed[CARRIED_FROM];
+  indexed[CARRIED_FROM] = undefined;
+  const index = buildIndex(tree, previous);
+  indexed[INDEX] = index;
+  return index;
+}
+
+// An incremental re-parse reuses the subtrees an edit did not touch, and a node's id is the address
+// of its slot in its parent's list of children (tree-sitter's own, hidden nodes' lists included):
+// a node whose id was in the previous tree sits in a list the parse reused, so it and every node
+// under it are the same nodes as before, only moved (the previous tree is edited in place and lives
+// until the re-parse is done, so no slot address of it is given to a new node meanwhile). The walk
+// of a re-parsed tree therefore takes such a node's subtree over from the previous index (its node
+// objects with their children lists, moved to the new tree and place, their types known) and asks
+// tree-sitter only about the nodes the parse made anew: a keystroke costs the nodes around it and a
+// pass over node objects in memory, not a walk of the whole tree through wasm.
+
+/** How a reused subtree moved: by how many bytes and rows, and by how many columns on the row it
+ *  starts on (the other rows keep their columns). */
+interface Move {
+  tree: Tree;
+  bytes: number;
+  rows: number;
+  columns: number;
+  firstRow: number;
+}
+
+/** The fields of web-tree-sitter's Node that carrying a node object over sets: a node is its id
+ *  (kept), its tree, its start and its alias (`0`, the name its parent lists it by). */
+type MovableNode = IndexedNode & { 0: number; tree: Tree; startIndex: number; startPosition: Node['startPosition'] };
+
+function moveNode(node: MovableNode, move: Move): void {
+  node.tree = move.tree;
+  if (move.bytes === 0 && move.rows === 0 && move.columns === 0) return;
+  const { row, column } = node.startPosition;
+  node.startIndex += move.bytes;
+  node.startPosition = { row: row + move.rows, column: row === move.firstRow ? column + move.columns : column };
+}
+
+/** One walk of the tree: every named node numbered in document order and listed by type slot. With
+ *  the index of the tree before an incremental re-parse, the subtrees the parse reused are carried
+ *  over from it (see above). */
+function buildIndex(tree: Tree, previous: TreeIndex | undefined): TreeIndex {
   const slots = typeSlotsOf(tree.language);
   const bySlot: IndexedNode[][] = [];
   const root = treeSitterRoot(tree) as IndexedNode;
   root[PARENT] = null;
-  // Pre-order, children pushed last to first: nodes are numbered in document order.
+  // The previous tree's named nodes by id (its root apart: the root's id is not a slot of a list).
+  const before = new Map<number, IndexedNode>();
+  if (previous) {
+    for (const list of previous.bySlot) for (const node of list ?? []) if (node !== previous.root) before.set(node.id, node);
+  }
+  // Pre-order, children pushed last to first: nodes are numbered in document order. Each node is new
+  // (its children asked of tree-sitter) or carried over with the move of its reused subtree.
   const pending: IndexedNode[] = [root];
+  const moves: (Move | undefined)[] = [undefined];
   const all: IndexedNode[] = [];
   while (pending.length) {
     checkpoint();
     const node = pending.pop()!;
-    const typeId = treeSitterTypeId.call(node) as number;
-    node[TYPE_ID] = typeId;
+    const move = moves.pop();
+    if (move) moveNode(node as MovableNode, move);
+    else node[TYPE_ID] = treeSitterTypeId.call(node) as number;
+    const typeId = node[TYPE_ID];
     node[ORDER] = all.length;
     node[END] = all.length + 1;
     all.push(node);
     (bySlot[slotOf(slots, typeId)] ??= []).push(node);
+    if (move) {
+      // The anonymous children this node's object was asked for move with it.
+      for (const child of node._children ?? []) if (child[ORDER] < 0) moveNode(child as MovableNode, move);
+    }
+    // A carried node's named children are the list its object keeps (web-tree-sitter's cache, which
+    // the walk that indexed it filled).
     const children = treeSitterNamedChildren.call(node) as (IndexedNode | null)[];
     checkpoint(children.length);
     for (let i = children.length - 1; i >= 0; i--) {
-      const child = children[i];
+      let child = children[i];
       if (!child) continue;
+      let childMove = move;
+      const reused = move ? undefined : before.get(child.id);
+      if (reused) {
+        const was = reused.startPosition;
+        childMove = {
+          tree,
+          bytes: child.startIndex - reused.startIndex,
+          rows: child.startPosition.row - was.row,
+          columns: child.startPosition.column - was.column,
+          firstRow: was.row,
+        };
+        // The new parent may list the reused node by another name (an alias): its `0` and its type
+        // are the new parent's; the nodes under it are listed as before.
+        (reused as MovableNode)[0] = (child as MovableNode)[0];
+        reused[TYPE_ID] = treeSitterTypeId.call(child) as number;
+        children[i] = child = reused;
+      }
       child[PARENT] = node;
       pending.push(child);
+      moves.push(childMove);
     }
   }
   // A subtree ends where its last node's does: from the last node back, each extends its parent's.
@@ -247,9 +338,7 @@ function indexOf(tree: Tree): TreeIndex {
     const parent = all[i][PARENT]!;
     parent[END] = Math.max(parent[END], all[i][END]);
   }
-  const index: TreeIndex = { root, slots, bySlot, nearest: new Map() };
-  indexed[INDEX] = index;
-  return index;
+  return { root, slots, bySlot, nearest: new Map() };
 }
 
 /** The tree's root node: unlike tree.rootNode, the same object each time. */
