@@ -76,3 +76,13 @@ export function decodeBytes(bytes: Uint8Array): DecodedText {
 export function withUnixLineEnds(text: string): string {
   return text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text;
 }
+
+/** The words of an identifier or column name, lower case: `ageBucket`, `age_bucket` and
+ *  `AGE-BUCKET` all give age, bucket. */
+export function identifierWords(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+}

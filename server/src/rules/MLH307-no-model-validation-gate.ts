@@ -3,8 +3,8 @@ import { trainingFiles } from '../engine/projectQueries';
 import { sameNode } from '../engine/python/flow';
 import { isMetricCall } from '../engine/python/metrics';
 import { isModelSaveCall, isTrainingCall } from '../engine/python/models';
-import { Call, dottedName, enclosingFunction, enclosingLoop, isInside, Node, PythonModule, scopeOf } from '../engine/python/module';
-import { callsWithin, ownCalls } from '../engine/python/structure';
+import { Call, dottedName, isInside, Node, PythonModule, scopeOf } from '../engine/python/module';
+import { callsWithin, loopsAround, ownCalls } from '../engine/python/structure';
 
 // evaluate(), validate(), trainer.test(), cross_val_score(), compute_metrics(), score_model() ...
 const EVALUATING_NAME = /(^|_)(evaluate|evaluation|eval|validate|validation|valid|val|test|score|scores|metric|metrics)(_|$)|^cross_val/i;
@@ -29,11 +29,7 @@ function checksMetric(scope: Node, end: number): boolean {
 
 /** A save inside the training loop itself: a periodic checkpoint, not the model handed on. */
 function isCheckpoint(module: PythonModule, save: Node): boolean {
-  const fn = enclosingFunction(save);
-  for (let loop = enclosingLoop(save); loop && (!fn || isInside(loop, fn)); loop = enclosingLoop(loop)) {
-    if (callsWithin(module, loop).some(isTrainingCall)) return true;
-  }
-  return false;
+  return loopsAround(save).some((loop) => callsWithin(module, loop).some(isTrainingCall));
 }
 
 export default defineRule({

@@ -2,7 +2,7 @@ import { isScalar, visit } from 'yaml';
 import { defineRule, PythonContext, YamlContext } from '../engine/rule';
 import { Node, stringValue } from '../engine/python/module';
 import { nodeRange, yamlEntries } from '../engine/yaml';
-import { LineIndex } from '../engine/text';
+import { identifierWords, LineIndex } from '../engine/text';
 import { Range } from '../engine/types';
 import { ALL_BUT_GENERATED } from '../engine/roles';
 
@@ -19,11 +19,7 @@ const TOKENIZER_WORDS = new Set([
 const KEY_KINDS = new Set(['api', 'access', 'secret', 'private', 'signing', 'encryption', 'master', 'subscription', 'account', 'service', 'auth']);
 
 function credentialName(name: string): CredentialName | undefined {
-  const words = name
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .filter(Boolean);
+  const words = identifierWords(name);
   const last = words[words.length - 1];
   const previous = words[words.length - 2];
   if (!last) return undefined;

@@ -3,6 +3,7 @@ import { ProjectIndex } from '../engine/project';
 import { defineRule } from '../engine/rule';
 import { Node, PythonModule, stringValue } from '../engine/python/module';
 import { usesOf } from '../engine/python/valueUses';
+import { identifierWords } from '../engine/text';
 
 /** Words of a column name that make it a protected attribute (or its direct encoding: age_bucket). */
 const PROTECTED_WORDS = new Set([
@@ -18,15 +19,6 @@ const EXCLUDED_LIST = /drop|exclude|ignore|protected|sensitive|remove|target|lab
 const INPUT_FRAME = /^x(_|$)|feature|inputs?$/i;
 const COLUMN_TRANSFORMERS = new Set(['sklearn.compose.ColumnTransformer', 'sklearn.compose.make_column_transformer']);
 
-/** The words of a column name: `ageBucket` and `age_bucket` both give age, bucket. */
-function words(name: string): string[] {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .filter(Boolean);
-}
-
 /** Words that make an age the age of a thing (\`housing_median_age\`, \`car_age\`, \`age_of_account\`)
  *  or a statistic of a population (\`median_age\` of a census tract), not a person's age. */
 const NOT_A_PERSONS_AGE = new Set([
@@ -38,7 +30,7 @@ const NOT_A_PERSONS_AGE = new Set([
 ]);
 
 function isProtectedAttribute(column: string): boolean {
-  const parts = words(column);
+  const parts = identifierWords(column);
   return parts.some((w) => PROTECTED_WORDS.has(w) && (w !== 'age' || !parts.some((other) => NOT_A_PERSONS_AGE.has(other))));
 }
 

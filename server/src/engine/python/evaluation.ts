@@ -9,6 +9,7 @@ import { isMetricCall } from './metrics';
 import { Call, enclosingFunction, nameText, Node, PythonModule } from './module';
 import { sklearnName, splitOf } from './sklearn';
 import { parameterNames } from './structure';
+import { identifierWords } from '../text';
 
 /** A supervised fit, `est.fit(X, y)`, or a call of a helper of the module that fits one. */
 export interface Fitting {
@@ -313,12 +314,9 @@ export function isSplitCall(module: PythonModule, call: Call): boolean {
   return splitOf(module, call) !== undefined || /split/i.test(call.method);
 }
 
+/** A name's words with digits dropped: `X_test2` names a test set as `X_test` does. */
 function wordsOf(name: string): string[] {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .toLowerCase()
-    .split(/[^a-z]+/)
-    .filter(Boolean);
+  return identifierWords(name).flatMap((word) => word.split(/[0-9]+/).filter(Boolean));
 }
 
 const VALIDATION_WORD = /^(val|valid|validation|dev)$/;

@@ -13,7 +13,7 @@ import { lastValueOf } from './bindings';
 import { assignmentsIn, boundNames, callsIn, namesRead, sameNode, variableRoot } from './flow';
 import { Call, groupByScope, isInside, Node, PythonModule } from './module';
 import { constructedClass, constructorOf, FIT_TRANSFORM_FUNCTIONS, isLearningTransformer, sklearnName, splitOf, SPLITTERS } from './sklearn';
-import { lastName, parameterNames } from './structure';
+import { calledFunction, lastName, parameterNames } from './structure';
 
 /** Something that learns from the rows it is given. */
 export interface RowLearning {
@@ -319,17 +319,11 @@ class LeakageAnalysis {
   private sourcesByScope?: Map<number, RowLearning[]>;
   /** Statistics (by the node of their data) already reported as applied to the parts of a cut. */
   private readonly statisticsReported = new Set<number>();
-  private readonly functions = new Map<string, Node>();
   private readonly summaries = new Map<number, FunctionSummary | null>();
 
   constructor(private readonly module: PythonModule) {
     this.sources = sourcesOf(module);
     for (const source of this.sources) this.sourceAt.set(source.node.id, source);
-    for (const def of module.nodes('function_definition')) {
-      const name = def.childForFieldName('name')?.text;
-      // Methods are called through their instance, not by name.
-      if (name && def.parent?.parent?.type !== 'class_definition') this.functions.set(name, def);
-    }
   }
 
   run(): void {
@@ -360,10 +354,9 @@ class LeakageAnalysis {
     return this.sourcesByScope.get(scope.id) ?? [];
   }
 
-  /** The module function a call calls by name, if any. */
-  private calledFunction(call: Call): FunctionSummary | undefined {
-    if (call.receiver || call.imported) return undefined;
-    const def = this.functions.get(call.callee);
+  /** The summary of the module function a call calls by name, if any (methods are left out). */
+  private calledSummary(call: Call): FunctionSummary | undefined {
+    const def = call.receiver ? undefined : calledFunction(this.module, call);
     return def ? this.summaryOf(def) : undefined;
   }
 
@@ -403,7 +396,7 @@ class LeakageAnalysis {
       for (const source of this.sourcesWithin(expression)) if (!value.has(source)) value.set(source, undefined);
       for (const node of expression.type === 'call' ? [expression, ...expression.descendantsOfType('call')] : expression.descendantsOfType('call')) {
         const call = node && module.describeCall(node);
-        const callee = call && this.calledFunction(call);
+        const callee = call && this.calledSummary(call);
         if (!callee || !node) continue;
         const perElement = withinElementLoop(node, expression);
         for (const source of callee.returns) {
@@ -497,7 +490,7 @@ class LeakageAnalysis {
         checkCut(cut, [...split.data, ...(loop ? foldIndexedData(loop) : [])]);
         cutAt.set(call.node.id, cut);
       }
-      const callee = this.calledFunction(call);
+      const callee = this.calledSummary(call);
       if (callee) {
         const args = new Map<number, Node>();
         call.positional.forEach((a, i) => args.set(i, a));
