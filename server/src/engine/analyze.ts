@@ -3,7 +3,7 @@ import { RULES } from '../rules';
 import { Budget, BudgetExceeded, checkpoint, DEFAULT_BUDGET, pastDeadline, withDeadline } from './budget';
 import { Config, effectiveSeverity, ignoredInFile, isRuleEnabled } from './config';
 import { jsonDeeperThan, mapToCell, MAX_NOTEBOOK_DEPTH, Notebook, NotebookCode, notebookCode, parseNotebook } from './notebook';
-import { FileFacts, ProjectIndex } from './project';
+import { FileFacts, NotYetKnown, ProjectIndex } from './project';
 import { PythonFacts, pythonFacts } from './python/facts';
 import { PythonModule } from './python/module';
 import { Edit, editTree, parsePython, tooDeepForPython } from './python/parser';
@@ -66,6 +66,8 @@ export class Analyzer {
   private readonly exhausted = new Map<string, string>();
   // Paths whose latest facts() or analyzeFile() ran out of time: a result that depends on the clock.
   private readonly outOfTime = new Set<string>();
+  // Per path, the rules of its latest analyzeFile() that asked a pre-index what it did not know yet.
+  private readonly deferred = new Map<string, string[]>();
 
   constructor(
     readonly rules: Rule[] = RULES,
@@ -82,6 +84,12 @@ export class Analyzer {
   /** What stopped or failed in the latest facts() or analyzeFile() of a path. */
   noticesOf(path: string): Notice[] {
     return this.notices.get(path) ?? [];
+  }
+
+  /** The codes of the rules the latest analyzeFile() of a path left for the whole index (a
+   *  pre-index's NotYetKnown): they reported nothing. */
+  deferredOf(path: string): string[] {
+    return this.deferred.get(path) ?? [];
   }
 
   private notify(path: string, message: string): void {
@@ -204,12 +212,13 @@ export class Analyzer {
   /** Findings of every file-scoped rule for one file, within its project and for its role. The
    *  rules run under the budget: past it, the findings so far are kept and the rules not yet run are
    *  skipped, with a notice naming the step that was running; a rule that fails gives a notice and
-   *  the others still run. */
-  analyzeFile(path: string, text: string, index: ProjectIndex, config: Config, edits?: Edit[]): Finding[] {
+   *  the others still run. `only` limits the rules to these codes. */
+  analyzeFile(path: string, text: string, index: ProjectIndex, config: Config, edits?: Edit[], only?: ReadonlySet<string>): Finding[] {
     if (this.exhausted.get(path) === hashOf(text)) return [];
     this.notices.delete(path);
     this.exhausted.delete(path);
     this.outOfTime.delete(path);
+    this.deferred.delete(path);
     const findings: Finding[] = [];
     const project = index.projectOf(path);
     const role = index.roleOf(path);
@@ -224,7 +233,7 @@ export class Analyzer {
         step = 'the facts';
         const facts = project.python(path) ?? (parsed.kind === 'python' || parsed.kind === 'notebook' ? pythonFacts(parsed.module, path) : undefined);
         for (const rule of this.rules) {
-          if (!isRuleEnabled(config, rule) || !rule.roles.includes(role) || ignoredInFile(config, rule.code, path)) continue;
+          if (!isRuleEnabled(config, rule) || !rule.roles.includes(role) || ignoredInFile(config, rule.code, path) || (only && !only.has(rule.code))) continue;
           step = `${rule.code} (${rule.name})`;
           if (pastDeadline()) throw new BudgetExceeded();
           const before = findings.length;
@@ -234,6 +243,10 @@ export class Analyzer {
             // A rule stopped halfway reports nothing rather than part of what it would find.
             findings.length = before;
             if (e instanceof BudgetExceeded) throw e;
+            if (e instanceof NotYetKnown) {
+              this.deferred.set(path, [...this.deferredOf(path), rule.code]);
+              continue;
+            }
             const reason = (e as Error).message.split('\n')[0].slice(0, 200);
             this.notify(path, `${step} failed on this file and was skipped: ${reason}`);
           }

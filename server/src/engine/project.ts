@@ -1,7 +1,7 @@
 import type { PersonalDataHit } from './personalData';
 import { projectRootOf, projectRoots } from './projects';
 import { absoluteModule, PythonFacts } from './python/facts';
-import { classifyRole, Role, roleContext, roleOverrides, servedRole } from './roles';
+import { classifyRole, Role, RoleContext, roleContext, roleOverrides, servedRole } from './roles';
 import { FileKind } from './types';
 
 export interface ProjectFile {
@@ -38,6 +38,95 @@ interface RepositoryFacts {
   projects: ProjectIndex[];
   roleOverride: (path: string) => Role | undefined;
   roles?: Map<string, Role>;
+  /** A pre-index's classification context: as if no file imported another. */
+  contextSoFar?: RoleContext;
+}
+
+/** A question a pre-index cannot answer yet: it needs the facts of files not read so far. The rule
+ *  that asked runs again once the whole index is built. */
+export class NotYetKnown extends Error {
+  constructor(what: string) {
+    super(`not known before every file is read: ${what}`);
+  }
+}
+
+/** The file a pre-index's first pass is at, with its facts: the one file whose facts it knows
+ *  besides those known beforehand. Shared by the repository's index and its project views. */
+interface FileAt {
+  path?: string;
+  facts?: FileFacts;
+}
+
+/** The facts of a pre-index: the facts known before the first pass (files whose results were
+ *  cached) and those of the file the pass is at. Asking for another file whose facts are still to
+ *  come, or for all the facts while any are, throws NotYetKnown; every other answer is the one the
+ *  whole index gives. */
+export class FactsSoFar extends Map<string, FileFacts> {
+  constructor(
+    known: Iterable<[string, FileFacts]>,
+    /** Files whose facts the first pass is still to give. */
+    private readonly pending: ReadonlySet<string>,
+    /** Each file's place in the repository's list: the whole index holds its facts in that order. */
+    private readonly order: ReadonlyMap<string, number>,
+    readonly at: FileAt = {},
+  ) {
+    super(known);
+  }
+
+  /** The same, for the files a project view holds. */
+  within(inProject: (path: string) => boolean): FactsSoFar {
+    return new FactsSoFar(
+      [...super.entries()].filter(([p]) => inProject(p)),
+      new Set([...this.pending].filter(inProject)),
+      this.order,
+      this.at,
+    );
+  }
+
+  private isAt(path: string): boolean {
+    return path === this.at.path && this.pending.has(path);
+  }
+
+  override get(path: string): FileFacts | undefined {
+    if (this.isAt(path)) return this.at.facts;
+    if (this.pending.has(path)) throw new NotYetKnown(`the facts of ${path}`);
+    return super.get(path);
+  }
+
+  override has(path: string): boolean {
+    return this.get(path) !== undefined;
+  }
+
+  private all(): [string, FileFacts][] {
+    for (const path of this.pending) if (!this.isAt(path)) throw new NotYetKnown('the facts of every file');
+    const entries = [...super.entries()];
+    if (this.at.path !== undefined && this.at.facts && this.isAt(this.at.path)) entries.push([this.at.path, this.at.facts]);
+    return entries.sort(([a], [b]) => this.order.get(a)! - this.order.get(b)!);
+  }
+
+  override get size(): number {
+    return this.all().length;
+  }
+
+  override entries(): MapIterator<[string, FileFacts]> {
+    return this.all()[Symbol.iterator]();
+  }
+
+  override [Symbol.iterator](): MapIterator<[string, FileFacts]> {
+    return this.entries();
+  }
+
+  override keys(): MapIterator<string> {
+    return this.all().map(([p]) => p)[Symbol.iterator]();
+  }
+
+  override values(): MapIterator<FileFacts> {
+    return this.all().map(([, f]) => f)[Symbol.iterator]();
+  }
+
+  override forEach(callback: (value: FileFacts, key: string, map: Map<string, FileFacts>) => void, thisArg?: unknown): void {
+    for (const [p, f] of this.all()) callback.call(thisArg, f, p, this);
+  }
 }
 
 /** What a repository, or one project inside it, looks like as a whole: its files, and the facts each
@@ -92,7 +181,8 @@ export class ProjectIndex {
       shared.projects = roots.map((root) => {
         const inProject = (path: string) => rootOf(path) === root;
         const pick = <T>(map: Map<string, T>) => new Map([...map].filter(([p]) => inProject(p)));
-        return new ProjectIndex(this.files.filter((f) => inProject(f.path)), pick(this.facts), pick(this.documents), this.tracked, {}, { repository: this, root });
+        const facts = this.facts instanceof FactsSoFar ? this.facts.within(inProject) : pick(this.facts);
+        return new ProjectIndex(this.files.filter((f) => inProject(f.path)), facts, pick(this.documents), this.tracked, {}, { repository: this, root });
       });
     }
     return shared;
@@ -119,6 +209,26 @@ export class ProjectIndex {
       }
     }
     return roles;
+  }
+
+  /** A pre-index's role of the file its first pass is at, as it is when no other file imports it
+   *  (else a module outside a package is a library) and the project's code is not all lessons or
+   *  notebooks (else its dependency and config files take their role, see servedRole): most often
+   *  so. The scan checks it against the whole index's role and runs the file's rules again when it
+   *  differs. Another file's role needs its facts. */
+  private roleSoFar(path: string, facts: FactsSoFar): Role {
+    const override = this.shared.roleOverride(path);
+    if (override) return override;
+    if (path !== facts.at.path) throw new NotYetKnown(`the role of ${path}`);
+    const context = (this.shared.contextSoFar ??= roleContext(this.repository.files.map((f) => f.path), new Set()));
+    return classifyRole({ path, kind: this.repository.file(path)!.kind, python: facts.at.facts?.python }, context);
+  }
+
+  /** The pre-index is at this file (its facts are known), or at none. */
+  atFile(path?: string, facts?: FileFacts): void {
+    if (!(this.facts instanceof FactsSoFar)) throw new Error('only a pre-index is built file by file');
+    this.facts.at.path = path;
+    this.facts.at.facts = facts;
   }
 
   /** The repository's index with one file listed and described anew (an open document as it is
@@ -159,6 +269,8 @@ export class ProjectIndex {
 
   /** What a file is for (roles.ts); files the index does not list are classified by path alone. */
   roleOf(path: string): Role {
+    const facts = this.repository.facts;
+    if (facts instanceof FactsSoFar && this.repository.has(path)) return this.roleSoFar(path, facts);
     this.shared.roles ??= this.classifyRoles();
     return this.shared.roles.get(path) ?? this.shared.roleOverride(path) ?? classifyRole({ path, kind: 'other' }, roleContext([path], new Set()));
   }
@@ -270,14 +382,16 @@ export class ProjectIndex {
   importersOf(path: string): string[] {
     // Built once per index: every file asks who imports it.
     if (!this.importers) {
-      this.importers = new Map();
+      // Kept only once complete: a pre-index cannot list every importer (NotYetKnown).
+      const importers = new Map<string, string[]>();
       for (const [importer] of this.pythonFiles()) {
         for (const imported of this.importsOf(importer)) {
-          const list = this.importers.get(imported);
+          const list = importers.get(imported);
           if (list) list.push(importer);
-          else this.importers.set(imported, [importer]);
+          else importers.set(imported, [importer]);
         }
       }
+      this.importers = importers;
     }
     return this.importers.get(path) ?? [];
   }

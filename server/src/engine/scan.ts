@@ -10,7 +10,7 @@ import { trackedFiles } from './git';
 import { FileFacts, ProjectIndex, ProjectLayout } from './project';
 import { initPython } from './python/parser';
 import { ScanPool } from './scanPool';
-import { ANALYSED_KINDS, FirstPass, IndexData, indexFromData, ReadLimits, ScanShare, SecondPass } from './scanShare';
+import { ANALYSED_KINDS, EarlyRules, FirstPass, IndexData, indexFromData, OwedFile, ReadLimits, readDocuments, readInFirstPass, ScanShare, SecondPass } from './scanShare';
 import { Finding, Notice } from './types';
 import { isPersonalDataCandidate } from './personalData';
 import { DiscoveredFile, discoverFiles, isProjectDocument, readConfig, realRootOf } from './workspace';
@@ -57,7 +57,8 @@ export function backgroundWorkers(): number {
   return Math.max(1, os.availableParallelism() - 1);
 }
 
-/** What the cache keeps of a file: both passes' results. */
+/** What the cache keeps of a file: its facts (the first pass without its rules) and its rules'
+ *  results. */
 interface CachedFile {
   first: FirstPass;
   second?: SecondPass;
@@ -83,7 +84,9 @@ function isProjectResults(value: unknown): value is ProjectResults {
   return isObject(value) && Array.isArray(value.findings) && Array.isArray(value.notices);
 }
 
-/** Scans a project folder: discovers files, gathers facts (in parallel), builds the index, runs every rule. */
+/** Scans a project folder: discovers files, reads its documents, gathers each file's facts and runs
+ *  its rules in one pass (in parallel) as far as the pre-index answers them, builds the index, then
+ *  runs the project rules and, on the files that still owe some, the file rules that needed it. */
 export async function scanProject(root: string, options: ScanOptions = {}): Promise<ScanResult> {
   const config = options.config ?? readConfig(root);
   const realRoot = realRootOf(root);
@@ -107,14 +110,20 @@ export async function scanProject(root: string, options: ScanOptions = {}): Prom
       if (entry) cached.set(file.path, entry);
     }
   }
-  const toRead = analysed.filter((f) => !cached.has(f.path));
+  const toRead = analysed.filter((f) => readInFirstPass(f) && !cached.has(f.path));
   const wanted = options.workers ?? (toRead.length < SMALL_PROJECT_FILES ? 0 : Math.min(os.availableParallelism(), options.maxWorkers ?? Infinity));
   const workerCount = fs.existsSync(workerScript) ? Math.min(wanted, toRead.length) : 0;
   options.onProgress?.(0, analysed.length);
   const threads = workerCount > 0 ? new ScanPool(workerScript, workerCount, budget) : await inThisThread(budget);
   try {
-    let done = cached.size;
-    const firstPasses = await threads.facts(toRead, limits, (count) => {
+    // Everything the index holds but the facts of the files still to read: the pre-index.
+    const { documents, notices: documentNotices } = readDocuments(analysed, limits);
+    const projectFiles = files.map(({ path: p, kind, size }) => ({ path: p, kind, size }));
+    const cachedFacts = [...cached.values()].flatMap(({ first }): [string, FileFacts][] => (first.facts ? [[first.path, first.facts]] : []));
+    const preIndex: IndexData = { files: projectFiles, facts: cachedFacts, documents, tracked, layout: layoutOf(config), pending: toRead.map((f) => f.path) };
+    let done = analysed.length - toRead.length;
+    options.onProgress?.(done, analysed.length);
+    const firstPasses = await threads.facts(toRead, preIndex, config, limits, (count) => {
       done += count;
       options.onProgress?.(done, analysed.length);
     });
@@ -124,9 +133,9 @@ export async function scanProject(root: string, options: ScanOptions = {}): Prom
     const order = new Map(files.map((f, i) => [f.path, i]));
     firstPasses.sort((a, b) => order.get(a.path)! - order.get(b.path)!);
     const data: IndexData = {
-      files: files.map(({ path: p, kind, size }) => ({ path: p, kind, size })),
+      files: projectFiles,
       facts: firstPasses.flatMap((r): [string, FileFacts][] => (r.facts ? [[r.path, r.facts]] : [])),
-      documents: firstPasses.flatMap((r): [string, string][] => (r.document !== undefined ? [[r.path, r.document]] : [])),
+      documents,
       tracked,
       layout: layoutOf(config),
     };
@@ -135,14 +144,23 @@ export async function scanProject(root: string, options: ScanOptions = {}): Prom
     // only when the index is the one they were found with.
     const indexHash = cache ? hashOfData(data) : '';
     const reusable = cache?.indexHash === indexHash;
-    const secondPasses: SecondPass[] = [];
-    const toAnalyse: DiscoveredFile[] = [];
-    const analysable = new Set(firstPasses.filter((r) => r.analyse).map((r) => r.path));
-    for (const file of analysed) {
-      if (!analysable.has(file.path)) continue;
+    const results: SecondPass[] = [];
+    const early = new Map<string, EarlyRules>();
+    const toAnalyse: OwedFile[] = [];
+    for (const first of firstPasses) {
+      if (!first.analyse) continue;
+      const file = files[order.get(first.path)!];
       const previous = reusable ? cached.get(file.path)?.second : undefined;
-      if (previous) secondPasses.push(previous);
-      else toAnalyse.push(file);
+      const rules = first.rules;
+      if (previous) results.push(previous);
+      // The role the rules ran for is the file's: only the rules that asked too early are owed.
+      else if (rules && rules.role === index.roleOf(file.path)) {
+        if (rules.owed.length === 0) results.push({ path: file.path, findings: rules.findings, notices: rules.notices, outOfTime: rules.outOfTime });
+        else {
+          early.set(file.path, rules);
+          toAnalyse.push({ ...file, rules: rules.owed });
+        }
+      } else toAnalyse.push(file);
     }
     const pending = threads.findings(toAnalyse, data, config, limits);
     // The project rules read only the index: they run here while the workers run the file rules.
@@ -152,14 +170,23 @@ export async function scanProject(root: string, options: ScanOptions = {}): Prom
       findings: projectAnalyzer.analyzeProject(index, config),
       notices: projectAnalyzer.noticesOf(PROJECT),
     };
-    secondPasses.push(...(await pending));
+    for (const second of await pending) {
+      const rules = early.get(second.path);
+      results.push(rules ? {
+        path: second.path,
+        findings: [...rules.findings, ...second.findings],
+        notices: [...rules.notices, ...second.notices],
+        outOfTime: rules.outOfTime || second.outOfTime,
+      } : second);
+    }
     if (cache) {
-      const seconds = new Map(secondPasses.map((r) => [r.path, r]));
+      const finals = new Map(results.map((r) => [r.path, r]));
       const entries = firstPasses.flatMap((first): [string, { hash: string; entry: CachedFile }][] => {
         const hash = hashes.get(first.path);
-        const second = seconds.get(first.path);
+        const second = finals.get(first.path);
         if (hash === undefined || first.outOfTime || second?.outOfTime) return [];
-        return [[first.path, { hash, entry: { first, second } }]];
+        const { rules: _, ...facts } = first;
+        return [[first.path, { hash, entry: { first: facts, second } }]];
       });
       cache.save(indexHash, new Map(entries), projectAnalyzer.ranOutOfTime(PROJECT) ? undefined : project);
     }
@@ -167,10 +194,10 @@ export async function scanProject(root: string, options: ScanOptions = {}): Prom
       root,
       config,
       index,
-      findings: [...secondPasses.flatMap((r) => r.findings), ...project.findings].sort(byPosition),
+      findings: [...results.flatMap((r) => r.findings), ...project.findings].sort(byPosition),
       projectFindings: project.findings,
       // Sorted so that the report does not depend on how files were shared between workers.
-      notices: [...notices, ...firstPasses.flatMap((r) => r.notices), ...secondPasses.flatMap((r) => r.notices), ...project.notices].sort(
+      notices: [...notices, ...documentNotices, ...firstPasses.flatMap((r) => r.notices), ...results.flatMap((r) => r.notices), ...project.notices].sort(
         (a, b) => a.path.localeCompare(b.path) || a.message.localeCompare(b.message),
       ),
     };
@@ -181,8 +208,8 @@ export async function scanProject(root: string, options: ScanOptions = {}): Prom
 
 /** The scan's two passes over files, on worker threads (ScanPool) or in this thread. */
 interface ScanThreads {
-  facts(files: DiscoveredFile[], limits: ReadLimits, onDone: (count: number) => void): Promise<FirstPass[]>;
-  findings(files: DiscoveredFile[], index: IndexData, config: Config, limits: ReadLimits): Promise<SecondPass[]>;
+  facts(files: DiscoveredFile[], preIndex: IndexData, config: Config, limits: ReadLimits, onDone: (count: number) => void): Promise<FirstPass[]>;
+  findings(files: OwedFile[], index: IndexData, config: Config, limits: ReadLimits): Promise<SecondPass[]>;
   close(): void;
 }
 
@@ -190,8 +217,8 @@ async function inThisThread(budget: Budget): Promise<ScanThreads> {
   await initPython();
   const share = new ScanShare(budget);
   return {
-    facts: async (files, limits, onDone) => {
-      const results = share.collectFacts(files, limits);
+    facts: async (files, preIndex, config, limits, onDone) => {
+      const results = share.collectFacts(files, limits, { index: indexFromData(preIndex), config });
       onDone(files.length);
       return results;
     },

@@ -8,14 +8,15 @@
 import { Worker } from 'worker_threads';
 import { Budget } from './budget';
 import { Config } from './config';
-import { FirstPass, IndexData, ReadLimits, SecondPass } from './scanShare';
+import { FirstPass, IndexData, OwedFile, ReadLimits, SecondPass } from './scanShare';
 import { DiscoveredFile } from './workspace';
 
-/** What a worker thread (worker.ts) is asked. `index` comes before the second pass's `findings`. */
+/** What a worker thread (worker.ts) is asked. `index` comes before each pass's files: the pre-index
+ *  before `facts` (whose `rules` run against it), the project's index before `findings`. */
 export type ScanRequest =
-  | { type: 'facts'; files: DiscoveredFile[]; limits: ReadLimits }
+  | { type: 'facts'; files: DiscoveredFile[]; limits: ReadLimits; rules: boolean }
   | { type: 'index'; index: IndexData; config: Config }
-  | { type: 'findings'; files: DiscoveredFile[]; limits: ReadLimits };
+  | { type: 'findings'; files: OwedFile[]; limits: ReadLimits };
 
 export type ScanReply = { ok: true; value: unknown; wasmBytes: number } | { ok: false; error: string };
 
@@ -88,8 +89,8 @@ class ScanThread {
 }
 
 /** Files given to one thread at once, with the heap the thread must have. */
-interface Job {
-  files: DiscoveredFile[];
+interface Job<F extends DiscoveredFile> {
+  files: F[];
   bytes: number;
   heapMB: number;
 }
@@ -109,9 +110,13 @@ export class ScanPool {
     this.threads = Array.from({ length: count }, () => undefined);
   }
 
-  /** The first pass; `onDone` is told how many files are done as their results arrive. */
-  facts(files: DiscoveredFile[], limits: ReadLimits, onDone: (count: number) => void): Promise<FirstPass[]> {
-    return this.run(files, (batch) => ({ type: 'facts', files: batch, limits }), onDone, (file, heapMB) => ({
+  /** The first pass, with the files' rules against the pre-index; `onDone` is told how many files
+   *  are done as their results arrive. Files retried with more heap give only their facts (their
+   *  rules, which need more memory still, wait for the second pass). */
+  facts(files: DiscoveredFile[], preIndex: IndexData, config: Config, limits: ReadLimits, onDone: (count: number) => void): Promise<FirstPass[]> {
+    this.index = { type: 'index', index: preIndex, config };
+    const rules = (heapMB: number) => heapMB === this.budget.heapMB;
+    return this.run(files, (batch, heapMB) => ({ type: 'facts', files: batch, limits, rules: rules(heapMB) }), onDone, (file, heapMB) => ({
       path: file.path,
       facts: { path: file.path, kind: file.kind },
       notices: [{ path: file.path, message: `analysis stopped: reading the file needed more than ${heapMB} MB of memory; no rule was run on it` }],
@@ -120,7 +125,7 @@ export class ScanPool {
   }
 
   /** The second pass: every file's rules, against the project's index. */
-  findings(files: DiscoveredFile[], index: IndexData, config: Config, limits: ReadLimits): Promise<SecondPass[]> {
+  findings(files: OwedFile[], index: IndexData, config: Config, limits: ReadLimits): Promise<SecondPass[]> {
     this.index = { type: 'index', index, config };
     return this.run(files, (batch) => ({ type: 'findings', files: batch, limits }), undefined, (file, heapMB) => ({
       path: file.path,
@@ -134,13 +139,13 @@ export class ScanPool {
     for (const thread of this.threads) thread?.close();
   }
 
-  private async run<T>(
-    files: DiscoveredFile[],
-    request: (files: DiscoveredFile[]) => ScanRequest,
+  private async run<T, F extends DiscoveredFile>(
+    files: F[],
+    request: (files: F[], heapMB: number) => ScanRequest,
     onDone: ((count: number) => void) | undefined,
-    outOfMemory: (file: DiscoveredFile, heapMB: number) => T,
+    outOfMemory: (file: F, heapMB: number) => T,
   ): Promise<T[]> {
-    const queue = new FileQueue(files, this.budget.heapMB);
+    const queue = new FileQueue<F>(files, this.budget.heapMB);
     const results: T[] = [];
     let failed = false;
     let finished = () => {};
@@ -154,7 +159,7 @@ export class ScanPool {
         }
         try {
           const thread = await this.threadFor(slot, job.heapMB);
-          const { value, wasmBytes } = await thread.ask(request(job.files));
+          const { value, wasmBytes } = await thread.ask(request(job.files, job.heapMB));
           results.push(...(value as T[]));
           onDone?.(job.files.length);
           if (wasmBytes > MAX_WASM_BYTES) this.retire(slot);
@@ -202,18 +207,18 @@ export class ScanPool {
 }
 
 /** The files of a pass, largest first, and what is in flight. */
-class FileQueue {
-  private readonly files: DiscoveredFile[];
+class FileQueue<F extends DiscoveredFile> {
+  private readonly files: F[];
   /** The big files come first: [0, bigCount). */
   private readonly bigCount: number;
   private nextBig = 0;
   private nextOther: number;
-  private readonly retries: Job[] = [];
+  private readonly retries: Job<F>[] = [];
   private inFlight = 0;
   private bigInFlight = false;
 
   constructor(
-    files: DiscoveredFile[],
+    files: F[],
     private readonly heapMB: number,
   ) {
     this.files = [...files].sort((a, b) => b.size - a.size);
@@ -227,7 +232,7 @@ class FileQueue {
 
   /** The next job: a retry, else a big file when no other is in flight, else the largest of the
    *  others (with more files when it is small); undefined when none may start now. */
-  next(): Job | undefined {
+  next(): Job<F> | undefined {
     let job = this.retries.shift();
     if (!job && !this.bigInFlight && this.nextBig < this.bigCount) {
       const file = this.files[this.nextBig++];
@@ -252,11 +257,11 @@ class FileQueue {
   }
 
   /** A job whose thread ran out of memory, to be run again with more. */
-  retry(job: Job): void {
+  retry(job: Job<F>): void {
     this.retries.push(job);
   }
 
-  done(job: Job): void {
+  done(job: Job<F>): void {
     this.inFlight--;
     if (job.files.some(isBig)) this.bigInFlight = false;
   }

@@ -4,7 +4,8 @@ import { RULES } from '../rules';
 import { Analyzer, ParsedFile } from './analyze';
 import { Budget, DEFAULT_BUDGET } from './budget';
 import { Config } from './config';
-import { FileFacts, ProjectFile, ProjectIndex, ProjectLayout } from './project';
+import { FactsSoFar, FileFacts, ProjectFile, ProjectIndex, ProjectLayout } from './project';
+import { Role } from './roles';
 import { Finding, Notice } from './types';
 import { isPersonalDataCandidate, PERSONAL_DATA_SAMPLE_BYTES, personalDataIn } from './personalData';
 import { DiscoveredFile, isProjectDocument, readSample, readSource } from './workspace';
@@ -20,22 +21,48 @@ export interface IndexData {
   documents: [string, string][];
   tracked?: string[];
   layout: ProjectLayout;
+  /** For a pre-index (the first pass's): the files whose facts are still to come. */
+  pending?: string[];
 }
 
 export function indexFromData(data: IndexData): ProjectIndex {
-  return new ProjectIndex(data.files, new Map(data.facts), new Map(data.documents), data.tracked, data.layout);
+  const facts = data.pending
+    ? new FactsSoFar(data.facts, new Set(data.pending), new Map(data.files.map((f, i) => [f.path, i])))
+    : new Map(data.facts);
+  return new ProjectIndex(data.files, facts, new Map(data.documents), data.tracked, data.layout);
 }
 
-/** What the first pass learns of one file: its facts, its text when it describes the project, the
- *  notices, and whether its rules are to run (not when it could not be read or parsed in budget). */
+/** What the first pass learns of one file: its facts, the notices, whether its rules are to run
+ *  (not when it could not be read or parsed in budget), and what they found then. */
 export interface FirstPass {
   path: string;
   facts?: FileFacts;
-  document?: string;
   notices: Notice[];
   analyse: boolean;
   /** Stopped at the budget's deadline: a result of a busy moment, not of the file, so not cached. */
   outOfTime?: boolean;
+  /** The file's rules, run against the pre-index (none when the first pass gives only facts). */
+  rules?: EarlyRules;
+}
+
+/** The rules of a file run in the first pass, against the pre-index: the role they ran for (the
+ *  pre-index's, checked against the index's), their findings and notices, and the rules still owed
+ *  (they asked what only the whole index knows). */
+export interface EarlyRules {
+  role: Role;
+  findings: Finding[];
+  notices: Notice[];
+  owed: string[];
+  outOfTime?: boolean;
+}
+
+/** A file for the second pass, with the codes of the rules still to run (all when absent). */
+export type OwedFile = DiscoveredFile & { rules?: string[] };
+
+/** The project's project and the rules' configuration, as one share holds them for a pass. */
+export interface SharedProject {
+  index: ProjectIndex;
+  config: Config;
 }
 
 /** What the second pass gives for one file: its rules' findings and notices. */
@@ -53,9 +80,29 @@ export interface ReadLimits {
   maxFileSizeMB: number;
 }
 
+/** Whether the first pass reads a file: to parse it, or to sample a data file for personal data. */
+export function readInFirstPass(file: DiscoveredFile): boolean {
+  return ANALYSED_KINDS.has(file.kind) || isPersonalDataCandidate(file.path);
+}
+
+/** The texts of the files that describe the project (isProjectDocument), read before the first pass
+ *  for the pre-index. A problem reading one is noted here unless the first pass reads it too. */
+export function readDocuments(files: DiscoveredFile[], { realRoot, maxFileSizeMB }: ReadLimits): { documents: [string, string][]; notices: Notice[] } {
+  const documents: [string, string][] = [];
+  const notices: Notice[] = [];
+  for (const file of files) {
+    if (!isProjectDocument(file)) continue;
+    const { text, notice } = readSource(file, maxFileSizeMB, realRoot);
+    if (notice && !ANALYSED_KINDS.has(file.kind)) notices.push(notice);
+    if (text !== undefined) documents.push([file.path, text]);
+  }
+  return { documents, notices };
+}
+
 /** One share of a scan: the files it reads and analyses. A file's syntax tree lives only while one
- *  pass works on it (trees are the bulk of the memory): the first pass gives the facts, the second
- *  reads and parses the file again for its rules. */
+ *  pass works on it (trees are the bulk of the memory). The first pass gives the facts and runs the
+ *  file's rules against the pre-index (what is known before any file is parsed); the second reads
+ *  and parses again only the files that still owe rules once the whole index is known. */
 export class ScanShare {
   readonly analyzer: Analyzer;
 
@@ -63,24 +110,23 @@ export class ScanShare {
     this.analyzer = new Analyzer(RULES, undefined, budget);
   }
 
-  collectFacts(files: DiscoveredFile[], limits: ReadLimits): FirstPass[] {
-    return files.map((file) => this.firstPass(file, limits));
+  /** The first pass over files; with `preIndex`, their rules run as far as it can answer them. */
+  collectFacts(files: DiscoveredFile[], limits: ReadLimits, preIndex?: SharedProject): FirstPass[] {
+    return files.map((file) => this.firstPass(file, limits, preIndex));
   }
 
-  private firstPass(file: DiscoveredFile, { realRoot, maxFileSizeMB }: ReadLimits): FirstPass {
+  private firstPass(file: DiscoveredFile, { realRoot, maxFileSizeMB }: ReadLimits, preIndex?: SharedProject): FirstPass {
     const result: FirstPass = { path: file.path, notices: [], analyse: false };
-    if (isPersonalDataCandidate(file.path) && !ANALYSED_KINDS.has(file.kind)) {
+    if (!ANALYSED_KINDS.has(file.kind)) {
       // Data files are sampled, never read whole: their size does not matter.
       const sample = readSample(file, PERSONAL_DATA_SAMPLE_BYTES, realRoot);
       const personalData = sample === undefined ? undefined : personalDataIn(sample);
       if (personalData) result.facts = { path: file.path, kind: file.kind, personalData };
-      if (!isProjectDocument(file)) return result;
+      return result;
     }
     const { text, notice } = readSource(file, maxFileSizeMB, realRoot);
     if (notice) result.notices.push(notice);
     if (text === undefined) return result;
-    if (isProjectDocument(file)) result.document = text;
-    if (!ANALYSED_KINDS.has(file.kind)) return result;
     try {
       result.facts = this.analyzer.facts(file.path, text);
       if (this.analyzer.ranOutOfTime(file.path)) result.outOfTime = true;
@@ -91,6 +137,7 @@ export class ScanShare {
       const syntax = syntaxError(this.analyzer.parse(file.path, text));
       if (syntax) result.notices.push({ path: file.path, message: syntax });
       result.analyse = true;
+      if (preIndex) result.rules = this.earlyRules(file.path, text, result.facts, preIndex);
     } catch (e) {
       result.notices.push({ path: file.path, message: `could not be analysed: ${(e as Error).message}` });
     } finally {
@@ -99,7 +146,26 @@ export class ScanShare {
     return result;
   }
 
-  findings(files: DiscoveredFile[], index: ProjectIndex, config: Config, { realRoot, maxFileSizeMB }: ReadLimits): SecondPass[] {
+  /** The file's rules against the pre-index, at the file with its facts. */
+  private earlyRules(path: string, text: string, facts: FileFacts, { index, config }: SharedProject): EarlyRules {
+    index.atFile(path, facts);
+    try {
+      const early: EarlyRules = { role: index.roleOf(path), findings: [], notices: [], owed: [] };
+      try {
+        early.findings = this.analyzer.analyzeFile(path, text, index, config);
+        early.notices = this.analyzer.noticesOf(path);
+        early.owed = this.analyzer.deferredOf(path);
+        if (this.analyzer.ranOutOfTime(path)) early.outOfTime = true;
+      } catch (e) {
+        early.notices = [{ path, message: `could not be analysed: ${(e as Error).message}` }];
+      }
+      return early;
+    } finally {
+      index.atFile();
+    }
+  }
+
+  findings(files: OwedFile[], index: ProjectIndex, config: Config, { realRoot, maxFileSizeMB }: ReadLimits): SecondPass[] {
     const results: SecondPass[] = [];
     for (const file of files) {
       // Read again: a problem reading it was noted in the first pass.
@@ -107,7 +173,7 @@ export class ScanShare {
       if (text === undefined) continue;
       const result: SecondPass = { path: file.path, findings: [], notices: [] };
       try {
-        result.findings = this.analyzer.analyzeFile(file.path, text, index, config);
+        result.findings = this.analyzer.analyzeFile(file.path, text, index, config, undefined, file.rules && new Set(file.rules));
         result.notices = this.analyzer.noticesOf(file.path);
         if (this.analyzer.ranOutOfTime(file.path)) result.outOfTime = true;
       } catch (e) {

@@ -2,16 +2,15 @@
 import * as v8 from 'v8';
 import * as vm from 'vm';
 import { parentPort, workerData } from 'worker_threads';
-import { Config } from './config';
-import { ProjectIndex } from './project';
 import { initPython, wasmMemoryBytes } from './python/parser';
 import type { ScanReply, ScanRequest } from './scanPool';
-import { indexFromData, ScanShare } from './scanShare';
+import { indexFromData, ScanShare, SharedProject } from './scanShare';
 
 const share = new ScanShare(workerData?.budget);
 const ready = initPython().then(settle);
-/** The project as the second pass sees it, received once before its files. */
-let project: { index: ProjectIndex; config: Config } | undefined;
+/** The project as the pass sees it (the pre-index in the first, the index in the second), received
+ *  once before its files. */
+let project: SharedProject | undefined;
 
 // V8 collects garbage late: after a big file, whose syntax-tree index is garbage once the file is
 // done, a thread's heap would hold several times what it uses until V8's limit, which the big file
@@ -31,7 +30,7 @@ function settle(): void {
 function answer(request: ScanRequest): unknown {
   switch (request.type) {
     case 'facts':
-      return share.collectFacts(request.files, request.limits);
+      return share.collectFacts(request.files, request.limits, request.rules ? project : undefined);
     case 'index':
       project = { index: indexFromData(request.index), config: request.config };
       settle();

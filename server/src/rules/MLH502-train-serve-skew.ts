@@ -1,6 +1,7 @@
 import { trainsModel } from '../engine/projectQueries';
 import { defineRule } from '../engine/rule';
 import { FunctionFingerprint } from '../engine/python/fingerprint';
+import { PythonFacts } from '../engine/python/facts';
 import { isModelServingCode } from '../engine/python/inference';
 import { endpointsOf } from '../engine/python/serving';
 import { FILE_START, rangeOf } from '../engine/types';
@@ -72,15 +73,17 @@ from churn.features import build_features
       if (facts.isTest || trainsModel(facts)) return;
       if (!isModelServingCode(module, ctx.path)) return;
       const handlers = new Set(endpointsOf(module).map((e) => e.fn.startPosition.row));
-      // A script generated from a training notebook is that notebook again: the notebook stands for it.
-      const trainingModules = project.pythonFiles().filter(([p, f]) => p !== ctx.path && trainsModel(f) && project.roleOf(p) !== 'generated');
-      if (trainingModules.length === 0) return;
+      let trainingModules: [string, PythonFacts][] | undefined;
       for (const def of module.nodes('function_definition')) {
         const holder = def.parent?.type === 'decorated_definition' ? def.parent : def;
         if (holder.parent?.type !== 'module' || handlers.has(def.startPosition.row)) continue;
         const own = facts.functionFingerprints.find((f) => f.line === def.startPosition.row);
         const name = def.childForFieldName('name');
         if (!own || !name || own.name.startsWith('__')) continue;
+        // Listed at the first function to compare, since it reads every file's facts. A script
+        // generated from a training notebook is that notebook again: the notebook stands for it.
+        trainingModules ??= project.pythonFiles().filter(([p, f]) => p !== ctx.path && trainsModel(f) && project.roleOf(p) !== 'generated');
+        if (trainingModules.length === 0) return;
         for (const [path, training] of trainingModules) {
           const copy = training.functionFingerprints.find((t) => sameFunction(own, t) !== undefined);
           if (!copy) continue;
