@@ -119,22 +119,36 @@ export async function scanProject(root: string, options: ScanOptions = {}): Prom
     // Everything the index holds but the facts of the files still to read: the pre-index.
     const { documents, notices: documentNotices } = readDocuments(analysed, limits);
     const projectFiles = files.map(({ path: p, kind, size }) => ({ path: p, kind, size }));
-    const cachedFacts = [...cached.values()].flatMap(({ first }): [string, FileFacts][] => (first.facts ? [[first.path, first.facts]] : []));
-    const preIndex: IndexData = { files: projectFiles, facts: cachedFacts, documents, tracked, layout: layoutOf(config), pending: toRead.map((f) => f.path) };
+    const factsOf = (passes: FirstPass[]) => passes.flatMap((r): [string, FileFacts][] => (r.facts ? [[r.path, r.facts]] : []));
+    const preIndex = (known: FirstPass[], pending: DiscoveredFile[]): IndexData => ({
+      files: projectFiles,
+      facts: factsOf(known),
+      documents,
+      tracked,
+      layout: layoutOf(config),
+      pending: pending.map((f) => f.path),
+    });
     let done = analysed.length - toRead.length;
     options.onProgress?.(done, analysed.length);
-    const firstPasses = await threads.facts(toRead, preIndex, config, limits, (count) => {
+    const onDone = (count: number) => {
       done += count;
       options.onProgress?.(done, analysed.length);
-    });
-    for (const entry of cached.values()) firstPasses.push(entry.first);
+    };
+    // Configuration, dependency and data files first: few and quick to read, and their facts (YAML
+    // keys, packages, personal data) are what the code's rules ask of other files most.
+    const isCode = (f: DiscoveredFile) => f.kind === 'python' || f.kind === 'notebook';
+    const firstPasses = [...cached.values()].map((entry) => entry.first);
+    const others = toRead.filter((f) => !isCode(f));
+    firstPasses.push(...(await threads.facts(others, preIndex(firstPasses, toRead), config, limits, onDone)));
+    const code = toRead.filter(isCode);
+    firstPasses.push(...(await threads.facts(code, preIndex(firstPasses, code), config, limits, onDone)));
     // In the files' order, whatever share read them: project rules that anchor to "the first" file
     // must not depend on the number of workers.
     const order = new Map(files.map((f, i) => [f.path, i]));
     firstPasses.sort((a, b) => order.get(a.path)! - order.get(b.path)!);
     const data: IndexData = {
       files: projectFiles,
-      facts: firstPasses.flatMap((r): [string, FileFacts][] => (r.facts ? [[r.path, r.facts]] : [])),
+      facts: factsOf(firstPasses),
       documents,
       tracked,
       layout: layoutOf(config),

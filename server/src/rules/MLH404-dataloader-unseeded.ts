@@ -80,7 +80,8 @@ loader = DataLoader(train_ds, batch_size=64, shuffle=True, num_workers=4,
 `,
   check: {
     python(ctx) {
-      if (ctx.facts.isTest || lightningSeedsLoaders(ctx.project, ctx.path)) return;
+      if (ctx.facts.isTest) return;
+      let seededByLightning: boolean | undefined;
       for (const call of ctx.module.calls()) {
         if (!isTorchDataLoader(call) || call.hasSplat) continue;
         if (call.keywords.has('generator') || call.keywords.has('worker_init_fn')) continue;
@@ -96,6 +97,9 @@ loader = DataLoader(train_ds, batch_size=64, shuffle=True, num_workers=4,
         // The order and the workers' seeds (PyTorch seeds random, torch and NumPy in each worker
         // from it) then come from a seeded generator.
         if (torchSeededBefore(ctx.module, call.node, drawOffset(ctx.module, call))) continue;
+        // Asked once there is a loader to report: the answer reads the other files' seeds.
+        seededByLightning ??= lightningSeedsLoaders(ctx.project, ctx.path);
+        if (seededByLightning) return;
         const what = shuffles && usesWorkers ? `shuffles with ${workerCount}` : shuffles ? 'shuffles' : `uses ${workerCount}`;
         ctx.report(call.node.childForFieldName('function') ?? call.node, `This DataLoader ${what} without generator= or worker_init_fn=, so batch order and worker randomness change between runs`);
       }

@@ -208,24 +208,20 @@ model = GradientBoostingClassifier(**params)
     python(ctx) {
       const { module, facts } = ctx;
       if (facts.isTest || !facts.isML) return;
-      const hardCoded: { value: Node; what: string }[] = [];
+      const config = configFileFor(ctx.project, ctx.path);
+      if (!config) return;
       for (const call of module.calls()) {
         if (!configuresTraining(call)) continue;
         for (const [name, value] of call.keywords) {
           if (!HYPERPARAMETER_KEYWORDS.has(name) || !isNumericLiteral(value)) continue;
           if (name === 'weight_decay' && isNoDecayGroup(module, value)) continue;
-          hardCoded.push({ value, what: `Hyperparameter ${name}=${value.text} is hard-coded in ${call.callee}()` });
+          ctx.report(value, `Hyperparameter ${name}=${value.text} is hard-coded in ${call.callee}(); move it to ${config}`);
         }
       }
       for (const value of hyperparameterConstants(module, ctx.notebook)) {
         const name = value.parent?.childForFieldName('left')?.text ?? '';
-        hardCoded.push({ value, what: `Hyperparameter ${name} = ${value.text} is hard-coded` });
+        ctx.report(value, `Hyperparameter ${name} = ${value.text} is hard-coded; move it to ${config}`);
       }
-      if (hardCoded.length === 0) return;
-      // Looked for only now: finding the config file reads the keys of every YAML file.
-      const config = configFileFor(ctx.project, ctx.path);
-      if (!config) return;
-      for (const { value, what } of hardCoded) ctx.report(value, `${what}; move it to ${config}`);
     },
   },
 });
