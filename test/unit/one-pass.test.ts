@@ -11,7 +11,8 @@ import { Analyzer, byPosition, kindOf } from '../../server/src/engine/analyze';
 import { FileFacts, NotYetKnown } from '../../server/src/engine/project';
 import { initPython } from '../../server/src/engine/python/parser';
 import { scanProject, ScanResult } from '../../server/src/engine/scan';
-import { ANALYSED_KINDS, indexFromData } from '../../server/src/engine/scanShare';
+import { ANALYSED_KINDS, indexFromData, readDocuments, ScanShare } from '../../server/src/engine/scanShare';
+import { discoverFiles, realRootOf } from '../../server/src/engine/workspace';
 import { Finding } from '../../server/src/engine/types';
 import { EVERY_RULE } from '../support/config';
 import { makeProject, removeProject, REPO, writeFiles } from '../support/project';
@@ -123,6 +124,30 @@ test('a pre-index answers from the file at hand and what is known before parsing
   // A question it could not answer is not remembered as answered.
   assert.throws(() => preIndex.importersOf('columns.py'), NotYetKnown);
   assert.deepEqual(index.importersOf('columns.py'), ['train.py']);
+});
+
+test('the first pass runs every rule that needs only the file and the project around it: only the cross-file ones are owed', () => {
+  const { files } = discoverFiles(root, EVERY_RULE);
+  const limits = { realRoot: realRootOf(root), maxFileSizeMB: EVERY_RULE.thresholds.maxFileSizeMB };
+  const code = files.filter((f) => f.kind === 'python');
+  const others = files.filter((f) => ANALYSED_KINDS.has(f.kind) && f.kind !== 'python');
+  const { documents } = readDocuments(files, limits);
+  const share = new ScanShare();
+  // The requirements first, as the scan reads them: the code's pre-index knows their facts.
+  const preIndex = { files, facts: [], documents, layout: {} };
+  const configFirst = share.collectFacts(others, limits, { index: indexFromData({ ...preIndex, pending: others.map((f) => f.path) }), config: EVERY_RULE });
+  const known = configFirst.map((r): [string, FileFacts] => [r.path, r.facts!]);
+  const passes = share.collectFacts(code, limits, { index: indexFromData({ ...preIndex, facts: known, pending: code.map((f) => f.path) }), config: EVERY_RULE });
+  const owed = Object.fromEntries(passes.map((r) => [r.path, { role: r.rules?.role, owed: r.rules?.owed }]));
+  assert.deepEqual(owed, {
+    // Whether training defines the same features, and whether a file of the project writes the
+    // model it loads.
+    'app/main.py': { role: 'serving', owed: ['MLH502', 'MLH608'] },
+    // Run as the script it would be if nothing imported it; the scan runs it again as a library.
+    'columns.py': { role: 'pipeline', owed: [] },
+    // Whether a module it imports, or one that imports it, validates the data it reads.
+    'train.py': { role: 'pipeline', owed: ['MLH101'] },
+  });
 });
 
 for (const [name, workers] of [['in this thread', 0], ['on worker threads', 2]] as const) {
