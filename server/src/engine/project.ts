@@ -57,8 +57,8 @@ interface FileAt {
   facts?: FileFacts;
 }
 
-/** The facts of a pre-index: the facts known before the first pass (files whose results were
- *  cached) and those of the file the pass is at. Asking for another file whose facts are still to
+/** The facts of a pre-index: those known already (files whose results were cached, the
+ *  configuration and data files read first) and those of the file the pass is at. Asking for another file whose facts are still to
  *  come, or for all the facts while any are, throws NotYetKnown; every other answer is the one the
  *  whole index gives. */
 export class FactsSoFar extends Map<string, FileFacts> {

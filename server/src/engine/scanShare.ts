@@ -59,7 +59,7 @@ export interface EarlyRules {
 /** A file for the second pass, with the codes of the rules still to run (all when absent). */
 export type OwedFile = DiscoveredFile & { rules?: string[] };
 
-/** The project's project and the rules' configuration, as one share holds them for a pass. */
+/** The index a pass runs the rules against (the pre-index, or the whole index) and the configuration. */
 export interface SharedProject {
   index: ProjectIndex;
   config: Config;
@@ -101,7 +101,7 @@ export function readDocuments(files: DiscoveredFile[], { realRoot, maxFileSizeMB
 
 /** One share of a scan: the files it reads and analyses. A file's syntax tree lives only while one
  *  pass works on it (trees are the bulk of the memory). The first pass gives the facts and runs the
- *  file's rules against the pre-index (what is known before any file is parsed); the second reads
+ *  file's rules against the pre-index (what is known before the code is parsed); the second reads
  *  and parses again only the files that still owe rules once the whole index is known. */
 export class ScanShare {
   readonly analyzer: Analyzer;
