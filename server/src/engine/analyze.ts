@@ -270,7 +270,7 @@ export class Analyzer {
    *  path left findings for (when it had the same context), and the ones to run the rules on. */
   private statementLocal(parsed: ParsedFile & { kind: 'python' }, facts: PythonFacts, role: Role, config: Config): LocalRun {
     const { module } = parsed;
-    const context = JSON.stringify([role, facts.isTest, facts.isML, module.imports.map((i) => [i.local, i.target]), [...module.importedModules], config]);
+    const context = JSON.stringify([role, facts.isTest, facts.isML, importedNames(module), [...module.importedModules], config]);
     const previous = this.statementFindings.get(parsed.path);
     const kept = previous?.context === context ? previous : undefined;
     const statements = topLevelStatements(module);
@@ -420,6 +420,20 @@ export class Analyzer {
     }
     return findings.sort(byPosition);
   }
+}
+
+/** What a module's imports bind, as the rules read it: each name and what it stands for, in the
+ *  order the names first appear, and the binding that holds for each. An import that appears once
+ *  more (a copy that a syntax error swallows and gives back while a line is typed) changes neither. */
+function importedNames(module: PythonModule): string[][][] {
+  const first = new Map<string, string[]>();
+  const holds = new Map<string, string>();
+  for (const { local, target } of module.imports) {
+    const key = `${local}\u0000${target}`;
+    if (!first.has(key)) first.set(key, [local, target]);
+    holds.set(local, target);
+  }
+  return [[...first.values()], [...holds]];
 }
 
 /** The statement-local rules' run on a Python module (Analyzer.statementLocal). */
