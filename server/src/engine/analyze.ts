@@ -274,7 +274,7 @@ export class Analyzer {
     const previous = this.statementFindings.get(parsed.path);
     const kept = previous?.context === context ? previous : undefined;
     const statements = topLevelStatements(module);
-    const next = new StatementFindings(context, statements);
+    const next = new StatementFindings(context, statements, previous);
     const matches = kept?.matchesFor(next) ?? [];
     const changed = kept ? statements.filter((_, i) => !matches[i]) : statements;
     this.statementFindings.set(parsed.path, next);

@@ -12,6 +12,8 @@ import { Finding, Position, Range } from './types';
 export interface Kept {
   /** Where the statement started when its findings were computed. */
   start: Position;
+  /** Its type and text, when it has no syntax error (textKey). */
+  key?: string;
   /** Per rule code, the rule's findings in the statement (suppressed ones included). */
   findings: Map<string, Finding[]>;
 }
@@ -25,14 +27,17 @@ export class StatementFindings {
   /** The rules whose findings are kept: those that ran, and whose findings each lie in one statement. */
   private readonly rules = new Set<string>();
 
+  /** `earlier`: the findings of the analysis before, whose statements that the re-parse reused (the
+   *  same objects, parser.ts) have the keys they had then, without reading their text again. */
   constructor(
     readonly context: string,
     private readonly statements: Node[],
+    earlier?: StatementFindings,
   ) {
-    this.keys = statements.map(textKey);
+    this.keys = statements.map((s) => (earlier?.kept.has(s) ? earlier.kept.get(s)!.key : textKey(s)));
     statements.forEach((statement, i) => {
       const { row, column } = statement.startPosition;
-      const kept: Kept = { start: { line: row, character: column }, findings: new Map() };
+      const kept: Kept = { start: { line: row, character: column }, key: this.keys[i], findings: new Map() };
       this.kept.set(statement, kept);
       const key = this.keys[i];
       if (key === undefined) return;
