@@ -14,6 +14,7 @@ import { Node, PythonModule } from '../../server/src/engine/python/module';
 import { Edit, initPython } from '../../server/src/engine/python/parser';
 import { Finding, rangeOf } from '../../server/src/engine/types';
 import { longModule } from '../bench/corpus';
+import { RULES } from '../../server/src/rules';
 import { EVERY_RULE } from '../support/config';
 import { FIXTURES } from '../support/fixtures';
 
@@ -57,11 +58,19 @@ function analyse(analyzer: Analyzer, file: string, text: string, edits?: Edit[])
   return { facts, findings: analyzer.analyzeFile(file, text, project, EVERY_RULE), index };
 }
 
-/** Applies each step to the text and checks the incremental analysis against a fresh one. */
-function checkSteps(file: string, text: string, steps: { name: string; changes: TextChange[] }[]): void {
+interface Step {
+  name: string;
+  changes: TextChange[];
+}
+
+/** Applies each step to the text (a list, or a function giving the next step for the text so far)
+ *  and checks the incremental analysis against a fresh one. */
+function checkSteps(file: string, text: string, steps: Step[] | { count: number; next(text: string): Step }): void {
   const incremental = new Analyzer();
   analyse(incremental, file, text);
-  for (const step of steps) {
+  const count = Array.isArray(steps) ? steps.length : steps.count;
+  for (let i = 0; i < count; i++) {
+    const step = Array.isArray(steps) ? steps[i] : steps.next(text);
     const { text: next, edits } = applyChanges(text, step.changes);
     const live = analyse(incremental, file, next, edits);
     const fresh = analyse(new Analyzer(), file, next);
@@ -73,6 +82,55 @@ function checkSteps(file: string, text: string, steps: { name: string; changes: 
 }
 
 const at = (line: number, character = 0) => rangeOf(line, character, line, character);
+
+/** A pseudo-random number generator (mulberry32): the same edits on every run. */
+function seeded(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Random edits of the kinds typing makes, each to the text as it is then: a line of the module
+ *  copied to another place (an import, a credential, a call moves in or out of a function), a line
+ *  deleted, a character typed or deleted inside a line, a suppression comment added to a line. */
+function randomEdits(seed: number, count: number, codes: string[]): { count: number; next(text: string): Step } {
+  const rand = seeded(seed);
+  const below = (n: number) => Math.floor(rand() * n);
+  return {
+    count,
+    next(text) {
+      const lines = text.split('\n');
+      const line = below(lines.length);
+      const length = lines[line].length;
+      switch (below(5)) {
+        case 0: {
+          const copied = lines[below(lines.length)];
+          return { name: `line ${line + 1} inserted: ${JSON.stringify(copied)}`, changes: [{ range: at(line), text: `${copied}\n` }] };
+        }
+        case 1:
+          return { name: `line ${line + 1} deleted`, changes: [{ range: rangeOf(line, 0, line + 1, 0), text: '' }] };
+        case 2: {
+          const column = below(length + 1);
+          // Mostly what keeps the syntax whole; now and then a bracket or quote that breaks it.
+          const typed = rand() < 0.9 ? 'x_0 .='[below(6)] : '("\''[below(3)];
+          return { name: `${JSON.stringify(typed)} typed at ${line + 1}:${column}`, changes: [{ range: at(line, column), text: typed }] };
+        }
+        case 3: {
+          const column = below(Math.max(length, 1));
+          return { name: `a character deleted at ${line + 1}:${column}`, changes: [{ range: rangeOf(line, column, line, Math.min(column + 1, length)), text: '' }] };
+        }
+        default: {
+          const code = codes[below(codes.length)];
+          return { name: `noqa for ${code} on line ${line + 1}`, changes: [{ range: at(line, length), text: `  # noqa: ${code}` }] };
+        }
+      }
+    },
+  };
+}
 
 /** A line typed a character at a time at the start of `line`: the text in between breaks the
  *  statement that was there until the line ends. */
@@ -126,6 +184,36 @@ describe('incremental analysis of an edited document', () => {
     ]);
   });
 });
+
+describe('statement-local rules while a document is edited', () => {
+  before(() => initPython());
+
+  // Each such rule runs again only on the statements an edit changed: after random edits of its
+  // fixtures and of a long module, every rule's findings are those of an analysis from scratch.
+  const local = RULES.filter((r) => r.statementLocal);
+
+  test('some rules are statement-local, each has Python fixtures', () => {
+    assert.ok(local.length >= 4);
+    for (const rule of local) assert.ok(pythonFixtures(rule.code).length > 0, rule.code);
+  });
+
+  for (const rule of local) {
+    test(`${rule.code}: its Python fixtures, edited at random, are analysed as from scratch`, () => {
+      pythonFixtures(rule.code).forEach((fixture, i) => {
+        const text = fs.readFileSync(path.join(FIXTURES, 'rules', rule.code, fixture), 'utf8');
+        checkSteps(`pipeline/${fixture}`, text, randomEdits(i + 1, 40, [rule.code, 'MLH603']));
+      });
+    });
+  }
+
+  test('a long module edited at random is analysed as from scratch', () => {
+    checkSteps('pipeline/train_all.py', longModule(300), randomEdits(42, 40, local.map((r) => r.code)));
+  });
+});
+
+function pythonFixtures(code: string): string[] {
+  return fs.readdirSync(path.join(FIXTURES, 'rules', code)).filter((f) => f.endsWith('.py'));
+}
 
 describe('the syntax tree index of a re-parse', () => {
   before(() => initPython());

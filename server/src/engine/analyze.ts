@@ -5,12 +5,14 @@ import { Config, effectiveSeverity, ignoredInFile, isRuleEnabled } from './confi
 import { jsonDeeperThan, mapToCell, MAX_NOTEBOOK_DEPTH, Notebook, NotebookCode, notebookCode, parseNotebook } from './notebook';
 import { FileFacts, NotYetKnown, ProjectIndex } from './project';
 import { PythonFacts, pythonFacts } from './python/facts';
-import { PythonModule } from './python/module';
+import { Node, PythonModule } from './python/module';
 import { Edit, editTree, parsePython, tooDeepForPython } from './python/parser';
+import { restrictedTo, topLevelStatements } from './python/statements';
 import { personalDataInOutputs } from './personalData';
 import { parseRequirements, RequirementsFile } from './requirements';
 import { ProjectFinding, ReportOptions, Rule } from './rule';
 import { Role } from './roles';
+import { Kept, movedFindings, StatementFindings } from './statementFindings';
 import { commentsByLine, isSuppressed, readSuppressions, Suppressions } from './suppressions';
 import { LineIndex } from './text';
 import { FILE_START, FileKind, Finding, Notice, Range, RelatedLocation, Severity, TextEdit } from './types';
@@ -68,6 +70,11 @@ export class Analyzer {
   private readonly outOfTime = new Set<string>();
   // Per path, the rules of its latest analyzeFile() that asked a pre-index what it did not know yet.
   private readonly deferred = new Map<string, string[]>();
+  // Python paths whose text came with edits (documents being edited), and for each the findings of
+  // the statement-local rules of its latest analysis, by top-level statement. Files analysed once
+  // (a scan) keep nothing.
+  private readonly edited = new Set<string>();
+  private readonly statementFindings = new Map<string, StatementFindings>();
 
   constructor(
     readonly rules: Rule[] = RULES,
@@ -113,16 +120,25 @@ export class Analyzer {
       return cached;
     }
     const previousTree = cached?.kind === 'python' && edits?.length ? cached.module.tree : undefined;
-    if (previousTree) editTree(previousTree, edits!);
+    if (previousTree) {
+      editTree(previousTree, edits!);
+      this.edited.add(path);
+    }
     const parsed = this.parseFresh(path, text, hash, previousTree);
-    this.forget(path);
+    this.dropParse(path);
     this.cache.set(path, parsed);
     while (this.cache.size > this.cacheSize) this.forget(this.cache.keys().next().value!);
     return parsed;
   }
 
-  /** Drops a path's cached parse and frees its syntax tree. */
+  /** Drops what is kept of a path: its parse (its syntax tree is freed) and its findings by statement. */
   forget(path: string): void {
+    this.edited.delete(path);
+    this.statementFindings.delete(path);
+    this.dropParse(path);
+  }
+
+  private dropParse(path: string): void {
     const cached = this.cache.get(path);
     if (!cached) return;
     this.cache.delete(path);
@@ -232,13 +248,15 @@ export class Analyzer {
         }
         step = 'the facts';
         const facts = project.python(path) ?? (parsed.kind === 'python' || parsed.kind === 'notebook' ? pythonFacts(parsed.module, path) : undefined);
+        const local = parsed.kind === 'python' && this.edited.has(path) ? this.statementLocal(parsed, facts!, role, config) : undefined;
         for (const rule of this.rules) {
           if (!isRuleEnabled(config, rule) || !rule.roles.includes(role) || ignoredInFile(config, rule.code, path) || (only && !only.has(rule.code))) continue;
           step = `${rule.code} (${rule.name})`;
           if (pastDeadline()) throw new BudgetExceeded();
           const before = findings.length;
           try {
-            this.runRule(rule, parsed, facts, project, role, config, findings);
+            if (local && rule.statementLocal && parsed.kind === 'python') this.runStatementLocal(rule, local, parsed, facts!, project, role, config, findings);
+            else this.runRule(rule, parsed, facts, project, role, config, findings);
           } catch (e) {
             // A rule stopped halfway reports nothing rather than part of what it would find.
             findings.length = before;
@@ -254,10 +272,59 @@ export class Analyzer {
       } catch (e) {
         if (!(e instanceof BudgetExceeded)) throw e;
         this.outOfTime.add(path);
+        this.statementFindings.delete(path);
         this.notify(path, `analysis stopped at ${step}, past the file's ${this.seconds} budget: it and the rules after it were not run`);
       }
     });
     return findings.sort(byPosition);
+  }
+
+  /** For the statement-local rules of a Python module: the statements the latest analysis of the
+   *  path left findings for (when it had the same context), and the ones to run the rules on. */
+  private statementLocal(parsed: ParsedFile & { kind: 'python' }, facts: PythonFacts, role: Role, config: Config): LocalRun {
+    const { module } = parsed;
+    const context = JSON.stringify([role, facts.isTest, facts.isML, importedNames(module), [...module.importedModules], config]);
+    const previous = this.statementFindings.get(parsed.path);
+    const kept = previous?.context === context ? previous : undefined;
+    const statements = topLevelStatements(module);
+    const next = new StatementFindings(context, statements, previous);
+    const matches = kept?.matchesFor(next) ?? [];
+    const changed = kept ? statements.filter((_, i) => !matches[i]) : statements;
+    this.statementFindings.set(parsed.path, next);
+    return { kept, matches, next, statements, changed, module: kept ? restrictedTo(module, changed) : module };
+  }
+
+  /** Runs a statement-local rule on the statements an edit changed, and takes its findings in the
+   *  others from the previous analysis (on a first analysis, or when the rule was not kept, it runs
+   *  on the whole module). Suppressions apply to the findings as they are now. */
+  private runStatementLocal(
+    rule: Rule,
+    local: LocalRun,
+    parsed: ParsedFile & { kind: 'python' },
+    facts: PythonFacts,
+    project: ProjectIndex,
+    role: Role,
+    config: Config,
+    findings: Finding[],
+  ): void {
+    const { kept, matches, next, statements, changed } = local;
+    let found: Finding[] = [];
+    if (kept?.keeps(rule.code)) {
+      this.runRule(rule, { ...parsed, module: local.module }, facts, project, role, config, found, true);
+      const inChanged = new StatementFindings('', changed);
+      inChanged.keep(rule.code, found);
+      if (inChanged.keeps(rule.code)) {
+        found = statements.flatMap((s, i) => (matches[i] ? movedFindings(matches[i]!, rule.code, s) : inChanged.findingsIn(rule.code, s)));
+      } else {
+        // A finding outside the statements it ran on: this time, the rule runs on the whole module.
+        found = [];
+        this.runRule(rule, parsed, facts, project, role, config, found, true);
+      }
+    } else {
+      this.runRule(rule, parsed, facts, project, role, config, found, true);
+    }
+    next.keep(rule.code, found);
+    for (const finding of found) if (!isSuppressed(parsed.suppressions, rule.code, finding.range)) findings.push(finding);
   }
 
   private runRule(
@@ -268,10 +335,12 @@ export class Analyzer {
     role: Role,
     config: Config,
     findings: Finding[],
+    /** Suppressed findings are kept too (the caller filters them). */
+    unsuppressed = false,
   ): void {
     const { path } = parsed;
     const emit = (range: Range, message: string, options: ReportOptions = {}) => {
-      if (isSuppressed(parsed.suppressions, rule.code, range)) return;
+      if (!unsuppressed && isSuppressed(parsed.suppressions, rule.code, range)) return;
       const severity = effectiveSeverity(config, rule, options.severity ?? rule.severity);
       if (!severity) return;
       findings.push(makeFinding(rule, severity, path, range, message, options, role));
@@ -364,6 +433,32 @@ export class Analyzer {
     }
     return findings.sort(byPosition);
   }
+}
+
+/** What a module's imports bind, as the rules read it: each name and what it stands for, in the
+ *  order the names first appear, and the binding that holds for each. An import that appears once
+ *  more (a copy that a syntax error swallows and gives back while a line is typed) changes neither. */
+function importedNames(module: PythonModule): string[][][] {
+  const first = new Map<string, string[]>();
+  const holds = new Map<string, string>();
+  for (const { local, target } of module.imports) {
+    const key = `${local}\u0000${target}`;
+    if (!first.has(key)) first.set(key, [local, target]);
+    holds.set(local, target);
+  }
+  return [[...first.values()], [...holds]];
+}
+
+/** The statement-local rules' run on a Python module (Analyzer.statementLocal). */
+interface LocalRun {
+  kept?: StatementFindings;
+  /** Per statement, the statement of the previous analysis it repeats (when `kept`). */
+  matches: (Kept | undefined)[];
+  next: StatementFindings;
+  statements: Node[];
+  changed: Node[];
+  /** The module, cut down to the changed statements when the others have kept findings. */
+  module: PythonModule;
 }
 
 /** The path that notices about the project as a whole name. */

@@ -92,6 +92,13 @@ export interface Rule {
   fixable?: boolean;
   /** The roles of the files the rule applies to (roles.ts); the docs say why, under "What it finds". */
   roles: Role[];
+  /** What the Python check finds in a top-level statement depends only on that statement, the
+   *  module's imports, and the file's path, role, configuration and whether it is test or ML code:
+   *  never on other statements, the rest of the facts or other files. While a document is edited,
+   *  such a rule runs again only on the statements the edit changed (analyze.ts); the findings of
+   *  the others move with their statements. test/unit/statement-locality.test.ts checks each rule
+   *  that says so against an analysis from scratch. */
+  statementLocal?: boolean;
   /** The project check looks at the repository as a whole, once, instead of at each project in it:
    *  CI, CODEOWNERS, update bots, .gitignore and git's index live at the repository's root. */
   repositoryWide?: boolean;

@@ -46,6 +46,7 @@ export default defineRule({
   severity: 'error',
   fixable: true,
   roles: ALL_BUT_GENERATED,
+  statementLocal: true,
   docs: `## What it finds
 Comparisons such as \`x == np.nan\`, \`df["age"] != math.nan\` or \`value == float("nan")\`.
 

@@ -62,6 +62,7 @@ export default defineRule({
   references: ['Zinkevich, Rules of ML #10'],
   severity: 'warning',
   roles: PRODUCTION,
+  statementLocal: true,
   docs: `## What it finds
 \`except:\`, \`except Exception:\` or \`except BaseException:\` handlers whose body only \`pass\`es,
 \`continue\`s or is \`...\`, around a \`try\` body that loads data (pandas/polars/Spark reads,

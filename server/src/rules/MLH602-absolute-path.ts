@@ -96,6 +96,7 @@ export default defineRule({
   references: ['ML Hygiene practices P8 (design for ML) and P9 (hidden costs)', 'Sculley et al. 2015: configuration debt'],
   severity: 'warning',
   roles: ALL_BUT_GENERATED,
+  statementLocal: true,
   docs: `## What it finds
 Paths into one machine's file system: home folders and user mounts (\`/home/...\`,
 \`/Users/...\`, \`~/...\`, \`/root/...\`, \`/mnt/...\`, \`/media/...\`, \`/data/...\`,

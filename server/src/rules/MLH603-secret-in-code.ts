@@ -226,6 +226,7 @@ export default defineRule({
   references: ['ML-engineering practices P9 (hidden costs) and P10 (responsible AI: privacy and security)'],
   severity: 'error',
   roles: ALL_BUT_GENERATED,
+  statementLocal: true,
   docs: `## What it finds
 Credentials written as literal values:
 - in Python files and notebook cells, a string assigned to a name that says it is a credential

@@ -2,7 +2,7 @@
 // and where a loaded config, or a part of it, leaves for code that cannot be followed here
 // (`**cfg`, `Model(cfg.model)`, `for k in cfg`, `return cfg`), so that its keys may all be used.
 import { checkpoint } from '../budget';
-import { Node, PythonModule, scopeOf, stringValue } from './module';
+import { firstFrom, Node, PythonModule, scopeOf, stringValue } from './module';
 
 export interface ConfigEscape {
   /** The key whose value escapes (`model` in `Model(**cfg["model"])`); absent for a whole config. */
@@ -182,16 +182,4 @@ function push(lists: Map<string, Node[]>, key: string, node: Node): void {
   const list = lists.get(key);
   if (list) list.push(node);
   else lists.set(key, [node]);
-}
-
-/** The index of the first of the nodes (in document order) that starts at or after `offset`. */
-function firstFrom(nodes: Node[], offset: number): number {
-  let low = 0;
-  let high = nodes.length;
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    if (nodes[mid].startIndex < offset) low = mid + 1;
-    else high = mid;
-  }
-  return low;
 }

@@ -268,6 +268,18 @@ export function groupByScope<T>(items: Iterable<T>, nodeOf: (item: T) => Node): 
   return groups;
 }
 
+/** The index of the first of the nodes (in document order) that starts at or after `offset`. */
+export function firstFrom(nodes: Node[], offset: number): number {
+  let low = 0;
+  let high = nodes.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (nodes[mid].startIndex < offset) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
 export function isInside(node: Node, container: Node): boolean {
   return node.startIndex >= container.startIndex && node.endIndex <= container.endIndex;
 }
