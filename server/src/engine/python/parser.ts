@@ -174,6 +174,8 @@ const END = Symbol('end of subtree in document order');
 const FIELD = Symbol('field id');
 const ANONYMOUS_FIELDS = Symbol('fields of anonymous children');
 const END_INDEX = Symbol('end index');
+const ROW = Symbol('start row');
+const COLUMN = Symbol('start column');
 
 /** A node object of an indexed tree: the one object for its node. */
 interface IndexedNode extends Node {
@@ -197,6 +199,9 @@ interface NamedNode extends IndexedNode {
   [ANONYMOUS_FIELDS]: number;
   /** Where it ends, once asked; -1 before. */
   [END_INDEX]: number;
+  /** Where it starts (its startPosition, which is made when asked: most nodes are never asked). */
+  [ROW]: number;
+  [COLUMN]: number;
 }
 
 /** The named children list of a node without any (most nodes: names, numbers, strings' parts); shared,
@@ -211,7 +216,8 @@ const NamedNodeObject = function (
   id: number,
   tree: Tree,
   startIndex: number,
-  startPosition: Node['startPosition'],
+  row: number,
+  column: number,
   typeId: number,
   parent: IndexedNode | null,
   field: number,
@@ -222,7 +228,8 @@ const NamedNodeObject = function (
   this.id = id;
   this.tree = tree;
   this.startIndex = startIndex;
-  this.startPosition = startPosition;
+  this[ROW] = row;
+  this[COLUMN] = column;
   this[PARENT] = parent;
   this[TYPE_ID] = typeId;
   this[ORDER] = -1;
@@ -235,12 +242,25 @@ const NamedNodeObject = function (
   id: number,
   tree: Tree,
   startIndex: number,
-  startPosition: Node['startPosition'],
+  row: number,
+  column: number,
   typeId: number,
   parent: IndexedNode | null,
   field: number,
 ) => NamedNode;
 NamedNodeObject.prototype = Node.prototype as NamedNode;
+// web-tree-sitter's own node objects keep their startPosition on themselves (a class field), which
+// hides this accessor; the index's objects keep the row and column.
+Object.defineProperty(Node.prototype, 'startPosition', {
+  configurable: true,
+  get(this: NamedNode) {
+    return { row: this[ROW], column: this[COLUMN] };
+  },
+  set(this: NamedNode, { row, column }: Node['startPosition']) {
+    this[ROW] = row;
+    this[COLUMN] = column;
+  },
+});
 
 /** A field's bit in a node's ANONYMOUS_FIELDS (fields past 31 share bits: then more is asked of
  *  tree-sitter than needed, never less). */
@@ -401,7 +421,7 @@ function buildIndex(tree: Tree, previous: TreeIndex | undefined): TreeIndex {
   };
   const treeSitterNode = treeSitterRoot(tree) as IndexedNode & { 0: number };
   const { id, startIndex, startPosition } = treeSitterNode;
-  const root = new NamedNodeObject(treeSitterNode[0], id, tree, startIndex, startPosition, treeSitterTypeId.call(treeSitterNode) as number, null, 0);
+  const root = new NamedNodeObject(treeSitterNode[0], id, tree, startIndex, startPosition.row, startPosition.column, treeSitterTypeId.call(treeSitterNode) as number, null, 0);
   list(root);
   // The previous tree's named nodes by id (its root apart: the root's id is not a slot of a list).
   const before = new Map<number, IndexedNode>();
@@ -473,7 +493,7 @@ function buildIndex(tree: Tree, previous: TreeIndex | undefined): TreeIndex {
           carry(reused, { tree, bytes: start - reused.startIndex, rows: row - was.row, columns: column - was.column, firstRow: was.row });
           node = reused;
         } else {
-          list((node = new NamedNodeObject(alias, nodeId, tree, start, { row, column }, typeId, parent, field)));
+          list((node = new NamedNodeObject(alias, nodeId, tree, start, row, column, typeId, parent, field)));
           fresh = true;
         }
         if (parent._namedChildren === NO_CHILDREN) parent._namedChildren = [node];
