@@ -174,6 +174,7 @@ const END = Symbol('end of subtree in document order');
 const FIELD = Symbol('field id');
 const ANONYMOUS_FIELDS = Symbol('fields of anonymous children');
 const END_INDEX = Symbol('end index');
+const ALIAS = Symbol('alias');
 const ROW = Symbol('start row');
 const COLUMN = Symbol('start column');
 
@@ -199,6 +200,8 @@ interface NamedNode extends IndexedNode {
   [ANONYMOUS_FIELDS]: number;
   /** Where it ends, once asked; -1 before. */
   [END_INDEX]: number;
+  /** tree-sitter's `0` of a node: the name its parent lists it by, if another than its own. */
+  [ALIAS]: number;
   /** Where it starts (its startPosition, which is made when asked: most nodes are never asked). */
   [ROW]: number;
   [COLUMN]: number;
@@ -208,8 +211,8 @@ interface NamedNode extends IndexedNode {
  *  like the index's other lists not to be changed. */
 const NO_CHILDREN: IndexedNode[] = [];
 
-/** A named node's object, with the fields of web-tree-sitter's Node (`0`, its alias, is the name
- *  its parent lists it by) first, in the order its constructor sets them. */
+/** A named node's object: what web-tree-sitter's Node keeps (see the accessors below), then what the
+ *  index knows of it. */
 const NamedNodeObject = function (
   this: NamedNode,
   alias: number,
@@ -222,7 +225,7 @@ const NamedNodeObject = function (
   parent: IndexedNode | null,
   field: number,
 ) {
-  (this as unknown as { 0: number })[0] = alias;
+  this[ALIAS] = alias;
   this._children = undefined;
   this._namedChildren = NO_CHILDREN;
   this.id = id;
@@ -249,8 +252,18 @@ const NamedNodeObject = function (
   field: number,
 ) => NamedNode;
 NamedNodeObject.prototype = Node.prototype as NamedNode;
-// web-tree-sitter's own node objects keep their startPosition on themselves (a class field), which
-// hides this accessor; the index's objects keep the row and column.
+// web-tree-sitter's own node objects keep their `0` and startPosition on themselves (class fields),
+// which hides these accessors. The index's objects keep the alias as a property, not as an element
+// (an object's first element costs an array of 16), and the row and column.
+Object.defineProperty(Node.prototype, 0, {
+  configurable: true,
+  get(this: NamedNode) {
+    return this[ALIAS];
+  },
+  set(this: NamedNode, alias: number) {
+    this[ALIAS] = alias;
+  },
+});
 Object.defineProperty(Node.prototype, 'startPosition', {
   configurable: true,
   get(this: NamedNode) {
@@ -382,21 +395,21 @@ interface Move {
   firstRow: number;
 }
 
-/** The fields of web-tree-sitter's Node that carrying a node object over sets: a node is its id
- *  (kept), its tree, its start and its alias (`0`, the name its parent lists it by). */
-type MovableNode = IndexedNode & { 0: number; tree: Tree; startIndex: number; startPosition: Node['startPosition'] };
-
-function moveNode(node: MovableNode, move: Move): void {
+/** Moves a carried node's object to the new tree and place (a node is its id, which it keeps); a
+ *  named node's end, once asked, moves too. */
+function moveNode(node: IndexedNode, move: Move): void {
   node.tree = move.tree;
   if (move.bytes === 0 && move.rows === 0 && move.columns === 0) return;
-  const { row, column } = node.startPosition;
   node.startIndex += move.bytes;
-  node.startPosition = { row: row + move.rows, column: row === move.firstRow ? column + move.columns : column };
-}
-
-/** A named node's end, kept once asked, moves with it. */
-function moveEnd(node: IndexedNode, move: Move): void {
   const named = node as NamedNode;
+  if (named[ROW] === undefined) {
+    // An anonymous child's object is web-tree-sitter's, with a startPosition of its own.
+    const { row, column } = node.startPosition;
+    node.startPosition = { row: row + move.rows, column: row === move.firstRow ? column + move.columns : column };
+    return;
+  }
+  if (named[ROW] === move.firstRow) named[COLUMN] += move.columns;
+  named[ROW] += move.rows;
   if (named[END_INDEX] >= 0) named[END_INDEX] += move.bytes;
 }
 
@@ -434,11 +447,10 @@ function buildIndex(tree: Tree, previous: TreeIndex | undefined): TreeIndex {
     while (pending.length) {
       checkpoint();
       const next = pending.pop()!;
-      moveNode(next as MovableNode, move);
-      moveEnd(next, move);
+      moveNode(next, move);
       list(next);
       // The anonymous children this node's object was asked for move with it.
-      for (const child of next._children ?? []) if (child[ORDER] < 0) moveNode(child as MovableNode, move);
+      for (const child of next._children ?? []) if (child[ORDER] < 0) moveNode(child, move);
       const children = next._namedChildren ?? NO_CHILDREN;
       for (let i = children.length - 1; i >= 0; i--) pending.push(children[i]);
     }
@@ -454,9 +466,18 @@ function buildIndex(tree: Tree, previous: TreeIndex | undefined): TreeIndex {
   heap[buffer + 4] = treeSitterNode[0];
   wasm._ts_tree_cursor_new_wasm(handle);
   try {
-    // The cursor is on a child of `parent`; `ancestors` are the parents above it.
+    // The cursor is on a child of `parent`; `ancestors` are the parents above it. The named children
+    // of the nodes on the way down gather in `gathered`, those of `parent` from `first` on, and are
+    // each node's list once it is done (a list of their number, not one grown child by child).
     let parent = root as NamedNode;
+    let first = 0;
     const ancestors: NamedNode[] = [];
+    const firsts: number[] = [];
+    const gathered: NamedNode[] = [];
+    const done = () => {
+      if (gathered.length > first) parent._namedChildren = gathered.slice(first);
+      gathered.length = first;
+    };
     let more = wasm._ts_tree_cursor_goto_first_child_wasm(handle) === 1;
     while (more) {
       checkpoint();
@@ -486,7 +507,7 @@ function buildIndex(tree: Tree, previous: TreeIndex | undefined): TreeIndex {
           const was = reused.startPosition;
           // The new parent may list the reused node by another name (an alias): its `0`, its type
           // and its field are the new parent's; the nodes under it are listed as before.
-          (reused as unknown as MovableNode)[0] = alias;
+          reused[ALIAS] = alias;
           reused[TYPE_ID] = typeId;
           reused[FIELD] = field;
           reused[PARENT] = parent;
@@ -496,8 +517,7 @@ function buildIndex(tree: Tree, previous: TreeIndex | undefined): TreeIndex {
           list((node = new NamedNodeObject(alias, nodeId, tree, start, row, column, typeId, parent, field)));
           fresh = true;
         }
-        if (parent._namedChildren === NO_CHILDREN) parent._namedChildren = [node];
-        else parent._namedChildren!.push(node);
+        gathered.push(node);
       } else if (field !== 0) {
         parent[ANONYMOUS_FIELDS] |= fieldBit(field);
       }
@@ -505,14 +525,19 @@ function buildIndex(tree: Tree, previous: TreeIndex | undefined): TreeIndex {
       // children), else on to the next sibling, up as far as needed.
       if (fresh && wasm._ts_tree_cursor_goto_first_child_wasm(handle) === 1) {
         ancestors.push(parent);
+        firsts.push(first);
         parent = node!;
+        first = gathered.length;
         continue;
       }
       while (!(more = wasm._ts_tree_cursor_goto_next_sibling_wasm(handle) === 1) && ancestors.length) {
         wasm._ts_tree_cursor_goto_parent_wasm(handle);
+        done();
         parent = ancestors.pop()!;
+        first = firsts.pop()!;
       }
     }
+    done();
   } finally {
     wasm._ts_tree_cursor_delete_wasm(handle);
   }
