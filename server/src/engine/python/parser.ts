@@ -35,6 +35,7 @@ interface CursorRuntime {
   _ts_tree_cursor_goto_parent_wasm(tree: number): number;
   _ts_tree_cursor_current_node_type_id_wasm(tree: number): number;
   _ts_tree_cursor_current_field_id_wasm(tree: number): number;
+  _ts_tree_cursor_end_index_wasm(tree: number): number;
   /** Writes the cursor's node over the buffer (the cursor is to be written back). */
   _ts_tree_cursor_current_node_wasm(tree: number): void;
 }
@@ -153,9 +154,9 @@ export function tooDeepForPython(text: string): string | undefined {
 // costs more than the work asked for. So each tree is indexed once, the first time the analyses ask:
 // one walk of a tree cursor (see buildIndex) gives every named node one object that the analyses
 // share, found by type, by parent or by child, and that keeps on itself what the walk learned of it:
-// its parent, its named children, its type, the field its parent holds it in and its place in document
-// order. Nothing else is kept per node but its end, once asked (maps by id, or a query's own node
-// objects, cost more memory and time than the walk itself). Anonymous nodes (punctuation, keywords: a
+// its parent, its named children, its type, the field its parent holds it in, its end and its place in
+// document order. Nothing else is kept per node (maps by id, or a query's own node objects, cost more
+// memory and time than the walk itself). Anonymous nodes (punctuation, keywords: a
 // third of a tree) get their objects only when a node's full children list is asked for. The
 // accessors that lead from a node to others (meterTreeSteps) answer from these objects, without
 // crossing into wasm.
@@ -198,7 +199,7 @@ interface NamedNode extends IndexedNode {
   /** The fields its anonymous children are held in (an operator), as bits (fieldBit): those fields
    *  are asked of tree-sitter. */
   [ANONYMOUS_FIELDS]: number;
-  /** Where it ends, once asked; -1 before. */
+  /** Where it ends. */
   [END_INDEX]: number;
   /** tree-sitter's `0` of a node: the name its parent lists it by, if another than its own. */
   [ALIAS]: number;
@@ -211,20 +212,21 @@ interface NamedNode extends IndexedNode {
  *  like the index's other lists not to be changed. */
 const NO_CHILDREN: IndexedNode[] = [];
 
-/** A named node's object: what web-tree-sitter's Node keeps (see the accessors below), then what the
- *  index knows of it. */
-const NamedNodeObject = function (
+/** Sets up a named node's object: what web-tree-sitter's Node keeps (see the accessors below), then
+ *  what the index knows of it. */
+function setUpNamedNode(
   this: NamedNode,
   alias: number,
   id: number,
   tree: Tree,
   startIndex: number,
+  endIndex: number,
   row: number,
   column: number,
   typeId: number,
   parent: IndexedNode | null,
   field: number,
-) {
+): void {
   this[ALIAS] = alias;
   this._children = undefined;
   this._namedChildren = NO_CHILDREN;
@@ -239,19 +241,11 @@ const NamedNodeObject = function (
   this[END] = -1;
   this[FIELD] = field;
   this[ANONYMOUS_FIELDS] = 0;
-  this[END_INDEX] = -1;
-} as unknown as new (
-  alias: number,
-  id: number,
-  tree: Tree,
-  startIndex: number,
-  row: number,
-  column: number,
-  typeId: number,
-  parent: IndexedNode | null,
-  field: number,
-) => NamedNode;
-NamedNodeObject.prototype = Node.prototype as NamedNode;
+  this[END_INDEX] = endIndex;
+}
+setUpNamedNode.prototype = Node.prototype;
+/** A named node's object, a web-tree-sitter Node. */
+const NamedNodeObject = setUpNamedNode as unknown as new (...fields: Parameters<typeof setUpNamedNode>) => NamedNode;
 // web-tree-sitter's own node objects keep their `0` and startPosition on themselves (class fields),
 // which hides these accessors. The index's objects keep the alias as a property, not as an element
 // (an object's first element costs an array of 16), and the row and column.
@@ -395,8 +389,7 @@ interface Move {
   firstRow: number;
 }
 
-/** Moves a carried node's object to the new tree and place (a node is its id, which it keeps); a
- *  named node's end, once asked, moves too. */
+/** Moves a carried node's object to the new tree and place (a node is its id, which it keeps). */
 function moveNode(node: IndexedNode, move: Move): void {
   node.tree = move.tree;
   if (move.bytes === 0 && move.rows === 0 && move.columns === 0) return;
@@ -410,7 +403,7 @@ function moveNode(node: IndexedNode, move: Move): void {
   }
   if (named[ROW] === move.firstRow) named[COLUMN] += move.columns;
   named[ROW] += move.rows;
-  if (named[END_INDEX] >= 0) named[END_INDEX] += move.bytes;
+  named[END_INDEX] += move.bytes;
 }
 
 /** One walk of the tree with a cursor: every named node made an object, numbered in document order,
@@ -434,7 +427,7 @@ function buildIndex(tree: Tree, previous: TreeIndex | undefined): TreeIndex {
   };
   const treeSitterNode = treeSitterRoot(tree) as IndexedNode & { 0: number };
   const { id, startIndex, startPosition } = treeSitterNode;
-  const root = new NamedNodeObject(treeSitterNode[0], id, tree, startIndex, startPosition.row, startPosition.column, treeSitterTypeId.call(treeSitterNode) as number, null, 0);
+  const root = new NamedNodeObject(treeSitterNode[0], id, tree, startIndex, treeSitterEndIndex.call(treeSitterNode) as number, startPosition.row, startPosition.column, treeSitterTypeId.call(treeSitterNode) as number, null, 0);
   list(root);
   // The previous tree's named nodes by id (its root apart: the root's id is not a slot of a list).
   const before = new Map<number, IndexedNode>();
@@ -486,6 +479,7 @@ function buildIndex(tree: Tree, previous: TreeIndex | undefined): TreeIndex {
       let node: NamedNode | undefined;
       let fresh = false;
       if (isNamedType(slots, typeId)) {
+        const end = wasm._ts_tree_cursor_end_index_wasm(handle);
         // Reading the node overwrites the cursor in the buffer: it is put back.
         heap = wasm.HEAP32;
         const c0 = heap[buffer];
@@ -514,7 +508,7 @@ function buildIndex(tree: Tree, previous: TreeIndex | undefined): TreeIndex {
           carry(reused, { tree, bytes: start - reused.startIndex, rows: row - was.row, columns: column - was.column, firstRow: was.row });
           node = reused;
         } else {
-          list((node = new NamedNodeObject(alias, nodeId, tree, start, row, column, typeId, parent, field)));
+          list((node = new NamedNodeObject(alias, nodeId, tree, start, end, row, column, typeId, parent, field)));
           fresh = true;
         }
         gathered.push(node);
@@ -704,6 +698,7 @@ export function nearestAncestor(node: Node, types: ReadonlySet<string>): Node | 
 // tree-sitter's own accessors, before meterTreeSteps replaces them.
 const nodeGetter = (name: string) => Object.getOwnPropertyDescriptor(Node.prototype, name)!.get!;
 const treeSitterTypeId = nodeGetter('typeId');
+const treeSitterEndIndex = nodeGetter('endIndex');
 const treeSitterChildren = nodeGetter('children') as (this: Node) => Node[];
 const treeSitterNamedChildren = nodeGetter('namedChildren') as (this: Node) => Node[];
 const treeSitterRoot = (tree: Tree) => Object.getOwnPropertyDescriptor(Tree.prototype, 'rootNode')!.get!.call(tree) as Node;
@@ -745,14 +740,9 @@ function meterTreeSteps(): void {
     checkpoint(value.length + 1);
     return value;
   });
-  // A named node's end is asked of tree-sitter once; a text is a slice of the source.
-  const treeSitterEndIndex = nodeGetter('endIndex');
+  // A named node's end is the index's; a text is a slice of the source.
   defineGetter('endIndex', function () {
-    const known = (this as NamedNode)[END_INDEX];
-    if (known >= 0) return known;
-    const value = treeSitterEndIndex.call(this) as number;
-    if (known !== undefined) (this as NamedNode)[END_INDEX] = value;
-    return value;
+    return (this as NamedNode)[END_INDEX] ?? treeSitterEndIndex.call(this);
   });
   const text = nodeGetter('text');
   defineGetter('text', function () {
