@@ -41,8 +41,8 @@ test('workers: 2 and workers: 0 give the same findings and notices', async () =>
 });
 
 test('a file whose analysis outgrows a worker thread heap is retried with more, then left with a notice; the others are analysed', async () => {
-  // A long table of feature weights: a few hundred kB that become some hundred thousand syntax nodes.
-  const rows = Array.from({ length: 20_000 }, (_, i) => `    ("feature_${i}", ${i % 7}, ${(i % 13) / 10}, [${i}, ${i + 1}, ${i + 2}]),`);
+  // A long table of feature weights: 3 MB that become over half a million syntax nodes.
+  const rows = Array.from({ length: 60_000 }, (_, i) => `    ("feature_${i}", ${i % 7}, ${(i % 13) / 10}, [${i}, ${i + 1}, ${i + 2}]),`);
   const project = makeProject({
     'requirements.txt': 'numpy==1.26.4\n',
     'src/weights.py': `FEATURE_WEIGHTS = [\n${rows.join('\n')}\n]\n`,

@@ -20,7 +20,8 @@ export interface Call {
   /** The receiver node of a method call (`model` in `model.fit(x)`). */
   receiver?: Node;
   positional: Node[];
-  keywords: Map<string, Node>;
+  /** By name; one shared empty map for the calls without any (most): not to be changed. */
+  keywords: ReadonlyMap<string, Node>;
   /** `**kwargs` or `*args` present: the call may pass anything. */
   hasSplat: boolean;
 }
@@ -32,6 +33,8 @@ export interface ImportBinding {
   target: string;
   node: Node;
 }
+
+const NO_KEYWORDS: ReadonlyMap<string, Node> = new Map();
 
 /** A parsed Python module (or the code of a notebook) with the queries rules share. */
 export class PythonModule {
@@ -132,7 +135,7 @@ export class PythonModule {
     const callee = dottedName(func) ?? calleeText(func, method);
     const qualified = this.qualifyDotted(callee);
     const positional: Node[] = [];
-    const keywords = new Map<string, Node>();
+    let keywords: Map<string, Node> | undefined;
     let hasSplat = false;
     const args = node.childForFieldName('arguments');
     if (args) {
@@ -141,7 +144,7 @@ export class PythonModule {
         if (arg.type === 'keyword_argument') {
           const name = arg.childForFieldName('name')?.text;
           const value = arg.childForFieldName('value');
-          if (name && value) keywords.set(name, value);
+          if (name && value) (keywords ??= new Map()).set(name, value);
         } else if (arg.type === 'list_splat' || arg.type === 'dictionary_splat') {
           hasSplat = true;
         } else {
@@ -158,7 +161,7 @@ export class PythonModule {
       method: method ?? callee,
       receiver,
       positional,
-      keywords,
+      keywords: keywords ?? NO_KEYWORDS,
       hasSplat,
     };
   }

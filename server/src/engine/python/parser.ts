@@ -13,9 +13,35 @@ function wasmPath(file: string, fromPackage: string): string {
 
 let ready: Promise<Parser> | undefined;
 
-/** The options tree-sitter's runtime was started with: emscripten keeps its views of the wasm
- *  memory on this object (HEAP8), which is how its size is read. */
-const runtime: { locateFile?: () => string; HEAP8?: Int8Array } = {};
+/** The options tree-sitter's runtime was started with. emscripten keeps on this object its views of
+ *  the wasm memory (HEAP8, which is how its size is read; HEAP32) and the runtime's exported
+ *  functions: the index walk (buildIndex) calls those of the tree cursor directly. */
+const runtime: Partial<CursorRuntime> & { locateFile?: () => string; HEAP8?: Int8Array } = {};
+
+/** The functions of tree-sitter's wasm runtime (web-tree-sitter 0.25's binding) that walk a tree
+ *  with a cursor, each given the tree's handle. They pass the cursor, and the node a cursor starts
+ *  at or is at, through a transfer buffer in wasm memory: a cursor as 4 words (what a move reads and
+ *  writes back), a node as 5 (id, start, row, column, alias), offsets in UTF-16 code units. */
+interface CursorRuntime {
+  HEAP32: Int32Array;
+  /** The address of the transfer buffer. */
+  _ts_init(): number;
+  /** Starts a cursor at the node in the buffer; leaves the cursor there. */
+  _ts_tree_cursor_new_wasm(tree: number): void;
+  _ts_tree_cursor_delete_wasm(tree: number): void;
+  /** Moves (1) or not (0) the cursor in the buffer, and writes it back. */
+  _ts_tree_cursor_goto_first_child_wasm(tree: number): number;
+  _ts_tree_cursor_goto_next_sibling_wasm(tree: number): number;
+  _ts_tree_cursor_goto_parent_wasm(tree: number): number;
+  _ts_tree_cursor_current_node_type_id_wasm(tree: number): number;
+  _ts_tree_cursor_current_field_id_wasm(tree: number): number;
+  _ts_tree_cursor_end_index_wasm(tree: number): number;
+  /** Writes the cursor's node over the buffer (the cursor is to be written back). */
+  _ts_tree_cursor_current_node_wasm(tree: number): void;
+}
+
+/** The transfer buffer's place in HEAP32 (see CursorRuntime). */
+let transferWords = 0;
 
 /** The size of this thread's tree-sitter wasm memory, in bytes (0 before the parser is loaded). It
  *  only ever grows: a huge file's parse keeps its high-water mark until the thread ends. */
@@ -29,6 +55,7 @@ export function loadPythonParser(): Promise<Parser> {
     const runtimeWasm = wasmPath('tree-sitter.wasm', 'web-tree-sitter/tree-sitter.wasm');
     runtime.locateFile = () => runtimeWasm;
     await Parser.init(runtime);
+    transferWords = (runtime as CursorRuntime)._ts_init() >> 2;
     const language = await Language.load(wasmPath('tree-sitter-python.wasm', 'tree-sitter-python/tree-sitter-python.wasm'));
     const parser = new Parser();
     parser.setLanguage(language);
@@ -54,12 +81,14 @@ export async function initPython(): Promise<void> {
  *  Throws BudgetExceeded when the analysis deadline passes during the parse. */
 export function parsePython(text: string, previous?: Tree): Tree {
   const parser = pythonParser();
-  const tree = parser.parse(withUnixLineEnds(text), previous ?? null, { progressCallback: pastDeadline });
+  const source = withUnixLineEnds(text);
+  const tree = parser.parse(source, previous ?? null, { progressCallback: pastDeadline });
   if (!tree) {
     parser.reset();
     if (pastDeadline()) throw new BudgetExceeded();
     throw new Error('tree-sitter returned no tree');
   }
+  (tree as { [SOURCE]?: string })[SOURCE] = source;
   const edited = previous as { [SET_ASIDE]?: TreeIndex } | undefined;
   if (edited?.[SET_ASIDE]) {
     (tree as { [CARRIED_FROM]?: TreeIndex })[CARRIED_FROM] = edited[SET_ASIDE];
@@ -123,23 +152,32 @@ export function tooDeepForPython(text: string): string | undefined {
 // argument of a call with thousands of arguments is quadratic), and each descendantsOfType is a walk
 // of the whole tree; and every crossing into tree-sitter's wasm, and every node object it hands out,
 // costs more than the work asked for. So each tree is indexed once, the first time the analyses ask:
-// one walk through the named children lists (each node's in one call) gives every named node one
-// object that the analyses share, found by type, by parent or by child, and that keeps on itself what
-// the walk learned of it: its parent, its type and its place in document order. Nothing else is kept
-// per node (maps by id, or a query's own node objects, cost more memory and time than the walk
-// itself). Anonymous nodes (punctuation, keywords: a third of a tree) get their objects only when a
-// node's full children list is asked for. The accessors that lead from a node to others
-// (meterTreeSteps) answer from these objects.
+// one walk of a tree cursor (see buildIndex) gives every named node one object that the analyses
+// share, found by type, by parent or by child, and that keeps on itself what the walk learned of it:
+// its parent, its named children, its type, the field its parent holds it in, its end and its place in
+// document order. Nothing else is kept per node (maps by id, or a query's own node objects, cost more
+// memory and time than the walk itself). Anonymous nodes (punctuation, keywords: a
+// third of a tree) get their objects only when a node's full children list is asked for. The
+// accessors that lead from a node to others (meterTreeSteps) answer from these objects, without
+// crossing into wasm.
 
 const INDEX = Symbol('tree index');
 /** On an edited tree, its index until the re-parse; on the re-parsed tree, that index until its own
- *  is built from it (carryIndex). */
+ *  is built from it (buildIndex). */
 const SET_ASIDE = Symbol('index set aside for the re-parse');
 const CARRIED_FROM = Symbol('index of the tree before the re-parse');
+/** On a tree from parsePython, the text it was parsed from (node texts are slices of it). */
+const SOURCE = Symbol('source');
 const PARENT = Symbol('parent');
 const TYPE_ID = Symbol('type id');
 const ORDER = Symbol('document order');
 const END = Symbol('end of subtree in document order');
+const FIELD = Symbol('field id');
+const ANONYMOUS_FIELDS = Symbol('fields of anonymous children');
+const END_INDEX = Symbol('end index');
+const ALIAS = Symbol('alias');
+const ROW = Symbol('start row');
+const COLUMN = Symbol('start column');
 
 /** A node object of an indexed tree: the one object for its node. */
 interface IndexedNode extends Node {
@@ -150,6 +188,91 @@ interface IndexedNode extends Node {
   /** The place of the first named node after its subtree; -1 for an anonymous node. */
   [END]: number;
   _children?: IndexedNode[];
+  _namedChildren?: IndexedNode[];
+}
+
+/** A named node's object, as the index walk makes it (web-tree-sitter's Node does not let others
+ *  construct one; its own constructor also costs more). */
+interface NamedNode extends IndexedNode {
+  /** tree-sitter's id of the field its parent holds it in; 0 for none. */
+  [FIELD]: number;
+  /** The fields its anonymous children are held in (an operator), as bits (fieldBit): those fields
+   *  are asked of tree-sitter. */
+  [ANONYMOUS_FIELDS]: number;
+  /** Where it ends. */
+  [END_INDEX]: number;
+  /** tree-sitter's `0` of a node: the name its parent lists it by, if another than its own. */
+  [ALIAS]: number;
+  /** Where it starts (its startPosition, which is made when asked: most nodes are never asked). */
+  [ROW]: number;
+  [COLUMN]: number;
+}
+
+/** The named children list of a node without any (most nodes: names, numbers, strings' parts); shared,
+ *  like the index's other lists not to be changed. */
+const NO_CHILDREN: IndexedNode[] = [];
+
+/** Sets up a named node's object: what web-tree-sitter's Node keeps (see the accessors below), then
+ *  what the index knows of it. */
+function setUpNamedNode(
+  this: NamedNode,
+  alias: number,
+  id: number,
+  tree: Tree,
+  startIndex: number,
+  endIndex: number,
+  row: number,
+  column: number,
+  typeId: number,
+  parent: IndexedNode | null,
+  field: number,
+): void {
+  this[ALIAS] = alias;
+  this._children = undefined;
+  this._namedChildren = NO_CHILDREN;
+  this.id = id;
+  this.tree = tree;
+  this.startIndex = startIndex;
+  this[ROW] = row;
+  this[COLUMN] = column;
+  this[PARENT] = parent;
+  this[TYPE_ID] = typeId;
+  this[ORDER] = -1;
+  this[END] = -1;
+  this[FIELD] = field;
+  this[ANONYMOUS_FIELDS] = 0;
+  this[END_INDEX] = endIndex;
+}
+setUpNamedNode.prototype = Node.prototype;
+/** A named node's object, a web-tree-sitter Node. */
+const NamedNodeObject = setUpNamedNode as unknown as new (...fields: Parameters<typeof setUpNamedNode>) => NamedNode;
+// web-tree-sitter's own node objects keep their `0` and startPosition on themselves (class fields),
+// which hides these accessors. The index's objects keep the alias as a property, not as an element
+// (an object's first element costs an array of 16), and the row and column.
+Object.defineProperty(Node.prototype, 0, {
+  configurable: true,
+  get(this: NamedNode) {
+    return this[ALIAS];
+  },
+  set(this: NamedNode, alias: number) {
+    this[ALIAS] = alias;
+  },
+});
+Object.defineProperty(Node.prototype, 'startPosition', {
+  configurable: true,
+  get(this: NamedNode) {
+    return { row: this[ROW], column: this[COLUMN] };
+  },
+  set(this: NamedNode, { row, column }: Node['startPosition']) {
+    this[ROW] = row;
+    this[COLUMN] = column;
+  },
+});
+
+/** A field's bit in a node's ANONYMOUS_FIELDS (fields past 31 share bits: then more is asked of
+ *  tree-sitter than needed, never less). */
+function fieldBit(fieldId: number): number {
+  return 1 << (fieldId & 31);
 }
 
 interface TreeIndex {
@@ -163,7 +286,7 @@ interface TreeIndex {
 
 /** Edits a tree that is about to be re-parsed (parsePython(text, tree)). Its index is dropped, as
  *  tree.edit moves its nodes, and set aside: the tree the re-parse gives takes over the parts of it
- *  that the parse reused (see carryIndex). */
+ *  that the parse reused (see buildIndex). */
 export function editTree(tree: Tree, edits: Edit[]): void {
   const edited = tree as { [INDEX]?: TreeIndex; [SET_ASIDE]?: TreeIndex };
   const index = edited[INDEX];
@@ -185,6 +308,8 @@ export function nodesOfType(tree: Tree, type: string): Node[] {
 interface TypeSlots {
   /** By type id, its slot (see slotOf). */
   ofType: number[];
+  /** By type id, whether its nodes are named (see isNamedType). */
+  namedType: boolean[];
   errorSlot: number;
   /** The slot of each named type. */
   named: Map<string, number>;
@@ -201,12 +326,16 @@ function slotOf(slots: TypeSlots, typeId: number): number {
   return typeId === ERROR_TYPE_ID ? slots.errorSlot : slots.ofType[typeId];
 }
 
+function isNamedType(slots: TypeSlots, typeId: number): boolean {
+  return typeId === ERROR_TYPE_ID || slots.namedType[typeId];
+}
+
 const slotsByLanguage = new WeakMap<Language, TypeSlots>();
 
 function typeSlotsOf(language: Language): TypeSlots {
   let slots = slotsByLanguage.get(language);
   if (slots) return slots;
-  slots = { ofType: [], errorSlot: 0, named: new Map(), namedSlots: new Set(), byName: new Map() };
+  slots = { ofType: [], namedType: [], errorSlot: 0, named: new Map(), namedSlots: new Set(), byName: new Map() };
   const keys = new Map<string, number>();
   const add = (name: string, named: boolean): number => {
     const key = named ? name : `"${name}"`;
@@ -222,6 +351,7 @@ function typeSlotsOf(language: Language): TypeSlots {
   language.types.forEach((name, typeId) => {
     const named = language.nodeTypeIsNamed(typeId);
     slots!.ofType[typeId] = add(name ?? '', named);
+    slots!.namedType[typeId] = named;
   });
   slots.errorSlot = add('ERROR', true);
   slotsByLanguage.set(language, slots);
@@ -259,79 +389,151 @@ interface Move {
   firstRow: number;
 }
 
-/** The fields of web-tree-sitter's Node that carrying a node object over sets: a node is its id
- *  (kept), its tree, its start and its alias (`0`, the name its parent lists it by). */
-type MovableNode = IndexedNode & { 0: number; tree: Tree; startIndex: number; startPosition: Node['startPosition'] };
-
-function moveNode(node: MovableNode, move: Move): void {
+/** Moves a carried node's object to the new tree and place (a node is its id, which it keeps). */
+function moveNode(node: IndexedNode, move: Move): void {
   node.tree = move.tree;
   if (move.bytes === 0 && move.rows === 0 && move.columns === 0) return;
-  const { row, column } = node.startPosition;
   node.startIndex += move.bytes;
-  node.startPosition = { row: row + move.rows, column: row === move.firstRow ? column + move.columns : column };
+  const named = node as NamedNode;
+  if (named[ROW] === undefined) {
+    // An anonymous child's object is web-tree-sitter's, with a startPosition of its own.
+    const { row, column } = node.startPosition;
+    node.startPosition = { row: row + move.rows, column: row === move.firstRow ? column + move.columns : column };
+    return;
+  }
+  if (named[ROW] === move.firstRow) named[COLUMN] += move.columns;
+  named[ROW] += move.rows;
+  named[END_INDEX] += move.bytes;
 }
 
-/** One walk of the tree: every named node numbered in document order and listed by type slot. With
- *  the index of the tree before an incremental re-parse, the subtrees the parse reused are carried
- *  over from it (see above). */
+/** One walk of the tree with a cursor: every named node made an object, numbered in document order,
+ *  listed by type slot and in its parent's named children, with the field its parent holds it in.
+ *  With the index of the tree before an incremental re-parse, the subtrees the parse reused are
+ *  carried over from it (see above).
+ *
+ *  The cursor is tree-sitter's, driven through the runtime's exports (CursorRuntime) rather than
+ *  web-tree-sitter's TreeCursor: that one copies the cursor into wasm memory and back and makes a
+ *  node object for every step, which costs more than the step. Here the cursor stays in the transfer
+ *  buffer from one move to the next, and a node is read from it only when it is named. */
 function buildIndex(tree: Tree, previous: TreeIndex | undefined): TreeIndex {
   const slots = typeSlotsOf(tree.language);
   const bySlot: IndexedNode[][] = [];
-  const root = treeSitterRoot(tree) as IndexedNode;
-  root[PARENT] = null;
-  // The previous tree's named nodes by id (its root apart: the root's id is not a slot of a list).
-  const before = new Map<number, IndexedNode>();
-  if (previous) {
-    for (const list of previous.bySlot) for (const node of list ?? []) if (node !== previous.root) before.set(node.id, node);
-  }
-  // Pre-order, children pushed last to first: nodes are numbered in document order. Each node is new
-  // (its children asked of tree-sitter) or carried over with the move of its reused subtree.
-  const pending: IndexedNode[] = [root];
-  const moves: (Move | undefined)[] = [undefined];
   const all: IndexedNode[] = [];
-  while (pending.length) {
-    checkpoint();
-    const node = pending.pop()!;
-    const move = moves.pop();
-    if (move) moveNode(node as MovableNode, move);
-    else node[TYPE_ID] = treeSitterTypeId.call(node) as number;
-    const typeId = node[TYPE_ID];
+  const list = (node: IndexedNode) => {
     node[ORDER] = all.length;
     node[END] = all.length + 1;
     all.push(node);
-    (bySlot[slotOf(slots, typeId)] ??= []).push(node);
-    if (move) {
+    (bySlot[slotOf(slots, node[TYPE_ID])] ??= []).push(node);
+  };
+  const treeSitterNode = treeSitterRoot(tree) as IndexedNode & { 0: number };
+  const { id, startIndex, startPosition } = treeSitterNode;
+  const root = new NamedNodeObject(treeSitterNode[0], id, tree, startIndex, treeSitterEndIndex.call(treeSitterNode) as number, startPosition.row, startPosition.column, treeSitterTypeId.call(treeSitterNode) as number, null, 0);
+  list(root);
+  // The previous tree's named nodes by id (its root apart: the root's id is not a slot of a list).
+  const before = new Map<number, IndexedNode>();
+  if (previous) {
+    for (const nodes of previous.bySlot) for (const node of nodes ?? []) if (node !== previous.root) before.set(node.id, node);
+  }
+  /** A reused node's subtree, moved and numbered from the children lists its objects keep. */
+  const carry = (node: IndexedNode, move: Move) => {
+    const pending = [node];
+    while (pending.length) {
+      checkpoint();
+      const next = pending.pop()!;
+      moveNode(next, move);
+      list(next);
       // The anonymous children this node's object was asked for move with it.
-      for (const child of node._children ?? []) if (child[ORDER] < 0) moveNode(child as MovableNode, move);
+      for (const child of next._children ?? []) if (child[ORDER] < 0) moveNode(child, move);
+      const children = next._namedChildren ?? NO_CHILDREN;
+      for (let i = children.length - 1; i >= 0; i--) pending.push(children[i]);
     }
-    // A carried node's named children are the list its object keeps (web-tree-sitter's cache, which
-    // the walk that indexed it filled).
-    const children = treeSitterNamedChildren.call(node) as (IndexedNode | null)[];
-    checkpoint(children.length);
-    for (let i = children.length - 1; i >= 0; i--) {
-      let child = children[i];
-      if (!child) continue;
-      let childMove = move;
-      const reused = move ? undefined : before.get(child.id);
-      if (reused) {
-        const was = reused.startPosition;
-        childMove = {
-          tree,
-          bytes: child.startIndex - reused.startIndex,
-          rows: child.startPosition.row - was.row,
-          columns: child.startPosition.column - was.column,
-          firstRow: was.row,
-        };
-        // The new parent may list the reused node by another name (an alias): its `0` and its type
-        // are the new parent's; the nodes under it are listed as before.
-        (reused as MovableNode)[0] = (child as MovableNode)[0];
-        reused[TYPE_ID] = treeSitterTypeId.call(child) as number;
-        children[i] = child = reused;
+  };
+  const wasm = runtime as CursorRuntime;
+  const handle = (tree as unknown as { 0: number })[0];
+  const buffer = transferWords;
+  let heap = wasm.HEAP32;
+  heap[buffer] = id;
+  heap[buffer + 1] = startIndex;
+  heap[buffer + 2] = startPosition.row;
+  heap[buffer + 3] = startPosition.column;
+  heap[buffer + 4] = treeSitterNode[0];
+  wasm._ts_tree_cursor_new_wasm(handle);
+  try {
+    // The cursor is on a child of `parent`; `ancestors` are the parents above it. The named children
+    // of the nodes on the way down gather in `gathered`, those of `parent` from `first` on, and are
+    // each node's list once it is done (a list of their number, not one grown child by child).
+    let parent = root as NamedNode;
+    let first = 0;
+    const ancestors: NamedNode[] = [];
+    const firsts: number[] = [];
+    const gathered: NamedNode[] = [];
+    const done = () => {
+      if (gathered.length > first) parent._namedChildren = gathered.slice(first);
+      gathered.length = first;
+    };
+    let more = wasm._ts_tree_cursor_goto_first_child_wasm(handle) === 1;
+    while (more) {
+      checkpoint();
+      const typeId = wasm._ts_tree_cursor_current_node_type_id_wasm(handle);
+      const field = wasm._ts_tree_cursor_current_field_id_wasm(handle);
+      let node: NamedNode | undefined;
+      let fresh = false;
+      if (isNamedType(slots, typeId)) {
+        const end = wasm._ts_tree_cursor_end_index_wasm(handle);
+        // Reading the node overwrites the cursor in the buffer: it is put back.
+        heap = wasm.HEAP32;
+        const c0 = heap[buffer];
+        const c1 = heap[buffer + 1];
+        const c2 = heap[buffer + 2];
+        const c3 = heap[buffer + 3];
+        wasm._ts_tree_cursor_current_node_wasm(handle);
+        const nodeId = heap[buffer];
+        const start = heap[buffer + 1];
+        const row = heap[buffer + 2];
+        const column = heap[buffer + 3];
+        const alias = heap[buffer + 4];
+        heap[buffer] = c0;
+        heap[buffer + 1] = c1;
+        heap[buffer + 2] = c2;
+        heap[buffer + 3] = c3;
+        const reused = before.get(nodeId) as NamedNode | undefined;
+        if (reused) {
+          const was = reused.startPosition;
+          // The new parent may list the reused node by another name (an alias): its `0`, its type
+          // and its field are the new parent's; the nodes under it are listed as before.
+          reused[ALIAS] = alias;
+          reused[TYPE_ID] = typeId;
+          reused[FIELD] = field;
+          reused[PARENT] = parent;
+          carry(reused, { tree, bytes: start - reused.startIndex, rows: row - was.row, columns: column - was.column, firstRow: was.row });
+          node = reused;
+        } else {
+          list((node = new NamedNodeObject(alias, nodeId, tree, start, end, row, column, typeId, parent, field)));
+          fresh = true;
+        }
+        gathered.push(node);
+      } else if (field !== 0) {
+        parent[ANONYMOUS_FIELDS] |= fieldBit(field);
       }
-      child[PARENT] = node;
-      pending.push(child);
-      moves.push(childMove);
+      // Down into a new named node (an anonymous one's children, if any, are no named node's
+      // children), else on to the next sibling, up as far as needed.
+      if (fresh && wasm._ts_tree_cursor_goto_first_child_wasm(handle) === 1) {
+        ancestors.push(parent);
+        firsts.push(first);
+        parent = node!;
+        first = gathered.length;
+        continue;
+      }
+      while (!(more = wasm._ts_tree_cursor_goto_next_sibling_wasm(handle) === 1) && ancestors.length) {
+        wasm._ts_tree_cursor_goto_parent_wasm(handle);
+        done();
+        parent = ancestors.pop()!;
+        first = firsts.pop()!;
+      }
     }
+    done();
+  } finally {
+    wasm._ts_tree_cursor_delete_wasm(handle);
   }
   // A subtree ends where its last node's does: from the last node back, each extends its parent's.
   for (let i = all.length - 1; i > 0; i--) {
@@ -385,6 +587,25 @@ function indexedChild(parent: Node, child: Node | null): Node | null {
   const owner = indexed(parent, false);
   if (!owner) return child;
   return among(treeSitterNamedChildren.call(owner), child) ?? among(childrenOf(owner), child) ?? child;
+}
+
+const fieldIdsByLanguage = new WeakMap<Language, Map<string, number>>();
+
+/** A language's field ids by name. */
+function fieldIdsOf(language: Language): Map<string, number> {
+  let ids = fieldIdsByLanguage.get(language);
+  if (!ids) {
+    ids = new Map();
+    language.fields.forEach((name, fieldId) => name !== null && ids!.set(name, fieldId));
+    fieldIdsByLanguage.set(language, ids);
+  }
+  return ids;
+}
+
+/** Whether the index knows which of a node's children a field holds: those of a named node, unless
+ *  the field may hold an anonymous child (an operator), which is tree-sitter's to find. */
+function knowsField(node: IndexedNode | undefined, fieldId: number): node is NamedNode {
+  return node !== undefined && node[ORDER] >= 0 && fieldId > 0 && ((node as NamedNode)[ANONYMOUS_FIELDS] & fieldBit(fieldId)) === 0;
 }
 
 /** The node of a list in document order with the id of `node`. */
@@ -477,6 +698,7 @@ export function nearestAncestor(node: Node, types: ReadonlySet<string>): Node | 
 // tree-sitter's own accessors, before meterTreeSteps replaces them.
 const nodeGetter = (name: string) => Object.getOwnPropertyDescriptor(Node.prototype, name)!.get!;
 const treeSitterTypeId = nodeGetter('typeId');
+const treeSitterEndIndex = nodeGetter('endIndex');
 const treeSitterChildren = nodeGetter('children') as (this: Node) => Node[];
 const treeSitterNamedChildren = nodeGetter('namedChildren') as (this: Node) => Node[];
 const treeSitterRoot = (tree: Tree) => Object.getOwnPropertyDescriptor(Tree.prototype, 'rootNode')!.get!.call(tree) as Node;
@@ -518,9 +740,14 @@ function meterTreeSteps(): void {
     checkpoint(value.length + 1);
     return value;
   });
+  // A named node's end is the index's; a text is a slice of the source.
+  defineGetter('endIndex', function () {
+    return (this as NamedNode)[END_INDEX] ?? treeSitterEndIndex.call(this);
+  });
   const text = nodeGetter('text');
   defineGetter('text', function () {
-    const value = text.call(this) as string;
+    const source = (this.tree as { [SOURCE]?: string })[SOURCE];
+    const value = source === undefined ? (text.call(this) as string) : source.slice(this.startIndex, this.endIndex);
     checkpoint(value.length + 1);
     return value;
   });
@@ -536,14 +763,26 @@ function meterTreeSteps(): void {
     return node ? (childrenOf(node)[i as number] ?? null) : child.call(this, i);
   };
   const childForFieldId = proto.childForFieldId;
-  proto.childForFieldId = function (this: Node, ...args: unknown[]) {
+  proto.childForFieldId = function (this: Node, fieldId: unknown) {
     checkpoint();
-    return indexedChild(this, childForFieldId.apply(this, args) as Node | null);
+    const node = indexed(this, false);
+    if (knowsField(node, fieldId as number)) {
+      for (const child of node._namedChildren!) if ((child as NamedNode)[FIELD] === fieldId) return child;
+      return null;
+    }
+    return indexedChild(this, childForFieldId.call(this, fieldId) as Node | null);
+  };
+  // A field's id by its name from a map, not a search of the language's list of fields.
+  proto.childForFieldName = function (this: Node, name: unknown) {
+    const fieldId = fieldIdsOf(this.tree.language).get(name as string);
+    return fieldId === undefined ? null : this.childForFieldId(fieldId);
   };
   const childrenForFieldId = proto.childrenForFieldId;
-  proto.childrenForFieldId = function (this: Node, ...args: unknown[]) {
+  proto.childrenForFieldId = function (this: Node, fieldId: unknown) {
     checkpoint();
-    return (childrenForFieldId.apply(this, args) as (Node | null)[]).map((child) => indexedChild(this, child));
+    const node = indexed(this, false);
+    if (knowsField(node, fieldId as number)) return node._namedChildren!.filter((child) => (child as NamedNode)[FIELD] === fieldId);
+    return (childrenForFieldId.call(this, fieldId) as (Node | null)[]).map((child) => indexedChild(this, child));
   };
   const descendantsOfType = proto.descendantsOfType;
   proto.descendantsOfType = function (this: Node, types: unknown, ...rest: unknown[]) {

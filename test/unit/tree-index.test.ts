@@ -1,0 +1,85 @@
+// The tree index answers the steps from a node to others (children, fields, parent) and a node's
+// text and end without asking tree-sitter: its answers must be tree-sitter's own, node for node, and
+// each must be the index's one object for its node.
+import assert from 'node:assert/strict';
+import { before, describe, test } from 'node:test';
+import type { Node } from 'web-tree-sitter';
+import { initPython, parsePython, rootOf } from '../../server/src/engine/python/parser';
+
+// Fields on named and on anonymous children (the operators), aliased nodes (`as_pattern_target`),
+// text beyond the Basic Multilingual Plane (UTF-16 offsets), Windows line ends, and a syntax error.
+const SOURCE = [
+  '"""Train the churn model 📈."""',
+  'from sklearn.model_selection import train_test_split as split, KFold',
+  'import numpy as np',
+  '',
+  'def train(frame, *, seed: int = 42) -> "Model":',
+  '    label = "churn 🚀"',
+  '    features = frame.drop(columns=[label]).fillna(0) * 2 + np.log1p(frame["income"])',
+  '    if 0 < seed <= 100 and not frame.empty:',
+  '        x_train, x_test = split(features, test_size=0.2, random_state=seed)',
+  '    with open("metrics.json", "w") as out:',
+  '        out.write(f"{seed!r:>4}")',
+  '    seed += 1',
+  '    return {"model": lambda x: x ** 2, **extra}',
+  '',
+  'scores = [s for s in range(10) if s % 2]',
+  'broken = model.fit(x_train,, y_train',
+].join('\r\n');
+
+/** A node by what it is and where, whoever made its object. */
+function describeNode(node: Node | null | undefined): string {
+  return node ? `${node.type}@${node.startIndex}-${node.endIndex}` : '-';
+}
+
+/** Every named node of a tree, in document order, as the named children lists lead to them. */
+function namedNodes(root: Node): Node[] {
+  const out: Node[] = [];
+  const pending = [root];
+  while (pending.length) {
+    const node = pending.pop()!;
+    out.push(node);
+    const children = node.namedChildren;
+    for (let i = children.length - 1; i >= 0; i--) pending.push(children[i]!);
+  }
+  return out;
+}
+
+describe('the syntax tree index', () => {
+  before(() => initPython());
+
+  test("answers as tree-sitter does, with the index's objects", () => {
+    const indexed = parsePython(SOURCE);
+    // The same text parsed again and never indexed: its steps are tree-sitter's own.
+    const plain = parsePython(SOURCE);
+    const nodes = namedNodes(rootOf(indexed));
+    const plainNodes = namedNodes(plain.rootNode);
+    assert.deepEqual(nodes.map(describeNode), plainNodes.map(describeNode));
+    assert.ok(nodes.some((n) => n.type === 'ERROR'), 'the broken line gives an ERROR node');
+    const fields = indexed.language.fields.filter((f): f is string => f !== null);
+    const own = new Set(nodes);
+    let answered = 0;
+    nodes.forEach((node, i) => {
+      const plainNode = plainNodes[i];
+      assert.equal(node.text, plainNode.text);
+      assert.deepEqual(node.startPosition, plainNode.startPosition);
+      assert.equal(describeNode(node.parent), describeNode(plainNode.parent));
+      for (const field of fields) {
+        const child = node.childForFieldName(field);
+        const children = node.childrenForFieldName(field);
+        assert.equal(describeNode(child), describeNode(plainNode.childForFieldName(field)), `${describeNode(node)}.${field}`);
+        assert.deepEqual(children.map(describeNode), plainNode.childrenForFieldName(field).map(describeNode), `${describeNode(node)}.${field}s`);
+        if (!child) continue;
+        answered++;
+        assert.equal(children[0], child);
+        assert.equal(child.parent, node, `${describeNode(node)}.${field} leads back to it`);
+        if (child.isNamed) assert.ok(own.has(child), `${describeNode(node)}.${field} is the index's object`);
+      }
+    });
+    assert.ok(answered > 80, `${answered} fields answered`);
+    const operators = nodes.filter((n) => n.type === 'binary_operator').map((n) => n.childForFieldName('operator')?.text);
+    assert.deepEqual(operators, ['+', '*', '**', '%']);
+    const label = nodes.find((n) => n.type === 'string' && n.text.includes('🚀'))!;
+    assert.equal(label.text, '"churn 🚀"');
+  });
+});
