@@ -126,9 +126,21 @@ export function classNamed(module: PythonModule, name: string): Node | undefined
   return definitionsOf(module).classes.get(name);
 }
 
+// Per module, by call node id, the function each call runs (null for none): the flows that follow
+// data into the module's functions ask again for each expression a call is in.
+const calledCache = new WeakMap<PythonModule, Map<number, Node | null>>();
+
 /** The function of this module a call runs: `build_model()` for a function defined in the module,
  *  `self.evaluate()` for a method of the caller's class; undefined for anything else. */
 export function calledFunction(module: PythonModule, call: Call): Node | undefined {
+  let known = calledCache.get(module);
+  if (!known) calledCache.set(module, (known = new Map()));
+  let found = known.get(call.node.id);
+  if (found === undefined) known.set(call.node.id, (found = findCalledFunction(module, call) ?? null));
+  return found ?? undefined;
+}
+
+function findCalledFunction(module: PythonModule, call: Call): Node | undefined {
   const func = call.node.childForFieldName('function');
   if (func?.type === 'identifier') {
     if (module.isImportedName(func.text)) return undefined;
