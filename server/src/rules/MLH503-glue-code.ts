@@ -2,6 +2,7 @@ import { defineRule } from '../engine/rule';
 import { sameNode } from '../engine/python/flow';
 import { Call, dottedName, groupByScope, isInside, Node, PythonModule, scopeOf } from '../engine/python/module';
 import { ownCalls } from '../engine/python/structure';
+import { attributesNamed } from '../engine/python/syntax';
 import { PRODUCTION } from '../engine/roles';
 
 /** A function is glue when it moves data between libraries at least this many times... */
@@ -26,10 +27,12 @@ function convertedBy(module: PythonModule, node: Node): Node | undefined {
   }
   if (node.type !== 'call') return undefined;
   const call: Call = module.describeCall(node);
+  const converting = call.imported && CONVERTING_FUNCTIONS.has(call.qualified);
+  const method = call.receiver && CONVERTING_METHODS.has(call.method) ? call.receiver : undefined;
+  if (!converting && !method) return undefined;
   // `np.asarray(x)` is a function of an imported module; `np.asarray(x).tolist()` a method of its result.
-  const named = dottedName(node.childForFieldName('function')) !== undefined;
-  if (call.imported && named) return CONVERTING_FUNCTIONS.has(call.qualified) ? (call.positional[0] ?? node) : undefined;
-  return call.receiver && CONVERTING_METHODS.has(call.method) ? call.receiver : undefined;
+  if (call.imported && dottedName(node.childForFieldName('function')) !== undefined) return converting ? (call.positional[0] ?? node) : undefined;
+  return method;
 }
 
 /** Whether a conversion's result goes straight into another conversion (`x.cpu().numpy()`,
@@ -134,7 +137,7 @@ def predict(df: pd.DataFrame) -> pd.Series:
     python(ctx) {
       const { module, facts } = ctx;
       if (facts.isTest) return;
-      const valuesReads = module.nodes('attribute').filter((a) => convertedBy(module, a) !== undefined);
+      const valuesReads = attributesNamed(module, 'values').filter((a) => convertedBy(module, a) !== undefined);
       const convertingCalls = module.calls().filter((c) => convertedBy(module, c.node) !== undefined).map((c) => c.node);
       // Conversions counted per function first: only a function with enough of them is looked at
       // closer, and most have none.

@@ -1,5 +1,6 @@
 import { isScalar, visit } from 'yaml';
 import { defineRule, PythonContext, YamlContext } from '../engine/rule';
+import { sameNode } from '../engine/python/flow';
 import { Node, stringValue } from '../engine/python/module';
 import { nodeRange, yamlEntries } from '../engine/yaml';
 import { identifierWords, LineIndex } from '../engine/text';
@@ -149,24 +150,29 @@ function shapeMessage(what: string, holder: 'string' | 'value'): string {
 function namedValues(ctx: PythonContext): { name: string; env: string; value: Node }[] {
   const { module } = ctx;
   const out: { name: string; env: string; value: Node }[] = [];
-  const add = (name: string | undefined, value: Node | null | undefined, owner?: string) => {
-    if (name && value?.type === 'string') out.push({ name, env: envName(owner ? `${owner}_${name}` : name), value });
+  const add = (name: string | undefined, value: Node, owner?: string) => {
+    if (name) out.push({ name, env: envName(owner ? `${owner}_${name}` : name), value });
   };
-  for (const assignment of module.nodes('assignment')) {
-    const left = assignment.childForFieldName('left');
-    const right = assignment.childForFieldName('right');
-    if (left?.type === 'identifier') add(left.text, right);
-    else if (left?.type === 'subscript') add(stringValue(left.childForFieldName('subscript')), right);
-    else if (left?.type === 'attribute') {
-      const owner = left.childForFieldName('object');
-      const ownerName = owner?.type === 'identifier' && owner.text !== 'self' && owner.text !== 'cls' ? owner.text : undefined;
-      add(left.childForFieldName('attribute')?.text, right, ownerName);
+  // Only a string can hold a secret: from each string up to what names it, an assignment's target, a
+  // keyword, a dictionary key or a parameter (most of those are given no string).
+  for (const value of module.nodes('string')) {
+    const holder = value.parent;
+    if (!holder) continue;
+    if (holder.type === 'assignment') {
+      if (!sameNode(holder.childForFieldName('right'), value)) continue;
+      const left = holder.childForFieldName('left');
+      if (left?.type === 'identifier') add(left.text, value);
+      else if (left?.type === 'subscript') add(stringValue(left.childForFieldName('subscript')), value);
+      else if (left?.type === 'attribute') {
+        const owner = left.childForFieldName('object');
+        const ownerName = owner?.type === 'identifier' && owner.text !== 'self' && owner.text !== 'cls' ? owner.text : undefined;
+        add(left.childForFieldName('attribute')?.text, value, ownerName);
+      }
+    } else if (holder.type === 'keyword_argument' || holder.type === 'default_parameter' || holder.type === 'typed_default_parameter') {
+      if (sameNode(holder.childForFieldName('value'), value)) add(holder.childForFieldName('name')?.text, value);
+    } else if (holder.type === 'pair') {
+      if (sameNode(holder.childForFieldName('value'), value)) add(stringValue(holder.childForFieldName('key')), value);
     }
-  }
-  for (const keyword of module.nodes('keyword_argument')) add(keyword.childForFieldName('name')?.text, keyword.childForFieldName('value'));
-  for (const pair of module.nodes('pair')) add(stringValue(pair.childForFieldName('key')), pair.childForFieldName('value'));
-  for (const type of ['default_parameter', 'typed_default_parameter']) {
-    for (const parameter of module.nodes(type)) add(parameter.childForFieldName('name')?.text, parameter.childForFieldName('value'));
   }
   return out;
 }
