@@ -55,7 +55,7 @@ function splitPartNames(module: PythonModule): Set<string> {
   for (const call of module.calls()) {
     const parent = call.node.parent;
     if (parent?.type !== 'assignment' && parent?.type !== 'for_statement') continue;
-    if (!sameNode(parent.childForFieldName('right'), call.node) || !isSplitCall(module, call)) continue;
+    if (!isSplitCall(module, call) || !sameNode(parent.childForFieldName('right'), call.node)) continue;
     for (const b of boundNames(parent.childForFieldName('left'))) names.add(b.name);
   }
   return names;

@@ -141,14 +141,17 @@ export function calledFunction(module: PythonModule, call: Call): Node | undefin
 }
 
 function findCalledFunction(module: PythonModule, call: Call): Node | undefined {
-  const func = call.node.childForFieldName('function');
-  if (func?.type === 'identifier') {
-    if (module.isImportedName(func.text)) return undefined;
-    const defs = definitionsOf(module).functions.get(func.text) ?? [];
+  if (!call.receiver) {
+    // A name called as written (the callee) that no function of the module has runs none of them:
+    // most calls are not asked further.
+    const defs = definitionsOf(module).functions.get(call.callee);
+    const func = defs && call.node.childForFieldName('function');
+    if (!defs || func?.type !== 'identifier' || module.isImportedName(func.text)) return undefined;
     // A notebook may define a function again: the call runs the last definition before it.
     return defs.filter((d) => d.startIndex < call.node.startIndex).pop() ?? defs[0];
   }
-  if (func?.type !== 'attribute' || call.receiver?.text !== 'self') return undefined;
+  // `self.evaluate()`: the callee says so (or is too long to say) before the receiver is read.
+  if (!/^(self\.|…)/.test(call.callee) || call.receiver.text !== 'self') return undefined;
   let method: Node | undefined = enclosingFunction(call.node);
   // A nested function's `self` is its method's.
   while (method && !classOf(method)) method = enclosingFunction(method);
