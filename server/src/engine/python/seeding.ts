@@ -12,6 +12,10 @@ interface SeedState {
    *  file's imports and importers. */
   runs: Map<string, boolean>;
   around: Map<string, boolean>;
+  /** Per file, the project modules it imports, transitively: files share most of theirs. */
+  closures: Map<string, string[]>;
+  /** Per file, the project modules it imports directly, resolved once. */
+  imports: Map<string, string[]>;
   /** Per module, where its first top-level seed is set (see firstTopLevelSeed). */
   firstSeeds: WeakMap<PythonModule, number>;
 }
@@ -20,10 +24,28 @@ const STATES = new WeakMap<ProjectIndex, SeedState>();
 function stateOf(project: ProjectIndex): SeedState {
   let state = STATES.get(project);
   if (!state) {
-    state = { scopes: new Map(), runs: new Map(), around: new Map(), firstSeeds: new WeakMap() };
+    state = { scopes: new Map(), runs: new Map(), around: new Map(), closures: new Map(), imports: new Map(), firstSeeds: new WeakMap() };
     STATES.set(project, state);
   }
   return state;
+}
+
+/** The file and every project module it imports, transitively, in the order the project index
+ *  lists them (breadth first: a set visits what is added to it while it is walked). */
+function importClosure(project: ProjectIndex, path: string, state: SeedState): string[] {
+  let closure = state.closures.get(path);
+  if (!closure) {
+    const seen = new Set([path]);
+    for (const file of seen) for (const next of importsOf(project, file, state)) seen.add(next);
+    state.closures.set(path, (closure = [...seen]));
+  }
+  return closure;
+}
+
+function importsOf(project: ProjectIndex, path: string, state: SeedState): string[] {
+  let imports = state.imports.get(path);
+  if (!imports) state.imports.set(path, (imports = project.importsOf(path)));
+  return imports;
 }
 
 /** Whether running a scope sets a seed, itself or through the project functions it calls. */
@@ -57,7 +79,7 @@ function runSeeds(project: ProjectIndex, path: string, state: SeedState): boolea
     seeds =
       !!facts &&
       (Object.keys(facts.callsByScope).some((scope) => scopeSeeds(project, path, scope, state)) ||
-        project.importClosure(path).some((p) => p !== path && scopeSeeds(project, p, MODULE_SCOPE, state)));
+        importClosure(project, path, state).some((p) => p !== path && scopeSeeds(project, p, MODULE_SCOPE, state)));
     state.runs.set(path, seeds);
   }
   return seeds;
@@ -84,7 +106,7 @@ function seededAround(project: ProjectIndex, path: string, state: SeedState): bo
   let seeded = state.around.get(path);
   if (seeded === undefined) {
     seeded =
-      project.importClosure(path).some((p) => p !== path && scopeSeeds(project, p, MODULE_SCOPE, state)) ||
+      importClosure(project, path, state).some((p) => p !== path && scopeSeeds(project, p, MODULE_SCOPE, state)) ||
       transitiveImporters(project, path).some((importer) => runSeeds(project, importer, state));
     state.around.set(path, seeded);
   }
