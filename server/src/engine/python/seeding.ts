@@ -12,8 +12,6 @@ interface SeedState {
    *  file's imports and importers. */
   runs: Map<string, boolean>;
   around: Map<string, boolean>;
-  /** Per file, the project modules it imports, transitively: files share most of theirs. */
-  closures: Map<string, string[]>;
   /** Per file, the project modules it imports directly, resolved once. */
   imports: Map<string, string[]>;
   /** Per module, where its first top-level seed is set (see firstTopLevelSeed). */
@@ -24,7 +22,7 @@ const STATES = new WeakMap<ProjectIndex, SeedState>();
 function stateOf(project: ProjectIndex): SeedState {
   let state = STATES.get(project);
   if (!state) {
-    state = { scopes: new Map(), runs: new Map(), around: new Map(), closures: new Map(), imports: new Map(), firstSeeds: new WeakMap() };
+    state = { scopes: new Map(), runs: new Map(), around: new Map(), imports: new Map(), firstSeeds: new WeakMap() };
     STATES.set(project, state);
   }
   return state;
@@ -33,13 +31,9 @@ function stateOf(project: ProjectIndex): SeedState {
 /** The file and every project module it imports, transitively, in the order the project index
  *  lists them (breadth first: a set visits what is added to it while it is walked). */
 function importClosure(project: ProjectIndex, path: string, state: SeedState): string[] {
-  let closure = state.closures.get(path);
-  if (!closure) {
-    const seen = new Set([path]);
-    for (const file of seen) for (const next of importsOf(project, file, state)) seen.add(next);
-    state.closures.set(path, (closure = [...seen]));
-  }
-  return closure;
+  const seen = new Set([path]);
+  for (const file of seen) for (const next of importsOf(project, file, state)) seen.add(next);
+  return [...seen];
 }
 
 function importsOf(project: ProjectIndex, path: string, state: SeedState): string[] {
