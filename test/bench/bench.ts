@@ -1,4 +1,4 @@
-// Benchmark: `npm run bench [-- DIR] [--files N] [--server-only]`. Scans DIR (by default a generated corpus of
+// Benchmark: `npm run bench [-- DIR] [--files N] [--server-only | --rules]`. Scans DIR (by default a generated corpus of
 // realistic ML files in a temporary folder) with the full engine on worker threads, and measures in
 // the same run a bare tree-sitter parse of the same Python sources and notebook code, the command
 // line as a user runs it (a separate process, without and with its cache, with its peak memory),
@@ -17,6 +17,7 @@ import { FileKind } from '../../server/src/engine/types';
 import { discoverFiles, readConfig } from '../../server/src/engine/workspace';
 import { RULES } from '../../server/src/rules';
 import { writeCorpus } from './corpus';
+import { benchRules } from './rules';
 import { benchServer } from './server';
 
 const REPO = path.resolve(__dirname, '../..'); // bundled to out/bench/
@@ -30,13 +31,16 @@ interface Args {
   dir?: string;
   files: number;
   serverOnly: boolean;
+  /** Only the time of each rule (rules.ts). */
+  rules: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { files: DEFAULT_FILES, serverOnly: false };
+  const args: Args = { files: DEFAULT_FILES, serverOnly: false, rules: false };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--files') args.files = Number(argv[++i]);
     else if (argv[i] === '--server-only') args.serverOnly = true;
+    else if (argv[i] === '--rules') args.rules = true;
     else args.dir = argv[i];
   }
   if (!Number.isInteger(args.files) || args.files < 1) throw new Error('--files needs a positive whole number');
@@ -140,6 +144,7 @@ async function main(): Promise<void> {
       .map((f) => ({ ...f, text: decodeBytes(fs.readFileSync(f.absolutePath)).text }))
       .filter((f): f is typeof f & { text: string } => f.text !== undefined);
     if (args.serverOnly) return await benchServer(root, texts);
+    if (args.rules) return await benchRules(root, texts, config);
     const bytes = texts.reduce((n, f) => n + f.size, 0);
     const sources = texts.flatMap((f) =>
       f.kind === 'python' ? [f.text] : f.kind === 'notebook' ? [notebookCode(parseNotebook(f.text)).text] : [],

@@ -58,6 +58,9 @@ df.loc[df["income"] < 0, "income"] = 0
     python(ctx) {
       const pandas = pandasTypes(ctx.module);
       const targets = [...ctx.module.nodes('assignment'), ...ctx.module.nodes('augmented_assignment')]
+        // The target is an assignment's first part: its list of parts, already known, says which
+        // assignments need their target asked for.
+        .filter((a) => a.namedChildren[0]?.type === 'subscript')
         .map((a) => a.childForFieldName('left'))
         .filter((t): t is Node => t?.type === 'subscript');
       for (const target of targets) {

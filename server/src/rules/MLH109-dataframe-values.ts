@@ -1,5 +1,6 @@
 import { defineRule } from '../engine/rule';
 import { pandasTypes } from '../engine/python/pandas';
+import { attributesNamed } from '../engine/python/syntax';
 import { PRODUCTION } from '../engine/roles';
 
 export default defineRule({
@@ -59,9 +60,9 @@ y = train["churned"].to_numpy()
     python(ctx) {
       const { module } = ctx;
       const pandas = pandasTypes(module);
-      for (const node of module.nodes('attribute')) {
+      for (const node of attributesNamed(module, 'values')) {
         const name = node.childForFieldName('attribute');
-        if (name?.text !== 'values') continue;
+        if (!name) continue;
         // `obj.values()` is a method call (dict, ...), not the pandas property.
         if (node.parent?.type === 'call' && node.parent.childForFieldName('function')?.id === node.id) continue;
         // Assigning to `.values` is not a conversion.

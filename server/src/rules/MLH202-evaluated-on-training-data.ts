@@ -1,7 +1,7 @@
 import { defineRule, PythonContext } from '../engine/rule';
 import { lastValueOf } from '../engine/python/bindings';
 import { Evaluation, Fitting, isHeldOutName, isSplitCall, modelEvaluations } from '../engine/python/evaluation';
-import { assignmentsIn, boundNames, namesRead, readsAny, variableRoot } from '../engine/python/flow';
+import { assignmentsIn, boundNames, namesRead, readsAny, sameNode, variableRoot } from '../engine/python/flow';
 import { Node, PythonModule, scopeOf } from '../engine/python/module';
 import { ownCalls } from '../engine/python/structure';
 
@@ -51,12 +51,12 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
  *  kf.split(X)`): data fitted from them is the training part of a split. */
 function splitPartNames(module: PythonModule): Set<string> {
   const names = new Set<string>();
-  const splitting = (node: Node | null) => !!node && node.type === 'call' && isSplitCall(module, module.describeCall(node));
-  for (const a of module.nodes('assignment')) {
-    if (splitting(a.childForFieldName('right'))) for (const b of boundNames(a.childForFieldName('left'))) names.add(b.name);
-  }
-  for (const loop of module.nodes('for_statement')) {
-    if (splitting(loop.childForFieldName('right'))) for (const b of boundNames(loop.childForFieldName('left'))) names.add(b.name);
+  // From the calls up: most assignments and loops are given no call, and their fields need not be read.
+  for (const call of module.calls()) {
+    const parent = call.node.parent;
+    if (parent?.type !== 'assignment' && parent?.type !== 'for_statement') continue;
+    if (!isSplitCall(module, call) || !sameNode(parent.childForFieldName('right'), call.node)) continue;
+    for (const b of boundNames(parent.childForFieldName('left'))) names.add(b.name);
   }
   return names;
 }

@@ -62,10 +62,12 @@ function loadedInEvalMode(ctx: PythonContext, name: string): boolean {
   let names = pretrainedNames.get(ctx.module);
   if (!names) {
     names = new Set();
-    for (const a of ctx.module.nodes('assignment')) {
-      const right = a.childForFieldName('right');
+    // From the loads up: most assignments load nothing, and their fields need not be read.
+    for (const call of ctx.module.calls()) {
+      const a = call.node.parent;
+      if (call.method !== 'from_pretrained' || a?.type !== 'assignment' || a.childForFieldName('right')?.id !== call.node.id) continue;
       const left = a.childForFieldName('left');
-      if (left && right?.type === 'call' && ctx.module.describeCall(right).method === 'from_pretrained') names.add(left.text);
+      if (left) names.add(left.text);
     }
     pretrainedNames.set(ctx.module, names);
   }

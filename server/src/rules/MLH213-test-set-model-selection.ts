@@ -6,6 +6,7 @@ import { boundNames, namesRead, readsAny } from '../engine/python/flow';
 import { carrierOf, enclosingIteration, filledWithSeveral, flowOfScore, runningBest, selectorOver, testSetEvaluations, usesAfter } from '../engine/python/modelSelection';
 import { Call, enclosing, enclosingFunction, Node, PythonModule, scopeOf } from '../engine/python/module';
 import { callTarget } from '../engine/python/projectCalls';
+import { ProjectIndex } from '../engine/project';
 import { rangeOf, RelatedLocation } from '../engine/types';
 
 const ASSIGNMENT = new Set(['assignment']);
@@ -31,6 +32,16 @@ function isInternalHoldout(split: Node | undefined): boolean {
   if (!fn || !split) return false;
   const parameters = new Set((fn.childForFieldName('parameters')?.namedChildren ?? []).flatMap((p) => (p ? [...namesRead(p)] : [])));
   return readsAny(split.childForFieldName('right'), parameters);
+}
+
+const RETURNS_TEST_SCORES = new WeakMap<ProjectIndex, boolean>();
+
+/** Whether a function of the project returns the test scores of several models (asked once per
+ *  project: most have none, and then no call needs to be followed to one). */
+function returnsTestScores(project: ProjectIndex): boolean {
+  let found = RETURNS_TEST_SCORES.get(project);
+  if (found === undefined) RETURNS_TEST_SCORES.set(project, (found = project.pythonFiles().some(([, f]) => f.testScoreFunctions.length > 0)));
+  return found;
 }
 
 const EARLY_STOPPING_KEYWORDS = ['early_stopping_rounds', 'early_stopping'];
@@ -176,7 +187,7 @@ print("test accuracy of the chosen k:", search.score(X_test, y_test))
       // The test scores of several models returned by a function of another module of the project
       // (`report = evaluate_models(X_train, y_train, X_test, y_test, models)`), then picked from.
       const scopeKey = scopeKeyOf(module);
-      for (const call of module.calls()) {
+      for (const call of returnsTestScores(ctx.project) ? module.calls() : []) {
         if (call.receiver && !call.imported) continue;
         const carrier = call.node.parent?.type === 'assignment' ? carrierOf(module, call.node) : undefined;
         const target = carrier && !carrier.container ? callTarget(ctx.project, ctx.path, ctx.facts, scopeKey(call.node), call.qualified) : undefined;

@@ -49,9 +49,10 @@ class TrainingEffects {
 
   /** The effects of one call: its own, or those of the function of the module it runs. */
   of(call: Call, depth = 0): Effect[] {
-    const model = call.receiver ? nameText(call.receiver) : undefined;
-    if (setsEvalMode(call)) return [{ kind: 'eval', model, at: call }];
-    if (setsTrainMode(call)) return [{ kind: 'train', model, at: call }];
+    // Only a switch names its model: the receiver's text is read for those alone.
+    const model = () => (call.receiver ? nameText(call.receiver) : undefined);
+    if (setsEvalMode(call)) return [{ kind: 'eval', model: model(), at: call }];
+    if (setsTrainMode(call)) return [{ kind: 'train', model: model(), at: call }];
     if (isBackwardCall(call) || steppedOptimizer(this.module, call)) return [{ kind: 'step', at: call }];
     const fn = depth < MAX_DEPTH ? calledFunction(this.module, call) : undefined;
     if (!fn || this.inProgress.has(fn.id)) return [];

@@ -1,7 +1,8 @@
 import { defineRule } from '../engine/rule';
 import { sameNode } from '../engine/python/flow';
-import { Call, dottedName, isInside, Node, PythonModule, scopeOf } from '../engine/python/module';
+import { Call, dottedName, groupByScope, isInside, Node, PythonModule, scopeOf } from '../engine/python/module';
 import { ownCalls } from '../engine/python/structure';
+import { attributesNamed } from '../engine/python/syntax';
 import { PRODUCTION } from '../engine/roles';
 
 /** A function is glue when it moves data between libraries at least this many times... */
@@ -26,10 +27,12 @@ function convertedBy(module: PythonModule, node: Node): Node | undefined {
   }
   if (node.type !== 'call') return undefined;
   const call: Call = module.describeCall(node);
+  const converting = call.imported && CONVERTING_FUNCTIONS.has(call.qualified);
+  const method = call.receiver && CONVERTING_METHODS.has(call.method) ? call.receiver : undefined;
+  if (!converting && !method) return undefined;
   // `np.asarray(x)` is a function of an imported module; `np.asarray(x).tolist()` a method of its result.
-  const named = dottedName(node.childForFieldName('function')) !== undefined;
-  if (call.imported && named) return CONVERTING_FUNCTIONS.has(call.qualified) ? (call.positional[0] ?? node) : undefined;
-  return call.receiver && CONVERTING_METHODS.has(call.method) ? call.receiver : undefined;
+  if (call.imported && dottedName(node.childForFieldName('function')) !== undefined) return converting ? (call.positional[0] ?? node) : undefined;
+  return method;
 }
 
 /** Whether a conversion's result goes straight into another conversion (`x.cpu().numpy()`,
@@ -52,10 +55,9 @@ const DATA_PROTOCOL = new Set(['__getitem__', '__iter__', '__next__', '__array__
 /** A function whose purpose is the conversion: a converter named for it, a dataset's or iterator's
  *  protocol method, or a generator that yields batches. It is the one adapter at the boundary that
  *  the fix asks for, not glue spread through the code. */
-function convertsByPurpose(fn: Node): boolean {
+function convertsByPurpose(fn: Node, generators: Set<number>): boolean {
   const name = fn.childForFieldName('name')?.text ?? '';
-  if (CONVERTER_NAME.test(name) || DATA_PROTOCOL.has(name)) return true;
-  return fn.descendantsOfType('yield').some((y) => y !== null && sameNode(scopeOf(y), fn));
+  return CONVERTER_NAME.test(name) || DATA_PROTOCOL.has(name) || generators.has(fn.id);
 }
 
 const SIMPLE_STATEMENTS = ['expression_statement', 'return_statement'];
@@ -135,14 +137,19 @@ def predict(df: pd.DataFrame) -> pd.Series:
     python(ctx) {
       const { module, facts } = ctx;
       if (facts.isTest) return;
-      const valuesReads = module.nodes('attribute').filter((a) => convertedBy(module, a) !== undefined);
+      const valuesReads = attributesNamed(module, 'values').filter((a) => convertedBy(module, a) !== undefined);
+      const convertingCalls = module.calls().filter((c) => convertedBy(module, c.node) !== undefined).map((c) => c.node);
+      // Conversions counted per function first: only a function with enough of them is looked at
+      // closer, and most have none.
+      const conversionsIn = groupByScope([...convertingCalls, ...valuesReads], (n) => n);
+      // The scopes (the ids of the functions) that yield: generators.
+      const generators = new Set(module.nodes('yield').map((y) => scopeOf(y).id));
       for (const fn of module.nodes('function_definition')) {
-        if (convertsByPurpose(fn)) continue;
-        const calls = ownCalls(module, fn).map((c) => c.node);
-        const own = [...calls, ...valuesReads.filter((a) => isInside(a, fn) && sameNode(scopeOf(a), fn))];
-        const conversions = own.filter((n) => convertedBy(module, n) !== undefined);
+        const conversions = conversionsIn.get(fn.id) ?? [];
+        if (conversions.length < MIN_CONVERSIONS || convertsByPurpose(fn, generators)) continue;
         const moves = conversions.filter((n) => !feedsConversion(module, n)).length;
-        const operations = own.length - conversions.length + moves;
+        const otherCalls = ownCalls(module, fn).length - conversions.filter((n) => n.type === 'call').length;
+        const operations = otherCalls + moves;
         if (moves < MIN_CONVERSIONS || moves <= MIN_SHARE * operations) continue;
         if (!mostStatementsConvert(fn, conversions)) continue;
         const name = fn.childForFieldName('name') ?? fn;

@@ -108,20 +108,24 @@ const REBINDING = new Set(['augmented_assignment', 'for_statement', 'global_stat
  *  replaces at run time is a switch, not a constant. */
 function falseFlags(ctx: PythonContext): Set<string> {
   const { module } = ctx;
-  const configurable = configurableGlobals(module, ctx.notebook);
   const assignments = module.nodes('assignment');
+  const setFalse: string[] = [];
+  for (const assignment of assignments) {
+    if (assignment.parent?.parent?.type !== 'module') continue;
+    const left = assignment.childForFieldName('left');
+    if (left?.type !== 'identifier') continue;
+    const value = assignment.childForFieldName('right');
+    if (isFalseLiteral(value) && value?.type !== 'none') setFalse.push(left.text);
+  }
+  const candidates = new Set<string>();
+  // Most modules set no name to False at module level; where one does, the assignments are counted
+  // and only the identifiers that spell it are asked whether they are written (from each name
+  // upwards, the answers shared), not every identifier.
+  if (setFalse.length === 0) return candidates;
+  const configurable = configurableGlobals(module, ctx.notebook);
   const timesAssigned = new Map<string, number>();
   for (const assignment of assignments) for (const name of new Set(assignedNames(assignment))) timesAssigned.set(name, (timesAssigned.get(name) ?? 0) + 1);
-  const candidates = new Set<string>();
-  for (const assignment of assignments) {
-    const left = assignment.childForFieldName('left');
-    if (assignment.parent?.parent?.type !== 'module' || left?.type !== 'identifier') continue;
-    const value = assignment.childForFieldName('right');
-    if (!isFalseLiteral(value) || value?.type === 'none' || configurable.has(left.text)) continue;
-    if (timesAssigned.get(left.text) === 1) candidates.add(left.text);
-  }
-  // Most modules have no such name; where one has, only the identifiers that spell it are asked
-  // whether they are written (from each name upwards, the answers shared), not every identifier.
+  for (const name of setFalse) if (!configurable.has(name) && timesAssigned.get(name) === 1) candidates.add(name);
   if (candidates.size === 0) return candidates;
   for (const binding of module.imports) candidates.delete(binding.local);
   for (const id of module.nodes('identifier')) {

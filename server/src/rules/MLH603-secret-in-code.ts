@@ -1,5 +1,6 @@
 import { isScalar, visit } from 'yaml';
 import { defineRule, PythonContext, YamlContext } from '../engine/rule';
+import { sameNode } from '../engine/python/flow';
 import { Node, stringValue } from '../engine/python/module';
 import { nodeRange, yamlEntries } from '../engine/yaml';
 import { identifierWords, LineIndex } from '../engine/text';
@@ -93,6 +94,9 @@ const KEY_SHAPES: KeyShape[] = [
   },
 ];
 
+/** What every shape above has in it, in one pattern: most texts have none, and are read once. */
+const ANY_KEY_MARK = /AKIA|ASIA|gh[pousr]_|github_pat_|xox[baprs]-|sk-|hf_|AIza|k_live_|-----BEGIN |:\/\//;
+
 // A pre-signed URL (S3, GCS, Azure SAS) carries in its query the signer's key ID and a signature
 // that expires within days: a notebook that downloads a file through one prints them, and they are
 // no secret of the project. A query runs from `?` or `&` (a URL may be split over concatenated
@@ -111,6 +115,7 @@ function signedUrlQueries(text: string): { start: number; end: number }[] {
  *  pre-signed URL are left out. */
 function keyShapesIn(text: string): { what: string; start: number; end: number }[] {
   const found: { what: string; start: number; end: number }[] = [];
+  if (!ANY_KEY_MARK.test(text)) return found;
   const signed = signedUrlQueries(text);
   for (const shape of KEY_SHAPES) {
     shape.pattern.lastIndex = 0;
@@ -149,24 +154,29 @@ function shapeMessage(what: string, holder: 'string' | 'value'): string {
 function namedValues(ctx: PythonContext): { name: string; env: string; value: Node }[] {
   const { module } = ctx;
   const out: { name: string; env: string; value: Node }[] = [];
-  const add = (name: string | undefined, value: Node | null | undefined, owner?: string) => {
-    if (name && value?.type === 'string') out.push({ name, env: envName(owner ? `${owner}_${name}` : name), value });
+  const add = (name: string | undefined, value: Node, owner?: string) => {
+    if (name) out.push({ name, env: envName(owner ? `${owner}_${name}` : name), value });
   };
-  for (const assignment of module.nodes('assignment')) {
-    const left = assignment.childForFieldName('left');
-    const right = assignment.childForFieldName('right');
-    if (left?.type === 'identifier') add(left.text, right);
-    else if (left?.type === 'subscript') add(stringValue(left.childForFieldName('subscript')), right);
-    else if (left?.type === 'attribute') {
-      const owner = left.childForFieldName('object');
-      const ownerName = owner?.type === 'identifier' && owner.text !== 'self' && owner.text !== 'cls' ? owner.text : undefined;
-      add(left.childForFieldName('attribute')?.text, right, ownerName);
+  // Only a string can hold a secret: from each string up to what names it, an assignment's target, a
+  // keyword, a dictionary key or a parameter (most of those are given no string).
+  for (const value of module.nodes('string')) {
+    const holder = value.parent;
+    if (!holder) continue;
+    if (holder.type === 'assignment') {
+      if (!sameNode(holder.childForFieldName('right'), value)) continue;
+      const left = holder.childForFieldName('left');
+      if (left?.type === 'identifier') add(left.text, value);
+      else if (left?.type === 'subscript') add(stringValue(left.childForFieldName('subscript')), value);
+      else if (left?.type === 'attribute') {
+        const owner = left.childForFieldName('object');
+        const ownerName = owner?.type === 'identifier' && owner.text !== 'self' && owner.text !== 'cls' ? owner.text : undefined;
+        add(left.childForFieldName('attribute')?.text, value, ownerName);
+      }
+    } else if (holder.type === 'keyword_argument' || holder.type === 'default_parameter' || holder.type === 'typed_default_parameter') {
+      if (sameNode(holder.childForFieldName('value'), value)) add(holder.childForFieldName('name')?.text, value);
+    } else if (holder.type === 'pair') {
+      if (sameNode(holder.childForFieldName('value'), value)) add(stringValue(holder.childForFieldName('key')), value);
     }
-  }
-  for (const keyword of module.nodes('keyword_argument')) add(keyword.childForFieldName('name')?.text, keyword.childForFieldName('value'));
-  for (const pair of module.nodes('pair')) add(stringValue(pair.childForFieldName('key')), pair.childForFieldName('value'));
-  for (const type of ['default_parameter', 'typed_default_parameter']) {
-    for (const parameter of module.nodes(type)) add(parameter.childForFieldName('name')?.text, parameter.childForFieldName('value'));
   }
   return out;
 }

@@ -7,6 +7,8 @@ import { assignedNames, enclosing, Node, PythonModule } from './module';
 
 const NOT_MODULE_LEVEL = new Set(['function_definition', 'lambda', 'class_definition']);
 
+const GLOBALS_FUNCTIONS = new Set(['globals', 'vars', 'locals']);
+
 /** `globals()` (or, at module level, `vars()` / `locals()`, the same dictionary there). */
 function isGlobalsCall(node: Node | null | undefined, atModuleLevel: boolean): boolean {
   if (node?.type !== 'call' || node.childForFieldName('arguments')?.namedChildCount !== 0) return false;
@@ -24,13 +26,18 @@ function firstOverride(module: PythonModule): number | undefined {
     first = first === undefined ? at : Math.min(first, at);
   };
   for (const call of module.calls()) {
-    const moduleLevel = !enclosing(call.node, NOT_MODULE_LEVEL);
-    if (call.callee === 'exec' && !call.imported && moduleLevel) note(call.node);
-    else if (call.method === 'update' && isGlobalsCall(call.receiver, moduleLevel)) note(call.node);
-  }
-  for (const assignment of module.nodes('assignment')) {
-    const left = assignment.childForFieldName('left');
-    if (left?.type === 'subscript' && isGlobalsCall(left.childForFieldName('value'), !enclosing(assignment, NOT_MODULE_LEVEL))) note(assignment);
+    if (call.callee === 'exec' && !call.imported) {
+      if (!enclosing(call.node, NOT_MODULE_LEVEL)) note(call.node);
+    } else if (call.method === 'update' && call.receiver?.type === 'call') {
+      if (isGlobalsCall(call.receiver, !enclosing(call.node, NOT_MODULE_LEVEL))) note(call.node);
+    } else if (GLOBALS_FUNCTIONS.has(call.callee)) {
+      // `globals()[key] = value`: from the call up, rather than through every assignment's target.
+      const subscript = call.node.parent;
+      const assignment = subscript?.parent;
+      if (subscript?.type !== 'subscript' || assignment?.type !== 'assignment') continue;
+      const left = assignment.childForFieldName('left');
+      if (left?.type === 'subscript' && isGlobalsCall(left.childForFieldName('value'), !enclosing(assignment, NOT_MODULE_LEVEL))) note(assignment);
+    }
   }
   return first;
 }

@@ -228,6 +228,8 @@ export class ModelEvaluations {
       if (evaluation) direct.push(evaluation);
     }
     const directFits = module.calls().flatMap((c) => fittingOf(module, c) ?? []);
+    // A module that evaluates and fits nothing itself has no helper that does.
+    if (direct.length === 0 && directFits.length === 0) return;
     this.summarizeHelpers(direct, directFits);
     this.evaluations.push(...direct);
     this.fits.push(...directFits);

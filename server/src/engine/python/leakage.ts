@@ -13,7 +13,7 @@ import { lastValueOf } from './bindings';
 import { assignmentsIn, boundNames, callsIn, namesRead, sameNode, variableRoot } from './flow';
 import { Call, groupByScope, isInside, Node, PythonModule } from './module';
 import { constructedClass, constructorOf, FIT_TRANSFORM_FUNCTIONS, isLearningTransformer, sklearnName, splitOf, SPLITTERS } from './sklearn';
-import { calledFunction, lastName, parameterNames } from './structure';
+import { calledFunction, callsWithin, lastName, parameterNames } from './structure';
 
 /** Something that learns from the rows it is given. */
 export interface RowLearning {
@@ -334,9 +334,22 @@ class LeakageAnalysis {
   private summaryOf(def: Node): FunctionSummary | undefined {
     if (this.summaries.has(def.id)) return this.summaries.get(def.id) ?? undefined;
     this.summaries.set(def.id, null); // recursion: a function calling itself adds nothing
-    const summary = this.analyzeScope(def, parameterNames(def));
+    const parameters = parameterNames(def);
+    const summary = this.isInert(def) ? { parameters, returns: new Set<RowLearning>(), parameterCuts: new Map(), globalCuts: new Map() } : this.analyzeScope(def, parameters);
     this.summaries.set(def.id, summary);
     return summary;
+  }
+
+  /** Whether a function neither learns, cuts nor hands data to a function of the module: no source
+   *  is written in it, none of its calls cuts, it iterates no cross-validator and it calls none of the
+   *  module's functions. Its flow would add nothing and give callers an empty summary: most
+   *  functions of a module are such, and are not followed. */
+  private isInert(def: Node): boolean {
+    if (this.sourcesWithin(def).length > 0) return false;
+    for (const call of callsWithin(this.module, def)) {
+      if (splitOf(this.module, call) || (!call.receiver && calledFunction(this.module, call))) return false;
+    }
+    return !this.statementsOf(def).some((node) => node.type === 'for_statement' && iteratedSplitter(this.module, node.childForFieldName('right')) !== undefined);
   }
 
   /** The augmented assignments, for loops and returns of a scope, grouped once for all scopes. */
@@ -381,7 +394,10 @@ class LeakageAnalysis {
     parameters.forEach((name, index) => carried.set(name, new Map([[{ kind: 'parameter', index } as Origin, undefined]])));
     const isModule = sameNode(scope, module.root);
     // Names the scope binds (Python makes them local for the whole function); the others are globals.
-    const locals = new Set([...parameters, ...assignmentsIn(scope).flatMap((a) => boundNames(a.childForFieldName('left')).map((b) => b.name))]);
+    // Only a cut in a function asks, so they are found then.
+    let locals: Set<string> | undefined;
+    const isLocal = (name: string) =>
+      (locals ??= new Set([...parameters, ...assignmentsIn(scope).flatMap((a) => boundNames(a.childForFieldName('left')).map((b) => b.name))])).has(name);
     // Names holding the test part of a cut made earlier.
     const testParts = new Map<string, DataCut>();
     const cutAt = new Map<number, DataCut>();
@@ -422,7 +438,7 @@ class LeakageAnalysis {
     const checkCut = (cut: DataCut, data: Node[]) => {
       for (const d of data) {
         reach(valueOf(d), cut, undefined);
-        if (!isModule) for (const name of namesRead(d)) if (!locals.has(name) && !summary.globalCuts.has(name)) summary.globalCuts.set(name, { cut, through: [] });
+        if (!isModule) for (const name of namesRead(d)) if (!isLocal(name) && !summary.globalCuts.has(name)) summary.globalCuts.set(name, { cut, through: [] });
       }
       cutsSoFar.push({ cut, reads: new Set(data.flatMap((d) => [...namesRead(d)])) });
     };
@@ -569,6 +585,12 @@ const cache = new WeakMap<PythonModule, ModuleLeakage>();
 /** The module's leakage facts, computed once per module. */
 export function leakageOf(module: PythonModule): ModuleLeakage {
   let found = cache.get(module);
+  if (!found && !module.importsPackage('sklearn')) {
+    // Every cut is scikit-learn's (a split, a cross-validation, a search's fit) and every leak
+    // reaches one: a module that imports nothing of it has none, and its flow is not followed.
+    found = { beforeSplit: [], onTestPart: [] };
+    cache.set(module, found);
+  }
   if (!found) {
     const analysis = new LeakageAnalysis(module);
     analysis.run();

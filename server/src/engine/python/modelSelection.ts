@@ -25,9 +25,21 @@ export interface Carrier {
   madeFromSeveral?: boolean;
 }
 
+// Per module, by node id, where each expression's value lands (null for nowhere known): each
+// container asks again for every evaluation of the module.
+const carriers = new WeakMap<PythonModule, Map<number, Carrier | null>>();
+
 /** Where the value of an expression lands: `s = <e>`, `results[k] = <e>`, `scores.append(<e>)`,
  *  `correct += <e>`, or the container a comprehension over it builds. */
 export function carrierOf(module: PythonModule, node: Node): Carrier | undefined {
+  let known = carriers.get(module);
+  if (!known) carriers.set(module, (known = new Map()));
+  let found = known.get(node.id);
+  if (found === undefined) known.set(node.id, (found = findCarrier(module, node) ?? null));
+  return found ?? undefined;
+}
+
+function findCarrier(module: PythonModule, node: Node): Carrier | undefined {
   let inComprehension = false;
   for (let n: Node | null = node; n && !STATEMENT_BOUNDARIES.has(n.type); n = n.parent) {
     const parent = n.parent;

@@ -87,9 +87,13 @@ export class PandasTypes {
   private readonly memo = new Map<number, PandasKind | undefined>();
   private readonly inProgress = new Set<number>();
   private readonly callsById = new Map<number, Call>();
+  /** Every pandas object starts at something imported from pandas (a function, an annotation):
+   *  in a module that imports none, nothing is one, and no expression is followed. */
+  private readonly importsPandas: boolean;
 
   constructor(private readonly module: PythonModule) {
-    for (const call of module.calls()) this.callsById.set(call.node.id, call);
+    this.importsPandas = module.importsPackage('pandas');
+    if (this.importsPandas) for (const call of module.calls()) this.callsById.set(call.node.id, call);
   }
 
   /** Whether an expression is a DataFrame or a Series. */
@@ -98,6 +102,7 @@ export class PandasTypes {
   }
 
   kindOf(node: Node): PandasKind | undefined {
+    if (!this.importsPandas) return undefined;
     if (this.memo.has(node.id)) return this.memo.get(node.id);
     // A binding that refers to itself (a loop) is not known.
     if (this.inProgress.has(node.id)) return undefined;

@@ -8,6 +8,12 @@ import { isSeedCall } from './randomness';
 
 interface SeedState {
   scopes: Map<string, boolean>;
+  /** Per file, runSeeds and seededAround: every draw of a file asks, and each answer walks the
+   *  file's imports and importers. */
+  runs: Map<string, boolean>;
+  around: Map<string, boolean>;
+  /** Per file, the project modules it imports directly, resolved once. */
+  imports: Map<string, string[]>;
   /** Per module, where its first top-level seed is set (see firstTopLevelSeed). */
   firstSeeds: WeakMap<PythonModule, number>;
 }
@@ -16,10 +22,24 @@ const STATES = new WeakMap<ProjectIndex, SeedState>();
 function stateOf(project: ProjectIndex): SeedState {
   let state = STATES.get(project);
   if (!state) {
-    state = { scopes: new Map(), firstSeeds: new WeakMap() };
+    state = { scopes: new Map(), runs: new Map(), around: new Map(), imports: new Map(), firstSeeds: new WeakMap() };
     STATES.set(project, state);
   }
   return state;
+}
+
+/** The file and every project module it imports, transitively, in the order the project index
+ *  lists them (breadth first: a set visits what is added to it while it is walked). */
+function importClosure(project: ProjectIndex, path: string, state: SeedState): string[] {
+  const seen = new Set([path]);
+  for (const file of seen) for (const next of importsOf(project, file, state)) seen.add(next);
+  return [...seen];
+}
+
+function importsOf(project: ProjectIndex, path: string, state: SeedState): string[] {
+  let imports = state.imports.get(path);
+  if (!imports) state.imports.set(path, (imports = project.importsOf(path)));
+  return imports;
 }
 
 /** Whether running a scope sets a seed, itself or through the project functions it calls. */
@@ -47,10 +67,16 @@ function scopeSeeds(project: ProjectIndex, path: string, scope: string, state: S
 /** Whether running a file (as a script, a notebook or the caller of its functions) sets a seed: any of
  *  its scopes seeds, or a module it imports seeds at import time. */
 function runSeeds(project: ProjectIndex, path: string, state: SeedState): boolean {
-  const facts = project.python(path);
-  if (!facts) return false;
-  if (Object.keys(facts.callsByScope).some((scope) => scopeSeeds(project, path, scope, state))) return true;
-  return project.importClosure(path).some((p) => p !== path && scopeSeeds(project, p, MODULE_SCOPE, state));
+  let seeds = state.runs.get(path);
+  if (seeds === undefined) {
+    const facts = project.python(path);
+    seeds =
+      !!facts &&
+      (Object.keys(facts.callsByScope).some((scope) => scopeSeeds(project, path, scope, state)) ||
+        importClosure(project, path, state).some((p) => p !== path && scopeSeeds(project, p, MODULE_SCOPE, state)));
+    state.runs.set(path, seeds);
+  }
+  return seeds;
 }
 
 /** Every file that imports this one, directly or through other modules: the code that runs it. */
@@ -71,8 +97,14 @@ function transitiveImporters(project: ProjectIndex, path: string): string[] {
 /** Whether a module imported by this one seeds at import time, or a file that imports it (directly
  *  or not) seeds: the entry point that runs its code. */
 function seededAround(project: ProjectIndex, path: string, state: SeedState): boolean {
-  if (project.importClosure(path).some((p) => p !== path && scopeSeeds(project, p, MODULE_SCOPE, state))) return true;
-  return transitiveImporters(project, path).some((importer) => runSeeds(project, importer, state));
+  let seeded = state.around.get(path);
+  if (seeded === undefined) {
+    seeded =
+      importClosure(project, path, state).some((p) => p !== path && scopeSeeds(project, p, MODULE_SCOPE, state)) ||
+      transitiveImporters(project, path).some((importer) => runSeeds(project, importer, state));
+    state.around.set(path, seeded);
+  }
+  return seeded;
 }
 
 /** Whether a seed is set before a random draw runs. A draw in a function runs when the function is

@@ -126,17 +126,32 @@ export function classNamed(module: PythonModule, name: string): Node | undefined
   return definitionsOf(module).classes.get(name);
 }
 
+// Per module, by call node id, the function each call runs (null for none): the flows that follow
+// data into the module's functions ask again for each expression a call is in.
+const calledCache = new WeakMap<PythonModule, Map<number, Node | null>>();
+
 /** The function of this module a call runs: `build_model()` for a function defined in the module,
  *  `self.evaluate()` for a method of the caller's class; undefined for anything else. */
 export function calledFunction(module: PythonModule, call: Call): Node | undefined {
-  const func = call.node.childForFieldName('function');
-  if (func?.type === 'identifier') {
-    if (module.isImportedName(func.text)) return undefined;
-    const defs = definitionsOf(module).functions.get(func.text) ?? [];
+  let known = calledCache.get(module);
+  if (!known) calledCache.set(module, (known = new Map()));
+  let found = known.get(call.node.id);
+  if (found === undefined) known.set(call.node.id, (found = findCalledFunction(module, call) ?? null));
+  return found ?? undefined;
+}
+
+function findCalledFunction(module: PythonModule, call: Call): Node | undefined {
+  if (!call.receiver) {
+    // A name called as written (the callee) that no function of the module has runs none of them:
+    // most calls are not asked further.
+    const defs = definitionsOf(module).functions.get(call.callee);
+    const func = defs && call.node.childForFieldName('function');
+    if (!defs || func?.type !== 'identifier' || module.isImportedName(func.text)) return undefined;
     // A notebook may define a function again: the call runs the last definition before it.
     return defs.filter((d) => d.startIndex < call.node.startIndex).pop() ?? defs[0];
   }
-  if (func?.type !== 'attribute' || call.receiver?.text !== 'self') return undefined;
+  // `self.evaluate()`: the callee says so (or is too long to say) before the receiver is read.
+  if (!/^(self\.|…)/.test(call.callee) || call.receiver.text !== 'self') return undefined;
   let method: Node | undefined = enclosingFunction(call.node);
   // A nested function's `self` is its method's.
   while (method && !classOf(method)) method = enclosingFunction(method);

@@ -27,11 +27,9 @@ function isKerasModelClass(module: PythonModule, cls: Node): boolean {
  *  to Keras among other formats) is not a builder: whether it builds a model depends on its branches. */
 export function buildsKerasModel(module: PythonModule, call: Call, followBuilders = true): boolean {
   if (call.imported) return KERAS_MODEL_BUILDER.test(call.qualified);
-  const func = call.node.childForFieldName('function');
-  if (func?.type === 'identifier') {
-    const cls = classNamed(module, func.text);
-    if (cls) return isKerasModelClass(module, cls);
-  }
+  // A class is called by its name: the callee, as written, finds it before the call is asked more.
+  const cls = call.receiver ? undefined : classNamed(module, call.callee);
+  if (cls && call.node.childForFieldName('function')?.type === 'identifier') return isKerasModelClass(module, cls);
   const fn = followBuilders ? calledFunction(module, call) : undefined;
   return fn !== undefined && callsWithin(module, fn).some((c) => buildsKerasModel(module, c, false));
 }

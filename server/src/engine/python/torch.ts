@@ -17,13 +17,25 @@ const OPTIMIZER_NAME = /^(opt|optim|optimi[sz]er)(_\w+|[A-Z0-9]\w*)?$|_(opt|opti
 function isOptimizer(module: PythonModule, node: Node): boolean {
   const dotted = dottedName(node);
   if (dotted === undefined || /sched/i.test(dotted)) return false;
-  if (OPTIMIZER_NAME.test(lastName(dotted))) return true;
-  return module.nodes('assignment').some((a) => {
-    const right = a.childForFieldName('right');
-    if (a.childForFieldName('left')?.text !== dotted || right?.type !== 'call') return false;
-    const qualified = module.describeCall(right).qualified;
-    return qualified.startsWith('torch.optim.') && !qualified.startsWith('torch.optim.lr_scheduler.');
-  });
+  return OPTIMIZER_NAME.test(lastName(dotted)) || optimizerTargets(module).has(dotted);
+}
+
+// Per module, the targets (as written) assigned a `torch.optim.*` constructor: each step asks.
+const optimizerTargetsCache = new WeakMap<PythonModule, Set<string>>();
+
+function optimizerTargets(module: PythonModule): Set<string> {
+  let targets = optimizerTargetsCache.get(module);
+  if (targets) return targets;
+  targets = new Set();
+  for (const call of module.calls()) {
+    const assignment = call.node.parent;
+    if (assignment?.type !== 'assignment' || assignment.childForFieldName('right')?.id !== call.node.id) continue;
+    if (!call.qualified.startsWith('torch.optim.') || call.qualified.startsWith('torch.optim.lr_scheduler.')) continue;
+    const left = assignment.childForFieldName('left');
+    if (left) targets.add(left.text);
+  }
+  optimizerTargetsCache.set(module, targets);
+  return targets;
 }
 
 /** The optimizer an update step applies: `opt` in `opt.step()`, and in AMP's `scaler.step(opt)`. */
