@@ -280,6 +280,11 @@ interface TreeIndex {
   slots: TypeSlots;
   /** Per slot of a named type, its nodes in document order. */
   bySlot: IndexedNode[][];
+  /** Every named node in document order (by ORDER). */
+  all: IndexedNode[];
+  /** The named nodes by id, the root apart (see buildIndex): made when the tree is first re-parsed,
+   *  then kept up to date from one re-parse to the next. */
+  byId?: Map<number, IndexedNode>;
   /** Per set of node types, the nearest strict ancestor of those types of each node asked so far. */
   nearest: Map<ReadonlySet<string>, Map<number, Node | null>>;
 }
@@ -429,19 +434,27 @@ function buildIndex(tree: Tree, previous: TreeIndex | undefined): TreeIndex {
   const { id, startIndex, startPosition } = treeSitterNode;
   const root = new NamedNodeObject(treeSitterNode[0], id, tree, startIndex, treeSitterEndIndex.call(treeSitterNode) as number, startPosition.row, startPosition.column, treeSitterTypeId.call(treeSitterNode) as number, null, 0);
   list(root);
-  // The previous tree's named nodes by id (its root apart: the root's id is not a slot of a list).
-  const before = new Map<number, IndexedNode>();
-  if (previous) {
-    for (const nodes of previous.bySlot) for (const node of nodes ?? []) if (node !== previous.root) before.set(node.id, node);
-  }
-  /** A reused node's subtree, moved and numbered from the children lists its objects keep. */
+  // The previous tree's named nodes by id (its root apart: the root's id is not a slot of a list),
+  // which becomes this tree's: the nodes the parse made are added as the walk meets them (their ids
+  // are new, as the previous tree still holds its own), and those of the previous tree that it did
+  // not reuse are taken out after the walk.
+  const byId = previous ? (previous.byId ?? idsOf(previous)) : undefined;
+  /** The places (ORDER, END) in the previous index of the subtrees carried over, in document order. */
+  const carried: number[] = [];
+  /** A reused node's subtree, moved and numbered from the children lists its objects keep. Its nodes
+   *  keep their order, so each one's place moves by as much as the subtree's first. */
   const carry = (node: IndexedNode, move: Move) => {
+    carried.push(node[ORDER], node[END]);
+    const shift = all.length - node[ORDER];
     const pending = [node];
     while (pending.length) {
       checkpoint();
       const next = pending.pop()!;
       moveNode(next, move);
-      list(next);
+      next[ORDER] += shift;
+      next[END] += shift;
+      all.push(next);
+      (bySlot[slotOf(slots, next[TYPE_ID])] ??= []).push(next);
       // The anonymous children this node's object was asked for move with it.
       for (const child of next._children ?? []) if (child[ORDER] < 0) moveNode(child, move);
       const children = next._namedChildren ?? NO_CHILDREN;
@@ -470,6 +483,7 @@ function buildIndex(tree: Tree, previous: TreeIndex | undefined): TreeIndex {
     const done = () => {
       if (gathered.length > first) parent._namedChildren = gathered.slice(first);
       gathered.length = first;
+      parent[END] = all.length;
     };
     let more = wasm._ts_tree_cursor_goto_first_child_wasm(handle) === 1;
     while (more) {
@@ -496,7 +510,7 @@ function buildIndex(tree: Tree, previous: TreeIndex | undefined): TreeIndex {
         heap[buffer + 1] = c1;
         heap[buffer + 2] = c2;
         heap[buffer + 3] = c3;
-        const reused = before.get(nodeId) as NamedNode | undefined;
+        const reused = byId?.get(nodeId) as NamedNode | undefined;
         if (reused) {
           const was = reused.startPosition;
           // The new parent may list the reused node by another name (an alias): its `0`, its type
@@ -509,6 +523,7 @@ function buildIndex(tree: Tree, previous: TreeIndex | undefined): TreeIndex {
           node = reused;
         } else {
           list((node = new NamedNodeObject(alias, nodeId, tree, start, end, row, column, typeId, parent, field)));
+          byId?.set(nodeId, node);
           fresh = true;
         }
         gathered.push(node);
@@ -535,12 +550,26 @@ function buildIndex(tree: Tree, previous: TreeIndex | undefined): TreeIndex {
   } finally {
     wasm._ts_tree_cursor_delete_wasm(handle);
   }
-  // A subtree ends where its last node's does: from the last node back, each extends its parent's.
-  for (let i = all.length - 1; i > 0; i--) {
-    const parent = all[i][PARENT]!;
-    parent[END] = Math.max(parent[END], all[i][END]);
+  if (previous && byId) forgetDropped(previous, carried, byId);
+  return { root, slots, bySlot, all, byId, nearest: new Map() };
+}
+
+/** An index's named nodes by id, the root apart. */
+function idsOf(index: TreeIndex): Map<number, IndexedNode> {
+  const byId = new Map<number, IndexedNode>();
+  for (let i = 1; i < index.all.length; i++) byId.set(index.all[i].id, index.all[i]);
+  return byId;
+}
+
+/** Takes out of the ids the nodes of a previous index that the re-parse did not reuse: those outside
+ *  the places (pairs of ORDER and END, in document order) of the subtrees carried over. */
+function forgetDropped(previous: TreeIndex, carried: number[], byId: Map<number, IndexedNode>): void {
+  let from = 1;
+  for (let i = 0; i <= carried.length; i += 2) {
+    const to = i < carried.length ? carried[i] : previous.all.length;
+    for (let order = from; order < to; order++) byId.delete(previous.all[order].id);
+    if (i < carried.length) from = carried[i + 1];
   }
-  return { root, slots, bySlot, nearest: new Map() };
 }
 
 /** The tree's root node: unlike tree.rootNode, the same object each time. */
