@@ -315,6 +315,9 @@ interface TypeSlots {
   ofType: number[];
   /** By type id, whether its nodes are named (see isNamedType). */
   namedType: boolean[];
+  /** By type id, whether its nodes may hold an anonymous child in a field (see
+   *  TYPES_WITH_ANONYMOUS_FIELDS). */
+  anonymousFields: boolean[];
   errorSlot: number;
   /** The slot of each named type. */
   named: Map<string, number>;
@@ -322,6 +325,19 @@ interface TypeSlots {
   /** The slots of each type name, named or not (descendantsOfType matches both). */
   byName: Map<string, number[]>;
 }
+
+/** The Python grammar's node types that may hold an anonymous child (an operator, a keyword) in a
+ *  field, as its node-types.json lists them: the index walk asks tree-sitter for the field of an
+ *  anonymous child only under these (an ERROR node has no fields). */
+export const TYPES_WITH_ANONYMOUS_FIELDS: ReadonlySet<string> = new Set([
+  'augmented_assignment',
+  'binary_operator',
+  'boolean_operator',
+  'comparison_operator',
+  'dict_pattern',
+  'for_in_clause',
+  'unary_operator',
+]);
 
 /** tree-sitter's id of the ERROR type, far above the grammar's own: kept apart, so that the arrays
  *  by type id stay dense (fast to index). */
@@ -340,7 +356,7 @@ const slotsByLanguage = new WeakMap<Language, TypeSlots>();
 function typeSlotsOf(language: Language): TypeSlots {
   let slots = slotsByLanguage.get(language);
   if (slots) return slots;
-  slots = { ofType: [], namedType: [], errorSlot: 0, named: new Map(), namedSlots: new Set(), byName: new Map() };
+  slots = { ofType: [], namedType: [], anonymousFields: [], errorSlot: 0, named: new Map(), namedSlots: new Set(), byName: new Map() };
   const keys = new Map<string, number>();
   const add = (name: string, named: boolean): number => {
     const key = named ? name : `"${name}"`;
@@ -357,6 +373,7 @@ function typeSlotsOf(language: Language): TypeSlots {
     const named = language.nodeTypeIsNamed(typeId);
     slots!.ofType[typeId] = add(name ?? '', named);
     slots!.namedType[typeId] = named;
+    slots!.anonymousFields[typeId] = named && TYPES_WITH_ANONYMOUS_FIELDS.has(name ?? '');
   });
   slots.errorSlot = add('ERROR', true);
   slotsByLanguage.set(language, slots);
@@ -456,7 +473,8 @@ function buildIndex(tree: Tree, previous: TreeIndex | undefined): TreeIndex {
       all.push(next);
       (bySlot[slotOf(slots, next[TYPE_ID])] ??= []).push(next);
       // The anonymous children this node's object was asked for move with it.
-      for (const child of next._children ?? []) if (child[ORDER] < 0) moveNode(child, move);
+      const asked = next._children;
+      if (asked) for (const child of asked) if (child[ORDER] < 0) moveNode(child, move);
       const children = next._namedChildren ?? NO_CHILDREN;
       for (let i = children.length - 1; i >= 0; i--) pending.push(children[i]);
     }
@@ -489,10 +507,10 @@ function buildIndex(tree: Tree, previous: TreeIndex | undefined): TreeIndex {
     while (more) {
       checkpoint();
       const typeId = wasm._ts_tree_cursor_current_node_type_id_wasm(handle);
-      const field = wasm._ts_tree_cursor_current_field_id_wasm(handle);
       let node: NamedNode | undefined;
       let fresh = false;
       if (isNamedType(slots, typeId)) {
+        const field = wasm._ts_tree_cursor_current_field_id_wasm(handle);
         const end = wasm._ts_tree_cursor_end_index_wasm(handle);
         // Reading the node overwrites the cursor in the buffer: it is put back.
         heap = wasm.HEAP32;
@@ -527,8 +545,9 @@ function buildIndex(tree: Tree, previous: TreeIndex | undefined): TreeIndex {
           fresh = true;
         }
         gathered.push(node);
-      } else if (field !== 0) {
-        parent[ANONYMOUS_FIELDS] |= fieldBit(field);
+      } else if (slots.anonymousFields[parent[TYPE_ID]]) {
+        const field = wasm._ts_tree_cursor_current_field_id_wasm(handle);
+        if (field !== 0) parent[ANONYMOUS_FIELDS] |= fieldBit(field);
       }
       // Down into a new named node (an anonymous one's children, if any, are no named node's
       // children), else on to the next sibling, up as far as needed.
