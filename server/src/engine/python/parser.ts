@@ -458,15 +458,18 @@ function buildIndex(tree: Tree, previous: TreeIndex | undefined): TreeIndex {
   const byId = previous ? (previous.byId ?? idsOf(previous)) : undefined;
   /** The places (ORDER, END) in the previous index of the subtrees carried over, in document order. */
   const carried: number[] = [];
-  /** A reused node's subtree, moved and numbered from the children lists its objects keep. Its nodes
-   *  keep their order, so each one's place moves by as much as the subtree's first. */
+  /** A reused node's subtree, moved and numbered: its named nodes are those at its places in the
+   *  previous index, in document order, and keep that order, so each one's place moves by as much as
+   *  the subtree's first. */
   const carry = (node: IndexedNode, move: Move) => {
-    carried.push(node[ORDER], node[END]);
-    const shift = all.length - node[ORDER];
-    const pending = [node];
-    while (pending.length) {
+    const from = node[ORDER];
+    const to = node[END];
+    carried.push(from, to);
+    const shift = all.length - from;
+    const before = previous!.all;
+    for (let order = from; order < to; order++) {
       checkpoint();
-      const next = pending.pop()!;
+      const next = before[order];
       moveNode(next, move);
       next[ORDER] += shift;
       next[END] += shift;
@@ -475,8 +478,6 @@ function buildIndex(tree: Tree, previous: TreeIndex | undefined): TreeIndex {
       // The anonymous children this node's object was asked for move with it.
       const asked = next._children;
       if (asked) for (const child of asked) if (child[ORDER] < 0) moveNode(child, move);
-      const children = next._namedChildren ?? NO_CHILDREN;
-      for (let i = children.length - 1; i >= 0; i--) pending.push(children[i]);
     }
   };
   const wasm = runtime as CursorRuntime;
