@@ -156,10 +156,11 @@ export function tooDeepForPython(text: string): string | undefined {
 // share, found by type, by parent or by child, and that keeps on itself what the walk learned of it:
 // its parent, its named children, its type, the field its parent holds it in, its end and its place in
 // document order. Nothing else is kept per node (maps by id, or a query's own node objects, cost more
-// memory and time than the walk itself). Anonymous nodes (punctuation, keywords: a
-// third of a tree) get their objects only when a node's full children list is asked for. The
-// accessors that lead from a node to others (meterTreeSteps) answer from these objects, without
-// crossing into wasm.
+// memory and time than the walk itself), but for a tree re-parsed as its document is edited: its
+// named nodes by id, kept from one keystroke to the next (see buildIndex). Anonymous nodes
+// (punctuation, keywords: a third of a tree) get their objects only when a node's full children list
+// is asked for. The accessors that lead from a node to others (meterTreeSteps) answer from these
+// objects, without crossing into wasm.
 
 const INDEX = Symbol('tree index');
 /** On an edited tree, its index until the re-parse; on the re-parsed tree, that index until its own
