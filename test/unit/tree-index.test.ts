@@ -2,9 +2,10 @@
 // text and end without asking tree-sitter: its answers must be tree-sitter's own, node for node, and
 // each must be the index's one object for its node.
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import { before, describe, test } from 'node:test';
 import type { Node } from 'web-tree-sitter';
-import { initPython, parsePython, rootOf } from '../../server/src/engine/python/parser';
+import { initPython, parsePython, rootOf, TYPES_WITH_ANONYMOUS_FIELDS } from '../../server/src/engine/python/parser';
 
 // Fields on named and on anonymous children (the operators), aliased nodes (`as_pattern_target`),
 // text beyond the Basic Multilingual Plane (UTF-16 offsets), Windows line ends, and a syntax error.
@@ -81,5 +82,14 @@ describe('the syntax tree index', () => {
     assert.deepEqual(operators, ['+', '*', '**', '%']);
     const label = nodes.find((n) => n.type === 'string' && n.text.includes('🚀'))!;
     assert.equal(label.text, '"churn 🚀"');
+  });
+
+  test('asks the field of an anonymous child under every node type whose fields may hold one, as the grammar lists them', () => {
+    const nodeTypes = JSON.parse(fs.readFileSync(require.resolve('tree-sitter-python/src/node-types.json'), 'utf8')) as {
+      type: string;
+      fields?: Record<string, { types: { type: string; named: boolean }[] }>;
+    }[];
+    const withAnonymousFields = nodeTypes.filter((t) => Object.values(t.fields ?? {}).some((f) => f.types.some((child) => !child.named))).map((t) => t.type);
+    assert.deepEqual([...TYPES_WITH_ANONYMOUS_FIELDS].sort(), withAnonymousFields.sort());
   });
 });

@@ -156,10 +156,11 @@ export function tooDeepForPython(text: string): string | undefined {
 // share, found by type, by parent or by child, and that keeps on itself what the walk learned of it:
 // its parent, its named children, its type, the field its parent holds it in, its end and its place in
 // document order. Nothing else is kept per node (maps by id, or a query's own node objects, cost more
-// memory and time than the walk itself). Anonymous nodes (punctuation, keywords: a
-// third of a tree) get their objects only when a node's full children list is asked for. The
-// accessors that lead from a node to others (meterTreeSteps) answer from these objects, without
-// crossing into wasm.
+// memory and time than the walk itself), but for a tree re-parsed as its document is edited: its
+// named nodes by id, kept from one keystroke to the next (see buildIndex). Anonymous nodes
+// (punctuation, keywords: a third of a tree) get their objects only when a node's full children list
+// is asked for. The accessors that lead from a node to others (meterTreeSteps) answer from these
+// objects, without crossing into wasm.
 
 const INDEX = Symbol('tree index');
 /** On an edited tree, its index until the re-parse; on the re-parsed tree, that index until its own
@@ -280,6 +281,11 @@ interface TreeIndex {
   slots: TypeSlots;
   /** Per slot of a named type, its nodes in document order. */
   bySlot: IndexedNode[][];
+  /** Every named node in document order (by ORDER). */
+  all: IndexedNode[];
+  /** The named nodes by id, the root apart (see buildIndex): made when the tree is first re-parsed,
+   *  then kept up to date from one re-parse to the next. */
+  byId?: Map<number, IndexedNode>;
   /** Per set of node types, the nearest strict ancestor of those types of each node asked so far. */
   nearest: Map<ReadonlySet<string>, Map<number, Node | null>>;
 }
@@ -310,6 +316,9 @@ interface TypeSlots {
   ofType: number[];
   /** By type id, whether its nodes are named (see isNamedType). */
   namedType: boolean[];
+  /** By type id, whether its nodes may hold an anonymous child in a field (see
+   *  TYPES_WITH_ANONYMOUS_FIELDS). */
+  anonymousFields: boolean[];
   errorSlot: number;
   /** The slot of each named type. */
   named: Map<string, number>;
@@ -317,6 +326,19 @@ interface TypeSlots {
   /** The slots of each type name, named or not (descendantsOfType matches both). */
   byName: Map<string, number[]>;
 }
+
+/** The Python grammar's node types that may hold an anonymous child (an operator, a keyword) in a
+ *  field, as its node-types.json lists them: the index walk asks tree-sitter for the field of an
+ *  anonymous child only under these (an ERROR node has no fields). */
+export const TYPES_WITH_ANONYMOUS_FIELDS: ReadonlySet<string> = new Set([
+  'augmented_assignment',
+  'binary_operator',
+  'boolean_operator',
+  'comparison_operator',
+  'dict_pattern',
+  'for_in_clause',
+  'unary_operator',
+]);
 
 /** tree-sitter's id of the ERROR type, far above the grammar's own: kept apart, so that the arrays
  *  by type id stay dense (fast to index). */
@@ -335,7 +357,7 @@ const slotsByLanguage = new WeakMap<Language, TypeSlots>();
 function typeSlotsOf(language: Language): TypeSlots {
   let slots = slotsByLanguage.get(language);
   if (slots) return slots;
-  slots = { ofType: [], namedType: [], errorSlot: 0, named: new Map(), namedSlots: new Set(), byName: new Map() };
+  slots = { ofType: [], namedType: [], anonymousFields: [], errorSlot: 0, named: new Map(), namedSlots: new Set(), byName: new Map() };
   const keys = new Map<string, number>();
   const add = (name: string, named: boolean): number => {
     const key = named ? name : `"${name}"`;
@@ -352,6 +374,7 @@ function typeSlotsOf(language: Language): TypeSlots {
     const named = language.nodeTypeIsNamed(typeId);
     slots!.ofType[typeId] = add(name ?? '', named);
     slots!.namedType[typeId] = named;
+    slots!.anonymousFields[typeId] = named && TYPES_WITH_ANONYMOUS_FIELDS.has(name ?? '');
   });
   slots.errorSlot = add('ERROR', true);
   slotsByLanguage.set(language, slots);
@@ -429,23 +452,33 @@ function buildIndex(tree: Tree, previous: TreeIndex | undefined): TreeIndex {
   const { id, startIndex, startPosition } = treeSitterNode;
   const root = new NamedNodeObject(treeSitterNode[0], id, tree, startIndex, treeSitterEndIndex.call(treeSitterNode) as number, startPosition.row, startPosition.column, treeSitterTypeId.call(treeSitterNode) as number, null, 0);
   list(root);
-  // The previous tree's named nodes by id (its root apart: the root's id is not a slot of a list).
-  const before = new Map<number, IndexedNode>();
-  if (previous) {
-    for (const nodes of previous.bySlot) for (const node of nodes ?? []) if (node !== previous.root) before.set(node.id, node);
-  }
-  /** A reused node's subtree, moved and numbered from the children lists its objects keep. */
+  // The previous tree's named nodes by id (its root apart: the root's id is not a slot of a list),
+  // which becomes this tree's: the nodes the parse made are added as the walk meets them (their ids
+  // are new, as the previous tree still holds its own), and those of the previous tree that it did
+  // not reuse are taken out after the walk.
+  const byId = previous ? (previous.byId ?? idsOf(previous)) : undefined;
+  /** The places (ORDER, END) in the previous index of the subtrees carried over, in document order. */
+  const carried: number[] = [];
+  /** A reused node's subtree, moved and numbered: its named nodes are those at its places in the
+   *  previous index, in document order, and keep that order, so each one's place moves by as much as
+   *  the subtree's first. */
   const carry = (node: IndexedNode, move: Move) => {
-    const pending = [node];
-    while (pending.length) {
+    const from = node[ORDER];
+    const to = node[END];
+    carried.push(from, to);
+    const shift = all.length - from;
+    const before = previous!.all;
+    for (let order = from; order < to; order++) {
       checkpoint();
-      const next = pending.pop()!;
+      const next = before[order];
       moveNode(next, move);
-      list(next);
+      next[ORDER] += shift;
+      next[END] += shift;
+      all.push(next);
+      (bySlot[slotOf(slots, next[TYPE_ID])] ??= []).push(next);
       // The anonymous children this node's object was asked for move with it.
-      for (const child of next._children ?? []) if (child[ORDER] < 0) moveNode(child, move);
-      const children = next._namedChildren ?? NO_CHILDREN;
-      for (let i = children.length - 1; i >= 0; i--) pending.push(children[i]);
+      const asked = next._children;
+      if (asked) for (const child of asked) if (child[ORDER] < 0) moveNode(child, move);
     }
   };
   const wasm = runtime as CursorRuntime;
@@ -470,15 +503,16 @@ function buildIndex(tree: Tree, previous: TreeIndex | undefined): TreeIndex {
     const done = () => {
       if (gathered.length > first) parent._namedChildren = gathered.slice(first);
       gathered.length = first;
+      parent[END] = all.length;
     };
     let more = wasm._ts_tree_cursor_goto_first_child_wasm(handle) === 1;
     while (more) {
       checkpoint();
       const typeId = wasm._ts_tree_cursor_current_node_type_id_wasm(handle);
-      const field = wasm._ts_tree_cursor_current_field_id_wasm(handle);
       let node: NamedNode | undefined;
       let fresh = false;
       if (isNamedType(slots, typeId)) {
+        const field = wasm._ts_tree_cursor_current_field_id_wasm(handle);
         const end = wasm._ts_tree_cursor_end_index_wasm(handle);
         // Reading the node overwrites the cursor in the buffer: it is put back.
         heap = wasm.HEAP32;
@@ -496,7 +530,7 @@ function buildIndex(tree: Tree, previous: TreeIndex | undefined): TreeIndex {
         heap[buffer + 1] = c1;
         heap[buffer + 2] = c2;
         heap[buffer + 3] = c3;
-        const reused = before.get(nodeId) as NamedNode | undefined;
+        const reused = byId?.get(nodeId) as NamedNode | undefined;
         if (reused) {
           const was = reused.startPosition;
           // The new parent may list the reused node by another name (an alias): its `0`, its type
@@ -509,11 +543,13 @@ function buildIndex(tree: Tree, previous: TreeIndex | undefined): TreeIndex {
           node = reused;
         } else {
           list((node = new NamedNodeObject(alias, nodeId, tree, start, end, row, column, typeId, parent, field)));
+          byId?.set(nodeId, node);
           fresh = true;
         }
         gathered.push(node);
-      } else if (field !== 0) {
-        parent[ANONYMOUS_FIELDS] |= fieldBit(field);
+      } else if (slots.anonymousFields[parent[TYPE_ID]]) {
+        const field = wasm._ts_tree_cursor_current_field_id_wasm(handle);
+        if (field !== 0) parent[ANONYMOUS_FIELDS] |= fieldBit(field);
       }
       // Down into a new named node (an anonymous one's children, if any, are no named node's
       // children), else on to the next sibling, up as far as needed.
@@ -535,12 +571,26 @@ function buildIndex(tree: Tree, previous: TreeIndex | undefined): TreeIndex {
   } finally {
     wasm._ts_tree_cursor_delete_wasm(handle);
   }
-  // A subtree ends where its last node's does: from the last node back, each extends its parent's.
-  for (let i = all.length - 1; i > 0; i--) {
-    const parent = all[i][PARENT]!;
-    parent[END] = Math.max(parent[END], all[i][END]);
+  if (previous && byId) forgetDropped(previous, carried, byId);
+  return { root, slots, bySlot, all, byId, nearest: new Map() };
+}
+
+/** An index's named nodes by id, the root apart. */
+function idsOf(index: TreeIndex): Map<number, IndexedNode> {
+  const byId = new Map<number, IndexedNode>();
+  for (let i = 1; i < index.all.length; i++) byId.set(index.all[i].id, index.all[i]);
+  return byId;
+}
+
+/** Takes out of the ids the nodes of a previous index that the re-parse did not reuse: those outside
+ *  the places (pairs of ORDER and END, in document order) of the subtrees carried over. */
+function forgetDropped(previous: TreeIndex, carried: number[], byId: Map<number, IndexedNode>): void {
+  let from = 1;
+  for (let i = 0; i <= carried.length; i += 2) {
+    const to = i < carried.length ? carried[i] : previous.all.length;
+    for (let order = from; order < to; order++) byId.delete(previous.all[order].id);
+    if (i < carried.length) from = carried[i + 1];
   }
-  return { root, slots, bySlot, nearest: new Map() };
 }
 
 /** The tree's root node: unlike tree.rootNode, the same object each time. */
