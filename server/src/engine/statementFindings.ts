@@ -70,7 +70,6 @@ export class StatementFindings {
     return this.rules.has(code);
   }
 
-
   /** Keeps a rule's findings in the statements (given in document order): each must lie in one
    *  statement, its fix and related places too; otherwise the rule is not kept. */
   keep(code: string, findings: Finding[]): void {
