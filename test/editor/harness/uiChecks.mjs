@@ -13,23 +13,25 @@ const HOVER_MAX_HEIGHT_PX = 450;
 
 /**
  * Runs a command from the palette (F1). The palette lists the commands known when it opens, and an
- * extension's commands arrive once the extension host has read its manifest: reopen until listed.
+ * extension's commands arrive once the extension host has read its manifest; a view that takes the
+ * focus as it settles (a walkthrough, an editor) can also close the palette while it is typed into.
+ * Each try is short: reopen until the command is listed.
  */
 async function runCommand(page, label) {
   const input = page.locator('.quick-input-widget input');
   const row = page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
   const deadline = Date.now() + STEP_TIMEOUT_MS;
   for (;;) {
-    await page.keyboard.press('F1');
-    await input.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
-    await input.fill(`>${label}`);
     try {
+      await page.keyboard.press('F1');
+      await input.waitFor({ state: 'visible', timeout: PALETTE_POLL_MS });
+      await input.fill(`>${label}`, { timeout: PALETTE_POLL_MS });
       await row.waitFor({ timeout: PALETTE_POLL_MS });
       break;
-    } catch {
-      if (Date.now() > deadline) throw new Error(`the command palette does not list "${label}"`);
+    } catch (error) {
+      if (Date.now() > deadline) throw new Error(`the command palette does not list "${label}" (${error.message.split('\n')[0]})`);
       await page.keyboard.press('Escape');
-      await input.waitFor({ state: 'hidden', timeout: STEP_TIMEOUT_MS });
+      await input.waitFor({ state: 'hidden', timeout: PALETTE_POLL_MS }).catch(() => {});
     }
   }
   await page.keyboard.press('Enter');
@@ -68,8 +70,8 @@ async function problemsRow(page, filterText, rowText) {
   const row = page.locator('.markers-panel .monaco-list-row', { hasText: rowText }).first();
   const deadline = Date.now() + STEP_TIMEOUT_MS;
   for (;;) {
-    await filter.fill(filterText);
     try {
+      await filter.fill(filterText, { timeout: PALETTE_POLL_MS });
       await row.waitFor({ timeout: PALETTE_POLL_MS });
       return;
     } catch {
