@@ -3,6 +3,7 @@
 // (`**cfg`, `Model(cfg.model)`, `for k in cfg`, `return cfg`), so that its keys may all be used.
 import { checkpoint } from '../budget';
 import { firstFrom, Node, PythonModule, scopeOf, stringValue } from './module';
+import { operatorBetween } from './operators';
 
 export interface ConfigEscape {
   /** The key whose value escapes (`model` in `Model(**cfg["model"])`); absent for a whole config. */
@@ -23,6 +24,14 @@ const CONFIG_NAME = /^(cfg|conf|config|configs|configuration|params|hparams|hype
 // Calls that look at a value without using its keys.
 const LOOKING = /^(print|len|isinstance|type|str|repr|bool|id|omegaconf\.OmegaConf\.to_yaml|(logging|logger|log|LOGGER|LOG)\.\w+)$/;
 const MAX_DEPTH = 4;
+
+/** Whether an identifier may be a CONFIG_NAME, by its first and last letters (c, p, h or s; g, f or
+ *  s), read from the module's text: most names are not, and are not copied out of it. */
+function mayBeConfigName(text: string, identifier: Node): boolean {
+  const first = text.charCodeAt(identifier.startIndex) | 0x20;
+  const last = text.charCodeAt(identifier.endIndex - 1) | 0x20;
+  return first === 0x63 || first === 0x70 || first === 0x68 || first === 0x73 || last === 0x67 || last === 0x66 || last === 0x73;
+}
 
 function unparenthesized(node: Node): Node {
   let n = node;
@@ -72,8 +81,11 @@ export function configReads(module: PythonModule): ConfigReads {
     }
   }
   for (const comparison of module.nodes('comparison_operator')) {
-    if (!/\bin\b/.test(comparison.children.find((c) => c && !c.isNamed)?.text ?? '')) continue;
-    const key = stringValue(comparison.namedChildren[0]);
+    const [first, second] = comparison.namedChildren;
+    if (first?.type !== 'string') continue;
+    const operator = (second && operatorBetween(module, first, second)) ?? comparison.children.find((c) => c && !c.isNamed)?.text ?? '';
+    if (!/\bin\b/.test(operator)) continue;
+    const key = stringValue(first);
     if (key !== undefined) names.add(key);
   }
 
@@ -120,8 +132,9 @@ export function configReads(module: PythonModule): ConfigReads {
   };
 
   for (const call of module.calls()) if (LOADERS.test(call.qualified)) follow(call.node, undefined, 0);
+  const { text } = module;
   for (const identifier of module.nodes('identifier')) {
-    if (!CONFIG_NAME.test(identifier.text)) continue;
+    if (!mayBeConfigName(text, identifier) || !CONFIG_NAME.test(identifier.text)) continue;
     const definition = isParameter(identifier) ? identifier : assignedFromCall(identifier);
     if (!definition) continue;
     for (const use of uses.of(identifier.text, definition)) follow(use, undefined, 1);
@@ -147,20 +160,27 @@ function assignedFromCall(identifier: Node): Node | undefined {
  *  the name in that scope (whose right side may still read it). Like bindings.ts, branches are read
  *  in document order. */
 class VariableUses {
-  /** Per scope and name, the assignments to the name in document order. */
-  private readonly assignments = new Map<string, Node[]>();
+  /** Per scope and name, the assignments to the name in document order: listed when first asked
+   *  (most modules load no config and name none). */
+  private assignments?: Map<string, Node[]>;
 
-  constructor(private readonly module: PythonModule) {
-    for (const assignment of module.nodes('assignment')) {
-      const left = assignment.childForFieldName('left');
-      if (left?.type === 'identifier') push(this.assignments, `${scopeOf(assignment).id}\0${left.text}`, assignment);
+  constructor(private readonly module: PythonModule) {}
+
+  private assignmentsOf(scope: Node, name: string): Node[] {
+    if (!this.assignments) {
+      this.assignments = new Map();
+      for (const assignment of this.module.nodes('assignment')) {
+        const left = assignment.childForFieldName('left');
+        if (left?.type === 'identifier') push(this.assignments, `${scopeOf(assignment).id}\0${left.text}`, assignment);
+      }
     }
+    return this.assignments.get(`${scope.id}\0${name}`) ?? [];
   }
 
   /** The reads of `name` that the definition `after` (an assignment or a parameter) reaches. */
   of(name: string, after: Node): Node[] {
     const scope = scopeOf(after.type === 'assignment' ? after : (after.parent ?? after));
-    const assignments = this.assignments.get(`${scope.id}\0${name}`) ?? [];
+    const assignments = this.assignmentsOf(scope, name);
     const next = assignments[firstFrom(assignments, after.endIndex)];
     const end = Math.min(scope.endIndex, next?.endIndex ?? Infinity);
     const named = this.module.withText('identifier', name);

@@ -7,6 +7,7 @@ import { lastValueOf } from './bindings';
 import { boundNames, namesRead, sameNode, variableRoot } from './flow';
 import { isMetricCall } from './metrics';
 import { Call, enclosingFunction, nameText, Node, PythonModule } from './module';
+import { binaryOperatorType, operatorBetween } from './operators';
 import { sklearnName, splitOf } from './sklearn';
 import { parameterNames } from './structure';
 import { identifierWords } from '../text';
@@ -141,7 +142,7 @@ function aggregateOf(module: PythonModule, node: Node): Node | undefined {
       current = parent;
       continue;
     }
-    if (parent.type === 'binary_operator' && parent.childForFieldName('operator')?.text === '**' && sameNode(parent.childForFieldName('left'), current)) {
+    if (parent.type === 'binary_operator' && sameNode(parent.childForFieldName('left'), current) && binaryOperatorType(module, parent) === '**') {
       current = parent;
       continue;
     }
@@ -177,11 +178,12 @@ function handWrittenEvaluation(module: PythonModule, node: Node): Evaluation | u
     if (call.method !== 'eq' || !call.receiver || call.positional.length !== 1) return undefined;
     operands = [call.receiver, call.positional[0]];
   } else if (node.type === 'comparison_operator') {
-    const operators = node.childrenForFieldName('operators');
-    if (operators.length !== 1 || !['==', '!='].includes(operators[0]?.type ?? '')) return undefined;
     operands = node.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+    if (operands.length !== 2) return undefined;
+    const operator = operatorBetween(module, operands[0], operands[1]) ?? node.childrenForFieldName('operators').map((o) => o?.type).join(' ');
+    if (operator !== '==' && operator !== '!=') return undefined;
   } else {
-    if (node.childForFieldName('operator')?.type !== '-') return undefined;
+    if (binaryOperatorType(module, node) !== '-') return undefined;
     operands = [node.childForFieldName('left'), node.childForFieldName('right')].filter((c): c is Node => c !== null);
   }
   if (operands.length !== 2 || operands.some((o) => o.type === 'integer' || o.type === 'float' || o.type === 'string')) return undefined;
