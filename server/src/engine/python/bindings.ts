@@ -44,6 +44,8 @@ export function enclosingClass(node: Node): Node | undefined {
 
 export class Bindings {
   private readonly scopes = new Map<number, ScopeTable>();
+  /** The lists a binding was added to out of order (before one visible earlier): only those are sorted. */
+  private readonly unsorted = new Set<Binding[]>();
 
   constructor(module: PythonModule) {
     for (const assignment of module.nodes('assignment')) this.addAssignment(assignment);
@@ -62,7 +64,8 @@ export class Bindings {
     for (const params of module.nodes('parameters')) this.addParameters(params);
     for (const params of module.nodes('lambda_parameters')) this.addParameters(params);
     // Sorted once, stably: bindings at one offset keep the order they were added in.
-    for (const table of this.scopes.values()) for (const list of table.values()) list.sort((a, b) => a.visibleFrom - b.visibleFrom);
+    for (const list of this.unsorted) list.sort((a, b) => a.visibleFrom - b.visibleFrom);
+    this.unsorted.clear();
   }
 
   /** The bindings that may have given `use` (an identifier, or `self.attr`) its value; undefined when none is known. */
@@ -95,8 +98,11 @@ export class Bindings {
     let table = this.scopes.get(scope.id);
     if (!table) this.scopes.set(scope.id, (table = new Map()));
     const list = table.get(binding.name);
-    if (list) list.push(binding);
-    else table.set(binding.name, [binding]);
+    if (!list) table.set(binding.name, [binding]);
+    else {
+      if (binding.visibleFrom < list[list.length - 1].visibleFrom) this.unsorted.add(list);
+      list.push(binding);
+    }
   }
 
   private addTargets(target: Node | null, scope: Node, visibleFrom: number): void {

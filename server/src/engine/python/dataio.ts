@@ -154,7 +154,7 @@ export function writeTarget(module: PythonModule, call: Call): Node | undefined 
   if ((call.callee === 'open' && !module.isImportedName('open')) || call.qualified === 'io.open') {
     return writesMode(call.keywords.get('mode') ?? call.positional[1]) ? (call.keywords.get('file') ?? call.positional[0]) : undefined;
   }
-  if (!call.receiver || module.isImportedName(call.callee)) return undefined;
+  if (!call.receiver || call.imported) return undefined;
   if (SPARK_FORMATS.has(call.method) || call.method === 'save') {
     if (sparkBuilder(call, 'write')) return call.keywords.get('path') ?? call.positional[0];
   }

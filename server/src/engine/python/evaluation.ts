@@ -61,7 +61,7 @@ function unwrapData(module: PythonModule, node: Node, methods: Set<string>, func
       current = current.childForFieldName('object') ?? current;
     } else if (current.type === 'call') {
       const call = module.describeCall(current);
-      if (call.receiver && methods.has(call.method) && !module.isImportedName(call.callee)) current = call.receiver;
+      if (call.receiver && methods.has(call.method) && !call.imported) current = call.receiver;
       else if (functions.has(call.qualified) && call.positional[0]) current = call.positional[0];
       else break;
     } else break;
@@ -109,7 +109,7 @@ export function fittingOf(module: PythonModule, call: Call): Fitting | undefined
 /** The evaluation a call makes: `est.score(X, y)` / Keras' `model.evaluate(X, y)`, or a metric of a
  *  metrics library on two or more arguments. */
 function callEvaluation(module: PythonModule, call: Call): Evaluation | undefined {
-  if ((call.method === 'score' || call.method === 'evaluate') && call.receiver && call.positional.length >= 2 && !module.isImportedName(call.callee)) {
+  if ((call.method === 'score' || call.method === 'evaluate') && call.receiver && call.positional.length >= 2 && !call.imported) {
     const [x, y] = call.positional;
     return { node: call.node, how: `${call.method}()`, estimator: nameText(call.receiver), features: dataKey(module, x), labels: [dataKey(module, y)], data: [x, y] };
   }

@@ -107,7 +107,7 @@ export function selectorOver(module: PythonModule, use: Node): Node | undefined 
   for (let n: Node | null = use.parent; n && !STATEMENT_BOUNDARIES.has(n.type); n = n.parent) {
     if (n.type !== 'call') continue;
     const call = module.describeCall(n);
-    if (call.receiver && SELECTING_METHODS.has(call.method) && !module.isImportedName(call.callee)) return n;
+    if (call.receiver && SELECTING_METHODS.has(call.method) && !call.imported) return n;
     if (!call.receiver || call.imported) {
       const name = call.imported ? call.qualified : call.callee;
       if (!SELECTING_FUNCTIONS.has(name)) continue;
