@@ -199,12 +199,20 @@ function handWrittenEvaluation(module: PythonModule, node: Node): Evaluation | u
 }
 
 /** What a module-level function does with its parameters: evaluates one as a model on others, fits one. */
-interface HelperSummary {
-  parameters: string[];
+class HelperSummary {
   /** Evaluations of a parameter model on parameter data: the positions of model, features and labels. */
-  evaluations: { how: string; estimator: number; features: number; labels: number[] }[];
+  readonly evaluations: { how: string; estimator: number; features: number; labels: number[] }[] = [];
   /** A fit of parameter data, of a parameter model (in place) or of a model the function returns. */
-  fits: { estimator: number | 'returned'; features: number; target: number }[];
+  readonly fits: { estimator: number | 'returned'; features: number; target: number }[] = [];
+  private names?: string[];
+
+  constructor(private readonly def: Node) {}
+
+  /** Its parameters' names, read the first time an evaluation or a fit in it asks: most functions
+   *  of a module have none. */
+  get parameters(): string[] {
+    return (this.names ??= parameterNames(this.def));
+  }
 }
 
 /** The value a call passes for a parameter, by position or by keyword. */
@@ -246,7 +254,7 @@ export class ModelEvaluations {
       if (def?.type !== 'function_definition') continue;
       const name = def.childForFieldName('name')?.text;
       if (!name) continue;
-      this.helpers.set(name, { parameters: parameterNames(def), evaluations: [], fits: [] });
+      this.helpers.set(name, new HelperSummary(def));
     }
     const summaryOf = (node: Node) => {
       const def = enclosingFunction(node);
