@@ -46,8 +46,6 @@ export interface PythonFacts {
   isML: boolean;
   /** Is a test module (test_*.py, *_test.py, under tests/). */
   isTest: boolean;
-  /** Has `if __name__ == "__main__":`. */
-  hasMainGuard: boolean;
   /** String keys read through subscripts or `.get("key")`. */
   stringKeysRead: string[];
   /** Qualified calls made in each scope (see scopeKeyOf): who calls what, for questions that follow calls across files. */
@@ -220,9 +218,6 @@ function quickFacts(module: PythonModule, path: string) {
     if (isTopLevel(def)) functions.push(fn);
     else if (owner?.type === 'class_definition') functions.push(`${owner.childForFieldName('name')?.text}.${fn}`);
   }
-  const hasMainGuard = module
-    .nodes('if_statement')
-    .some((s) => /^__name__\s*==\s*['"]__main__['"]$/.test(s.childForFieldName('condition')?.text ?? ''));
   return {
     module: moduleNameOf(path),
     imports: [...module.importedModules],
@@ -230,7 +225,6 @@ function quickFacts(module: PythonModule, path: string) {
     functions,
     isML: ML_LIBRARIES.some((lib) => module.importsPackage(lib)),
     isTest: isTestModule(module, path),
-    hasMainGuard,
     trainsModel: module.calls().some(isTrainingCall),
     savesModel: module.calls().some(isModelSaveCall),
   };
