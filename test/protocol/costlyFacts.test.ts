@@ -38,6 +38,19 @@ sales = pd.read_csv("data/processed/sales.csv")
 `;
 const CHECK_LINE = 4;
 
+// A module that reads data, validated in a module it imports: whether that one validates is a
+// costly fact of the other document.
+const INGEST = `"""Reads the raw orders; checks.py validates them."""
+import pandas as pd
+
+import checks
+
+orders = pd.read_csv("data/raw/orders.csv")
+`;
+const CHECKS = `"""Schema checks of the orders."""
+# import pandera as pa
+`;
+
 const at = (line: number, start: number, end = start) => ({ start: { line, character: start }, end: { line, character: end } });
 
 async function codes(client: LspClient, uri: string): Promise<string[]> {
@@ -51,7 +64,7 @@ describe('the costly facts of an open document', () => {
   const uriOf = (file: string) => fileUri(path.join(root, file));
 
   before(async () => {
-    root = makeProject({ 'train.py': TRAIN, 'load.py': LOAD, '.ml-hygiene.yaml': 'select: [MLH405, MLH101]\n' });
+    root = makeProject({ 'train.py': TRAIN, 'load.py': LOAD, 'ingest.py': INGEST, 'checks.py': CHECKS, '.ml-hygiene.yaml': 'select: [MLH405, MLH101]\n' });
     client = LspClient.start();
     const scanned = new Promise<void>((resolve) => client.onProgress((p) => (p as { value?: { kind?: string } }).value?.kind === 'end' && resolve()));
     await client.initialize(root, PULL_CAPABILITIES);
@@ -81,5 +94,17 @@ describe('the costly facts of an open document', () => {
     assert.deepEqual(await codes(client, uri), [], 'the assert on the columns validates the data');
     await client.change(uri, [{ range: at(CHECK_LINE, 0), text: '# ' }]);
     assert.deepEqual(await codes(client, uri), ['MLH101']);
+  });
+
+  test('after edits in two documents within one pause, each reads the other as it is now', async () => {
+    const ingest = uriOf('ingest.py');
+    const checks = uriOf('checks.py');
+    await client.open(ingest, INGEST);
+    await client.open(checks, CHECKS);
+    assert.deepEqual(await codes(client, ingest), ['MLH101']);
+    // The data reader is edited first, then the module it imports starts validating the data.
+    await client.change(ingest, [{ range: at(5, 0), text: '# Orders of the last week only.\n' }]);
+    await client.change(checks, [{ range: at(1, 0, 2), text: '' }]);
+    await poll(async () => (await codes(client, ingest)).length === 0, 'the reader to count as validated by the module it imports');
   });
 });

@@ -461,7 +461,9 @@ export class MlHygieneServer implements ProjectHost {
             const begun = pendingProject.crossFileDue();
             if (!begun) continue;
             for (const filePath of pendingProject.openPaths()) {
-              if (changedPaths.has(filePath)) continue;
+              // A document changed alone was analysed against the others as they are; of several
+              // changed, each may have seen another's earlier text.
+              if (changedPaths.size === 1 && changedPaths.has(filePath)) continue;
               await nextTurn();
               pendingProject.reanalyzeOpen(filePath); // its text as it is now, if still open
             }
