@@ -167,6 +167,7 @@ const COSTLY_FACTS: { fields: (keyof PythonFacts)[]; gather: (module: PythonModu
   costly(['testScoreFunctions'], (module) => ({ testScoreFunctions: testScoreFunctions(module) })),
 ];
 
+/** An entry of COSTLY_FACTS, whose `gather` gives exactly its `fields`. */
 function costly<K extends keyof PythonFacts>(fields: K[], gather: (module: PythonModule) => Pick<PythonFacts, K>) {
   return { fields, gather };
 }
