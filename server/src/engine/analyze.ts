@@ -4,7 +4,7 @@ import { Budget, BudgetExceeded, checkpoint, DEFAULT_BUDGET, pastDeadline, withD
 import { Config, effectiveSeverity, ignoredInFile, isRuleEnabled } from './config';
 import { jsonDeeperThan, mapToCell, MAX_NOTEBOOK_DEPTH, Notebook, NotebookCode, notebookCode, parseNotebook } from './notebook';
 import { FileFacts, NotYetKnown, ProjectIndex } from './project';
-import { PythonFacts, pythonFacts } from './python/facts';
+import { deferredPythonFacts, gatherDeferredFacts, PythonFacts, pythonFacts } from './python/facts';
 import { Node, PythonModule } from './python/module';
 import { Edit, editTree, parsePython, tooDeepForPython } from './python/parser';
 import { restrictedTo, topLevelStatements } from './python/statements';
@@ -75,6 +75,8 @@ export class Analyzer {
   // (a scan) keep nothing.
   private readonly edited = new Set<string>();
   private readonly statementFindings = new Map<string, StatementFindings>();
+  // The facts liveFacts() gave of a parse: the same object while the text stays.
+  private readonly liveFactsOf = new WeakMap<ParsedFile, FileFacts>();
 
   constructor(
     readonly rules: Rule[] = RULES,
@@ -127,8 +129,17 @@ export class Analyzer {
     const parsed = this.parseFresh(path, text, hash, previousTree);
     this.dropParse(path);
     this.cache.set(path, parsed);
-    while (this.cache.size > this.cacheSize) this.forget(this.cache.keys().next().value!);
+    while (this.cache.size > this.cacheSize) this.evict(this.cache.keys().next().value!);
     return parsed;
+  }
+
+  /** Drops the oldest parse for room; the costly facts of its live facts are gathered first, from the
+   *  tree about to be freed, since its document may still be open. */
+  private evict(path: string): void {
+    const cached = this.cache.get(path);
+    const python = cached && this.liveFactsOf.get(cached)?.python;
+    if (python) gatherDeferredFacts(python);
+    this.forget(path);
   }
 
   /** Drops what is kept of a path: its parse (its syntax tree is freed) and its findings by statement. */
@@ -200,11 +211,33 @@ export class Analyzer {
   /** The facts a file gives the project index. When its parse and facts exceed the budget, only
    *  its path and kind, with a notice. */
   facts(path: string, text: string): FileFacts {
+    return this.withinFactsBudget(path, text, () => this.factsOf(this.parse(path, text), pythonFacts));
+  }
+
+  /** The facts of an open document's text, as facts() gives them but for the costly Python facts,
+   *  which are gathered on first read (deferredPythonFacts): a keystroke's own rules read few of
+   *  them. They may be read until the path is parsed anew (then a read throws); asked again for the
+   *  same text, they are the same object, with what was gathered so far. */
+  liveFacts(path: string, text: string): FileFacts {
+    return this.withinFactsBudget(path, text, () => {
+      const parsed = this.parse(path, text);
+      let facts = this.liveFactsOf.get(parsed);
+      if (facts) {
+        if (parsed.skipped) this.notify(path, parsed.skipped);
+      } else {
+        facts = this.factsOf(parsed, (module) => deferredPythonFacts(module, path, () => this.cache.get(path) === parsed));
+        this.liveFactsOf.set(parsed, facts);
+      }
+      return facts;
+    });
+  }
+
+  private withinFactsBudget(path: string, text: string, facts: () => FileFacts): FileFacts {
     this.notices.delete(path);
     this.exhausted.delete(path);
     this.outOfTime.delete(path);
     try {
-      return withDeadline(this.budget.timeMs, () => this.factsOf(path, text));
+      return withDeadline(this.budget.timeMs, facts);
     } catch (e) {
       if (!(e instanceof BudgetExceeded)) throw e;
       this.exhausted.set(path, hashOf(text));
@@ -214,11 +247,11 @@ export class Analyzer {
     }
   }
 
-  private factsOf(path: string, text: string): FileFacts {
-    const parsed = this.parse(path, text);
+  private factsOf(parsed: ParsedFile, python: (module: PythonModule, path: string) => PythonFacts): FileFacts {
+    const { path } = parsed;
     if (parsed.skipped) this.notify(path, parsed.skipped);
     const facts: FileFacts = { path, kind: parsed.kind };
-    if (parsed.kind === 'python' || parsed.kind === 'notebook') facts.python = pythonFacts(parsed.module, path);
+    if (parsed.kind === 'python' || parsed.kind === 'notebook') facts.python = python(parsed.module, path);
     if (parsed.kind === 'notebook') facts.personalData = personalDataInOutputs(parsed.notebook.cells);
     if (parsed.kind === 'yaml') facts.yamlKeys = yamlEntries(parsed.yaml).map((e) => e.path);
     if (parsed.kind === 'requirements') facts.requirements = parsed.requirements.requirements.map((r) => r.name);

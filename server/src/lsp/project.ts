@@ -4,6 +4,7 @@ import * as path from 'path';
 import { Analyzer, kindOf } from '../engine/analyze';
 import { Config, ConfigError, DEFAULT_CONFIG } from '../engine/config';
 import { FileFacts, ProjectFile, ProjectIndex } from '../engine/project';
+import { gatherDeferredFacts, hasDeferredFacts } from '../engine/python/facts';
 import { Edit, initPython } from '../engine/python/parser';
 import { backgroundWorkers, layoutOf, scanProject } from '../engine/scan';
 import { Finding, Notice } from '../engine/types';
@@ -35,8 +36,35 @@ function refusalOf(text: string, maxFileSizeMB: number): string | undefined {
   return undefined;
 }
 
-function sameFacts(a: FileFacts | undefined, b: FileFacts | undefined): boolean {
+/** What the project index holds of an open document, as it was when the other documents and the
+ *  project rules were last analysed against it (see Project.crossFileDue). */
+interface Refreshed {
+  /** Project.changes when that analysis began: a change since then may have been seen halfway. */
+  changes: number;
+  /** Per open document, what the index held of it (documentEntry). */
+  entries: Map<string, string>;
+}
+
+/** Whether two facts of a file, each gathered in full, say the same (facts still to be gathered
+ *  are not compared: another text's costly facts may differ). */
+function sameGatheredFacts(a: FileFacts, b: FileFacts): boolean {
+  if ((a.python && hasDeferredFacts(a.python)) || (b.python && hasDeferredFacts(b.python))) return false;
   return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** documentEntry's facts part, once per facts object (most documents stay as they are from one pause to the next). */
+const factsText = new WeakMap<FileFacts, string>();
+
+/** What the project index holds of an open document: its facts, every one gathered, with its text
+ *  when the index keeps it (a project document) or its size (a file known by its size). */
+function documentEntry(file: LiveFile): string {
+  let facts = factsText.get(file.facts);
+  if (facts === undefined) {
+    if (file.facts.python) gatherDeferredFacts(file.facts.python);
+    factsText.set(file.facts, (facts = JSON.stringify(file.facts)));
+  }
+  const entry = { path: file.facts.path, kind: kindOf(file.facts.path), size: file.text.length };
+  return JSON.stringify([facts, isProjectDocument(entry) ? file.text : undefined, entry.kind === 'other' ? entry.size : undefined]);
 }
 
 export class Project {
@@ -51,6 +79,11 @@ export class Project {
   private projectFindings: Finding[] = [];
   private readonly live = new Map<string, LiveFile>();
   private cachedIndex?: ProjectIndex;
+  /** Counts the changes of what the index holds of the open documents, and of the disk state. */
+  private changes = 0;
+  /** What the latest analysis of the other documents and the project rules saw of the open
+   *  documents, when it saw one state throughout; undefined when not known. */
+  private refreshed?: Refreshed;
   private scanChain: Promise<void> = Promise.resolve();
   private queuedScan?: Promise<void>;
   /** Whether the disk state holds a finished scan (always, for folders that are not scanned): until
@@ -149,6 +182,7 @@ export class Project {
     this.projectFindings = projectFindings;
     this.scanDone = true;
     this.cachedIndex = undefined;
+    this.changes++;
     // Open documents were analysed against the previous index and configuration.
     for (const [filePath, file] of this.live) this.analyzeLive(filePath, file.text);
     if (this.live.size) this.refreshProjectFindings();
@@ -178,7 +212,9 @@ export class Project {
   }
 
   /** Analyses an open document's text. With `edits` (the changes since the text analysed last),
-   *  Python re-parses incrementally. Returns whether the project index changed. */
+   *  Python re-parses incrementally. Returns whether what the project index holds of the document
+   *  may have changed: then the other documents and the project rules are due (crossFileDue says
+   *  whether they are, once typing pauses). */
   analyzeLive(filePath: string, text: string, edits?: Edit[]): boolean {
     const previous = this.live.get(filePath);
     if (!this.enabled) {
@@ -194,10 +230,7 @@ export class Project {
       this.analyzer.forget(filePath);
       // What the scan knows of the file on disk, not what an earlier text of the document held: the
       // findings must not depend on the history of the edits.
-      const facts = this.facts.get(filePath) ?? { path: filePath, kind: kindOf(filePath) };
-      const changed = sizeChanged || !sameFacts(previous?.facts ?? this.facts.get(filePath), facts);
-      this.live.set(filePath, { text, facts, findings: [] });
-      if (changed) this.cachedIndex = undefined;
+      const changed = this.setLiveFacts(filePath, text, this.diskFacts(filePath), [], sizeChanged) || sizeChanged;
       if (previous?.text === undefined || refusalOf(previous.text, this.config.thresholds.maxFileSizeMB) !== refusal) {
         this.host.log('warning', `${path.join(this.root, filePath)}: ${refusal}`);
       }
@@ -206,29 +239,59 @@ export class Project {
     try {
       const started = performance.now();
       this.analyzer.parse(filePath, text, edits);
-      const facts = this.analyzer.facts(filePath, text);
+      const facts = this.analyzer.liveFacts(filePath, text);
       const indexed = previous ?? { facts: this.facts.get(filePath), text: this.documents.get(filePath) };
       const entry = { path: filePath, kind: kindOf(filePath), size: text.length };
       const changed =
         (!previous && !this.facts.has(filePath) && !this.files.some((f) => f.path === filePath)) ||
-        !sameFacts(indexed.facts, facts) ||
         (isProjectDocument(entry) && indexed.text !== text) ||
         sizeChanged;
-      const live: LiveFile = { text, facts, findings: previous?.findings ?? [] };
-      this.live.set(filePath, live);
-      // A keystroke that changes only the document's facts gives the index a new entry for it,
-      // which keeps the roles of the files when it leaves what they are made of as it was.
-      if (changed) this.cachedIndex = previous && !sizeChanged && !isProjectDocument(entry) ? this.cachedIndex?.withFile(entry, facts) : undefined;
+      const factsChanged = this.setLiveFacts(filePath, text, facts, previous?.findings ?? [], changed);
+      const live = this.live.get(filePath)!;
       live.findings = this.analyzer.analyzeFile(filePath, text, this.index(), this.config);
       this.host.log('debug', `Analysed ${filePath}${edits ? ' (incrementally)' : ''}: ${live.findings.length} findings, in ${Math.round(performance.now() - started)} ms`);
-      return changed;
+      return changed || factsChanged;
     } catch (e) {
-      // A tree that failed half-way through an edit must not be edited again.
+      // A tree that failed half-way through an edit must not be edited again; the facts of its
+      // earlier texts went with it.
       this.analyzer.forget(filePath);
-      this.live.set(filePath, { text, facts: previous?.facts ?? { path: filePath, kind: kindOf(filePath) }, findings: [] });
+      this.setLiveFacts(filePath, text, this.diskFacts(filePath), [], true);
       this.host.log('error', `${path.join(this.root, filePath)}: could not be analysed: ${(e as Error).stack ?? e}`);
-      return false;
+      return true;
     }
+  }
+
+  private diskFacts(filePath: string): FileFacts {
+    return this.facts.get(filePath) ?? { path: filePath, kind: kindOf(filePath) };
+  }
+
+  /** Makes `newFacts` an open document's facts in the project index (the facts held so far when
+   *  they say the same). The index is built anew on `rebuild` (the document listed anew: a new
+   *  file, a new size) and for a project document; else it takes the document's new entry, which
+   *  keeps the roles of the files when the facts leave what they are made of as it was. Returns
+   *  whether the index holds other facts of the document than before: facts of another text, whose
+   *  costly part is not compared here but once typing pauses (crossFileDue). */
+  private setLiveFacts(filePath: string, text: string, newFacts: FileFacts, findings: Finding[], rebuild: boolean): boolean {
+    const indexed = this.live.get(filePath)?.facts ?? this.facts.get(filePath);
+    const facts = indexed && sameGatheredFacts(indexed, newFacts) ? indexed : newFacts;
+    this.live.set(filePath, { text, facts, findings });
+    const entry = { path: filePath, kind: kindOf(filePath), size: text.length };
+    if (rebuild) this.cachedIndex = undefined;
+    else if (facts !== indexed) this.cachedIndex = isProjectDocument(entry) ? undefined : this.cachedIndex?.withFile(entry, facts);
+    if (rebuild || facts !== indexed) this.changes++;
+    return facts !== indexed;
+  }
+
+  /** Whether the other open documents and the project rules are to be analysed again, once typing
+   *  pauses: not when what the index holds of every open document is what it held when they were
+   *  last analysed. The costly facts of the open documents are gathered here, before those analyses
+   *  read them. When due, the result goes to refreshProjectFindings at the end. */
+  crossFileDue(): Refreshed | undefined {
+    const entries = new Map([...this.live].map(([filePath, file]) => [filePath, documentEntry(file)]));
+    const known = this.refreshed;
+    if (known && known.entries.size === entries.size && [...entries].every(([filePath, e]) => known.entries.get(filePath) === e)) return undefined;
+    this.refreshed = undefined;
+    return { changes: this.changes, entries };
   }
 
   /** Re-analyses the other open documents and the project rules after the index changed. */
@@ -249,7 +312,10 @@ export class Project {
     return file !== undefined;
   }
 
-  refreshProjectFindings(): void {
+  /** Runs the project rules again. `begun` is what crossFileDue gave when this refresh of the other
+   *  documents began; without it (a refresh within one turn), what they saw is not recorded. */
+  refreshProjectFindings(begun?: Refreshed): void {
+    this.refreshed = begun?.changes === this.changes ? begun : undefined;
     if (!this.scanDone) return;
     if (!this.enabled) {
       this.projectFindings = [];
@@ -267,6 +333,7 @@ export class Project {
     if (!this.live.delete(filePath)) return;
     this.analyzer.forget(filePath);
     this.cachedIndex = undefined;
+    this.changes++;
     if (!this.updateFromDisk([filePath])) this.refreshProjectFindings();
   }
 
@@ -310,6 +377,7 @@ export class Project {
       }
     }
     this.cachedIndex = undefined;
+    this.changes++;
     const index = this.index();
     const affected = new Set(changed);
     for (const filePath of changed) {

@@ -442,8 +442,9 @@ export class MlHygieneServer implements ProjectHost {
     }
   }
 
-  /** An open document's facts changed: the other open documents and the project rules follow a
-   *  little later, as typing pauses longer (they cost more than the document itself). */
+  /** What the index holds of an open document may have changed: the other open documents and the
+   *  project rules follow a little later, as typing pauses longer (they cost more than the document
+   *  itself), if it did change. */
   private scheduleCrossFile(project: Project, filePath: string): void {
     const paths = this.pendingCrossFile.get(project) ?? new Set<string>();
     paths.add(filePath);
@@ -456,13 +457,18 @@ export class MlHygieneServer implements ProjectHost {
           this.pendingCrossFile.clear();
           // One document per turn of the event loop, so that requests are answered in between.
           for (const [pendingProject, changedPaths] of pending) {
+            await nextTurn();
+            const begun = pendingProject.crossFileDue();
+            if (!begun) continue;
             for (const filePath of pendingProject.openPaths()) {
-              if (changedPaths.has(filePath)) continue;
+              // A document changed alone was analysed against the others as they are; of several
+              // changed, each may have seen another's earlier text.
+              if (changedPaths.size === 1 && changedPaths.has(filePath)) continue;
               await nextTurn();
               pendingProject.reanalyzeOpen(filePath); // its text as it is now, if still open
             }
             await nextTurn();
-            pendingProject.refreshProjectFindings();
+            pendingProject.refreshProjectFindings(begun);
             this.changed(pendingProject);
           }
         }),

@@ -46,8 +46,6 @@ export interface PythonFacts {
   isML: boolean;
   /** Is a test module (test_*.py, *_test.py, under tests/). */
   isTest: boolean;
-  /** Has `if __name__ == "__main__":`. */
-  hasMainGuard: boolean;
   /** String keys read through subscripts or `.get("key")`. */
   stringKeysRead: string[];
   /** Qualified calls made in each scope (see scopeKeyOf): who calls what, for questions that follow calls across files. */
@@ -152,11 +150,96 @@ function isTestModule(module: PythonModule, path: string): boolean {
   return isTestPath(path) || (MAYBE_TEST_FILE.test(path.split('/').pop() ?? '') && definesTests(module));
 }
 
+/** The facts a keystroke in an open document seldom needs: they cost the most to gather, and project
+ *  rules and the rules of other files read them (see deferredPythonFacts). Each entry gathers its
+ *  fields in one pass. */
+const COSTLY_FACTS: { fields: (keyof PythonFacts)[]; gather: (module: PythonModule) => Partial<PythonFacts> }[] = [
+  costly(['stringKeysRead'], (module) => ({ stringKeysRead: stringKeysRead(module) })),
+  costly(['callsByScope', 'seedingScopes'], callsByScope),
+  costly(['seedsLoaderWorkers'], (module) => ({ seedsLoaderWorkers: module.calls().some(seedsLoaderWorkers) })),
+  costly(['functionFingerprints'], (module) => ({ functionFingerprints: topLevelFunctions(module).map(fingerprint) })),
+  costly(['validatesData'], (module) => ({ validatesData: validatesData(module) })),
+  costly(['torchDeterministic'], (module) => ({ torchDeterministic: makesTorchDeterministic(module) })),
+  costly(['pathsRead', 'pathsWritten'], filePaths),
+  costly(['schemaClasses'], (module) => ({ schemaClasses: schemaClassesOf(module) })),
+  costly(['configNamesRead', 'configEscapes'], configReads),
+  costly(['artifactsWritten'], (module) => ({ artifactsWritten: artifactWrites(module) })),
+  costly(['testScoreFunctions'], (module) => ({ testScoreFunctions: testScoreFunctions(module) })),
+];
+
+/** An entry of COSTLY_FACTS, whose `gather` gives exactly its `fields`. */
+function costly<K extends keyof PythonFacts>(fields: K[], gather: (module: PythonModule) => Pick<PythonFacts, K>) {
+  return { fields, gather };
+}
+
+/** Every fact of a module, gathered at once: what a scan, the command line and the cache keep. */
 export function pythonFacts(module: PythonModule, path: string): PythonFacts {
-  const name = moduleNameOf(path);
-  const imports = [...module.importedModules];
+  const facts: Partial<PythonFacts> = quickFacts(module, path);
+  for (const { gather } of COSTLY_FACTS) Object.assign(facts, gather(module));
+  return facts as PythonFacts;
+}
+
+/** The facts of an open document's module: the quick ones at once, each costly one (COSTLY_FACTS)
+ *  on its first read, which must come while `current()` says the module is the document's parse (a
+ *  later edit changes its tree): a read after that throws. */
+export function deferredPythonFacts(module: PythonModule, path: string, current: () => boolean): PythonFacts {
+  const facts: Partial<PythonFacts> = quickFacts(module, path);
+  for (const { fields, gather } of COSTLY_FACTS) {
+    const read = (field: keyof PythonFacts) => {
+      if (!current()) throw new Error(`the facts of ${path} were read after its text changed`);
+      const gathered = gather(module);
+      for (const f of fields) Object.defineProperty(facts, f, { value: gathered[f], enumerable: true, writable: true, configurable: true });
+      return gathered[field];
+    };
+    for (const field of fields) Object.defineProperty(facts, field, { get: () => read(field), enumerable: true, configurable: true });
+  }
+  return facts as PythonFacts;
+}
+
+/** Whether some costly fact of deferredPythonFacts is still to be gathered. */
+export function hasDeferredFacts(facts: PythonFacts): boolean {
+  return COSTLY_FACTS.some(({ fields }) => Object.getOwnPropertyDescriptor(facts, fields[0])?.get !== undefined);
+}
+
+/** Gathers the costly facts of deferredPythonFacts not read so far. */
+export function gatherDeferredFacts(facts: PythonFacts): void {
+  for (const { fields } of COSTLY_FACTS) void facts[fields[0]];
+}
+
+/** The facts every keystroke's analysis reads: a file's role and the context of its statement-local
+ *  rules come from these. */
+function quickFacts(module: PythonModule, path: string) {
   const calls = new Set<string>();
   for (const call of module.calls()) if (call.qualified) calls.add(call.qualified);
+  const functions: string[] = [];
+  for (const def of module.nodes('function_definition')) {
+    const fn = def.childForFieldName('name')?.text;
+    if (!fn) continue;
+    const owner = def.parent?.parent;
+    if (isTopLevel(def)) functions.push(fn);
+    else if (owner?.type === 'class_definition') functions.push(`${owner.childForFieldName('name')?.text}.${fn}`);
+  }
+  return {
+    module: moduleNameOf(path),
+    imports: [...module.importedModules],
+    calls: [...calls],
+    functions,
+    isML: ML_LIBRARIES.some((lib) => module.importsPackage(lib)),
+    isTest: isTestModule(module, path),
+    trainsModel: module.calls().some(isTrainingCall),
+    savesModel: module.calls().some(isModelSaveCall),
+  };
+}
+
+function isTopLevel(def: Node): boolean {
+  return def.parent?.type === 'module' || (def.parent?.type === 'decorated_definition' && def.parent.parent?.type === 'module');
+}
+
+function topLevelFunctions(module: PythonModule): Node[] {
+  return module.nodes('function_definition').filter((def) => isTopLevel(def) && def.childForFieldName('name')?.text);
+}
+
+function callsByScope(module: PythonModule): Pick<PythonFacts, 'callsByScope' | 'seedingScopes'> {
   const scopeCalls = new Map<string, Set<string>>();
   const seedingScopes = new Set<string>();
   const scopeKey = scopeKeyOf(module);
@@ -170,19 +253,10 @@ export function pythonFacts(module: PythonModule, path: string): PythonFacts {
     if (call.qualified) scopeCalls.get(scope)?.add(call.qualified);
     if (isSeedCall(call)) seedingScopes.add(scope);
   }
-  const functions: string[] = [];
-  const functionFingerprints: FunctionFingerprint[] = [];
-  for (const def of module.nodes('function_definition')) {
-    const fn = def.childForFieldName('name')?.text;
-    if (!fn) continue;
-    const owner = def.parent?.parent;
-    if (def.parent?.type === 'module' || (def.parent?.type === 'decorated_definition' && def.parent.parent?.type === 'module')) {
-      functions.push(fn);
-      functionFingerprints.push(fingerprint(def));
-    } else if (owner?.type === 'class_definition') {
-      functions.push(`${owner.childForFieldName('name')?.text}.${fn}`);
-    }
-  }
+  return { callsByScope: Object.fromEntries([...scopeCalls].map(([scope, called]) => [scope, [...called]])), seedingScopes: [...seedingScopes] };
+}
+
+function stringKeysRead(module: PythonModule): string[] {
   const keys = new Set<string>();
   for (const sub of module.nodes('subscript')) {
     const key = stringValue(sub.childForFieldName('subscript'));
@@ -194,30 +268,5 @@ export function pythonFacts(module: PythonModule, path: string): PythonFacts {
       if (key !== undefined) keys.add(key);
     }
   }
-  const hasMainGuard = module
-    .nodes('if_statement')
-    .some((s) => /^__name__\s*==\s*['"]__main__['"]$/.test(s.childForFieldName('condition')?.text ?? ''));
-  return {
-    module: name,
-    imports,
-    calls: [...calls],
-    functions,
-    isML: ML_LIBRARIES.some((lib) => module.importsPackage(lib)),
-    isTest: isTestModule(module, path),
-    hasMainGuard,
-    stringKeysRead: [...keys],
-    callsByScope: Object.fromEntries([...scopeCalls].map(([scope, called]) => [scope, [...called]])),
-    seedingScopes: [...seedingScopes],
-    seedsLoaderWorkers: module.calls().some(seedsLoaderWorkers),
-    functionFingerprints,
-    validatesData: validatesData(module),
-    torchDeterministic: makesTorchDeterministic(module),
-    ...filePaths(module),
-    schemaClasses: schemaClassesOf(module),
-    ...configReads(module),
-    trainsModel: module.calls().some(isTrainingCall),
-    savesModel: module.calls().some(isModelSaveCall),
-    artifactsWritten: artifactWrites(module),
-    testScoreFunctions: testScoreFunctions(module),
-  };
+  return [...keys];
 }
