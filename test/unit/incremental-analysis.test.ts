@@ -235,3 +235,43 @@ describe('the syntax tree index of a re-parse', () => {
     assert.equal(moved.text, last.text);
   });
 });
+
+describe('the syntax tree index of a line typed above a function', () => {
+  before(() => initPython());
+
+  test("keeps the objects of the nodes tree-sitter's recovery made again, each for a node of its type and text", () => {
+    const analyzer = new Analyzer();
+    let text = longModule(300);
+    const lines = text.split('\n');
+    const def = lines.findIndex((l, i) => i > lines.length / 2 && l.startsWith('def '));
+    const offset = lines.slice(0, def).join('\n').length + 1;
+    let parsed = analyzer.parse('pipeline/train_all.py', text);
+    for (const step of typedLine(def, 'extra')) {
+      assert.equal(parsed.kind, 'python');
+      const before = new Map(namedNodesOf(parsed.module).map((node) => [node, `${node.type} ${node.text}`]));
+      const { text: next, edits } = applyChanges(text, step.changes);
+      parsed = analyzer.parse('pipeline/train_all.py', next, edits);
+      assert.equal(parsed.kind, 'python');
+      const after = namedNodesOf(parsed.module);
+      for (const node of after) if (before.has(node)) assert.equal(`${node.type} ${node.text}`, before.get(node), step.name);
+      // Past the typed text, the syntax is the same as before.
+      const following = after.filter((node) => node.startIndex > offset + 5);
+      const kept = following.filter((node) => before.has(node)).length;
+      assert.ok(kept > 0.95 * following.length, `${step.name}: ${kept} of ${following.length} objects kept`);
+      text = next;
+    }
+  });
+});
+
+/** Every named node of a module, in document order. */
+function namedNodesOf(module: PythonModule): Node[] {
+  const out: Node[] = [];
+  const pending = [module.root];
+  while (pending.length) {
+    const node = pending.pop()!;
+    out.push(node);
+    const children = node.namedChildren;
+    for (let i = children.length - 1; i >= 0; i--) pending.push(children[i]!);
+  }
+  return out;
+}
