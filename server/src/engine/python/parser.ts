@@ -103,46 +103,70 @@ export function parsePython(text: string, previous?: Tree): Tree {
 export const MAX_BRACKET_DEPTH = 200;
 export const MAX_INDENT_DEPTH = 100;
 
+const NEWLINE = 10;
+const RETURN = 13;
+const TAB = 9;
+const SPACE = 32;
+const HASH = 35;
+const BACKSLASH = 92;
+
 /** Why Python source cannot be Python, by its nesting, read from the text (strings and comments
- *  skipped) before it reaches the parser; undefined when it nests within Python's limits. */
+ *  skipped) before it reaches the parser; undefined when it nests within Python's limits. It reads
+ *  the text by character codes: it runs before every parse, keystrokes included. */
 export function tooDeepForPython(text: string): string | undefined {
   let depth = 0;
   const indents: number[] = [0];
-  let lineStart = true;
-  for (let i = 0; i < text.length; i++) {
-    if (lineStart) {
-      lineStart = false;
-      let width = 0;
-      while (text[i + width] === ' ' || text[i + width] === '\t') width++;
-      const next = text[i + width];
-      // Blank and comment lines, and lines inside brackets, do not indent a block.
-      if (depth === 0 && next !== undefined && next !== '\n' && next !== '\r' && next !== '#') {
-        while (width < indents[indents.length - 1]) indents.pop();
-        if (width > indents[indents.length - 1]) indents.push(width);
-        if (indents.length - 1 > MAX_INDENT_DEPTH) return `indented more than ${MAX_INDENT_DEPTH} levels deep`;
-      }
-      i += width;
-      if (i >= text.length) break;
+  const length = text.length;
+  for (let i = 0; i < length; i++) {
+    // At the start of a line: its indentation. Blank and comment lines, and lines inside brackets,
+    // do not indent a block.
+    let width = 0;
+    let c = text.charCodeAt(i);
+    while (c === SPACE || c === TAB) c = text.charCodeAt(i + ++width);
+    if (depth === 0 && i + width < length && c !== NEWLINE && c !== RETURN && c !== HASH) {
+      while (width < indents[indents.length - 1]) indents.pop();
+      if (width > indents[indents.length - 1]) indents.push(width);
+      if (indents.length - 1 > MAX_INDENT_DEPTH) return `indented more than ${MAX_INDENT_DEPTH} levels deep`;
     }
-    const ch = text[i];
-    if (ch === '\n' || ch === '\r') lineStart = true;
-    else if (ch === '#') {
-      const end = text.indexOf('\n', i);
-      if (end < 0) break;
-      i = end - 1;
-    } else if (ch === '"' || ch === "'") {
-      const triple = text.startsWith(ch.repeat(3), i);
-      const quote = triple ? ch.repeat(3) : ch;
-      let j = i + quote.length;
-      for (; j < text.length; j++) {
-        if (text[j] === '\\') j++;
-        else if (text.startsWith(quote, j)) break;
-        else if (!triple && text[j] === '\n') break; // an unclosed string ends with its line
+    // The rest of the line, and of the lines a string spans; then on past the line break.
+    for (i += width; i < length; i++) {
+      c = text.charCodeAt(i);
+      if (c === NEWLINE || c === RETURN) break;
+      switch (c) {
+        case HASH: {
+          const end = text.indexOf('\n', i);
+          if (end < 0) return undefined;
+          i = end - 1;
+          break;
+        }
+        case 34: // "
+        case 39: {
+          // '
+          const triple = text.charCodeAt(i + 1) === c && text.charCodeAt(i + 2) === c;
+          let j = i + (triple ? 3 : 1);
+          for (; j < length; j++) {
+            const d = text.charCodeAt(j);
+            if (d === BACKSLASH) j++;
+            else if (d === c && (!triple || (text.charCodeAt(j + 1) === c && text.charCodeAt(j + 2) === c))) break;
+            else if (!triple && d === NEWLINE) break;
+          }
+          if (j >= length) return undefined;
+          // On after the closing quote; an unclosed string ends with its line.
+          i = text.charCodeAt(j) === c ? j + (triple ? 2 : 0) : j - 1;
+          break;
+        }
+        case 40: // (
+        case 91: // [
+        case 123: // {
+          if (++depth > MAX_BRACKET_DEPTH) return `brackets nest more than ${MAX_BRACKET_DEPTH} levels deep`;
+          break;
+        case 41: // )
+        case 93: // ]
+        case 125: // }
+          if (depth > 0) depth--;
+          break;
       }
-      i = Math.min(j, text.length) + (text.startsWith(quote, j) ? quote.length : 0) - 1;
-    } else if (ch === '(' || ch === '[' || ch === '{') {
-      if (++depth > MAX_BRACKET_DEPTH) return `brackets nest more than ${MAX_BRACKET_DEPTH} levels deep`;
-    } else if ((ch === ')' || ch === ']' || ch === '}') && depth > 0) depth--;
+    }
   }
   return undefined;
 }
