@@ -711,15 +711,22 @@ function indexedChild(parent: Node, child: Node | null): Node | null {
 }
 
 const fieldIdsByLanguage = new WeakMap<Language, Map<string, number>>();
+/** The language asked last and its field ids: the analyses ask fields by name again and again, of
+ *  one language. */
+let lastLanguage: Language | undefined;
+let lastFieldIds = new Map<string, number>();
 
 /** A language's field ids by name. */
 function fieldIdsOf(language: Language): Map<string, number> {
+  if (language === lastLanguage) return lastFieldIds;
   let ids = fieldIdsByLanguage.get(language);
   if (!ids) {
     ids = new Map();
     language.fields.forEach((name, fieldId) => name !== null && ids!.set(name, fieldId));
     fieldIdsByLanguage.set(language, ids);
   }
+  lastLanguage = language;
+  lastFieldIds = ids;
   return ids;
 }
 
@@ -884,19 +891,23 @@ function meterTreeSteps(): void {
     return node ? (childrenOf(node)[i as number] ?? null) : child.call(this, i);
   };
   const childForFieldId = proto.childForFieldId;
-  proto.childForFieldId = function (this: Node, fieldId: unknown) {
+  const fieldChild = (parent: Node, fieldId: number): Node | null => {
     checkpoint();
-    const node = indexed(this, false);
-    if (knowsField(node, fieldId as number)) {
-      for (const child of node._namedChildren!) if ((child as NamedNode)[FIELD] === fieldId) return child;
+    const node = indexed(parent, false);
+    if (knowsField(node, fieldId)) {
+      const children = node._namedChildren!;
+      for (let i = 0; i < children.length; i++) if ((children[i] as NamedNode)[FIELD] === fieldId) return children[i];
       return null;
     }
-    return indexedChild(this, childForFieldId.call(this, fieldId) as Node | null);
+    return indexedChild(parent, childForFieldId.call(parent, fieldId) as Node | null);
+  };
+  proto.childForFieldId = function (this: Node, fieldId: unknown) {
+    return fieldChild(this, fieldId as number);
   };
   // A field's id by its name from a map, not a search of the language's list of fields.
   proto.childForFieldName = function (this: Node, name: unknown) {
     const fieldId = fieldIdsOf(this.tree.language).get(name as string);
-    return fieldId === undefined ? null : this.childForFieldId(fieldId);
+    return fieldId === undefined ? null : fieldChild(this, fieldId);
   };
   const childrenForFieldId = proto.childrenForFieldId;
   proto.childrenForFieldId = function (this: Node, fieldId: unknown) {
