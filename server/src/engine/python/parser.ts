@@ -307,8 +307,9 @@ interface TreeIndex {
   bySlot: IndexedNode[][];
   /** Every named node in document order (by ORDER). */
   all: IndexedNode[];
-  /** Per set of node types, the nearest strict ancestor of those types of each node asked so far. */
-  nearest: Map<ReadonlySet<string>, Map<number, Node | null>>;
+  /** Per set of node types, the nearest strict ancestor of those types of each named node asked so
+   *  far, by its place in document order (ORDER). */
+  nearest: Map<ReadonlySet<string>, (Node | null | undefined)[]>;
 }
 
 /** An index set aside for the re-parse of its tree, with the edits made to the tree since. */
@@ -801,27 +802,38 @@ function descendantsFromIndex(node: IndexedNode, types: string[]): Node[] {
  *  so that asking from each node of a deep expression walks each ancestor once, not once per node. */
 export function nearestAncestor(node: Node, types: ReadonlySet<string>): Node | undefined {
   const index = indexOf(node.tree);
+  const own = indexed(node);
+  if (!own || own[ORDER] < 0) {
+    // An anonymous node: its parent is a named one.
+    const parent = node.parent;
+    return !parent || types.has(parent.type) ? (parent ?? undefined) : nearestAncestor(parent, types);
+  }
   let known = index.nearest.get(types);
-  if (!known) index.nearest.set(types, (known = new Map()));
-  const passed: number[] = [];
+  if (!known) index.nearest.set(types, (known = new Array<Node | null | undefined>(index.all.length)));
+  // (Emptied first: a call that ran out of time left its list as it was.)
+  const passed = ancestorsPassed;
+  passed.length = 0;
   let found: Node | null = null;
-  for (let n = node; ; ) {
-    const answer = known.get(n.id);
+  for (let n = own; ; ) {
+    const answer = known[n[ORDER]];
     if (answer !== undefined) {
       found = answer;
       break;
     }
-    passed.push(n.id);
-    const parent = n.parent;
+    passed.push(n[ORDER]);
+    checkpoint();
+    const parent = n[PARENT];
     if (!parent || types.has(parent.type)) {
       found = parent;
       break;
     }
     n = parent;
   }
-  for (const id of passed) known.set(id, found);
+  for (const order of passed) known[order] = found;
   return found ?? undefined;
 }
+/** The places of the nodes nearestAncestor passed (one list for every call: it makes none). */
+const ancestorsPassed: number[] = [];
 
 // tree-sitter's own accessors, before meterTreeSteps replaces them.
 const nodeGetter = (name: string) => Object.getOwnPropertyDescriptor(Node.prototype, name)!.get!;
