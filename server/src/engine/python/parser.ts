@@ -308,8 +308,9 @@ interface TreeIndex {
   /** Every named node in document order (by ORDER). */
   all: IndexedNode[];
   /** Per set of node types, the nearest strict ancestor of those types of each named node asked so
-   *  far, by its place in document order (ORDER). */
-  nearest: Map<ReadonlySet<string>, (Node | null | undefined)[]>;
+   *  far, by its place in document order (ORDER): the ancestor's place plus one, -1 for none, 0 not
+   *  known yet. */
+  nearest: Map<ReadonlySet<string>, Int32Array>;
 }
 
 /** An index set aside for the re-parse of its tree, with the edits made to the tree since. */
@@ -809,14 +810,14 @@ export function nearestAncestor(node: Node, types: ReadonlySet<string>): Node | 
     return !parent || types.has(parent.type) ? (parent ?? undefined) : nearestAncestor(parent, types);
   }
   let known = index.nearest.get(types);
-  if (!known) index.nearest.set(types, (known = new Array<Node | null | undefined>(index.all.length)));
+  if (!known) index.nearest.set(types, (known = new Int32Array(index.all.length)));
   // (Emptied first: a call that ran out of time left its list as it was.)
   const passed = ancestorsPassed;
   passed.length = 0;
-  let found: Node | null = null;
+  let found = -1;
   for (let n = own; ; ) {
     const answer = known[n[ORDER]];
-    if (answer !== undefined) {
+    if (answer !== 0) {
       found = answer;
       break;
     }
@@ -824,13 +825,13 @@ export function nearestAncestor(node: Node, types: ReadonlySet<string>): Node | 
     checkpoint();
     const parent = n[PARENT];
     if (!parent || types.has(parent.type)) {
-      found = parent;
+      found = parent ? parent[ORDER] + 1 : -1;
       break;
     }
     n = parent;
   }
   for (const order of passed) known[order] = found;
-  return found ?? undefined;
+  return found > 0 ? index.all[found - 1] : undefined;
 }
 /** The places of the nodes nearestAncestor passed (one list for every call: it makes none). */
 const ancestorsPassed: number[] = [];
