@@ -17,6 +17,7 @@ import { longModule } from '../bench/corpus';
 import { RULES } from '../../server/src/rules';
 import { EVERY_RULE } from '../support/config';
 import { FIXTURES } from '../support/fixtures';
+import { namedNodes } from '../support/syntaxTree';
 
 /** Node types the analyses list. */
 const TYPES = ['assignment', 'attribute', 'call', 'comment', 'function_definition', 'identifier', 'if_statement', 'import_from_statement',
@@ -248,11 +249,11 @@ describe('the syntax tree index of a line typed above a function', () => {
     let parsed = analyzer.parse('pipeline/train_all.py', text);
     for (const step of typedLine(def, 'extra')) {
       assert.equal(parsed.kind, 'python');
-      const before = new Map(namedNodesOf(parsed.module).map((node) => [node, `${node.type} ${node.text}`]));
+      const before = new Map(namedNodes(parsed.module.root).map((node) => [node, `${node.type} ${node.text}`]));
       const { text: next, edits } = applyChanges(text, step.changes);
       parsed = analyzer.parse('pipeline/train_all.py', next, edits);
       assert.equal(parsed.kind, 'python');
-      const after = namedNodesOf(parsed.module);
+      const after = namedNodes(parsed.module.root);
       for (const node of after) if (before.has(node)) assert.equal(`${node.type} ${node.text}`, before.get(node), step.name);
       // Past the typed text, the syntax is the same as before.
       const following = after.filter((node) => node.startIndex > offset + 5);
@@ -262,16 +263,3 @@ describe('the syntax tree index of a line typed above a function', () => {
     }
   });
 });
-
-/** Every named node of a module, in document order. */
-function namedNodesOf(module: PythonModule): Node[] {
-  const out: Node[] = [];
-  const pending = [module.root];
-  while (pending.length) {
-    const node = pending.pop()!;
-    out.push(node);
-    const children = node.namedChildren;
-    for (let i = children.length - 1; i >= 0; i--) pending.push(children[i]!);
-  }
-  return out;
-}
