@@ -17,6 +17,7 @@ import { longModule } from '../bench/corpus';
 import { RULES } from '../../server/src/rules';
 import { EVERY_RULE } from '../support/config';
 import { FIXTURES } from '../support/fixtures';
+import { namedNodes } from '../support/syntaxTree';
 
 /** Node types the analyses list. */
 const TYPES = ['assignment', 'attribute', 'call', 'comment', 'function_definition', 'identifier', 'if_statement', 'import_from_statement',
@@ -234,5 +235,32 @@ describe('the syntax tree index of a re-parse', () => {
     assert.deepEqual(moved.startPosition, { row: row + 1, column });
     assert.equal(moved.tree, second.module.tree);
     assert.equal(moved.text, last.text);
+  });
+});
+
+describe('the syntax tree index of a line typed above a function', () => {
+  before(() => initPython());
+
+  test("keeps the objects of the nodes tree-sitter's recovery made again, each for a node of its type and text", () => {
+    const analyzer = new Analyzer();
+    let text = longModule(300);
+    const lines = text.split('\n');
+    const def = lines.findIndex((l, i) => i > lines.length / 2 && l.startsWith('def '));
+    const offset = lines.slice(0, def).join('\n').length + 1;
+    let parsed = analyzer.parse('pipeline/train_all.py', text);
+    for (const step of typedLine(def, 'extra')) {
+      assert.equal(parsed.kind, 'python');
+      const before = new Map(namedNodes(parsed.module.root).map((node) => [node, `${node.type} ${node.text}`]));
+      const { text: next, edits } = applyChanges(text, step.changes);
+      parsed = analyzer.parse('pipeline/train_all.py', next, edits);
+      assert.equal(parsed.kind, 'python');
+      const after = namedNodes(parsed.module.root);
+      for (const node of after) if (before.has(node)) assert.equal(`${node.type} ${node.text}`, before.get(node), step.name);
+      // Past the typed text, the syntax is the same as before.
+      const following = after.filter((node) => node.startIndex > offset + 5);
+      const kept = following.filter((node) => before.has(node)).length;
+      assert.ok(kept > 0.95 * following.length, `${step.name}: ${kept} of ${following.length} objects kept`);
+      text = next;
+    }
   });
 });

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import { before, describe, test } from 'node:test';
 import type { Node } from 'web-tree-sitter';
 import { initPython, parsePython, rootOf, TYPES_WITH_ANONYMOUS_FIELDS } from '../../server/src/engine/python/parser';
+import { namedNodes } from '../support/syntaxTree';
 
 // Fields on named and on anonymous children (the operators), aliased nodes (`as_pattern_target`),
 // text beyond the Basic Multilingual Plane (UTF-16 offsets), Windows line ends, and a syntax error.
@@ -31,19 +32,6 @@ const SOURCE = [
 /** A node by what it is and where, whoever made its object. */
 function describeNode(node: Node | null | undefined): string {
   return node ? `${node.type}@${node.startIndex}-${node.endIndex}` : '-';
-}
-
-/** Every named node of a tree, in document order, as the named children lists lead to them. */
-function namedNodes(root: Node): Node[] {
-  const out: Node[] = [];
-  const pending = [root];
-  while (pending.length) {
-    const node = pending.pop()!;
-    out.push(node);
-    const children = node.namedChildren;
-    for (let i = children.length - 1; i >= 0; i--) pending.push(children[i]!);
-  }
-  return out;
 }
 
 describe('the syntax tree index', () => {

@@ -90,7 +90,8 @@ export class PythonModule {
 
   /** Whether a name (or dotted prefix) is bound by an import. */
   isImportedName(name: string): boolean {
-    return this.bindings.has(name.split('.')[0]);
+    const dot = name.indexOf('.');
+    return this.bindings.has(dot < 0 ? name : name.slice(0, dot));
   }
 
   /** Resolves an identifier or attribute chain through imports: `np.random.seed` -> `numpy.random.seed`. */

@@ -89,9 +89,9 @@ export function parsePython(text: string, previous?: Tree): Tree {
     throw new Error('tree-sitter returned no tree');
   }
   (tree as { [SOURCE]?: string })[SOURCE] = source;
-  const edited = previous as { [SET_ASIDE]?: TreeIndex } | undefined;
+  const edited = previous as { [SET_ASIDE]?: SetAside } | undefined;
   if (edited?.[SET_ASIDE]) {
-    (tree as { [CARRIED_FROM]?: TreeIndex })[CARRIED_FROM] = edited[SET_ASIDE];
+    (tree as { [CARRIED_FROM]?: SetAside })[CARRIED_FROM] = edited[SET_ASIDE];
     edited[SET_ASIDE] = undefined;
   }
   return tree;
@@ -103,46 +103,70 @@ export function parsePython(text: string, previous?: Tree): Tree {
 export const MAX_BRACKET_DEPTH = 200;
 export const MAX_INDENT_DEPTH = 100;
 
+const NEWLINE = 10;
+const RETURN = 13;
+const TAB = 9;
+const SPACE = 32;
+const HASH = 35;
+const BACKSLASH = 92;
+
 /** Why Python source cannot be Python, by its nesting, read from the text (strings and comments
- *  skipped) before it reaches the parser; undefined when it nests within Python's limits. */
+ *  skipped) before it reaches the parser; undefined when it nests within Python's limits. It reads
+ *  the text by character codes: it runs before every parse, keystrokes included. */
 export function tooDeepForPython(text: string): string | undefined {
   let depth = 0;
   const indents: number[] = [0];
-  let lineStart = true;
-  for (let i = 0; i < text.length; i++) {
-    if (lineStart) {
-      lineStart = false;
-      let width = 0;
-      while (text[i + width] === ' ' || text[i + width] === '\t') width++;
-      const next = text[i + width];
-      // Blank and comment lines, and lines inside brackets, do not indent a block.
-      if (depth === 0 && next !== undefined && next !== '\n' && next !== '\r' && next !== '#') {
-        while (width < indents[indents.length - 1]) indents.pop();
-        if (width > indents[indents.length - 1]) indents.push(width);
-        if (indents.length - 1 > MAX_INDENT_DEPTH) return `indented more than ${MAX_INDENT_DEPTH} levels deep`;
-      }
-      i += width;
-      if (i >= text.length) break;
+  const length = text.length;
+  for (let i = 0; i < length; i++) {
+    // At the start of a line: its indentation. Blank and comment lines, and lines inside brackets,
+    // do not indent a block.
+    let width = 0;
+    let c = text.charCodeAt(i);
+    while (c === SPACE || c === TAB) c = text.charCodeAt(i + ++width);
+    if (depth === 0 && i + width < length && c !== NEWLINE && c !== RETURN && c !== HASH) {
+      while (width < indents[indents.length - 1]) indents.pop();
+      if (width > indents[indents.length - 1]) indents.push(width);
+      if (indents.length - 1 > MAX_INDENT_DEPTH) return `indented more than ${MAX_INDENT_DEPTH} levels deep`;
     }
-    const ch = text[i];
-    if (ch === '\n' || ch === '\r') lineStart = true;
-    else if (ch === '#') {
-      const end = text.indexOf('\n', i);
-      if (end < 0) break;
-      i = end - 1;
-    } else if (ch === '"' || ch === "'") {
-      const triple = text.startsWith(ch.repeat(3), i);
-      const quote = triple ? ch.repeat(3) : ch;
-      let j = i + quote.length;
-      for (; j < text.length; j++) {
-        if (text[j] === '\\') j++;
-        else if (text.startsWith(quote, j)) break;
-        else if (!triple && text[j] === '\n') break; // an unclosed string ends with its line
+    // The rest of the line, and of the lines a string spans; then on past the line break.
+    for (i += width; i < length; i++) {
+      c = text.charCodeAt(i);
+      if (c === NEWLINE || c === RETURN) break;
+      switch (c) {
+        case HASH: {
+          const end = text.indexOf('\n', i);
+          if (end < 0) return undefined;
+          i = end - 1;
+          break;
+        }
+        case 34: // "
+        case 39: {
+          // '
+          const triple = text.charCodeAt(i + 1) === c && text.charCodeAt(i + 2) === c;
+          let j = i + (triple ? 3 : 1);
+          for (; j < length; j++) {
+            const d = text.charCodeAt(j);
+            if (d === BACKSLASH) j++;
+            else if (d === c && (!triple || (text.charCodeAt(j + 1) === c && text.charCodeAt(j + 2) === c))) break;
+            else if (!triple && d === NEWLINE) break;
+          }
+          if (j >= length) return undefined;
+          // On after the closing quote; an unclosed string ends with its line.
+          i = text.charCodeAt(j) === c ? j + (triple ? 2 : 0) : j - 1;
+          break;
+        }
+        case 40: // (
+        case 91: // [
+        case 123: // {
+          if (++depth > MAX_BRACKET_DEPTH) return `brackets nest more than ${MAX_BRACKET_DEPTH} levels deep`;
+          break;
+        case 41: // )
+        case 93: // ]
+        case 125: // }
+          if (depth > 0) depth--;
+          break;
       }
-      i = Math.min(j, text.length) + (text.startsWith(quote, j) ? quote.length : 0) - 1;
-    } else if (ch === '(' || ch === '[' || ch === '{') {
-      if (++depth > MAX_BRACKET_DEPTH) return `brackets nest more than ${MAX_BRACKET_DEPTH} levels deep`;
-    } else if ((ch === ')' || ch === ']' || ch === '}') && depth > 0) depth--;
+    }
   }
   return undefined;
 }
@@ -156,8 +180,8 @@ export function tooDeepForPython(text: string): string | undefined {
 // share, found by type, by parent or by child, and that keeps on itself what the walk learned of it:
 // its parent, its named children, its type, the field its parent holds it in, its end and its place in
 // document order. Nothing else is kept per node (maps by id, or a query's own node objects, cost more
-// memory and time than the walk itself), but for a tree re-parsed as its document is edited: its
-// named nodes by id, kept from one keystroke to the next (see buildIndex). Anonymous nodes
+// memory and time than the walk itself); a tree re-parsed as its document is edited takes over what
+// it can of the index before (see buildIndex). Anonymous nodes
 // (punctuation, keywords: a third of a tree) get their objects only when a node's full children list
 // is asked for. The accessors that lead from a node to others (meterTreeSteps) answer from these
 // objects, without crossing into wasm.
@@ -283,22 +307,28 @@ interface TreeIndex {
   bySlot: IndexedNode[][];
   /** Every named node in document order (by ORDER). */
   all: IndexedNode[];
-  /** The named nodes by id, the root apart (see buildIndex): made when the tree is first re-parsed,
-   *  then kept up to date from one re-parse to the next. */
-  byId?: Map<number, IndexedNode>;
-  /** Per set of node types, the nearest strict ancestor of those types of each node asked so far. */
-  nearest: Map<ReadonlySet<string>, Map<number, Node | null>>;
+  /** Per set of node types, the nearest strict ancestor of those types of each named node asked so
+   *  far, by its place in document order (ORDER): the ancestor's place plus one, -1 for none, 0 not
+   *  known yet. */
+  nearest: Map<ReadonlySet<string>, Int32Array>;
+}
+
+/** An index set aside for the re-parse of its tree, with the edits made to the tree since. */
+interface SetAside {
+  index: TreeIndex;
+  edits: Edit[];
 }
 
 /** Edits a tree that is about to be re-parsed (parsePython(text, tree)). Its index is dropped, as
- *  tree.edit moves its nodes, and set aside: the tree the re-parse gives takes over the parts of it
- *  that the parse reused (see buildIndex). */
+ *  tree.edit moves its nodes, and set aside with the edits: the tree the re-parse gives takes over
+ *  the parts of it that the parse reused or made again the same (see buildIndex). */
 export function editTree(tree: Tree, edits: Edit[]): void {
-  const edited = tree as { [INDEX]?: TreeIndex; [SET_ASIDE]?: TreeIndex };
+  const edited = tree as { [INDEX]?: TreeIndex; [SET_ASIDE]?: SetAside };
   const index = edited[INDEX];
   edited[INDEX] = undefined;
   for (const edit of edits) tree.edit(edit);
-  edited[SET_ASIDE] = index;
+  if (index) edited[SET_ASIDE] = { index, edits: [...edits] };
+  else edited[SET_ASIDE]?.edits.push(...edits);
 }
 
 /** Every named node of a type in the tree, the root included, in document order. The list is the
@@ -382,7 +412,7 @@ function typeSlotsOf(language: Language): TypeSlots {
 }
 
 function indexOf(tree: Tree): TreeIndex {
-  const indexed = tree as { [INDEX]?: TreeIndex; [CARRIED_FROM]?: TreeIndex };
+  const indexed = tree as { [INDEX]?: TreeIndex; [CARRIED_FROM]?: SetAside };
   const known = indexed[INDEX];
   if (known) return known;
   const previous = indexed[CARRIED_FROM];
@@ -400,7 +430,15 @@ function indexOf(tree: Tree): TreeIndex {
 // of a re-parsed tree therefore takes such a node's subtree over from the previous index (its node
 // objects with their children lists, moved to the new tree and place, their types known) and asks
 // tree-sitter only about the nodes the parse made anew: a keystroke costs the nodes around it and a
-// pass over node objects in memory, not a walk of the whole tree through wasm.
+// pass over node objects in memory, not a walk of the whole tree through wasm. A reused node is found
+// in the previous index by its type and its place before the edits (the index's lists by type are in
+// document order, and so are the places of the nodes the walk meets), then known by its id.
+//
+// While a typed line is incomplete, tree-sitter's error recovery makes anew much of what follows it,
+// as it was. The walk goes through those nodes, but a node made anew that was, by its type and place,
+// a node before, outside the text the edits changed, takes that node's object (all it keeps is set
+// again): the same object then stands for a node of the same type and text, as for one the parse
+// reused, and the index allocates little.
 
 /** How a reused subtree moved: by how many bytes and rows, and by how many columns on the row it
  *  starts on (the other rows keep their columns). */
@@ -429,16 +467,34 @@ function moveNode(node: IndexedNode, move: Move): void {
   named[END_INDEX] += move.bytes;
 }
 
+/** Where a node of the re-parsed text, from `start` to `end`, was before the edits (which were made
+ *  one after the other): its start then (its end in `unedited.end`), or -1 when an edit changed text
+ *  within it. */
+function unedited(start: number, end: number, edits: Edit[]): number {
+  for (let i = edits.length - 1; i >= 0; i--) {
+    const edit = edits[i];
+    if (end <= edit.startIndex) continue;
+    if (start < edit.newEndIndex) return -1;
+    const shift = edit.oldEndIndex - edit.newEndIndex;
+    start += shift;
+    end += shift;
+  }
+  unedited.end = end;
+  return start;
+}
+unedited.end = 0;
+
 /** One walk of the tree with a cursor: every named node made an object, numbered in document order,
  *  listed by type slot and in its parent's named children, with the field its parent holds it in.
  *  With the index of the tree before an incremental re-parse, the subtrees the parse reused are
- *  carried over from it (see above).
+ *  carried over from it, and the objects of nodes it made again the same are taken over (see above).
  *
  *  The cursor is tree-sitter's, driven through the runtime's exports (CursorRuntime) rather than
  *  web-tree-sitter's TreeCursor: that one copies the cursor into wasm memory and back and makes a
  *  node object for every step, which costs more than the step. Here the cursor stays in the transfer
  *  buffer from one move to the next, and a node is read from it only when it is named. */
-function buildIndex(tree: Tree, previous: TreeIndex | undefined): TreeIndex {
+function buildIndex(tree: Tree, setAside: SetAside | undefined): TreeIndex {
+  const previous = setAside?.index;
   const slots = typeSlotsOf(tree.language);
   const bySlot: IndexedNode[][] = [];
   const all: IndexedNode[] = [];
@@ -452,20 +508,12 @@ function buildIndex(tree: Tree, previous: TreeIndex | undefined): TreeIndex {
   const { id, startIndex, startPosition } = treeSitterNode;
   const root = new NamedNodeObject(treeSitterNode[0], id, tree, startIndex, treeSitterEndIndex.call(treeSitterNode) as number, startPosition.row, startPosition.column, treeSitterTypeId.call(treeSitterNode) as number, null, 0);
   list(root);
-  // The previous tree's named nodes by id (its root apart: the root's id is not a slot of a list),
-  // which becomes this tree's: the nodes the parse made are added as the walk meets them (their ids
-  // are new, as the previous tree still holds its own), and those of the previous tree that it did
-  // not reuse are taken out after the walk.
-  const byId = previous ? (previous.byId ?? idsOf(previous)) : undefined;
-  /** The places (ORDER, END) in the previous index of the subtrees carried over, in document order. */
-  const carried: number[] = [];
   /** A reused node's subtree, moved and numbered: its named nodes are those at its places in the
    *  previous index, in document order, and keep that order, so each one's place moves by as much as
    *  the subtree's first. */
   const carry = (node: IndexedNode, move: Move) => {
     const from = node[ORDER];
     const to = node[END];
-    carried.push(from, to);
     const shift = all.length - from;
     const before = previous!.all;
     for (let order = from; order < to; order++) {
@@ -480,6 +528,44 @@ function buildIndex(tree: Tree, previous: TreeIndex | undefined): TreeIndex {
       const asked = next._children;
       if (asked) for (const child of asked) if (child[ORDER] < 0) moveNode(child, move);
     }
+  };
+  // The previous index's objects of reused nodes and of nodes made again (see above): per slot, how
+  // far the walk has passed the previous index's nodes of that type.
+  const edits = setAside?.edits ?? [];
+  const passedBySlot: number[] = [];
+  /** The highest place in the previous index of an object taken over by a node made anew. */
+  let takenUpTo = -1;
+  /** The object of the previous index of a node's type and place before the edits, neither carried
+   *  nor taken over yet (then an object of this tree): the node's own if it has its id. */
+  const counterpart = (typeId: number, start: number, end: number): NamedNode | undefined => {
+    const slot = slotOf(slots, typeId);
+    const before = previous!.bySlot[slot];
+    if (!before) return undefined;
+    const was = unedited(start, end, edits);
+    if (was < 0) return undefined;
+    const wasEnd = unedited.end;
+    // Nodes that start at the same place come outer (longer) ones first, here as before: those
+    // longer than this node are passed, as no node after it at this place is longer.
+    let passed = passedBySlot[slot] ?? 0;
+    for (; passed < before.length; passed++) {
+      checkpoint();
+      const candidate = before[passed];
+      if (candidate.tree === tree || candidate.startIndex < was) continue;
+      if (candidate.startIndex > was || (candidate as NamedNode)[END_INDEX] <= wasEnd) break;
+    }
+    passedBySlot[slot] = passed;
+    const candidate = before[passed] as NamedNode | undefined;
+    if (!candidate || candidate.tree === tree || candidate.startIndex !== was || candidate[END_INDEX] !== wasEnd) return undefined;
+    passedBySlot[slot] = passed + 1;
+    return candidate;
+  };
+  /** Whether a reused node's subtree can be carried over: none of its objects was taken over (by a
+   *  node made anew above it, of the same type and place). */
+  const carriable = (node: IndexedNode) => {
+    if (takenUpTo < node[ORDER]) return true;
+    const before = previous!.all;
+    for (let order = node[ORDER]; order < node[END]; order++) if (before[order].tree === tree) return false;
+    return true;
   };
   const wasm = runtime as CursorRuntime;
   const handle = (tree as unknown as { 0: number })[0];
@@ -530,8 +616,9 @@ function buildIndex(tree: Tree, previous: TreeIndex | undefined): TreeIndex {
         heap[buffer + 1] = c1;
         heap[buffer + 2] = c2;
         heap[buffer + 3] = c3;
-        const reused = byId?.get(nodeId) as NamedNode | undefined;
-        if (reused) {
+        const before = previous && counterpart(typeId, start, end);
+        if (before && before.id === nodeId && carriable(before)) {
+          const reused = before;
           const was = reused.startPosition;
           // The new parent may list the reused node by another name (an alias): its `0`, its type
           // and its field are the new parent's; the nodes under it are listed as before.
@@ -542,8 +629,13 @@ function buildIndex(tree: Tree, previous: TreeIndex | undefined): TreeIndex {
           carry(reused, { tree, bytes: start - reused.startIndex, rows: row - was.row, columns: column - was.column, firstRow: was.row });
           node = reused;
         } else {
-          list((node = new NamedNodeObject(alias, nodeId, tree, start, end, row, column, typeId, parent, field)));
-          byId?.set(nodeId, node);
+          // A node made again, or a reused one whose subtree cannot be carried over, is walked.
+          if (before) {
+            takenUpTo = Math.max(takenUpTo, before[ORDER]);
+            setUpNamedNode.call(before, alias, nodeId, tree, start, end, row, column, typeId, parent, field);
+            node = before;
+          } else node = new NamedNodeObject(alias, nodeId, tree, start, end, row, column, typeId, parent, field);
+          list(node);
           fresh = true;
         }
         gathered.push(node);
@@ -571,26 +663,7 @@ function buildIndex(tree: Tree, previous: TreeIndex | undefined): TreeIndex {
   } finally {
     wasm._ts_tree_cursor_delete_wasm(handle);
   }
-  if (previous && byId) forgetDropped(previous, carried, byId);
-  return { root, slots, bySlot, all, byId, nearest: new Map() };
-}
-
-/** An index's named nodes by id, the root apart. */
-function idsOf(index: TreeIndex): Map<number, IndexedNode> {
-  const byId = new Map<number, IndexedNode>();
-  for (let i = 1; i < index.all.length; i++) byId.set(index.all[i].id, index.all[i]);
-  return byId;
-}
-
-/** Takes out of the ids the nodes of a previous index that the re-parse did not reuse: those outside
- *  the places (pairs of ORDER and END, in document order) of the subtrees carried over. */
-function forgetDropped(previous: TreeIndex, carried: number[], byId: Map<number, IndexedNode>): void {
-  let from = 1;
-  for (let i = 0; i <= carried.length; i += 2) {
-    const to = i < carried.length ? carried[i] : previous.all.length;
-    for (let order = from; order < to; order++) byId.delete(previous.all[order].id);
-    if (i < carried.length) from = carried[i + 1];
-  }
+  return { root, slots, bySlot, all, nearest: new Map() };
 }
 
 /** The tree's root node: unlike tree.rootNode, the same object each time. */
@@ -640,15 +713,22 @@ function indexedChild(parent: Node, child: Node | null): Node | null {
 }
 
 const fieldIdsByLanguage = new WeakMap<Language, Map<string, number>>();
+/** The language asked last and its field ids: the analyses ask fields by name again and again, of
+ *  one language. */
+let lastLanguage: Language | undefined;
+let lastFieldIds = new Map<string, number>();
 
 /** A language's field ids by name. */
 function fieldIdsOf(language: Language): Map<string, number> {
+  if (language === lastLanguage) return lastFieldIds;
   let ids = fieldIdsByLanguage.get(language);
   if (!ids) {
     ids = new Map();
     language.fields.forEach((name, fieldId) => name !== null && ids!.set(name, fieldId));
     fieldIdsByLanguage.set(language, ids);
   }
+  lastLanguage = language;
+  lastFieldIds = ids;
   return ids;
 }
 
@@ -723,27 +803,38 @@ function descendantsFromIndex(node: IndexedNode, types: string[]): Node[] {
  *  so that asking from each node of a deep expression walks each ancestor once, not once per node. */
 export function nearestAncestor(node: Node, types: ReadonlySet<string>): Node | undefined {
   const index = indexOf(node.tree);
+  const own = indexed(node);
+  if (!own || own[ORDER] < 0) {
+    // An anonymous node: its parent is a named one.
+    const parent = node.parent;
+    return !parent || types.has(parent.type) ? (parent ?? undefined) : nearestAncestor(parent, types);
+  }
   let known = index.nearest.get(types);
-  if (!known) index.nearest.set(types, (known = new Map()));
-  const passed: number[] = [];
-  let found: Node | null = null;
-  for (let n = node; ; ) {
-    const answer = known.get(n.id);
-    if (answer !== undefined) {
+  if (!known) index.nearest.set(types, (known = new Int32Array(index.all.length)));
+  // (Emptied first: a call that ran out of time left its list as it was.)
+  const passed = ancestorsPassed;
+  passed.length = 0;
+  let found = -1;
+  for (let n = own; ; ) {
+    const answer = known[n[ORDER]];
+    if (answer !== 0) {
       found = answer;
       break;
     }
-    passed.push(n.id);
-    const parent = n.parent;
+    passed.push(n[ORDER]);
+    checkpoint();
+    const parent = n[PARENT];
     if (!parent || types.has(parent.type)) {
-      found = parent;
+      found = parent ? parent[ORDER] + 1 : -1;
       break;
     }
     n = parent;
   }
-  for (const id of passed) known.set(id, found);
-  return found ?? undefined;
+  for (const order of passed) known[order] = found;
+  return found > 0 ? index.all[found - 1] : undefined;
 }
+/** The places of the nodes nearestAncestor passed (one list for every call: it makes none). */
+const ancestorsPassed: number[] = [];
 
 // tree-sitter's own accessors, before meterTreeSteps replaces them.
 const nodeGetter = (name: string) => Object.getOwnPropertyDescriptor(Node.prototype, name)!.get!;
@@ -813,19 +904,23 @@ function meterTreeSteps(): void {
     return node ? (childrenOf(node)[i as number] ?? null) : child.call(this, i);
   };
   const childForFieldId = proto.childForFieldId;
-  proto.childForFieldId = function (this: Node, fieldId: unknown) {
+  const fieldChild = (parent: Node, fieldId: number): Node | null => {
     checkpoint();
-    const node = indexed(this, false);
-    if (knowsField(node, fieldId as number)) {
-      for (const child of node._namedChildren!) if ((child as NamedNode)[FIELD] === fieldId) return child;
+    const node = indexed(parent, false);
+    if (knowsField(node, fieldId)) {
+      const children = node._namedChildren!;
+      for (let i = 0; i < children.length; i++) if ((children[i] as NamedNode)[FIELD] === fieldId) return children[i];
       return null;
     }
-    return indexedChild(this, childForFieldId.call(this, fieldId) as Node | null);
+    return indexedChild(parent, childForFieldId.call(parent, fieldId) as Node | null);
+  };
+  proto.childForFieldId = function (this: Node, fieldId: unknown) {
+    return fieldChild(this, fieldId as number);
   };
   // A field's id by its name from a map, not a search of the language's list of fields.
   proto.childForFieldName = function (this: Node, name: unknown) {
     const fieldId = fieldIdsOf(this.tree.language).get(name as string);
-    return fieldId === undefined ? null : this.childForFieldId(fieldId);
+    return fieldId === undefined ? null : fieldChild(this, fieldId);
   };
   const childrenForFieldId = proto.childrenForFieldId;
   proto.childrenForFieldId = function (this: Node, fieldId: unknown) {
