@@ -308,13 +308,79 @@ interface FunctionSummary {
   globalCuts: Map<string, CutReached>;
 }
 
+/** The scopes (by id: the module's root and its functions) through which data may reach a cut: a
+ *  cut is made in them, or they call a function of the module that is such a scope. Undefined when
+ *  the functions that are not such scopes call each other in a cycle: whichever of a cycle is
+ *  followed first misses what the others return, so they are then all followed in document order.
+ *  Each call and loop counts for the innermost function around it (a lambda's for the function
+ *  around the lambda): a scope counted that need not be is followed for nothing, never wrongly. */
+function scopesReachingCuts(module: PythonModule): Set<number> | undefined {
+  const defs = module.nodes('function_definition');
+  const cuts = new Set<number>();
+  const callers = new Map<number, number[]>();
+  const callees = new Map<number, number[]>();
+  forEachInnermostScope(module, module.calls(), (call) => call.node, (call, scope) => {
+    if (splitOf(module, call)) cuts.add(scope);
+    const callee = call.receiver ? undefined : calledFunction(module, call);
+    if (!callee) return;
+    const list = callers.get(callee.id);
+    if (list) list.push(scope);
+    else callers.set(callee.id, [scope]);
+    const called = callees.get(scope);
+    if (called) called.push(callee.id);
+    else callees.set(scope, [callee.id]);
+  });
+  const loops = module.nodes('for_statement');
+  forEachInnermostScope(module, loops, (loop) => loop, (loop, scope) => {
+    if (iteratedSplitter(module, loop.childForFieldName('right'))) cuts.add(scope);
+  });
+  const reaching = new Set(cuts);
+  const pending = [...cuts];
+  while (pending.length > 0) {
+    for (const caller of callers.get(pending.pop()!) ?? []) {
+      if (!reaching.has(caller)) {
+        reaching.add(caller);
+        pending.push(caller);
+      }
+    }
+  }
+  // A cycle among the others: a depth-first walk that meets a function still on its path.
+  const onPath = new Set<number>();
+  const done = new Set<number>();
+  const cycles = (id: number): boolean => {
+    if (done.has(id)) return false;
+    onPath.add(id);
+    for (const callee of callees.get(id) ?? []) if (callee !== id && !reaching.has(callee) && (onPath.has(callee) || cycles(callee))) return true;
+    onPath.delete(id);
+    done.add(id);
+    return false;
+  };
+  return defs.some((def) => !reaching.has(def.id) && cycles(def.id)) ? undefined : reaching;
+}
+
+/** Calls `visit` with each item (in document order) and the id of the innermost function definition
+ *  around its node, or of the module's root: one sweep beside the definitions, in document order. */
+function forEachInnermostScope<T>(module: PythonModule, items: T[], nodeOf: (item: T) => Node, visit: (item: T, scope: number) => void): void {
+  const defs = module.nodes('function_definition');
+  const open: Node[] = [];
+  let next = 0;
+  for (const item of items) {
+    const node = nodeOf(item);
+    while (next < defs.length && defs[next].startIndex <= node.startIndex) {
+      while (open.length > 0 && open[open.length - 1].endIndex <= defs[next].startIndex) open.pop();
+      open.push(defs[next++]);
+    }
+    while (open.length > 0 && !isInside(node, open[open.length - 1])) open.pop();
+    visit(item, open.length > 0 ? open[open.length - 1].id : module.root.id);
+  }
+}
+
 const ELEMENT_LOOPS = new Set(['list_comprehension', 'generator_expression', 'set_comprehension', 'dictionary_comprehension', 'lambda']);
 
 class LeakageAnalysis {
   readonly sources: RowLearning[];
   readonly leaks = new Map<RowLearning, Leak>();
   readonly testPart = new Map<RowLearning, TestPartLearning>();
-  private readonly sourceAt = new Map<number, RowLearning>();
   private statements?: Map<number, Node[]>;
   private sourcesByScope?: Map<number, RowLearning[]>;
   /** Statistics (by the node of their data) already reported as applied to the parts of a cut. */
@@ -323,12 +389,17 @@ class LeakageAnalysis {
 
   constructor(private readonly module: PythonModule) {
     this.sources = sourcesOf(module);
-    for (const source of this.sources) this.sourceAt.set(source.node.id, source);
   }
 
+  /** Follows the scopes that may leak: the module's top level and the functions, in document order,
+   *  with the summaries of the functions they call as they call them. A scope through which no
+   *  data reaches a cut leaves no leak and no learning on a test part, and is not followed for
+   *  itself (only for what a caller needs from it): in most modules, most functions. */
   run(): void {
-    this.analyzeScope(this.module.root);
-    for (const def of this.module.nodes('function_definition')) this.summaryOf(def);
+    const { root } = this.module;
+    const cutting = scopesReachingCuts(this.module);
+    if (!cutting || cutting.has(root.id)) this.analyzeScope(root);
+    for (const def of this.module.nodes('function_definition')) if (!cutting || cutting.has(def.id)) this.summaryOf(def);
   }
 
   private summaryOf(def: Node): FunctionSummary | undefined {
