@@ -10,7 +10,7 @@
 // these facts and word them; none re-walks the flow. A new kind of source goes in `sourcesOf`, a new
 // kind of cut in `onCall` (or beside `onOldFoldLoop`).
 import { lastValueOf } from './bindings';
-import { assignmentsIn, boundNames, callsIn, namesRead, sameNode, variableRoot } from './flow';
+import { assignmentsIn, boundNames, callsIn, namesRead, nodesIn, sameNode, variableRoot } from './flow';
 import { Call, groupByScope, isInside, Node, PythonModule } from './module';
 import { constructedClass, constructorOf, FIT_TRANSFORM_FUNCTIONS, isLearningTransformer, sklearnName, splitOf, SPLITTERS } from './sklearn';
 import { calledFunction, callsWithin, lastName, parameterNames } from './structure';
@@ -381,7 +381,6 @@ class LeakageAnalysis {
   readonly sources: RowLearning[];
   readonly leaks = new Map<RowLearning, Leak>();
   readonly testPart = new Map<RowLearning, TestPartLearning>();
-  private statements?: Map<number, Node[]>;
   private sourcesByScope?: Map<number, RowLearning[]>;
   /** Statistics (by the node of their data) already reported as applied to the parts of a cut. */
   private readonly statisticsReported = new Set<number>();
@@ -420,16 +419,12 @@ class LeakageAnalysis {
     for (const call of callsWithin(this.module, def)) {
       if (splitOf(this.module, call) || (!call.receiver && calledFunction(this.module, call))) return false;
     }
-    return !this.statementsOf(def).some((node) => node.type === 'for_statement' && iteratedSplitter(this.module, node.childForFieldName('right')) !== undefined);
+    return !nodesIn(def, 'for_statement').some((node) => iteratedSplitter(this.module, node.childForFieldName('right')) !== undefined);
   }
 
-  /** The augmented assignments, for loops and returns of a scope, grouped once for all scopes. */
+  /** The augmented assignments, for loops and returns of a scope. */
   private statementsOf(scope: Node): Node[] {
-    this.statements ??= groupByScope(
-      ['augmented_assignment', 'for_statement', 'return_statement'].flatMap((type) => this.module.nodes(type)),
-      (node) => node,
-    );
-    return this.statements.get(scope.id) ?? [];
+    return ['augmented_assignment', 'for_statement', 'return_statement'].flatMap((type) => nodesIn(scope, type));
   }
 
   /** The sources of a scope (a function's body, the module's top level). */
