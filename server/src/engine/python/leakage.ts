@@ -7,8 +7,8 @@
 //
 // Entry point: `leakageOf(module)`, computed once per module: the leaks before a cut and the
 // learning on a test part, each with the nodes a finding and its related places need. Rules read
-// these facts and word them; none re-walks the flow. A new kind of source goes in `statementSources`, a new
-// kind of cut in `onCall` (or beside `onOldFoldLoop`).
+// these facts and word them; none re-walks the flow. A new kind of source goes in
+// `statementSources`, a new kind of cut in `onCall` (or beside `onOldFoldLoop`).
 import { lastValueOf } from './bindings';
 import { assignmentsIn, boundNames, callsIn, namesRead, nodesIn, sameNode, variableRoot } from './flow';
 import { Call, firstFrom, isInside, Node, PythonModule, scopeOf } from './module';
