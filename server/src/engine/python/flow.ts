@@ -2,7 +2,7 @@
 // assignment binds, whether an expression reads a name. Which value reaches a use is bindings.ts.
 // Deliberately simple: branches and loops are read in document order, as the code is written.
 import { checkpoint } from '../budget';
-import { groupByScope, Node } from './module';
+import { firstFrom, isInside, Node } from './module';
 import { nodesOfType } from './parser';
 
 /** Whether two nodes of one tree are the same node. */
@@ -10,18 +10,58 @@ export function sameNode(a: Node | null | undefined, b: Node | null | undefined)
   return !!a && !!b && a.id === b.id;
 }
 
-// Per syntax tree (a new parse is a new tree) and node type, the nodes grouped by the scope they
-// belong to (keyed by the scope's id): rules ask the same scopes again for every call they follow.
+// Per syntax tree (a new parse is a new tree), node type and scope (by id), the nodes of the type
+// that belong to the scope: rules ask the same scopes again for every call they follow. Each scope
+// is found for itself, by its place among the functions and lambdas: an analysis that asks for few
+// scopes of a large module does not pay for grouping every node of the type.
 const scopeCache = new WeakMap<object, Map<string, Map<number, Node[]>>>();
 
-function nodesIn(scope: Node, type: string): Node[] {
+/** The nodes of a type whose data flow lives in `scope` (nested functions excluded), in document order. */
+export function nodesIn(scope: Node, type: string): Node[] {
   let byType = scopeCache.get(scope.tree);
   if (!byType) scopeCache.set(scope.tree, (byType = new Map()));
   let byScope = byType.get(type);
-  if (!byScope) {
-    byType.set(type, (byScope = groupByScope(nodesOfType(scope.tree, type), (n) => n)));
+  if (!byScope) byType.set(type, (byScope = new Map()));
+  let owned = byScope.get(scope.id);
+  if (!owned) byScope.set(scope.id, (owned = ownedBy(scope, nodesOfType(scope.tree, type))));
+  return owned;
+}
+
+const FUNCTION_TYPES = new Set(['function_definition', 'lambda']);
+
+// Per syntax tree, its functions and lambdas (the scopes below the module), in document order.
+const functionsCache = new WeakMap<object, Node[]>();
+
+function functionsOf(tree: Node['tree']): Node[] {
+  let found = functionsCache.get(tree);
+  if (!found) {
+    found = [...FUNCTION_TYPES].flatMap((type) => nodesOfType(tree, type)).sort((a, b) => a.startIndex - b.startIndex);
+    functionsCache.set(tree, found);
   }
-  return byScope.get(scope.id) ?? [];
+  return found;
+}
+
+/** The nodes of a list (in document order) whose scope (scopeOf) is `scope`: the module's root owns
+ *  every node in no function or lambda, a function the nodes inside it and in none nested in it, any
+ *  other node none.
+ *  The list and the functions are walked side by side: a node is in a nested function when one that
+ *  starts before it ends after it. */
+function ownedBy(scope: Node, nodes: Node[]): Node[] {
+  const isRoot = scope.parent === null;
+  if (!isRoot && !FUNCTION_TYPES.has(scope.type)) return [];
+  const functions = functionsOf(scope.tree);
+  const owned: Node[] = [];
+  let next = isRoot ? 0 : firstFrom(functions, scope.startIndex);
+  let coveredUntil = -1;
+  for (let i = isRoot ? 0 : firstFrom(nodes, scope.startIndex); i < nodes.length && (isRoot || nodes[i].startIndex < scope.endIndex); i++) {
+    const node = nodes[i];
+    for (; next < functions.length && functions[next].startIndex <= node.startIndex; next++) {
+      if (!sameNode(functions[next], scope)) coveredUntil = Math.max(coveredUntil, functions[next].endIndex);
+    }
+    if (node.endIndex <= coveredUntil || (!isRoot && !isInside(node, scope))) continue;
+    owned.push(node);
+  }
+  return owned;
 }
 
 /** Assignments whose data flow lives in `scope` (nested functions excluded), in document order. */

@@ -7,13 +7,14 @@
 //
 // Entry point: `leakageOf(module)`, computed once per module: the leaks before a cut and the
 // learning on a test part, each with the nodes a finding and its related places need. Rules read
-// these facts and word them; none re-walks the flow. A new kind of source goes in `sourcesOf`, a new
-// kind of cut in `onCall` (or beside `onOldFoldLoop`).
+// these facts and word them; none re-walks the flow. A new kind of source goes in
+// `statementSources`, a new kind of cut in `onCall` (or beside `onOldFoldLoop`).
 import { lastValueOf } from './bindings';
-import { assignmentsIn, boundNames, callsIn, namesRead, sameNode, variableRoot } from './flow';
-import { Call, groupByScope, isInside, Node, PythonModule } from './module';
+import { assignmentsIn, boundNames, callsIn, namesRead, nodesIn, sameNode, variableRoot } from './flow';
+import { Call, firstFrom, isInside, Node, PythonModule, scopeOf } from './module';
 import { constructedClass, constructorOf, FIT_TRANSFORM_FUNCTIONS, isLearningTransformer, sklearnName, splitOf, SPLITTERS } from './sklearn';
 import { calledFunction, callsWithin, lastName, parameterNames } from './structure';
+import { topLevelStatements } from './statements';
 
 /** Something that learns from the rows it is given. */
 export interface RowLearning {
@@ -87,11 +88,16 @@ function isNumber(node: Node | null | undefined): boolean {
   return node?.type === 'integer' || node?.type === 'float';
 }
 
+const transformersCache = new WeakMap<PythonModule, Set<string>>();
+
 /** Classes of the module with `fit` and `transform` (or `fit_transform`) methods whose fit keeps
  *  something on the instance: a transformer written by hand. A fit that only returns `self` learns
  *  nothing (the usual stateless custom transformer). */
 function projectTransformers(module: PythonModule): Set<string> {
-  const found = new Set<string>();
+  let found = transformersCache.get(module);
+  if (found) return found;
+  found = new Set<string>();
+  transformersCache.set(module, found);
   for (const cls of module.nodes('class_definition')) {
     const name = cls.childForFieldName('name')?.text;
     const body = cls.childForFieldName('body');
@@ -126,7 +132,7 @@ function described(cls: string, instance: string | undefined): string {
 }
 
 /** The transformer fit or the oversampling a call is, if any. */
-function fittingOf(module: PythonModule, call: Call, ownTransformers: Set<string>): RowLearning | undefined {
+function fittingOf(module: PythonModule, call: Call): RowLearning | undefined {
   const input = call.positional[0] ?? call.keywords.get('X');
   const fn = call.imported ? sklearnName(call.qualified, 'sklearn.preprocessing') : undefined;
   const step = fn && FIT_TRANSFORM_FUNCTIONS.get(fn);
@@ -147,7 +153,7 @@ function fittingOf(module: PythonModule, call: Call, ownTransformers: Set<string
       THIRD_PARTY_TRANSFORMERS.test(built.qualified) ||
       // A pipeline whose fit_transform is called is a chain of transformers.
       (call.method === 'fit_transform' && PIPELINES.has(constructedClass(module, constructor) ?? ''))
-    : ownTransformers.has(built.callee);
+    : projectTransformers(module).has(built.callee);
   return learns ? { kind: 'fit', node: call.node, what: described(cls, instance), step: cls, instance, input } : undefined;
 }
 
@@ -244,15 +250,25 @@ function scalerFor(statistic: Call): string {
   return /^(nan)?(a?min|a?max)$/.test(statistic.method) ? 'MinMaxScaler' : 'StandardScaler';
 }
 
-/** Every place of the module that learns from rows, in document order. An application nested in
- *  another (`(x - x.min()) / (x.max() - x.min())`) is one source, the outer one. */
-function sourcesOf(module: PythonModule): RowLearning[] {
-  const ownTransformers = projectTransformers(module);
-  const fits = module.calls().flatMap((call) => fittingOf(module, call, ownTransformers) ?? []);
-  const candidates = [...module.nodes('call'), ...module.nodes('binary_operator'), ...module.nodes('augmented_assignment')];
+/** The kinds of node a source is: a call (a fit, a fill, `.sub()`), an operation (`x - x.mean()`). */
+const SOURCE_TYPES = ['call', 'binary_operator', 'augmented_assignment'];
+
+/** Every place of a top-level statement that learns from rows, in document order. An application
+ *  nested in another (`(x - x.min()) / (x.max() - x.min())`, always in the same statement) is one
+ *  source, the outer one. */
+function statementSources(module: PythonModule, statement: Node): RowLearning[] {
+  const fits = callsWithin(module, statement).flatMap((call) => fittingOf(module, call) ?? []);
+  const candidates = SOURCE_TYPES.flatMap((type) => nodesWithin(module.nodes(type), statement));
   const applied = candidates.flatMap((node) => statisticApplied(module, node) ?? []);
   const outermost = applied.filter((s) => !applied.some((other) => other !== s && isInside(s.node, other.node)));
   return [...fits, ...outermost].sort((a, b) => a.node.startIndex - b.node.startIndex);
+}
+
+/** The nodes of a list in document order that lie inside `container`. */
+function nodesWithin(nodes: Node[], container: Node): Node[] {
+  const within: Node[] = [];
+  for (let i = firstFrom(nodes, container.startIndex); i < nodes.length && nodes[i].startIndex < container.endIndex; i++) if (isInside(nodes[i], container)) within.push(nodes[i]);
+  return within;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -308,27 +324,100 @@ interface FunctionSummary {
   globalCuts: Map<string, CutReached>;
 }
 
+/** The scopes (by id: the module's root and its functions) through which data may reach a cut: a
+ *  cut is made in them, or they call a function of the module that is such a scope. Undefined when
+ *  the functions that are not such scopes call each other in a cycle: whichever of a cycle is
+ *  followed first misses what the others return, so they are then all followed in document order.
+ *  Each call and loop counts for the innermost function around it (a lambda's for the function
+ *  around the lambda): a scope counted that need not be is followed for nothing, never wrongly. */
+function scopesReachingCuts(module: PythonModule): Set<number> | undefined {
+  const defs = module.nodes('function_definition');
+  const cuts = new Set<number>();
+  const callers = new Map<number, number[]>();
+  const callees = new Map<number, number[]>();
+  forEachInnermostScope(module, module.calls(), (call) => call.node, (call, scope) => {
+    if (splitOf(module, call)) cuts.add(scope);
+    const callee = call.receiver ? undefined : calledFunction(module, call);
+    if (!callee) return;
+    const list = callers.get(callee.id);
+    if (list) list.push(scope);
+    else callers.set(callee.id, [scope]);
+    const called = callees.get(scope);
+    if (called) called.push(callee.id);
+    else callees.set(scope, [callee.id]);
+  });
+  const loops = module.nodes('for_statement');
+  forEachInnermostScope(module, loops, (loop) => loop, (loop, scope) => {
+    if (iteratedSplitter(module, loop.childForFieldName('right'))) cuts.add(scope);
+  });
+  const reaching = new Set(cuts);
+  const pending = [...cuts];
+  while (pending.length > 0) {
+    for (const caller of callers.get(pending.pop()!) ?? []) {
+      if (!reaching.has(caller)) {
+        reaching.add(caller);
+        pending.push(caller);
+      }
+    }
+  }
+  // A cycle among the others: a depth-first walk that meets a function still on its path.
+  const onPath = new Set<number>();
+  const done = new Set<number>();
+  const cycles = (id: number): boolean => {
+    if (done.has(id)) return false;
+    onPath.add(id);
+    for (const callee of callees.get(id) ?? []) if (callee !== id && !reaching.has(callee) && (onPath.has(callee) || cycles(callee))) return true;
+    onPath.delete(id);
+    done.add(id);
+    return false;
+  };
+  return defs.some((def) => !reaching.has(def.id) && cycles(def.id)) ? undefined : reaching;
+}
+
+/** Calls `visit` with each item (in document order) and the id of the innermost function definition
+ *  around its node, or of the module's root: one sweep beside the definitions, in document order. */
+function forEachInnermostScope<T>(module: PythonModule, items: T[], nodeOf: (item: T) => Node, visit: (item: T, scope: number) => void): void {
+  const defs = module.nodes('function_definition');
+  const open: Node[] = [];
+  let next = 0;
+  for (const item of items) {
+    const node = nodeOf(item);
+    while (next < defs.length && defs[next].startIndex <= node.startIndex) {
+      while (open.length > 0 && open[open.length - 1].endIndex <= defs[next].startIndex) open.pop();
+      open.push(defs[next++]);
+    }
+    while (open.length > 0 && !isInside(node, open[open.length - 1])) open.pop();
+    visit(item, open.length > 0 ? open[open.length - 1].id : module.root.id);
+  }
+}
+
 const ELEMENT_LOOPS = new Set(['list_comprehension', 'generator_expression', 'set_comprehension', 'dictionary_comprehension', 'lambda']);
 
 class LeakageAnalysis {
-  readonly sources: RowLearning[];
   readonly leaks = new Map<RowLearning, Leak>();
   readonly testPart = new Map<RowLearning, TestPartLearning>();
-  private readonly sourceAt = new Map<number, RowLearning>();
-  private statements?: Map<number, Node[]>;
-  private sourcesByScope?: Map<number, RowLearning[]>;
+  /** The module's top-level statements, and the sources of each (by its place among them), found
+   *  when a scope that is followed first asks: most statements are never read for sources. */
+  private readonly statements: Node[];
+  private readonly sourcesByStatement = new Map<number, RowLearning[]>();
+  private readonly sourcesByScope = new Map<number, RowLearning[]>();
   /** Statistics (by the node of their data) already reported as applied to the parts of a cut. */
   private readonly statisticsReported = new Set<number>();
   private readonly summaries = new Map<number, FunctionSummary | null>();
 
   constructor(private readonly module: PythonModule) {
-    this.sources = sourcesOf(module);
-    for (const source of this.sources) this.sourceAt.set(source.node.id, source);
+    this.statements = topLevelStatements(module);
   }
 
+  /** Follows the scopes that may leak: the module's top level and the functions, in document order,
+   *  with the summaries of the functions they call as they call them. A scope through which no
+   *  data reaches a cut leaves no leak and no learning on a test part, and is not followed for
+   *  itself (only for what a caller needs from it): in most modules, most functions. */
   run(): void {
-    this.analyzeScope(this.module.root);
-    for (const def of this.module.nodes('function_definition')) this.summaryOf(def);
+    const { root } = this.module;
+    const cutting = scopesReachingCuts(this.module);
+    if (!cutting || cutting.has(root.id)) this.analyzeScope(root);
+    for (const def of this.module.nodes('function_definition')) if (!cutting || cutting.has(def.id)) this.summaryOf(def);
   }
 
   private summaryOf(def: Node): FunctionSummary | undefined {
@@ -349,22 +438,25 @@ class LeakageAnalysis {
     for (const call of callsWithin(this.module, def)) {
       if (splitOf(this.module, call) || (!call.receiver && calledFunction(this.module, call))) return false;
     }
-    return !this.statementsOf(def).some((node) => node.type === 'for_statement' && iteratedSplitter(this.module, node.childForFieldName('right')) !== undefined);
+    return !nodesIn(def, 'for_statement').some((node) => iteratedSplitter(this.module, node.childForFieldName('right')) !== undefined);
   }
 
-  /** The augmented assignments, for loops and returns of a scope, grouped once for all scopes. */
+  /** The augmented assignments, for loops and returns of a scope. */
   private statementsOf(scope: Node): Node[] {
-    this.statements ??= groupByScope(
-      ['augmented_assignment', 'for_statement', 'return_statement'].flatMap((type) => this.module.nodes(type)),
-      (node) => node,
-    );
-    return this.statements.get(scope.id) ?? [];
+    return ['augmented_assignment', 'for_statement', 'return_statement'].flatMap((type) => nodesIn(scope, type));
   }
 
-  /** The sources of a scope (a function's body, the module's top level). */
+  /** The sources of a scope (a function's body, the module's top level). The top level's are in the
+   *  statements that hold a call or an operation of the top level. */
   private sourcesOf(scope: Node): RowLearning[] {
-    this.sourcesByScope ??= groupByScope(this.sources, (source) => source.node);
-    return this.sourcesByScope.get(scope.id) ?? [];
+    let found = this.sourcesByScope.get(scope.id);
+    if (!found) {
+      const isModule = sameNode(scope, this.module.root);
+      const written = isModule ? this.topLevelSources() : this.sourcesWithin(scope);
+      found = written.filter((source) => sameNode(scopeOf(source.node), scope));
+      this.sourcesByScope.set(scope.id, found);
+    }
+    return found;
   }
 
   /** The summary of the module function a call calls by name, if any (methods are left out). */
@@ -373,17 +465,27 @@ class LeakageAnalysis {
     return def ? this.summaryOf(def) : undefined;
   }
 
-  /** The sources written inside a node (sources are in document order: bisect to the first). */
+  /** The sources of the statements that hold a node of a kind that sources are, in the module's own
+   *  scope (not in a function): the others can hold no source of that scope. */
+  private topLevelSources(): RowLearning[] {
+    const holding = new Set<number>();
+    for (const type of SOURCE_TYPES) for (const node of nodesIn(this.module.root, type)) holding.add(firstFrom(this.statements, node.startIndex + 1) - 1);
+    return [...holding].sort((a, b) => a - b).flatMap((i) => this.sourcesIn(i));
+  }
+
+  /** The sources of the top-level statement at `index`. */
+  private sourcesIn(index: number): RowLearning[] {
+    let found = this.sourcesByStatement.get(index);
+    if (!found) this.sourcesByStatement.set(index, (found = statementSources(this.module, this.statements[index])));
+    return found;
+  }
+
+  /** The sources written inside a node, from the top-level statements it overlaps. */
   private sourcesWithin(node: Node): RowLearning[] {
-    let lo = 0;
-    let hi = this.sources.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.sources[mid].node.startIndex < node.startIndex) lo = mid + 1;
-      else hi = mid;
-    }
     const within: RowLearning[] = [];
-    for (let i = lo; i < this.sources.length && this.sources[i].node.startIndex < node.endIndex; i++) if (isInside(this.sources[i].node, node)) within.push(this.sources[i]);
+    for (let i = Math.max(firstFrom(this.statements, node.startIndex) - 1, 0); i < this.statements.length && this.statements[i].startIndex < node.endIndex; i++) {
+      for (const source of this.sourcesIn(i)) if (isInside(source.node, node)) within.push(source);
+    }
     return within;
   }
 
