@@ -37,6 +37,12 @@ test('package names are valid Python identifiers', () => {
   assert.equal(packageNameOf('***'), 'project');
 });
 
+test('a blank name makes an "ML project" whose package is ml_project', () => {
+  const plan = planScaffold(() => undefined, { name: ' \u00a0' });
+  assert.ok(plan.create.some((file) => file.path === 'Code/ml_project/train.py'));
+  assert.ok(plan.create.find((file) => file.path === 'README.md')?.content.startsWith('# ML project'));
+});
+
 test('an empty folder gets the whole TDSP layout with the basics', () => {
   const root = tempDir();
   const result = applyScaffold(root, planScaffold(obstaclesIn(root), { name: 'Customer churn' }));

@@ -60,7 +60,9 @@ export function packageNameOf(name: string): string {
 /** What to create in a folder where `obstacleAt(path)` tells why a relative path cannot be created
  *  (undefined: it can). */
 export function planScaffold(obstacleAt: (path: string) => Obstacle | undefined, options: ScaffoldOptions): ScaffoldPlan {
-  const vars: TemplateVars = { name: options.name.trim() || 'ML project', package: packageNameOf(options.name) };
+  // A blank name gets a default, and the package follows the name the project is given.
+  const name = options.name.trim() || 'ML project';
+  const vars: TemplateVars = { name, package: packageNameOf(name) };
   const without = new Set(options.without ?? []);
   const plan: ScaffoldPlan = { create: [], skip: [], blocked: [], problems: [] };
   for (const file of TDSP_TEMPLATE) {
