@@ -3,9 +3,11 @@
 // each must be the index's one object for its node.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
 import type { Node } from 'web-tree-sitter';
 import { initPython, parsePython, rootOf, TYPES_WITH_ANONYMOUS_FIELDS } from '../../server/src/engine/python/parser';
+import { REPO } from '../support/project';
 import { namedNodes } from '../support/syntaxTree';
 
 // Fields on named and on anonymous children (the operators), aliased nodes (`as_pattern_target`),
@@ -73,7 +75,7 @@ describe('the syntax tree index', () => {
   });
 
   test('asks the field of an anonymous child under every node type whose fields may hold one, as the grammar lists them', () => {
-    const nodeTypes = JSON.parse(fs.readFileSync(require.resolve('tree-sitter-python/src/node-types.json'), 'utf8')) as {
+    const nodeTypes = JSON.parse(fs.readFileSync(path.join(REPO, 'node_modules/tree-sitter-python/src/node-types.json'), 'utf8')) as {
       type: string;
       fields?: Record<string, { types: { type: string; named: boolean }[] }>;
     }[];
