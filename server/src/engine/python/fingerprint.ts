@@ -2,6 +2,7 @@
 // (MLH502). Comments, the docstring, layout and the parameters' names do not change a fingerprint.
 import { createHash } from 'crypto';
 import { checkpoint } from '../budget';
+import { BACKSLASH, CARRIAGE_RETURN, CLOSE_BRACE, DOT, FORM_FEED, HASH, LINE_FEED, OPEN_BRACE, SPACE, TAB } from './charCodes';
 import { Node } from './module';
 import { parameterNames } from './structure';
 
@@ -73,17 +74,6 @@ export function bodyTokens(def: Node, text: string = def.text): string[] {
 // The tokens are read as tree-sitter's Python grammar reads them: its lexer (grammar.json of
 // tree-sitter-python) and its external scanner (src/scanner.c), which reads strings, indentation and
 // what a line continuation before a string is.
-
-const SPACE = 0x20;
-const TAB = 0x09;
-const LINE_FEED = 0x0a;
-const FORM_FEED = 0x0c;
-const CARRIAGE_RETURN = 0x0d;
-const HASH = 0x23;
-const BACKSLASH = 0x5c;
-const DOT = 0x2e;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
 
 /** Operators of three and two characters (the longest that matches is one token). */
 const OPERATORS = new Set(['**=', '//=', '>>=', '<<=', '->', '+=', '-=', '*=', '/=', '@=', '%=', '&=', '^=', '|=', ':=', '**', '//', '<<', '>>', '<=', '>=', '==', '!=', '<>']);

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { Edit, Language, Node, Parser, Tree } from 'web-tree-sitter';
 import { BudgetExceeded, checkpoint, pastDeadline } from '../budget';
 import { withUnixLineEnds } from '../text';
+import { BACKSLASH, CARRIAGE_RETURN, HASH, LINE_FEED, SPACE, TAB } from './charCodes';
 
 // The .wasm files sit beside the bundled server (the build copies them there); when running
 // from sources they are found in node_modules.
@@ -103,13 +104,6 @@ export function parsePython(text: string, previous?: Tree): Tree {
 export const MAX_BRACKET_DEPTH = 200;
 export const MAX_INDENT_DEPTH = 100;
 
-const NEWLINE = 10;
-const RETURN = 13;
-const TAB = 9;
-const SPACE = 32;
-const HASH = 35;
-const BACKSLASH = 92;
-
 /** Why Python source cannot be Python, by its nesting, read from the text (strings and comments
  *  skipped) before it reaches the parser; undefined when it nests within Python's limits. It reads
  *  the text by character codes: it runs before every parse, keystrokes included. */
@@ -123,7 +117,7 @@ export function tooDeepForPython(text: string): string | undefined {
     let width = 0;
     let c = text.charCodeAt(i);
     while (c === SPACE || c === TAB) c = text.charCodeAt(i + ++width);
-    if (depth === 0 && i + width < length && c !== NEWLINE && c !== RETURN && c !== HASH) {
+    if (depth === 0 && i + width < length && c !== LINE_FEED && c !== CARRIAGE_RETURN && c !== HASH) {
       while (width < indents[indents.length - 1]) indents.pop();
       if (width > indents[indents.length - 1]) indents.push(width);
       if (indents.length - 1 > MAX_INDENT_DEPTH) return `indented more than ${MAX_INDENT_DEPTH} levels deep`;
@@ -131,7 +125,7 @@ export function tooDeepForPython(text: string): string | undefined {
     // The rest of the line, and of the lines a string spans; then on past the line break.
     for (i += width; i < length; i++) {
       c = text.charCodeAt(i);
-      if (c === NEWLINE || c === RETURN) break;
+      if (c === LINE_FEED || c === CARRIAGE_RETURN) break;
       switch (c) {
         case HASH: {
           const end = text.indexOf('\n', i);
@@ -148,7 +142,7 @@ export function tooDeepForPython(text: string): string | undefined {
             const d = text.charCodeAt(j);
             if (d === BACKSLASH) j++;
             else if (d === c && (!triple || (text.charCodeAt(j + 1) === c && text.charCodeAt(j + 2) === c))) break;
-            else if (!triple && d === NEWLINE) break;
+            else if (!triple && d === LINE_FEED) break;
           }
           if (j >= length) return undefined;
           // On after the closing quote; an unclosed string ends with its line.

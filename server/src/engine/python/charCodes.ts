@@ -1,0 +1,12 @@
+// Character codes that the readers of Python text compare with `charCodeAt` (parser.ts checks the
+// nesting before a parse, fingerprint.ts reads tokens): one list, named as Unicode names them.
+export const TAB = 0x09;
+export const LINE_FEED = 0x0a;
+export const FORM_FEED = 0x0c;
+export const CARRIAGE_RETURN = 0x0d;
+export const SPACE = 0x20;
+export const HASH = 0x23;
+export const DOT = 0x2e;
+export const BACKSLASH = 0x5c;
+export const OPEN_BRACE = 0x7b;
+export const CLOSE_BRACE = 0x7d;
