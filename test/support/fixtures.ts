@@ -9,7 +9,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Analyzer, kindOf } from '../../server/src/engine/analyze';
-import { Config } from '../../server/src/engine/config';
+import { Config, DEFAULT_CONFIG } from '../../server/src/engine/config';
 import { parseNotebook } from '../../server/src/engine/notebook';
 import { ProjectIndex } from '../../server/src/engine/project';
 import { initPython } from '../../server/src/engine/python/parser';
@@ -73,24 +73,27 @@ function walk(dir: string): string[] {
   });
 }
 
-/** Runs the engine on a fixture as the CLI would and returns the findings of the given codes, described. */
+/** Runs the engine on a fixture as the CLI would, with only the given rules selected (so a rule
+ *  gets only the requested facts it names, rule.ts), and returns their findings, described. */
 export async function findingsOf(fixture: string, codes: string[]): Promise<string[]> {
   return (await fixtureFindings(fixture, codes)).map(describeFound).sort();
 }
 
-/** The findings of the given codes on a fixture (a file alone, or a folder as a project). */
+/** The findings of the given codes on a fixture (a file alone, or a folder as a project), with only
+ *  those rules selected. */
 export async function fixtureFindings(fixture: string, codes: string[]): Promise<Finding[]> {
   await initPython();
+  const config: Config = { ...DEFAULT_CONFIG, select: codes };
   const findings = fs.statSync(fixture).isDirectory()
-    ? (await scanProject(fixture, { config: EVERY_RULE, workers: 0 })).findings
-    : analyzeAlone(path.basename(fixture), fs.readFileSync(fixture, 'utf8'));
+    ? (await scanProject(fixture, { config, workers: 0 })).findings
+    : analyzeAlone(path.basename(fixture), fs.readFileSync(fixture, 'utf8'), config);
   return findings.filter((f) => codes.includes(f.code));
 }
 
 /** Findings of one file analysed as a project of its own (call initPython() first). */
 export function analyzeAlone(rel: string, text: string, config: Config = EVERY_RULE): Finding[] {
   const analyzer = new Analyzer();
-  const facts = analyzer.facts(rel, text);
+  const facts = analyzer.facts(rel, text, config);
   const index = new ProjectIndex([{ path: rel, kind: kindOf(rel), size: text.length }], new Map([[rel, facts]]));
   return analyzer.analyzeFile(rel, text, index, config);
 }

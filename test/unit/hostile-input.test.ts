@@ -9,7 +9,7 @@ import { DEFAULT_CONFIG } from '../../server/src/engine/config';
 import { patternMatches } from '../../server/src/engine/gitPatterns';
 import { personalDataIn } from '../../server/src/engine/personalData';
 import { ProjectIndex } from '../../server/src/engine/project';
-import { pythonFacts } from '../../server/src/engine/python/facts';
+import { EVERY_REQUESTED_FACT, pythonFacts } from '../../server/src/engine/python/facts';
 import { initPython } from '../../server/src/engine/python/parser';
 import { scanProject } from '../../server/src/engine/scan';
 import { readSuppressions } from '../../server/src/engine/suppressions';
@@ -154,7 +154,7 @@ describe('the per-file budget', () => {
     const analyzer = new Analyzer([findRule('MLH106')!, slow, findRule('MLH402')!], 8, { ...DEFAULT_BUDGET, timeMs: 1000 });
     const parsed = analyzer.parse('train.py', NAN_CHECK);
     assert.ok(parsed.kind === 'python');
-    const facts = { path: 'train.py', kind: parsed.kind, python: pythonFacts(parsed.module, 'train.py') };
+    const facts = { path: 'train.py', kind: parsed.kind, python: pythonFacts(parsed.module, 'train.py', EVERY_REQUESTED_FACT) };
     const index = new ProjectIndex([{ path: 'train.py', kind: 'python', size: NAN_CHECK.length }], new Map([['train.py', facts]]));
     const findings = analyzer.analyzeFile('train.py', NAN_CHECK, index, DEFAULT_CONFIG);
     assert.deepEqual(findings.map((f) => f.code), ['MLH106']);

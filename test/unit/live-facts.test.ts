@@ -1,10 +1,12 @@
 // An open document's facts: the costly ones are gathered when first read, from the parse of the text
 // they describe, never from a tree an edit changed since; gathered, they are the facts a scan gives.
+// A requested fact is gathered only while a selected rule names it.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { Analyzer } from '../../server/src/engine/analyze';
+import { DEFAULT_CONFIG } from '../../server/src/engine/config';
 import { applyChanges } from '../../server/src/engine/python/edits';
 import { hasDeferredFacts } from '../../server/src/engine/python/facts';
 import { initPython } from '../../server/src/engine/python/parser';
@@ -64,5 +66,17 @@ describe('the facts of an open document', () => {
     assert.throws(() => facts.pathsRead, /read after its text changed/);
     assert.equal(facts.stringKeysRead, keys);
     assert.deepEqual(analyzer.liveFacts('train.py', text).python!.pathsRead.sort(), ['data/churn.csv', 'params.yaml']);
+  });
+
+  test('hold a requested fact only while a selected rule names it, scanned or open', () => {
+    const validating = `${TRAIN}assert frame["tenure"].ge(0).all()\n`;
+    const withMLH101 = { ...DEFAULT_CONFIG, extendSelect: ['MLH101'] };
+    const analyzer = new Analyzer();
+    // MLH101, the only rule that reads validatesData, is opt-in.
+    assert.equal(analyzer.facts('train.py', validating, DEFAULT_CONFIG).python!.validatesData, undefined);
+    assert.equal(analyzer.facts('train.py', validating, withMLH101).python!.validatesData, true);
+    // An open document whose rules change (a setting) gets facts for the new selection.
+    assert.equal(analyzer.liveFacts('train.py', validating, DEFAULT_CONFIG).python!.validatesData, undefined);
+    assert.equal(analyzer.liveFacts('train.py', validating, withMLH101).python!.validatesData, true);
   });
 });

@@ -4,7 +4,7 @@ import { Budget, BudgetExceeded, checkpoint, DEFAULT_BUDGET, pastDeadline, withD
 import { Config, effectiveSeverity, ignoredInFile, isRuleEnabled } from './config';
 import { jsonDeeperThan, mapToCell, MAX_NOTEBOOK_DEPTH, Notebook, NotebookCode, notebookCode, parseNotebook } from './notebook';
 import { FileFacts, NotYetKnown, ProjectIndex } from './project';
-import { deferredPythonFacts, gatherDeferredFacts, PythonFacts, pythonFacts } from './python/facts';
+import { deferredPythonFacts, EVERY_REQUESTED_FACT, gatherDeferredFacts, PythonFacts, pythonFacts, RequestedFact } from './python/facts';
 import { Node, PythonModule } from './python/module';
 import { Edit, editTree, parsePython, tooDeepForPython } from './python/parser';
 import { restrictedTo, topLevelStatements } from './python/statements';
@@ -75,8 +75,9 @@ export class Analyzer {
   // (a scan) keep nothing.
   private readonly edited = new Set<string>();
   private readonly statementFindings = new Map<string, StatementFindings>();
-  // The facts liveFacts() gave of a parse: the same object while the text stays.
-  private readonly liveFactsOf = new WeakMap<ParsedFile, FileFacts>();
+  // The facts liveFacts() gave of a parse, and the requested facts they hold: the same object while
+  // the text and the selected rules stay.
+  private readonly liveFactsOf = new WeakMap<ParsedFile, { facts: FileFacts; requested: ReadonlySet<RequestedFact> }>();
 
   constructor(
     readonly rules: Rule[] = RULES,
@@ -137,7 +138,7 @@ export class Analyzer {
    *  tree about to be freed, since its document may still be open. */
   private evict(path: string): void {
     const cached = this.cache.get(path);
-    const python = cached && this.liveFactsOf.get(cached)?.python;
+    const python = cached && this.liveFactsOf.get(cached)?.facts.python;
     if (python) gatherDeferredFacts(python);
     this.forget(path);
   }
@@ -210,26 +211,35 @@ export class Analyzer {
 
   /** The facts a file gives the project index. When its parse and facts exceed the budget, only
    *  its path and kind, with a notice. */
-  facts(path: string, text: string): FileFacts {
-    return this.withinFactsBudget(path, text, () => this.factsOf(this.parse(path, text), pythonFacts));
+  facts(path: string, text: string, config?: Config): FileFacts {
+    const requested = this.requestedFacts(config);
+    return this.withinFactsBudget(path, text, () => this.factsOf(this.parse(path, text), (module) => pythonFacts(module, path, requested)));
   }
 
   /** The facts of an open document's text, as facts() gives them but for the costly Python facts,
    *  which are gathered on first read (deferredPythonFacts): a keystroke's own rules read few of
    *  them. They may be read until the path is parsed anew (then a read throws); asked again for the
-   *  same text, they are the same object, with what was gathered so far. */
-  liveFacts(path: string, text: string): FileFacts {
+   *  same text and rules, they are the same object, with what was gathered so far. */
+  liveFacts(path: string, text: string, config?: Config): FileFacts {
     return this.withinFactsBudget(path, text, () => {
       const parsed = this.parse(path, text);
-      let facts = this.liveFactsOf.get(parsed);
-      if (facts) {
+      const requested = this.requestedFacts(config);
+      let live = this.liveFactsOf.get(parsed);
+      if (live && live.requested.size === requested.size && [...requested].every((fact) => live!.requested.has(fact))) {
         if (parsed.skipped) this.notify(path, parsed.skipped);
       } else {
-        facts = this.factsOf(parsed, (module) => deferredPythonFacts(module, path, () => this.cache.get(path) === parsed));
-        this.liveFactsOf.set(parsed, facts);
+        live = { facts: this.factsOf(parsed, (module) => deferredPythonFacts(module, path, requested, () => this.cache.get(path) === parsed)), requested };
+        this.liveFactsOf.set(parsed, live);
       }
-      return facts;
+      return live.facts;
     });
+  }
+
+  /** The requested facts (facts.ts) that the rules `config` selects read; without a configuration,
+   *  every one. */
+  private requestedFacts(config?: Config): ReadonlySet<RequestedFact> {
+    if (!config) return EVERY_REQUESTED_FACT;
+    return new Set(this.rules.flatMap((rule) => (isRuleEnabled(config, rule) ? rule.facts ?? [] : [])));
   }
 
   private withinFactsBudget(path: string, text: string, facts: () => FileFacts): FileFacts {
@@ -247,11 +257,11 @@ export class Analyzer {
     }
   }
 
-  private factsOf(parsed: ParsedFile, python: (module: PythonModule, path: string) => PythonFacts): FileFacts {
+  private factsOf(parsed: ParsedFile, python: (module: PythonModule) => PythonFacts): FileFacts {
     const { path } = parsed;
     if (parsed.skipped) this.notify(path, parsed.skipped);
     const facts: FileFacts = { path, kind: parsed.kind };
-    if (parsed.kind === 'python' || parsed.kind === 'notebook') facts.python = python(parsed.module, path);
+    if (parsed.kind === 'python' || parsed.kind === 'notebook') facts.python = python(parsed.module);
     if (parsed.kind === 'notebook') facts.personalData = personalDataInOutputs(parsed.notebook.cells);
     if (parsed.kind === 'yaml') facts.yamlKeys = yamlEntries(parsed.yaml).map((e) => e.path);
     if (parsed.kind === 'requirements') facts.requirements = parsed.requirements.requirements.map((r) => r.name);
@@ -280,7 +290,7 @@ export class Analyzer {
           return;
         }
         step = 'the facts';
-        const facts = project.python(path) ?? (parsed.kind === 'python' || parsed.kind === 'notebook' ? pythonFacts(parsed.module, path) : undefined);
+        const facts = project.python(path) ?? (parsed.kind === 'python' || parsed.kind === 'notebook' ? pythonFacts(parsed.module, path, this.requestedFacts(config)) : undefined);
         const local = parsed.kind === 'python' && this.edited.has(path) ? this.statementLocal(parsed, facts!, role, config) : undefined;
         for (const rule of this.rules) {
           if (!isRuleEnabled(config, rule) || !rule.roles.includes(role) || ignoredInFile(config, rule.code, path) || (only && !only.has(rule.code))) continue;

@@ -1,7 +1,7 @@
 import { Config } from './config';
 import { Notebook } from './notebook';
 import { ProjectIndex } from './project';
-import { PythonFacts } from './python/facts';
+import { PythonFacts, RequestedFact } from './python/facts';
 import { Node, PythonModule } from './python/module';
 import { Role } from './roles';
 import { LineIndex } from './text';
@@ -99,6 +99,10 @@ export interface Rule {
    *  the others move with their statements. test/unit/statement-locality.test.ts checks each rule
    *  that says so against an analysis from scratch. */
   statementLocal?: boolean;
+  /** The requested facts (facts.ts) it reads, of its own file or of others: a module's facts hold
+   *  them only while a rule naming them is selected. test/unit/rules.test.ts runs each rule's
+   *  fixtures with that rule alone selected, so a rule that reads one without naming it fails there. */
+  facts?: RequestedFact[];
   /** The project check looks at the repository as a whole, once, instead of at each project in it:
    *  CI, CODEOWNERS, update bots, .gitignore and git's index live at the repository's root. */
   repositoryWide?: boolean;

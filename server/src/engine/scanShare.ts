@@ -110,12 +110,13 @@ export class ScanShare {
     this.analyzer = new Analyzer(RULES, undefined, budget);
   }
 
-  /** The first pass over files; with `preIndex`, their rules run as far as it can answer them. */
-  collectFacts(files: DiscoveredFile[], limits: ReadLimits, preIndex?: SharedProject): FirstPass[] {
-    return files.map((file) => this.firstPass(file, limits, preIndex));
+  /** The first pass over files, with the pre-index: their facts, as the rules its configuration
+   *  selects read them, and unless `withRules` is false their rules, as far as it can answer them. */
+  collectFacts(files: DiscoveredFile[], limits: ReadLimits, preIndex: SharedProject, withRules = true): FirstPass[] {
+    return files.map((file) => this.firstPass(file, limits, preIndex, withRules));
   }
 
-  private firstPass(file: DiscoveredFile, { realRoot, maxFileSizeMB }: ReadLimits, preIndex?: SharedProject): FirstPass {
+  private firstPass(file: DiscoveredFile, { realRoot, maxFileSizeMB }: ReadLimits, preIndex: SharedProject, withRules: boolean): FirstPass {
     const result: FirstPass = { path: file.path, notices: [], analyse: false };
     if (!ANALYSED_KINDS.has(file.kind)) {
       // Data files are sampled, never read whole: their size does not matter.
@@ -128,7 +129,7 @@ export class ScanShare {
     if (notice) result.notices.push(notice);
     if (text === undefined) return result;
     try {
-      result.facts = this.analyzer.facts(file.path, text);
+      result.facts = this.analyzer.facts(file.path, text, preIndex.config);
       if (this.analyzer.ranOutOfTime(file.path)) result.outOfTime = true;
       const stopped = this.analyzer.noticesOf(file.path);
       result.notices.push(...stopped);
@@ -137,7 +138,7 @@ export class ScanShare {
       const syntax = syntaxError(this.analyzer.parse(file.path, text));
       if (syntax) result.notices.push({ path: file.path, message: syntax });
       result.analyse = true;
-      if (preIndex) result.rules = this.earlyRules(file.path, text, result.facts, preIndex);
+      if (withRules) result.rules = this.earlyRules(file.path, text, result.facts, preIndex);
     } catch (e) {
       result.notices.push({ path: file.path, message: `could not be analysed: ${(e as Error).message}` });
     } finally {

@@ -30,7 +30,8 @@ function settle(): void {
 function answer(request: ScanRequest): unknown {
   switch (request.type) {
     case 'facts':
-      return share.collectFacts(request.files, request.limits, request.rules ? project : undefined);
+      if (!project) throw new Error('asked for facts before the pre-index');
+      return share.collectFacts(request.files, request.limits, project, request.rules);
     case 'index':
       project = { index: indexFromData(request.index), config: request.config };
       settle();

@@ -239,7 +239,7 @@ export class Project {
     try {
       const started = performance.now();
       this.analyzer.parse(filePath, text, edits);
-      const facts = this.analyzer.liveFacts(filePath, text);
+      const facts = this.analyzer.liveFacts(filePath, text, this.config);
       const indexed = previous ?? { facts: this.facts.get(filePath), text: this.documents.get(filePath) };
       const entry = { path: filePath, kind: kindOf(filePath), size: text.length };
       const changed =
@@ -369,7 +369,7 @@ export class Project {
       this.documents.delete(filePath);
       if (text !== undefined && isProjectDocument(file)) this.documents.set(filePath, text);
       try {
-        if (text !== undefined && file.kind !== 'other' && file.kind !== 'toml') this.facts.set(filePath, this.analyzer.facts(filePath, text));
+        if (text !== undefined && file.kind !== 'other' && file.kind !== 'toml') this.facts.set(filePath, this.analyzer.facts(filePath, text, this.config));
         else this.facts.delete(filePath);
       } catch (e) {
         this.facts.delete(filePath);

@@ -20,6 +20,7 @@ export default defineRule({
   severity: 'warning',
   optIn: true,
   roles: PRODUCTION,
+  facts: ['validatesData'],
   docs: `## What it finds
 Tabular reads (\`pd.read_csv\` and the other pandas \`read_*\`, polars \`read_*\`/\`scan_*\`,
 dask, Spark \`spark.read...\`) in a module where no data is validated:

@@ -40,7 +40,7 @@ const RETURNS_TEST_SCORES = new WeakMap<ProjectIndex, boolean>();
  *  project: most have none, and then no call needs to be followed to one). */
 function returnsTestScores(project: ProjectIndex): boolean {
   let found = RETURNS_TEST_SCORES.get(project);
-  if (found === undefined) RETURNS_TEST_SCORES.set(project, (found = project.pythonFiles().some(([, f]) => f.testScoreFunctions.length > 0)));
+  if (found === undefined) RETURNS_TEST_SCORES.set(project, (found = project.pythonFiles().some(([, f]) => (f.testScoreFunctions?.length ?? 0) > 0)));
   return found;
 }
 
@@ -83,6 +83,7 @@ export default defineRule({
   severity: 'warning',
   optIn: true,
   roles: ['exploration', 'teaching', 'pipeline', 'library', 'tooling'],
+  facts: ['testScoreFunctions'],
   docs: `## What it finds
 The test set used to choose, where a validation split or cross-validation should:
 - several models or hyperparameter settings scored on a test set (a variable named as one:
@@ -191,7 +192,7 @@ print("test accuracy of the chosen k:", search.score(X_test, y_test))
         if (call.receiver && !call.imported) continue;
         const carrier = call.node.parent?.type === 'assignment' ? carrierOf(module, call.node) : undefined;
         const target = carrier && !carrier.container ? callTarget(ctx.project, ctx.path, ctx.facts, scopeKey(call.node), call.qualified) : undefined;
-        const scores = target && ctx.project.python(target[0])?.testScoreFunctions.find((f) => f.name === target[1]);
+        const scores = target && ctx.project.python(target[0])?.testScoreFunctions?.find((f) => f.name === target[1]);
         if (!carrier || !target || !scores) continue;
         const testName = [...call.positional, ...call.keywords.values()].flatMap((a) => [...namesRead(a)]).find(isTestName) ?? 'its test set';
         const source = { path: target[0], range: rangeOf(scores.line, 0, scores.line, 0), message: `${target[1]}() returns each model's score on the test set` };

@@ -30,6 +30,7 @@ export default defineRule({
   severity: 'information',
   optIn: true,
   roles: ['exploration', 'pipeline', 'library'],
+  facts: ['torchDeterministic'],
   applies: (project, appliesTo) => torchTraining(project, appliesTo).length > 0,
   docs: `## What it finds
 A project that trains PyTorch models (a backward pass, \`fit\` or \`train\` in a module importing

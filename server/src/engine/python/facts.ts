@@ -56,10 +56,12 @@ export interface PythonFacts {
   seedsLoaderWorkers: boolean;
   /** Module-level functions with a fingerprint of their body (the same function copied into two modules). */
   functionFingerprints: FunctionFingerprint[];
-  /** Validates data: imports a validation library or checks a data frame with assert / raise. */
-  validatesData: boolean;
-  /** Asks PyTorch for deterministic algorithms (use_deterministic_algorithms, cudnn.deterministic, ...). */
-  torchDeterministic: boolean;
+  /** Validates data: imports a validation library or checks a data frame with assert / raise.
+   *  Gathered only for the rules that ask for it (RequestedFact). */
+  validatesData?: boolean;
+  /** Asks PyTorch for deterministic algorithms (use_deterministic_algorithms, cudnn.deterministic,
+   *  ...). Gathered only for the rules that ask for it (RequestedFact). */
+  torchDeterministic?: boolean;
   /** Files the code reads and writes, by the paths written in it (`data/train.csv`). */
   pathsRead: string[];
   pathsWritten: string[];
@@ -75,9 +77,18 @@ export interface PythonFacts {
   savesModel: boolean;
   /** Files it serializes (pickle, joblib, dill, torch.save, to_pickle), by path or by the constant or config key of the path. */
   artifactsWritten: ArtifactWrite[];
-  /** Module-level functions that return several models' scores on a test set, with their (0-based) line. */
-  testScoreFunctions: { name: string; line: number }[];
+  /** Module-level functions that return several models' scores on a test set, with their (0-based)
+   *  line. Gathered only for the rules that ask for it (RequestedFact). */
+  testScoreFunctions?: { name: string; line: number }[];
 }
+
+/** The costly facts that only the rules naming them in their `facts` (rule.ts) read: a module's
+ *  facts hold them only when one of those rules is selected (each costs a tenth or more of what the
+ *  other facts cost together, for rules that are off unless asked for). */
+export type RequestedFact = 'validatesData' | 'torchDeterministic' | 'testScoreFunctions';
+
+/** Every requested fact: what a module's facts hold when no configuration says which rules run. */
+export const EVERY_REQUESTED_FACT: ReadonlySet<RequestedFact> = new Set<RequestedFact>(['validatesData', 'torchDeterministic', 'testScoreFunctions']);
 
 /** Module-level code (import-time code and the main guard) is the scope `<module>`. */
 export const MODULE_SCOPE = '<module>';
@@ -153,7 +164,7 @@ function isTestModule(module: PythonModule, path: string): boolean {
 /** The facts a keystroke in an open document seldom needs: they cost the most to gather, and project
  *  rules and the rules of other files read them (see deferredPythonFacts). Each entry gathers its
  *  fields in one pass. */
-const COSTLY_FACTS: { fields: (keyof PythonFacts)[]; gather: (module: PythonModule) => Partial<PythonFacts> }[] = [
+const COSTLY_FACTS: CostlyFacts[] = [
   costly(['stringKeysRead'], (module) => ({ stringKeysRead: stringKeysRead(module) })),
   costly(['callsByScope', 'seedingScopes'], callsByScope),
   costly(['seedsLoaderWorkers'], (module) => ({ seedsLoaderWorkers: module.calls().some(seedsLoaderWorkers) })),
@@ -167,24 +178,39 @@ const COSTLY_FACTS: { fields: (keyof PythonFacts)[]; gather: (module: PythonModu
   costly(['testScoreFunctions'], (module) => ({ testScoreFunctions: testScoreFunctions(module) })),
 ];
 
+interface CostlyFacts {
+  fields: (keyof PythonFacts)[];
+  gather: (module: PythonModule) => Partial<PythonFacts>;
+}
+
 /** An entry of COSTLY_FACTS, whose `gather` gives exactly its `fields`. */
-function costly<K extends keyof PythonFacts>(fields: K[], gather: (module: PythonModule) => Pick<PythonFacts, K>) {
+function costly<K extends keyof PythonFacts>(fields: K[], gather: (module: PythonModule) => Pick<PythonFacts, K>): CostlyFacts {
   return { fields, gather };
 }
 
-/** Every fact of a module, gathered at once: what a scan, the command line and the cache keep. */
-export function pythonFacts(module: PythonModule, path: string): PythonFacts {
+function isRequestedFact(field: keyof PythonFacts): field is RequestedFact {
+  return EVERY_REQUESTED_FACT.has(field as RequestedFact);
+}
+
+/** The entries of COSTLY_FACTS to gather: all but those of requested facts not `requested`. */
+function costlyFacts(requested: ReadonlySet<RequestedFact>): CostlyFacts[] {
+  return COSTLY_FACTS.filter(({ fields }) => fields.every((field) => !isRequestedFact(field) || requested.has(field)));
+}
+
+/** Every fact of a module (of the requested facts, those `requested`), gathered at once: what a
+ *  scan, the command line and the cache keep. */
+export function pythonFacts(module: PythonModule, path: string, requested: ReadonlySet<RequestedFact>): PythonFacts {
   const facts: Partial<PythonFacts> = quickFacts(module, path);
-  for (const { gather } of COSTLY_FACTS) Object.assign(facts, gather(module));
+  for (const { gather } of costlyFacts(requested)) Object.assign(facts, gather(module));
   return facts as PythonFacts;
 }
 
 /** The facts of an open document's module: the quick ones at once, each costly one (COSTLY_FACTS)
  *  on its first read, which must come while `current()` says the module is the document's parse (a
  *  later edit changes its tree): a read after that throws. */
-export function deferredPythonFacts(module: PythonModule, path: string, current: () => boolean): PythonFacts {
+export function deferredPythonFacts(module: PythonModule, path: string, requested: ReadonlySet<RequestedFact>, current: () => boolean): PythonFacts {
   const facts: Partial<PythonFacts> = quickFacts(module, path);
-  for (const { fields, gather } of COSTLY_FACTS) {
+  for (const { fields, gather } of costlyFacts(requested)) {
     const read = (field: keyof PythonFacts) => {
       if (!current()) throw new Error(`the facts of ${path} were read after its text changed`);
       const gathered = gather(module);
