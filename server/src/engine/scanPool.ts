@@ -107,7 +107,10 @@ export class ScanPool {
     count: number,
     private readonly budget: Budget,
   ) {
-    this.threads = Array.from({ length: count }, () => undefined);
+    // Started at once, they load side by side while the first pass reads the configuration files;
+    // started when first given files, the second would start loading only when the code comes (the
+    // configuration files are one batch).
+    this.threads = Array.from({ length: count }, () => new ScanThread(script, budget, budget.heapMB));
   }
 
   /** The first pass, with the files' rules against the pre-index; `onDone` is told how many files
