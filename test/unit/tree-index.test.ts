@@ -6,7 +6,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
 import type { Node } from 'web-tree-sitter';
-import { initPython, parsePython, rootOf, TYPES_WITH_ANONYMOUS_FIELDS } from '../../server/src/engine/python/parser';
+import { applyChanges } from '../../server/src/engine/python/edits';
+import { editTree, initPython, parsePython, rootOf, TYPES_WITH_ANONYMOUS_FIELDS } from '../../server/src/engine/python/parser';
+import { rangeOf } from '../../server/src/engine/types';
+import { longModule } from '../bench/corpus';
 import { REPO } from '../support/project';
 import { namedNodes } from '../support/syntaxTree';
 
@@ -81,5 +84,42 @@ describe('the syntax tree index', () => {
     }[];
     const withAnonymousFields = nodeTypes.filter((t) => Object.values(t.fields ?? {}).some((f) => f.types.some((child) => !child.named))).map((t) => t.type);
     assert.deepEqual([...TYPES_WITH_ANONYMOUS_FIELDS].sort(), withAnonymousFields.sort());
+  });
+
+  test('of a tree re-parsed after each keystroke answers as that of a fresh parse', () => {
+    let text = longModule(120);
+    const lines = text.split('\n');
+    const def = lines.findIndex((l, i) => i > lines.length / 2 && l.startsWith('def '));
+    const typed = (line: number, column: number, characters: string) => [...characters].map((c, i) => ({ range: rangeOf(line, column + i, line, column + i), text: c }));
+    const erased = (line: number, column: number, count: number) => Array.from({ length: count }, (_, i) => ({ range: rangeOf(line, column + count - i - 1, line, column + count - i), text: '' }));
+    // A line typed above a function, then inside it a bracket and a string opened and closed again:
+    // while they are open, tree-sitter's recovery parses what follows in other ways.
+    const keystrokes = [...typed(def, 0, 'extra = scale(1) * 2\n'), ...typed(def + 2, 4, '(['), ...erased(def + 2, 4, 2), ...typed(def + 3, 0, '"""x'), ...erased(def + 3, 0, 4)];
+    let tree = parsePython(text);
+    rootOf(tree);
+    for (const keystroke of keystrokes) {
+      const { text: next, edits } = applyChanges(text, [keystroke]);
+      const step = `${JSON.stringify(keystroke.text)} at ${keystroke.range.start.line}:${keystroke.range.start.character}`;
+      editTree(tree, edits);
+      const reparsed = parsePython(next, tree);
+      tree.delete();
+      const plain = parsePython(next);
+      const nodes = namedNodes(rootOf(reparsed));
+      const plainNodes = namedNodes(plain.rootNode);
+      assert.deepEqual(nodes.map(describeNode), plainNodes.map(describeNode), step);
+      nodes.forEach((node, n) => {
+        const plainNode = plainNodes[n];
+        assert.equal(describeNode(node.parent), describeNode(plainNode.parent), step);
+        plainNode.namedChildren.forEach((child, c) => {
+          const field = plainNode.fieldNameForNamedChild(c);
+          if (field) assert.equal(describeNode(node.childForFieldName(field)), describeNode(plainNode.childForFieldName(field)), `${step}: ${describeNode(node)}.${field}`);
+          assert.equal(node.namedChildren[c]?.parent, node, `${step}: ${describeNode(child)} leads back to ${describeNode(node)}`);
+        });
+      });
+      plain.delete();
+      text = next;
+      tree = reparsed;
+    }
+    tree.delete();
   });
 });

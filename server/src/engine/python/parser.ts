@@ -574,14 +574,18 @@ function buildIndex(tree: Tree, setAside: SetAside | undefined): TreeIndex {
   try {
     // The cursor is on a child of `parent`; `ancestors` are the parents above it. The named children
     // of the nodes on the way down gather in `gathered`, those of `parent` from `first` on, and are
-    // each node's list once it is done (a list of their number, not one grown child by child).
+    // each node's list once it is done (a list of their number, not one grown child by child). A
+    // node that took over an object keeps that object's list when it lists the same objects
+    // (`former`): most do, and a new list would be garbage by the next keystroke.
     let parent = root as NamedNode;
     let first = 0;
+    let former = NO_CHILDREN;
     const ancestors: NamedNode[] = [];
     const firsts: number[] = [];
+    const formers: IndexedNode[][] = [];
     const gathered: NamedNode[] = [];
     const done = () => {
-      if (gathered.length > first) parent._namedChildren = gathered.slice(first);
+      if (gathered.length > first) parent._namedChildren = listsGathered(former, gathered, first) ? former : gathered.slice(first);
       gathered.length = first;
       parent[END] = all.length;
     };
@@ -591,6 +595,7 @@ function buildIndex(tree: Tree, setAside: SetAside | undefined): TreeIndex {
       const typeId = wasm._ts_tree_cursor_current_node_type_id_wasm(handle);
       let node: NamedNode | undefined;
       let fresh = false;
+      let nodeFormer = NO_CHILDREN;
       if (isNamedType(slots, typeId)) {
         const field = wasm._ts_tree_cursor_current_field_id_wasm(handle);
         const end = wasm._ts_tree_cursor_end_index_wasm(handle);
@@ -626,6 +631,7 @@ function buildIndex(tree: Tree, setAside: SetAside | undefined): TreeIndex {
           // A node made again, or a reused one whose subtree cannot be carried over, is walked.
           if (before) {
             takenUpTo = Math.max(takenUpTo, before[ORDER]);
+            nodeFormer = before._namedChildren!;
             setUpNamedNode.call(before, alias, nodeId, tree, start, end, row, column, typeId, parent, field);
             node = before;
           } else node = new NamedNodeObject(alias, nodeId, tree, start, end, row, column, typeId, parent, field);
@@ -642,8 +648,10 @@ function buildIndex(tree: Tree, setAside: SetAside | undefined): TreeIndex {
       if (fresh && wasm._ts_tree_cursor_goto_first_child_wasm(handle) === 1) {
         ancestors.push(parent);
         firsts.push(first);
+        formers.push(former);
         parent = node!;
         first = gathered.length;
+        former = nodeFormer;
         continue;
       }
       while (!(more = wasm._ts_tree_cursor_goto_next_sibling_wasm(handle) === 1) && ancestors.length) {
@@ -651,6 +659,7 @@ function buildIndex(tree: Tree, setAside: SetAside | undefined): TreeIndex {
         done();
         parent = ancestors.pop()!;
         first = firsts.pop()!;
+        former = formers.pop()!;
       }
     }
     done();
@@ -658,6 +667,13 @@ function buildIndex(tree: Tree, setAside: SetAside | undefined): TreeIndex {
     wasm._ts_tree_cursor_delete_wasm(handle);
   }
   return { root, slots, bySlot, all, nearest: new Map() };
+}
+
+/** Whether a list holds the nodes gathered from `first` on, in their order. */
+function listsGathered(list: IndexedNode[], gathered: IndexedNode[], first: number): boolean {
+  if (list.length !== gathered.length - first) return false;
+  for (let i = 0; i < list.length; i++) if (list[i] !== gathered[first + i]) return false;
+  return true;
 }
 
 /** The tree's root node: unlike tree.rootNode, the same object each time. */
