@@ -36,6 +36,9 @@ export interface ImportBinding {
 
 const NO_KEYWORDS: ReadonlyMap<string, Node> = new Map();
 
+/** How many texts of a type withText finds by a pass over the nodes before it indexes them all. */
+const TEXTS_FOUND_BY_A_PASS = 2;
+
 /** A Call whose arguments are read the first time they are asked for: most of a module's calls are
  *  looked at by their callee only. */
 class CallSite implements Call {
@@ -95,7 +98,8 @@ export class PythonModule {
   private callCache?: Call[];
   /** The calls described so far, at the places of their nodes among the tree's calls. */
   private readonly described: (Call | undefined)[];
-  private readonly byText = new Map<string, Map<string, Node[]>>();
+  /** Per type, the nodes of each text asked so far, or of every text once indexed (see withText). */
+  private readonly byText = new Map<string, { indexed: boolean; nodes: Map<string, Node[]> }>();
 
   constructor(
     readonly tree: Tree,
@@ -120,20 +124,29 @@ export class PythonModule {
     return nodesOfType(this.tree, type);
   }
 
-  /** The nodes of a type (identifiers, attributes) that read `text`, in document order. Indexed by
-   *  text once per type: analyses follow names through the module again and again, and each
-   *  node's text is a call into the parser. */
+  /** The nodes of a type (identifiers, attributes) that read `text`, in document order. The first
+   *  texts asked of a type (most modules ask one or two) are each found by a pass over its nodes that
+   *  compares lengths before texts; the next question indexes them all by text: analyses that follow
+   *  many names ask again and again, and each node's text is a copy out of the source. */
   withText(type: 'identifier' | 'attribute', text: string): Node[] {
-    let index = this.byText.get(type);
-    if (!index) {
-      index = new Map();
-      for (const node of this.nodes(type)) {
-        const list = index.get(node.text);
-        if (list) list.push(node);
-        else index.set(node.text, [node]);
-      }
-      this.byText.set(type, index);
+    let known = this.byText.get(type);
+    if (!known) this.byText.set(type, (known = { indexed: false, nodes: new Map() }));
+    const found = known.nodes.get(text);
+    if (found || known.indexed) return found ?? [];
+    const all = this.nodes(type);
+    if (known.nodes.size < TEXTS_FOUND_BY_A_PASS) {
+      checkpoint(all.length);
+      const nodes = all.filter((node) => node.endIndex - node.startIndex === text.length && node.text === text);
+      known.nodes.set(text, nodes);
+      return nodes;
     }
+    const index = new Map<string, Node[]>();
+    for (const node of all) {
+      const list = index.get(node.text);
+      if (list) list.push(node);
+      else index.set(node.text, [node]);
+    }
+    this.byText.set(type, { indexed: true, nodes: index });
     return index.get(text) ?? [];
   }
 
