@@ -269,8 +269,9 @@ export function nameText(node: Node): string {
 /** Names and dots with nothing between them (no space, comment or line continuation). */
 const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 
-/** The dotted name of an attribute chain read from its text when it is written without anything
- *  between its names (most are): what dottedName gives, without a step per name. */
+/** The callee of an attribute read from its text when nothing but dots separates its names (most
+ *  are): what dottedName gives, without a step per name, or, when its first part is no identifier
+ *  (`None.real`), the text that calleeText gives. */
 function plainName(node: Node): string | undefined {
   if (node.endIndex - node.startIndex > MAX_NAME_TEXT) return undefined;
   const text = node.text;
