@@ -118,7 +118,7 @@ train = train.fillna({"age": train["age"].median()})
           }
           continue;
         }
-        if (!call.receiver || call.hasSplat || !RETURNS_NEW.has(call.method)) continue;
+        if (!call.receiver || !RETURNS_NEW.has(call.method) || call.hasSplat) continue;
         // `pd.eval(...)`, `F.relu(x, inplace=True)`: functions of an imported module, not methods of a frame.
         if (dottedName(call.receiver) !== undefined && module.isImportedName(call.receiver.text)) continue;
         const inplace = call.keywords.get('inplace');

@@ -113,7 +113,7 @@ function callEvaluation(module: PythonModule, call: Call): Evaluation | undefine
     const [x, y] = call.positional;
     return { node: call.node, how: `${call.method}()`, estimator: nameText(call.receiver), features: dataKey(module, x), labels: [dataKey(module, y)], data: [x, y] };
   }
-  if (!(sklearnName(call.qualified, 'sklearn.metrics') && call.imported) && !isMetricCall(call)) return undefined;
+  if (!call.imported || (!sklearnName(call.qualified, 'sklearn.metrics') && !isMetricCall(call))) return undefined;
   const args = [...call.positional, ...call.keywords.values()];
   if (args.length < 2) return undefined;
   const evaluation: Evaluation = { node: call.node, how: `${call.callee}()`, labels: [], data: args };
@@ -171,6 +171,9 @@ function aggregateOf(module: PythonModule, node: Node): Node | undefined {
 /** A score computed by hand from a comparison (`==`, `!=`) or a difference (`-`) of two expressions,
  *  aggregated with a mean or a sum: accuracy, error rate, mean squared or absolute error. */
 function handWrittenEvaluation(module: PythonModule, node: Node): Evaluation | undefined {
+  // Asked first: most operators are no part of an aggregate, and this is the quicker question.
+  const aggregate = aggregateOf(module, node);
+  if (!aggregate) return undefined;
   let operands: Node[];
   if (node.type === 'call') {
     // `predicted.eq(labels)`
@@ -187,8 +190,6 @@ function handWrittenEvaluation(module: PythonModule, node: Node): Evaluation | u
     operands = [node.childForFieldName('left'), node.childForFieldName('right')].filter((c): c is Node => c !== null);
   }
   if (operands.length !== 2 || operands.some((o) => o.type === 'integer' || o.type === 'float' || o.type === 'string')) return undefined;
-  const aggregate = aggregateOf(module, node);
-  if (!aggregate) return undefined;
   const evaluation: Evaluation = { node: aggregate, how: 'a hand-written score', labels: [], data: operands, handWritten: true };
   for (const operand of operands) {
     const prediction = !evaluation.estimator ? predictionOf(module, operand) : undefined;
@@ -228,16 +229,19 @@ export class ModelEvaluations {
 
   constructor(readonly module: PythonModule) {
     const direct: Evaluation[] = [];
+    const eqCalls: Node[] = [];
+    const directFits: Fitting[] = [];
     for (const call of module.calls()) {
       const evaluation = callEvaluation(module, call);
       if (evaluation) direct.push(evaluation);
+      if (call.method === 'eq') eqCalls.push(call.node);
+      const fitting = fittingOf(module, call);
+      if (fitting) directFits.push(fitting);
     }
-    const eqCalls = module.calls().flatMap((c) => (c.method === 'eq' ? [c.node] : []));
     for (const node of [...module.nodes('comparison_operator'), ...module.nodes('binary_operator'), ...eqCalls]) {
       const evaluation = handWrittenEvaluation(module, node);
       if (evaluation) direct.push(evaluation);
     }
-    const directFits = module.calls().flatMap((c) => fittingOf(module, c) ?? []);
     // A module that evaluates and fits nothing itself has no helper that does.
     if (direct.length === 0 && directFits.length === 0) return;
     this.summarizeHelpers(direct, directFits);

@@ -36,23 +36,83 @@ export interface ImportBinding {
 
 const NO_KEYWORDS: ReadonlyMap<string, Node> = new Map();
 
+/** How many texts of a type withText finds by a pass over the nodes before it indexes them all. */
+const TEXTS_FOUND_BY_A_PASS = 2;
+
+/** A Call whose arguments are read the first time they are asked for: most of a module's calls are
+ *  looked at by their callee only. */
+class CallSite implements Call {
+  private args?: { positional: Node[]; keywords: ReadonlyMap<string, Node>; hasSplat: boolean };
+
+  constructor(
+    readonly node: Node,
+    readonly callee: string,
+    readonly qualified: string,
+    readonly imported: boolean,
+    readonly method: string,
+    readonly receiver: Node | undefined,
+  ) {}
+
+  get positional(): Node[] {
+    return (this.args ??= argumentsOf(this.node)).positional;
+  }
+
+  get keywords(): ReadonlyMap<string, Node> {
+    return (this.args ??= argumentsOf(this.node)).keywords;
+  }
+
+  get hasSplat(): boolean {
+    return (this.args ??= argumentsOf(this.node)).hasSplat;
+  }
+}
+
+function argumentsOf(call: Node): { positional: Node[]; keywords: ReadonlyMap<string, Node>; hasSplat: boolean } {
+  const positional: Node[] = [];
+  let keywords: Map<string, Node> | undefined;
+  let hasSplat = false;
+  const args = call.childForFieldName('arguments');
+  if (args) {
+    for (const arg of args.namedChildren) {
+      if (!arg || arg.type === 'comment') continue;
+      if (arg.type === 'keyword_argument') {
+        const name = arg.childForFieldName('name')?.text;
+        const value = arg.childForFieldName('value');
+        if (name && value) (keywords ??= new Map()).set(name, value);
+      } else if (arg.type === 'list_splat' || arg.type === 'dictionary_splat') {
+        hasSplat = true;
+      } else {
+        positional.push(arg);
+      }
+    }
+  }
+  return { positional, keywords: keywords ?? NO_KEYWORDS, hasSplat };
+}
+
 /** A parsed Python module (or the code of a notebook) with the queries rules share. */
 export class PythonModule {
-  readonly lines: LineIndex;
+  private lineIndex?: LineIndex;
   readonly imports: ImportBinding[] = [];
   /** Module names named in import statements, as written (relative ones keep their leading dots). */
   readonly importedModules = new Set<string>();
   private readonly bindings = new Map<string, string>();
   private callCache?: Call[];
-  private readonly callsById = new Map<number, Call>();
-  private readonly byText = new Map<string, Map<string, Node[]>>();
+  /** The calls described so far, at the places of their nodes among the tree's calls. */
+  private readonly described: (Call | undefined)[];
+  /** Per type, the nodes of each text asked so far, or of every text once indexed (see withText). */
+  private readonly byText = new Map<string, { indexed: boolean; nodes: Map<string, Node[]> }>();
 
   constructor(
     readonly tree: Tree,
     readonly text: string,
   ) {
-    this.lines = new LineIndex(text);
     this.collectImports();
+    this.described = new Array<Call | undefined>(nodesOfType(tree, 'call').length);
+  }
+
+  /** Made when first asked: the analysis of a file has the lines of its text already, and few
+   *  rules ask for those of its code. */
+  get lines(): LineIndex {
+    return (this.lineIndex ??= new LineIndex(this.text));
   }
 
   get root(): Node {
@@ -64,20 +124,29 @@ export class PythonModule {
     return nodesOfType(this.tree, type);
   }
 
-  /** The nodes of a type (identifiers, attributes) that read `text`, in document order. Indexed by
-   *  text once per type: analyses follow names through the module again and again, and each
-   *  node's text is a call into the parser. */
+  /** The nodes of a type (identifiers, attributes) that read `text`, in document order. The first
+   *  texts asked of a type (most modules ask one or two) are each found by a pass over its nodes that
+   *  compares lengths before texts; the next question indexes them all by text: analyses that follow
+   *  many names ask again and again, and each node's text is a copy out of the source. */
   withText(type: 'identifier' | 'attribute', text: string): Node[] {
-    let index = this.byText.get(type);
-    if (!index) {
-      index = new Map();
-      for (const node of this.nodes(type)) {
-        const list = index.get(node.text);
-        if (list) list.push(node);
-        else index.set(node.text, [node]);
-      }
-      this.byText.set(type, index);
+    let known = this.byText.get(type);
+    if (!known) this.byText.set(type, (known = { indexed: false, nodes: new Map() }));
+    const found = known.nodes.get(text);
+    if (found || known.indexed) return found ?? [];
+    const all = this.nodes(type);
+    if (known.nodes.size < TEXTS_FOUND_BY_A_PASS) {
+      checkpoint(all.length);
+      const nodes = all.filter((node) => node.endIndex - node.startIndex === text.length && node.text === text);
+      known.nodes.set(text, nodes);
+      return nodes;
     }
+    const index = new Map<string, Node[]>();
+    for (const node of all) {
+      const list = index.get(node.text);
+      if (list) list.push(node);
+      else index.set(node.text, [node]);
+    }
+    this.byText.set(type, { indexed: true, nodes: index });
     return index.get(text) ?? [];
   }
 
@@ -118,53 +187,31 @@ export class PythonModule {
   }
 
   calls(): Call[] {
-    this.callCache ??= this.nodes('call').map((node) => this.describeCall(node));
+    this.callCache ??= nodesOfType(this.tree, 'call').map((node, i) => (this.described[i] ??= this.newCall(node)));
     return this.callCache;
   }
 
   /** The call at a node, described once: rules follow the same calls again and again. */
   describeCall(node: Node): Call {
-    let call = this.callsById.get(node.id);
-    if (!call) this.callsById.set(node.id, (call = this.newCall(node)));
-    return call;
+    // The module's calls, in document order (those that start at one place, `f(x)(y)`, told apart
+    // by id); from the tree, not from nodes(), which a view of some statements restricts.
+    const nodes = nodesOfType(this.tree, 'call');
+    for (let i = firstFrom(nodes, node.startIndex); i < nodes.length && nodes[i].startIndex === node.startIndex; i++) {
+      if (nodes[i].id === node.id) return (this.described[i] ??= this.newCall(node));
+    }
+    return this.newCall(node);
   }
 
   private newCall(node: Node): Call {
     checkpoint();
     const func = node.childForFieldName('function');
-    const method = func?.type === 'attribute' ? (func.childForFieldName('attribute')?.text ?? '') : undefined;
-    const callee = dottedName(func) ?? calleeText(func, method);
-    const qualified = this.qualifyDotted(callee);
-    const positional: Node[] = [];
-    let keywords: Map<string, Node> | undefined;
-    let hasSplat = false;
-    const args = node.childForFieldName('arguments');
-    if (args) {
-      for (const arg of args.namedChildren) {
-        if (!arg || arg.type === 'comment') continue;
-        if (arg.type === 'keyword_argument') {
-          const name = arg.childForFieldName('name')?.text;
-          const value = arg.childForFieldName('value');
-          if (name && value) (keywords ??= new Map()).set(name, value);
-        } else if (arg.type === 'list_splat' || arg.type === 'dictionary_splat') {
-          hasSplat = true;
-        } else {
-          positional.push(arg);
-        }
-      }
+    if (func?.type !== 'attribute') {
+      const callee = func?.type === 'identifier' ? func.text : calleeText(func, undefined);
+      return new CallSite(node, callee, this.qualifyDotted(callee), this.isImportedName(callee), callee, undefined);
     }
-    const receiver = func?.type === 'attribute' ? (func.childForFieldName('object') ?? undefined) : undefined;
-    return {
-      node,
-      callee,
-      qualified,
-      imported: this.isImportedName(callee),
-      method: method ?? callee,
-      receiver,
-      positional,
-      keywords: keywords ?? NO_KEYWORDS,
-      hasSplat,
-    };
+    const method = func.childForFieldName('attribute')?.text ?? '';
+    const callee = plainName(func) ?? dottedName(func) ?? calleeText(func, method);
+    return new CallSite(node, callee, this.qualifyDotted(callee), this.isImportedName(callee), method, func.childForFieldName('object') ?? undefined);
   }
 
   private collectImports(): void {
@@ -217,6 +264,18 @@ const MAX_NAME_TEXT = 200;
  *  longer than any name: a long chain of calls is no name, and is not copied for each call in it. */
 export function nameText(node: Node): string {
   return node.endIndex - node.startIndex <= MAX_NAME_TEXT ? node.text : '…';
+}
+
+/** Names and dots with nothing between them (no space, comment or line continuation). */
+const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+
+/** The callee of an attribute read from its text when nothing but dots separates its names (most
+ *  are): what dottedName gives, without a step per name, or, when its first part is no identifier
+ *  (`None.real`), the text that calleeText gives. */
+function plainName(node: Node): string | undefined {
+  if (node.endIndex - node.startIndex > MAX_NAME_TEXT) return undefined;
+  const text = node.text;
+  return PLAIN_NAME.test(text) ? text : undefined;
 }
 
 function calleeText(func: Node | null, method: string | undefined): string {

@@ -24,15 +24,36 @@ function holder(node: Node): Node {
   return n;
 }
 
-/** Reads of the name or `self.` attribute that `assignment` binds, which that binding reaches. */
+/** Per module, the reads of each name or `self.` attribute, by the value of each binding that reaches
+ *  them (the id of the assigned expression). */
+const readsByValue = new WeakMap<PythonModule, Map<string, Map<number, Node[]>>>();
+
+/** Reads of the name or `self.` attribute that `assignment` binds, which that binding reaches. The
+ *  reads of a name are followed once per module, not once per assignment: a long script assigns the
+ *  same names again and again. The list is shared: not to be changed. */
 function readsOfBinding(module: PythonModule, assignment: Node, target: Node): Node[] {
-  const bindings = bindingsOf(module);
   const value = assignment.childForFieldName('right');
-  const candidates = module.withText(target.type === 'identifier' ? 'identifier' : 'attribute', target.text);
-  return candidates.filter((use) => {
-    if (use.id === target.id || isBindingTarget(use)) return false;
-    return bindings.reaching(use)?.some((b) => b.value !== undefined && b.value.id === value?.id) ?? false;
-  });
+  if (!value) return [];
+  const type = target.type === 'identifier' ? 'identifier' : 'attribute';
+  let byName = readsByValue.get(module);
+  if (!byName) readsByValue.set(module, (byName = new Map()));
+  const key = `${type} ${target.text}`;
+  let byValue = byName.get(key);
+  if (!byValue) {
+    byName.set(key, (byValue = new Map()));
+    const bindings = bindingsOf(module);
+    // The target itself, as every binding target, is no read.
+    for (const use of module.withText(type, target.text)) {
+      if (isBindingTarget(use)) continue;
+      for (const binding of bindings.reaching(use) ?? []) {
+        if (binding.value === undefined) continue;
+        const reads = byValue.get(binding.value.id);
+        if (!reads) byValue.set(binding.value.id, [use]);
+        else if (reads[reads.length - 1] !== use) reads.push(use);
+      }
+    }
+  }
+  return byValue.get(value.id) ?? [];
 }
 
 /** Whether a name or attribute node is written to rather than read (`x = ...`, `def f(x)`, `x=` keyword). */
