@@ -133,10 +133,11 @@ function described(cls: string, instance: string | undefined): string {
 
 /** The transformer fit or the oversampling a call is, if any. */
 function fittingOf(module: PythonModule, call: Call): RowLearning | undefined {
-  const input = call.positional[0] ?? call.keywords.get('X');
+  // Read only for a fit: reading a call's arguments costs, and most calls are not one.
+  const input = () => call.positional[0] ?? call.keywords.get('X');
   const fn = call.imported ? sklearnName(call.qualified, 'sklearn.preprocessing') : undefined;
   const step = fn && FIT_TRANSFORM_FUNCTIONS.get(fn);
-  if (step) return { kind: 'fit', node: call.node, what: `${fn}()`, step, input };
+  if (step) return { kind: 'fit', node: call.node, what: `${fn}()`, step, input: input() };
   if (!call.receiver) return undefined;
   const resamples = call.method === 'fit_resample' || call.method === 'fit_sample';
   if (!resamples && call.method !== 'fit' && call.method !== 'fit_transform') return undefined;
@@ -146,7 +147,7 @@ function fittingOf(module: PythonModule, call: Call): RowLearning | undefined {
   const built = module.describeCall(constructor);
   const cls = lastName(built.qualified);
   if (resamples) {
-    return built.imported && OVERSAMPLER.test(built.qualified) ? { kind: 'oversampling', node: call.node, what: described(cls, instance), step: cls, instance, input } : undefined;
+    return built.imported && OVERSAMPLER.test(built.qualified) ? { kind: 'oversampling', node: call.node, what: described(cls, instance), step: cls, instance, input: input() } : undefined;
   }
   const learns = built.imported
     ? isLearningTransformer(built.qualified) ||
@@ -154,7 +155,7 @@ function fittingOf(module: PythonModule, call: Call): RowLearning | undefined {
       // A pipeline whose fit_transform is called is a chain of transformers.
       (call.method === 'fit_transform' && PIPELINES.has(constructedClass(module, constructor) ?? ''))
     : projectTransformers(module).has(built.callee);
-  return learns ? { kind: 'fit', node: call.node, what: described(cls, instance), step: cls, instance, input } : undefined;
+  return learns ? { kind: 'fit', node: call.node, what: described(cls, instance), step: cls, instance, input: input() } : undefined;
 }
 
 /** `axis=1` / `axis="columns"` (or pandas' positional 1): a statistic of each row, not across rows. */
