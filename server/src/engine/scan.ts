@@ -50,6 +50,10 @@ export interface ScanResult {
 }
 
 const SMALL_PROJECT_FILES = 64;
+/** Files that owe rules after the first pass are analysed in this thread when they are this few
+ *  bytes in all: a worker thread would first be sent the whole index and classify every file's role
+ *  again (on keras, one owed file then cost 150 ms at the end of the scan). */
+const OWED_HERE_BYTES = 64 * 1024;
 
 /** Worker threads for a scan that runs beside an editor (the language server's): every core but one,
  *  which is left to the editor and to the open documents; fewer threads also hold less memory. */
@@ -176,7 +180,8 @@ export async function scanProject(root: string, options: ScanOptions = {}): Prom
         }
       } else toAnalyse.push(file);
     }
-    const pending = threads.findings(toAnalyse, data, config, limits);
+    const owedBytes = toAnalyse.reduce((sum, file) => sum + file.size, 0);
+    const pending = workerCount > 0 && owedBytes <= OWED_HERE_BYTES ? findingsHere(toAnalyse, index, config, limits, budget) : threads.findings(toAnalyse, data, config, limits);
     // The project rules read only the index: they run here while the workers run the file rules.
     const projectAnalyzer = new Analyzer(RULES, undefined, budget);
     const cachedProject = reusable ? cache?.project : undefined;
@@ -225,6 +230,13 @@ interface ScanThreads {
   facts(files: DiscoveredFile[], preIndex: IndexData, config: Config, limits: ReadLimits, onDone: (count: number) => void): Promise<FirstPass[]>;
   findings(files: OwedFile[], index: IndexData, config: Config, limits: ReadLimits): Promise<SecondPass[]>;
   close(): void;
+}
+
+/** The second pass in this thread, against the index it holds. */
+async function findingsHere(files: OwedFile[], index: ProjectIndex, config: Config, limits: ReadLimits, budget: Budget): Promise<SecondPass[]> {
+  if (files.length === 0) return [];
+  await initPython();
+  return new ScanShare(budget).findings(files, index, config, limits);
 }
 
 async function inThisThread(budget: Budget): Promise<ScanThreads> {
