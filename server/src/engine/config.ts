@@ -1,4 +1,4 @@
-import Ajv from 'ajv';
+import Ajv, { ValidateFunction } from 'ajv';
 import picomatch from 'picomatch';
 import { parse as parseToml } from 'smol-toml';
 import { parse as parseYamlValue } from 'yaml';
@@ -53,7 +53,9 @@ export class ConfigError extends Error {
   }
 }
 
-const validate = new Ajv({ allErrors: true }).compile(schema);
+/** The schema of the configuration, compiled when a configuration file is first read (most projects
+ *  have none; compiling costs tens of ms at every start). */
+let validateConfig: ValidateFunction | undefined;
 
 type RawConfig = Partial<Omit<Config, 'thresholds' | 'source'>> & { thresholds?: Partial<Thresholds> };
 
@@ -84,6 +86,7 @@ export function loadConfig(files: { mlHygieneYaml?: string; pyprojectToml?: stri
     }
   }
   if (source === undefined) return { ...DEFAULT_CONFIG, perFileIgnores: {}, roles: {}, thresholds: { ...THRESHOLD_DEFAULTS } };
+  const validate = (validateConfig ??= new Ajv({ allErrors: true }).compile(schema));
   if (!validate(raw)) {
     // A bad key under `severity` gives two errors (its pattern, then propertyNames); the first names the key.
     const problems = (validate.errors ?? []).filter((e) => e.keyword !== 'propertyNames').map((e) => {

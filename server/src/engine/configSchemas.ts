@@ -8,18 +8,28 @@ import mlprojectSchema from '../../../schemas/mlproject.schema.json';
 import { Range } from './types';
 import { nodeRange, YamlFile } from './yaml';
 
-const ajv = new Ajv({ allErrors: true, allowUnionTypes: true });
+let ajv: Ajv | undefined;
 
-interface KnownConfig {
-  /** What the file is, for messages. */
-  kind: string;
-  validate: ValidateFunction;
+/** A known config file's schema, compiled when first needed: compiling them all cost every process
+ *  and scan thread some 80 ms as it started, and most projects hold none of these files. */
+class KnownConfig {
+  private compiled?: ValidateFunction;
+
+  constructor(
+    /** What the file is, for messages. */
+    readonly kind: string,
+    private readonly schema: object,
+  ) {}
+
+  get validate(): ValidateFunction {
+    return (this.compiled ??= (ajv ??= new Ajv({ allErrors: true, allowUnionTypes: true })).compile(this.schema));
+  }
 }
 
 const KNOWN: { name: RegExp; config: KnownConfig }[] = [
-  { name: /^\.ml-hygiene\.ya?ml$/, config: { kind: 'ML Hygiene configuration', validate: ajv.compile(mlHygieneSchema) } },
-  { name: /(^|\/)dvc\.yaml$/, config: { kind: 'DVC pipeline', validate: ajv.compile(dvcSchema) } },
-  { name: /(^|\/)MLproject$/, config: { kind: 'MLflow project', validate: ajv.compile(mlprojectSchema) } },
+  { name: /^\.ml-hygiene\.ya?ml$/, config: new KnownConfig('ML Hygiene configuration', mlHygieneSchema) },
+  { name: /(^|\/)dvc\.yaml$/, config: new KnownConfig('DVC pipeline', dvcSchema) },
+  { name: /(^|\/)MLproject$/, config: new KnownConfig('MLflow project', mlprojectSchema) },
 ];
 
 /** The schema a file follows, by its path (the ML Hygiene configuration counts at the root only). */
