@@ -10,8 +10,9 @@ import { nodeRange, YamlFile } from './yaml';
 
 let ajv: Ajv | undefined;
 
-/** A known config file's schema, compiled when first needed: compiling them all cost every process
- *  and scan thread some 80 ms as it started, and most projects hold none of these files. */
+/** A known config file's schema, compiled when first needed: compiled at load, these three and the
+ *  configuration's own (config.ts) cost every process and scan thread some 80 ms as it started, and
+ *  most projects hold none of these files. */
 class KnownConfig {
   private compiled?: ValidateFunction;
 
