@@ -6,7 +6,7 @@ import { jsonDeeperThan, mapToCell, MAX_NOTEBOOK_DEPTH, Notebook, NotebookCode, 
 import { FileFacts, NotYetKnown, ProjectIndex } from './project';
 import { deferredPythonFacts, EVERY_REQUESTED_FACT, gatherDeferredFacts, PythonFacts, pythonFacts, RequestedFact } from './python/facts';
 import { Node, PythonModule } from './python/module';
-import { Edit, editTree, parsePython, tooDeepForPython } from './python/parser';
+import { Edit, parsePython, syntaxNodeCount, tooDeepForPython } from './python/parser';
 import { restrictedTo, topLevelStatements } from './python/statements';
 import { personalDataInOutputs } from './personalData';
 import { parseRequirements, RequirementsFile } from './requirements';
@@ -123,10 +123,7 @@ export class Analyzer {
       return cached;
     }
     const previousTree = cached?.kind === 'python' && edits?.length ? cached.module.tree : undefined;
-    if (previousTree) {
-      editTree(previousTree, edits!);
-      this.edited.add(path);
-    }
+    if (previousTree) this.edited.add(path);
     const parsed = this.parseFresh(path, text, hash, previousTree);
     this.dropParse(path);
     this.cache.set(path, parsed);
@@ -200,7 +197,7 @@ export class Analyzer {
     const tooDeep = tooDeepForPython(text);
     if (tooDeep) return { module: new PythonModule(parsePython(''), ''), skipped: `not analysed: ${tooDeep}, more than Python accepts` };
     const tree = parsePython(text, previousTree);
-    const size = tree.rootNode.descendantCount;
+    const size = syntaxNodeCount(tree);
     if (size <= this.budget.maxSyntaxNodes) return { module: new PythonModule(tree, text) };
     tree.delete();
     return {

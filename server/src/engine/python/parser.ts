@@ -4,6 +4,7 @@ import { Edit, Language, Node, Parser, Tree } from 'web-tree-sitter';
 import { BudgetExceeded, checkpoint, pastDeadline } from '../budget';
 import { withUnixLineEnds } from '../text';
 import { BACKSLASH, CARRIAGE_RETURN, HASH, LINE_FEED, SPACE, TAB } from './charCodes';
+import { statementStarts } from './statementStarts';
 
 // The .wasm files sit beside the bundled server (the build copies them there); when running
 // from sources they are found in node_modules.
@@ -76,26 +77,6 @@ export function pythonParser(): Parser {
 
 export async function initPython(): Promise<void> {
   parser = await loadPythonParser();
-}
-
-/** Parses Python; with the previous tree (already edited with tree.edit) the parse is incremental.
- *  Throws BudgetExceeded when the analysis deadline passes during the parse. */
-export function parsePython(text: string, previous?: Tree): Tree {
-  const parser = pythonParser();
-  const source = withUnixLineEnds(text);
-  const tree = parser.parse(source, previous ?? null, { progressCallback: pastDeadline });
-  if (!tree) {
-    parser.reset();
-    if (pastDeadline()) throw new BudgetExceeded();
-    throw new Error('tree-sitter returned no tree');
-  }
-  (tree as { [SOURCE]?: string })[SOURCE] = source;
-  const edited = previous as { [SET_ASIDE]?: SetAside } | undefined;
-  if (edited?.[SET_ASIDE]) {
-    (tree as { [CARRIED_FROM]?: SetAside })[CARRIED_FROM] = edited[SET_ASIDE];
-    edited[SET_ASIDE] = undefined;
-  }
-  return tree;
 }
 
 /** CPython refuses more than 200 nested brackets ("too many nested parentheses") and 100 levels of
@@ -174,18 +155,13 @@ export function tooDeepForPython(text: string): string | undefined {
 // share, found by type, by parent or by child, and that keeps on itself what the walk learned of it:
 // its parent, its named children, its type, the field its parent holds it in, its end and its place in
 // document order. Nothing else is kept per node (maps by id, or a query's own node objects, cost more
-// memory and time than the walk itself); a tree re-parsed as its document is edited takes over what
-// it can of the index before (see buildIndex). Anonymous nodes
-// (punctuation, keywords: a third of a tree) get their objects only when a node's full children list
-// is asked for. The accessors that lead from a node to others (meterTreeSteps) answer from these
+// memory and time than the walk itself); a module re-parsed as its document is edited takes over the
+// objects of the statements the edit left as they were (see reparsed). Anonymous nodes (punctuation,
+// keywords: a third of a tree) get their objects only when a node's full children list is asked for. The accessors that lead from a node to others (meterTreeSteps) answer from these
 // objects, without crossing into wasm.
 
 const INDEX = Symbol('tree index');
-/** On an edited tree, its index until the re-parse; on the re-parsed tree, that index until its own
- *  is built from it (buildIndex). */
-const SET_ASIDE = Symbol('index set aside for the re-parse');
-const CARRIED_FROM = Symbol('index of the tree before the re-parse');
-/** On a tree from parsePython, the text it was parsed from (node texts are slices of it). */
+/** On a module tree and its views, the text it was parsed from (node texts are slices of it). */
 const SOURCE = Symbol('source');
 const PARENT = Symbol('parent');
 const TYPE_ID = Symbol('type id');
@@ -307,24 +283,6 @@ interface TreeIndex {
   nearest: Map<ReadonlySet<string>, Int32Array>;
 }
 
-/** An index set aside for the re-parse of its tree, with the edits made to the tree since. */
-interface SetAside {
-  index: TreeIndex;
-  edits: Edit[];
-}
-
-/** Edits a tree that is about to be re-parsed (parsePython(text, tree)). Its index is dropped, as
- *  tree.edit moves its nodes, and set aside with the edits: the tree the re-parse gives takes over
- *  the parts of it that the parse reused or made again the same (see buildIndex). */
-export function editTree(tree: Tree, edits: Edit[]): void {
-  const edited = tree as { [INDEX]?: TreeIndex; [SET_ASIDE]?: SetAside };
-  const index = edited[INDEX];
-  edited[INDEX] = undefined;
-  for (const edit of edits) tree.edit(edit);
-  if (index) edited[SET_ASIDE] = { index, edits: [...edits] };
-  else edited[SET_ASIDE]?.edits.push(...edits);
-}
-
 /** Every named node of a type in the tree, the root included, in document order. The list is the
  *  index's own: do not change it. */
 export function nodesOfType(tree: Tree, type: string): Node[] {
@@ -405,187 +363,475 @@ function typeSlotsOf(language: Language): TypeSlots {
   return slots;
 }
 
+// A module's syntax is one tree to the analyses, from one or more of tree-sitter's: a fresh parse
+// gives one, but a file with a syntax error is parsed statement by statement (statementStarts.ts),
+// so that the error stays in its statement; and an edited document is parsed again only from the
+// start of the statement the edit touched to the start of the next one it left as it was. Such a
+// part is parsed whole when it parses without error (alone or not, its statements then parse the
+// same), else statement by statement: a text is always parsed as the same pieces, however it came
+// to be. The module's tree (a ModuleTree) lists the trees it takes its top-level statements from;
+// each of its nodes belongs to one of them, seen through a view of that tree (a TreeView) that
+// leads back to the module. The index's root is the module's own: tree-sitter's accessors that
+// would ask one tree about it answer for the module (see moduleRoot).
+
+/** The trees of a module, and how its index is to be made. */
+interface ModuleTree extends Tree {
+  [PIECES]: Tree[];
+  [PLAN]?: Part[];
+  [INDEX]?: TreeIndex;
+  [SOURCE]: string;
+  /** Its number of syntax nodes, as tree-sitter's descendantCount counts them. */
+  [SIZE]: number;
+  /** Its text's statement starts (statementStarts, and 0). */
+  [STARTS]: number[];
+  [ROOT]: RootPlace;
+  [TEXT]: (start: number, position: unknown, end?: number) => string;
+}
+
+/** One of tree-sitter's trees as the nodes of one module see it (a node is known by its tree). */
+interface TreeView extends Tree {
+  [TEXT]: ModuleTree[typeof TEXT];
+  [REAL]: Tree;
+  [MODULE]: ModuleTree;
+  [SOURCE]: string;
+}
+
+/** Where the module's root lies. */
+interface RootPlace {
+  start: number;
+  row: number;
+  column: number;
+  end: number;
+  endRow: number;
+  endColumn: number;
+}
+
+/** A run of the module's top-level statements: those of a tree just parsed, or of the index
+ *  before, moved by as many characters and rows as the text before them grew. */
+type Part = { tree: Tree } | { carried: IndexedNode[]; bytes: number; rows: number; index: TreeIndex };
+
+const PIECES = Symbol('trees of the module');
+const PLAN = Symbol('parts of the index to be made');
+const SIZE = Symbol('syntax nodes');
+const STARTS = Symbol('statement starts');
+const ROOT = Symbol('place of the root');
+const REAL = Symbol('tree seen');
+const MODULE = Symbol('module tree');
+/** web-tree-sitter's (internal) text callback of a tree, which its cursors read node texts with. */
+const TEXT = 'textCallback';
+/** On a tree of a part of the source (parseRange), where the part starts. */
+const PLACE = Symbol('place of the part');
+/** On one of tree-sitter's trees, how many module trees take statements from it. */
+const USERS = Symbol('module trees using it');
+
+interface Place {
+  bytes: number;
+  rows: number;
+}
+
+/** What module trees and their views share: tree-sitter's Tree, but the root is the module's. */
+const MODULE_TREE = Object.create(Tree.prototype, {
+  rootNode: {
+    get(this: Tree) {
+      return indexOf(this).root;
+    },
+  },
+}) as Tree;
+
+const freeTree = Tree.prototype.delete;
+/** Frees a tree: a module tree lets go of its trees, each freed when no module tree uses it. */
+Tree.prototype.delete = function (this: Tree) {
+  const pieces = (this as Partial<ModuleTree>)[PIECES];
+  if (!pieces) return freeTree.call(this);
+  (this as Partial<ModuleTree>)[PIECES] = [];
+  for (const piece of pieces) {
+    const used = piece as { [USERS]?: number };
+    if (--used[USERS]! === 0) freeTree.call(piece);
+  }
+};
+
+/** Parses Python: with the tree of the text before an edit (that tree then only serves to make the
+ *  new one's index, see moduleTree), only the statements the edit touched are parsed again. Throws
+ *  BudgetExceeded when the analysis deadline passes during the parse. */
+export function parsePython(text: string, previous?: Tree): Tree {
+  const source = withUnixLineEnds(text);
+  const before = previous as Partial<ModuleTree> | undefined;
+  const index = before?.[INDEX];
+  return (index && before[STARTS] && reparsed(source, before as ModuleTree, index)) || parsedWhole(source);
+}
+
+/** One of tree-sitter's parses of the source, or of a part of it that starts a line (`row`). A part
+ *  is parsed as a text of its own, with its place kept: tree-sitter's recovery from a syntax error
+ *  weighs how much text it skips, and the text before a part would count. */
+function parseRange(source: string, start = 0, end = source.length, row = 0): Tree {
+  const parser = pythonParser();
+  const whole = start === 0 && end === source.length;
+  const tree = parser.parse(whole ? source : source.slice(start, end), null, { progressCallback: pastDeadline });
+  if (!tree) {
+    parser.reset();
+    if (pastDeadline()) throw new BudgetExceeded();
+    throw new Error('tree-sitter returned no tree');
+  }
+  if (!whole) (tree as { [PLACE]?: Place })[PLACE] = { bytes: start, rows: row };
+  // (Only for tree-sitter's own nodes of it, which know it as their tree: tests.)
+  (tree as { [SOURCE]?: string })[SOURCE] = source;
+  return tree;
+}
+
+/** The source parsed whole, or statement by statement when it has a syntax error. */
+function parsedWhole(source: string): ModuleTree {
+  const starts = [0, ...statementStarts(source)];
+  const pieces = piecesOf(source, starts, source.length, 0);
+  const tree = moduleTree(
+    source,
+    pieces,
+    pieces.map((tree) => ({ tree })),
+  );
+  tree[STARTS] = starts;
+  return tree;
+}
+
+/** The trees of the statements from starts[0] (a line start on `row`) to `end`: one, when they parse
+ *  together without error and as the starts say (none spans a start, as one would that has a string
+ *  tree-sitter reads on past its line), else one per statement start. */
+function piecesOf(source: string, starts: number[], end: number, row: number): Tree[] {
+  const together = parseRange(source, starts[0], end, row);
+  const root = rootOfPiece(together);
+  if (starts.length === 1 || (!root.hasError && lieAsStartsSay(root.namedChildren as Node[], starts))) return [together];
+  freeTree.call(together);
+  return statementByStatement(source, starts, end, row);
+}
+
+/** Whether no statement spans a statement start (both in document order). */
+function lieAsStartsSay(statements: Node[], starts: number[]): boolean {
+  let next = 0;
+  for (const statement of statements) {
+    const start = statement.startIndex;
+    while (next < starts.length && starts[next] <= start) next++;
+    if (next < starts.length && starts[next] < statement.endIndex) return false;
+  }
+  return true;
+}
+
+/** One tree per statement start, from starts[0] (a line start on `row`) to `end`. */
+function statementByStatement(source: string, starts: number[], end: number, row: number): Tree[] {
+  const pieces: Tree[] = [];
+  for (let i = 0; i < starts.length; i++) {
+    pieces.push(parseRange(source, starts[i], i + 1 < starts.length ? starts[i + 1] : end, row));
+    if (i + 1 < starts.length) row += linesIn(source, starts[i], starts[i + 1]);
+  }
+  return pieces;
+}
+
+function linesIn(text: string, start: number, end: number): number {
+  let lines = 0;
+  for (let i = text.indexOf('\n', start); i >= 0 && i < end; i = text.indexOf('\n', i + 1)) lines++;
+  return lines;
+}
+
+/** A module tree of the source from its trees (each used once more) and the parts of its index. */
+function moduleTree(source: string, pieces: Tree[], plan: Part[], size?: number, root?: RootPlace): ModuleTree {
+  // The root's id is that of a tree's root that is a module (the statements under it are the
+  // module's); when tree-sitter gave each of the trees an ERROR root (a statement of the module
+  // then), an empty module's.
+  const roots = pieces.map(rootOfPiece);
+  const moduleType = pieces[0].language.idForNodeType('module', true)!;
+  if (!roots.some((root) => treeSitterTypeId.call(root) === moduleType)) pieces = [...pieces, parseRange('')];
+  for (const piece of pieces) (piece as { [USERS]?: number })[USERS] = ((piece as { [USERS]?: number })[USERS] ?? 0) + 1;
+  const tree = Object.create(MODULE_TREE) as ModuleTree;
+  (tree as unknown as { 0: number })[0] = (pieces[0] as unknown as { 0: number })[0];
+  tree.language = pieces[0].language;
+  tree[PIECES] = pieces;
+  tree[PLAN] = plan;
+  tree[SOURCE] = source;
+  tree[TEXT] = (start: number, _position: unknown, end?: number) => source.slice(start, end);
+  tree[SIZE] = size ?? 1 + roots.reduce((sum, root) => sum + statementNodes(root), 0);
+  if (root) tree[ROOT] = root;
+  else {
+    const first = roots[0];
+    const last = roots[roots.length - 1];
+    const end = last.endPosition;
+    tree[ROOT] = { start: first.startIndex, row: first.startPosition.row, column: first.startPosition.column, end: treeSitterEndIndex.call(last) as number, endRow: end.row, endColumn: end.column };
+  }
+  return tree;
+}
+
+/** The number of syntax nodes a tree's root gives the module: all but the root, unless it is an
+ *  ERROR (then a statement). */
+function statementNodes(root: Node): number {
+  return root.descendantCount - (root.isError ? 0 : 1);
+}
+
+/** tree-sitter's own roots of the trees a module's text was parsed in (after edits, of the trees its
+ *  statements come from), in order, each at its place in the text. */
+export function treeSitterRoots(tree: Tree): Node[] {
+  return ((tree as Partial<ModuleTree>)[PIECES] ?? [tree]).map(rootOfPiece).filter((root) => root.endIndex > root.startIndex || root.isError);
+}
+
+/** The number of syntax nodes of a module's tree (tree-sitter's descendantCount of its root). */
+export function syntaxNodeCount(tree: Tree): number {
+  return (tree as Partial<ModuleTree>)[SIZE] ?? tree.rootNode.descendantCount;
+}
+
+/** The module re-parsed from the statement an edit begins in, or in the line after it begins on,
+ *  to the first statement start after the edit that was one before; undefined when that is the whole
+ *  text, or the statements before do not lie where their starts say (then it is parsed whole). */
+function reparsed(source: string, before: ModuleTree, index: TreeIndex): ModuleTree | undefined {
+  const old = before[SOURCE];
+  const oldLength = old.length;
+  const length = source.length;
+  const shorter = Math.min(oldLength, length);
+  let prefix = 0;
+  while (prefix < shorter && old.charCodeAt(prefix) === source.charCodeAt(prefix)) prefix++;
+  let suffix = 0;
+  while (suffix < shorter - prefix && old.charCodeAt(oldLength - 1 - suffix) === source.charCodeAt(length - 1 - suffix)) suffix++;
+  const shift = length - oldLength;
+  const starts = before[STARTS]!;
+  // From a start far enough before the change that its line's first word (which says whether it
+  // starts a statement: `else` does not) is not changed.
+  let first = firstAtOrAfter(starts, prefix - CONTINUING_KEYWORD_LENGTH, (start) => start) - 1;
+  if (first < 0) first = 0;
+  const from = starts[first];
+  const wasStart = (start: number) => {
+    const i = firstAtOrAfter(starts, start, (s) => s);
+    return i < starts.length && starts[i] === start;
+  };
+  const changeEnd = length - suffix;
+  const found = statementStarts(source, from, (start) => start >= changeEnd && wasStart(start - shift));
+  const stopped = found.length > 0 && found[found.length - 1] >= changeEnd && wasStart(found[found.length - 1] - shift);
+  const to = stopped ? found[found.length - 1] : length;
+  const oldTo = stopped ? to - shift : oldLength;
+  if (from === 0 && to === length) return undefined;
+  const top = index.root._namedChildren!;
+  const kept = firstAtOrAfter(top, from, startOf);
+  const after = firstAtOrAfter(top, oldTo, startOf);
+  if ((kept > 0 && (top[kept - 1] as NamedNode)[END_INDEX] > from) || (after > kept && (top[after - 1] as NamedNode)[END_INDEX] > oldTo)) return undefined;
+  const row = kept < top.length && top[kept].startIndex === from ? (top[kept] as NamedNode)[ROW] : linesIn(old, 0, from);
+  const rows = linesIn(source, from, to) - linesIn(old, from, oldTo);
+  const pieces = piecesOf(source, [from, ...(stopped ? found.slice(0, -1) : found)], to, row);
+  const carriedBefore = top.slice(0, kept);
+  const carriedAfter = top.slice(after);
+  const used = new Set<Tree>(pieces);
+  for (const node of carriedBefore) used.add(realTree(node.tree));
+  for (const node of carriedAfter) used.add(realTree(node.tree));
+  let size = before[SIZE];
+  for (let i = kept; i < after; i++) size -= top[i].descendantCount;
+  for (const piece of pieces) size += statementNodes(rootOfPiece(piece));
+  const oldRoot = before[ROOT];
+  const firstRoot = rootOfPiece(pieces[0]);
+  const lastRoot = rootOfPiece(pieces[pieces.length - 1]);
+  const lastEnd = lastRoot.endPosition;
+  const root: RootPlace = {
+    ...(from > 0 ? { start: oldRoot.start, row: oldRoot.row, column: oldRoot.column } : { start: firstRoot.startIndex, row: firstRoot.startPosition.row, column: firstRoot.startPosition.column }),
+    ...(carriedAfter.length > 0
+      ? { end: oldRoot.end + shift, endRow: oldRoot.endRow + rows, endColumn: oldRoot.endColumn }
+      : { end: treeSitterEndIndex.call(lastRoot) as number, endRow: lastEnd.row, endColumn: lastEnd.column }),
+  };
+  const plan: Part[] = [{ carried: carriedBefore, bytes: 0, rows: 0, index }, ...pieces.map((tree) => ({ tree })), { carried: carriedAfter, bytes: shift, rows, index }];
+  const tree = moduleTree(source, [...used], plan, size, root);
+  const startsAfter = firstAtOrAfter(starts, oldTo, (start) => start);
+  tree[STARTS] = [...starts.slice(0, first + 1), ...(stopped ? found.slice(0, -1) : found), ...starts.slice(startsAfter).map((start) => start + shift)];
+  return tree;
+}
+
+/** The most characters read of a line to know whether it starts a statement (`finally` and one). */
+const CONTINUING_KEYWORD_LENGTH = 16;
+
+/** Makes an index's root answer for its module where tree-sitter would answer for the one tree its
+ *  id is of. */
+function moduleRoot(root: NamedNode, module: ModuleTree): void {
+  const place = module[ROOT];
+  Object.defineProperties(root, {
+    endPosition: { get: () => ({ row: place.endRow, column: place.endColumn }) },
+    descendantCount: { get: () => module[SIZE] },
+    hasError: { get: () => root._namedChildren!.some((statement) => statement.hasError) },
+    childCount: { get: () => root._namedChildren!.length },
+    namedChildCount: { get: () => root._namedChildren!.length },
+  });
+}
+
+function realTree(tree: Tree): Tree {
+  return (tree as Partial<TreeView>)[REAL] ?? tree;
+}
+
+/** tree-sitter's root of one of its trees (a new object each time), at its place in the source: what
+ *  tree-sitter tells of the nodes under it (their places, by a cursor or by the node) then is too. */
+function rootOfPiece(tree: Tree): Node {
+  const real = realTree(tree);
+  const root = treeSitterRoot(real);
+  const place = (real as { [PLACE]?: Place })[PLACE];
+  return place ? movedNode(root, place.bytes, place.rows, root) : root;
+}
+
+/** One of tree-sitter's node objects moved by as many characters and rows (its part starts a line,
+ *  so columns stay): a copy, or `into` itself. */
+function movedNode(node: Node, bytes: number, rows: number, into: Node = Object.assign(Object.create(Object.getPrototypeOf(node) as object) as Node, node)): Node {
+  const { row, column } = node.startPosition;
+  into.startIndex = node.startIndex + bytes;
+  into.startPosition = { row: row + rows, column };
+  return into;
+}
+
+function moduleOf(tree: Tree): Partial<ModuleTree> & Tree {
+  return (tree as Partial<TreeView>)[MODULE] ?? tree;
+}
+
 function indexOf(tree: Tree): TreeIndex {
-  const indexed = tree as { [INDEX]?: TreeIndex; [CARRIED_FROM]?: SetAside };
-  const known = indexed[INDEX];
+  const module = moduleOf(tree);
+  const known = module[INDEX];
   if (known) return known;
-  const previous = indexed[CARRIED_FROM];
-  indexed[CARRIED_FROM] = undefined;
-  const index = buildIndex(tree, previous);
-  indexed[INDEX] = index;
+  if (!module[PLAN]) throw new Error('not a tree of parsePython');
+  const index = buildIndex(module as ModuleTree);
+  module[INDEX] = index;
+  module[PLAN] = undefined;
   return index;
 }
 
-// An incremental re-parse reuses the subtrees an edit did not touch, and a node's id is the address
-// of its slot in its parent's list of children (tree-sitter's own, hidden nodes' lists included):
-// a node whose id was in the previous tree sits in a list the parse reused, so it and every node
-// under it are the same nodes as before, only moved (the previous tree is edited in place and lives
-// until the re-parse is done, so no slot address of it is given to a new node meanwhile). The walk
-// of a re-parsed tree therefore takes such a node's subtree over from the previous index (its node
-// objects with their children lists, moved to the new tree and place, their types known) and asks
-// tree-sitter only about the nodes the parse made anew: a keystroke costs the nodes around it and a
-// pass over node objects in memory, not a walk of the whole tree through wasm. A reused node is found
-// in the previous index by its type and its place before the edits (the index's lists by type are in
-// document order, and so are the places of the nodes the walk meets), then known by its id.
-//
-// While a typed line is incomplete, tree-sitter's error recovery makes anew much of what follows it,
-// as it was. The walk goes through those nodes, but a node made anew that was, by its type and place,
-// a node before, outside the text the edits changed, takes that node's object (all it keeps is set
-// again): the same object then stands for a node of the same type and text, as for one the parse
-// reused, and the index allocates little.
-
-/** How a reused subtree moved: by how many bytes and rows, and by how many columns on the row it
- *  starts on (the other rows keep their columns). */
+/** How carried nodes move: to the view of their tree, by as many characters and rows as the text
+ *  before them grew (they start a line, so their columns stay). */
 interface Move {
   tree: Tree;
   bytes: number;
   rows: number;
-  columns: number;
-  firstRow: number;
 }
 
 /** Moves a carried node's object to the new tree and place (a node is its id, which it keeps). */
 function moveNode(node: IndexedNode, move: Move): void {
   node.tree = move.tree;
-  if (move.bytes === 0 && move.rows === 0 && move.columns === 0) return;
+  if (move.bytes === 0 && move.rows === 0) return;
   node.startIndex += move.bytes;
   const named = node as NamedNode;
   if (named[ROW] === undefined) {
     // An anonymous child's object is web-tree-sitter's, with a startPosition of its own.
     const { row, column } = node.startPosition;
-    node.startPosition = { row: row + move.rows, column: row === move.firstRow ? column + move.columns : column };
+    node.startPosition = { row: row + move.rows, column };
     return;
   }
-  if (named[ROW] === move.firstRow) named[COLUMN] += move.columns;
   named[ROW] += move.rows;
   named[END_INDEX] += move.bytes;
 }
 
-/** Where a node of the re-parsed text, from `start` to `end`, was before the edits (which were made
- *  one after the other): its start then (its end in `unedited.end`), or -1 when an edit changed text
- *  within it. */
-function unedited(start: number, end: number, edits: Edit[]): number {
-  for (let i = edits.length - 1; i >= 0; i--) {
-    const edit = edits[i];
-    if (end <= edit.startIndex) continue;
-    if (start < edit.newEndIndex) return -1;
-    const shift = edit.oldEndIndex - edit.newEndIndex;
-    start += shift;
-    end += shift;
-  }
-  unedited.end = end;
-  return start;
-}
-unedited.end = 0;
-
-/** One walk of the tree with a cursor: every named node made an object, numbered in document order,
- *  listed by type slot and in its parent's named children, with the field its parent holds it in.
- *  With the index of the tree before an incremental re-parse, the subtrees the parse reused are
- *  carried over from it, and the objects of nodes it made again the same are taken over (see above).
+/** The index of a module tree: its root, then its parts in order: the nodes of a tree just parsed
+ *  are walked with a cursor (every named node made an object, numbered in document order, listed by
+ *  type slot and in its parent's named children, with the field its parent holds it in); carried
+ *  statements keep their objects, moved and numbered anew, with all under them.
  *
  *  The cursor is tree-sitter's, driven through the runtime's exports (CursorRuntime) rather than
  *  web-tree-sitter's TreeCursor: that one copies the cursor into wasm memory and back and makes a
  *  node object for every step, which costs more than the step. Here the cursor stays in the transfer
  *  buffer from one move to the next, and a node is read from it only when it is named. */
-function buildIndex(tree: Tree, setAside: SetAside | undefined): TreeIndex {
-  const previous = setAside?.index;
-  const slots = typeSlotsOf(tree.language);
+function buildIndex(module: ModuleTree): TreeIndex {
+  const slots = typeSlotsOf(module.language);
   const bySlot: IndexedNode[][] = [];
   const all: IndexedNode[] = [];
-  const list = (node: IndexedNode) => {
-    node[ORDER] = all.length;
-    node[END] = all.length + 1;
-    all.push(node);
-    (bySlot[slotOf(slots, node[TYPE_ID])] ??= []).push(node);
+  const views = new Map<Tree, Tree>();
+  const viewOf = (tree: Tree): Tree => {
+    const real = realTree(tree);
+    let view = views.get(real);
+    if (!view) views.set(real, (view = treeView(real, module)));
+    return view;
   };
-  const treeSitterNode = treeSitterRoot(tree) as IndexedNode & { 0: number };
-  const { id, startIndex, startPosition } = treeSitterNode;
-  const root = new NamedNodeObject(treeSitterNode[0], id, tree, startIndex, treeSitterEndIndex.call(treeSitterNode) as number, startPosition.row, startPosition.column, treeSitterTypeId.call(treeSitterNode) as number, null, 0);
-  list(root);
-  /** A reused node's subtree, moved and numbered: its named nodes are those at its places in the
-   *  previous index, in document order, and keep that order, so each one's place moves by as much as
-   *  the subtree's first. */
-  const carry = (node: IndexedNode, move: Move) => {
-    const from = node[ORDER];
-    const to = node[END];
-    const shift = all.length - from;
-    const before = previous!.all;
-    for (let order = from; order < to; order++) {
-      checkpoint();
-      const next = before[order];
-      moveNode(next, move);
-      next[ORDER] += shift;
-      next[END] += shift;
-      all.push(next);
-      (bySlot[slotOf(slots, next[TYPE_ID])] ??= []).push(next);
-      // The anonymous children this node's object was asked for move with it.
-      const asked = next._children;
-      if (asked) for (const child of asked) if (child[ORDER] < 0) moveNode(child, move);
+  const moduleType = module.language.idForNodeType('module', true)!;
+  const first = module[PIECES].map(rootOfPiece).find((root) => treeSitterTypeId.call(root) === moduleType)!;
+  const place = module[ROOT];
+  const root = new NamedNodeObject((first as unknown as { 0: number })[0], first.id, module, place.start, place.end, place.row, place.column, moduleType, null, 0);
+  moduleRoot(root, module);
+  listNode(root, all, bySlot, slots);
+  /** The statements, as the walks and carries find them. */
+  const statements: IndexedNode[] = [];
+  for (const part of module[PLAN]!) {
+    if ('tree' in part) {
+      walk(part.tree, viewOf(part.tree), root as NamedNode, statements, all, bySlot, slots);
+      continue;
     }
-  };
-  // The previous index's objects of reused nodes and of nodes made again (see above): per slot, how
-  // far the walk has passed the previous index's nodes of that type.
-  const edits = setAside?.edits ?? [];
-  const passedBySlot: number[] = [];
-  /** The highest place in the previous index of an object taken over by a node made anew. */
-  let takenUpTo = -1;
-  /** The object of the previous index of a node's type and place before the edits, neither carried
-   *  nor taken over yet (then an object of this tree): the node's own if it has its id. */
-  const counterpart = (typeId: number, start: number, end: number): NamedNode | undefined => {
-    const slot = slotOf(slots, typeId);
-    const before = previous!.bySlot[slot];
-    if (!before) return undefined;
-    const was = unedited(start, end, edits);
-    if (was < 0) return undefined;
-    const wasEnd = unedited.end;
-    // Nodes that start at the same place come outer (longer) ones first, here as before: those
-    // longer than this node are passed, as no node after it at this place is longer.
-    let passed = passedBySlot[slot] ?? 0;
-    for (; passed < before.length; passed++) {
-      checkpoint();
-      const candidate = before[passed];
-      if (candidate.tree === tree || candidate.startIndex < was) continue;
-      if (candidate.startIndex > was || (candidate as NamedNode)[END_INDEX] <= wasEnd) break;
+    for (const statement of part.carried) {
+      carry(statement, { tree: viewOf(statement.tree), bytes: part.bytes, rows: part.rows }, part.index, all, bySlot, slots);
+      statement[PARENT] = root;
+      statements.push(statement);
     }
-    passedBySlot[slot] = passed;
-    const candidate = before[passed] as NamedNode | undefined;
-    if (!candidate || candidate.tree === tree || candidate.startIndex !== was || candidate[END_INDEX] !== wasEnd) return undefined;
-    passedBySlot[slot] = passed + 1;
-    return candidate;
-  };
-  /** Whether a reused node's subtree can be carried over: none of its objects was taken over (by a
-   *  node made anew above it, of the same type and place). */
-  const carriable = (node: IndexedNode) => {
-    if (takenUpTo < node[ORDER]) return true;
-    const before = previous!.all;
-    for (let order = node[ORDER]; order < node[END]; order++) if (before[order].tree === tree) return false;
-    return true;
-  };
+  }
+  root._namedChildren = statements.length > 0 ? statements : NO_CHILDREN;
+  // (A module's children are all named: statements, comments, ERROR.)
+  root._children = root._namedChildren;
+  root[END] = all.length;
+  return { root, slots, bySlot, all, nearest: new Map() };
+}
+
+/** Numbers a named node in document order and lists it by type. */
+function listNode(node: IndexedNode, all: IndexedNode[], bySlot: IndexedNode[][], slots: TypeSlots): void {
+  node[ORDER] = all.length;
+  node[END] = all.length + 1;
+  all.push(node);
+  (bySlot[slotOf(slots, node[TYPE_ID])] ??= []).push(node);
+}
+
+/** A statement carried from the index before, with its subtree, moved and numbered: its named
+ *  nodes are those at its places in the previous index, in document order, and keep that order, so
+ *  each one's place moves by as much as the statement's. */
+function carry(statement: IndexedNode, move: Move, previous: TreeIndex, all: IndexedNode[], bySlot: IndexedNode[][], slots: TypeSlots): void {
+  const from = statement[ORDER];
+  const to = statement[END];
+  const shift = all.length - from;
+  const before = previous.all;
+  for (let order = from; order < to; order++) {
+    checkpoint();
+    const next = before[order];
+    moveNode(next, move);
+    next[ORDER] += shift;
+    next[END] += shift;
+    all.push(next);
+    (bySlot[slotOf(slots, next[TYPE_ID])] ??= []).push(next);
+    // The anonymous children this node's object was asked for move with it.
+    const asked = next._children;
+    if (asked) for (const child of asked) if (child[ORDER] < 0) moveNode(child, move);
+  }
+}
+
+/** One of tree-sitter's trees, as a module's nodes see it. */
+function treeView(real: Tree, module: ModuleTree): TreeView {
+  const view = Object.create(MODULE_TREE) as TreeView;
+  (view as unknown as { 0: number })[0] = (real as unknown as { 0: number })[0];
+  view.language = real.language;
+  view[REAL] = real;
+  view[MODULE] = module;
+  view[SOURCE] = module[SOURCE];
+  view[TEXT] = module[TEXT];
+  return view;
+}
+
+/** The walk of a tree's statements with a cursor (see buildIndex): they are listed under `root`
+ *  and pushed on `statements`. */
+function walk(tree: Tree, view: Tree, root: NamedNode, statements: IndexedNode[], all: IndexedNode[], bySlot: IndexedNode[][], slots: TypeSlots): void {
+  const start = rootOfPiece(tree) as IndexedNode & { 0: number };
+  // An ERROR root holds statements that do not parse: it is one of the module's. (Asked before the
+  // cursor is made: asking tree-sitter about a node overwrites the cursor in the transfer buffer.)
+  let base = root;
+  if (start.isError) {
+    base = new NamedNodeObject(start[0], start.id, view, start.startIndex, treeSitterEndIndex.call(start) as number, start.startPosition.row, start.startPosition.column, treeSitterTypeId.call(start) as number, root, 0);
+    listNode(base, all, bySlot, slots);
+    statements.push(base);
+  }
   const wasm = runtime as CursorRuntime;
   const handle = (tree as unknown as { 0: number })[0];
   const buffer = transferWords;
   let heap = wasm.HEAP32;
-  heap[buffer] = id;
-  heap[buffer + 1] = startIndex;
-  heap[buffer + 2] = startPosition.row;
-  heap[buffer + 3] = startPosition.column;
-  heap[buffer + 4] = treeSitterNode[0];
+  heap[buffer] = start.id;
+  heap[buffer + 1] = start.startIndex;
+  heap[buffer + 2] = start.startPosition.row;
+  heap[buffer + 3] = start.startPosition.column;
+  heap[buffer + 4] = start[0];
   wasm._ts_tree_cursor_new_wasm(handle);
   try {
     // The cursor is on a child of `parent`; `ancestors` are the parents above it. The named children
     // of the nodes on the way down gather in `gathered`, those of `parent` from `first` on, and are
-    // each node's list once it is done (a list of their number, not one grown child by child). A
-    // node that took over an object keeps that object's list when it lists the same objects
-    // (`former`): most do, and a new list would be garbage by the next keystroke.
-    let parent = root as NamedNode;
+    // each node's list once it is done (a list of their number, not one grown child by child).
+    let parent = base;
     let first = 0;
-    let former = NO_CHILDREN;
     const ancestors: NamedNode[] = [];
     const firsts: number[] = [];
-    const formers: IndexedNode[][] = [];
     const gathered: NamedNode[] = [];
     const done = () => {
-      if (gathered.length > first) parent._namedChildren = listsGathered(former, gathered, first) ? former : gathered.slice(first);
+      if (gathered.length > first) parent._namedChildren = gathered.slice(first);
       gathered.length = first;
       parent[END] = all.length;
     };
@@ -594,8 +840,6 @@ function buildIndex(tree: Tree, setAside: SetAside | undefined): TreeIndex {
       checkpoint();
       const typeId = wasm._ts_tree_cursor_current_node_type_id_wasm(handle);
       let node: NamedNode | undefined;
-      let fresh = false;
-      let nodeFormer = NO_CHILDREN;
       if (isNamedType(slots, typeId)) {
         const field = wasm._ts_tree_cursor_current_field_id_wasm(handle);
         const end = wasm._ts_tree_cursor_end_index_wasm(handle);
@@ -606,52 +850,25 @@ function buildIndex(tree: Tree, setAside: SetAside | undefined): TreeIndex {
         const c2 = heap[buffer + 2];
         const c3 = heap[buffer + 3];
         wasm._ts_tree_cursor_current_node_wasm(handle);
-        const nodeId = heap[buffer];
-        const start = heap[buffer + 1];
-        const row = heap[buffer + 2];
-        const column = heap[buffer + 3];
-        const alias = heap[buffer + 4];
+        node = new NamedNodeObject(heap[buffer + 4], heap[buffer], view, heap[buffer + 1], end, heap[buffer + 2], heap[buffer + 3], typeId, parent, field);
         heap[buffer] = c0;
         heap[buffer + 1] = c1;
         heap[buffer + 2] = c2;
         heap[buffer + 3] = c3;
-        const before = previous && counterpart(typeId, start, end);
-        if (before && before.id === nodeId && carriable(before)) {
-          const reused = before;
-          const was = reused.startPosition;
-          // The new parent may list the reused node by another name (an alias): its `0`, its type
-          // and its field are the new parent's; the nodes under it are listed as before.
-          reused[ALIAS] = alias;
-          reused[TYPE_ID] = typeId;
-          reused[FIELD] = field;
-          reused[PARENT] = parent;
-          carry(reused, { tree, bytes: start - reused.startIndex, rows: row - was.row, columns: column - was.column, firstRow: was.row });
-          node = reused;
-        } else {
-          // A node made again, or a reused one whose subtree cannot be carried over, is walked.
-          if (before) {
-            takenUpTo = Math.max(takenUpTo, before[ORDER]);
-            nodeFormer = before._namedChildren!;
-            setUpNamedNode.call(before, alias, nodeId, tree, start, end, row, column, typeId, parent, field);
-            node = before;
-          } else node = new NamedNodeObject(alias, nodeId, tree, start, end, row, column, typeId, parent, field);
-          list(node);
-          fresh = true;
-        }
-        gathered.push(node);
+        listNode(node, all, bySlot, slots);
+        if (parent === root) statements.push(node);
+        else gathered.push(node);
       } else if (slots.anonymousFields[parent[TYPE_ID]]) {
         const field = wasm._ts_tree_cursor_current_field_id_wasm(handle);
         if (field !== 0) parent[ANONYMOUS_FIELDS] |= fieldBit(field);
       }
-      // Down into a new named node (an anonymous one's children, if any, are no named node's
+      // Down into a named node (an anonymous one's children, if any, are no named node's
       // children), else on to the next sibling, up as far as needed.
-      if (fresh && wasm._ts_tree_cursor_goto_first_child_wasm(handle) === 1) {
+      if (node && wasm._ts_tree_cursor_goto_first_child_wasm(handle) === 1) {
         ancestors.push(parent);
         firsts.push(first);
-        formers.push(former);
-        parent = node!;
+        parent = node;
         first = gathered.length;
-        former = nodeFormer;
         continue;
       }
       while (!(more = wasm._ts_tree_cursor_goto_next_sibling_wasm(handle) === 1) && ancestors.length) {
@@ -659,21 +876,12 @@ function buildIndex(tree: Tree, setAside: SetAside | undefined): TreeIndex {
         done();
         parent = ancestors.pop()!;
         first = firsts.pop()!;
-        former = formers.pop()!;
       }
     }
-    done();
+    if (base !== root) done();
   } finally {
     wasm._ts_tree_cursor_delete_wasm(handle);
   }
-  return { root, slots, bySlot, all, nearest: new Map() };
-}
-
-/** Whether a list holds the nodes gathered from `first` on, in their order. */
-function listsGathered(list: IndexedNode[], gathered: IndexedNode[], first: number): boolean {
-  if (list.length !== gathered.length - first) return false;
-  for (let i = 0; i < list.length; i++) if (list[i] !== gathered[first + i]) return false;
-  return true;
 }
 
 /** The tree's root node: unlike tree.rootNode, the same object each time. */
@@ -686,7 +894,9 @@ export function rootOf(tree: Tree): Node {
  *  tree has no index and `build` is false. */
 function indexed(node: Node, build = true): IndexedNode | undefined {
   if ((node as IndexedNode)[PARENT] !== undefined) return node as IndexedNode;
-  if (!build && !(node.tree as { [INDEX]?: TreeIndex })[INDEX]) return undefined;
+  const module = moduleOf(node.tree);
+  // (Not for the nodes of one of tree-sitter's own trees: tests.)
+  if (build ? !module[PLAN] && !module[INDEX] : !module[INDEX]) return undefined;
   const index = indexOf(node.tree);
   const list = index.bySlot[slotOf(index.slots, treeSitterTypeId.call(node) as number)];
   if (!list) return undefined;
@@ -699,7 +909,7 @@ function indexed(node: Node, build = true): IndexedNode | undefined {
 
 /** The first position in a list of nodes in document order whose key (start, or order) is at or
  *  after `value`. */
-function firstAtOrAfter<T extends Node>(list: T[], value: number, key: (node: T) => number): number {
+function firstAtOrAfter<T>(list: T[], value: number, key: (node: T) => number): number {
   let low = 0;
   let high = list.length;
   while (low < high) {
@@ -874,7 +1084,12 @@ function meterTreeSteps(): void {
     const node = indexed(this);
     if (node) return node[PARENT];
     // An anonymous node that has no index object yet: tree-sitter's parent, then its index object.
-    const parent = treeSitterParent.call(this) as Node | null;
+    // tree-sitter finds a parent from its tree's root, at the start of the tree's own text: the node
+    // is asked there, and the parent found moved back to where its part of the module's text lies.
+    const place = (realTree(this.tree) as { [PLACE]?: Place })[PLACE];
+    const asked = place ? movedNode(this, -place.bytes, -place.rows) : this;
+    const parent = treeSitterParent.call(asked) as Node | null;
+    if (parent && place) movedNode(parent, place.bytes, place.rows, parent);
     return parent && (indexed(parent) ?? parent);
   });
   defineGetter('typeId', function () {
@@ -905,6 +1120,12 @@ function meterTreeSteps(): void {
   const nextNamedSibling = nodeGetter('nextNamedSibling');
   defineGetter('nextNamedSibling', function () {
     checkpoint();
+    // A named node's from its parent's list: a statement's may come from another of the module's trees.
+    const own = this as IndexedNode;
+    if (own[ORDER] >= 0 && own[PARENT]) {
+      const siblings = own[PARENT]._namedChildren!;
+      return siblings[firstAtOrAfter(siblings, own[ORDER] + 1, orderOf)] ?? null;
+    }
     return indexedChild(this.parent ?? this, nextNamedSibling.call(this) as Node | null);
   });
   const child = proto.child;
