@@ -68,6 +68,18 @@ describe('statement starts', () => {
     tree.delete();
   });
 
+  test("leave a module's own tokens among its children, after an edit too", () => {
+    const text = 'import numpy as np; import pandas as pd\nSEED = 1; np.random.seed(SEED)\n';
+    const tree = parsePython(text);
+    const types = (t: typeof tree) => rootOf(t).children.map((c) => c!.type);
+    assert.deepEqual(types(tree), ['import_statement', ';', 'import_statement', 'expression_statement', ';', 'expression_statement']);
+    const edited = parsePython(text.replace('SEED = 1', 'SEED = 42'), tree);
+    assert.deepEqual(types(edited), types(tree));
+    assert.equal(rootOf(edited).children[4]!.startIndex, text.indexOf('; np') + 1);
+    tree.delete();
+    edited.delete();
+  });
+
   test('keep a syntax error in its statement', () => {
     const text = [
       'import pandas as pd',

@@ -406,8 +406,9 @@ interface RootPlace {
   endColumn: number;
 }
 
-/** A run of the module's top-level statements: those of a tree just parsed, or of the index
- *  before, moved by as many characters and rows as the text before them grew. */
+/** A run of the module's children (its statements, and tokens such as `;`): those of a tree just
+ *  parsed, or of the index before, moved by as many characters and rows as the text before them
+ *  grew. */
 type Part = { tree: Tree } | { carried: IndexedNode[]; bytes: number; rows: number; index: TreeIndex };
 
 const PIECES = Symbol('trees of the module');
@@ -602,7 +603,7 @@ function reparsed(source: string, before: ModuleTree, index: TreeIndex): ModuleT
   const to = stopped ? found[found.length - 1] : length;
   const oldTo = stopped ? to - shift : oldLength;
   if (from === 0 && to === length) return undefined;
-  const top = index.root._namedChildren!;
+  const top = index.root._children!;
   const kept = firstAtOrAfter(top, from, startOf);
   const after = firstAtOrAfter(top, oldTo, startOf);
   if ((kept > 0 && (top[kept - 1] as NamedNode)[END_INDEX] > from) || (after > kept && (top[after - 1] as NamedNode)[END_INDEX] > oldTo)) return undefined;
@@ -644,8 +645,8 @@ function moduleRoot(root: NamedNode, module: ModuleTree): void {
   Object.defineProperties(root, {
     endPosition: { get: () => ({ row: place.endRow, column: place.endColumn }) },
     descendantCount: { get: () => module[SIZE] },
-    hasError: { get: () => root._namedChildren!.some((statement) => statement.hasError) },
-    childCount: { get: () => root._namedChildren!.length },
+    hasError: { get: () => root._children!.some((child) => child.hasError) },
+    childCount: { get: () => root._children!.length },
     namedChildCount: { get: () => root._namedChildren!.length },
   });
 }
@@ -737,22 +738,26 @@ function buildIndex(module: ModuleTree): TreeIndex {
   const root = new NamedNodeObject((first as unknown as { 0: number })[0], first.id, module, place.start, place.end, place.row, place.column, moduleType, null, 0);
   moduleRoot(root, module);
   listNode(root, all, bySlot, slots);
-  /** The statements, as the walks and carries find them. */
+  /** The module's children, as the walks and carries find them, and the named ones (statements). */
+  const children: IndexedNode[] = [];
   const statements: IndexedNode[] = [];
   for (const part of module[PLAN]!) {
     if ('tree' in part) {
-      walk(part.tree, viewOf(part.tree), root as NamedNode, statements, all, bySlot, slots);
+      walk(part.tree, viewOf(part.tree), root as NamedNode, children, statements, all, bySlot, slots);
       continue;
     }
-    for (const statement of part.carried) {
-      carry(statement, { tree: viewOf(statement.tree), bytes: part.bytes, rows: part.rows }, part.index, all, bySlot, slots);
-      statement[PARENT] = root;
-      statements.push(statement);
+    for (const child of part.carried) {
+      const move = { tree: viewOf(child.tree), bytes: part.bytes, rows: part.rows };
+      if (child[ORDER] >= 0) {
+        carry(child, move, part.index, all, bySlot, slots);
+        statements.push(child);
+      } else moveNode(child, move);
+      child[PARENT] = root;
+      children.push(child);
     }
   }
   root._namedChildren = statements.length > 0 ? statements : NO_CHILDREN;
-  // (A module's children are all named: statements, comments, ERROR.)
-  root._children = root._namedChildren;
+  root._children = children;
   root[END] = all.length;
   return { root, slots, bySlot, all, nearest: new Map() };
 }
@@ -800,8 +805,9 @@ function treeView(real: Tree, module: ModuleTree): TreeView {
 }
 
 /** The walk of a tree's statements with a cursor (see buildIndex): they are listed under `root`
- *  and pushed on `statements`. */
-function walk(tree: Tree, view: Tree, root: NamedNode, statements: IndexedNode[], all: IndexedNode[], bySlot: IndexedNode[][], slots: TypeSlots): void {
+ *  and pushed on `statements`, and with the module's other children (tokens such as `;`, which
+ *  get their objects here) on `children`. */
+function walk(tree: Tree, view: Tree, root: NamedNode, children: IndexedNode[], statements: IndexedNode[], all: IndexedNode[], bySlot: IndexedNode[][], slots: TypeSlots): void {
   const start = rootOfPiece(tree) as IndexedNode & { 0: number };
   // An ERROR root holds statements that do not parse: it is one of the module's. (Asked before the
   // cursor is made: asking tree-sitter about a node overwrites the cursor in the transfer buffer.)
@@ -810,6 +816,7 @@ function walk(tree: Tree, view: Tree, root: NamedNode, statements: IndexedNode[]
     base = new NamedNodeObject(start[0], start.id, view, start.startIndex, treeSitterEndIndex.call(start) as number, start.startPosition.row, start.startPosition.column, treeSitterTypeId.call(start) as number, root, 0);
     listNode(base, all, bySlot, slots);
     statements.push(base);
+    children.push(base);
   }
   const wasm = runtime as CursorRuntime;
   const handle = (tree as unknown as { 0: number })[0];
@@ -840,7 +847,8 @@ function walk(tree: Tree, view: Tree, root: NamedNode, statements: IndexedNode[]
       checkpoint();
       const typeId = wasm._ts_tree_cursor_current_node_type_id_wasm(handle);
       let node: NamedNode | undefined;
-      if (isNamedType(slots, typeId)) {
+      const named = isNamedType(slots, typeId);
+      if (named || parent === root) {
         const field = wasm._ts_tree_cursor_current_field_id_wasm(handle);
         const end = wasm._ts_tree_cursor_end_index_wasm(handle);
         // Reading the node overwrites the cursor in the buffer: it is put back.
@@ -850,14 +858,18 @@ function walk(tree: Tree, view: Tree, root: NamedNode, statements: IndexedNode[]
         const c2 = heap[buffer + 2];
         const c3 = heap[buffer + 3];
         wasm._ts_tree_cursor_current_node_wasm(handle);
-        node = new NamedNodeObject(heap[buffer + 4], heap[buffer], view, heap[buffer + 1], end, heap[buffer + 2], heap[buffer + 3], typeId, parent, field);
+        const made = new NamedNodeObject(heap[buffer + 4], heap[buffer], view, heap[buffer + 1], end, heap[buffer + 2], heap[buffer + 3], typeId, parent, field);
         heap[buffer] = c0;
         heap[buffer + 1] = c1;
         heap[buffer + 2] = c2;
         heap[buffer + 3] = c3;
-        listNode(node, all, bySlot, slots);
-        if (parent === root) statements.push(node);
-        else gathered.push(node);
+        if (parent === root) children.push(made);
+        if (named) {
+          node = made;
+          listNode(node, all, bySlot, slots);
+          if (parent === root) statements.push(node);
+          else gathered.push(node);
+        }
       } else if (slots.anonymousFields[parent[TYPE_ID]]) {
         const field = wasm._ts_tree_cursor_current_field_id_wasm(handle);
         if (field !== 0) parent[ANONYMOUS_FIELDS] |= fieldBit(field);
