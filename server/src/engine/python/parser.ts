@@ -372,7 +372,7 @@ function typeSlotsOf(language: Language): TypeSlots {
 // to be. The module's tree (a ModuleTree) lists the trees it takes its top-level statements from;
 // each of its nodes belongs to one of them, seen through a view of that tree (a TreeView) that
 // leads back to the module. The index's root is the module's own: tree-sitter's accessors that
-// would ask one tree about it answer for the module (see moduleRoot).
+// would ask one tree about it answer for the module (see ModuleRootObject).
 
 /** The trees of a module, and how its index is to be made. */
 interface ModuleTree extends Tree {
@@ -638,18 +638,39 @@ function reparsed(source: string, before: ModuleTree, index: TreeIndex): ModuleT
 /** The most characters read of a line to know whether it starts a statement (`finally` and one). */
 const CONTINUING_KEYWORD_LENGTH = 16;
 
-/** Makes an index's root answer for its module where tree-sitter would answer for the one tree its
- *  id is of. */
-function moduleRoot(root: NamedNode, module: ModuleTree): void {
-  const place = module[ROOT];
-  Object.defineProperties(root, {
-    endPosition: { get: () => ({ row: place.endRow, column: place.endColumn }) },
-    descendantCount: { get: () => module[SIZE] },
-    hasError: { get: () => root._children!.some((child) => child.hasError) },
-    childCount: { get: () => root._children!.length },
-    namedChildCount: { get: () => root._namedChildren!.length },
-  });
-}
+/** A module's root: a named node's object, but what tree-sitter would tell of the one tree its id is
+ *  of, it tells of the module (its tree). */
+const ModuleRootObject = function (this: NamedNode, ...fields: Parameters<typeof setUpNamedNode>) {
+  setUpNamedNode.apply(this, fields);
+} as unknown as new (...fields: Parameters<typeof setUpNamedNode>) => NamedNode;
+ModuleRootObject.prototype = Object.create(Node.prototype, {
+  endPosition: {
+    get(this: NamedNode) {
+      const place = (this.tree as ModuleTree)[ROOT];
+      return { row: place.endRow, column: place.endColumn };
+    },
+  },
+  descendantCount: {
+    get(this: NamedNode) {
+      return (this.tree as ModuleTree)[SIZE];
+    },
+  },
+  hasError: {
+    get(this: NamedNode) {
+      return this._children!.some((child) => child.hasError);
+    },
+  },
+  childCount: {
+    get(this: NamedNode) {
+      return this._children!.length;
+    },
+  },
+  namedChildCount: {
+    get(this: NamedNode) {
+      return this._namedChildren!.length;
+    },
+  },
+}) as Node;
 
 function realTree(tree: Tree): Tree {
   return (tree as Partial<TreeView>)[REAL] ?? tree;
@@ -735,8 +756,7 @@ function buildIndex(module: ModuleTree): TreeIndex {
   const moduleType = module.language.idForNodeType('module', true)!;
   const first = module[PIECES].map(rootOfPiece).find((root) => treeSitterTypeId.call(root) === moduleType)!;
   const place = module[ROOT];
-  const root = new NamedNodeObject((first as unknown as { 0: number })[0], first.id, module, place.start, place.end, place.row, place.column, moduleType, null, 0);
-  moduleRoot(root, module);
+  const root = new ModuleRootObject((first as unknown as { 0: number })[0], first.id, module, place.start, place.end, place.row, place.column, moduleType, null, 0);
   listNode(root, all, bySlot, slots);
   /** The module's children, as the walks and carries find them, and the named ones (statements). */
   const children: IndexedNode[] = [];
