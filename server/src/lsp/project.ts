@@ -20,7 +20,7 @@ export interface ProjectHost {
   /** Settles when the documents opened so far are analysed: the first scan starts after them, so
    *  that its start (listing the files, asking git) does not hold up their first findings. */
   openDocumentsAnalysed(): Promise<void>;
-  /** Whether a text made the parser of an earlier server fail (parserFailure.ts): it is not parsed
+  /** Whether a text made the parser of an earlier server fail (parserRestart.ts): it is not parsed
    *  again, so that reopening it does not make this one fail too. */
   failedParserBefore(text: string): boolean;
   /** Runs a scan under the editor's progress indicator; `run` reports (done, total). */

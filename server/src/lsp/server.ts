@@ -108,11 +108,11 @@ export class MlHygieneServer implements ProjectHost {
   private logLevel: LogLevel = DEFAULT_SETTINGS.logLevel;
   /** Settings sent with didChangeConfiguration, for clients without workspace/configuration. */
   private pushedSettings: unknown;
-  /** Settles once the workspace folders have their projects (requests wait for it). */
   /** The hashes of the texts that made an earlier server's parser fail (parserRestart.ts). */
   private failedTexts = new Set<string>();
   /** Set once this process's parser failed: the server is on its way out. */
   private exiting = false;
+  /** Settles once the workspace folders have their projects (requests wait for it). */
   private readonly started: Promise<void>;
   private markStarted!: () => void;
 
