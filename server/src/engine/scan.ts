@@ -30,9 +30,11 @@ export interface ScanOptions {
   maxWorkers?: number;
   /** The bundled worker script; the scan runs in this thread when it is missing. */
   workerScript?: string;
-  /** False: files are parsed in worker threads only, small projects' too. The language server's
-   *  thread holds the open documents, and a parser that fails there (parserFailure.ts) ends it. */
-  parseHere?: boolean;
+  /** False: the first pass, where each file is parsed first, runs in worker threads only (a small
+   *  project's too). The language server's thread holds the open documents, and a parser that fails
+   *  there (parserFailure.ts) ends it: a file that makes the parser fail does so in a worker thread
+   *  (the few files owing rules after that pass, parsed there before, may still be analysed here). */
+  firstPassHere?: boolean;
   /** What each file's analysis may cost (default: DEFAULT_BUDGET). */
   budget?: Budget;
   /** Keep each file's results in the root's cache folder and reuse those of unchanged files
@@ -118,8 +120,7 @@ export async function scanProject(root: string, options: ScanOptions = {}): Prom
     }
   }
   const toRead = analysed.filter((f) => readInFirstPass(f) && !cached.has(f.path));
-  const parseHere = options.parseHere ?? true;
-  const wanted = options.workers ?? (toRead.length >= SMALL_PROJECT_FILES ? Math.min(os.availableParallelism(), options.maxWorkers ?? Infinity) : parseHere ? 0 : 1);
+  const wanted = options.workers ?? (toRead.length >= SMALL_PROJECT_FILES ? Math.min(os.availableParallelism(), options.maxWorkers ?? Infinity) : options.firstPassHere === false ? 1 : 0);
   const hasWorkers = fs.existsSync(workerScript);
   const workerCount = hasWorkers ? Math.min(wanted, toRead.length) : 0;
   options.onProgress?.(0, analysed.length);
@@ -187,7 +188,7 @@ export async function scanProject(root: string, options: ScanOptions = {}): Prom
     }
     const owedBytes = toAnalyse.reduce((sum, file) => sum + file.size, 0);
     const pending =
-      workerCount > 0 && owedBytes <= OWED_HERE_BYTES && parseHere ? findingsHere(toAnalyse, index, data, config, limits, budget, threads) : threads.findings(toAnalyse, data, config, limits);
+      workerCount > 0 && owedBytes <= OWED_HERE_BYTES ? findingsHere(toAnalyse, index, data, config, limits, budget, threads) : threads.findings(toAnalyse, data, config, limits);
     // The project rules read only the index: they run here while the workers run the file rules.
     const projectAnalyzer = new Analyzer(RULES, undefined, budget);
     const cachedProject = reusable ? cache?.project : undefined;

@@ -150,7 +150,7 @@ export class Project {
       }
       const started = performance.now();
       const result = await this.host.withProgress((report) =>
-        scanProject(this.root, { config: this.config, workerScript: this.workerScript, maxWorkers: backgroundWorkers(), parseHere: false, onProgress: report }),
+        scanProject(this.root, { config: this.config, workerScript: this.workerScript, maxWorkers: backgroundWorkers(), firstPassHere: false, onProgress: report }),
       );
       const files = result.index.files.length;
       this.host.log(
