@@ -11,7 +11,7 @@ export const PARSER_FAILED_NOTICE = 'not analysed: the Python parser failed on t
 
 /** Thrown by every call into the runtime once it trapped. */
 export class ParserFailed extends Error {
-  constructor(readonly trap: string) {
+  constructor(trap: string) {
     super(`the Python parser failed earlier in this thread (${trap}) and is not used again`);
   }
 }
