@@ -3,6 +3,7 @@
 // happens in the server.
 import * as vscode from 'vscode';
 import { DocumentSelector, LanguageClient, LanguageClientOptions, RevealOutputChannelOn, ServerOptions, TransportKind, vsdiag } from 'vscode-languageclient/node';
+import { PARSER_FAILED_NOTIFICATION, ParserFailedParams } from '../../server/src/lsp/parserRestart';
 import { ProjectView } from './projectView';
 import { ReportView } from './report';
 import { registerRuleDocs } from './ruleDocs';
@@ -43,6 +44,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<MlHygi
   const server = { module, transport: TransportKind.ipc };
   const serverOptions: ServerOptions = { run: server, debug: server };
   const watcher = vscode.workspace.createFileSystemWatcher(WATCHED_FILES);
+  // The texts that made a server's parser fail: that server exits and the client starts a fresh
+  // one, which is told not to parse them (reopened, they would end it too).
+  const parserFailedOn = new Set<string>();
   const clientOptions: LanguageClientOptions = {
     documentSelector: DOCUMENT_SELECTOR,
     synchronize: { fileEvents: watcher, configurationSection: 'mlHygiene' },
@@ -52,7 +56,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<MlHygi
     // The hover links to the rule's page and to the quick fixes; it leaves the message to the
     // editor, which shows the diagnostic in the same hover. Findings about the whole project are
     // listed in the project view, not on a file.
-    initializationOptions: { commandLinks: true, diagnosticsInHover: true, projectView: true },
+    initializationOptions: () => ({ commandLinks: true, diagnosticsInHover: true, projectView: true, parserFailedOn: [...parserFailedOn] }),
     markdown: { isTrusted: { enabledCommands: ['mlHygiene.showRuleDocumentation', QUICK_FIX_AT] } },
     middleware: {
       // The language client shows a pull it cancelled itself (the document changed while the server
@@ -67,6 +71,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<MlHygi
   };
   const languageClient = new LanguageClient('mlHygiene', 'ML Hygiene', serverOptions, clientOptions);
   client = languageClient;
+  languageClient.onNotification(PARSER_FAILED_NOTIFICATION, ({ textHash }: ParserFailedParams) => parserFailedOn.add(textHash));
   const status = new ServerStatus(languageClient);
   const reportView = new ReportView(languageClient);
   const projectView = new ProjectView(languageClient);

@@ -45,9 +45,9 @@ export interface JsonReport {
   notices: { path: string; message: string }[];
 }
 
-/** `check --format json` in `cwd`, parsed. */
-export function checkJson(args: string[], cwd: string): { status: number | null; report: JsonReport; stderr: string } {
-  const result = runCli(['check', '--format', 'json', ...args], cwd);
+/** `check --format json` in `cwd`, parsed (with `env` added to the command's environment). */
+export function checkJson(args: string[], cwd: string, env?: NodeJS.ProcessEnv): { status: number | null; report: JsonReport; stderr: string } {
+  const result = runCli(['check', '--format', 'json', ...args], cwd, env);
   let report: JsonReport;
   try {
     report = JSON.parse(result.stdout) as JsonReport;

@@ -113,8 +113,9 @@ export class LspClient {
     this.connection.listen();
   }
 
-  static start(serverBundle = SERVER_BUNDLE): LspClient {
-    return new LspClient(spawn(process.execPath, [serverBundle, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] }));
+  /** `env`: added to the server's environment. */
+  static start(serverBundle = SERVER_BUNDLE, env: NodeJS.ProcessEnv = {}): LspClient {
+    return new LspClient(spawn(process.execPath, [serverBundle, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } }));
   }
 
   /** `processId`: the process whose end the server outlives by a few seconds at most (default: this one). */

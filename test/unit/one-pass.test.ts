@@ -135,9 +135,9 @@ test('the first pass runs every rule that needs only the file and the project ar
   const share = new ScanShare();
   // The requirements first, as the scan reads them: the code's pre-index knows their facts.
   const preIndex = { files, facts: [], documents, layout: {} };
-  const configFirst = share.collectFacts(others, limits, { index: indexFromData({ ...preIndex, pending: others.map((f) => f.path) }), config: EVERY_RULE });
+  const { results: configFirst } = share.collectFacts(others, limits, { index: indexFromData({ ...preIndex, pending: others.map((f) => f.path) }), config: EVERY_RULE });
   const known = configFirst.map((r): [string, FileFacts] => [r.path, r.facts!]);
-  const passes = share.collectFacts(code, limits, { index: indexFromData({ ...preIndex, facts: known, pending: code.map((f) => f.path) }), config: EVERY_RULE });
+  const { results: passes } = share.collectFacts(code, limits, { index: indexFromData({ ...preIndex, facts: known, pending: code.map((f) => f.path) }), config: EVERY_RULE });
   const owed = Object.fromEntries(passes.map((r) => [r.path, { role: r.rules?.role, owed: r.rules?.owed }]));
   assert.deepEqual(owed, {
     // Whether training defines the same features, and whether a file of the project writes the

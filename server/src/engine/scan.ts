@@ -30,6 +30,11 @@ export interface ScanOptions {
   maxWorkers?: number;
   /** The bundled worker script; the scan runs in this thread when it is missing. */
   workerScript?: string;
+  /** False: the first pass, where each file is parsed first, runs in worker threads only (a small
+   *  project's too). The language server's thread holds the open documents, and a parser that fails
+   *  there (parserFailure.ts) ends it: a file that makes the parser fail does so in a worker thread
+   *  (the few files owing rules after that pass, parsed there before, may still be analysed here). */
+  firstPassHere?: boolean;
   /** What each file's analysis may cost (default: DEFAULT_BUDGET). */
   budget?: Budget;
   /** Keep each file's results in the root's cache folder and reuse those of unchanged files
@@ -115,10 +120,11 @@ export async function scanProject(root: string, options: ScanOptions = {}): Prom
     }
   }
   const toRead = analysed.filter((f) => readInFirstPass(f) && !cached.has(f.path));
-  const wanted = options.workers ?? (toRead.length < SMALL_PROJECT_FILES ? 0 : Math.min(os.availableParallelism(), options.maxWorkers ?? Infinity));
-  const workerCount = fs.existsSync(workerScript) ? Math.min(wanted, toRead.length) : 0;
+  const wanted = options.workers ?? (toRead.length >= SMALL_PROJECT_FILES ? Math.min(os.availableParallelism(), options.maxWorkers ?? Infinity) : options.firstPassHere === false ? 1 : 0);
+  const hasWorkers = fs.existsSync(workerScript);
+  const workerCount = hasWorkers ? Math.min(wanted, toRead.length) : 0;
   options.onProgress?.(0, analysed.length);
-  const threads = workerCount > 0 ? new ScanPool(workerScript, workerCount, budget) : await inThisThread(budget);
+  const threads = workerCount > 0 ? new ScanPool(workerScript, workerCount, budget) : await inThisThread(budget, hasWorkers ? workerScript : undefined);
   try {
     // Everything the index holds but the facts of the files still to read: the pre-index.
     const { documents, notices: documentNotices } = readDocuments(analysed, limits);
@@ -181,7 +187,8 @@ export async function scanProject(root: string, options: ScanOptions = {}): Prom
       } else toAnalyse.push(file);
     }
     const owedBytes = toAnalyse.reduce((sum, file) => sum + file.size, 0);
-    const pending = workerCount > 0 && owedBytes <= OWED_HERE_BYTES ? findingsHere(toAnalyse, index, config, limits, budget) : threads.findings(toAnalyse, data, config, limits);
+    const pending =
+      workerCount > 0 && owedBytes <= OWED_HERE_BYTES ? findingsHere(toAnalyse, index, data, config, limits, budget, threads) : threads.findings(toAnalyse, data, config, limits);
     // The project rules read only the index: they run here while the workers run the file rules.
     const projectAnalyzer = new Analyzer(RULES, undefined, budget);
     const cachedProject = reusable ? cache?.project : undefined;
@@ -232,23 +239,43 @@ interface ScanThreads {
   close(): void;
 }
 
-/** The second pass in this thread, against the index it holds. */
-async function findingsHere(files: OwedFile[], index: ProjectIndex, config: Config, limits: ReadLimits, budget: Budget): Promise<SecondPass[]> {
+/** The second pass in this thread, against the index it holds (`data`, for the worker threads that
+ *  take the files left when this thread's parser fails). */
+async function findingsHere(files: OwedFile[], index: ProjectIndex, data: IndexData, config: Config, limits: ReadLimits, budget: Budget, threads: ScanThreads): Promise<SecondPass[]> {
   if (files.length === 0) return [];
   await initPython();
-  return new ScanShare(budget).findings(files, index, config, limits);
+  const { results, left } = new ScanShare(budget).findings(files, index, config, limits);
+  return left.length ? [...results, ...(await threads.findings(left, data, config, limits))] : results;
 }
 
-async function inThisThread(budget: Budget): Promise<ScanThreads> {
+/** The two passes in this thread. A parser that failed here cannot be started again (parserFailure.ts):
+ *  the files still to do then go to a worker thread, or without the worker script get a notice. */
+async function inThisThread(budget: Budget, workerScript: string | undefined): Promise<ScanThreads> {
   await initPython();
   const share = new ScanShare(budget);
+  let pool: ScanPool | undefined;
+  const elsewhere = (): ScanThreads => (workerScript ? (pool ??= new ScanPool(workerScript, 1, budget)) : unanalysed);
   return {
     facts: async (files, preIndex, config, limits, onDone) => {
-      const results = share.collectFacts(files, limits, { index: indexFromData(preIndex), config });
-      onDone(files.length);
-      return results;
+      const { results, left } = share.collectFacts(files, limits, { index: indexFromData(preIndex), config });
+      onDone(results.length);
+      return left.length ? [...results, ...(await elsewhere().facts(left, preIndex, config, limits, onDone))] : results;
     },
-    findings: async (files, data, config, limits) => share.findings(files, indexFromData(data), config, limits),
-    close: () => undefined,
+    findings: async (files, data, config, limits) => {
+      const { results, left } = share.findings(files, indexFromData(data), config, limits);
+      return left.length ? [...results, ...(await elsewhere().findings(left, data, config, limits))] : results;
+    },
+    close: () => pool?.close(),
   };
 }
+
+/** Files left when the parser failed on an earlier one, with no thread to take them. */
+const unanalysed: ScanThreads = {
+  facts: async (files, _preIndex, _config, _limits, onDone) => {
+    onDone(files.length);
+    return files.map((file) => ({ path: file.path, notices: [{ path: file.path, message: EARLIER_PARSER_FAILURE }], analyse: false }));
+  },
+  findings: async (files) => files.map((file) => ({ path: file.path, findings: [], notices: [{ path: file.path, message: EARLIER_PARSER_FAILURE }] })),
+  close: () => undefined,
+};
+const EARLIER_PARSER_FAILURE = 'not analysed: the Python parser failed on an earlier file';

@@ -4,11 +4,12 @@
 // than between files (worker.ts), its heap has a ceiling (resourceLimits, the budget's heapMB), big
 // files take turns, and a thread whose tree-sitter memory grew on a huge file, which wasm never
 // gives back, is replaced by a fresh one. A file that runs out of its thread's heap is retried alone
-// on a thread with more, and past that it gets a notice instead of findings.
+// on a thread with more, and past that it gets a notice instead of findings. A thread whose parser
+// failed (parserFailure.ts) is replaced, and the files it did not get to go to another.
 import { Worker } from 'worker_threads';
 import { Budget } from './budget';
 import { Config } from './config';
-import { FirstPass, IndexData, OwedFile, ReadLimits, SecondPass } from './scanShare';
+import { FirstPass, IndexData, OwedFile, PassResults, ReadLimits, SecondPass } from './scanShare';
 import { DiscoveredFile } from './workspace';
 
 /** What a worker thread (worker.ts) is asked. `index` comes before each pass's files: the pre-index
@@ -18,7 +19,7 @@ export type ScanRequest =
   | { type: 'index'; index: IndexData; config: Config }
   | { type: 'findings'; files: OwedFile[]; limits: ReadLimits };
 
-export type ScanReply = { ok: true; value: unknown; wasmBytes: number } | { ok: false; error: string };
+export type ScanReply = { ok: true; value: unknown; wasmBytes: number; parserFailed: boolean } | { ok: false; error: string };
 
 /** Garbage a thread lets its heap hold before it collects it, in MB. */
 const GARBAGE_MB = 64;
@@ -58,7 +59,7 @@ class ScanThread {
     this.worker.on('error', (e) => (this.failure = e));
   }
 
-  ask(request: ScanRequest): Promise<{ value: unknown; wasmBytes: number }> {
+  ask(request: ScanRequest): Promise<{ value: unknown; wasmBytes: number; parserFailed: boolean }> {
     return new Promise((resolve, reject) => {
       const fail = (e: Error) => {
         off();
@@ -162,10 +163,12 @@ export class ScanPool {
         }
         try {
           const thread = await this.threadFor(slot, job.heapMB);
-          const { value, wasmBytes } = await thread.ask(request(job.files, job.heapMB));
-          results.push(...(value as T[]));
-          onDone?.(job.files.length);
-          if (wasmBytes > MAX_WASM_BYTES) this.retire(slot);
+          const { value, wasmBytes, parserFailed } = await thread.ask(request(job.files, job.heapMB));
+          const { results: done, left } = value as PassResults<T, F>;
+          results.push(...done);
+          onDone?.(done.length);
+          if (left.length) queue.retry({ files: left, bytes: left.reduce((sum, file) => sum + file.size, 0), heapMB: job.heapMB });
+          if (wasmBytes > MAX_WASM_BYTES || parserFailed) this.retire(slot);
         } catch (e) {
           this.retire(slot);
           if (!(e instanceof OutOfMemory)) {
@@ -259,7 +262,8 @@ class FileQueue<F extends DiscoveredFile> {
     return job;
   }
 
-  /** A job whose thread ran out of memory, to be run again with more. */
+  /** A job to run (again) first: one whose thread ran out of memory, with more, or the files a
+   *  thread whose parser failed did not get to. */
   retry(job: Job<F>): void {
     this.retries.push(job);
   }

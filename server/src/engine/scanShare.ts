@@ -10,6 +10,7 @@ import { Finding, Notice } from './types';
 import { isPersonalDataCandidate, PERSONAL_DATA_SAMPLE_BYTES, personalDataIn } from './personalData';
 import { DiscoveredFile, isProjectDocument, readSample, readSource } from './workspace';
 import { firstSyntaxError } from './python/syntax';
+import { PARSER_FAILED_NOTICE, parserFailed } from './python/parserFailure';
 
 /** The kinds of file whose text the analysis parses. */
 export const ANALYSED_KINDS = new Set(['python', 'notebook', 'yaml', 'requirements']);
@@ -39,7 +40,8 @@ export interface FirstPass {
   facts?: FileFacts;
   notices: Notice[];
   analyse: boolean;
-  /** Stopped at the budget's deadline: a result of a busy moment, not of the file, so not cached. */
+  /** Stopped at the budget's deadline, or by a failure of the parser: a result of a moment, not of
+   *  the file, so not cached. */
   outOfTime?: boolean;
   /** The file's rules, run against the pre-index (none when the first pass gives only facts). */
   rules?: EarlyRules;
@@ -71,6 +73,13 @@ export interface SecondPass {
   findings: Finding[];
   notices: Notice[];
   outOfTime?: boolean;
+}
+
+/** A pass over files in one thread: the results of the files it did, and the files after one that
+ *  made the thread's parser fail (parserFailure.ts), left for another thread. */
+export interface PassResults<T, F> {
+  results: T[];
+  left: F[];
 }
 
 /** Where a share reads files, and how large they may be. */
@@ -112,8 +121,12 @@ export class ScanShare {
 
   /** The first pass over files, with the pre-index: their facts, as the rules its configuration
    *  selects read them, and unless `withRules` is false their rules, as far as it can answer them. */
-  collectFacts(files: DiscoveredFile[], limits: ReadLimits, preIndex: SharedProject, withRules = true): FirstPass[] {
-    return files.map((file) => this.firstPass(file, limits, preIndex, withRules));
+  collectFacts(files: DiscoveredFile[], limits: ReadLimits, preIndex: SharedProject, withRules = true): PassResults<FirstPass, DiscoveredFile> {
+    return untilParserFails(
+      files,
+      (file) => this.firstPass(file, limits, preIndex, withRules),
+      (file) => ({ path: file.path, notices: [{ path: file.path, message: PARSER_FAILED_NOTICE }], analyse: false, outOfTime: true }),
+    );
   }
 
   private firstPass(file: DiscoveredFile, { realRoot, maxFileSizeMB }: ReadLimits, preIndex: SharedProject, withRules: boolean): FirstPass {
@@ -166,26 +179,48 @@ export class ScanShare {
     }
   }
 
-  findings(files: OwedFile[], index: ProjectIndex, config: Config, { realRoot, maxFileSizeMB }: ReadLimits): SecondPass[] {
-    const results: SecondPass[] = [];
-    for (const file of files) {
-      // Read again: a problem reading it was noted in the first pass.
-      const { text } = readSource(file, maxFileSizeMB, realRoot);
-      if (text === undefined) continue;
-      const result: SecondPass = { path: file.path, findings: [], notices: [] };
-      try {
-        result.findings = this.analyzer.analyzeFile(file.path, text, index, config, undefined, file.rules && new Set(file.rules));
-        result.notices = this.analyzer.noticesOf(file.path);
-        if (this.analyzer.ranOutOfTime(file.path)) result.outOfTime = true;
-      } catch (e) {
-        result.notices = [{ path: file.path, message: `could not be analysed: ${(e as Error).message}` }];
-      } finally {
-        this.analyzer.forget(file.path);
-      }
-      results.push(result);
-    }
-    return results;
+  findings(files: OwedFile[], index: ProjectIndex, config: Config, limits: ReadLimits): PassResults<SecondPass, OwedFile> {
+    const { results, left } = untilParserFails(
+      files,
+      (file) => this.secondPass(file, index, config, limits),
+      (file): SecondPass | undefined => ({ path: file.path, findings: [], notices: [{ path: file.path, message: PARSER_FAILED_NOTICE }], outOfTime: true }),
+    );
+    return { results: results.filter((result): result is SecondPass => result !== undefined), left };
   }
+
+  private secondPass(file: OwedFile, index: ProjectIndex, config: Config, { realRoot, maxFileSizeMB }: ReadLimits): SecondPass | undefined {
+    // Read again: a problem reading it was noted in the first pass.
+    const { text } = readSource(file, maxFileSizeMB, realRoot);
+    if (text === undefined) return undefined;
+    const result: SecondPass = { path: file.path, findings: [], notices: [] };
+    try {
+      result.findings = this.analyzer.analyzeFile(file.path, text, index, config, undefined, file.rules && new Set(file.rules));
+      result.notices = this.analyzer.noticesOf(file.path);
+      if (this.analyzer.ranOutOfTime(file.path)) result.outOfTime = true;
+    } catch (e) {
+      result.notices = [{ path: file.path, message: `could not be analysed: ${(e as Error).message}` }];
+    } finally {
+      this.analyzer.forget(file.path);
+    }
+    return result;
+  }
+}
+
+/** Runs `pass` on each file in turn until the parser fails: the file it failed on gets `failed`
+ *  instead of what the pass made of it (the rules that ran before the failure, and those that caught
+ *  it, reported on a broken parser), and the files after it are left for another thread. */
+function untilParserFails<F, T>(files: F[], pass: (file: F) => T, failed: (file: F) => T): PassResults<T, F> {
+  if (parserFailed()) return { results: [], left: files };
+  const results: T[] = [];
+  for (let i = 0; i < files.length; i++) {
+    const result = pass(files[i]);
+    if (parserFailed()) {
+      results.push(failed(files[i]));
+      return { results, left: files.slice(i + 1) };
+    }
+    results.push(result);
+  }
+  return { results, left: [] };
 }
 
 /** A notice for a .py file that does not parse, naming the first error's line. A notebook cell that

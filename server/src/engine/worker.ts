@@ -3,6 +3,7 @@ import * as v8 from 'v8';
 import * as vm from 'vm';
 import { parentPort, workerData } from 'worker_threads';
 import { initPython, wasmMemoryBytes } from './python/parser';
+import { parserFailed } from './python/parserFailure';
 import type { ScanReply, ScanRequest } from './scanPool';
 import { indexFromData, ScanShare, SharedProject } from './scanShare';
 
@@ -46,7 +47,7 @@ parentPort?.on('message', async (request: ScanRequest) => {
   let reply: ScanReply;
   try {
     await ready;
-    reply = { ok: true, value: answer(request), wasmBytes: wasmMemoryBytes() };
+    reply = { ok: true, value: answer(request), wasmBytes: wasmMemoryBytes(), parserFailed: parserFailed() };
   } catch (e) {
     reply = { ok: false, error: (e as Error).stack ?? String(e) };
   }

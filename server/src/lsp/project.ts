@@ -6,6 +6,7 @@ import { Config, ConfigError, DEFAULT_CONFIG } from '../engine/config';
 import { FileFacts, ProjectFile, ProjectIndex } from '../engine/project';
 import { gatherDeferredFacts, hasDeferredFacts } from '../engine/python/facts';
 import { Edit, initPython } from '../engine/python/parser';
+import { PARSER_FAILED_NOTICE } from '../engine/python/parserFailure';
 import { backgroundWorkers, layoutOf, scanProject } from '../engine/scan';
 import { Finding, Notice } from '../engine/types';
 import { isProjectDocument, leadsElsewhere, readConfig, readSource, realRootOf } from '../engine/workspace';
@@ -19,6 +20,9 @@ export interface ProjectHost {
   /** Settles when the documents opened so far are analysed: the first scan starts after them, so
    *  that its start (listing the files, asking git) does not hold up their first findings. */
   openDocumentsAnalysed(): Promise<void>;
+  /** Whether a text made the parser of an earlier server fail (parserRestart.ts): it is not parsed
+   *  again, so that reopening it does not make this one fail too. */
+  failedParserBefore(text: string): boolean;
   /** Runs a scan under the editor's progress indicator; `run` reports (done, total). */
   withProgress<T>(run: (report: (done: number, total: number) => void) => Promise<T>): Promise<T>;
 }
@@ -146,7 +150,7 @@ export class Project {
       }
       const started = performance.now();
       const result = await this.host.withProgress((report) =>
-        scanProject(this.root, { config: this.config, workerScript: this.workerScript, maxWorkers: backgroundWorkers(), onProgress: report }),
+        scanProject(this.root, { config: this.config, workerScript: this.workerScript, maxWorkers: backgroundWorkers(), firstPassHere: false, onProgress: report }),
       );
       const files = result.index.files.length;
       this.host.log(
@@ -225,7 +229,7 @@ export class Project {
     // Files the engine does not read (data, model binaries) are known to the project rules by
     // their size: a new size is a change of the index.
     const sizeChanged = kindOf(filePath) === 'other' && previous?.text.length !== text.length;
-    const refusal = refusalOf(text, this.config.thresholds.maxFileSizeMB);
+    const refusal = refusalOf(text, this.config.thresholds.maxFileSizeMB) ?? (this.host.failedParserBefore(text) ? PARSER_FAILED_NOTICE : undefined);
     if (refusal) {
       this.analyzer.forget(filePath);
       // What the scan knows of the file on disk, not what an earlier text of the document held: the

@@ -27,6 +27,7 @@ import {
   HoverRequest,
   InitializeParams,
   InitializeResult,
+  LogMessageNotification,
   MessageType,
   PreviousResultId,
   ResponseError,
@@ -41,9 +42,11 @@ import {
 } from 'vscode-languageserver';
 import { ConfigError } from '../engine/config';
 import * as fs from 'fs';
+import { createHash } from 'crypto';
 import { kindOf } from '../engine/analyze';
 import { CONFIG_YAML, ignoreInPyproject, ignoreInYaml, newConfigYaml } from '../engine/configEdits';
 import { compatibleEdits } from '../engine/fixes';
+import { PARSER_FAILED_NOTICE, parserFailed } from '../engine/python/parserFailure';
 import { Finding } from '../engine/types';
 import { readFileInside, realRootOf } from '../engine/workspace';
 import { CodeActions, DisableEdits, FIX_ALL_KIND } from './codeActions';
@@ -65,6 +68,7 @@ import { PROJECT_CHECKS_REQUEST, ProjectChecks, projectChecks } from './projectV
 import { OpenDocuments } from './documents';
 import { hoverAt, HoverOptions, hoverOptionsOf } from './hover';
 import { exitWithClient } from './lifetime';
+import { PARSER_FAILED_EXIT_CODE, PARSER_FAILED_NOTIFICATION, ParserFailedParams } from './parserRestart';
 import { Project, ProjectHost } from './project';
 import { answering, checkArray, checkObject, checkPosition, checkRange, checkString, documentUri, unlessCancelled } from './requests';
 import { DEFAULT_SETTINGS, LOG_LEVELS, LogLevel, parseSettings, UserSettings } from './settings';
@@ -104,6 +108,10 @@ export class MlHygieneServer implements ProjectHost {
   private logLevel: LogLevel = DEFAULT_SETTINGS.logLevel;
   /** Settings sent with didChangeConfiguration, for clients without workspace/configuration. */
   private pushedSettings: unknown;
+  /** The hashes of the texts that made an earlier server's parser fail (parserRestart.ts). */
+  private failedTexts = new Set<string>();
+  /** Set once this process's parser failed: the server is on its way out. */
+  private exiting = false;
   /** Settles once the workspace folders have their projects (requests wait for it). */
   private readonly started: Promise<void>;
   private markStarted!: () => void;
@@ -168,6 +176,10 @@ export class MlHygieneServer implements ProjectHost {
     void this.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message });
   }
 
+  failedParserBefore(text: string): boolean {
+    return this.failedTexts.size > 0 && this.failedTexts.has(textHash(text));
+  }
+
   openDocumentsAnalysed(): Promise<void> {
     return this.analyzePending().catch((e) => this.log('error', `ML Hygiene analysis failed: ${(e as Error)?.stack ?? e}`));
   }
@@ -195,6 +207,8 @@ export class MlHygieneServer implements ProjectHost {
     this.capabilities = params.capabilities;
     this.codeActions = new CodeActions(params.capabilities);
     this.hoverOptions = hoverOptionsOf(params.initializationOptions);
+    const failedOn = (params.initializationOptions as { parserFailedOn?: unknown } | undefined)?.parserFailedOn;
+    this.failedTexts = new Set(Array.isArray(failedOn) ? failedOn.filter((hash): hash is string => typeof hash === 'string') : []);
     this.delivery = new Delivery(this.connection, this.documents, {
       pull: this.pullDiagnostics,
       refresh: params.capabilities.workspace?.diagnostics?.refreshSupport === true,
@@ -433,6 +447,7 @@ export class MlHygieneServer implements ProjectHost {
         const text = notebook ? this.documents.notebookText(notebook, project.root) : document!.getText();
         const edits = notebook ? undefined : this.documents.takeEdits(uri);
         if (project.analyzeLive(filePath, text, edits)) this.scheduleCrossFile(project, filePath);
+        if (parserFailed()) return this.exitForParserFailure({ fsPath, text });
         touched.set(project, [...(touched.get(project) ?? []), uri]);
       }
       for (const [project, analysed] of touched) this.changed(project, analysed);
@@ -662,6 +677,28 @@ export class MlHygieneServer implements ProjectHost {
   private guard(what: string, work: () => unknown): void {
     Promise.resolve()
       .then(work)
-      .catch((e) => this.connection.console.error(`ML Hygiene ${what} failed: ${(e as Error)?.stack ?? e}`));
+      .catch((e) => this.connection.console.error(`ML Hygiene ${what} failed: ${(e as Error)?.stack ?? e}`))
+      .finally(() => parserFailed() && this.exitForParserFailure());
   }
+
+  /** This process's parser failed (parserFailure.ts) and cannot parse again: the document it was
+   *  parsing, if it was an open one, gets the notice and the client its text's hash, then the server
+   *  exits for the client to start a fresh one (parserRestart.ts). */
+  private async exitForParserFailure(document?: { fsPath: string; text: string }): Promise<void> {
+    if (this.exiting) return;
+    this.exiting = true;
+    if (document) {
+      this.log('warning', `${document.fsPath}: ${PARSER_FAILED_NOTICE}`);
+      const params: ParserFailedParams = { textHash: textHash(document.text) };
+      await this.connection.sendNotification(PARSER_FAILED_NOTIFICATION, params);
+    }
+    // Awaited, as the notification above: the process ends once its messages are written.
+    const message = 'ML Hygiene: the Python parser failed; the server exits for the editor to start a fresh one.';
+    await this.connection.sendNotification(LogMessageNotification.type, { type: MessageType.Error, message });
+    process.exit(PARSER_FAILED_EXIT_CODE);
+  }
+}
+
+function textHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
 }

@@ -4,6 +4,7 @@ import { Edit, Language, Node, Parser, Tree } from 'web-tree-sitter';
 import { BudgetExceeded, checkpoint, pastDeadline } from '../budget';
 import { withUnixLineEnds } from '../text';
 import { BACKSLASH, CARRIAGE_RETURN, HASH, LINE_FEED, SPACE, TAB } from './charCodes';
+import { endParserOnTrap } from './parserFailure';
 import { statementStarts } from './statementStarts';
 
 // The .wasm files sit beside the bundled server (the build copies them there); when running
@@ -57,6 +58,7 @@ export function loadPythonParser(): Promise<Parser> {
     const runtimeWasm = wasmPath('tree-sitter.wasm', 'web-tree-sitter/tree-sitter.wasm');
     runtime.locateFile = () => runtimeWasm;
     await Parser.init(runtime);
+    endParserOnTrap(runtime);
     transferWords = (runtime as CursorRuntime)._ts_init() >> 2;
     const language = await Language.load(wasmPath('tree-sitter-python.wasm', 'tree-sitter-python/tree-sitter-python.wasm'));
     const parser = new Parser();
