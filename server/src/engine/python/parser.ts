@@ -3,9 +3,9 @@ import * as path from 'path';
 import { Edit, Language, Node, Parser, Tree } from 'web-tree-sitter';
 import { BudgetExceeded, checkpoint, pastDeadline } from '../budget';
 import { withUnixLineEnds } from '../text';
-import { BACKSLASH, CARRIAGE_RETURN, HASH, LINE_FEED, SPACE, TAB } from './charCodes';
+import { APOSTROPHE, CARRIAGE_RETURN, HASH, LINE_FEED, QUOTE, SPACE, TAB } from './charCodes';
 import { endParserOnTrap } from './parserFailure';
-import { statementStarts } from './statementStarts';
+import { bracketChange, statementStarts, stringEnd } from './statementStarts';
 
 // The .wasm files sit beside the bundled server (the build copies them there); when running
 // from sources they are found in node_modules.
@@ -116,32 +116,16 @@ export function tooDeepForPython(text: string): string | undefined {
           i = end - 1;
           break;
         }
-        case 34: // "
-        case 39: {
-          // '
-          const triple = text.charCodeAt(i + 1) === c && text.charCodeAt(i + 2) === c;
-          let j = i + (triple ? 3 : 1);
-          for (; j < length; j++) {
-            const d = text.charCodeAt(j);
-            if (d === BACKSLASH) j++;
-            else if (d === c && (!triple || (text.charCodeAt(j + 1) === c && text.charCodeAt(j + 2) === c))) break;
-            else if (!triple && d === LINE_FEED) break;
-          }
-          if (j >= length) return undefined;
-          // On after the closing quote; an unclosed string ends with its line.
-          i = text.charCodeAt(j) === c ? j + (triple ? 2 : 0) : j - 1;
+        case QUOTE:
+        case APOSTROPHE:
+          i = stringEnd(text, i);
+          if (i < 0) return undefined;
           break;
+        default: {
+          const change = bracketChange(c);
+          if (change > 0 && ++depth > MAX_BRACKET_DEPTH) return `brackets nest more than ${MAX_BRACKET_DEPTH} levels deep`;
+          if (change < 0 && depth > 0) depth--;
         }
-        case 40: // (
-        case 91: // [
-        case 123: // {
-          if (++depth > MAX_BRACKET_DEPTH) return `brackets nest more than ${MAX_BRACKET_DEPTH} levels deep`;
-          break;
-        case 41: // )
-        case 93: // ]
-        case 125: // }
-          if (depth > 0) depth--;
-          break;
       }
     }
   }

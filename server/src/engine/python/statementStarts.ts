@@ -3,7 +3,7 @@
 // skipped). A statement that follows a complete top-level statement parses the same alone as after
 // it, so an edited document is parsed again only from the start of the statement an edit touched to
 // the start of the next one it left as it was (parser.ts), and a syntax error stays in its statement.
-import { BACKSLASH, CARRIAGE_RETURN, FORM_FEED, HASH, LINE_FEED, SPACE, TAB } from './charCodes';
+import { APOSTROPHE, BACKSLASH, CARRIAGE_RETURN, FORM_FEED, HASH, LINE_FEED, QUOTE, SPACE, TAB } from './charCodes';
 
 const AT = 0x40;
 
@@ -52,42 +52,48 @@ export function statementStarts(source: string, from = 0, stopAt?: (start: numbe
           i = (end < 0 ? length : end) - 1;
           break;
         }
-        case 34: // "
-        case 39: {
-          // '
-          const triple = source.charCodeAt(i + 1) === c && source.charCodeAt(i + 2) === c;
-          let j = i + (triple ? 3 : 1);
-          for (; j < length; j++) {
-            const d = source.charCodeAt(j);
-            if (d === BACKSLASH) j++;
-            else if (d === c && (!triple || (source.charCodeAt(j + 1) === c && source.charCodeAt(j + 2) === c))) break;
-            else if (!triple && d === LINE_FEED) break;
-          }
-          if (j >= length) return starts;
-          // On after the closing quote; an unclosed string ends with its line.
-          i = source.charCodeAt(j) === c ? j + (triple ? 2 : 0) : j - 1;
+        case QUOTE:
+        case APOSTROPHE:
+          i = stringEnd(source, i);
+          if (i < 0) return starts;
           break;
-        }
         case BACKSLASH: {
           const next = source.charCodeAt(i + 1);
           if (next === LINE_FEED || (next === CARRIAGE_RETURN && source.charCodeAt(i + 2) === LINE_FEED)) continued = true;
           i += next === CARRIAGE_RETURN ? 1 : 0;
           break;
         }
-        case 40: // (
-        case 91: // [
-        case 123: // {
-          depth++;
-          break;
-        case 41: // )
-        case 93: // ]
-        case 125: // }
-          if (depth > 0) depth--;
-          break;
+        default: {
+          const change = bracketChange(c);
+          if (change > 0) depth++;
+          else if (change < 0 && depth > 0) depth--;
+        }
       }
     }
   }
   return starts;
+}
+
+/** How a character changes the depth of brackets: 1 for ( [ {, -1 for ) ] }, else 0. */
+export function bracketChange(c: number): number {
+  if (c === 40 || c === 91 || c === 123) return 1;
+  return c === 41 || c === 93 || c === 125 ? -1 : 0;
+}
+
+/** Where a string that opens at `quote` ends: the place of its last character (an unclosed string
+ *  ends with its line), or -1 when it runs to the end of the text. */
+export function stringEnd(text: string, quote: number): number {
+  const c = text.charCodeAt(quote);
+  const triple = text.charCodeAt(quote + 1) === c && text.charCodeAt(quote + 2) === c;
+  let j = quote + (triple ? 3 : 1);
+  for (; j < text.length; j++) {
+    const d = text.charCodeAt(j);
+    if (d === BACKSLASH) j++;
+    else if (d === c && (!triple || (text.charCodeAt(j + 1) === c && text.charCodeAt(j + 2) === c))) break;
+    else if (!triple && d === LINE_FEED) break;
+  }
+  if (j >= text.length) return -1;
+  return text.charCodeAt(j) === c ? j + (triple ? 2 : 0) : j - 1;
 }
 
 /** Whether a line holds only spaces (or a comment after them). */
