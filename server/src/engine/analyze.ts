@@ -124,8 +124,14 @@ export class Analyzer {
     }
     const previousTree = cached?.kind === 'python' && edits?.length ? cached.module.tree : undefined;
     if (previousTree) this.edited.add(path);
-    const parsed = this.parseFresh(path, text, hash, previousTree);
-    this.dropParse(path);
+    let parsed: ParsedFile;
+    try {
+      parsed = this.parseFresh(path, text, hash, previousTree);
+    } finally {
+      // Spent even when the parse stopped (out of time): a re-parse moves the node objects of the
+      // tree before into the new one.
+      this.dropParse(path);
+    }
     this.cache.set(path, parsed);
     while (this.cache.size > this.cacheSize) this.evict(this.cache.keys().next().value!);
     return parsed;
@@ -198,7 +204,14 @@ export class Analyzer {
     if (tooDeep) return { module: new PythonModule(parsePython(''), ''), skipped: `not analysed: ${tooDeep}, more than Python accepts` };
     const tree = parsePython(text, previousTree);
     const size = syntaxNodeCount(tree);
-    if (size <= this.budget.maxSyntaxNodes) return { module: new PythonModule(tree, text) };
+    if (size <= this.budget.maxSyntaxNodes) {
+      try {
+        return { module: new PythonModule(tree, text) };
+      } catch (e) {
+        tree.delete();
+        throw e;
+      }
+    }
     tree.delete();
     return {
       module: new PythonModule(parsePython(''), ''),

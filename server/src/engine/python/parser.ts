@@ -437,14 +437,17 @@ Tree.prototype.delete = function (this: Tree) {
   }
 };
 
-/** Parses Python: with the tree of the text before an edit (that tree then only serves to make the
- *  new one's index, see moduleTree), only the statements the edit touched are parsed again. Throws
+/** Parses Python: with the tree of the text before an edit (which is not to be read after, see
+ *  reparsed), only the statements the edit touched are parsed again. Throws
  *  BudgetExceeded when the analysis deadline passes during the parse. */
 export function parsePython(text: string, previous?: Tree): Tree {
   const source = withUnixLineEnds(text);
   const before = previous as Partial<ModuleTree> | undefined;
   const index = before?.[INDEX];
-  return (index && before[STARTS] && reparsed(source, before as ModuleTree, index)) || parsedWhole(source);
+  if (!index || !before[STARTS]) return parsedWhole(source);
+  // The tree before gives its index up: the new one moves its objects.
+  before[INDEX] = undefined;
+  return reparsed(source, before as ModuleTree, index) ?? parsedWhole(source);
 }
 
 /** One of tree-sitter's parses of the source, or of a part of it that starts a line (`row`). A part
@@ -573,7 +576,7 @@ function reparsed(source: string, before: ModuleTree, index: TreeIndex): ModuleT
   let suffix = 0;
   while (suffix < shorter - prefix && old.charCodeAt(oldLength - 1 - suffix) === source.charCodeAt(length - 1 - suffix)) suffix++;
   const shift = length - oldLength;
-  const starts = before[STARTS]!;
+  const starts = before[STARTS];
   // From a start far enough before the change that its line's first word (which says whether it
   // starts a statement: `else` does not) is not changed.
   let first = firstAtOrAfter(starts, prefix - CONTINUING_KEYWORD_LENGTH, (start) => start) - 1;
@@ -688,10 +691,13 @@ function indexOf(tree: Tree): TreeIndex {
   const module = moduleOf(tree);
   const known = module[INDEX];
   if (known) return known;
-  if (!module[PLAN]) throw new Error('not a tree of parsePython');
-  const index = buildIndex(module as ModuleTree);
-  module[INDEX] = index;
+  // The plan is spent even when the walk stops half-way (out of time): the objects it carried
+  // have moved.
+  const plan = module[PLAN];
+  if (!plan) throw new Error('the syntax tree is not indexed: it is not of parsePython, or its indexing stopped');
   module[PLAN] = undefined;
+  const index = buildIndex(module as ModuleTree, plan);
+  module[INDEX] = index;
   return index;
 }
 
@@ -728,7 +734,7 @@ function moveNode(node: IndexedNode, move: Move): void {
  *  web-tree-sitter's TreeCursor: that one copies the cursor into wasm memory and back and makes a
  *  node object for every step, which costs more than the step. Here the cursor stays in the transfer
  *  buffer from one move to the next, and a node is read from it only when it is named. */
-function buildIndex(module: ModuleTree): TreeIndex {
+function buildIndex(module: ModuleTree, plan: Part[]): TreeIndex {
   const slots = typeSlotsOf(module.language);
   const bySlot: IndexedNode[][] = [];
   const all: IndexedNode[] = [];
@@ -747,7 +753,7 @@ function buildIndex(module: ModuleTree): TreeIndex {
   /** The module's children, as the walks and carries find them, and the named ones (statements). */
   const children: IndexedNode[] = [];
   const statements: IndexedNode[] = [];
-  for (const part of module[PLAN]!) {
+  for (const part of plan) {
     if ('tree' in part) {
       walk(part.tree, viewOf(part.tree), root as NamedNode, children, statements, all, bySlot, slots);
       continue;
