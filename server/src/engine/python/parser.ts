@@ -506,9 +506,15 @@ function lieAsStartsSay(statements: Node[], starts: number[]): boolean {
 /** One tree per statement start, from starts[0] (a line start on `row`) to `end`. */
 function statementByStatement(source: string, starts: number[], end: number, row: number): Tree[] {
   const pieces: Tree[] = [];
-  for (let i = 0; i < starts.length; i++) {
-    pieces.push(parseRange(source, starts[i], i + 1 < starts.length ? starts[i + 1] : end, row));
-    if (i + 1 < starts.length) row += linesIn(source, starts[i], starts[i + 1]);
+  try {
+    for (let i = 0; i < starts.length; i++) {
+      pieces.push(parseRange(source, starts[i], i + 1 < starts.length ? starts[i + 1] : end, row));
+      if (i + 1 < starts.length) row += linesIn(source, starts[i], starts[i + 1]);
+    }
+  } catch (e) {
+    // Out of time: the trees made so far are freed.
+    for (const piece of pieces) freeTree.call(piece);
+    throw e;
   }
   return pieces;
 }
