@@ -3,8 +3,8 @@
 // Decided once per file from its path, its imports and what its code does; `roles` in the
 // configuration overrides it by glob.
 import picomatch from 'picomatch';
-import { DOT } from './python/charCodes';
 import { isTestPath, PythonFacts } from './python/facts';
+import { isInPackage } from './python/module';
 import type { FileKind } from './types';
 import { folderOf } from './folders';
 
@@ -86,10 +86,7 @@ const DOCUMENT = /\.(md|markdown|rst|adoc|html?)$|^(readme|license|licence|chang
 const PLOTTING_LIBRARIES = ['matplotlib', 'seaborn', 'plotly', 'bokeh', 'altair'];
 const DOCS_LIBRARIES = ['mkdocs_gen_files', 'mkdocs', 'sphinx', 'jinja2', 'nbformat', 'jupytext', 'pytest_benchmark', 'asv', 'timeit'];
 
-/** Whether a module imports one of the packages or a module inside one; compared in place, with no
- *  string made per import and package (every file's role asks this of every import four times). */
-const importsAny = (facts: PythonFacts | undefined, packages: string[]) =>
-  !!facts && facts.imports.some((m) => packages.some((p) => m.startsWith(p) && (m.length === p.length || m.charCodeAt(p.length) === DOT)));
+const importsAny = (facts: PythonFacts | undefined, packages: string[]) => !!facts && facts.imports.some((m) => packages.some((p) => isInPackage(m, p)));
 
 /** The role a project's dependency and config files take from its code: none (they keep theirs)
  *  when any code is a pipeline, serving or library module; else the most common role of the code
