@@ -68,6 +68,22 @@ describe('imports resolve inside one project, as Python finds modules', () => {
     assert.deepEqual(index.importsOf('tests/test_features.py').sort(), ['Code/scoring/model.py', 'src/churn/features.py', 'tests/helpers.py']);
   });
 
+  test('a module file before a package of the same name; the script folder before the import roots, for each importer', async () => {
+    const index = await indexOf({
+      'requirements.txt': '',
+      'features.py': 'def build(df):\n    return df\n',
+      'features/__init__.py': '',
+      'features/scaling.py': 'def scale(df):\n    return df\n',
+      'src/utils/__init__.py': '',
+      'src/utils/io.py': 'def read(path):\n    return path\n',
+      'pipelines/utils.py': 'def read(path):\n    return path\n',
+      'pipelines/train.py': 'import utils\nimport features\n',
+      'evaluate.py': 'import utils\nfrom utils.io import read\nimport features.scaling\n',
+    });
+    assert.deepEqual(index.importsOf('pipelines/train.py').sort(), ['features.py', 'pipelines/utils.py']);
+    assert.deepEqual(index.importsOf('evaluate.py').sort(), ['features/scaling.py', 'src/utils/__init__.py', 'src/utils/io.py']);
+  });
+
   test('a bare module name never reaches into another project', async () => {
     const index = await indexOf({
       'hw1/requirements.txt': '',

@@ -141,6 +141,10 @@ export class ProjectIndex {
   private readonly trackedPaths?: Set<string>;
   private importers?: Map<string, string[]>;
   private importRoots?: string[];
+  private modules?: Map<string, string>;
+  /** Absolute import names found in the import roots, or not (undefined), each looked up once per
+   *  index: the modules of a package import the same names (keras: 1,000 modules, 2,300 names). */
+  private readonly inImportRoots = new Map<string, string | undefined>();
   /** The whole repository (this index itself, unless this is a project view). */
   readonly repository: ProjectIndex;
   /** The project's root folder, relative to the repository's root ('' for the repository itself). */
@@ -327,28 +331,46 @@ export class ProjectIndex {
     return this.importRoots;
   }
 
+  /** The project's .py files by the module path an import looks them up by: `pkg/mod` for
+   *  pkg/mod.py, `pkg` for pkg/__init__.py (and `pkg/__init__`), the module file first when both
+   *  are there. */
+  private modulePaths(): Map<string, string> {
+    if (!this.modules) {
+      this.modules = new Map();
+      for (const { path } of this.files) {
+        if (path.endsWith('/__init__.py')) this.modules.set(path.slice(0, -'/__init__.py'.length), path);
+      }
+      for (const { path } of this.files) if (path.endsWith('.py')) this.modules.set(path.slice(0, -'.py'.length), path);
+    }
+    return this.modules;
+  }
+
+  /** The module file of a dotted name inside a folder ('' for the project's root). */
+  private moduleIn(folder: string, dotted: string): string | undefined {
+    const slashed = dotted.replaceAll('.', '/');
+    return this.modulePaths().get(folder ? `${folder}/${slashed}` : slashed);
+  }
+
   /** The project module a file's import names (`features`, `src.features`, `.features`,
    *  `..utils.io`): relative imports from the importing file's package, absolute ones from its own
    *  folder, then the project's import roots. Only .py files of this project count. */
   resolveModule(from: string, name: string): string | undefined {
     if (!name) return undefined;
     const facts = this.python(from);
-    const lookup = (folder: string, dotted: string) => {
-      const base = (folder ? `${folder}/` : '') + dotted.split('.').join('/');
-      for (const candidate of [`${base}.py`, `${base}/__init__.py`]) if (this.has(candidate)) return candidate;
-      return undefined;
-    };
     if (name.startsWith('.')) {
       if (!facts) return undefined;
       const absolute = absoluteModule(name, facts.module, /__init__\.py$/.test(from));
-      return absolute ? lookup('', absolute) : undefined;
+      return absolute ? this.moduleIn('', absolute) : undefined;
     }
     const ownFolder = from.includes('/') ? from.slice(0, from.lastIndexOf('/')) : '';
-    for (const folder of [ownFolder, ...this.absoluteImportRoots()]) {
-      const found = lookup(folder, name);
-      if (found) return found;
+    const found = this.moduleIn(ownFolder, name);
+    if (found) return found;
+    if (!this.inImportRoots.has(name)) {
+      let inRoots: string | undefined;
+      for (const folder of this.absoluteImportRoots()) if ((inRoots = this.moduleIn(folder, name))) break;
+      this.inImportRoots.set(name, inRoots);
     }
-    return undefined;
+    return this.inImportRoots.get(name);
   }
 
   /** Project files a file imports directly (`from pkg import name` finds pkg/name.py, else pkg). */

@@ -3,6 +3,7 @@
 import { ProjectFile, ProjectIndex } from './project';
 import type { ProjectFinding } from './rule';
 import { PythonFacts } from './python/facts';
+import { isInPackage } from './python/module';
 import { TENSORFLOW_PACKAGES } from './python/tensorflow';
 import { TORCH_PACKAGES } from './python/torch';
 import { FILE_START, Range, RelatedLocation } from './types';
@@ -88,7 +89,7 @@ export function trainingFiles(project: ProjectIndex, appliesTo: (path: string) =
 export function filesImporting(project: ProjectIndex, packages: string[]): string[] {
   return project
     .pythonFiles()
-    .filter(([, f]) => f.imports.some((m) => packages.some((p) => m === p || m.startsWith(p + '.'))))
+    .filter(([, f]) => f.imports.some((m) => packages.some((p) => isInPackage(m, p))))
     .map(([p]) => p);
 }
 

@@ -4,6 +4,7 @@
 // configuration overrides it by glob.
 import picomatch from 'picomatch';
 import { isTestPath, PythonFacts } from './python/facts';
+import { isInPackage } from './python/module';
 import type { FileKind } from './types';
 import { folderOf } from './folders';
 
@@ -85,8 +86,7 @@ const DOCUMENT = /\.(md|markdown|rst|adoc|html?)$|^(readme|license|licence|chang
 const PLOTTING_LIBRARIES = ['matplotlib', 'seaborn', 'plotly', 'bokeh', 'altair'];
 const DOCS_LIBRARIES = ['mkdocs_gen_files', 'mkdocs', 'sphinx', 'jinja2', 'nbformat', 'jupytext', 'pytest_benchmark', 'asv', 'timeit'];
 
-const importsAny = (facts: PythonFacts | undefined, packages: string[]) =>
-  !!facts && facts.imports.some((m) => packages.some((p) => m === p || m.startsWith(p + '.')));
+const importsAny = (facts: PythonFacts | undefined, packages: string[]) => !!facts && facts.imports.some((m) => packages.some((p) => isInPackage(m, p)));
 
 /** The role a project's dependency and config files take from its code: none (they keep theirs)
  *  when any code is a pipeline, serving or library module; else the most common role of the code

@@ -151,7 +151,12 @@ export async function scanProject(root: string, options: ScanOptions = {}): Prom
     const others = toRead.filter((f) => !isCode(f));
     firstPasses.push(...(await threads.facts(others, preIndex(firstPasses, toRead), config, limits, onDone)));
     const code = toRead.filter(isCode);
-    firstPasses.push(...(await threads.facts(code, preIndex(firstPasses, code), config, limits, onDone)));
+    const codeFacts = threads.facts(code, preIndex(firstPasses, code), config, limits, onDone);
+    // This thread's parser loads while the scan threads read the code, not after: the few files that
+    // still owe rules are analysed here (findingsHere), and loading it then cost keras 25 ms at the
+    // end. A failure to load shows where the parser is needed.
+    if (workerCount > 0) initPython().catch(() => undefined);
+    firstPasses.push(...(await codeFacts));
     // In the files' order, whatever share read them: project rules that anchor to "the first" file
     // must not depend on the number of workers.
     const order = new Map(files.map((f, i) => [f.path, i]));

@@ -1,6 +1,7 @@
 import { defineRule } from '../engine/rule';
 import { ProjectIndex } from '../engine/project';
 import { projectAnchor, relatedFiles, trainsModel } from '../engine/projectQueries';
+import { isInPackage } from '../engine/python/module';
 
 const TORCH_PACKAGES = ['torch', 'pytorch_lightning', 'lightning'];
 /** Config keys that switch deterministic algorithms on or off (Lightning's \`trainer.deterministic\`
@@ -16,7 +17,7 @@ function configuresDeterminism(project: ProjectIndex): boolean {
 function torchTraining(project: ProjectIndex, appliesTo: (path: string) => boolean): string[] {
   return project
     .pythonFiles()
-    .filter(([p, f]) => appliesTo(p) && trainsModel(f) && f.imports.some((m) => TORCH_PACKAGES.some((p) => m === p || m.startsWith(p + '.'))))
+    .filter(([p, f]) => appliesTo(p) && trainsModel(f) && f.imports.some((m) => TORCH_PACKAGES.some((p) => isInPackage(m, p))))
     .map(([p]) => p)
     .sort((a, b) => Number(a.endsWith('.ipynb')) - Number(b.endsWith('.ipynb')) || a.localeCompare(b));
 }

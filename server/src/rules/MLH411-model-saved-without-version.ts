@@ -35,11 +35,10 @@ function savedModel(module: PythonModule, call: Call): Save | undefined {
     const path = call.positional[1] ?? call.keywords.get('filepath') ?? call.keywords.get('export_dir');
     return path && { object: call.positional[0], path };
   }
-  if (!call.receiver || call.imported) return undefined;
+  // The method first: a call's arguments are read when first asked for, and most calls save nothing.
+  if (!call.receiver || call.imported || !(MODEL_SAVE_METHODS.has(call.method) || (call.method === 'save' && isModelName(nameText(call.receiver))))) return undefined;
   const path = call.positional[0] ?? call.keywords.get('filepath') ?? call.keywords.get('save_directory') ?? call.keywords.get('fname');
-  if (!path) return undefined;
-  if (MODEL_SAVE_METHODS.has(call.method) || (call.method === 'save' && isModelName(nameText(call.receiver)))) return { object: call.receiver, path };
-  return undefined;
+  return path ? { object: call.receiver, path } : undefined;
 }
 
 /** The model-like name of what is saved: `model` for `model`, `self.model` and `model.state_dict()`. */

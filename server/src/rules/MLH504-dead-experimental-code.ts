@@ -148,11 +148,12 @@ function reportDeadBranches(ctx: PythonContext): void {
   const flags = falseFlags(ctx);
   for (const statement of ctx.module.nodes('if_statement')) {
     const condition = statement.childForFieldName('condition');
-    const consequence = statement.childForFieldName('consequence');
-    if (!condition || !consequence) continue;
+    if (!condition) continue;
     const constant = isFalseLiteral(condition);
     const flag = condition.type === 'identifier' && flags.has(condition.text);
     if (!constant && !flag) continue;
+    const consequence = statement.childForFieldName('consequence');
+    if (!consequence) continue;
     const why = flag ? `${condition.text} is set to False once and never changed` : `the condition ${condition.text} is never true`;
     // The block goes whole: only without elif / else, and where its block keeps a statement.
     const siblings = statement.parent?.namedChildren.filter((n) => n && n.type !== 'comment') ?? [];

@@ -149,13 +149,13 @@ function shapeMessage(what: string, holder: 'string' | 'value'): string {
 }
 
 /** The name a Python value is given: `api_key = v`, `openai.api_key = v`, `env["API_KEY"] = v`,
- *  `connect(password=v)`, `{"password": v}`, `def login(token=v)`; with the environment variable
- *  the message suggests (`OPENAI_API_KEY` for `openai.api_key`). */
-function namedValues(ctx: PythonContext): { name: string; env: string; value: Node }[] {
+ *  `connect(password=v)`, `{"password": v}`, `def login(token=v)`; with the owner that the
+ *  environment variable the message suggests is named after (`OPENAI_API_KEY` for `openai.api_key`). */
+function namedValues(ctx: PythonContext): { name: string; owner?: string; value: Node }[] {
   const { module } = ctx;
-  const out: { name: string; env: string; value: Node }[] = [];
+  const out: { name: string; owner?: string; value: Node }[] = [];
   const add = (name: string | undefined, value: Node, owner?: string) => {
-    if (name) out.push({ name, env: envName(owner ? `${owner}_${name}` : name), value });
+    if (name) out.push({ name, owner, value });
   };
   // Only a string can hold a secret: from each string up to what names it, an assignment's target, a
   // keyword, a dictionary key or a parameter (most of those are given no string).
@@ -184,11 +184,13 @@ function namedValues(ctx: PythonContext): { name: string; env: string; value: No
 function checkPython(ctx: PythonContext): void {
   const { module } = ctx;
   const reported = new Set<number>();
-  for (const { name, env, value } of namedValues(ctx)) {
+  for (const { name, owner, value } of namedValues(ctx)) {
     const kind = credentialName(name);
+    if (!kind) continue;
     const text = stringValue(value);
-    if (!kind || text === undefined || isPlaceholder(text, kind)) continue;
+    if (text === undefined || isPlaceholder(text, kind)) continue;
     reported.add(value.id);
+    const env = envName(owner ? `${owner}_${name}` : name);
     ctx.report(value, namedMessage(name, `os.environ["${env}"] or a secret manager`));
   }
   for (const content of module.nodes('string_content')) {

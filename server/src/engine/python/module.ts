@@ -2,6 +2,7 @@ import type { Node, Tree } from 'web-tree-sitter';
 import { LineIndex } from '../text';
 import { checkpoint } from '../budget';
 import { Range } from '../types';
+import { DOT } from './charCodes';
 import { nearestAncestor, nodesOfType, rootOf } from './parser';
 
 export type { Node };
@@ -181,7 +182,7 @@ export class PythonModule {
   /** Whether the module imports a package or any of its submodules (`sklearn` matches `sklearn.svm`). */
   importsPackage(pkg: string): boolean {
     for (const name of this.importedModules) {
-      if (name === pkg || name.startsWith(pkg + '.')) return true;
+      if (isInPackage(name, pkg)) return true;
     }
     return false;
   }
@@ -253,6 +254,12 @@ export class PythonModule {
     this.bindings.set(local, target);
     this.imports.push({ local, target, node });
   }
+}
+
+/** Whether a dotted name is a package or inside it (`sklearn.svm` is in `sklearn`). Compared in
+ *  place, with no string made: it is asked of every import of a module for a dozen packages at a time. */
+export function isInPackage(name: string, pkg: string): boolean {
+  return name.startsWith(pkg) && (name.length === pkg.length || name.charCodeAt(pkg.length) === DOT);
 }
 
 // A callee or receiver that names something (`load(path).fit`, `self.models[0]`) is compared as

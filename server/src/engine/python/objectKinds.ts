@@ -5,7 +5,7 @@
 // `.forward`. An expression whose origin cannot be told has no kind: rules decide what to do then.
 import { bindingsOf, enclosingClass } from './bindings';
 import { assignmentsIn } from './flow';
-import { enclosingFunction, isInside, nameText, Node, PythonModule } from './module';
+import { enclosingFunction, isInPackage, isInside, nameText, Node, PythonModule } from './module';
 import { basesOf, lastName } from './structure';
 import { isTorchModuleClass } from './torch';
 
@@ -28,10 +28,6 @@ export const MODULE_CHAIN = new Set(['to', 'cuda', 'cpu', 'eval', 'train', 'half
 const NOT_TRANSFORMERS_MODEL = /^(TF|Flax)|Tokenizer|Processor|Config|FeatureExtractor|Pipeline/;
 const MAX_DEPTH = 10;
 
-function fromLibrary(qualified: string, library: string): boolean {
-  return qualified === library || qualified.startsWith(`${library}.`);
-}
-
 /** The kind of object an imported callable returns, when the library tells. */
 function libraryKind(qualified: string): ObjectKind | undefined {
   const name = lastName(qualified);
@@ -39,7 +35,7 @@ function libraryKind(qualified: string): ObjectKind | undefined {
   if (TORCH_MODULE_FUNCTIONS.has(qualified)) return 'torch module';
   if (qualified.startsWith('torch.nn.') && /^[A-Z]/.test(name) && name !== 'Parameter' && !/\.(functional|init|utils)\./.test(qualified)) return 'torch module';
   if (qualified.startsWith('torchvision.models.') && !/_Weights$|^get_(model_)?weights$/.test(name)) return 'torch module';
-  if (NON_TORCH_LIBRARIES.some((library) => fromLibrary(qualified, library))) return 'library object';
+  if (NON_TORCH_LIBRARIES.some((library) => isInPackage(qualified, library))) return 'library object';
   return undefined;
 }
 
@@ -114,7 +110,7 @@ class ObjectKinds {
     if (call.receiver && MODULE_CHAIN.has(call.method) && this.of(call.receiver, depth) === 'torch module') return 'torch module';
     if (call.method === 'from_pretrained' && call.receiver && this.module.isImportedName(nameText(call.receiver))) {
       const owner = this.module.qualify(call.receiver) ?? '';
-      if (fromLibrary(owner, 'transformers') && !NOT_TRANSFORMERS_MODEL.test(lastName(owner))) return 'torch module';
+      if (isInPackage(owner, 'transformers') && !NOT_TRANSFORMERS_MODEL.test(lastName(owner))) return 'torch module';
     }
     if (call.imported) return libraryKind(call.qualified);
     if (func?.type !== 'identifier') return undefined;

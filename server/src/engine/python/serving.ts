@@ -2,7 +2,7 @@
 // their decorators and route tables with names resolved through imports.
 import { ProjectIndex } from '../project';
 import { PythonFacts } from './facts';
-import { Call, dottedName, nameText, Node, PythonModule } from './module';
+import { Call, dottedName, isInPackage, nameText, Node, PythonModule } from './module';
 import { isPredictionCall } from './models';
 import { callTarget } from './projectCalls';
 import { callsWithin, classOf, decoratorsOf, lastName } from './structure';
@@ -142,7 +142,7 @@ const TRACKING_CALL = /^(mlflow\.log_\w+|wandb\.log)$/;
 
 /** Whether a module logs or exports metrics: a logger call, a metrics or monitoring library, run tracking. */
 export function monitors(facts: PythonFacts): boolean {
-  if (facts.imports.some((m) => MONITORING_PACKAGES.some((p) => m === p || m.startsWith(`${p}.`)))) return true;
+  if (facts.imports.some((m) => MONITORING_PACKAGES.some((p) => isInPackage(m, p)))) return true;
   return facts.calls.some((c) => LOGGER_CALL.test(c) || TRACKING_CALL.test(c));
 }
 
