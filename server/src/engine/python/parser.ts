@@ -883,8 +883,12 @@ function walk(tree: Tree, view: Tree, root: NamedNode, children: IndexedNode[], 
         heap[buffer + 3] = c3;
         if (parent === root) children.push(made);
         if (named) {
+          // (listNode, written out: this runs for every node of a tree.)
           node = made;
-          listNode(node, all, bySlot, slots);
+          node[ORDER] = all.length;
+          node[END] = all.length + 1;
+          all.push(node);
+          (bySlot[slotOf(slots, typeId)] ??= []).push(node);
           if (parent === root) statements.push(node);
           else gathered.push(node);
         }
