@@ -564,9 +564,10 @@ export function treeSitterRoots(tree: Tree): Node[] {
   return ((tree as Partial<ModuleTree>)[PIECES] ?? [tree]).map(rootOfPiece).filter((root) => root.endIndex > root.startIndex || root.isError);
 }
 
-/** The number of syntax nodes of a module's tree (tree-sitter's descendantCount of its root). */
+/** The number of syntax nodes of a tree of parsePython (as tree-sitter's descendantCount counts them),
+ *  known before it is indexed. */
 export function syntaxNodeCount(tree: Tree): number {
-  return (tree as Partial<ModuleTree>)[SIZE] ?? tree.rootNode.descendantCount;
+  return (tree as ModuleTree)[SIZE];
 }
 
 /** The module re-parsed from the statement an edit begins in, or in the line after it begins on,
