@@ -363,6 +363,8 @@ function typeSlotsOf(language: Language): TypeSlots {
 /** The trees of a module, and how its index is to be made. */
 interface ModuleTree extends Tree {
   [PIECES]: Tree[];
+  /** tree-sitter's root of one of them that is a module: the index's root takes its id. */
+  [MODULE_ROOT]: Node;
   [PLAN]?: Part[];
   [INDEX]?: TreeIndex;
   [SOURCE]: string;
@@ -398,6 +400,7 @@ interface RootPlace {
 type Part = { tree: Tree } | { carried: IndexedNode[]; bytes: number; rows: number; index: TreeIndex };
 
 const PIECES = Symbol('trees of the module');
+const MODULE_ROOT = Symbol("tree-sitter's module root");
 const PLAN = Symbol('parts of the index to be made');
 const SIZE = Symbol('syntax nodes');
 const STARTS = Symbol('statement starts');
@@ -532,12 +535,18 @@ function moduleTree(source: string, pieces: Tree[], plan: Part[], size?: number,
   // then), an empty module's.
   const roots = pieces.map(rootOfPiece);
   const moduleType = pieces[0].language.idForNodeType('module', true)!;
-  if (!roots.some((root) => treeSitterTypeId.call(root) === moduleType)) pieces = [...pieces, parseRange('')];
+  let moduleRoot = roots.find((root) => treeSitterTypeId.call(root) === moduleType);
+  if (!moduleRoot) {
+    const empty = parseRange('');
+    pieces = [...pieces, empty];
+    moduleRoot = rootOfPiece(empty);
+  }
   for (const piece of pieces) (piece as { [USERS]?: number })[USERS] = ((piece as { [USERS]?: number })[USERS] ?? 0) + 1;
   const tree = Object.create(MODULE_TREE) as ModuleTree;
   (tree as unknown as { 0: number })[0] = (pieces[0] as unknown as { 0: number })[0];
   tree.language = pieces[0].language;
   tree[PIECES] = pieces;
+  tree[MODULE_ROOT] = moduleRoot;
   tree[PLAN] = plan;
   tree[SOURCE] = source;
   tree[TEXT] = (start: number, _position: unknown, end?: number) => source.slice(start, end);
@@ -752,10 +761,9 @@ function buildIndex(module: ModuleTree, plan: Part[]): TreeIndex {
     if (!view) views.set(real, (view = treeView(real, module)));
     return view;
   };
-  const moduleType = module.language.idForNodeType('module', true)!;
-  const first = module[PIECES].map(rootOfPiece).find((root) => treeSitterTypeId.call(root) === moduleType)!;
+  const first = module[MODULE_ROOT];
   const place = module[ROOT];
-  const root = new ModuleRootObject((first as unknown as { 0: number })[0], first.id, module, place.start, place.end, place.row, place.column, moduleType, null, 0);
+  const root = new ModuleRootObject((first as unknown as { 0: number })[0], first.id, module, place.start, place.end, place.row, place.column, treeSitterTypeId.call(first) as number, null, 0);
   listNode(root, all, bySlot, slots);
   /** The module's children, as the walks and carries find them, and the named ones (statements). */
   const children: IndexedNode[] = [];
