@@ -407,6 +407,8 @@ const STARTS = Symbol('statement starts');
 const ROOT = Symbol('place of the root');
 const REAL = Symbol('tree seen');
 const MODULE = Symbol('module tree');
+/** On one of tree-sitter's trees, its view (viewOf). */
+const VIEW = Symbol('view');
 /** web-tree-sitter's (internal) text callback of a tree, which its cursors read node texts with. */
 const TEXT = 'textCallback';
 /** On a tree of a part of the source (parseRange), where the part starts. */
@@ -717,17 +719,16 @@ function indexOf(tree: Tree): TreeIndex {
   return index;
 }
 
-/** How carried nodes move: to the view of their tree, by as many characters and rows as the text
- *  before them grew (they start a line, so their columns stay). */
+/** How carried nodes move: by as many characters and rows as the text before them grew (they start
+ *  a line, so their columns stay). */
 interface Move {
-  tree: Tree;
   bytes: number;
   rows: number;
 }
 
-/** Moves a carried node's object to the new tree and place (a node is its id, which it keeps). */
+/** Moves a carried node's object to its new place (a node is its id, which it keeps; its tree is
+ *  the view of its tree-sitter tree, which the new module took over). */
 function moveNode(node: IndexedNode, move: Move): void {
-  node.tree = move.tree;
   if (move.bytes === 0 && move.rows === 0) return;
   node.startIndex += move.bytes;
   const named = node as NamedNode;
@@ -754,13 +755,6 @@ function buildIndex(module: ModuleTree, plan: Part[]): TreeIndex {
   const slots = typeSlotsOf(module.language);
   const bySlot: IndexedNode[][] = [];
   const all: IndexedNode[] = [];
-  const views = new Map<Tree, Tree>();
-  const viewOf = (tree: Tree): Tree => {
-    const real = realTree(tree);
-    let view = views.get(real);
-    if (!view) views.set(real, (view = treeView(real, module)));
-    return view;
-  };
   const first = module[MODULE_ROOT];
   const place = module[ROOT];
   const root = new ModuleRootObject((first as unknown as { 0: number })[0], first.id, module, place.start, place.end, place.row, place.column, treeSitterTypeId.call(first) as number, null, 0);
@@ -768,21 +762,23 @@ function buildIndex(module: ModuleTree, plan: Part[]): TreeIndex {
   /** The module's children, as the walks and carries find them, and the named ones (statements). */
   const children: IndexedNode[] = [];
   const statements: IndexedNode[] = [];
-  for (const part of plan) {
+  // Found before any carried node is numbered anew: they are found by their numbers.
+  const runs = plan.map((part) => ('carried' in part ? runOf(part.carried, part.index) : undefined));
+  plan.forEach((part, i) => {
     if ('tree' in part) {
-      walk(part.tree, viewOf(part.tree), root as NamedNode, children, statements, all, bySlot, slots);
-      continue;
+      walk(part.tree, viewOf(part.tree, module), root as NamedNode, children, statements, all, bySlot, slots);
+      return;
     }
     for (const child of part.carried) {
-      const move = { tree: viewOf(child.tree), bytes: part.bytes, rows: part.rows };
-      if (child[ORDER] >= 0) {
-        carry(child, move, part.index, all, bySlot, slots);
-        statements.push(child);
-      } else moveNode(child, move);
+      viewOf(child.tree, module);
+      if (child[ORDER] >= 0) statements.push(child);
+      else moveNode(child, part);
       child[PARENT] = root;
       children.push(child);
     }
-  }
+    const run = runs[i];
+    if (run) carry(run, part, part.index, all, bySlot);
+  });
   root._namedChildren = statements.length > 0 ? statements : NO_CHILDREN;
   root._children = children;
   root[END] = all.length;
@@ -797,34 +793,71 @@ function listNode(node: IndexedNode, all: IndexedNode[], bySlot: IndexedNode[][]
   (bySlot[slotOf(slots, node[TYPE_ID])] ??= []).push(node);
 }
 
-/** A statement carried from the index before, with its subtree, moved and numbered: its named
- *  nodes are those at its places in the previous index, in document order, and keep that order, so
- *  each one's place moves by as much as the statement's. */
-function carry(statement: IndexedNode, move: Move, previous: TreeIndex, all: IndexedNode[], bySlot: IndexedNode[][], slots: TypeSlots): void {
-  const from = statement[ORDER];
-  const to = statement[END];
-  const shift = all.length - from;
+/** Where carried statements lie in the index before: the numbers of their nodes (a run: statements
+ *  carried together are neighbours, and so are their subtrees) and, by type slot, the positions of
+ *  those nodes in its lists. */
+interface Run {
+  from: number;
+  to: number;
+  slots: { slot: number; start: number; end: number }[];
+}
+
+function runOf(carried: IndexedNode[], previous: TreeIndex): Run | undefined {
+  const named = carried.filter((child) => child[ORDER] >= 0);
+  if (named.length === 0) return undefined;
+  const from = named[0][ORDER];
+  const to = named[named.length - 1][END];
+  const slots: Run['slots'] = [];
+  previous.bySlot.forEach((list, slot) => {
+    const start = firstAtOrAfter(list, from, orderOf);
+    const end = firstAtOrAfter(list, to, orderOf);
+    if (end > start) slots.push({ slot, start, end });
+  });
+  return { from, to, slots };
+}
+
+/** Carried statements with their subtrees, moved and numbered: their named nodes are those of a run
+ *  of the previous index, in document order, and keep that order, so each one's place moves by as
+ *  much as the statements'. Those before an edit neither move nor change number: their objects are
+ *  not even read. */
+function carry(run: Run, move: Move, previous: TreeIndex, all: IndexedNode[], bySlot: IndexedNode[][]): void {
+  for (const { slot, start, end } of run.slots) {
+    const list = previous.bySlot[slot];
+    const into = (bySlot[slot] ??= []);
+    for (let i = start; i < end; i++) into.push(list[i]);
+  }
   const before = previous.all;
-  for (let order = from; order < to; order++) {
+  const shift = all.length - run.from;
+  if (shift === 0 && move.bytes === 0 && move.rows === 0) {
+    for (let order = run.from; order < run.to; order++) all.push(before[order]);
+    return;
+  }
+  for (let order = run.from; order < run.to; order++) {
     checkpoint();
     const next = before[order];
     moveNode(next, move);
     next[ORDER] += shift;
     next[END] += shift;
     all.push(next);
-    (bySlot[slotOf(slots, next[TYPE_ID])] ??= []).push(next);
     // The anonymous children this node's object was asked for move with it.
     const asked = next._children;
     if (asked) for (const child of asked) if (child[ORDER] < 0) moveNode(child, move);
   }
 }
 
-/** One of tree-sitter's trees, as a module's nodes see it. */
-function treeView(real: Tree, module: ModuleTree): TreeView {
-  const view = Object.create(MODULE_TREE) as TreeView;
-  (view as unknown as { 0: number })[0] = (real as unknown as { 0: number })[0];
-  view.language = real.language;
-  view[REAL] = real;
+/** One of tree-sitter's trees, as the nodes of `module` see it: one view per tree, which each module
+ *  that takes statements from the tree takes over (the module before an edit is not read again, see
+ *  parsePython), so that the node objects a module carries over keep their tree. */
+function viewOf(tree: Tree, module: ModuleTree): TreeView {
+  const real = realTree(tree) as Tree & { [VIEW]?: TreeView };
+  let view = real[VIEW];
+  if (!view) {
+    view = Object.create(MODULE_TREE) as TreeView;
+    (view as unknown as { 0: number })[0] = (real as unknown as { 0: number })[0];
+    view.language = real.language;
+    view[REAL] = real;
+    real[VIEW] = view;
+  }
   view[MODULE] = module;
   view[SOURCE] = module[SOURCE];
   view[TEXT] = module[TEXT];
