@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
 import type { Node } from 'web-tree-sitter';
 import { applyChanges } from '../../server/src/engine/python/edits';
-import { initPython, parsePython, rootOf, treeSitterRoots, TYPES_WITH_ANONYMOUS_FIELDS } from '../../server/src/engine/python/parser';
+import { initPython, nodesOfType, parsePython, rootOf, treeSitterRoots, TYPES_WITH_ANONYMOUS_FIELDS } from '../../server/src/engine/python/parser';
 import { rangeOf } from '../../server/src/engine/types';
 import { longModule } from '../bench/corpus';
 import { REPO } from '../support/project';
@@ -122,6 +122,9 @@ describe('the syntax tree index', () => {
           assert.equal(node.namedChildren[c]?.parent, node, `${step}: ${describeNode(child)} leads back to ${describeNode(node)}`);
         });
       });
+      for (const type of new Set(plainNodes.map((node) => node.type))) {
+        assert.deepEqual(nodesOfType(reparsed, type).map(describeNode), nodesOfType(plain, type).map(describeNode), `${step}: the nodes of type ${type}`);
+      }
       plain.delete();
       text = next;
       tree = reparsed;

@@ -589,10 +589,8 @@ function reparsed(source: string, before: ModuleTree, index: TreeIndex): ModuleT
   const oldLength = old.length;
   const length = source.length;
   const shorter = Math.min(oldLength, length);
-  let prefix = 0;
-  while (prefix < shorter && old.charCodeAt(prefix) === source.charCodeAt(prefix)) prefix++;
-  let suffix = 0;
-  while (suffix < shorter - prefix && old.charCodeAt(oldLength - 1 - suffix) === source.charCodeAt(length - 1 - suffix)) suffix++;
+  const prefix = commonPrefix(old, source, shorter);
+  const suffix = commonSuffix(old, source, shorter - prefix);
   const shift = length - oldLength;
   const starts = before[STARTS];
   // From a start far enough before the change that its line's first word (which says whether it
@@ -640,6 +638,28 @@ function reparsed(source: string, before: ModuleTree, index: TreeIndex): ModuleT
   const startsAfter = firstAtOrAfter(starts, oldTo, (start) => start);
   tree[STARTS] = [...starts.slice(0, first + 1), ...(stopped ? found.slice(0, -1) : found), ...starts.slice(startsAfter).map((start) => start + shift)];
   return tree;
+}
+
+/** Texts are compared this many characters at a time first: comparing two strings of it costs
+ *  about what comparing two characters does. */
+const COMPARED_AT_ONCE = 256;
+
+/** The length of the longest common start of two texts, at most `limit`. */
+function commonPrefix(a: string, b: string, limit: number): number {
+  let length = 0;
+  while (length + COMPARED_AT_ONCE <= limit && a.substring(length, length + COMPARED_AT_ONCE) === b.substring(length, length + COMPARED_AT_ONCE)) length += COMPARED_AT_ONCE;
+  while (length < limit && a.charCodeAt(length) === b.charCodeAt(length)) length++;
+  return length;
+}
+
+/** The length of the longest common end of two texts, at most `limit`. */
+function commonSuffix(a: string, b: string, limit: number): number {
+  let length = 0;
+  const aEnd = a.length;
+  const bEnd = b.length;
+  while (length + COMPARED_AT_ONCE <= limit && a.substring(aEnd - length - COMPARED_AT_ONCE, aEnd - length) === b.substring(bEnd - length - COMPARED_AT_ONCE, bEnd - length)) length += COMPARED_AT_ONCE;
+  while (length < limit && a.charCodeAt(aEnd - 1 - length) === b.charCodeAt(bEnd - 1 - length)) length++;
+  return length;
 }
 
 /** The most characters read of a line to know whether it starts a statement (`finally` and one). */
