@@ -7,7 +7,8 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Analyzer } from '../../server/src/engine/analyze';
 import { applyChange, applyChanges, shiftRange, TextChange } from '../../server/src/engine/python/edits';
 import type { Node } from 'web-tree-sitter';
-import { initPython, parsePython, pythonParser, Tree } from '../../server/src/engine/python/parser';
+import { Edit, initPython, parsePython, pythonParser, Tree } from '../../server/src/engine/python/parser';
+import { updateWithEdits } from '../../server/src/lsp/documents';
 import { withUnixLineEnds } from '../../server/src/engine/text';
 import { rangeOf } from '../../server/src/engine/types';
 
@@ -82,6 +83,19 @@ describe('editor changes to tree-sitter edits', () => {
       text = applyChanges(text, step.changes).text;
       document = TextDocument.update(document, step.changes.map((c) => (c.range ? { range: c.range, text: c.text } : { text: c.text })), i + 1);
       assert.equal(text, document.getText(), step.name);
+    }
+  });
+
+  test("an open document's edits, read with its own lines, are those of the same changes made to its text", () => {
+    let document = TextDocument.create('file:///train.py', 'python', 0, SOURCE);
+    let text = SOURCE;
+    for (const [i, step] of STEPS.entries()) {
+      const applied = applyChanges(text, step.changes);
+      const edits: Edit[] = [];
+      document = updateWithEdits(document, step.changes.map((c) => (c.range ? { range: c.range, text: c.text } : { text: c.text })), i + 1, edits);
+      assert.deepEqual(edits, applied.edits, step.name);
+      assert.equal(document.getText(), applied.text, step.name);
+      text = applied.text;
     }
   });
 

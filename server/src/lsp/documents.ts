@@ -3,7 +3,7 @@
 import * as fs from 'fs';
 import { NotebookCellKind, NotebookDocument, NotebookDocuments, TextDocumentContentChangeEvent, TextDocuments } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { applyChanges } from '../engine/python/edits';
+import { editOf } from '../engine/python/edits';
 import { readFileInside, realRootOf } from '../engine/workspace';
 import { Edit } from '../engine/python/parser';
 import { normalizeUri, uriToPath } from './uri';
@@ -35,10 +35,8 @@ export class OpenDocuments {
     this.text = new TextDocuments({
       create: plainDocuments.create,
       update: (document, changes, version) => {
-        const key = normalizeUri(document.uri);
-        const pending = this.edits.get(key);
-        if (pending) pending.push(...applyChanges(document.getText(), changes.map(toTextChange)).edits);
-        return TextDocument.update(document, changes, version);
+        const pending = this.edits.get(normalizeUri(document.uri));
+        return pending ? updateWithEdits(document, changes, version, pending) : TextDocument.update(document, changes, version);
       },
     });
     this.text.onDidOpen((e) => this.openText.set(normalizeUri(e.document.uri), e.document.uri));
@@ -137,6 +135,17 @@ function readSavedCells(json: string): SavedCell[] | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Applies an editor's changes to a document and pushes the tree-sitter edit of each on `edits`.
+ *  One change at a time: each is read with the lines of the text the one before left, which the
+ *  document keeps (not counted again through the whole text at each keystroke). */
+export function updateWithEdits(document: TextDocument, changes: TextDocumentContentChangeEvent[], version: number, edits: Edit[]): TextDocument {
+  for (const change of changes) {
+    edits.push(editOf(document, document.getText().length, toTextChange(change)));
+    document = TextDocument.update(document, [change], version);
+  }
+  return document;
 }
 
 function toTextChange(change: TextDocumentContentChangeEvent) {

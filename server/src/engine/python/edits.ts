@@ -1,4 +1,5 @@
-// Editor changes as tree-sitter edits, so that an open document re-parses incrementally.
+// Editor changes as tree-sitter edits: they say that an open document's parse can be redone from
+// the one before, and they move its findings with its text until it is analysed again.
 // Offsets and columns are UTF-16 code units, as in the editor's positions and in web-tree-sitter.
 import type { Edit, Point } from 'web-tree-sitter';
 import { Position, Range } from '../types';
@@ -21,26 +22,37 @@ function lineStarts(text: string): number[] {
   return starts;
 }
 
-/** The offset of an editor position; like an editor, a character beyond the line's end means the line's end. */
-function offsetOf(text: string, starts: number[], position: Position): number {
-  if (position.line < 0) return 0;
-  if (position.line >= starts.length) return text.length;
-  const start = starts[position.line];
-  const next = starts[position.line + 1];
-  let end = next === undefined ? text.length : next - 1;
-  if (end > start && text.charCodeAt(end - 1) === 13 && text.charCodeAt(end) === 10) end--; // before the \r of a \r\n
-  return Math.min(start + Math.max(0, position.character), end);
+/** Offsets and positions of a text as an editor has them (an LSP text document does): a position's
+ *  character beyond its line's end means the line's end. */
+export interface EditorLines {
+  offsetAt(position: Position): number;
+  positionAt(offset: number): Position;
 }
 
-function pointOf(starts: number[], offset: number): Point {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return { row: lo, column: offset - starts[lo] };
+/** A text's EditorLines, from its line starts (for a text no editor document holds). */
+function editorLines(text: string): EditorLines {
+  const starts = lineStarts(text);
+  return {
+    offsetAt(position) {
+      if (position.line < 0) return 0;
+      if (position.line >= starts.length) return text.length;
+      const start = starts[position.line];
+      const next = starts[position.line + 1];
+      let end = next === undefined ? text.length : next - 1;
+      if (end > start && text.charCodeAt(end - 1) === 13 && text.charCodeAt(end) === 10) end--; // before the \r of a \r\n
+      return Math.min(start + Math.max(0, position.character), end);
+    },
+    positionAt(offset) {
+      let lo = 0;
+      let hi = starts.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (starts[mid] <= offset) lo = mid;
+        else hi = mid - 1;
+      }
+      return { line: lo, character: offset - starts[lo] };
+    },
+  };
 }
 
 /** Where a text ends when it is inserted at `start`. */
@@ -51,23 +63,31 @@ function endAfterInsert(start: Point, inserted: string): Point {
   return { row: start.row + rows, column: inserted.length - starts[rows] };
 }
 
+function pointAt(lines: EditorLines, offset: number): Point {
+  const { line, character } = lines.positionAt(offset);
+  return { row: line, column: character };
+}
+
+/** The tree-sitter edit that describes one change to a text of `length` characters, whose lines
+ *  are `lines` (an open document's, before the change). */
+export function editOf(lines: EditorLines, length: number, change: TextChange): Edit {
+  const startIndex = change.range ? lines.offsetAt(change.range.start) : 0;
+  const oldEndIndex = change.range ? Math.max(startIndex, lines.offsetAt(change.range.end)) : length;
+  const startPosition = pointAt(lines, startIndex);
+  return {
+    startIndex,
+    oldEndIndex,
+    newEndIndex: startIndex + change.text.length,
+    startPosition,
+    oldEndPosition: pointAt(lines, oldEndIndex),
+    newEndPosition: endAfterInsert(startPosition, change.text),
+  };
+}
+
 /** Applies one change to `oldText`: the new text and the tree-sitter edit that describes it. */
 export function applyChange(oldText: string, change: TextChange): { text: string; edit: Edit } {
-  const starts = lineStarts(oldText);
-  const startIndex = change.range ? offsetOf(oldText, starts, change.range.start) : 0;
-  const oldEndIndex = change.range ? Math.max(startIndex, offsetOf(oldText, starts, change.range.end)) : oldText.length;
-  const startPosition = pointOf(starts, startIndex);
-  return {
-    text: oldText.slice(0, startIndex) + change.text + oldText.slice(oldEndIndex),
-    edit: {
-      startIndex,
-      oldEndIndex,
-      newEndIndex: startIndex + change.text.length,
-      startPosition,
-      oldEndPosition: pointOf(starts, oldEndIndex),
-      newEndPosition: endAfterInsert(startPosition, change.text),
-    },
-  };
+  const edit = editOf(editorLines(oldText), oldText.length, change);
+  return { text: oldText.slice(0, edit.startIndex) + change.text + oldText.slice(edit.oldEndIndex), edit };
 }
 
 /** Applies changes in order (each one is relative to the text the previous ones left). */
