@@ -9,7 +9,7 @@ import { applyChange, applyChanges, shiftRange, TextChange } from '../../server/
 import type { Node } from 'web-tree-sitter';
 import { Edit, initPython, parsePython, pythonParser, Tree } from '../../server/src/engine/python/parser';
 import { updateWithEdits } from '../../server/src/lsp/documents';
-import { withUnixLineEnds } from '../../server/src/engine/text';
+import { LineIndex, withUnixLineEnds } from '../../server/src/engine/text';
 import { rangeOf } from '../../server/src/engine/types';
 
 const SOURCE = `"""Training entry point."""
@@ -96,6 +96,26 @@ describe('editor changes to tree-sitter edits', () => {
       assert.deepEqual(edits, applied.edits, step.name);
       assert.equal(document.getText(), applied.text, step.name);
       text = applied.text;
+    }
+  });
+
+  test('the line index of an edited text, made from the one before, is that of the text', () => {
+    const positions = (lines: LineIndex) => Array.from({ length: lines.text.length + 1 }, (_, offset) => lines.positionAt(offset));
+    // Every character inserted or deleted at every place of a text with each kind of line end (an
+    // \r and a \n on the two sides of an edit may make one line end, or two).
+    const text = 'x = 1\r\ny = 2\rz = 3\n\nw\r';
+    for (let at = 0; at <= text.length; at++) {
+      for (const edited of [...['\n', '\r', 'a', '\r\n'].map((c) => text.slice(0, at) + c + text.slice(at)), text.slice(0, at) + text.slice(at + 1)]) {
+        const before = new LineIndex(text);
+        assert.deepEqual(positions(new LineIndex(edited, before)), positions(new LineIndex(edited)), JSON.stringify(edited));
+      }
+    }
+    // And the texts of the editor's steps, one after the other.
+    let lines = new LineIndex(SOURCE);
+    for (const step of STEPS) {
+      const next = applyChanges(lines.text, step.changes).text;
+      lines = new LineIndex(next, lines);
+      assert.deepEqual(positions(lines), positions(new LineIndex(next)), step.name);
     }
   });
 

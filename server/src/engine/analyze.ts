@@ -125,7 +125,7 @@ export class Analyzer {
     if (previousTree) this.edited.add(path);
     let parsed: ParsedFile;
     try {
-      parsed = this.parseFresh(path, text, previousTree);
+      parsed = this.parseFresh(path, text, previousTree, cached?.lines);
     } finally {
       // Spent even when the parse stopped (out of time): a re-parse moves the node objects of the
       // tree before into the new one.
@@ -159,8 +159,8 @@ export class Analyzer {
     if (cached.kind === 'python' || cached.kind === 'notebook') cached.module.tree.delete();
   }
 
-  private parseFresh(path: string, text: string, previousTree?: PythonModule['tree']): ParsedFile {
-    const lines = new LineIndex(text);
+  private parseFresh(path: string, text: string, previousTree?: PythonModule['tree'], previousLines?: LineIndex): ParsedFile {
+    const lines = new LineIndex(text, previousLines);
     const base = { path, text, lines };
     const kind = kindOf(path);
     switch (kind) {

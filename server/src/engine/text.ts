@@ -3,13 +3,14 @@ import { Position, Range } from './types';
 /** Offsets <-> positions for one text, in UTF-16 code units. Lines end with \n, \r\n or a lone \r
  *  (old Mac files), as Python and YAML read them. */
 export class LineIndex {
-  private readonly starts: number[] = [0];
+  private readonly starts: number[];
 
-  constructor(readonly text: string) {
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) this.starts.push(i + 1);
-    }
+  /** With `before`, the index of the text before an edit: only the lines the edit changed are read. */
+  constructor(
+    readonly text: string,
+    before?: LineIndex,
+  ) {
+    this.starts = before ? startsAfterEdit(before.text, before.starts, text) : pushLineStarts([0], text, 0, text.length);
   }
 
   get lineCount(): number {
@@ -69,6 +70,59 @@ export function decodeBytes(bytes: Uint8Array): DecodedText {
       problem: 'not valid UTF-8; read as Latin-1, so columns may be off',
     };
   }
+}
+
+/** Texts are compared this many characters at a time first: comparing two strings of it costs
+ *  about what comparing two characters does. */
+const COMPARED_AT_ONCE = 256;
+
+/** The length of the longest common start of two texts, at most `limit`. */
+export function commonPrefix(a: string, b: string, limit: number): number {
+  let length = 0;
+  while (length + COMPARED_AT_ONCE <= limit && a.substring(length, length + COMPARED_AT_ONCE) === b.substring(length, length + COMPARED_AT_ONCE)) length += COMPARED_AT_ONCE;
+  while (length < limit && a.charCodeAt(length) === b.charCodeAt(length)) length++;
+  return length;
+}
+
+/** The length of the longest common end of two texts, at most `limit`. */
+export function commonSuffix(a: string, b: string, limit: number): number {
+  let length = 0;
+  const aEnd = a.length;
+  const bEnd = b.length;
+  while (length + COMPARED_AT_ONCE <= limit && a.substring(aEnd - length - COMPARED_AT_ONCE, aEnd - length) === b.substring(bEnd - length - COMPARED_AT_ONCE, bEnd - length)) length += COMPARED_AT_ONCE;
+  while (length < limit && a.charCodeAt(aEnd - 1 - length) === b.charCodeAt(bEnd - 1 - length)) length++;
+  return length;
+}
+
+/** Pushes on `starts` the line starts after the characters from `from` to `to` (a line starts
+ *  after \n, \r\n or a lone \r). */
+function pushLineStarts(starts: number[], text: string, from: number, to: number): number[] {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) starts.push(i + 1);
+  }
+  return starts;
+}
+
+/** The line starts of `text`, from those of `old`, the text before an edit. Whether a line starts
+ *  at k is read from the characters at k - 1 and k: where both lie before the change, or both after
+ *  it, the start is the one before (moved). */
+function startsAfterEdit(old: string, oldStarts: number[], text: string): number[] {
+  const shorter = Math.min(old.length, text.length);
+  const prefix = commonPrefix(old, text, shorter);
+  const suffix = commonSuffix(old, text, shorter - prefix);
+  const shift = text.length - old.length;
+  const changeEnd = text.length - suffix;
+  const starts: number[] = [];
+  for (const start of oldStarts) {
+    if (start > 0 && start >= prefix) break;
+    starts.push(start);
+  }
+  pushLineStarts(starts, text, Math.max(prefix - 1, 0), changeEnd);
+  let after = oldStarts.length;
+  while (after > 0 && oldStarts[after - 1] > changeEnd - shift) after--;
+  for (let i = after; i < oldStarts.length; i++) starts.push(oldStarts[i] + shift);
+  return starts;
 }
 
 /** The text with each lone \r (an old Mac line end) turned into \n: the same length, so offsets

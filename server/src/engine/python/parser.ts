@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Edit, Language, Node, Parser, Tree } from 'web-tree-sitter';
 import { BudgetExceeded, checkpoint, pastDeadline } from '../budget';
-import { withUnixLineEnds } from '../text';
+import { commonPrefix, commonSuffix, withUnixLineEnds } from '../text';
 import { APOSTROPHE, CARRIAGE_RETURN, HASH, LINE_FEED, QUOTE, SPACE, TAB } from './charCodes';
 import { endParserOnTrap } from './parserFailure';
 import { bracketChange, statementStarts, stringEnd } from './statementStarts';
@@ -638,28 +638,6 @@ function reparsed(source: string, before: ModuleTree, index: TreeIndex): ModuleT
   const startsAfter = firstAtOrAfter(starts, oldTo, (start) => start);
   tree[STARTS] = [...starts.slice(0, first + 1), ...(stopped ? found.slice(0, -1) : found), ...starts.slice(startsAfter).map((start) => start + shift)];
   return tree;
-}
-
-/** Texts are compared this many characters at a time first: comparing two strings of it costs
- *  about what comparing two characters does. */
-const COMPARED_AT_ONCE = 256;
-
-/** The length of the longest common start of two texts, at most `limit`. */
-function commonPrefix(a: string, b: string, limit: number): number {
-  let length = 0;
-  while (length + COMPARED_AT_ONCE <= limit && a.substring(length, length + COMPARED_AT_ONCE) === b.substring(length, length + COMPARED_AT_ONCE)) length += COMPARED_AT_ONCE;
-  while (length < limit && a.charCodeAt(length) === b.charCodeAt(length)) length++;
-  return length;
-}
-
-/** The length of the longest common end of two texts, at most `limit`. */
-function commonSuffix(a: string, b: string, limit: number): number {
-  let length = 0;
-  const aEnd = a.length;
-  const bEnd = b.length;
-  while (length + COMPARED_AT_ONCE <= limit && a.substring(aEnd - length - COMPARED_AT_ONCE, aEnd - length) === b.substring(bEnd - length - COMPARED_AT_ONCE, bEnd - length)) length += COMPARED_AT_ONCE;
-  while (length < limit && a.charCodeAt(aEnd - 1 - length) === b.charCodeAt(bEnd - 1 - length)) length++;
-  return length;
 }
 
 /** The most characters read of a line to know whether it starts a statement (`finally` and one). */
