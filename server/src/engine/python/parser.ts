@@ -751,20 +751,23 @@ function moveNode(node: IndexedNode, move: Move): void {
  *  buffer from one move to the next, and a node is read from it only when it is named. */
 function buildIndex(module: ModuleTree, plan: Part[]): TreeIndex {
   const slots = typeSlotsOf(module.language);
-  const bySlot: IndexedNode[][] = [];
-  const all: IndexedNode[] = [];
   const first = module[MODULE_ROOT];
   const place = module[ROOT];
   const root = new ModuleRootObject((first as unknown as { 0: number })[0], first.id, module, place.start, place.end, place.row, place.column, treeSitterTypeId.call(first) as number, null, 0);
-  listNode(root, all, bySlot, slots);
+  const rootListing: Listing = { first: 0, all: [], bySlot: [] };
+  listNode(root, rootListing, slots);
   /** The module's children, as the walks and carries find them, and the named ones (statements). */
   const children: IndexedNode[] = [];
   const statements: IndexedNode[] = [];
   // Found before any carried node is numbered anew: they are found by their numbers.
   const runs = plan.map((part) => ('carried' in part ? runOf(part.carried, part.index) : undefined));
+  // The named nodes in document order, in segments: walked ones listed as they are found, and runs
+  // of the index before; when there are runs, copied once into lists of their final lengths.
+  const segments: (Listing | Carried)[] = [rootListing];
+  let listing = rootListing;
   plan.forEach((part, i) => {
     if ('tree' in part) {
-      walk(part.tree, viewOf(part.tree, module), root as NamedNode, children, statements, all, bySlot, slots);
+      walk(part.tree, viewOf(part.tree, module), root as NamedNode, children, statements, listing, slots);
       return;
     }
     for (const child of part.carried) {
@@ -775,20 +778,63 @@ function buildIndex(module: ModuleTree, plan: Part[]): TreeIndex {
       children.push(child);
     }
     const run = runs[i];
-    if (run) carry(run, part, part.index, all, bySlot);
+    if (!run) return;
+    const first = listing.first + listing.all.length;
+    segments.push({ first, run, move: part, previous: part.index });
+    listing = { first: first + run.to - run.from, all: [], bySlot: [] };
+    segments.push(listing);
   });
+  const count = listing.first + listing.all.length;
+  const { all, bySlot } = segments.length === 1 ? rootListing : assembled(segments, count);
   root._namedChildren = statements.length > 0 ? statements : NO_CHILDREN;
   root._children = children;
-  root[END] = all.length;
+  root[END] = count;
   return { root, slots, bySlot, all, nearest: new Map() };
 }
 
+/** The index's lists, every named node's and each type slot's, of their final lengths, from
+ *  segments in document order (`count` nodes in all); carried runs are numbered and moved on the way. */
+function assembled(segments: (Listing | Carried)[], count: number): { all: IndexedNode[]; bySlot: IndexedNode[][] } {
+  const all = new Array<IndexedNode>(count);
+  const sizes: number[] = [];
+  const grow = (slot: number, by: number) => (sizes[slot] = (sizes[slot] ?? 0) + by);
+  for (const segment of segments) {
+    if ('run' in segment) for (const { slot, start, end } of segment.run.slots) grow(slot, end - start);
+    else segment.bySlot.forEach((list, slot) => grow(slot, list.length));
+  }
+  const bySlot = sizes.map((size) => new Array<IndexedNode>(size));
+  const filled = sizes.map(() => 0);
+  const append = (slot: number, list: IndexedNode[], start: number, end: number) => {
+    const into = bySlot[slot];
+    let at = filled[slot];
+    for (let i = start; i < end; i++) into[at++] = list[i];
+    filled[slot] = at;
+  };
+  for (const segment of segments) {
+    if ('run' in segment) {
+      carry(segment, all);
+      for (const { slot, start, end } of segment.run.slots) append(slot, segment.previous.bySlot[slot], start, end);
+      continue;
+    }
+    segment.all.forEach((node, i) => (all[segment.first + i] = node));
+    segment.bySlot.forEach((list, slot) => append(slot, list, 0, list.length));
+  }
+  return { all, bySlot };
+}
+
+/** Named nodes listed in document order, numbered from `first` on: all of them, and by type slot. */
+interface Listing {
+  first: number;
+  all: IndexedNode[];
+  bySlot: IndexedNode[][];
+}
+
 /** Numbers a named node in document order and lists it by type. */
-function listNode(node: IndexedNode, all: IndexedNode[], bySlot: IndexedNode[][], slots: TypeSlots): void {
-  node[ORDER] = all.length;
-  node[END] = all.length + 1;
-  all.push(node);
-  (bySlot[slotOf(slots, node[TYPE_ID])] ??= []).push(node);
+function listNode(node: IndexedNode, listing: Listing, slots: TypeSlots): void {
+  node[ORDER] = listing.first + listing.all.length;
+  node[END] = node[ORDER] + 1;
+  listing.all.push(node);
+  (listing.bySlot[slotOf(slots, node[TYPE_ID])] ??= []).push(node);
 }
 
 /** Where carried statements lie in the index before: the numbers of their nodes (a run: statements
@@ -814,20 +860,23 @@ function runOf(carried: IndexedNode[], previous: TreeIndex): Run | undefined {
   return { from, to, slots };
 }
 
-/** Carried statements with their subtrees, moved and numbered: their named nodes are those of a run
- *  of the previous index, in document order, and keep that order, so each one's place moves by as
- *  much as the statements'. Those before an edit neither move nor change number: their objects are
- *  not even read. */
-function carry(run: Run, move: Move, previous: TreeIndex, all: IndexedNode[], bySlot: IndexedNode[][]): void {
-  for (const { slot, start, end } of run.slots) {
-    const list = previous.bySlot[slot];
-    const into = (bySlot[slot] ??= []);
-    for (let i = start; i < end; i++) into.push(list[i]);
-  }
+/** A run of the index before, carried to number `first` on, moved by `move`. */
+interface Carried {
+  first: number;
+  run: Run;
+  move: Move;
+  previous: TreeIndex;
+}
+
+/** Carried statements with their subtrees, moved and numbered into `all`: their named nodes are
+ *  those of a run of the previous index, in document order, and keep that order, so each one's place
+ *  moves by as much as the statements'. Those before an edit neither move nor change number: their
+ *  objects are not even read. */
+function carry({ first, run, move, previous }: Carried, all: IndexedNode[]): void {
   const before = previous.all;
-  const shift = all.length - run.from;
+  const shift = first - run.from;
   if (shift === 0 && move.bytes === 0 && move.rows === 0) {
-    for (let order = run.from; order < run.to; order++) all.push(before[order]);
+    for (let order = run.from; order < run.to; order++) all[order] = before[order];
     return;
   }
   for (let order = run.from; order < run.to; order++) {
@@ -836,7 +885,7 @@ function carry(run: Run, move: Move, previous: TreeIndex, all: IndexedNode[], by
     moveNode(next, move);
     next[ORDER] += shift;
     next[END] += shift;
-    all.push(next);
+    all[order + shift] = next;
     // The anonymous children this node's object was asked for move with it.
     const asked = next._children;
     if (asked) for (const child of asked) if (child[ORDER] < 0) moveNode(child, move);
@@ -865,17 +914,18 @@ function viewOf(tree: Tree, module: ModuleTree): TreeView {
 /** The walk of a tree's statements with a cursor (see buildIndex): they are listed under `root`
  *  and pushed on `statements`, and with the module's other children (tokens such as `;`, which
  *  get their objects here) on `children`. */
-function walk(tree: Tree, view: Tree, root: NamedNode, children: IndexedNode[], statements: IndexedNode[], all: IndexedNode[], bySlot: IndexedNode[][], slots: TypeSlots): void {
+function walk(tree: Tree, view: Tree, root: NamedNode, children: IndexedNode[], statements: IndexedNode[], listing: Listing, slots: TypeSlots): void {
   const start = rootOfPiece(tree) as IndexedNode & { 0: number };
   // An ERROR root holds statements that do not parse: it is one of the module's. (Asked before the
   // cursor is made: asking tree-sitter about a node overwrites the cursor in the transfer buffer.)
   let base = root;
   if (start.isError) {
     base = new NamedNodeObject(start[0], start.id, view, start.startIndex, treeSitterEndIndex.call(start) as number, start.startPosition.row, start.startPosition.column, treeSitterTypeId.call(start) as number, root, 0);
-    listNode(base, all, bySlot, slots);
+    listNode(base, listing, slots);
     statements.push(base);
     children.push(base);
   }
+  const { first: firstNumber, all, bySlot } = listing;
   const wasm = runtime as CursorRuntime;
   const handle = (tree as unknown as { 0: number })[0];
   const buffer = transferWords;
@@ -898,7 +948,7 @@ function walk(tree: Tree, view: Tree, root: NamedNode, children: IndexedNode[], 
     const done = () => {
       if (gathered.length > first) parent._namedChildren = gathered.slice(first);
       gathered.length = first;
-      parent[END] = all.length;
+      parent[END] = firstNumber + all.length;
     };
     let more = wasm._ts_tree_cursor_goto_first_child_wasm(handle) === 1;
     while (more) {
@@ -925,8 +975,8 @@ function walk(tree: Tree, view: Tree, root: NamedNode, children: IndexedNode[], 
         if (named) {
           // (listNode, written out: this runs for every node of a tree.)
           node = made;
-          node[ORDER] = all.length;
-          node[END] = all.length + 1;
+          node[ORDER] = firstNumber + all.length;
+          node[END] = node[ORDER] + 1;
           all.push(node);
           (bySlot[slotOf(slots, typeId)] ??= []).push(node);
           if (parent === root) statements.push(node);
