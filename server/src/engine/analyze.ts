@@ -6,7 +6,8 @@ import { jsonDeeperThan, mapToCell, MAX_NOTEBOOK_DEPTH, Notebook, NotebookCode, 
 import { FileFacts, NotYetKnown, ProjectIndex } from './project';
 import { deferredPythonFacts, EVERY_REQUESTED_FACT, gatherDeferredFacts, PythonFacts, pythonFacts, RequestedFact } from './python/facts';
 import { Node, PythonModule } from './python/module';
-import { Edit, parsePython, syntaxNodeCount, tooDeepForPython } from './python/parser';
+import { Nesting, nestingOf } from './python/nesting';
+import { Edit, parsePython, syntaxNodeCount } from './python/parser';
 import { restrictedTo, topLevelStatements } from './python/statements';
 import { personalDataInOutputs } from './personalData';
 import { parseRequirements, RequirementsFile } from './requirements';
@@ -42,7 +43,7 @@ interface ParsedBase {
 }
 
 export type ParsedFile =
-  | (ParsedBase & { kind: 'python'; module: PythonModule })
+  | (ParsedBase & { kind: 'python'; module: PythonModule; nesting: Nesting })
   | (ParsedBase & { kind: 'notebook'; notebook: Notebook; code: NotebookCode; module: PythonModule })
   | (ParsedBase & { kind: 'yaml'; yaml: YamlFile })
   | (ParsedBase & { kind: 'requirements'; requirements: RequirementsFile })
@@ -121,11 +122,11 @@ export class Analyzer {
       this.cache.set(path, cached);
       return cached;
     }
-    const previousTree = cached?.kind === 'python' && edits?.length ? cached.module.tree : undefined;
-    if (previousTree) this.edited.add(path);
+    const edited = cached?.kind === 'python' && !!edits?.length;
+    if (edited) this.edited.add(path);
     let parsed: ParsedFile;
     try {
-      parsed = this.parseFresh(path, text, previousTree, cached?.lines);
+      parsed = this.parseFresh(path, text, cached, edited);
     } finally {
       // Spent even when the parse stopped (out of time): a re-parse moves the node objects of the
       // tree before into the new one.
@@ -159,14 +160,17 @@ export class Analyzer {
     if (cached.kind === 'python' || cached.kind === 'notebook') cached.module.tree.delete();
   }
 
-  private parseFresh(path: string, text: string, previousTree?: PythonModule['tree'], previousLines?: LineIndex): ParsedFile {
-    const lines = new LineIndex(text, previousLines);
+  /** A file's parse; with `previous`, the parse of the file's text before (`edited`: an edit changed
+   *  it into this one), what can be taken over of it is. */
+  private parseFresh(path: string, text: string, previous?: ParsedFile, edited = false): ParsedFile {
+    const lines = new LineIndex(text, previous?.lines);
     const base = { path, text, lines };
     const kind = kindOf(path);
     switch (kind) {
       case 'python': {
-        const { module, skipped } = this.pythonModule(text, previousTree);
-        return { ...base, kind, module, skipped, suppressions: pythonSuppressions(module) };
+        const before = previous?.kind === 'python' ? previous : undefined;
+        const { module, skipped, nesting } = this.pythonModule(text, before?.nesting, edited ? before?.module.tree : undefined);
+        return { ...base, kind, module, skipped, nesting, suppressions: pythonSuppressions(module) };
       }
       case 'notebook': {
         if (jsonDeeperThan(text, MAX_NOTEBOOK_DEPTH)) {
@@ -198,14 +202,14 @@ export class Analyzer {
 
   /** The syntax tree of Python code; an empty module, with the reason, when the code nests deeper
    *  than Python allows or the tree is above the budget's size (the analyses index every node). */
-  private pythonModule(text: string, previousTree?: PythonModule['tree']): { module: PythonModule; skipped?: string } {
-    const tooDeep = tooDeepForPython(text);
-    if (tooDeep) return { module: new PythonModule(parsePython(''), ''), skipped: `not analysed: ${tooDeep}, more than Python accepts` };
+  private pythonModule(text: string, nestingBefore?: Nesting, previousTree?: PythonModule['tree']): { module: PythonModule; skipped?: string; nesting: Nesting } {
+    const nesting = nestingOf(text, nestingBefore);
+    if (nesting.tooDeep) return { module: new PythonModule(parsePython(''), ''), skipped: `not analysed: ${nesting.tooDeep}, more than Python accepts`, nesting };
     const tree = parsePython(text, previousTree);
     const size = syntaxNodeCount(tree);
     if (size <= this.budget.maxSyntaxNodes) {
       try {
-        return { module: new PythonModule(tree, text) };
+        return { module: new PythonModule(tree, text), nesting };
       } catch (e) {
         tree.delete();
         throw e;
@@ -213,6 +217,7 @@ export class Analyzer {
     }
     tree.delete();
     return {
+      nesting,
       module: new PythonModule(parsePython(''), ''),
       skipped: `not analysed: ${size} syntax nodes are above the limit of ${this.budget.maxSyntaxNodes} per file`,
     };

@@ -1,6 +1,7 @@
 import { defineRule } from '../engine/rule';
 import { notebookCode, NotebookCode } from '../engine/notebook';
-import { parsePython, tooDeepForPython } from '../engine/python/parser';
+import { tooDeepForPython } from '../engine/python/nesting';
+import { parsePython } from '../engine/python/parser';
 import { firstSyntaxError } from '../engine/python/syntax';
 
 /** Errors a notebook shows on purpose when a cell demonstrates them. */

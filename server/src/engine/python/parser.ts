@@ -3,9 +3,8 @@ import * as path from 'path';
 import { Edit, Language, Node, Parser, Tree } from 'web-tree-sitter';
 import { BudgetExceeded, checkpoint, pastDeadline } from '../budget';
 import { commonPrefix, commonSuffix, withUnixLineEnds } from '../text';
-import { APOSTROPHE, CARRIAGE_RETURN, HASH, LINE_FEED, QUOTE, SPACE, TAB } from './charCodes';
 import { endParserOnTrap } from './parserFailure';
-import { bracketChange, statementStarts, stringEnd } from './statementStarts';
+import { statementStarts } from './statementStarts';
 
 // The .wasm files sit beside the bundled server (the build copies them there); when running
 // from sources they are found in node_modules.
@@ -79,57 +78,6 @@ export function pythonParser(): Parser {
 
 export async function initPython(): Promise<void> {
   parser = await loadPythonParser();
-}
-
-/** CPython refuses more than 200 nested brackets ("too many nested parentheses") and 100 levels of
- *  indentation; tree-sitter's parse stack grows with the nesting and, far beyond that, its wasm
- *  memory aborts for good (every later parse in the process fails). */
-export const MAX_BRACKET_DEPTH = 200;
-export const MAX_INDENT_DEPTH = 100;
-
-/** Why Python source cannot be Python, by its nesting, read from the text (strings and comments
- *  skipped) before it reaches the parser; undefined when it nests within Python's limits. It reads
- *  the text by character codes: it runs before every parse, keystrokes included. */
-export function tooDeepForPython(text: string): string | undefined {
-  let depth = 0;
-  const indents: number[] = [0];
-  const length = text.length;
-  for (let i = 0; i < length; i++) {
-    // At the start of a line: its indentation. Blank and comment lines, and lines inside brackets,
-    // do not indent a block.
-    let width = 0;
-    let c = text.charCodeAt(i);
-    while (c === SPACE || c === TAB) c = text.charCodeAt(i + ++width);
-    if (depth === 0 && i + width < length && c !== LINE_FEED && c !== CARRIAGE_RETURN && c !== HASH) {
-      while (width < indents[indents.length - 1]) indents.pop();
-      if (width > indents[indents.length - 1]) indents.push(width);
-      if (indents.length - 1 > MAX_INDENT_DEPTH) return `indented more than ${MAX_INDENT_DEPTH} levels deep`;
-    }
-    // The rest of the line, and of the lines a string spans; then on past the line break.
-    for (i += width; i < length; i++) {
-      c = text.charCodeAt(i);
-      if (c === LINE_FEED || c === CARRIAGE_RETURN) break;
-      switch (c) {
-        case HASH: {
-          const end = text.indexOf('\n', i);
-          if (end < 0) return undefined;
-          i = end - 1;
-          break;
-        }
-        case QUOTE:
-        case APOSTROPHE:
-          i = stringEnd(text, i);
-          if (i < 0) return undefined;
-          break;
-        default: {
-          const change = bracketChange(c);
-          if (change > 0 && ++depth > MAX_BRACKET_DEPTH) return `brackets nest more than ${MAX_BRACKET_DEPTH} levels deep`;
-          if (change < 0 && depth > 0) depth--;
-        }
-      }
-    }
-  }
-  return undefined;
 }
 
 // The tree index. tree-sitter finds a node's parent by descending from the root through every
@@ -1031,9 +979,9 @@ function indexed(node: Node, build = true): IndexedNode | undefined {
   return undefined;
 }
 
-/** The first position in a list of nodes in document order whose key (start, or order) is at or
- *  after `value`. */
-function firstAtOrAfter<T>(list: T[], value: number, key: (node: T) => number): number {
+/** The first position in a sorted list (of nodes in document order, by start or order) whose key
+ *  is at or after `value`. */
+export function firstAtOrAfter<T>(list: T[], value: number, key: (item: T) => number): number {
   let low = 0;
   let high = list.length;
   while (low < high) {
