@@ -60,6 +60,8 @@ describe('the syntax tree index', () => {
       const plainNode = plainNodes[i];
       assert.equal(node.text, plainNode.text);
       assert.deepEqual(node.startPosition, plainNode.startPosition);
+      assert.equal(node.namedChildCount, plainNode.namedChildCount, `${describeNode(node)}'s named children`);
+      for (const type of ['identifier', 'call']) assert.deepEqual(node.descendantsOfType(type).map(describeNode), plainNode.descendantsOfType(type).map(describeNode));
       // A statement is a child of the module, whichever of tree-sitter's trees it comes from (an ERROR
       // root is one of the module's statements).
       const plainParent = plainNode.parent;

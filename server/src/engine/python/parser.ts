@@ -1173,6 +1173,11 @@ function meterTreeSteps(): void {
     checkpoint(value.length + 1);
     return value;
   });
+  const namedChildCount = nodeGetter('namedChildCount');
+  defineGetter('namedChildCount', function () {
+    const node = indexed(this, false);
+    return node && node[ORDER] >= 0 ? node._namedChildren!.length : namedChildCount.call(this);
+  });
   defineGetter('namedChildren', function () {
     const value = treeSitterNamedChildren.call(indexed(this, false) ?? this);
     checkpoint(value.length + 1);
@@ -1234,8 +1239,9 @@ function meterTreeSteps(): void {
   };
   const descendantsOfType = proto.descendantsOfType;
   proto.descendantsOfType = function (this: Node, types: unknown, ...rest: unknown[]) {
-    checkpoint(this.descendantCount);
     const node = rest.length === 0 ? indexed(this, false) : undefined;
+    // (As much work as the named nodes under it, which the index counts without asking tree-sitter.)
+    checkpoint(node && node[ORDER] >= 0 ? node[END] - node[ORDER] : this.descendantCount);
     return node ? descendantsFromIndex(node, Array.isArray(types) ? types : [types as string]) : descendantsOfType.call(this, types, ...rest);
   };
 }
