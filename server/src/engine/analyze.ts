@@ -77,6 +77,9 @@ export class Analyzer {
   private readonly statementFindings = new Map<string, StatementFindings>();
   // The facts liveFacts() gave of a parse, and the requested facts they hold: the same object while
   // the text and the selected rules stay.
+  /** The facts the rules a configuration enables read (a configuration is never changed: a new
+   *  one is made). */
+  private readonly requestedBy = new WeakMap<Config, ReadonlySet<RequestedFact>>();
   private readonly liveFactsOf = new WeakMap<ParsedFile, { facts: FileFacts; requested: ReadonlySet<RequestedFact> }>();
 
   constructor(
@@ -253,7 +256,9 @@ export class Analyzer {
    *  every one. */
   private requestedFacts(config?: Config): ReadonlySet<RequestedFact> {
     if (!config) return EVERY_REQUESTED_FACT;
-    return new Set(this.rules.flatMap((rule) => (isRuleEnabled(config, rule) ? rule.facts ?? [] : [])));
+    let requested = this.requestedBy.get(config);
+    if (!requested) this.requestedBy.set(config, (requested = new Set(this.rules.flatMap((rule) => (isRuleEnabled(config, rule) ? rule.facts ?? [] : [])))));
+    return requested;
   }
 
   private withinFactsBudget(path: string, text: string, facts: () => FileFacts): FileFacts {
