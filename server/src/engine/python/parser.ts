@@ -62,7 +62,7 @@ export function loadPythonParser(): Promise<Parser> {
     const language = await Language.load(wasmPath('tree-sitter-python.wasm', 'tree-sitter-python/tree-sitter-python.wasm'));
     const parser = new Parser();
     parser.setLanguage(language);
-    meterTreeSteps();
+    meterTreeSteps(language);
     return parser;
   })();
   return ready;
@@ -1004,26 +1004,6 @@ function indexedChild(parent: Node, child: Node | null): Node | null {
   return among(treeSitterNamedChildren.call(owner), child) ?? among(childrenOf(owner), child) ?? child;
 }
 
-const fieldIdsByLanguage = new WeakMap<Language, Map<string, number>>();
-/** The language asked last and its field ids: the analyses ask fields by name again and again, of
- *  one language. */
-let lastLanguage: Language | undefined;
-let lastFieldIds = new Map<string, number>();
-
-/** A language's field ids by name. */
-function fieldIdsOf(language: Language): Map<string, number> {
-  if (language === lastLanguage) return lastFieldIds;
-  let ids = fieldIdsByLanguage.get(language);
-  if (!ids) {
-    ids = new Map();
-    language.fields.forEach((name, fieldId) => name !== null && ids!.set(name, fieldId));
-    fieldIdsByLanguage.set(language, ids);
-  }
-  lastLanguage = language;
-  lastFieldIds = ids;
-  return ids;
-}
-
 /** Whether the index knows which of a node's children a field holds: those of a named node, unless
  *  the field may hold an anonymous child (an operator), which is tree-sitter's to find. */
 function knowsField(node: IndexedNode | undefined, fieldId: number): node is NamedNode {
@@ -1143,11 +1123,21 @@ let treeStepsMetered = false;
  *  the input. A step costs what tree-sitter does for it: a node for a child or the parent, the
  *  children it lists, the characters of a text it copies, the subtree a search walks. The steps
  *  that lead to other nodes answer from the tree's index (see indexOf), with its objects. */
-function meterTreeSteps(): void {
+function meterTreeSteps(language: Language): void {
   if (treeStepsMetered) return;
   treeStepsMetered = true;
   const proto = Node.prototype as unknown as Record<string, (...args: unknown[]) => unknown>;
   const defineGetter = (name: string, get: (this: Node) => unknown) => Object.defineProperty(Node.prototype, name, { configurable: true, get });
+  // Types and fields by the one language of this thread's parser (Python), not through each node's
+  // tree: the analyses ask them of node after node.
+  const typeNames = language.types;
+  const fieldIds = new Map<string, number>();
+  language.fields.forEach((name, fieldId) => name !== null && fieldIds.set(name, fieldId));
+  const treeSitterType = nodeGetter('type');
+  defineGetter('type', function () {
+    const typeId = (this as IndexedNode)[TYPE_ID];
+    return typeId === undefined ? treeSitterType.call(this) : typeNames[typeId] || 'ERROR';
+  });
   const treeSitterParent = nodeGetter('parent');
   defineGetter('parent', function () {
     checkpoint();
@@ -1227,7 +1217,7 @@ function meterTreeSteps(): void {
   };
   // A field's id by its name from a map, not a search of the language's list of fields.
   proto.childForFieldName = function (this: Node, name: unknown) {
-    const fieldId = fieldIdsOf(this.tree.language).get(name as string);
+    const fieldId = fieldIds.get(name as string);
     return fieldId === undefined ? null : fieldChild(this, fieldId);
   };
   const childrenForFieldId = proto.childrenForFieldId;
