@@ -1043,9 +1043,9 @@ function childrenOf(node: IndexedNode): IndexedNode[] {
  *  with an anonymous type (a keyword), by a walk of the subtree. */
 function descendantsFromIndex(node: IndexedNode, types: string[]): Node[] {
   const index = indexOf(node.tree);
-  const wanted = new Set(types);
-  const slots = [...wanted].flatMap((type) => index.slots.byName.get(type) ?? []);
+  const slots = types.length === 1 ? (index.slots.byName.get(types[0]) ?? []) : [...new Set(types)].flatMap((type) => index.slots.byName.get(type) ?? []);
   if (node[ORDER] < 0 || slots.some((slot) => !index.slots.namedSlots.has(slot))) {
+    const wanted = new Set(types);
     const found: Node[] = [];
     const pending = [node];
     while (pending.length) {
@@ -1169,7 +1169,8 @@ function meterTreeSteps(language: Language): void {
     return node && node[ORDER] >= 0 ? node._namedChildren!.length : namedChildCount.call(this);
   });
   defineGetter('namedChildren', function () {
-    const value = treeSitterNamedChildren.call(indexed(this, false) ?? this);
+    const node = indexed(this, false);
+    const value = node && node[ORDER] >= 0 ? node._namedChildren! : treeSitterNamedChildren.call(node ?? this);
     checkpoint(value.length + 1);
     return value;
   });
