@@ -52,8 +52,16 @@ function percentile(values: number[], p: number): number {
 
 const isScanEnd = (p: unknown) => (p as { value?: { kind?: string } }).value?.kind === 'end';
 
+/** The result id of each document's last pull, per client: like VS Code, a client sends it with the
+ *  next pull, and the server answers "unchanged" when the findings are the same. */
+const resultIds = new WeakMap<LspClient, Map<string, string>>();
+
 async function pull(client: LspClient, uri: string): Promise<DocumentDiagnosticReport> {
-  return client.connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri } });
+  let known = resultIds.get(client);
+  if (!known) resultIds.set(client, (known = new Map()));
+  const report = await client.connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri }, previousResultId: known.get(uri) });
+  if (report.resultId !== undefined) known.set(uri, report.resultId);
+  return report;
 }
 
 export interface OpenFigures {
