@@ -2,6 +2,7 @@ import { PythonContext, defineRule } from '../engine/rule';
 import { configurableGlobals } from '../engine/python/configurableGlobals';
 import { assignedNames, enclosing, Node } from '../engine/python/module';
 import { parsePython } from '../engine/python/parser';
+import { topLevelStatements } from '../engine/python/statements';
 import { isFalseLiteral } from '../engine/python/values';
 import { Fix, rangeOf } from '../engine/types';
 import { PRODUCTION } from '../engine/roles';
@@ -108,10 +109,10 @@ const REBINDING = new Set(['augmented_assignment', 'for_statement', 'global_stat
  *  replaces at run time is a switch, not a constant. */
 function falseFlags(ctx: PythonContext): Set<string> {
   const { module } = ctx;
-  const assignments = module.nodes('assignment');
   const setFalse: string[] = [];
-  for (const assignment of assignments) {
-    if (assignment.parent?.parent?.type !== 'module') continue;
+  // The module's own assignments: those its statements hold (an expression statement, or an ERROR).
+  for (const assignment of topLevelStatements(module).flatMap((statement) => statement.namedChildren)) {
+    if (assignment?.type !== 'assignment') continue;
     const left = assignment.childForFieldName('left');
     if (left?.type !== 'identifier') continue;
     const value = assignment.childForFieldName('right');
@@ -124,7 +125,7 @@ function falseFlags(ctx: PythonContext): Set<string> {
   if (setFalse.length === 0) return candidates;
   const configurable = configurableGlobals(module, ctx.notebook);
   const timesAssigned = new Map<string, number>();
-  for (const assignment of assignments) for (const name of new Set(assignedNames(assignment))) timesAssigned.set(name, (timesAssigned.get(name) ?? 0) + 1);
+  for (const assignment of module.nodes('assignment')) for (const name of new Set(assignedNames(assignment))) timesAssigned.set(name, (timesAssigned.get(name) ?? 0) + 1);
   for (const name of setFalse) if (!configurable.has(name) && timesAssigned.get(name) === 1) candidates.add(name);
   if (candidates.size === 0) return candidates;
   for (const binding of module.imports) candidates.delete(binding.local);
