@@ -75,11 +75,11 @@ export class Analyzer {
   // (a scan) keep nothing.
   private readonly edited = new Set<string>();
   private readonly statementFindings = new Map<string, StatementFindings>();
-  // The facts liveFacts() gave of a parse, and the requested facts they hold: the same object while
-  // the text and the selected rules stay.
   /** The facts the rules a configuration enables read (a configuration is never changed: a new
    *  one is made). */
   private readonly requestedBy = new WeakMap<Config, ReadonlySet<RequestedFact>>();
+  // The facts liveFacts() gave of a parse, and the requested facts they hold: the same object while
+  // the text and the selected rules stay.
   private readonly liveFactsOf = new WeakMap<ParsedFile, { facts: FileFacts; requested: ReadonlySet<RequestedFact> }>();
 
   constructor(
