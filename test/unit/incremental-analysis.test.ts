@@ -256,12 +256,15 @@ describe('the syntax tree index of a line typed above a function', () => {
       assert.equal(parsed.kind, 'python');
       const after = namedNodes(parsed.module.root);
       for (const node of after) if (before.has(node)) assert.equal(`${node.type} ${node.text}`, before.get(node), step.name);
-      // Only the statement typed in (and the one before it) is parsed again: the statements after
-      // it are those of before.
+      // Only the statement typed in is parsed again: the statements before and after it are those
+      // of before.
       const typedIn = parsed.module.root.namedChildren.find((s) => s !== null && s.startIndex <= offset && offset < s.endIndex)!;
       const following = after.filter((node) => node.startIndex >= typedIn.endIndex);
       const kept = following.filter((node) => before.has(node)).length;
       assert.ok(following.length > 1000 && kept === following.length, `${step.name}: ${kept} of ${following.length} objects kept`);
+      const preceding = after.filter((node) => node !== typedIn.parent && node.endIndex <= typedIn.startIndex);
+      const keptBefore = preceding.filter((node) => before.has(node)).length;
+      assert.ok(preceding.length > 1000 && keptBefore === preceding.length, `${step.name}: ${keptBefore} of ${preceding.length} objects before it kept`);
       text = next;
     }
   });

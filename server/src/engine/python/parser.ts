@@ -541,20 +541,24 @@ function reparsed(source: string, before: ModuleTree, index: TreeIndex): ModuleT
   const suffix = commonSuffix(old, source, shorter - prefix);
   const shift = length - oldLength;
   const starts = before[STARTS];
-  // From a start far enough before the change that its line's first word (which says whether it
-  // starts a statement: `else` does not) is not changed.
-  let first = firstAtOrAfter(starts, prefix - CONTINUING_KEYWORD_LENGTH, (start) => start) - 1;
-  if (first < 0) first = 0;
-  const from = starts[first];
-  const wasStart = (start: number) => {
-    const i = firstAtOrAfter(starts, start, (s) => s);
-    return i < starts.length && starts[i] === start;
-  };
+  const startAt = (start: number) => firstAtOrAfter(starts, start, (s) => s);
+  const wasStart = (start: number) => starts[startAt(start)] === start;
+  // The starts are read from one far enough before the change that its line's first word (which
+  // says whether it starts a statement: `else` does not) is not changed.
+  const read = starts[Math.max(startAt(prefix - CONTINUING_KEYWORD_LENGTH) - 1, 0)];
   const changeEnd = length - suffix;
-  const found = statementStarts(source, from, (start) => start >= changeEnd && wasStart(start - shift));
+  const found = statementStarts(source, read, (start) => start >= changeEnd && wasStart(start - shift));
   const stopped = found.length > 0 && found[found.length - 1] >= changeEnd && wasStart(found[found.length - 1] - shift);
   const to = stopped ? found[found.length - 1] : length;
   const oldTo = stopped ? to - shift : oldLength;
+  // Parsed again from the last start found at or before the change that was one before: the
+  // statements before it are as they were (a keystroke at the start of a line leaves the statement
+  // above alone).
+  let from = read;
+  let same = 0;
+  while (same < found.length && found[same] <= prefix && found[same] < to && wasStart(found[same])) from = found[same++];
+  const first = startAt(from);
+  const startsFound = found.slice(same, stopped ? -1 : undefined);
   if (from === 0 && to === length) return undefined;
   const top = index.root._children!;
   const kept = firstAtOrAfter(top, from, startOf);
@@ -562,7 +566,7 @@ function reparsed(source: string, before: ModuleTree, index: TreeIndex): ModuleT
   if ((kept > 0 && (top[kept - 1] as NamedNode)[END_INDEX] > from) || (after > kept && (top[after - 1] as NamedNode)[END_INDEX] > oldTo)) return undefined;
   const row = kept < top.length && top[kept].startIndex === from ? (top[kept] as NamedNode)[ROW] : linesIn(old, 0, from);
   const rows = linesIn(source, from, to) - linesIn(old, from, oldTo);
-  const pieces = piecesOf(source, [from, ...(stopped ? found.slice(0, -1) : found)], to, row);
+  const pieces = piecesOf(source, [from, ...startsFound], to, row);
   const carriedBefore = top.slice(0, kept);
   const carriedAfter = top.slice(after);
   const used = new Set<Tree>(pieces);
@@ -584,7 +588,7 @@ function reparsed(source: string, before: ModuleTree, index: TreeIndex): ModuleT
   const plan: Part[] = [{ carried: carriedBefore, bytes: 0, rows: 0, index }, ...pieces.map((tree) => ({ tree })), { carried: carriedAfter, bytes: shift, rows, index }];
   const tree = moduleTree(source, [...used], plan, size, root);
   const startsAfter = firstAtOrAfter(starts, oldTo, (start) => start);
-  tree[STARTS] = [...starts.slice(0, first + 1), ...(stopped ? found.slice(0, -1) : found), ...starts.slice(startsAfter).map((start) => start + shift)];
+  tree[STARTS] = [...starts.slice(0, first + 1), ...startsFound, ...starts.slice(startsAfter).map((start) => start + shift)];
   return tree;
 }
 
