@@ -4,6 +4,7 @@ import { checkpoint } from '../budget';
 import { Range } from '../types';
 import { DOT } from './charCodes';
 import { nearestAncestor, nodesOfType, rootOf } from './parser';
+import { StatementMemo } from './statementMemo';
 
 export type { Node };
 
@@ -88,6 +89,20 @@ function argumentsOf(call: Node): { positional: Node[]; keywords: ReadonlyMap<st
   }
   return { positional, keywords: keywords ?? NO_KEYWORDS, hasSplat };
 }
+
+/** The calls of each top-level statement, described: they depend on the statement and on what the
+ *  module's imports bind (the key). */
+const statementCalls = new StatementMemo<Call[]>();
+
+/** What a module's imports bind, as the key of its statements' calls. The key of the module analysed
+ *  before is given again when equal, the same string, which each statement then compares by
+ *  reference rather than character by character. */
+function importsKey(bindings: Map<string, string>): string {
+  const key = JSON.stringify([...bindings]);
+  if (key !== lastImportsKey) lastImportsKey = key;
+  return lastImportsKey;
+}
+let lastImportsKey = '';
 
 /** A parsed Python module (or the code of a notebook) with the queries rules share. */
 export class PythonModule {
@@ -187,9 +202,35 @@ export class PythonModule {
     return false;
   }
 
+  /** Every call of the module, in document order: those of each top-level statement, kept from the
+   *  previous analysis of an edited document for the statements it did not change while the imports
+   *  bind the same names (statementMemo.ts). */
   calls(): Call[] {
-    this.callCache ??= nodesOfType(this.tree, 'call').map((node, i) => (this.described[i] ??= this.newCall(node)));
-    return this.callCache;
+    if (this.callCache) return this.callCache;
+    const calls: Call[] = [];
+    const imports = importsKey(this.bindings);
+    // A statement's calls are the next ones of the module's list: `described` is that list's.
+    for (const statement of this.root.namedChildren) {
+      const first = calls.length;
+      const own = statementCalls.of(statement!, imports, () => this.statementNodes(statement!, 'call').map((node, i) => (this.described[first + i] ??= this.newCall(node))));
+      for (const call of own) calls.push((this.described[calls.length] ??= call));
+    }
+    return (this.callCache = calls);
+  }
+
+  /** The nodes of a type inside one of the module's top-level statements, in document order. */
+  statementNodes(statement: Node, type: string): Node[] {
+    const all = nodesOfType(this.tree, type);
+    const inside: Node[] = [];
+    for (let i = firstFrom(all, statement.startIndex); i < all.length; i++) {
+      const node = all[i];
+      // The list is in document order: past the statement's last node come the next statement's.
+      if (node.endIndex > statement.endIndex) break;
+      // An empty node (a MISSING one) where one statement ends and the next begins may be either's.
+      if (node.startIndex === node.endIndex && topLevelStatement(node) !== statement) continue;
+      inside.push(node);
+    }
+    return inside;
   }
 
   /** The call at a node, described once: rules follow the same calls again and again. */
@@ -336,6 +377,13 @@ export function groupByScope<T>(items: Iterable<T>, nodeOf: (item: T) => Node): 
     else groups.set(scope, [item]);
   }
   return groups;
+}
+
+/** The statement of the module a node belongs to. */
+export function topLevelStatement(node: Node): Node {
+  let n = node;
+  while (n.parent && n.parent.type !== 'module') n = n.parent;
+  return n;
 }
 
 /** The index of the first of the nodes (in document order) that starts at or after `offset`. */
