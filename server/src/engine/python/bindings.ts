@@ -3,7 +3,7 @@
 // of an enclosing scope). Attributes of `self` are tracked per class.
 import { checkpoint } from '../budget';
 import { boundNames } from './flow';
-import { enclosing, Node, PythonModule } from './module';
+import { enclosing, Node, PythonModule, StatementCursor } from './module';
 import { rootOf } from './parser';
 import { StatementMemo } from './statementMemo';
 
@@ -59,55 +59,87 @@ class StatementBinding implements Binding {
   }
 }
 
+/** The types of the nodes that bind names. */
+const BINDING_TYPES = [
+  'assignment',
+  'augmented_assignment',
+  'for_statement',
+  'for_in_clause',
+  'as_pattern_target',
+  'named_expression',
+  'function_definition',
+  'class_definition',
+  'parameters',
+  'lambda_parameters',
+];
+
+/** The module's part of a statement that binds nothing there: shared, not to be changed. */
+const NO_BINDINGS: Binding[] = [];
+
 /** The binding tables of the scopes inside top-level statements (functions, classes, lambdas,
  *  comprehensions), by their node: made with the bindings of the statement they are in. */
 const scopeTables = new WeakMap<Node, ScopeTable>();
 
-/** Finds what one top-level statement binds: the tables of the scopes inside it, which it files in
- *  scopeTables once all are complete, and its part of the module's table (`moduleBindings`). */
+/** Finds what one top-level statement binds, from its nodes of each of BINDING_TYPES in turn: the
+ *  tables of the scopes inside it, which `finish` files in scopeTables, and its part of the
+ *  module's table, which `finish` gives. */
 class StatementBinder {
-  private readonly scopes = new Map<Node, ScopeTable>();
-  private readonly module: ScopeTable = new Map();
+  // (Made when first needed: most statements bind little.)
+  private scopes?: Map<Node, ScopeTable>;
+  private module?: ScopeTable;
   /** The lists a binding was added to out of order (before one visible earlier): only those are sorted. */
-  private readonly unsorted = new Set<Binding[]>();
+  private unsorted?: Set<Binding[]>;
 
   constructor(
     private readonly root: Node,
     private readonly statement: Node,
   ) {}
 
+  bind(type: string, node: Node): void {
+    switch (type) {
+      case 'assignment':
+        return this.addAssignment(node);
+      case 'augmented_assignment':
+        return this.addTargets(node.childForFieldName('left'), innermostScope(node), node.endIndex);
+      case 'for_statement':
+        return this.addTargets(node.childForFieldName('left'), innermostScope(node), node.childForFieldName('right')?.endIndex ?? node.startIndex);
+      case 'for_in_clause':
+        return this.addTargets(node.childForFieldName('left'), innermostScope(node), node.startIndex);
+      case 'as_pattern_target':
+        return this.addTargets(node.namedChildren[0] ?? null, innermostScope(node), node.endIndex);
+      case 'named_expression': {
+        const name = node.childForFieldName('name');
+        if (name) this.add(innermostScope(node), name.text, node.endIndex, node.childForFieldName('value') ?? undefined);
+        return;
+      }
+      case 'function_definition':
+      case 'class_definition': {
+        const name = node.childForFieldName('name');
+        if (name) this.add(innermostScope(node), name.text, node.startIndex);
+        return;
+      }
+      default:
+        return this.addParameters(node);
+    }
+  }
+
   /** The statement's part of the module's table: each name's bindings in the order of the table. */
-  moduleBindings(module: PythonModule): Binding[] {
-    const nodes = (type: string) => module.statementNodes(this.statement, type);
-    for (const assignment of nodes('assignment')) this.addAssignment(assignment);
-    for (const node of nodes('augmented_assignment')) this.addTargets(node.childForFieldName('left'), innermostScope(node), node.endIndex);
-    for (const node of nodes('for_statement')) this.addTargets(node.childForFieldName('left'), innermostScope(node), node.childForFieldName('right')?.endIndex ?? node.startIndex);
-    for (const node of nodes('for_in_clause')) this.addTargets(node.childForFieldName('left'), innermostScope(node), node.startIndex);
-    for (const node of nodes('as_pattern_target')) this.addTargets(node.namedChildren[0] ?? null, innermostScope(node), node.endIndex);
-    for (const node of nodes('named_expression')) {
-      const name = node.childForFieldName('name');
-      if (name) this.add(innermostScope(node), name.text, node.endIndex, node.childForFieldName('value') ?? undefined);
-    }
-    for (const def of [...nodes('function_definition'), ...nodes('class_definition')]) {
-      const name = def.childForFieldName('name');
-      if (name) this.add(innermostScope(def), name.text, def.startIndex);
-    }
-    for (const params of nodes('parameters')) this.addParameters(params);
-    for (const params of nodes('lambda_parameters')) this.addParameters(params);
+  finish(): Binding[] {
     // Sorted once, stably: bindings at one offset keep the order they were added in.
-    for (const list of this.unsorted) list.sort((a, b) => a.visibleFrom - b.visibleFrom);
-    for (const [scope, table] of this.scopes) scopeTables.set(scope, table);
-    return [...this.module.values()].flat();
+    if (this.unsorted) for (const list of this.unsorted) list.sort((a, b) => a.visibleFrom - b.visibleFrom);
+    if (this.scopes) for (const [scope, table] of this.scopes) scopeTables.set(scope, table);
+    return this.module ? [...this.module.values()].flat() : NO_BINDINGS;
   }
 
   private add(scope: Node, name: string, visibleFrom: number, value?: Node, annotation?: Node): void {
-    let table = scope === this.root ? this.module : this.scopes.get(scope);
-    if (!table) this.scopes.set(scope, (table = new Map()));
+    let table: ScopeTable | undefined;
+    if (scope === this.root) table = this.module ??= new Map();
+    else if (!(table = (this.scopes ??= new Map()).get(scope))) this.scopes.set(scope, (table = new Map()));
     const binding = new StatementBinding(name, this.statement, visibleFrom - this.statement.startIndex, value, annotation);
     const list = table.get(name);
     if (!list) table.set(name, [binding]);
     else {
-      if (binding.visibleFrom < list[list.length - 1].visibleFrom) this.unsorted.add(list);
+      if (binding.visibleFrom < list[list.length - 1].visibleFrom) (this.unsorted ??= new Set()).add(list);
       list.push(binding);
     }
   }
@@ -170,16 +202,32 @@ export class Bindings {
   private readonly root: Node;
 
   constructor(module: PythonModule) {
-    this.root = module.root;
-    for (const statement of module.root.namedChildren) {
-      const own = statementBindings.of(statement!, '', () => new StatementBinder(this.root, statement!).moduleBindings(module));
+    const root = (this.root = module.root);
+    // Per statement (by its place), the part it gives the module's table, kept or being found.
+    const parts: (Binding[] | StatementBinder)[] = [];
+    for (const type of BINDING_TYPES) {
+      const statements = new StatementCursor(root);
+      let statement: Node | undefined;
+      let part: Binding[] | StatementBinder | undefined;
+      for (const node of module.nodes(type)) {
+        const next = statements.moveTo(node);
+        if (next !== statement) {
+          statement = next;
+          part = parts[statements.index] ??= statementBindings.get(statement, '') ?? new StatementBinder(root, statement);
+        }
+        if (part instanceof StatementBinder) part.bind(type, node);
+      }
+    }
+    const statements = root.namedChildren;
+    parts.forEach((part, i) => {
+      if (part instanceof StatementBinder) statementBindings.set(statements[i]!, '', (part = part.finish()));
       // The statements are in document order, and so are the places of what they bind.
-      for (const binding of own) {
+      for (const binding of part) {
         const list = this.moduleTable.get(binding.name);
         if (list) list.push(binding);
         else this.moduleTable.set(binding.name, [binding]);
       }
-    }
+    });
   }
 
   /** The bindings that may have given `use` (an identifier, or `self.attr`) its value; undefined when none is known. */

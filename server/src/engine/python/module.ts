@@ -207,30 +207,31 @@ export class PythonModule {
    *  bind the same names (statementMemo.ts). */
   calls(): Call[] {
     if (this.callCache) return this.callCache;
-    const calls: Call[] = [];
+    const nodes = nodesOfType(this.tree, 'call');
     const imports = importsKey(this.bindings);
-    // A statement's calls are the next ones of the module's list: `described` is that list's.
-    for (const statement of this.root.namedChildren) {
-      const first = calls.length;
-      const own = statementCalls.of(statement!, imports, () => this.statementNodes(statement!, 'call').map((node, i) => (this.described[first + i] ??= this.newCall(node))));
-      for (const call of own) calls.push((this.described[calls.length] ??= call));
+    const statements = new StatementCursor(this.root);
+    const calls: Call[] = [];
+    // The statement the walk is in, and its kept calls, or else those described so far (kept once
+    // all are); its first call's place among the module's.
+    let statement: Node | undefined;
+    let kept: Call[] | undefined;
+    let described: Call[] = [];
+    let first = 0;
+    for (let i = 0; i < nodes.length; i++) {
+      const next = statements.moveTo(nodes[i]);
+      if (next !== statement) {
+        if (statement && !kept) statementCalls.set(statement, imports, described);
+        statement = next;
+        kept = statementCalls.get(statement, imports);
+        described = [];
+        first = i;
+      }
+      const call = (this.described[i] ??= kept ? kept[i - first] : this.newCall(nodes[i]));
+      if (!kept) described.push(call);
+      calls.push(call);
     }
+    if (statement && !kept) statementCalls.set(statement, imports, described);
     return (this.callCache = calls);
-  }
-
-  /** The nodes of a type inside one of the module's top-level statements, in document order. */
-  statementNodes(statement: Node, type: string): Node[] {
-    const all = nodesOfType(this.tree, type);
-    const inside: Node[] = [];
-    for (let i = firstFrom(all, statement.startIndex); i < all.length; i++) {
-      const node = all[i];
-      // The list is in document order: past the statement's last node come the next statement's.
-      if (node.endIndex > statement.endIndex) break;
-      // An empty node (a MISSING one) where one statement ends and the next begins may be either's.
-      if (node.startIndex === node.endIndex && topLevelStatement(node) !== statement) continue;
-      inside.push(node);
-    }
-    return inside;
   }
 
   /** The call at a node, described once: rules follow the same calls again and again. */
@@ -377,6 +378,38 @@ export function groupByScope<T>(items: Iterable<T>, nodeOf: (item: T) => Node): 
     else groups.set(scope, [item]);
   }
   return groups;
+}
+
+/** The top-level statements of a module, stepped through by the nodes in them, in document order
+ *  (a node of a type after one of the same type). */
+export class StatementCursor {
+  private readonly statements: Node[];
+  private at = -1;
+
+  constructor(root: Node) {
+    this.statements = root.namedChildren as Node[];
+  }
+
+  /** The place among the module's statements of the one moved to last. */
+  get index(): number {
+    return this.at;
+  }
+
+  /** Moves to the statement a node is in, and gives it. */
+  moveTo(node: Node): Node {
+    const { statements } = this;
+    let i = Math.max(this.at, 0);
+    if (node.startIndex === node.endIndex) {
+      // An empty node (of MISSING tokens) where one statement ends and the next begins may be either's.
+      const owner = topLevelStatement(node);
+      while (i < statements.length - 1 && statements[i] !== owner) i++;
+    } else {
+      // The statements before the node's end before it starts.
+      while (i < statements.length - 1 && statements[i].endIndex < node.endIndex) i++;
+    }
+    this.at = i;
+    return statements[i];
+  }
 }
 
 /** The statement of the module a node belongs to. */

@@ -6,16 +6,18 @@ import type { Node } from 'web-tree-sitter';
 
 /** Per top-level statement node, a result computed from that statement alone and from `key`:
  *  whatever else it depends on, as a text (the imports a call's qualified name comes from). A
- *  result kept under another key is computed again. A result keeps nodes, or places relative to
- *  its statement, never a place in the module: that changes when the text before it is edited. */
+ *  result kept under another key is not given. A result keeps nodes, or places relative to its
+ *  statement, never a place in the module: that changes when the text before it is edited. */
 export class StatementMemo<T> {
   private readonly kept = new WeakMap<Node, { key: string; result: T }>();
 
-  of(statement: Node, key: string, compute: () => T): T {
+  get(statement: Node, key: string): T | undefined {
     const found = this.kept.get(statement);
-    if (found && found.key === key) return found.result;
-    const result = compute();
+    return found?.key === key ? found.result : undefined;
+  }
+
+  /** Keeps a statement's result, once it is complete. */
+  set(statement: Node, key: string, result: T): void {
     this.kept.set(statement, { key, result });
-    return result;
   }
 }
