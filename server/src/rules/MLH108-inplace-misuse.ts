@@ -120,7 +120,10 @@ train = train.fillna({"age": train["age"].median()})
           }
           continue;
         }
-        if (!call.receiver || !RETURNS_NEW.has(call.method) || call.hasSplat) continue;
+        if (!call.receiver || !RETURNS_NEW.has(call.method)) continue;
+        // Only a result that is assigned or left alone as a statement is lost (most calls are neither).
+        const holder = call.node.parent?.type;
+        if ((holder !== 'assignment' && holder !== 'expression_statement') || call.hasSplat) continue;
         // `pd.eval(...)`, `F.relu(x, inplace=True)`: functions of an imported module, not methods of a frame.
         if (dottedName(call.receiver) !== undefined && module.isImportedName(call.receiver.text)) continue;
         const inplace = call.keywords.get('inplace');
