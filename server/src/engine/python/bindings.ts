@@ -73,6 +73,8 @@ const BINDING_TYPES = [
   'lambda_parameters',
 ];
 
+const byPlace = (a: Binding, b: Binding) => a.visibleFrom - b.visibleFrom;
+
 /** The module's part of a statement that binds nothing there: shared, not to be changed. */
 const NO_BINDINGS: Binding[] = [];
 
@@ -82,12 +84,14 @@ const scopeTables = new WeakMap<Node, ScopeTable>();
 
 /** Finds what one top-level statement binds, from its nodes of each of BINDING_TYPES in turn: the
  *  tables of the scopes inside it, which `finish` files in scopeTables, and its part of the
- *  module's table, which `finish` gives. */
+ *  module's table, which `finish` gives (each name's bindings in the order of the table). */
 class StatementBinder {
   // (Made when first needed: most statements bind little.)
   private scopes?: Map<Node, ScopeTable>;
-  private module?: ScopeTable;
-  /** The lists a binding was added to out of order (before one visible earlier): only those are sorted. */
+  /** What it binds in the module's scope, in the order found; sorted by place when found out of order. */
+  private module?: Binding[];
+  private moduleUnsorted = false;
+  /** The lists of its scopes a binding was added to out of order (before one visible earlier): only those are sorted. */
   private unsorted?: Set<Binding[]>;
 
   constructor(
@@ -123,19 +127,25 @@ class StatementBinder {
     }
   }
 
-  /** The statement's part of the module's table: each name's bindings in the order of the table. */
   finish(): Binding[] {
-    // Sorted once, stably: bindings at one offset keep the order they were added in.
-    if (this.unsorted) for (const list of this.unsorted) list.sort((a, b) => a.visibleFrom - b.visibleFrom);
-    if (this.scopes) for (const [scope, table] of this.scopes) scopeTables.set(scope, table);
-    return this.module ? [...this.module.values()].flat() : NO_BINDINGS;
+    // Sorted once, stably: bindings at one offset keep the order they were added in (so each
+    // name's, in the module's list).
+    if (this.unsorted) for (const list of this.unsorted) list.sort(byPlace);
+    if (this.moduleUnsorted) this.module!.sort(byPlace);
+    this.scopes?.forEach((table, scope) => scopeTables.set(scope, table));
+    return this.module ?? NO_BINDINGS;
   }
 
   private add(scope: Node, name: string, visibleFrom: number, value?: Node, annotation?: Node): void {
-    let table: ScopeTable | undefined;
-    if (scope === this.root) table = this.module ??= new Map();
-    else if (!(table = (this.scopes ??= new Map()).get(scope))) this.scopes.set(scope, (table = new Map()));
     const binding = new StatementBinding(name, this.statement, visibleFrom - this.statement.startIndex, value, annotation);
+    if (scope === this.root) {
+      const module = (this.module ??= []);
+      if (module.length > 0 && visibleFrom < module[module.length - 1].visibleFrom) this.moduleUnsorted = true;
+      module.push(binding);
+      return;
+    }
+    let table = (this.scopes ??= new Map()).get(scope);
+    if (!table) this.scopes.set(scope, (table = new Map()));
     const list = table.get(name);
     if (!list) table.set(name, [binding]);
     else {
