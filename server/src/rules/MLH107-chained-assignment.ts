@@ -56,6 +56,8 @@ df.loc[df["income"] < 0, "income"] = 0
 `,
   check: {
     python(ctx) {
+      // Nothing is known to be pandas in a module that imports none of it.
+      if (!ctx.module.importsPackage('pandas')) return;
       const pandas = pandasTypes(ctx.module);
       const targets = [...ctx.module.nodes('assignment'), ...ctx.module.nodes('augmented_assignment')]
         // The target is an assignment's first part: its list of parts, already known, says which

@@ -37,7 +37,8 @@ function endsNotebookCell(ctx: PythonContext, statement: Node): boolean {
 }
 
 function isBareStatement(call: Call): boolean {
-  return call.node.parent?.type === 'expression_statement' && call.node.parent.namedChildCount === 1;
+  // (The index's list of named children: the count would be asked of tree-sitter.)
+  return call.node.parent?.type === 'expression_statement' && call.node.parent.namedChildren.length === 1;
 }
 
 function isAssignedValue(call: Call): boolean {
@@ -110,7 +111,8 @@ train = train.fillna({"age": train["age"].median()})
       const { module } = ctx;
       const pandas = pandasTypes(module);
       for (const call of module.calls()) {
-        if (call.qualified === `numpy.${call.method}` && NUMPY_RETURNS_NEW.has(call.method) && !call.keywords.has('out')) {
+        // (The method first: it is a lookup, the qualified name a string made.)
+        if (NUMPY_RETURNS_NEW.has(call.method) && call.qualified === `numpy.${call.method}` && !call.keywords.has('out')) {
           if (isBareStatement(call) && !endsNotebookCell(ctx, call.node.parent!)) {
             ctx.report(call.node.childForFieldName('function')!, `The result of ${call.callee}() is discarded: NumPy returns a new array and changes none of its arguments; assign it (or pass out=)`, {
               severity: 'warning',
@@ -118,7 +120,10 @@ train = train.fillna({"age": train["age"].median()})
           }
           continue;
         }
-        if (!call.receiver || !RETURNS_NEW.has(call.method) || call.hasSplat) continue;
+        if (!call.receiver || !RETURNS_NEW.has(call.method)) continue;
+        // Only a result that is assigned or left alone as a statement is lost (most calls are neither).
+        const holder = call.node.parent?.type;
+        if ((holder !== 'assignment' && holder !== 'expression_statement') || call.hasSplat) continue;
         // `pd.eval(...)`, `F.relu(x, inplace=True)`: functions of an imported module, not methods of a frame.
         if (dottedName(call.receiver) !== undefined && module.isImportedName(call.receiver.text)) continue;
         const inplace = call.keywords.get('inplace');

@@ -1,7 +1,7 @@
 import { PythonContext, defineRule } from '../engine/rule';
-import { Call, enclosingFunction, Node, PythonModule, stringValue } from '../engine/python/module';
+import { Call, enclosingFunction, Node, PythonModule, stringValue, topLevelStatement } from '../engine/python/module';
 import { sklearnName } from '../engine/python/sklearn';
-import { IMPORT_TYPES, lastImportBefore, topLevelStatement } from '../engine/python/structure';
+import { IMPORT_TYPES, lastImportBefore } from '../engine/python/structure';
 import { isUsed, usesOf } from '../engine/python/valueUses';
 import { isTrueLiteral } from '../engine/python/values';
 import { Fix } from '../engine/types';

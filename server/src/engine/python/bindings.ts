@@ -3,8 +3,9 @@
 // of an enclosing scope). Attributes of `self` are tracked per class.
 import { checkpoint } from '../budget';
 import { boundNames } from './flow';
-import { enclosing, Node, PythonModule } from './module';
+import { enclosing, Node, PythonModule, StatementCursor } from './module';
 import { rootOf } from './parser';
+import { StatementMemo } from './statementMemo';
 
 const SCOPES = new Set([
   'module',
@@ -19,13 +20,13 @@ const SCOPES = new Set([
 
 export interface Binding {
   /** `df`, or `self.df` for an attribute of the instance. */
-  name: string;
+  readonly name: string;
   /** Offset from which the bound value is visible. */
-  visibleFrom: number;
+  readonly visibleFrom: number;
   /** The assigned expression of `name = value`; undefined when the value is unknown (loop target, unpacking, `+=`). */
-  value?: Node;
+  readonly value?: Node;
   /** The declared type of an annotated parameter or assignment. */
-  annotation?: Node;
+  readonly annotation?: Node;
 }
 
 type ScopeTable = Map<string, Binding[]>;
@@ -42,65 +43,113 @@ export function enclosingClass(node: Node): Node | undefined {
   return enclosing(node, CLASS_DEFINITION);
 }
 
-export class Bindings {
-  private readonly scopes = new Map<number, ScopeTable>();
-  /** The lists a binding was added to out of order (before one visible earlier): only those are sorted. */
-  private readonly unsorted = new Set<Binding[]>();
+/** A binding of a top-level statement: its place is kept as an offset into the statement, which
+ *  moves when the text before it is edited. */
+class StatementBinding implements Binding {
+  constructor(
+    readonly name: string,
+    private readonly statement: Node,
+    private readonly offset: number,
+    readonly value?: Node,
+    readonly annotation?: Node,
+  ) {}
 
-  constructor(module: PythonModule) {
-    for (const assignment of module.nodes('assignment')) this.addAssignment(assignment);
-    for (const node of module.nodes('augmented_assignment')) this.addTargets(node.childForFieldName('left'), innermostScope(node), node.endIndex);
-    for (const node of module.nodes('for_statement')) this.addTargets(node.childForFieldName('left'), innermostScope(node), node.childForFieldName('right')?.endIndex ?? node.startIndex);
-    for (const node of module.nodes('for_in_clause')) this.addTargets(node.childForFieldName('left'), innermostScope(node), node.startIndex);
-    for (const node of module.nodes('as_pattern_target')) this.addTargets(node.namedChildren[0] ?? null, innermostScope(node), node.endIndex);
-    for (const node of module.nodes('named_expression')) {
-      const name = node.childForFieldName('name');
-      if (name) this.add(innermostScope(node), { name: name.text, visibleFrom: node.endIndex, value: node.childForFieldName('value') ?? undefined });
-    }
-    for (const def of [...module.nodes('function_definition'), ...module.nodes('class_definition')]) {
-      const name = def.childForFieldName('name');
-      if (name) this.add(innermostScope(def), { name: name.text, visibleFrom: def.startIndex });
-    }
-    for (const params of module.nodes('parameters')) this.addParameters(params);
-    for (const params of module.nodes('lambda_parameters')) this.addParameters(params);
-    // Sorted once, stably: bindings at one offset keep the order they were added in.
-    for (const list of this.unsorted) list.sort((a, b) => a.visibleFrom - b.visibleFrom);
-    this.unsorted.clear();
+  get visibleFrom(): number {
+    return this.statement.startIndex + this.offset;
   }
+}
 
-  /** The bindings that may have given `use` (an identifier, or `self.attr`) its value; undefined when none is known. */
-  reaching(use: Node): Binding[] | undefined {
-    checkpoint();
-    const name = use.type === 'attribute' ? selfAttribute(use) : use.type === 'identifier' ? use.text : undefined;
-    if (!name) return undefined;
-    if (name.startsWith('self.')) {
-      const cls = enclosingClass(use);
-      const found = cls && this.scopes.get(cls.id)?.get(name);
-      return found?.length ? found : undefined;
-    }
-    let first = true;
-    // Each step goes to a strict ancestor, and the root ends the walk.
-    for (let scope: Node | null = innermostScope(use); scope; scope = scope.parent ? innermostScope(scope) : null) {
-      // Names of a class body are not visible in its methods.
-      if (!first && scope.type === 'class_definition') continue;
-      const found = this.scopes.get(scope.id)?.get(name);
-      if (found?.length) {
-        if (!first) return found;
-        const latest = lastVisibleAt(found, use.startIndex);
-        return latest ? [latest] : undefined;
+/** The types of the nodes that bind names. */
+const BINDING_TYPES = [
+  'assignment',
+  'augmented_assignment',
+  'for_statement',
+  'for_in_clause',
+  'as_pattern_target',
+  'named_expression',
+  'function_definition',
+  'class_definition',
+  'parameters',
+  'lambda_parameters',
+];
+
+const byPlace = (a: Binding, b: Binding) => a.visibleFrom - b.visibleFrom;
+
+/** The module's part of a statement that binds nothing there: shared, not to be changed. */
+const NO_BINDINGS: Binding[] = [];
+
+/** The binding tables of the scopes inside top-level statements (functions, classes, lambdas,
+ *  comprehensions), by their node: made with the bindings of the statement they are in. */
+const scopeTables = new WeakMap<Node, ScopeTable>();
+
+/** Finds what one top-level statement binds, from its nodes of each of BINDING_TYPES in turn: the
+ *  tables of the scopes inside it, which `finish` files in scopeTables, and its part of the
+ *  module's table, which `finish` gives (each name's bindings in the order of the table). */
+class StatementBinder {
+  // (Made when first needed: most statements bind little.)
+  private scopes?: Map<Node, ScopeTable>;
+  /** What it binds in the module's scope, in the order found; sorted by place when found out of order. */
+  private module?: Binding[];
+  private moduleUnsorted = false;
+  /** The lists of its scopes a binding was added to out of order (before one visible earlier): only those are sorted. */
+  private unsorted?: Set<Binding[]>;
+
+  constructor(
+    private readonly root: Node,
+    private readonly statement: Node,
+  ) {}
+
+  bind(type: string, node: Node): void {
+    switch (type) {
+      case 'assignment':
+        return this.addAssignment(node);
+      case 'augmented_assignment':
+        return this.addTargets(node.childForFieldName('left'), innermostScope(node), node.endIndex);
+      case 'for_statement':
+        return this.addTargets(node.childForFieldName('left'), innermostScope(node), node.childForFieldName('right')?.endIndex ?? node.startIndex);
+      case 'for_in_clause':
+        return this.addTargets(node.childForFieldName('left'), innermostScope(node), node.startIndex);
+      case 'as_pattern_target':
+        return this.addTargets(node.namedChildren[0] ?? null, innermostScope(node), node.endIndex);
+      case 'named_expression': {
+        const name = node.childForFieldName('name');
+        if (name) this.add(innermostScope(node), name.text, node.endIndex, node.childForFieldName('value') ?? undefined);
+        return;
       }
-      first = false;
+      case 'function_definition':
+      case 'class_definition': {
+        const name = node.childForFieldName('name');
+        if (name) this.add(innermostScope(node), name.text, node.startIndex);
+        return;
+      }
+      default:
+        return this.addParameters(node);
     }
-    return undefined;
   }
 
-  private add(scope: Node, binding: Binding): void {
-    let table = this.scopes.get(scope.id);
-    if (!table) this.scopes.set(scope.id, (table = new Map()));
-    const list = table.get(binding.name);
-    if (!list) table.set(binding.name, [binding]);
+  finish(): Binding[] {
+    // Sorted once, stably: bindings at one offset keep the order they were added in (so each
+    // name's, in the module's list).
+    if (this.unsorted) for (const list of this.unsorted) list.sort(byPlace);
+    if (this.moduleUnsorted) this.module!.sort(byPlace);
+    this.scopes?.forEach((table, scope) => scopeTables.set(scope, table));
+    return this.module ?? NO_BINDINGS;
+  }
+
+  private add(scope: Node, name: string, visibleFrom: number, value?: Node, annotation?: Node): void {
+    const binding = new StatementBinding(name, this.statement, visibleFrom - this.statement.startIndex, value, annotation);
+    if (scope === this.root) {
+      const module = (this.module ??= []);
+      if (module.length > 0 && visibleFrom < module[module.length - 1].visibleFrom) this.moduleUnsorted = true;
+      module.push(binding);
+      return;
+    }
+    let table = (this.scopes ??= new Map()).get(scope);
+    if (!table) this.scopes.set(scope, (table = new Map()));
+    const list = table.get(name);
+    if (!list) table.set(name, [binding]);
     else {
-      if (binding.visibleFrom < list[list.length - 1].visibleFrom) this.unsorted.add(list);
+      if (binding.visibleFrom < list[list.length - 1].visibleFrom) (this.unsorted ??= new Set()).add(list);
       list.push(binding);
     }
   }
@@ -108,10 +157,10 @@ export class Bindings {
   private addTargets(target: Node | null, scope: Node, visibleFrom: number): void {
     if (!target) return;
     // Only new values bind: `df[col] = ...` changes df in place.
-    for (const bound of boundNames(target)) if (bound.replaces) this.add(scope, { name: bound.name, visibleFrom });
+    for (const bound of boundNames(target)) if (bound.replaces) this.add(scope, bound.name, visibleFrom);
     const self = target.type === 'attribute' ? selfAttribute(target) : undefined;
     const cls = self && enclosingClass(target);
-    if (self && cls) this.add(cls, { name: self, visibleFrom });
+    if (self && cls) this.add(cls, self, visibleFrom);
   }
 
   private addAssignment(assignment: Node): void {
@@ -131,10 +180,10 @@ export class Bindings {
       // `x: int` declares without binding.
       if (!value && !annotation) continue;
       if (left.type === 'identifier') {
-        this.add(scope, { name: left.text, visibleFrom: assignment.endIndex, value: value ?? undefined, annotation });
+        this.add(scope, left.text, assignment.endIndex, value ?? undefined, annotation);
       } else if (left.type === 'attribute' && selfAttribute(left)) {
         const cls = enclosingClass(left);
-        if (cls) this.add(cls, { name: selfAttribute(left)!, visibleFrom: assignment.endIndex, value: value ?? undefined, annotation });
+        if (cls) this.add(cls, selfAttribute(left)!, assignment.endIndex, value ?? undefined, annotation);
       } else {
         this.addTargets(left, scope, assignment.endIndex);
       }
@@ -148,14 +197,79 @@ export class Bindings {
       if (!param) continue;
       const name = param.type === 'identifier' ? param : (param.childForFieldName('name') ?? param.namedChildren.find((c) => c?.type === 'identifier'));
       if (!name || name.type !== 'identifier') continue;
-      this.add(fn, { name: name.text, visibleFrom: fn.startIndex, annotation: param.childForFieldName('type') ?? undefined });
+      this.add(fn, name.text, fn.startIndex, undefined, param.childForFieldName('type') ?? undefined);
     }
+  }
+}
+
+/** What each top-level statement binds, kept for the statements an edit did not change: it depends
+ *  on nothing outside the statement. */
+const statementBindings = new StatementMemo<Binding[]>();
+
+export class Bindings {
+  /** The module's own table; those of the scopes inside its statements are in scopeTables. */
+  private readonly moduleTable: ScopeTable = new Map();
+  private readonly root: Node;
+
+  constructor(module: PythonModule) {
+    const root = (this.root = module.root);
+    // Per statement (by its place), the part it gives the module's table, kept or being found.
+    const parts: (Binding[] | StatementBinder)[] = [];
+    for (const type of BINDING_TYPES) {
+      const statements = new StatementCursor(root);
+      let statement: Node | undefined;
+      let part: Binding[] | StatementBinder | undefined;
+      for (const node of module.nodes(type)) {
+        const next = statements.moveTo(node);
+        if (next !== statement) {
+          statement = next;
+          part = parts[statements.index] ??= statementBindings.get(statement, '') ?? new StatementBinder(root, statement);
+        }
+        if (part instanceof StatementBinder) part.bind(type, node);
+      }
+    }
+    const statements = root.namedChildren;
+    parts.forEach((part, i) => {
+      if (part instanceof StatementBinder) statementBindings.set(statements[i]!, '', (part = part.finish()));
+      // The statements are in document order, and so are the places of what they bind.
+      for (const binding of part) {
+        const list = this.moduleTable.get(binding.name);
+        if (list) list.push(binding);
+        else this.moduleTable.set(binding.name, [binding]);
+      }
+    });
+  }
+
+  /** The bindings that may have given `use` (an identifier, or `self.attr`) its value; undefined when none is known. */
+  reaching(use: Node): readonly Binding[] | undefined {
+    checkpoint();
+    const name = use.type === 'attribute' ? selfAttribute(use) : use.type === 'identifier' ? use.text : undefined;
+    if (!name) return undefined;
+    if (name.startsWith('self.')) {
+      const cls = enclosingClass(use);
+      const found = cls && scopeTables.get(cls)?.get(name);
+      return found?.length ? found : undefined;
+    }
+    let first = true;
+    // Each step goes to a strict ancestor, and the root ends the walk.
+    for (let scope: Node | null = innermostScope(use); scope; scope = scope.parent ? innermostScope(scope) : null) {
+      // Names of a class body are not visible in its methods.
+      if (!first && scope.type === 'class_definition') continue;
+      const found = (scope === this.root ? this.moduleTable : scopeTables.get(scope))?.get(name);
+      if (found?.length) {
+        if (!first) return found;
+        const latest = lastVisibleAt(found, use.startIndex);
+        return latest ? [latest] : undefined;
+      }
+      first = false;
+    }
+    return undefined;
   }
 }
 
 /** The last of bindings sorted by visibleFrom that is visible at `offset`, found by bisection: a
  *  name bound thousands of times is looked up as often. */
-function lastVisibleAt(bindings: Binding[], offset: number): Binding | undefined {
+function lastVisibleAt(bindings: readonly Binding[], offset: number): Binding | undefined {
   let low = 0;
   let high = bindings.length;
   while (low < high) {

@@ -135,7 +135,13 @@ const WRITE_FUNCTIONS = new Map<string, { index: number; keywords: string[] }>([
 ]);
 
 /** Methods that write their receiver's data to the path given first (pandas `to_*`, polars `write_*`, ...). */
-const WRITE_METHODS = /^(to_(csv|parquet|excel|json|feather|pickle|hdf|orc|stata|xml)|write_(csv|parquet|ipc|json|ndjson|excel|avro|delta)|tofile|save|savefig)$/;
+const WRITE_METHODS = new Set([
+  ...['csv', 'parquet', 'excel', 'json', 'feather', 'pickle', 'hdf', 'orc', 'stata', 'xml'].map((format) => `to_${format}`),
+  ...['csv', 'parquet', 'ipc', 'json', 'ndjson', 'excel', 'avro', 'delta'].map((format) => `write_${format}`),
+  'tofile',
+  'save',
+  'savefig',
+]);
 const WRITE_METHOD_KEYWORDS = ['path', 'path_or_buf', 'excel_writer', 'file', 'fname', 'filepath'];
 
 /** Methods of a path object that change the file it names. */
@@ -158,7 +164,7 @@ export function writeTarget(module: PythonModule, call: Call): Node | undefined 
   if (SPARK_FORMATS.has(call.method) || call.method === 'save') {
     if (sparkBuilder(call, 'write')) return call.keywords.get('path') ?? call.positional[0];
   }
-  if (WRITE_METHODS.test(call.method)) return WRITE_METHOD_KEYWORDS.map((k) => call.keywords.get(k)).find(Boolean) ?? call.positional[0];
+  if (WRITE_METHODS.has(call.method)) return WRITE_METHOD_KEYWORDS.map((k) => call.keywords.get(k)).find(Boolean) ?? call.positional[0];
   if (PATH_WRITE_METHODS.has(call.method)) return call.receiver;
   if (call.method === 'open' && writesMode(call.keywords.get('mode') ?? call.positional[0])) return call.receiver;
   return undefined;

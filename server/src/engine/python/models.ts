@@ -36,13 +36,14 @@ export function isPredictionCall(module: PythonModule, call: Call): boolean {
 }
 
 const TRAINING_FUNCTIONS = new Set(['xgboost.train', 'lightgbm.train', 'catboost.train', 'xgboost.cv', 'lightgbm.cv']);
+const TRAINING_METHODS = new Set(['fit', 'partial_fit', 'fit_generator', 'train_on_batch', 'backward', 'manual_backward']);
 
 /** A call that trains: `est.fit(X, y)`, `trainer.fit/train()`, `xgb.train(...)`, `loss.backward()`. A bare
  *  `model.train()` only switches the mode and is not training. */
 export function isTrainingCall(call: Call): boolean {
   if (TRAINING_FUNCTIONS.has(call.qualified)) return true;
   if (!call.receiver) return false;
-  if (['fit', 'partial_fit', 'fit_generator', 'train_on_batch', 'backward', 'manual_backward'].includes(call.method)) return true;
+  if (TRAINING_METHODS.has(call.method)) return true;
   return call.method === 'train' && /trainer$/i.test(lastName(nameText(call.receiver)));
 }
 
@@ -70,6 +71,8 @@ export function isModelLoadCall(call: Call): boolean {
 
 const DUMPING_FUNCTIONS = new Set(['joblib.dump', 'pickle.dump', 'dill.dump', 'cloudpickle.dump', 'torch.save', 'skops.io.dump']);
 const SAVING_METHODS = new Set(['save', 'save_model', 'save_pretrained', 'save_weights']);
+const MLFLOW_SAVE = /^mlflow\.(\w+\.log_model|register_model)$/;
+const BENTOML_SAVE = /^bentoml\.\w+\.save_model$/;
 
 /** Whether an expression is a model or its weights: `model`, `self.clf`, `net.state_dict()`. */
 function isModelValue(node: Node | undefined): boolean {
@@ -85,7 +88,9 @@ function isModelValue(node: Node | undefined): boolean {
  *  `mlflow.register_model(...)`, `model.push_to_hub(...)`. */
 export function isModelSaveCall(call: Call): boolean {
   if (DUMPING_FUNCTIONS.has(call.qualified)) return isModelValue(call.positional[0]);
-  if (/^mlflow\.(\w+\.log_model|register_model)$/.test(call.qualified) || /^bentoml\.\w+\.save_model$/.test(call.qualified)) return true;
+  // (Each call of a module is asked: the patterns only for the names they can match.)
+  const { qualified } = call;
+  if ((qualified.startsWith('mlflow.') && MLFLOW_SAVE.test(qualified)) || (qualified.startsWith('bentoml.') && BENTOML_SAVE.test(qualified))) return true;
   if (!call.receiver) return false;
   if (call.method === 'push_to_hub') return true;
   return SAVING_METHODS.has(call.method) && (isModelValue(call.receiver) || /trainer$/i.test(lastName(nameText(call.receiver))));

@@ -4,6 +4,7 @@ import { checkpoint } from '../budget';
 import { Range } from '../types';
 import { DOT } from './charCodes';
 import { nearestAncestor, nodesOfType, rootOf } from './parser';
+import { StatementMemo } from './statementMemo';
 
 export type { Node };
 
@@ -88,6 +89,20 @@ function argumentsOf(call: Node): { positional: Node[]; keywords: ReadonlyMap<st
   }
   return { positional, keywords: keywords ?? NO_KEYWORDS, hasSplat };
 }
+
+/** The calls of each top-level statement, described: they depend on the statement and on what the
+ *  module's imports bind (the key). */
+const statementCalls = new StatementMemo<Call[]>();
+
+/** What a module's imports bind, as the key of its statements' calls. The key of the module analysed
+ *  before is given again when equal, the same string, which each statement then compares by
+ *  reference rather than character by character. */
+function importsKey(bindings: Map<string, string>): string {
+  const key = JSON.stringify([...bindings]);
+  if (key !== lastImportsKey) lastImportsKey = key;
+  return lastImportsKey;
+}
+let lastImportsKey = '';
 
 /** A parsed Python module (or the code of a notebook) with the queries rules share. */
 export class PythonModule {
@@ -187,9 +202,36 @@ export class PythonModule {
     return false;
   }
 
+  /** Every call of the module, in document order: those of each top-level statement, kept from the
+   *  previous analysis of an edited document for the statements it did not change while the imports
+   *  bind the same names (statementMemo.ts). */
   calls(): Call[] {
-    this.callCache ??= nodesOfType(this.tree, 'call').map((node, i) => (this.described[i] ??= this.newCall(node)));
-    return this.callCache;
+    if (this.callCache) return this.callCache;
+    const nodes = nodesOfType(this.tree, 'call');
+    const imports = importsKey(this.bindings);
+    const statements = new StatementCursor(this.root);
+    const calls: Call[] = [];
+    // The statement the walk is in, and its kept calls, or else those described so far (kept once
+    // all are); its first call's place among the module's.
+    let statement: Node | undefined;
+    let kept: Call[] | undefined;
+    let described: Call[] = [];
+    let first = 0;
+    for (let i = 0; i < nodes.length; i++) {
+      const next = statements.moveTo(nodes[i]);
+      if (next !== statement) {
+        if (statement && !kept) statementCalls.set(statement, imports, described);
+        statement = next;
+        kept = statementCalls.get(statement, imports);
+        described = [];
+        first = i;
+      }
+      const call = (this.described[i] ??= kept ? kept[i - first] : this.newCall(nodes[i]));
+      if (!kept) described.push(call);
+      calls.push(call);
+    }
+    if (statement && !kept) statementCalls.set(statement, imports, described);
+    return (this.callCache = calls);
   }
 
   /** The call at a node, described once: rules follow the same calls again and again. */
@@ -336,6 +378,45 @@ export function groupByScope<T>(items: Iterable<T>, nodeOf: (item: T) => Node): 
     else groups.set(scope, [item]);
   }
   return groups;
+}
+
+/** The top-level statements of a module, stepped through by the nodes in them, in document order
+ *  (a node of a type after one of the same type). */
+export class StatementCursor {
+  private readonly statements: Node[];
+  private at = -1;
+
+  constructor(root: Node) {
+    this.statements = root.namedChildren as Node[];
+  }
+
+  /** The place among the module's statements of the one moved to last. */
+  get index(): number {
+    return this.at;
+  }
+
+  /** Moves to the statement a node is in, and gives it. */
+  moveTo(node: Node): Node {
+    const { statements } = this;
+    let i = Math.max(this.at, 0);
+    if (node.startIndex === node.endIndex) {
+      // An empty node (of MISSING tokens) where one statement ends and the next begins may be either's.
+      const owner = topLevelStatement(node);
+      while (i < statements.length - 1 && statements[i] !== owner) i++;
+    } else {
+      // The statements before the node's end before it starts.
+      while (i < statements.length - 1 && statements[i].endIndex < node.endIndex) i++;
+    }
+    this.at = i;
+    return statements[i];
+  }
+}
+
+/** The statement of the module a node belongs to. */
+export function topLevelStatement(node: Node): Node {
+  let n = node;
+  while (n.parent && n.parent.type !== 'module') n = n.parent;
+  return n;
 }
 
 /** The index of the first of the nodes (in document order) that starts at or after `offset`. */

@@ -86,14 +86,12 @@ function unwrap(node: Node): Node {
 export class PandasTypes {
   private readonly memo = new Map<number, PandasKind | undefined>();
   private readonly inProgress = new Set<number>();
-  private readonly callsById = new Map<number, Call>();
   /** Every pandas object starts at something imported from pandas (a function, an annotation):
    *  in a module that imports none, nothing is one, and no expression is followed. */
   private readonly importsPandas: boolean;
 
   constructor(private readonly module: PythonModule) {
     this.importsPandas = module.importsPackage('pandas');
-    if (this.importsPandas) for (const call of module.calls()) this.callsById.set(call.node.id, call);
   }
 
   /** Whether an expression is a DataFrame or a Series. */
@@ -118,16 +116,12 @@ export class PandasTypes {
     return call.imported && DATA_FUNCTIONS.has(call.qualified);
   }
 
-  private call(node: Node): Call {
-    return this.callsById.get(node.id) ?? this.module.describeCall(node);
-  }
-
   private compute(node: Node): PandasKind | undefined {
     switch (node.type) {
       case 'identifier':
         return this.fromBindings(node);
       case 'call':
-        return this.callKind(this.call(node));
+        return this.callKind(this.module.describeCall(node));
       case 'subscript':
         return this.subscriptKind(node);
       case 'attribute':

@@ -34,13 +34,6 @@ export function ownCalls(module: PythonModule, scope: Node): Call[] {
 
 export const IMPORT_TYPES = new Set(['import_statement', 'import_from_statement', 'future_import_statement']);
 
-/** The statement of the module a node belongs to. */
-export function topLevelStatement(node: Node): Node {
-  let n = node;
-  while (n.parent && n.parent.type !== 'module') n = n.parent;
-  return n;
-}
-
 /** The last import statement of the module's top level that ends before `offset`: where a fix
  *  defines what the code after it uses. */
 export function lastImportBefore(module: PythonModule, offset: number): Node | undefined {
