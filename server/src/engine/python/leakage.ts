@@ -15,7 +15,7 @@
 // version, and used again while the statement and what it reads of the module stay
 // (KeptStatement): typing in one function follows that one again, not the module.
 import { lastValueOf } from './bindings';
-import { assignmentsIn, boundNames, callsIn, namesRead, nodesIn, sameNode, variableRoot } from './flow';
+import { boundNames, namesRead, nodesIn, sameNode, variableRoot } from './flow';
 import { Call, firstFrom, isInside, Node, PythonModule, scopeOf } from './module';
 import { constructedClass, constructorOf, FIT_TRANSFORM_FUNCTIONS, isLearningTransformer, sklearnName, splitOf, SPLITTERS } from './sklearn';
 import { calledFunction, callsWithin, lastName, nodesWithin, parameterNames } from './structure';
@@ -409,6 +409,49 @@ function forEachInnermostScope<T>(module: PythonModule, statement: Node, items: 
 }
 
 const ELEMENT_LOOPS = new Set(['list_comprehension', 'generator_expression', 'set_comprehension', 'dictionary_comprehension', 'lambda']);
+const FUNCTION_TYPES = ['function_definition', 'lambda'];
+
+// Per node, what the flow reads of its text again in every version of an edited module: the names
+// it reads, the calls in it (itself first), and for a top-level statement the nodes of each type of
+// the module's own scope (in no function or lambda). A node object kept by a re-parse keeps its text.
+const readsCache = new WeakMap<Node, ReadonlySet<string>>();
+const callsCache = new WeakMap<Node, Node[]>();
+const topLevelCache = new WeakMap<Node, Map<string, Node[]>>();
+/** The kinds of node the flow of the module's own scope follows. */
+const TOP_LEVEL_TYPES = ['call', 'assignment', 'augmented_assignment', 'for_statement', 'return_statement', ...SOURCE_TYPES];
+const NOTHING_READ: ReadonlySet<string> = new Set();
+
+function readsOf(node: Node | null | undefined): ReadonlySet<string> {
+  if (!node) return NOTHING_READ;
+  let names = readsCache.get(node);
+  if (!names) readsCache.set(node, (names = namesRead(node)));
+  return names;
+}
+
+function callsUnder(expression: Node): Node[] {
+  let calls = callsCache.get(expression);
+  if (!calls) {
+    const inner = expression.descendantsOfType('call').filter((node): node is Node => node !== null);
+    callsCache.set(expression, (calls = expression.type === 'call' ? [expression, ...inner] : inner));
+  }
+  return calls;
+}
+
+/** The nodes of each kind the flow follows in a top-level statement that are in no function or
+ *  lambda, in document order; only the kinds it has. */
+function topLevelNodesIn(module: PythonModule, statement: Node): Map<string, Node[]> {
+  let byType = topLevelCache.get(statement);
+  if (!byType) {
+    byType = new Map();
+    const functions = FUNCTION_TYPES.flatMap((t) => nodesWithin(module.nodes(t), statement));
+    for (const type of new Set(TOP_LEVEL_TYPES)) {
+      const found = nodesWithin(module.nodes(type), statement).filter((node) => !functions.some((f) => isInside(node, f)));
+      if (found.length > 0) byType.set(type, found);
+    }
+    topLevelCache.set(statement, byType);
+  }
+  return byType;
+}
 
 /** What following a scope finds, in the order found: a leak (a statistic's, with the node of its
  *  data, is reported once per data), learning on a test part, or a function of the module it
@@ -462,6 +505,8 @@ class LeakageAnalysis {
   private readonly statisticsReported = new Set<number>();
   /** The flow of each function followed, by id (null while it is being followed). */
   private readonly flows = new Map<number, ScopeFlow | null>();
+  /** The nodes of each type of the module's own scope. */
+  private readonly topLevel = new Map<string, Node[]>();
   private context?: string;
   /** The statements of a version analysed before: results are kept for the next version only for
    *  those, in a module being edited. A file analysed once (a scan) keeps nothing, nor does a
@@ -550,7 +595,7 @@ class LeakageAnalysis {
     } else {
       const context = (this.context ??= moduleContext(this.module));
       kept = keptStatements.get(statement);
-      if (!kept?.surroundings || kept.context !== context || !this.surroundings.holdSince(kept.surroundings)) {
+      if (!kept?.surroundings || kept.context !== context || !this.surroundings.renew(kept.surroundings)) {
         keptStatements.set(statement, (kept = { context, surroundings: this.surroundings.of(statement), flows: new Map() }));
       }
     }
@@ -572,7 +617,23 @@ class LeakageAnalysis {
 
   /** The augmented assignments, for loops and returns of a scope. */
   private statementsOf(scope: Node): Node[] {
-    return ['augmented_assignment', 'for_statement', 'return_statement'].flatMap((type) => nodesIn(scope, type));
+    return ['augmented_assignment', 'for_statement', 'return_statement'].flatMap((type) => this.nodesOf(scope, type));
+  }
+
+  /** The nodes of a type whose data flow lives in `scope` (flow.ts nodesIn), the module's own from
+   *  each statement's. */
+  private nodesOf(scope: Node, type: string): Node[] {
+    if (!sameNode(scope, this.module.root)) return nodesIn(scope, type);
+    if (this.topLevel.size === 0) {
+      for (const statement of this.statements) {
+        for (const [kind, nodes] of topLevelNodesIn(this.module, statement)) {
+          const list = this.topLevel.get(kind);
+          if (list) list.push(...nodes);
+          else this.topLevel.set(kind, [...nodes]);
+        }
+      }
+    }
+    return this.topLevel.get(type) ?? [];
   }
 
   /** The sources of a scope (a function's body, the module's top level). The top level's are in the
@@ -604,9 +665,10 @@ class LeakageAnalysis {
   /** The sources of the statements that hold a node of a kind that sources are, in the module's own
    *  scope (not in a function): the others can hold no source of that scope. */
   private topLevelSources(): RowLearning[] {
-    const holding = new Set<number>();
-    for (const type of SOURCE_TYPES) for (const node of nodesIn(this.module.root, type)) holding.add(firstFrom(this.statements, node.startIndex + 1) - 1);
-    return [...holding].sort((a, b) => a - b).flatMap((i) => this.sourcesIn(i));
+    return this.statements.flatMap((statement, i) => {
+      const nodes = topLevelNodesIn(this.module, statement);
+      return SOURCE_TYPES.some((type) => nodes.has(type)) ? this.sourcesIn(i) : [];
+    });
   }
 
   /** The sources of the top-level statement at `index`. */
@@ -639,7 +701,7 @@ class LeakageAnalysis {
     // Only a cut in a function asks, so they are found then.
     let locals: Set<string> | undefined;
     const isLocal = (name: string) =>
-      (locals ??= new Set([...parameters, ...assignmentsIn(scope).flatMap((a) => boundNames(a.childForFieldName('left')).map((b) => b.name))])).has(name);
+      (locals ??= new Set([...parameters, ...this.nodesOf(scope, 'assignment').flatMap((a) => boundNames(a.childForFieldName('left')).map((b) => b.name))])).has(name);
     // Names holding the test part of a cut made earlier.
     const testParts = new Map<string, DataCut>();
     const cutAt = new Map<number, DataCut>();
@@ -651,12 +713,11 @@ class LeakageAnalysis {
     const valueOf = (expression: Node | null | undefined): Carried => {
       const value: Carried = new Map();
       if (!expression) return value;
-      for (const name of namesRead(expression)) for (const [origin, via] of carried.get(name) ?? []) if (!value.has(origin)) value.set(origin, via);
+      for (const name of readsOf(expression)) for (const [origin, via] of carried.get(name) ?? []) if (!value.has(origin)) value.set(origin, via);
       for (const source of this.sourcesWithin(expression)) if (!value.has(source)) value.set(source, undefined);
-      for (const node of expression.type === 'call' ? [expression, ...expression.descendantsOfType('call')] : expression.descendantsOfType('call')) {
-        const call = node && module.describeCall(node);
-        const callee = call && this.calledSummary(call, flow);
-        if (!callee || !node) continue;
+      for (const node of callsUnder(expression)) {
+        const callee = this.calledSummary(module.describeCall(node), flow);
+        if (!callee) continue;
         const perElement = withinElementLoop(node, expression);
         for (const source of callee.returns) {
           // A statistic of each element (`[normalize(img) for img in images]`) is not one of all rows.
@@ -681,9 +742,9 @@ class LeakageAnalysis {
     const checkCut = (cut: DataCut, data: Node[]) => {
       for (const d of data) {
         reach(valueOf(d), cut, undefined);
-        if (!isModule) for (const name of namesRead(d)) if (!isLocal(name) && !summary.globalCuts.has(name)) summary.globalCuts.set(name, { cut, through: [] });
+        if (!isModule) for (const name of readsOf(d)) if (!isLocal(name) && !summary.globalCuts.has(name)) summary.globalCuts.set(name, { cut, through: [] });
       }
-      cutsSoFar.push({ cut, reads: new Set(data.flatMap((d) => [...namesRead(d)])) });
+      cutsSoFar.push({ cut, reads: new Set(data.flatMap((d) => [...readsOf(d)])) });
     };
 
     /** `df[col] = ...`, `df.fillna(..., inplace=True)`: the variable keeps what it held and gains more. */
@@ -709,7 +770,7 @@ class LeakageAnalysis {
     };
 
     const onSource = (source: RowLearning) => {
-      const inputs = namesRead(source.input);
+      const inputs = readsOf(source.input);
       // Learning on the test part of an earlier cut.
       const part = source.kind !== 'oversampling' ? [...inputs].find((n) => testParts.has(n)) : undefined;
       if (part) flow.found.push({ testPart: { source, cut: testParts.get(part)! } });
@@ -734,7 +795,7 @@ class LeakageAnalysis {
       if ((call.method === 'transform' || call.method === 'fit_transform') && call.receiver?.type === 'identifier') {
         for (const [origin] of carried.get(call.receiver.text) ?? []) {
           if (origin.kind !== 'fit' || call.method === 'fit_transform') continue;
-          const inputs = namesRead(origin.input);
+          const inputs = readsOf(origin.input);
           const cut = cutsSoFar.find((c) => c.cut.node.startIndex > origin.node.endIndex && [...inputs].some((n) => c.reads.has(n)));
           if (cut) flow.found.push({ leak: { source: origin, cut: cut.cut, through: [] } });
         }
@@ -779,10 +840,10 @@ class LeakageAnalysis {
     // assignment once its right side has run, a loop's cut before its body.
     type Event = { end: number; run: () => void };
     const events: Event[] = [];
-    for (const node of callsIn(scope)) events.push({ end: node.endIndex, run: () => onCall(module.describeCall(node)) });
+    for (const node of this.nodesOf(scope, 'call')) events.push({ end: node.endIndex, run: () => onCall(module.describeCall(node)) });
     // A source runs before the call it is (or the assignment it is in) has its effect.
     for (const source of this.sourcesOf(scope)) events.push({ end: source.node.endIndex - 0.5, run: () => onSource(source) });
-    for (const assignment of assignmentsIn(scope)) {
+    for (const assignment of this.nodesOf(scope, 'assignment')) {
       const right = assignment.childForFieldName('right');
       events.push({
         end: assignment.endIndex,

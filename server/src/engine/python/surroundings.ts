@@ -50,7 +50,7 @@ const TARGETS = ['assignment', 'augmented_assignment', 'for_statement', 'as_patt
 export interface Surroundings {
   readonly names: ReadonlySet<string>;
   readonly holders: ReadonlySet<Node>;
-  readonly among: ReadonlySet<Node>;
+  among: ReadonlySet<Node>;
 }
 
 /** The statements that may bind a name at the module's level or define a function of that name,
@@ -97,15 +97,18 @@ export class ModuleSurroundings {
     return { names, holders, among: this.current };
   }
 
-  /** Whether surroundings found in an earlier version of the module are those of this one: none of
-   *  their holders was removed and no statement added since may bind one of their names. The
-   *  holders left are then the same objects, in the same order (a re-parse keeps the order of the
-   *  objects it keeps), holding the same text. */
-  holdSince(surroundings: Surroundings): boolean {
+  /** Whether surroundings found in an earlier version of the module still hold in this one (and
+   *  then makes them this version's): none of their holders was removed and no statement added
+   *  since may bind one of their names. The holders left are then the same objects, in the same
+   *  order (a re-parse keeps the order of the objects it keeps), holding the same text. */
+  renew(surroundings: Surroundings): boolean {
     if (surroundings.among === this.current) return true;
     const { removed, targets } = this.changesSince(surroundings.among);
     for (const statement of removed) if (surroundings.holders.has(statement)) return false;
     for (const name of targets) if (surroundings.names.has(name)) return false;
+    // Renewed, the surroundings kept of most statements are of one version: the next one compares
+    // with that one alone.
+    surroundings.among = this.current;
     return true;
   }
 
