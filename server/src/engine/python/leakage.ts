@@ -489,8 +489,13 @@ const statementsSeen = new WeakSet<Node>();
 /** What the analysis of any statement reads of the module as a whole: the names its imports bind,
  *  and its classes written as transformers. */
 function moduleContext(module: PythonModule): string {
-  return [...module.imports.map((i) => `${i.local}=${i.target}`), '', ...projectTransformers(module)].join('\n');
+  const context = [...module.imports.map((i) => `${i.local}=${i.target}`), '', ...projectTransformers(module)].join('\n');
+  // The latest context object stands for an equal one: kept statements compare theirs with it at once.
+  if (context !== latestContext) latestContext = context;
+  return latestContext;
 }
+
+let latestContext = '';
 
 class LeakageAnalysis {
   readonly leaks = new Map<RowLearning, Leak>();
@@ -505,8 +510,9 @@ class LeakageAnalysis {
   private readonly statisticsReported = new Set<number>();
   /** The flow of each function followed, by id (null while it is being followed). */
   private readonly flows = new Map<number, ScopeFlow | null>();
-  /** The nodes of each type of the module's own scope. */
-  private readonly topLevel = new Map<string, Node[]>();
+  /** The nodes of each type of the module's own scope, and the places of the statements that hold
+   *  a node of a kind that sources are there. */
+  private topLevel?: { byType: Map<string, Node[]>; holdingSources: number[] };
   private context?: string;
   /** The statements of a version analysed before: results are kept for the next version only for
    *  those, in a module being edited. A file analysed once (a scan) keeps nothing, nor does a
@@ -623,17 +629,22 @@ class LeakageAnalysis {
   /** The nodes of a type whose data flow lives in `scope` (flow.ts nodesIn), the module's own from
    *  each statement's. */
   private nodesOf(scope: Node, type: string): Node[] {
-    if (!sameNode(scope, this.module.root)) return nodesIn(scope, type);
-    if (this.topLevel.size === 0) {
-      for (const statement of this.statements) {
-        for (const [kind, nodes] of topLevelNodesIn(this.module, statement)) {
-          const list = this.topLevel.get(kind);
-          if (list) list.push(...nodes);
-          else this.topLevel.set(kind, [...nodes]);
-        }
+    return sameNode(scope, this.module.root) ? (this.topLevelNodes().byType.get(type) ?? []) : nodesIn(scope, type);
+  }
+
+  private topLevelNodes(): { byType: Map<string, Node[]>; holdingSources: number[] } {
+    if (this.topLevel) return this.topLevel;
+    const found = { byType: new Map<string, Node[]>(), holdingSources: [] as number[] };
+    this.statements.forEach((statement, i) => {
+      const nodes = topLevelNodesIn(this.module, statement);
+      if (SOURCE_TYPES.some((type) => nodes.has(type))) found.holdingSources.push(i);
+      for (const [kind, list] of nodes) {
+        const all = found.byType.get(kind);
+        if (all) all.push(...list);
+        else found.byType.set(kind, [...list]);
       }
-    }
-    return this.topLevel.get(type) ?? [];
+    });
+    return (this.topLevel = found);
   }
 
   /** The sources of a scope (a function's body, the module's top level). The top level's are in the
@@ -665,10 +676,7 @@ class LeakageAnalysis {
   /** The sources of the statements that hold a node of a kind that sources are, in the module's own
    *  scope (not in a function): the others can hold no source of that scope. */
   private topLevelSources(): RowLearning[] {
-    return this.statements.flatMap((statement, i) => {
-      const nodes = topLevelNodesIn(this.module, statement);
-      return SOURCE_TYPES.some((type) => nodes.has(type)) ? this.sourcesIn(i) : [];
-    });
+    return this.topLevelNodes().holdingSources.flatMap((i) => this.sourcesIn(i));
   }
 
   /** The sources of the top-level statement at `index`. */

@@ -21,23 +21,10 @@ import { nodesWithin, parameterNames } from './structure';
 const NO_HOLDERS: Holders = { statements: [], valueNames: [] };
 const DEFINITIONS = new Set(['function_definition', 'class_definition', 'decorated_definition']);
 const DEFINING = new Set(['function_definition', 'class_definition']);
-/** The parents of an identifier that may make it a target: it may then be bound there. */
-const BINDING_PARENTS = new Set([
-  ...DEFINING,
-  'assignment',
-  'augmented_assignment',
-  'for_statement',
-  'as_pattern_target',
-  'named_expression',
-  'pattern_list',
-  'tuple_pattern',
-  'list_pattern',
-  'list_splat_pattern',
-  'expression_list',
-  'tuple',
-  'list',
-  'parenthesized_expression',
-]);
+/** The nodes a target may be unpacked through (flow.ts boundNames). */
+const PATTERNS = new Set(['pattern_list', 'tuple_pattern', 'list_pattern', 'list_splat_pattern', 'expression_list', 'tuple', 'list', 'parenthesized_expression']);
+/** The statements whose left side binds what it names. */
+const ASSIGNING = new Set(['assignment', 'augmented_assignment', 'for_statement']);
 /** The scopes a binding belongs to, as bindings.ts finds them: the nearest of these around it. */
 const SCOPES = new Set([...DEFINING, 'module', 'lambda', 'list_comprehension', 'dictionary_comprehension', 'set_comprehension', 'generator_expression']);
 /** The nodes whose targets a function binds in its own scope. */
@@ -178,11 +165,20 @@ export class ModuleSurroundings {
 }
 
 /** Whether an identifier of a top-level statement may be bound there at the module's level or
- *  name a function: in a definition, the name of a function or class; elsewhere, any target. */
+ *  name a function: in a definition, the name of a function or class; elsewhere, any target (of an
+ *  assignment, a loop, a `with`, an assignment expression, a definition), unpacked or not. */
 function mayBind(statement: Node, id: Node): boolean {
   const parent = id.parent;
-  if (!parent || !BINDING_PARENTS.has(parent.type)) return false;
-  return !DEFINITIONS.has(statement.type) || (DEFINING.has(parent.type) && parent.childForFieldName('name')?.id === id.id);
+  if (!parent) return false;
+  if (DEFINING.has(parent.type) || parent.type === 'named_expression') return parent.childForFieldName('name')?.id === id.id;
+  if (DEFINITIONS.has(statement.type)) return false;
+  let target = id;
+  let holder = parent;
+  while (PATTERNS.has(holder.type) && holder.parent) {
+    target = holder;
+    holder = holder.parent;
+  }
+  return holder.type === 'as_pattern_target' || (ASSIGNING.has(holder.type) && holder.childForFieldName('left')?.id === target.id);
 }
 
 /** The names a function binds in its own scope: its parameters, the targets of its assignments,
