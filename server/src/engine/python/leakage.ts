@@ -411,9 +411,10 @@ function forEachInnermostScope<T>(module: PythonModule, statement: Node, items: 
 const ELEMENT_LOOPS = new Set(['list_comprehension', 'generator_expression', 'set_comprehension', 'dictionary_comprehension', 'lambda']);
 const FUNCTION_TYPES = ['function_definition', 'lambda'];
 
-// Per node, what the flow reads of its text again in every version of an edited module: the names
-// it reads, the calls in it (itself first), and for a top-level statement the nodes of each type of
-// the module's own scope (in no function or lambda). A node object kept by a re-parse keeps its text.
+// Per node of a module being edited, what the flow reads of its text again in every version: the
+// names it reads, the calls in it (itself first), and for a top-level statement the nodes of each
+// type of the module's own scope (in no function or lambda). A node object kept by a re-parse keeps
+// its text. A module analysed once keeps none: they would only make more for its collector to do.
 const readsCache = new WeakMap<Node, ReadonlySet<string>>();
 const callsCache = new WeakMap<Node, Node[]>();
 const topLevelCache = new WeakMap<Node, Map<string, Node[]>>();
@@ -421,18 +422,22 @@ const topLevelCache = new WeakMap<Node, Map<string, Node[]>>();
 const TOP_LEVEL_TYPES = ['call', 'assignment', 'augmented_assignment', 'for_statement', 'return_statement', ...SOURCE_TYPES];
 const NOTHING_READ: ReadonlySet<string> = new Set();
 
-function readsOf(node: Node | null | undefined): ReadonlySet<string> {
+function readsOf(node: Node | null | undefined, keep: boolean): ReadonlySet<string> {
   if (!node) return NOTHING_READ;
-  let names = readsCache.get(node);
-  if (!names) readsCache.set(node, (names = namesRead(node)));
+  let names = keep ? readsCache.get(node) : undefined;
+  if (!names) {
+    names = namesRead(node);
+    if (keep) readsCache.set(node, names);
+  }
   return names;
 }
 
-function callsUnder(expression: Node): Node[] {
-  let calls = callsCache.get(expression);
+function callsUnder(expression: Node, keep: boolean): Node[] {
+  let calls = keep ? callsCache.get(expression) : undefined;
   if (!calls) {
     const inner = expression.descendantsOfType('call').filter((node): node is Node => node !== null);
-    callsCache.set(expression, (calls = expression.type === 'call' ? [expression, ...inner] : inner));
+    calls = expression.type === 'call' ? [expression, ...inner] : inner;
+    if (keep) callsCache.set(expression, calls);
   }
   return calls;
 }
@@ -518,6 +523,8 @@ class LeakageAnalysis {
    *  those, in a module being edited. A file analysed once (a scan) keeps nothing, nor does a
    *  statement being typed. */
   private readonly seenBefore = new Set<Node>();
+  /** Whether the module is being edited: it has statements of a version analysed before. */
+  private readonly editing: boolean;
   /** The statements whose kept results were checked against this version of the module. */
   private readonly checked = new Map<Node, KeptStatement>();
 
@@ -528,6 +535,7 @@ class LeakageAnalysis {
       if (statementsSeen.has(statement)) this.seenBefore.add(statement);
       else statementsSeen.add(statement);
     }
+    this.editing = this.seenBefore.size > 0;
   }
 
   /** Follows the scopes that may leak: the module's top level and the functions, in document order,
@@ -629,7 +637,7 @@ class LeakageAnalysis {
   /** The nodes of a type whose data flow lives in `scope` (flow.ts nodesIn), the module's own from
    *  each statement's. */
   private nodesOf(scope: Node, type: string): Node[] {
-    return sameNode(scope, this.module.root) ? (this.topLevelNodes().byType.get(type) ?? []) : nodesIn(scope, type);
+    return sameNode(scope, this.module.root) && this.editing ? (this.topLevelNodes().byType.get(type) ?? []) : nodesIn(scope, type);
   }
 
   private topLevelNodes(): { byType: Map<string, Node[]>; holdingSources: number[] } {
@@ -676,7 +684,10 @@ class LeakageAnalysis {
   /** The sources of the statements that hold a node of a kind that sources are, in the module's own
    *  scope (not in a function): the others can hold no source of that scope. */
   private topLevelSources(): RowLearning[] {
-    return this.topLevelNodes().holdingSources.flatMap((i) => this.sourcesIn(i));
+    if (this.editing) return this.topLevelNodes().holdingSources.flatMap((i) => this.sourcesIn(i));
+    const holding = new Set<number>();
+    for (const type of SOURCE_TYPES) for (const node of nodesIn(this.module.root, type)) holding.add(firstFrom(this.statements, node.startIndex + 1) - 1);
+    return [...holding].sort((a, b) => a - b).flatMap((i) => this.sourcesIn(i));
   }
 
   /** The sources of the top-level statement at `index`. */
@@ -721,9 +732,9 @@ class LeakageAnalysis {
     const valueOf = (expression: Node | null | undefined): Carried => {
       const value: Carried = new Map();
       if (!expression) return value;
-      for (const name of readsOf(expression)) for (const [origin, via] of carried.get(name) ?? []) if (!value.has(origin)) value.set(origin, via);
+      for (const name of readsOf(expression, this.editing)) for (const [origin, via] of carried.get(name) ?? []) if (!value.has(origin)) value.set(origin, via);
       for (const source of this.sourcesWithin(expression)) if (!value.has(source)) value.set(source, undefined);
-      for (const node of callsUnder(expression)) {
+      for (const node of callsUnder(expression, this.editing)) {
         const callee = this.calledSummary(module.describeCall(node), flow);
         if (!callee) continue;
         const perElement = withinElementLoop(node, expression);
@@ -750,9 +761,9 @@ class LeakageAnalysis {
     const checkCut = (cut: DataCut, data: Node[]) => {
       for (const d of data) {
         reach(valueOf(d), cut, undefined);
-        if (!isModule) for (const name of readsOf(d)) if (!isLocal(name) && !summary.globalCuts.has(name)) summary.globalCuts.set(name, { cut, through: [] });
+        if (!isModule) for (const name of readsOf(d, this.editing)) if (!isLocal(name) && !summary.globalCuts.has(name)) summary.globalCuts.set(name, { cut, through: [] });
       }
-      cutsSoFar.push({ cut, reads: new Set(data.flatMap((d) => [...readsOf(d)])) });
+      cutsSoFar.push({ cut, reads: new Set(data.flatMap((d) => [...readsOf(d, this.editing)])) });
     };
 
     /** `df[col] = ...`, `df.fillna(..., inplace=True)`: the variable keeps what it held and gains more. */
@@ -778,7 +789,7 @@ class LeakageAnalysis {
     };
 
     const onSource = (source: RowLearning) => {
-      const inputs = readsOf(source.input);
+      const inputs = readsOf(source.input, this.editing);
       // Learning on the test part of an earlier cut.
       const part = source.kind !== 'oversampling' ? [...inputs].find((n) => testParts.has(n)) : undefined;
       if (part) flow.found.push({ testPart: { source, cut: testParts.get(part)! } });
@@ -803,7 +814,7 @@ class LeakageAnalysis {
       if ((call.method === 'transform' || call.method === 'fit_transform') && call.receiver?.type === 'identifier') {
         for (const [origin] of carried.get(call.receiver.text) ?? []) {
           if (origin.kind !== 'fit' || call.method === 'fit_transform') continue;
-          const inputs = readsOf(origin.input);
+          const inputs = readsOf(origin.input, this.editing);
           const cut = cutsSoFar.find((c) => c.cut.node.startIndex > origin.node.endIndex && [...inputs].some((n) => c.reads.has(n)));
           if (cut) flow.found.push({ leak: { source: origin, cut: cut.cut, through: [] } });
         }
