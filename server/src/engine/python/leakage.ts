@@ -484,7 +484,7 @@ interface KeptStatement {
   sources?: RowLearning[];
   scopes?: StatementScopes;
   /** By the id of the function's node. */
-  flows: Map<number, ScopeFlow>;
+  flows?: Map<number, ScopeFlow>;
 }
 
 const keptStatements = new WeakMap<Node, KeptStatement>();
@@ -582,13 +582,13 @@ class LeakageAnalysis {
     if (this.flows.has(def.id)) return this.flows.get(def.id) ?? undefined;
     this.flows.set(def.id, null); // recursion: a function calling itself adds nothing
     const kept = this.keptFor(this.statementOf(def));
-    let flow = kept.flows.get(def.id);
+    let flow = kept.flows?.get(def.id);
     // Its callees are asked in the order its flow asked them, as following it again would (this one
     // being followed meanwhile): the same flows, or the same recursions, make the same flow.
     if (!flow || ![...flow.callees.values()].every((callee) => this.flowOf(callee.def) === callee.flow)) {
       const parameters = parameterNames(def);
       flow = this.isInert(def) ? { summary: { parameters, returns: new Set(), parameterCuts: new Map(), globalCuts: new Map() }, found: [], callees: new Map() } : this.analyzeScope(def, parameters);
-      kept.flows.set(def.id, flow);
+      (kept.flows ??= new Map()).set(def.id, flow);
     }
     this.flows.set(def.id, flow);
     return flow;
@@ -605,12 +605,12 @@ class LeakageAnalysis {
     let kept = this.checked.get(statement);
     if (kept) return kept;
     if (!this.seenBefore.has(statement)) {
-      kept = { context: '', flows: new Map() };
+      kept = { context: '' };
     } else {
       const context = (this.context ??= moduleContext(this.module));
       kept = keptStatements.get(statement);
       if (!kept?.surroundings || kept.context !== context || !this.surroundings.renew(kept.surroundings)) {
-        keptStatements.set(statement, (kept = { context, surroundings: this.surroundings.of(statement), flows: new Map() }));
+        keptStatements.set(statement, (kept = { context, surroundings: this.surroundings.of(statement) }));
       }
     }
     this.checked.set(statement, kept);

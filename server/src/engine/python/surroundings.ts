@@ -55,7 +55,8 @@ const targetsCache = new WeakMap<Node, Map<string, string[]>>();
 /** The top-level statements of one version of a module, and which of them may bind each name. */
 export class ModuleSurroundings {
   readonly statements: Node[];
-  private readonly current: Set<Node>;
+  /** The statements, as a set: made when first asked, by a module being edited. */
+  private statementSet?: Set<Node>;
   private holders?: Map<string, Holders>;
   /** Per earlier version (its set of statements), the statements removed since and the names the
    *  statements added since may bind. */
@@ -63,12 +64,6 @@ export class ModuleSurroundings {
 
   constructor(private readonly module: PythonModule) {
     this.statements = topLevelStatements(module);
-    this.current = new Set(this.statements);
-  }
-
-  /** Whether a top-level statement is a definition: a function or a class, decorated or not. */
-  static isDefinition(statement: Node): boolean {
-    return DEFINITIONS.has(statement.type);
   }
 
   /** What `statement`'s analysis can reach of this version of the module by name. */
@@ -82,6 +77,10 @@ export class ModuleSurroundings {
       for (const read of held.valueNames) names.add(read);
     }
     return { names, holders, among: this.current };
+  }
+
+  private get current(): Set<Node> {
+    return (this.statementSet ??= new Set(this.statements));
   }
 
   /** Whether surroundings found in an earlier version of the module still hold in this one (and
