@@ -269,3 +269,156 @@ describe('the syntax tree index of a line typed above a function', () => {
     }
   });
 });
+
+describe('the leakage flow kept between versions of an edited module', () => {
+  before(() => initPython());
+
+  // A function's flow is kept while its statement and what it reads of the module by name stay:
+  // each edit below changes what some unchanged function reads elsewhere (a global it fits, the
+  // function a call runs, a statistic reached through two assignments, the imports, a class written
+  // as a transformer, a recursion, the function a call by a parameter's name runs), and the
+  // findings must be those of an analysis from scratch.
+  const pipeline = `"""Churn model: features, scaling helpers and the evaluation."""
+import numpy as np
+import pandas as pd
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import KFold, cross_val_score, train_test_split
+from sklearn.preprocessing import StandardScaler
+
+SEED = 13
+FEATURES = ["tenure", "monthly_charges", "total_charges"]
+scaler = StandardScaler()
+raw = pd.read_csv("data/churn.csv")
+reference = raw[FEATURES].mean()
+mu = reference
+
+
+class ClipOutliers:
+    """Clips each feature at the quantiles seen in fit."""
+
+    def fit(self, X, y=None):
+        self.low_ = X.quantile(0.01)
+        self.high_ = X.quantile(0.99)
+        return self
+
+    def transform(self, X):
+        return X.clip(self.low_, self.high_, axis=1)
+
+
+def load(path):
+    frame = pd.read_csv(path)
+    return frame.dropna(subset=["churned"])
+
+
+def scaled(X):
+    return scaler.fit_transform(X)
+
+
+def clipped(X):
+    return ClipOutliers().fit(X).transform(X)
+
+
+def centred(X):
+    return X - mu
+
+
+def rescaled(X):
+    return MinMaxScaler().fit_transform(X)
+
+
+def prepare(X, transform=np.log1p):
+    return transform(X)
+
+
+def smooth(X, depth):
+    return X if depth == 0 else smooth(X / 2, depth - 1)
+
+
+def normalise(X, rounds):
+    return X if rounds == 0 else standardise(X - X.mean(), rounds - 1)
+
+
+def standardise(X, rounds):
+    return normalise(X / X.std(), rounds)
+
+
+def evaluate(model, X, y):
+    folds = KFold(n_splits=5, shuffle=True, random_state=SEED)
+    return cross_val_score(model, X, y, cv=folds)
+
+
+def split(X, y):
+    return train_test_split(X, y, test_size=0.2, random_state=SEED)
+
+
+def main(path):
+    data = load(path)
+    X = scaled(data[FEATURES])
+    y = data["churned"]
+    X_train, X_test, y_train, y_test = split(X, y)
+    model = LogisticRegression(max_iter=1000).fit(X_train, y_train)
+    print("held-out accuracy", model.score(X_test, y_test))
+    print("cv", evaluate(LogisticRegression(max_iter=1000), centred(data[FEATURES]), y).mean())
+    print("cv clipped", evaluate(LogisticRegression(max_iter=1000), clipped(data[FEATURES]), y).mean())
+    print("cv rescaled", evaluate(LogisticRegression(max_iter=1000), rescaled(data[FEATURES]), y).mean())
+    print("cv prepared", evaluate(LogisticRegression(max_iter=1000), prepare(data[FEATURES]), y).mean())
+    print("cv normalised", evaluate(LogisticRegression(max_iter=1000), normalise(data[FEATURES], 2), y).mean())
+
+
+if __name__ == "__main__":
+    main("data/churn.csv")
+`;
+
+  /** The first line of the text that starts with `start` (after its indentation). */
+  const lineOf = (text: string, start: string) => {
+    const line = text.split('\n').findIndex((l) => l.trimStart().startsWith(start));
+    assert.ok(line >= 0, start);
+    return line;
+  };
+  type StepOn = (text: string) => Step;
+  const insertAt = (name: string, start: string, inserted: string, below = 0): StepOn => (text) => ({ name, changes: [{ range: at(lineOf(text, start) + below), text: inserted }] });
+  const deleteAt = (name: string, start: string, below = 0): StepOn => (text) => {
+    const line = lineOf(text, start) + below;
+    return { name, changes: [{ range: rangeOf(line, 0, line + 1, 0), text: '' }] };
+  };
+  const replaceIn = (name: string, start: string, from: string, to: string): StepOn => (text) => {
+    const line = lineOf(text, start);
+    const column = text.split('\n')[line].indexOf(from);
+    return { name, changes: [{ range: rangeOf(line, column, line, column + from.length), text: to }] };
+  };
+  /** A line typed a character at a time above the first line that starts with `start`. */
+  const typedAbove = (start: string, typed: string): StepOn[] => {
+    let line = -1;
+    return [...typed].map((c, i) => (text) => {
+      if (i === 0) line = lineOf(text, start);
+      return { name: `${JSON.stringify(typed.slice(0, i + 1))} typed above ${start}`, changes: [{ range: at(line, i), text: c }] };
+    });
+  };
+
+  test('edits that change what unchanged functions read elsewhere are analysed as from scratch', () => {
+    const steps: StepOn[] = [
+      insertAt('the global scaler made stateless below its definition', 'raw = ', 'scaler = FunctionTransformer(np.log1p)\n'),
+      insertAt('the import that stateless scaler needs', 'from sklearn.preprocessing', 'from sklearn.preprocessing import FunctionTransformer\n'),
+      deleteAt('the stateless scaler deleted', 'scaler = FunctionTransformer'),
+      insertAt('the import the rescaling helper was missing', 'from sklearn.preprocessing', 'from sklearn.preprocessing import MinMaxScaler\n'),
+      insertAt('a function named as the parameter a helper calls', 'def main(', 'def transform(X):\n    return StandardScaler().fit_transform(X)\n\n\n'),
+      replaceIn('the statistic reached through two assignments made a row', 'reference = ', '.mean()', '.iloc[0]'),
+      replaceIn('and a statistic again', 'reference = ', '.iloc[0]', '.median()'),
+      insertAt('a second definition of a helper, which main now calls', 'def main(', 'def scaled(X):\n    return X\n\n\n'),
+      deleteAt('its body deleted: the definition broken', 'def main(', -3),
+      insertAt('and given back', 'def main(', '    return X\n', -2),
+      replaceIn('the class no longer keeps what it learns', 'self.high_ = ', 'self.high_', 'high'),
+      replaceIn('and keeps it again', 'high = ', 'high', 'self.high_'),
+      replaceIn('a recursion through the helpers', 'return X - mu', 'X - mu', 'smooth(X, 2) - mu'),
+      replaceIn('main calls the recursive helper', 'X = scaled(', 'scaled(', 'smooth('),
+      replaceIn('with its depth', 'X = smooth(', '])', '], 3)'),
+      replaceIn('main follows the other function of a recursion first', 'print("cv normalised"', 'normalise(data', 'standardise(data'),
+      replaceIn('the split helper renamed: main calls a name no function has', 'def split(', 'split', 'holdout'),
+      replaceIn('and back', 'def holdout(', 'holdout', 'split'),
+      ...typedAbove('def evaluate(', 'folds = 3\n'),
+      deleteAt('the typed line deleted', 'folds = 3'),
+    ];
+    let next = 0;
+    checkSteps('pipeline/train.py', pipeline, { count: steps.length, next: (text) => steps[next++](text) });
+  });
+});

@@ -51,11 +51,13 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
  *  kf.split(X)`): data fitted from them is the training part of a split. */
 function splitPartNames(module: PythonModule): Set<string> {
   const names = new Set<string>();
-  // From the calls up: most assignments and loops are given no call, and their fields need not be read.
+  // From the calls up: most assignments and loops are given no call, and their fields need not be
+  // read; the calls are told by their names first, which they know already.
   for (const call of module.calls()) {
+    if (!isSplitCall(module, call)) continue;
     const parent = call.node.parent;
     if (parent?.type !== 'assignment' && parent?.type !== 'for_statement') continue;
-    if (!isSplitCall(module, call) || !sameNode(parent.childForFieldName('right'), call.node)) continue;
+    if (!sameNode(parent.childForFieldName('right'), call.node)) continue;
     for (const b of boundNames(parent.childForFieldName('left'))) names.add(b.name);
   }
   return names;

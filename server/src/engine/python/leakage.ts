@@ -9,12 +9,17 @@
 // learning on a test part, each with the nodes a finding and its related places need. Rules read
 // these facts and word them; none re-walks the flow. A new kind of source goes in
 // `statementSources`, a new kind of cut in `onCall` (or beside `onOldFoldLoop`).
+//
+// While a module is edited, what is found of each top-level statement (its sources, where its
+// scopes cut and whom they call, its functions' flows) is kept by the statement's node for the next
+// version, and used again while the statement and what it reads of the module stay
+// (KeptStatement): typing in one function follows that one again, not the module.
 import { lastValueOf } from './bindings';
-import { assignmentsIn, boundNames, callsIn, namesRead, nodesIn, sameNode, variableRoot } from './flow';
+import { boundNames, namesRead, nodesIn, sameNode, variableRoot } from './flow';
 import { Call, firstFrom, isInside, Node, PythonModule, scopeOf } from './module';
 import { constructedClass, constructorOf, FIT_TRANSFORM_FUNCTIONS, isLearningTransformer, sklearnName, splitOf, SPLITTERS } from './sklearn';
-import { calledFunction, callsWithin, lastName, parameterNames } from './structure';
-import { topLevelStatements } from './statements';
+import { calledFunction, callsWithin, lastName, nodesWithin, parameterNames } from './structure';
+import { ModuleSurroundings, Surroundings } from './surroundings';
 
 /** Something that learns from the rows it is given. */
 export interface RowLearning {
@@ -265,13 +270,6 @@ function statementSources(module: PythonModule, statement: Node): RowLearning[] 
   return [...fits, ...outermost].sort((a, b) => a.node.startIndex - b.node.startIndex);
 }
 
-/** The nodes of a list in document order that lie inside `container`. */
-function nodesWithin(nodes: Node[], container: Node): Node[] {
-  const within: Node[] = [];
-  for (let i = firstFrom(nodes, container.startIndex); i < nodes.length && nodes[i].startIndex < container.endIndex; i++) if (isInside(nodes[i], container)) within.push(nodes[i]);
-  return within;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Cuts
 
@@ -325,32 +323,49 @@ interface FunctionSummary {
   globalCuts: Map<string, CutReached>;
 }
 
+/** Where the scopes of a top-level statement cut data and which functions of the module they call.
+ *  A scope is a function definition, or none for the module's own level. */
+interface StatementScopes {
+  cutting: (Node | undefined)[];
+  calls: { caller: Node | undefined; callee: Node }[];
+}
+
+/** Each call and loop counts for the innermost function around it (a lambda's for the function
+ *  around the lambda). */
+function statementScopes(module: PythonModule, statement: Node): StatementScopes {
+  const found: StatementScopes = { cutting: [], calls: [] };
+  forEachInnermostScope(module, statement, callsWithin(module, statement), (call) => call.node, (call, scope) => {
+    if (splitOf(module, call)) found.cutting.push(scope);
+    const callee = call.receiver ? undefined : calledFunction(module, call);
+    if (callee) found.calls.push({ caller: scope, callee });
+  });
+  forEachInnermostScope(module, statement, nodesWithin(module.nodes('for_statement'), statement), (loop) => loop, (loop, scope) => {
+    if (iteratedSplitter(module, loop.childForFieldName('right'))) found.cutting.push(scope);
+  });
+  return found;
+}
+
 /** The scopes (by id: the module's root and its functions) through which data may reach a cut: a
  *  cut is made in them, or they call a function of the module that is such a scope. Undefined when
  *  the functions that are not such scopes call each other in a cycle: whichever of a cycle is
  *  followed first misses what the others return, so they are then all followed in document order.
- *  Each call and loop counts for the innermost function around it (a lambda's for the function
- *  around the lambda): a scope counted that need not be is followed for nothing, never wrongly. */
-function scopesReachingCuts(module: PythonModule): Set<number> | undefined {
-  const defs = module.nodes('function_definition');
+ *  A scope counted that need not be is followed for nothing, never wrongly. */
+function scopesReachingCuts(module: PythonModule, scopes: StatementScopes[]): Set<number> | undefined {
+  const idOf = (scope: Node | undefined) => (scope ?? module.root).id;
   const cuts = new Set<number>();
   const callers = new Map<number, number[]>();
   const callees = new Map<number, number[]>();
-  forEachInnermostScope(module, module.calls(), (call) => call.node, (call, scope) => {
-    if (splitOf(module, call)) cuts.add(scope);
-    const callee = call.receiver ? undefined : calledFunction(module, call);
-    if (!callee) return;
-    const list = callers.get(callee.id);
-    if (list) list.push(scope);
-    else callers.set(callee.id, [scope]);
-    const called = callees.get(scope);
-    if (called) called.push(callee.id);
-    else callees.set(scope, [callee.id]);
-  });
-  const loops = module.nodes('for_statement');
-  forEachInnermostScope(module, loops, (loop) => loop, (loop, scope) => {
-    if (iteratedSplitter(module, loop.childForFieldName('right'))) cuts.add(scope);
-  });
+  for (const { cutting, calls } of scopes) {
+    for (const scope of cutting) cuts.add(idOf(scope));
+    for (const { caller, callee } of calls) {
+      const list = callers.get(callee.id);
+      if (list) list.push(idOf(caller));
+      else callers.set(callee.id, [idOf(caller)]);
+      const called = callees.get(idOf(caller));
+      if (called) called.push(callee.id);
+      else callees.set(idOf(caller), [callee.id]);
+    }
+  }
   const reaching = new Set(cuts);
   const pending = [...cuts];
   while (pending.length > 0) {
@@ -372,15 +387,16 @@ function scopesReachingCuts(module: PythonModule): Set<number> | undefined {
     done.add(id);
     return false;
   };
-  return defs.some((def) => !reaching.has(def.id) && cycles(def.id)) ? undefined : reaching;
+  return module.nodes('function_definition').some((def) => !reaching.has(def.id) && cycles(def.id)) ? undefined : reaching;
 }
 
-/** Calls `visit` with each item (in document order) and the id of the innermost function definition
- *  around its node, or of the module's root: one sweep beside the definitions, in document order. */
-function forEachInnermostScope<T>(module: PythonModule, items: T[], nodeOf: (item: T) => Node, visit: (item: T, scope: number) => void): void {
+/** Calls `visit` with each item of a top-level statement (in document order) and the innermost
+ *  function definition around its node (none at the module's level): one sweep beside the
+ *  definitions, in document order, from the first in the statement. */
+function forEachInnermostScope<T>(module: PythonModule, statement: Node, items: T[], nodeOf: (item: T) => Node, visit: (item: T, scope: Node | undefined) => void): void {
   const defs = module.nodes('function_definition');
   const open: Node[] = [];
-  let next = 0;
+  let next = firstFrom(defs, statement.startIndex);
   for (const item of items) {
     const node = nodeOf(item);
     while (next < defs.length && defs[next].startIndex <= node.startIndex) {
@@ -388,46 +404,217 @@ function forEachInnermostScope<T>(module: PythonModule, items: T[], nodeOf: (ite
       open.push(defs[next++]);
     }
     while (open.length > 0 && !isInside(node, open[open.length - 1])) open.pop();
-    visit(item, open.length > 0 ? open[open.length - 1].id : module.root.id);
+    visit(item, open[open.length - 1]);
   }
 }
 
 const ELEMENT_LOOPS = new Set(['list_comprehension', 'generator_expression', 'set_comprehension', 'dictionary_comprehension', 'lambda']);
+const FUNCTION_TYPES = ['function_definition', 'lambda'];
+
+// Per node of a module being edited, what the flow reads of its text again in every version: the
+// names it reads, the calls in it (itself first), and for a top-level statement the nodes of each
+// type of the module's own scope (in no function or lambda). A node object kept by a re-parse keeps
+// its text. A module analysed once keeps none: they would only make more for its collector to do.
+const readsCache = new WeakMap<Node, ReadonlySet<string>>();
+const callsCache = new WeakMap<Node, Node[]>();
+const topLevelCache = new WeakMap<Node, Map<string, Node[]>>();
+/** The kinds of node the flow of the module's own scope follows. */
+const TOP_LEVEL_TYPES = ['call', 'assignment', 'augmented_assignment', 'for_statement', 'return_statement', ...SOURCE_TYPES];
+const NOTHING_READ: ReadonlySet<string> = new Set();
+
+function readsOf(node: Node | null | undefined, keep: boolean): ReadonlySet<string> {
+  if (!node) return NOTHING_READ;
+  let names = keep ? readsCache.get(node) : undefined;
+  if (!names) {
+    names = namesRead(node);
+    if (keep) readsCache.set(node, names);
+  }
+  return names;
+}
+
+function callsUnder(expression: Node, keep: boolean): Node[] {
+  let calls = keep ? callsCache.get(expression) : undefined;
+  if (!calls) {
+    const inner = expression.descendantsOfType('call').filter((node): node is Node => node !== null);
+    calls = expression.type === 'call' ? [expression, ...inner] : inner;
+    if (keep) callsCache.set(expression, calls);
+  }
+  return calls;
+}
+
+/** The nodes of each kind the flow follows in a top-level statement that are in no function or
+ *  lambda, in document order; only the kinds it has. */
+function topLevelNodesIn(module: PythonModule, statement: Node): Map<string, Node[]> {
+  let byType = topLevelCache.get(statement);
+  if (!byType) {
+    byType = new Map();
+    const functions = FUNCTION_TYPES.flatMap((t) => nodesWithin(module.nodes(t), statement));
+    for (const type of new Set(TOP_LEVEL_TYPES)) {
+      const found = nodesWithin(module.nodes(type), statement).filter((node) => !functions.some((f) => isInside(node, f)));
+      if (found.length > 0) byType.set(type, found);
+    }
+    topLevelCache.set(statement, byType);
+  }
+  return byType;
+}
+
+/** What following a scope finds, in the order found: a leak (a statistic's, with the node of its
+ *  data, is reported once per data), learning on a test part, or a function of the module it
+ *  followed into (what that function finds comes at that place, the first time one is followed). */
+type Discovery = { leak: Leak; statisticData?: number } | { testPart: TestPartLearning } | { follows: Node };
+
+/** A scope followed: its summary for callers, what it found, and what it took from elsewhere. */
+interface ScopeFlow {
+  summary: FunctionSummary;
+  found: Discovery[];
+  /** The module's functions it followed into, in the order first asked, with the flow each had
+   *  (none: one being followed then, a recursion). With its scope's text and the module around its
+   *  statement (ModuleSurroundings, imports, transformers), they are all the flow depends on. */
+  callees: Map<number, { def: Node; flow: ScopeFlow | undefined }>;
+}
+
+/** What is kept of a top-level statement between versions of an edited module, by its node (the
+ *  same object is the same text): its sources, its scopes and the flows of its functions, valid
+ *  while the module around it is the same (the imports and the transformers written in the module,
+ *  and its surroundings). */
+interface KeptStatement {
+  context: string;
+  /** None where nothing is kept (see LeakageAnalysis.seenBefore). */
+  surroundings?: Surroundings;
+  sources?: RowLearning[];
+  scopes?: StatementScopes;
+  /** By the id of the function's node. */
+  flows?: Map<number, ScopeFlow>;
+}
+
+const keptStatements = new WeakMap<Node, KeptStatement>();
+/** The top-level statements of the versions of modules analysed so far. */
+const statementsSeen = new WeakSet<Node>();
+
+/** What the analysis of any statement reads of the module as a whole: the names its imports bind,
+ *  and its classes written as transformers. */
+function moduleContext(module: PythonModule): string {
+  const context = [...module.imports.map((i) => `${i.local}=${i.target}`), '', ...projectTransformers(module)].join('\n');
+  // The latest context object stands for an equal one: kept statements compare theirs with it at once.
+  if (context !== latestContext) latestContext = context;
+  return latestContext;
+}
+
+let latestContext = '';
 
 class LeakageAnalysis {
   readonly leaks = new Map<RowLearning, Leak>();
   readonly testPart = new Map<RowLearning, TestPartLearning>();
   /** The module's top-level statements, and the sources of each (by its place among them), found
    *  when a scope that is followed first asks: most statements are never read for sources. */
+  private readonly surroundings: ModuleSurroundings;
   private readonly statements: Node[];
   private readonly sourcesByStatement = new Map<number, RowLearning[]>();
   private readonly sourcesByScope = new Map<number, RowLearning[]>();
   /** Statistics (by the node of their data) already reported as applied to the parts of a cut. */
   private readonly statisticsReported = new Set<number>();
-  private readonly summaries = new Map<number, FunctionSummary | null>();
+  /** The flow of each function followed, by id (null while it is being followed). */
+  private readonly flows = new Map<number, ScopeFlow | null>();
+  /** The nodes of each type of the module's own scope, and the places of the statements that hold
+   *  a node of a kind that sources are there. */
+  private topLevel?: { byType: Map<string, Node[]>; holdingSources: number[] };
+  private context?: string;
+  /** The statements of a version analysed before: results are kept for the next version only for
+   *  those, in a module being edited. A file analysed once (a scan) keeps nothing, nor does a
+   *  statement being typed. */
+  private readonly seenBefore = new Set<Node>();
+  /** Whether the module is being edited: it has statements of a version analysed before. */
+  private readonly editing: boolean;
+  /** The statements whose kept results were checked against this version of the module. */
+  private readonly checked = new Map<Node, KeptStatement>();
 
   constructor(private readonly module: PythonModule) {
-    this.statements = topLevelStatements(module);
+    this.surroundings = new ModuleSurroundings(module);
+    this.statements = this.surroundings.statements;
+    for (const statement of this.statements) {
+      if (statementsSeen.has(statement)) this.seenBefore.add(statement);
+      else statementsSeen.add(statement);
+    }
+    this.editing = this.seenBefore.size > 0;
   }
 
   /** Follows the scopes that may leak: the module's top level and the functions, in document order,
    *  with the summaries of the functions they call as they call them. A scope through which no
    *  data reaches a cut leaves no leak and no learning on a test part, and is not followed for
-   *  itself (only for what a caller needs from it): in most modules, most functions. */
+   *  itself (only for what a caller needs from it): in most modules, most functions. Then takes
+   *  what the flows found, in the order one walk through them finds it, since the first leak
+   *  found of a source is the one reported. */
   run(): void {
     const { root } = this.module;
-    const cutting = scopesReachingCuts(this.module);
-    if (!cutting || cutting.has(root.id)) this.analyzeScope(root);
-    for (const def of this.module.nodes('function_definition')) if (!cutting || cutting.has(def.id)) this.summaryOf(def);
+    const cutting = scopesReachingCuts(this.module, this.statements.map((statement) => (this.keptFor(statement).scopes ??= statementScopes(this.module, statement))));
+    const rootFlow = !cutting || cutting.has(root.id) ? this.analyzeScope(root) : undefined;
+    const defs = this.module.nodes('function_definition').filter((def) => !cutting || cutting.has(def.id));
+    for (const def of defs) this.flowOf(def);
+    const taken = new Set<number>();
+    if (rootFlow) this.take(rootFlow.found, taken);
+    for (const def of defs) this.takeFlowOf(def, taken);
   }
 
-  private summaryOf(def: Node): FunctionSummary | undefined {
-    if (this.summaries.has(def.id)) return this.summaries.get(def.id) ?? undefined;
-    this.summaries.set(def.id, null); // recursion: a function calling itself adds nothing
-    const parameters = parameterNames(def);
-    const summary = this.isInert(def) ? { parameters, returns: new Set<RowLearning>(), parameterCuts: new Map(), globalCuts: new Map() } : this.analyzeScope(def, parameters);
-    this.summaries.set(def.id, summary);
-    return summary;
+  private takeFlowOf(def: Node, taken: Set<number>): void {
+    if (taken.has(def.id)) return;
+    taken.add(def.id);
+    this.take(this.flows.get(def.id)?.found ?? [], taken);
+  }
+
+  private take(found: Discovery[], taken: Set<number>): void {
+    for (const discovery of found) {
+      if ('follows' in discovery) {
+        this.takeFlowOf(discovery.follows, taken);
+      } else if ('testPart' in discovery) {
+        const { source } = discovery.testPart;
+        if (!this.testPart.has(source)) this.testPart.set(source, discovery.testPart);
+      } else {
+        const { leak, statisticData } = discovery;
+        if (this.leaks.has(leak.source) || (statisticData !== undefined && this.statisticsReported.has(statisticData))) continue;
+        this.leaks.set(leak.source, leak);
+        if (statisticData !== undefined) this.statisticsReported.add(statisticData);
+      }
+    }
+  }
+
+  /** A function's flow: kept from the version of the module before when it still holds there. */
+  private flowOf(def: Node): ScopeFlow | undefined {
+    if (this.flows.has(def.id)) return this.flows.get(def.id) ?? undefined;
+    this.flows.set(def.id, null); // recursion: a function calling itself adds nothing
+    const kept = this.keptFor(this.statementOf(def));
+    let flow = kept.flows?.get(def.id);
+    // Its callees are asked in the order its flow asked them, as following it again would (this one
+    // being followed meanwhile): the same flows, or the same recursions, make the same flow.
+    if (!flow || ![...flow.callees.values()].every((callee) => this.flowOf(callee.def) === callee.flow)) {
+      const parameters = parameterNames(def);
+      flow = this.isInert(def) ? { summary: { parameters, returns: new Set(), parameterCuts: new Map(), globalCuts: new Map() }, found: [], callees: new Map() } : this.analyzeScope(def, parameters);
+      (kept.flows ??= new Map()).set(def.id, flow);
+    }
+    this.flows.set(def.id, flow);
+    return flow;
+  }
+
+  /** The top-level statement a node is in. */
+  private statementOf(node: Node): Node {
+    return this.statements[Math.max(firstFrom(this.statements, node.startIndex + 1) - 1, 0)];
+  }
+
+  /** What is kept of a top-level statement, checked against this version of the module (and
+   *  started afresh where it no longer holds). */
+  private keptFor(statement: Node): KeptStatement {
+    let kept = this.checked.get(statement);
+    if (kept) return kept;
+    if (!this.seenBefore.has(statement)) {
+      kept = { context: '' };
+    } else {
+      const context = (this.context ??= moduleContext(this.module));
+      kept = keptStatements.get(statement);
+      if (!kept?.surroundings || kept.context !== context || !this.surroundings.renew(kept.surroundings)) {
+        keptStatements.set(statement, (kept = { context, surroundings: this.surroundings.of(statement) }));
+      }
+    }
+    this.checked.set(statement, kept);
+    return kept;
   }
 
   /** Whether a function neither learns, cuts nor hands data to a function of the module: no source
@@ -444,7 +631,28 @@ class LeakageAnalysis {
 
   /** The augmented assignments, for loops and returns of a scope. */
   private statementsOf(scope: Node): Node[] {
-    return ['augmented_assignment', 'for_statement', 'return_statement'].flatMap((type) => nodesIn(scope, type));
+    return ['augmented_assignment', 'for_statement', 'return_statement'].flatMap((type) => this.nodesOf(scope, type));
+  }
+
+  /** The nodes of a type whose data flow lives in `scope` (flow.ts nodesIn), the module's own from
+   *  each statement's. */
+  private nodesOf(scope: Node, type: string): Node[] {
+    return sameNode(scope, this.module.root) && this.editing ? (this.topLevelNodes().byType.get(type) ?? []) : nodesIn(scope, type);
+  }
+
+  private topLevelNodes(): { byType: Map<string, Node[]>; holdingSources: number[] } {
+    if (this.topLevel) return this.topLevel;
+    const found = { byType: new Map<string, Node[]>(), holdingSources: [] as number[] };
+    this.statements.forEach((statement, i) => {
+      const nodes = topLevelNodesIn(this.module, statement);
+      if (SOURCE_TYPES.some((type) => nodes.has(type))) found.holdingSources.push(i);
+      for (const [kind, list] of nodes) {
+        const all = found.byType.get(kind);
+        if (all) all.push(...list);
+        else found.byType.set(kind, [...list]);
+      }
+    });
+    return (this.topLevel = found);
   }
 
   /** The sources of a scope (a function's body, the module's top level). The top level's are in the
@@ -460,15 +668,23 @@ class LeakageAnalysis {
     return found;
   }
 
-  /** The summary of the module function a call calls by name, if any (methods are left out). */
-  private calledSummary(call: Call): FunctionSummary | undefined {
+  /** The summary of the module function a call calls by name, if any (methods are left out), as
+   *  the flow that asks follows into it. */
+  private calledSummary(call: Call, asking: ScopeFlow): FunctionSummary | undefined {
     const def = call.receiver ? undefined : calledFunction(this.module, call);
-    return def ? this.summaryOf(def) : undefined;
+    if (!def) return undefined;
+    const flow = this.flowOf(def);
+    if (!asking.callees.has(def.id)) {
+      asking.callees.set(def.id, { def, flow });
+      asking.found.push({ follows: def });
+    }
+    return flow?.summary;
   }
 
   /** The sources of the statements that hold a node of a kind that sources are, in the module's own
    *  scope (not in a function): the others can hold no source of that scope. */
   private topLevelSources(): RowLearning[] {
+    if (this.editing) return this.topLevelNodes().holdingSources.flatMap((i) => this.sourcesIn(i));
     const holding = new Set<number>();
     for (const type of SOURCE_TYPES) for (const node of nodesIn(this.module.root, type)) holding.add(firstFrom(this.statements, node.startIndex + 1) - 1);
     return [...holding].sort((a, b) => a - b).flatMap((i) => this.sourcesIn(i));
@@ -477,7 +693,11 @@ class LeakageAnalysis {
   /** The sources of the top-level statement at `index`. */
   private sourcesIn(index: number): RowLearning[] {
     let found = this.sourcesByStatement.get(index);
-    if (!found) this.sourcesByStatement.set(index, (found = statementSources(this.module, this.statements[index])));
+    if (!found) {
+      const statement = this.statements[index];
+      found = this.keptFor(statement).sources ??= statementSources(this.module, statement);
+      this.sourcesByStatement.set(index, found);
+    }
     return found;
   }
 
@@ -491,7 +711,7 @@ class LeakageAnalysis {
   }
 
   /** Runs the flow through one scope in document order; for a function, returns what callers need. */
-  private analyzeScope(scope: Node, parameters: string[] = []): FunctionSummary {
+  private analyzeScope(scope: Node, parameters: string[] = []): ScopeFlow {
     const module = this.module;
     const carried = new Map<string, Carried>();
     parameters.forEach((name, index) => carried.set(name, new Map([[{ kind: 'parameter', index } as Origin, undefined]])));
@@ -500,23 +720,23 @@ class LeakageAnalysis {
     // Only a cut in a function asks, so they are found then.
     let locals: Set<string> | undefined;
     const isLocal = (name: string) =>
-      (locals ??= new Set([...parameters, ...assignmentsIn(scope).flatMap((a) => boundNames(a.childForFieldName('left')).map((b) => b.name))])).has(name);
+      (locals ??= new Set([...parameters, ...this.nodesOf(scope, 'assignment').flatMap((a) => boundNames(a.childForFieldName('left')).map((b) => b.name))])).has(name);
     // Names holding the test part of a cut made earlier.
     const testParts = new Map<string, DataCut>();
     const cutAt = new Map<number, DataCut>();
     // Cuts made so far, with the names their data reads (for a transformer applied to the parts).
     const cutsSoFar: { cut: DataCut; reads: Set<string> }[] = [];
     const summary: FunctionSummary = { parameters, returns: new Set(), parameterCuts: new Map(), globalCuts: new Map() };
+    const flow: ScopeFlow = { summary, found: [], callees: new Map() };
 
     const valueOf = (expression: Node | null | undefined): Carried => {
       const value: Carried = new Map();
       if (!expression) return value;
-      for (const name of namesRead(expression)) for (const [origin, via] of carried.get(name) ?? []) if (!value.has(origin)) value.set(origin, via);
+      for (const name of readsOf(expression, this.editing)) for (const [origin, via] of carried.get(name) ?? []) if (!value.has(origin)) value.set(origin, via);
       for (const source of this.sourcesWithin(expression)) if (!value.has(source)) value.set(source, undefined);
-      for (const node of expression.type === 'call' ? [expression, ...expression.descendantsOfType('call')] : expression.descendantsOfType('call')) {
-        const call = node && module.describeCall(node);
-        const callee = call && this.calledSummary(call);
-        if (!callee || !node) continue;
+      for (const node of callsUnder(expression, this.editing)) {
+        const callee = this.calledSummary(module.describeCall(node), flow);
+        if (!callee) continue;
         const perElement = withinElementLoop(node, expression);
         for (const source of callee.returns) {
           // A statistic of each element (`[normalize(img) for img in images]`) is not one of all rows.
@@ -532,8 +752,8 @@ class LeakageAnalysis {
         const through = [...(via ? [via] : []), ...(throughCall ? [throughCall] : []), ...inner];
         if (origin.kind === 'parameter') {
           if (!summary.parameterCuts.has(origin.index)) summary.parameterCuts.set(origin.index, { cut, through });
-        } else if (!this.leaks.has(origin)) {
-          this.leaks.set(origin, { source: origin, cut, through });
+        } else {
+          flow.found.push({ leak: { source: origin, cut, through } });
         }
       }
     };
@@ -541,9 +761,9 @@ class LeakageAnalysis {
     const checkCut = (cut: DataCut, data: Node[]) => {
       for (const d of data) {
         reach(valueOf(d), cut, undefined);
-        if (!isModule) for (const name of namesRead(d)) if (!isLocal(name) && !summary.globalCuts.has(name)) summary.globalCuts.set(name, { cut, through: [] });
+        if (!isModule) for (const name of readsOf(d, this.editing)) if (!isLocal(name) && !summary.globalCuts.has(name)) summary.globalCuts.set(name, { cut, through: [] });
       }
-      cutsSoFar.push({ cut, reads: new Set(data.flatMap((d) => [...namesRead(d)])) });
+      cutsSoFar.push({ cut, reads: new Set(data.flatMap((d) => [...readsOf(d, this.editing)])) });
     };
 
     /** `df[col] = ...`, `df.fillna(..., inplace=True)`: the variable keeps what it held and gains more. */
@@ -569,19 +789,16 @@ class LeakageAnalysis {
     };
 
     const onSource = (source: RowLearning) => {
-      const inputs = namesRead(source.input);
+      const inputs = readsOf(source.input, this.editing);
       // Learning on the test part of an earlier cut.
       const part = source.kind !== 'oversampling' ? [...inputs].find((n) => testParts.has(n)) : undefined;
-      if (part && !this.testPart.has(source)) this.testPart.set(source, { source, cut: testParts.get(part)! });
+      if (part) flow.found.push({ testPart: { source, cut: testParts.get(part)! } });
       // A statistic of all rows, computed before a cut of those rows and applied after it (to the
       // parts): one finding per statistic.
       const input = source.input;
-      if (source.kind === 'statistic' && input && !isInside(input, source.node) && !this.statisticsReported.has(input.id)) {
+      if (source.kind === 'statistic' && input && !isInside(input, source.node)) {
         const cut = cutsSoFar.find((c) => c.cut.node.startIndex > input.endIndex && [...inputs].some((n) => c.reads.has(n)));
-        if (cut && !this.leaks.has(source)) {
-          this.leaks.set(source, { source, cut: cut.cut, through: [] });
-          this.statisticsReported.add(input.id);
-        }
+        if (cut) flow.found.push({ leak: { source, cut: cut.cut, through: [] }, statisticData: input.id });
       }
       if (source.node.type !== 'call') return;
       const call = module.describeCall(source.node);
@@ -597,9 +814,9 @@ class LeakageAnalysis {
       if ((call.method === 'transform' || call.method === 'fit_transform') && call.receiver?.type === 'identifier') {
         for (const [origin] of carried.get(call.receiver.text) ?? []) {
           if (origin.kind !== 'fit' || call.method === 'fit_transform') continue;
-          const inputs = namesRead(origin.input);
+          const inputs = readsOf(origin.input, this.editing);
           const cut = cutsSoFar.find((c) => c.cut.node.startIndex > origin.node.endIndex && [...inputs].some((n) => c.reads.has(n)));
-          if (cut && !this.leaks.has(origin)) this.leaks.set(origin, { source: origin, cut: cut.cut, through: [] });
+          if (cut) flow.found.push({ leak: { source: origin, cut: cut.cut, through: [] } });
         }
       }
       const split = splitOf(module, call);
@@ -609,7 +826,7 @@ class LeakageAnalysis {
         checkCut(cut, [...split.data, ...(loop ? foldIndexedData(loop) : [])]);
         cutAt.set(call.node.id, cut);
       }
-      const callee = this.calledSummary(call);
+      const callee = this.calledSummary(call, flow);
       if (callee) {
         const args = new Map<number, Node>();
         call.positional.forEach((a, i) => args.set(i, a));
@@ -642,10 +859,10 @@ class LeakageAnalysis {
     // assignment once its right side has run, a loop's cut before its body.
     type Event = { end: number; run: () => void };
     const events: Event[] = [];
-    for (const node of callsIn(scope)) events.push({ end: node.endIndex, run: () => onCall(module.describeCall(node)) });
+    for (const node of this.nodesOf(scope, 'call')) events.push({ end: node.endIndex, run: () => onCall(module.describeCall(node)) });
     // A source runs before the call it is (or the assignment it is in) has its effect.
     for (const source of this.sourcesOf(scope)) events.push({ end: source.node.endIndex - 0.5, run: () => onSource(source) });
-    for (const assignment of assignmentsIn(scope)) {
+    for (const assignment of this.nodesOf(scope, 'assignment')) {
       const right = assignment.childForFieldName('right');
       events.push({
         end: assignment.endIndex,
@@ -673,7 +890,7 @@ class LeakageAnalysis {
     }
     events.sort((a, b) => a.end - b.end);
     for (const event of events) event.run();
-    return summary;
+    return flow;
   }
 }
 

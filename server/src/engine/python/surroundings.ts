@@ -1,0 +1,216 @@
+// What an analysis of one top-level statement may read of the rest of its module, so that a result
+// kept between versions of an edited module (by the statement's node: after a re-parse, the same
+// object is the same text, moved) is used again only while it is still the result.
+//
+// Beyond its own text, a statement's analysis reads the module through names: the value a name was
+// last given at the module's level (bindings.ts), followed into the names that value reads, and the
+// function of the module a call runs (structure.ts calledFunction). Its names are those it does not
+// bind itself: a name a function binds is that function's wherever it is read in it. A top-level
+// statement binds a name at the module's level only where an identifier of that text is a target
+// (of an assignment, a loop, a `with`, a definition), a definition (a function, a class) only its
+// own name. So the statements that may bind the names a statement reads, those that may bind the
+// names their values read, and so on, with the definitions of those names anywhere in the module,
+// are all of the module its analysis can reach by name: while no statement that may bind one of
+// those names comes or goes, every binding and call of them is as it was. The imports (which
+// qualify names) are the module's, compared whole by the analyses that keep results.
+import { boundNames } from './flow';
+import { isInside, Node, PythonModule } from './module';
+import { topLevelStatements } from './statements';
+import { nodesWithin, parameterNames } from './structure';
+
+const NO_HOLDERS: Holders = { statements: [], valueNames: [] };
+const DEFINITIONS = new Set(['function_definition', 'class_definition', 'decorated_definition']);
+const DEFINING = new Set(['function_definition', 'class_definition']);
+/** The nodes a target may be unpacked through (flow.ts boundNames). */
+const PATTERNS = new Set(['pattern_list', 'tuple_pattern', 'list_pattern', 'list_splat_pattern', 'expression_list', 'tuple', 'list', 'parenthesized_expression']);
+/** The statements whose left side binds what it names. */
+const ASSIGNING = new Set(['assignment', 'augmented_assignment', 'for_statement']);
+/** The scopes a binding belongs to, as bindings.ts finds them: the nearest of these around it. */
+const SCOPES = new Set([...DEFINING, 'module', 'lambda', 'list_comprehension', 'dictionary_comprehension', 'set_comprehension', 'generator_expression']);
+/** The nodes whose targets a function binds in its own scope. */
+const TARGETS = ['assignment', 'augmented_assignment', 'for_statement', 'as_pattern_target'];
+
+/** What a top-level statement's analysis can reach of its module by name, as of one version of the
+ *  module: the names (those it reads and does not bind, those the values given them read, and so
+ *  on), the statements that may bind them or define a function of theirs, and all the top-level
+ *  statements then. */
+export interface Surroundings {
+  readonly names: ReadonlySet<string>;
+  readonly holders: ReadonlySet<Node>;
+  among: ReadonlySet<Node>;
+}
+
+/** The statements that may bind a name at the module's level or define a function of that name,
+ *  and the names read by the values they give it. */
+interface Holders {
+  statements: Node[];
+  valueNames: string[];
+}
+
+// Per top-level statement, what it reads and does not bind, and the names it may bind (with the
+// names read by the values it gives them): a node object kept by a re-parse keeps its text.
+const freeNamesCache = new WeakMap<Node, string[]>();
+const targetsCache = new WeakMap<Node, Map<string, string[]>>();
+
+/** The top-level statements of one version of a module, and which of them may bind each name. */
+export class ModuleSurroundings {
+  readonly statements: Node[];
+  /** The statements, as a set: made when first asked, by a module being edited. */
+  private statementSet?: Set<Node>;
+  private holders?: Map<string, Holders>;
+  /** Per earlier version (its set of statements), the statements removed since and the names the
+   *  statements added since may bind. */
+  private readonly changes = new Map<ReadonlySet<Node>, { removed: Node[]; targets: Set<string> }>();
+
+  constructor(private readonly module: PythonModule) {
+    this.statements = topLevelStatements(module);
+  }
+
+  /** What `statement`'s analysis can reach of this version of the module by name. */
+  of(statement: Node): Surroundings {
+    const holders = new Set<Node>();
+    const names = new Set(this.freeNames(statement));
+    // A Set visits what is added while it is walked: the names the values read, in turn.
+    for (const name of names) {
+      const held = this.holding(name);
+      for (const holder of held.statements) if (holder !== statement) holders.add(holder);
+      for (const read of held.valueNames) names.add(read);
+    }
+    return { names, holders, among: this.current };
+  }
+
+  private get current(): Set<Node> {
+    return (this.statementSet ??= new Set(this.statements));
+  }
+
+  /** Whether surroundings found in an earlier version of the module still hold in this one (and
+   *  then makes them this version's): none of their holders was removed and no statement added
+   *  since may bind one of their names. The holders left are then the same objects, in the same
+   *  order (a re-parse keeps the order of the objects it keeps), holding the same text. */
+  renew(surroundings: Surroundings): boolean {
+    if (surroundings.among === this.current) return true;
+    const { removed, targets } = this.changesSince(surroundings.among);
+    for (const statement of removed) if (surroundings.holders.has(statement)) return false;
+    for (const name of targets) if (surroundings.names.has(name)) return false;
+    // Renewed, the surroundings kept of most statements are of one version: the next one compares
+    // with that one alone.
+    surroundings.among = this.current;
+    return true;
+  }
+
+  private changesSince(among: ReadonlySet<Node>): { removed: Node[]; targets: Set<string> } {
+    let changes = this.changes.get(among);
+    if (!changes) {
+      changes = { removed: [], targets: new Set() };
+      for (const statement of among) if (!this.current.has(statement)) changes.removed.push(statement);
+      for (const statement of this.statements) if (!among.has(statement)) for (const name of this.targets(statement).keys()) changes.targets.add(name);
+      this.changes.set(among, changes);
+    }
+    return changes;
+  }
+
+  /** The top-level statements that may bind `name` at the module's level or define a function of
+   *  that name, and the names read by the values assigned to it there. */
+  private holding(name: string): Holders {
+    if (!this.holders) {
+      this.holders = new Map();
+      for (const statement of this.statements) {
+        for (const [target, valueNames] of this.targets(statement)) {
+          const held = this.holders.get(target);
+          if (!held) this.holders.set(target, { statements: [statement], valueNames: [...valueNames] });
+          else {
+            held.statements.push(statement);
+            held.valueNames.push(...valueNames);
+          }
+        }
+      }
+    }
+    return this.holders.get(name) ?? NO_HOLDERS;
+  }
+
+  /** The names a top-level statement may bind at the module's level or define a function of, each
+   *  with the names read by the values it gives it there. */
+  private targets(statement: Node): Map<string, string[]> {
+    let found = targetsCache.get(statement);
+    if (!found) {
+      found = new Map();
+      for (const id of nodesWithin(this.module.nodes('identifier'), statement)) {
+        if (!mayBind(statement, id)) continue;
+        const value = id.parent && assignedValue(id.parent, id);
+        const valueNames = value ? namesIn(this.module, value) : [];
+        const known = found.get(id.text);
+        if (known) known.push(...valueNames);
+        else found.set(id.text, valueNames);
+      }
+      targetsCache.set(statement, found);
+    }
+    return found;
+  }
+
+  /** The names a top-level statement reads and does not bind: a function's own names (its
+   *  parameters, the targets of its own scope) are its own wherever it reads them, but a call by
+   *  name runs a function of that name (calledFunction looks no further). */
+  private freeNames(statement: Node): string[] {
+    let names = freeNamesCache.get(statement);
+    if (!names) {
+      const def = statement.type === 'decorated_definition' ? statement.childForFieldName('definition') : statement;
+      const own = def?.type === 'function_definition' ? ownNames(this.module, def) : undefined;
+      const free = new Set<string>();
+      for (const id of nodesWithin(this.module.nodes('identifier'), statement)) if (!(own?.has(id.text) && isInside(id, def!)) || id.parent?.type === 'call') free.add(id.text);
+      freeNamesCache.set(statement, (names = [...free]));
+    }
+    return names;
+  }
+}
+
+/** Whether an identifier of a top-level statement may be bound there at the module's level or
+ *  name a function: in a definition, the name of a function or class; elsewhere, any target (of an
+ *  assignment, a loop, a `with`, an assignment expression, a definition), unpacked or not. */
+function mayBind(statement: Node, id: Node): boolean {
+  const parent = id.parent;
+  if (!parent) return false;
+  if (DEFINING.has(parent.type) || parent.type === 'named_expression') return parent.childForFieldName('name')?.id === id.id;
+  if (DEFINITIONS.has(statement.type)) return false;
+  let target = id;
+  let holder = parent;
+  while (PATTERNS.has(holder.type) && holder.parent) {
+    target = holder;
+    holder = holder.parent;
+  }
+  return holder.type === 'as_pattern_target' || (ASSIGNING.has(holder.type) && holder.childForFieldName('left')?.id === target.id);
+}
+
+/** The names a function binds in its own scope: its parameters, the targets of its assignments,
+ *  loops and `with`s, its walrus names, its nested functions and classes. */
+function ownNames(module: PythonModule, def: Node): Set<string> {
+  const names = new Set(parameterNames(def));
+  const ownScope = (node: Node) => {
+    let scope = node.parent;
+    while (scope && !SCOPES.has(scope.type)) scope = scope.parent;
+    return scope?.id === def.id;
+  };
+  for (const type of TARGETS) {
+    for (const node of nodesWithin(module.nodes(type), def)) {
+      const target = type === 'as_pattern_target' ? node.namedChildren[0] : node.childForFieldName('left');
+      if (ownScope(node)) for (const bound of boundNames(target)) if (bound.replaces) names.add(bound.name);
+    }
+  }
+  for (const node of nodesWithin(module.nodes('named_expression'), def)) if (ownScope(node)) names.add(node.childForFieldName('name')?.text ?? '');
+  for (const type of DEFINING) for (const node of nodesWithin(module.nodes(type), def)) if (node.id !== def.id && ownScope(node)) names.add(node.childForFieldName('name')?.text ?? '');
+  return names;
+}
+
+/** The value an identifier is given where it is the target of an assignment (the last value of a
+ *  chain `a = b = value`) or the name of an assignment expression (`(n := len(x))`). */
+function assignedValue(parent: Node, id: Node): Node | undefined {
+  if (parent.type === 'named_expression') return parent.childForFieldName('name')?.id === id.id ? (parent.childForFieldName('value') ?? undefined) : undefined;
+  if (parent.type !== 'assignment' || parent.childForFieldName('left')?.id !== id.id) return undefined;
+  let value = parent.childForFieldName('right');
+  while (value?.type === 'assignment') value = value.childForFieldName('right');
+  return value ?? undefined;
+}
+
+/** The distinct identifier texts inside a node. */
+function namesIn(module: PythonModule, node: Node): string[] {
+  return [...new Set(nodesWithin(module.nodes('identifier'), node).map((id) => id.text))];
+}
