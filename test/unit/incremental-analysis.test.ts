@@ -10,6 +10,7 @@ import { before, describe, test } from 'node:test';
 import { Analyzer, kindOf } from '../../server/src/engine/analyze';
 import { FileFacts, ProjectIndex } from '../../server/src/engine/project';
 import { applyChanges, TextChange } from '../../server/src/engine/python/edits';
+import { callsIn } from '../../server/src/engine/python/flow';
 import { Node, PythonModule } from '../../server/src/engine/python/module';
 import { Edit, initPython } from '../../server/src/engine/python/parser';
 import { Finding, rangeOf } from '../../server/src/engine/types';
@@ -420,5 +421,31 @@ if __name__ == "__main__":
     ];
     let next = 0;
     checkSteps('pipeline/train.py', pipeline, { count: steps.length, next: (text) => steps[next++](text) });
+  });
+});
+
+describe('the data flow of a scope in a module edited twice', () => {
+  before(() => initPython());
+
+  test('a function nested in a kept function is still found after the statements before it moved', () => {
+    const analyzer = new Analyzer();
+    const padding = Array.from({ length: 40 }, (_, i) => `    step_${i} = scale(step_${i})\n`).join('');
+    const first = `def warm_up():\n${padding}    return step_0\n\n\ndef load_split():\n    return read_csv("train.csv")\n\n\ndef train():\n    def log_metrics():\n        log(loss)\n    model.fit(features, labels)\n`;
+    const path = 'pipeline/train.py';
+    const module = (text: string, edits?: Edit[]) => {
+      const parsed = analyzer.parse(path, text, edits);
+      assert.equal(parsed.kind, 'python');
+      return parsed.module;
+    };
+    const def = (m: PythonModule, name: string) => m.nodes('function_definition').find((d) => d.childForFieldName('name')?.text === name)!;
+    // The scopes of the first version are asked for: the module's functions are listed.
+    callsIn(def(module(first), 'warm_up'));
+    // load_split is parsed again; then warm_up loses its padding, and train moves back past where
+    // load_split's first version was.
+    const second = applyChanges(first, [{ range: rangeOf(45, 11, 45, 32), text: 'read_parquet("train.parquet")' }]);
+    module(second.text, second.edits);
+    const third = applyChanges(second.text, [{ range: rangeOf(1, 0, 41, 0), text: '' }]);
+    const calls = callsIn(def(module(third.text, third.edits), 'train')).map((call) => call.text);
+    assert.deepEqual(calls, ['model.fit(features, labels)'], 'the call in log_metrics is its own');
   });
 });

@@ -3,23 +3,26 @@
 // Deliberately simple: branches and loops are read in document order, as the code is written.
 import { checkpoint } from '../budget';
 import { firstFrom, isInside, Node } from './module';
-import { nodesOfType } from './parser';
+import { nodesOfType, rootOf } from './parser';
 
 /** Whether two nodes of one tree are the same node. */
 export function sameNode(a: Node | null | undefined, b: Node | null | undefined): boolean {
   return !!a && !!b && a.id === b.id;
 }
 
-// Per syntax tree (a new parse is a new tree), node type and scope (by id), the nodes of the type
-// that belong to the scope: rules ask the same scopes again for every call they follow. Each scope
-// is found for itself, by its place among the functions and lambdas: an analysis that asks for few
-// scopes of a large module does not pay for grouping every node of the type.
-const scopeCache = new WeakMap<object, Map<string, Map<number, Node[]>>>();
+// Per module (by its root: a parse, a re-parse too, has a root of its own; the tree a node names is
+// one of the module's parts, and a part's lasts from version to version), node type and scope (by
+// id), the nodes of the type that belong to the scope: rules ask the same scopes again for every
+// call they follow. Each scope is found for itself, by its place among the functions and lambdas:
+// an analysis that asks for few scopes of a large module does not pay for grouping every node of
+// the type.
+const scopeCache = new WeakMap<Node, Map<string, Map<number, Node[]>>>();
 
 /** The nodes of a type whose data flow lives in `scope` (nested functions excluded), in document order. */
 export function nodesIn(scope: Node, type: string): Node[] {
-  let byType = scopeCache.get(scope.tree);
-  if (!byType) scopeCache.set(scope.tree, (byType = new Map()));
+  const module = rootOf(scope.tree);
+  let byType = scopeCache.get(module);
+  if (!byType) scopeCache.set(module, (byType = new Map()));
   let byScope = byType.get(type);
   if (!byScope) byType.set(type, (byScope = new Map()));
   let owned = byScope.get(scope.id);
@@ -29,14 +32,15 @@ export function nodesIn(scope: Node, type: string): Node[] {
 
 const FUNCTION_TYPES = new Set(['function_definition', 'lambda']);
 
-// Per syntax tree, its functions and lambdas (the scopes below the module), in document order.
-const functionsCache = new WeakMap<object, Node[]>();
+// Per module (by its root), its functions and lambdas (the scopes below the module), in document order.
+const functionsCache = new WeakMap<Node, Node[]>();
 
 function functionsOf(tree: Node['tree']): Node[] {
-  let found = functionsCache.get(tree);
+  const module = rootOf(tree);
+  let found = functionsCache.get(module);
   if (!found) {
     found = [...FUNCTION_TYPES].flatMap((type) => nodesOfType(tree, type)).sort((a, b) => a.startIndex - b.startIndex);
-    functionsCache.set(tree, found);
+    functionsCache.set(module, found);
   }
   return found;
 }
