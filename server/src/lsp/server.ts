@@ -46,6 +46,7 @@ import { createHash } from 'crypto';
 import { kindOf } from '../engine/analyze';
 import { CONFIG_YAML, ignoreInPyproject, ignoreInYaml, newConfigYaml } from '../engine/configEdits';
 import { compatibleEdits } from '../engine/fixes';
+import { initPython } from '../engine/python/parser';
 import { PARSER_FAILED_NOTICE, parserFailed } from '../engine/python/parserFailure';
 import { Finding } from '../engine/types';
 import { readFileInside, realRootOf } from '../engine/workspace';
@@ -74,9 +75,11 @@ import { answering, checkArray, checkObject, checkPosition, checkRange, checkStr
 import { DEFAULT_SETTINGS, LOG_LEVELS, LogLevel, parseSettings, UserSettings } from './settings';
 import { normalizeUri, pathToUri, relativeTo, uriToPath } from './uri';
 import { DiskChanges, WATCHED_FILES } from './watching';
+import { warmUpSteps } from './warmUp';
 
 /** Lets the event loop read and answer messages before the next piece of analysis. */
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** An edited document is analysed this long after its latest change (see scheduleDocument). */
 const DOCUMENT_DELAY_MS = 15;
@@ -112,6 +115,7 @@ export class MlHygieneServer implements ProjectHost {
   private failedTexts = new Set<string>();
   /** Set once this process's parser failed: the server is on its way out. */
   private exiting = false;
+  private shuttingDown = false;
   /** Settles once the workspace folders have their projects (requests wait for it). */
   private readonly started: Promise<void>;
   private markStarted!: () => void;
@@ -155,6 +159,7 @@ export class MlHygieneServer implements ProjectHost {
     connection.onDidChangeWatchedFiles((params) => this.guard('file changes', () => this.watchedFilesChanged(params)));
     connection.onDidChangeConfiguration((params) => this.guard('configuration', () => this.configurationChanged(params)));
     connection.onShutdown(() => {
+      this.shuttingDown = true;
       for (const project of this.allProjects()) project.dispose();
     });
     connection.listen();
@@ -254,6 +259,7 @@ export class MlHygieneServer implements ProjectHost {
     } finally {
       this.markStarted();
     }
+    this.guard('warm-up', () => this.warmUp());
     if (this.watchesFiles) {
       await connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: WATCHED_FILES });
     }
@@ -262,6 +268,22 @@ export class MlHygieneServer implements ProjectHost {
     }
     if (capabilities.workspace?.workspaceFolders) {
       connection.workspace.onDidChangeWorkspaceFolders((e) => this.guard('workspace folders', () => this.foldersChanged(e)));
+    }
+  }
+
+  /** Runs the warm-up (warmUp.ts) a step per turn of the event loop, in turns where no document
+   *  waits for its analysis, until it is done or the server shuts down. */
+  private async warmUp(): Promise<void> {
+    await initPython();
+    const steps = warmUpSteps();
+    while (!this.shuttingDown && !this.exiting) {
+      await nextTurn();
+      if (this.pendingDocuments.size > 0 || this.analysing.size > 0) await pause(DOCUMENT_DELAY_MS);
+      else {
+        const step = steps.next();
+        if (step.done) return;
+        for (const notice of step.value) this.log('debug', `Warm-up: ${notice.message}`);
+      }
     }
   }
 
