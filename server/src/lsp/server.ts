@@ -116,6 +116,9 @@ export class MlHygieneServer implements ProjectHost {
   /** Set once this process's parser failed: the server is on its way out. */
   private exiting = false;
   private shuttingDown = false;
+  /** Set at the first change of a document: from then on, the warm-up would only compete with the
+   *  user's edits, which warm V8 up themselves. */
+  private documentChanged = false;
   /** Settles once the workspace folders have their projects (requests wait for it). */
   private readonly started: Promise<void>;
   private markStarted!: () => void;
@@ -272,11 +275,11 @@ export class MlHygieneServer implements ProjectHost {
   }
 
   /** Runs the warm-up (warmUp.ts) a step per turn of the event loop, in turns where no document
-   *  waits for its analysis, until it is done or the server shuts down. */
+   *  waits for its analysis, until it is done, a document is changed or the server shuts down. */
   private async warmUp(): Promise<void> {
     await initPython();
     const steps = warmUpSteps();
-    while (!this.shuttingDown && !this.exiting) {
+    while (!this.shuttingDown && !this.exiting && !this.documentChanged) {
       await nextTurn();
       if (this.pendingDocuments.size > 0 || this.analysing.size > 0) await pause(DOCUMENT_DELAY_MS);
       else {
@@ -421,6 +424,7 @@ export class MlHygieneServer implements ProjectHost {
   }
 
   private scheduleChanged(uri: string): void {
+    this.documentChanged = true;
     if (this.analysesOnType(uri)) this.scheduleDocument(uri);
   }
 
