@@ -84,6 +84,16 @@ export function commonPrefix(a: string, b: string, limit: number): number {
   return length;
 }
 
+/** V8 makes a slice of a string of at least this many characters a view into the string (which then
+ *  lives as long as the slice), a shorter one a copy. */
+const SHORTEST_VIEW = 13;
+
+/** `part` (a slice of a longer text) as a string of its own, that does not keep the text it was cut
+ *  from: slicing a concatenation makes V8 copy the concatenation into one new string first. */
+export function detached(part: string): string {
+  return part.length < SHORTEST_VIEW ? part : (' ' + part).slice(1);
+}
+
 /** The length of the longest common end of two texts, at most `limit`. */
 export function commonSuffix(a: string, b: string, limit: number): number {
   let length = 0;

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Edit, Language, Node, Parser, Tree } from 'web-tree-sitter';
 import { BudgetExceeded, checkpoint, pastDeadline } from '../budget';
-import { commonPrefix, commonSuffix, withUnixLineEnds } from '../text';
+import { commonPrefix, commonSuffix, detached, withUnixLineEnds } from '../text';
 import { endParserOnTrap } from './parserFailure';
 import { statementStarts } from './statementStarts';
 
@@ -322,6 +322,7 @@ interface ModuleTree extends Tree {
   [STARTS]: number[];
   [ROOT]: RootPlace;
   [TEXT]: (start: number, position: unknown, end?: number) => string;
+  [COPIED_TEXTS]: boolean;
 }
 
 /** One of tree-sitter's trees as the nodes of one module see it (a node is known by its tree). */
@@ -330,6 +331,7 @@ interface TreeView extends Tree {
   [REAL]: Tree;
   [MODULE]: ModuleTree;
   [SOURCE]: string;
+  [COPIED_TEXTS]: boolean;
 }
 
 /** Where the module's root lies. */
@@ -361,12 +363,24 @@ const VIEW = Symbol('view');
 const TEXT = 'textCallback';
 /** On a tree of a part of the source (parseRange), where the part starts. */
 const PLACE = Symbol('place of the part');
+/** On one of tree-sitter's trees, the text it was parsed from and where that starts in the source
+ *  (parseRange): the text of tree-sitter's own nodes of it, which know it as their tree. */
+const PART_TEXT = Symbol('text of the part');
+/** On the tree of a module parsed again after an edit, and on its views: its nodes' texts are copies
+ *  (detached), not slices of its source. What the analyses keep of an edited document from one
+ *  version to the next (per statement, see statementMemo.ts) then holds no earlier version's text. */
+const COPIED_TEXTS = Symbol('copied texts');
 /** On one of tree-sitter's trees, how many module trees take statements from it. */
 const USERS = Symbol('module trees using it');
 
 interface Place {
   bytes: number;
   rows: number;
+}
+
+interface PartText {
+  text: string;
+  start: number;
 }
 
 /** What module trees and their views share: tree-sitter's Tree, but the root is the module's. */
@@ -409,7 +423,10 @@ export function parsePython(text: string, previous?: Tree): Tree {
 function parseRange(source: string, start = 0, end = source.length, row = 0): Tree {
   const parser = pythonParser();
   const whole = start === 0 && end === source.length;
-  const tree = parser.parse(whole ? source : source.slice(start, end), null, { progressCallback: pastDeadline });
+  // A part is parsed as a copy: tree-sitter's tree keeps the text it parsed, and a slice would keep
+  // the whole source, for as long as an edited module takes statements from the tree.
+  const text = whole ? source : detached(source.slice(start, end));
+  const tree = parser.parse(text, null, { progressCallback: pastDeadline });
   if (!tree) {
     parser.reset();
     if (pastDeadline()) throw new BudgetExceeded();
@@ -417,7 +434,7 @@ function parseRange(source: string, start = 0, end = source.length, row = 0): Tr
   }
   if (!whole) (tree as { [PLACE]?: Place })[PLACE] = { bytes: start, rows: row };
   // (Only for tree-sitter's own nodes of it, which know it as their tree: tests.)
-  (tree as { [SOURCE]?: string })[SOURCE] = source;
+  (tree as { [PART_TEXT]?: PartText })[PART_TEXT] = { text, start };
   return tree;
 }
 
@@ -479,7 +496,7 @@ function linesIn(text: string, start: number, end: number): number {
 }
 
 /** A module tree of the source from its trees (each used once more) and the parts of its index. */
-function moduleTree(source: string, pieces: Tree[], plan: Part[], size?: number, root?: RootPlace): ModuleTree {
+function moduleTree(source: string, pieces: Tree[], plan: Part[], size?: number, root?: RootPlace, copiedTexts = false): ModuleTree {
   // The root's id is that of a tree's root that is a module (the statements under it are the
   // module's); when tree-sitter gave each of the trees an ERROR root (a statement of the module
   // then), an empty module's.
@@ -500,6 +517,7 @@ function moduleTree(source: string, pieces: Tree[], plan: Part[], size?: number,
   tree[PLAN] = plan;
   tree[SOURCE] = source;
   tree[TEXT] = (start: number, _position: unknown, end?: number) => source.slice(start, end);
+  tree[COPIED_TEXTS] = copiedTexts;
   tree[SIZE] = size ?? 1 + roots.reduce((sum, root) => sum + statementNodes(root), 0);
   if (root) tree[ROOT] = root;
   else {
@@ -586,7 +604,7 @@ function reparsed(source: string, before: ModuleTree, index: TreeIndex): ModuleT
       : { end: treeSitterEndIndex.call(lastRoot) as number, endRow: lastEnd.row, endColumn: lastEnd.column }),
   };
   const plan: Part[] = [{ carried: carriedBefore, bytes: 0, rows: 0, index }, ...pieces.map((tree) => ({ tree })), { carried: carriedAfter, bytes: shift, rows, index }];
-  const tree = moduleTree(source, [...used], plan, size, root);
+  const tree = moduleTree(source, [...used], plan, size, root, true);
   const startsAfter = firstAtOrAfter(starts, oldTo, (start) => start);
   tree[STARTS] = [...starts.slice(0, first + 1), ...startsFound, ...starts.slice(startsAfter).map((start) => start + shift)];
   return tree;
@@ -860,6 +878,7 @@ function viewOf(tree: Tree, module: ModuleTree): TreeView {
   view[MODULE] = module;
   view[SOURCE] = module[SOURCE];
   view[TEXT] = module[TEXT];
+  view[COPIED_TEXTS] = module[COPIED_TEXTS];
   return view;
 }
 
@@ -1184,8 +1203,14 @@ function meterTreeSteps(language: Language): void {
   });
   const text = nodeGetter('text');
   defineGetter('text', function () {
-    const source = (this.tree as { [SOURCE]?: string })[SOURCE];
-    const value = source === undefined ? (text.call(this) as string) : source.slice(this.startIndex, this.endIndex);
+    const tree = this.tree as { [SOURCE]?: string; [COPIED_TEXTS]?: boolean; [PART_TEXT]?: PartText };
+    const source = tree[SOURCE];
+    let value: string;
+    if (source !== undefined) value = tree[COPIED_TEXTS] ? detached(source.slice(this.startIndex, this.endIndex)) : source.slice(this.startIndex, this.endIndex);
+    else {
+      const part = tree[PART_TEXT];
+      value = part ? part.text.slice(this.startIndex - part.start, this.endIndex - part.start) : (text.call(this) as string);
+    }
     checkpoint(value.length + 1);
     return value;
   });
