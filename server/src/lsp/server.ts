@@ -115,6 +115,7 @@ export class MlHygieneServer implements ProjectHost {
   private failedTexts = new Set<string>();
   /** Set once this process's parser failed: the server is on its way out. */
   private exiting = false;
+  /** Set by the client's shutdown request. */
   private shuttingDown = false;
   /** Set at the first change of a document: from then on, the warm-up would only compete with the
    *  user's edits, which warm V8 up themselves. */
