@@ -7,6 +7,7 @@ import { FileFacts, NotYetKnown, ProjectIndex } from './project';
 import { deferredPythonFacts, EVERY_REQUESTED_FACT, gatherDeferredFacts, PythonFacts, pythonFacts, RequestedFact } from './python/facts';
 import { Node, PythonModule } from './python/module';
 import { Nesting, nestingOf } from './python/nesting';
+import { surroundingsOf } from './python/surroundings';
 import { Edit, parsePython, syntaxNodeCount } from './python/parser';
 import { restrictedTo, topLevelStatements } from './python/statements';
 import { personalDataInOutputs } from './personalData';
@@ -352,9 +353,26 @@ export class Analyzer {
     const statements = topLevelStatements(module);
     const next = new StatementFindings(context, statements, previous);
     const matches = kept?.matchesFor(next) ?? [];
-    const changed = kept ? statements.filter((_, i) => !matches[i]) : statements;
     this.statementFindings.set(parsed.path, next);
-    return { kept, matches, next, statements, changed, module: kept ? restrictedTo(module, changed) : module };
+    return { previous, kept, next, statements, module, alone: toRun(module, statements, kept && matches) };
+  }
+
+  /** For the rules that also read what a statement reaches by name: the statements of the latest
+   *  analysis whose findings still hold are the same nodes (the same text, in the same order
+   *  among the nodes a re-parse kept), whose surroundings hold in this version of the module.
+   *  Their surroundings are kept for the next analysis, and those of the statements the latest
+   *  analysis had too (on the first, of all): a statement being typed is a new node at every
+   *  keystroke, and finding what it reaches would cost more than running the rules on it. */
+  private reachingByName(local: LocalRun): StatementsToRun {
+    const { previous, kept, next, statements, module } = local;
+    const surroundings = surroundingsOf(module);
+    const matches = statements.map((statement, i) => {
+      if (previous && !previous.keptOf(statement)) return undefined;
+      const match = local.alone.matches[i];
+      const reached = (next.keptOf(statement)!.surroundings = surroundings.of(statement));
+      return match && kept!.keptOf(statement) === match && match.surroundings === reached ? match : undefined;
+    });
+    return toRun(module, statements, kept && matches);
   }
 
   /** Runs a statement-local rule on the statements an edit changed, and takes its findings in the
@@ -370,10 +388,11 @@ export class Analyzer {
     config: Config,
     findings: Finding[],
   ): void {
-    const { kept, matches, next, statements, changed } = local;
+    const { kept, next, statements } = local;
+    const { matches, changed, module } = rule.statementLocal === 'reachingByName' ? (local.byName ??= this.reachingByName(local)) : local.alone;
     let found: Finding[] = [];
     if (kept?.keeps(rule.code)) {
-      this.runRule(rule, { ...parsed, module: local.module }, facts, project, role, config, found, true);
+      this.runRule(rule, { ...parsed, module }, facts, project, role, config, found, true);
       const inChanged = new StatementFindings('', changed);
       inChanged.keep(rule.code, found);
       if (inChanged.keeps(rule.code)) {
@@ -514,14 +533,33 @@ function importedNames(module: PythonModule): string[][][] {
 
 /** The statement-local rules' run on a Python module (Analyzer.statementLocal). */
 interface LocalRun {
+  /** The latest analysis of the path, and the same when it had the same context. */
+  previous?: StatementFindings;
   kept?: StatementFindings;
-  /** Per statement, the statement of the previous analysis it repeats (when `kept`). */
-  matches: (Kept | undefined)[];
   next: StatementFindings;
   statements: Node[];
+  module: PythonModule;
+  /** For the rules whose findings in a statement depend on it alone. */
+  alone: StatementsToRun;
+  /** For the rules that also read what it reaches by name: found when the first of them runs. */
+  byName?: StatementsToRun;
+}
+
+/** The statements a statement-local rule runs on, and those that take the findings of before. */
+interface StatementsToRun {
+  /** Per statement, the statement of the previous analysis whose findings it takes, if any. */
+  matches: (Kept | undefined)[];
   changed: Node[];
   /** The module, cut down to the changed statements when the others have kept findings. */
   module: PythonModule;
+}
+
+/** With `matches` (an analysis before to take findings from), the module cut down to the statements
+ *  that have none; else all of them. */
+function toRun(module: PythonModule, statements: Node[], matches: (Kept | undefined)[] | undefined): StatementsToRun {
+  if (!matches) return { matches: [], changed: statements, module };
+  const changed = statements.filter((_, i) => !matches[i]);
+  return { matches, changed, module: restrictedTo(module, changed) };
 }
 
 /** The path that notices about the project as a whole name. */

@@ -5,8 +5,10 @@
 // with a syntax error: a line typed above a function breaks the syntax until it is finished, and
 // tree-sitter's recovery gives the statements after it new nodes, with the same text. What the
 // findings were computed with besides the statements (imports, role, configuration ...) is the
-// context: when it changed, nothing is kept.
+// context: when it changed, nothing is kept. The rules whose findings also depend on what a
+// statement reaches by name keep them only for the same statement node, while its surroundings hold.
 import { Node } from './python/module';
+import { Surroundings } from './python/surroundings';
 import { Finding, Position, Range } from './types';
 
 export interface Kept {
@@ -16,6 +18,9 @@ export interface Kept {
   key?: string;
   /** Per rule code, the rule's findings in the statement (suppressed ones included). */
   findings: Map<string, Finding[]>;
+  /** What the statement reaches of the module by name, as of this analysis: given when a rule
+   *  that reads it ran. */
+  surroundings?: Surroundings;
 }
 
 export class StatementFindings {
@@ -58,6 +63,11 @@ export class StatementFindings {
       taken.set(key!, used + 1);
       return list[used];
     });
+  }
+
+  /** What is kept of a statement of this analysis, by its node. */
+  keptOf(statement: Node): Kept | undefined {
+    return this.kept.get(statement);
   }
 
   /** The findings of a rule kept for a statement of this analysis. */

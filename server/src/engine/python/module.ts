@@ -135,6 +135,13 @@ export class PythonModule {
     return rootOf(this.tree);
   }
 
+  /** The module itself; for a view of some of its statements (statements.ts restrictedTo), the
+   *  module it is a view of: what is known of the module as a whole (its bindings, what is pandas)
+   *  is found on it. */
+  get whole(): PythonModule {
+    return this;
+  }
+
   /** All nodes of a type, in document order. */
   nodes(type: string): Node[] {
     return nodesOfType(this.tree, type);

@@ -51,6 +51,18 @@ interface Holders {
 // names read by the values it gives them): a node object kept by a re-parse keeps its text.
 const freeNamesCache = new WeakMap<Node, string[]>();
 const targetsCache = new WeakMap<Node, Map<string, string[]>>();
+/** Per top-level statement, its surroundings as of the latest version of its module that asked. */
+const keptSurroundings = new WeakMap<Node, Surroundings>();
+
+const surroundingsCache = new WeakMap<PythonModule, ModuleSurroundings>();
+
+/** The surroundings of one version of a module, shared by the analyses that keep results by
+ *  statement (each name's holders are found once). */
+export function surroundingsOf(module: PythonModule): ModuleSurroundings {
+  let found = surroundingsCache.get(module);
+  if (!found) surroundingsCache.set(module, (found = new ModuleSurroundings(module)));
+  return found;
+}
 
 /** The top-level statements of one version of a module, and which of them may bind each name. */
 export class ModuleSurroundings {
@@ -66,8 +78,17 @@ export class ModuleSurroundings {
     this.statements = topLevelStatements(module);
   }
 
-  /** What `statement`'s analysis can reach of this version of the module by name. */
+  /** What `statement`'s analysis can reach of this version of the module by name: the object given
+   *  for an earlier version while it still holds, so that a result kept with it still holds while
+   *  it is the same object. The analyses that keep results share it. */
   of(statement: Node): Surroundings {
+    let found = keptSurroundings.get(statement);
+    if (!found || !this.renew(found)) keptSurroundings.set(statement, (found = this.found(statement)));
+    return found;
+  }
+
+  /** What `statement`'s analysis can reach of this version of the module by name, found anew. */
+  private found(statement: Node): Surroundings {
     const holders = new Set<Node>();
     const names = new Set(this.freeNames(statement));
     // A Set visits what is added while it is walked: the names the values read, in turn.
@@ -87,7 +108,7 @@ export class ModuleSurroundings {
    *  then makes them this version's): none of their holders was removed and no statement added
    *  since may bind one of their names. The holders left are then the same objects, in the same
    *  order (a re-parse keeps the order of the objects it keeps), holding the same text. */
-  renew(surroundings: Surroundings): boolean {
+  private renew(surroundings: Surroundings): boolean {
     if (surroundings.among === this.current) return true;
     const { removed, targets } = this.changesSince(surroundings.among);
     for (const statement of removed) if (surroundings.holders.has(statement)) return false;
