@@ -264,11 +264,13 @@ describe('rules that read what a statement reaches by name, while a document is 
 
   // Their findings in a statement are kept only while that statement is the same node and what it
   // reaches by name is as it was: each edit below changes, in other statements, a value that an
-  // unchanged statement reads (a folder its writes go to, the frame it modifies), or moves a
-  // statement past the one that binds what it reads.
+  // unchanged statement reads (a folder its writes go to, the URL it reads, the frame it modifies),
+  // or puts a statement of the same text before the one that binds what it reads.
   const features = `"""Builds the churn features and writes them for training."""
 import pandas as pd
+from sklearn.model_selection import train_test_split
 
+EVENTS_URL = "https://storage.example.com/churn/events.csv"
 DATA_DIR = "data/interim"
 FEATURES_PATH = f"{DATA_DIR}/features.parquet"
 
@@ -279,30 +281,32 @@ def build_features(events: pd.DataFrame) -> pd.DataFrame:
     return features
 
 
-events = pd.read_csv("data/interim/events.csv")
+events = pd.read_csv(EVENTS_URL)
 events["amount"]["refund"] = 0
 events.dropna()
-print(build_features(events).shape)
+train, test = train_test_split(build_features(events), test_size=0.2, random_state=7)
 `;
   const byName = new Set(RULES.filter((r) => r.statementLocal === 'reachingByName').map((r) => r.code));
 
-  test('MLH104, MLH107 and MLH108 read by name', () => {
-    assert.deepEqual([...byName].sort(), ['MLH104', 'MLH107', 'MLH108']);
+  test('MLH104, MLH105, MLH107 and MLH108 read by name', () => {
+    assert.deepEqual([...byName].sort(), ['MLH104', 'MLH105', 'MLH107', 'MLH108']);
   });
 
   test('edits of what unchanged statements read elsewhere are analysed as from scratch', () => {
     const steps: [StepOn, string[]][] = [
-      [replaceIn('the data folder made the raw one', 'DATA_DIR = ', 'interim', 'raw'), ['MLH104 10', 'MLH107 15', 'MLH108 16']],
-      [replaceIn('the aggregation in the function edited', 'features = events', '"count"', '"nunique"'), ['MLH104 10', 'MLH107 15', 'MLH108 16']],
-      [replaceIn('and the interim one again', 'DATA_DIR = ', 'raw', 'interim'), ['MLH107 15', 'MLH108 16']],
-      [insertAt('the events read by a function of the module, below the pandas read', 'events["amount"]', 'events = load_events()\n'), []],
-      [deleteAt('that line deleted', 'events = load_events('), ['MLH107 15', 'MLH108 16']],
-      [replaceIn('the path of the features a literal in the raw folder', 'FEATURES_PATH = ', 'f"{DATA_DIR}/', '"data/raw/'), ['MLH104 10', 'MLH107 15', 'MLH108 16']],
-      [deleteAt('the constant deleted: its value unknown', 'FEATURES_PATH = '), ['MLH107 14', 'MLH108 15']],
-      [insertAt('and written again', 'def build_features', 'FEATURES_PATH = "data/raw/features.parquet"\n\n\n'), ['MLH104 12', 'MLH107 17', 'MLH108 18']],
+      [replaceIn('the data folder made the raw one', 'DATA_DIR = ', 'interim', 'raw'), ['MLH104 12', 'MLH105 16', 'MLH107 17', 'MLH108 18']],
+      [replaceIn('the aggregation in the function edited', 'features = events', '"count"', '"nunique"'), ['MLH104 12', 'MLH105 16', 'MLH107 17', 'MLH108 18']],
+      [replaceIn('and the interim one again', 'DATA_DIR = ', 'raw', 'interim'), ['MLH105 16', 'MLH107 17', 'MLH108 18']],
+      [insertAt('the events read by a function of the module, below the pandas read', 'events["amount"]', 'events = load_events()\n'), ['MLH105 16']],
+      [deleteAt('that line deleted', 'events = load_events('), ['MLH105 16', 'MLH107 17', 'MLH108 18']],
+      [replaceIn('the path of the features a literal in the raw folder', 'FEATURES_PATH = ', 'f"{DATA_DIR}/', '"data/raw/'), ['MLH104 12', 'MLH105 16', 'MLH107 17', 'MLH108 18']],
+      [deleteAt('the constant deleted: its value unknown', 'FEATURES_PATH = '), ['MLH105 15', 'MLH107 16', 'MLH108 17']],
+      [insertAt('and written again', 'def build_features', 'FEATURES_PATH = "data/raw/features.parquet"\n\n\n'), ['MLH104 14', 'MLH105 18', 'MLH107 19', 'MLH108 20']],
+      [replaceIn('the URL of the events pinned to a version', 'EVENTS_URL = ', 'churn/', 'churn/v3/'), ['MLH104 14', 'MLH107 19', 'MLH108 20']],
       // The same text as the discarded dropna below, before the frame is bound: the first of the two
       // takes the place of the one before among the statements of that text, but not its findings.
-      [insertAt('a copy of the dropna above the function', 'def build_features', 'events.dropna()\n\n\n'), ['MLH104 15', 'MLH107 20', 'MLH108 21']],
+      [insertAt('a copy of the dropna above the function', 'def build_features', 'events.dropna()\n\n\n'), ['MLH104 17', 'MLH107 22', 'MLH108 23']],
+      [replaceIn('the version taken out of the URL', 'EVENTS_URL = ', 'churn/v3/', 'churn/'), ['MLH104 17', 'MLH105 21', 'MLH107 22', 'MLH108 23']],
     ];
     const found = checkSteps('pipeline/features.py', features, stepsOn(steps.map(([step]) => step)));
     found.forEach((findings, i) => {

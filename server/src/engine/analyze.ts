@@ -354,25 +354,26 @@ export class Analyzer {
     const next = new StatementFindings(context, statements, previous);
     const matches = kept?.matchesFor(next) ?? [];
     this.statementFindings.set(parsed.path, next);
-    return { previous, kept, next, statements, module, alone: toRun(module, statements, kept && matches) };
+    return { previous, kept, matches, next, statements, module, alone: toRun(module, statements, kept && matches) };
   }
 
   /** For the rules that also read what a statement reaches by name: the statements of the latest
-   *  analysis whose findings still hold are the same nodes (the same text, in the same order
-   *  among the nodes a re-parse kept), whose surroundings hold in this version of the module.
-   *  Their surroundings are kept for the next analysis, and those of the statements the latest
-   *  analysis had too (on the first, of all): a statement being typed is a new node at every
-   *  keystroke, and finding what it reaches would cost more than running the rules on it. */
+   *  analysis whose findings still hold are those whose surroundings, kept with their findings, are
+   *  still theirs in this version of the module (surroundings.ts: the same object while they hold,
+   *  and one object per node, so the same node: the same text, in the same order among the nodes a
+   *  re-parse kept). Surroundings are kept for the statements the latest analysis had too (on the
+   *  first, for all): a statement being typed is a new node at every keystroke, and finding what
+   *  it reaches would cost more than running the rules on it. */
   private reachingByName(local: LocalRun): StatementsToRun {
-    const { previous, kept, next, statements, module } = local;
+    const { previous, next, statements, module } = local;
     const surroundings = surroundingsOf(module);
     const matches = statements.map((statement, i) => {
       if (previous && !previous.keptOf(statement)) return undefined;
-      const match = local.alone.matches[i];
+      const match = local.matches[i];
       const reached = (next.keptOf(statement)!.surroundings = surroundings.of(statement));
-      return match && kept!.keptOf(statement) === match && match.surroundings === reached ? match : undefined;
+      return match?.surroundings === reached ? match : undefined;
     });
-    return toRun(module, statements, kept && matches);
+    return toRun(module, statements, local.kept && matches);
   }
 
   /** Runs a statement-local rule on the statements an edit changed, and takes its findings in the
@@ -388,15 +389,19 @@ export class Analyzer {
     config: Config,
     findings: Finding[],
   ): void {
-    const { kept, next, statements } = local;
-    const { matches, changed, module } = rule.statementLocal === 'reachingByName' ? (local.byName ??= this.reachingByName(local)) : local.alone;
+    const { kept, next } = local;
+    const { repeated, changed, module } = rule.statementLocal === 'reachingByName' ? (local.byName ??= this.reachingByName(local)) : local.alone;
     let found: Finding[] = [];
     if (kept?.keeps(rule.code)) {
       this.runRule(rule, { ...parsed, module }, facts, project, role, config, found, true);
       const inChanged = new StatementFindings('', changed);
       inChanged.keep(rule.code, found);
       if (inChanged.keeps(rule.code)) {
-        found = statements.flatMap((s, i) => (matches[i] ? movedFindings(matches[i]!, rule.code, s) : inChanged.findingsIn(rule.code, s)));
+        // (In no particular order of statements: the findings are sorted by place in the end.)
+        for (const before of kept.holdingFindings(rule.code)) {
+          const statement = repeated.get(before);
+          if (statement) found.push(...movedFindings(before, rule.code, statement));
+        }
       } else {
         // A finding outside the statements it ran on: this time, the rule runs on the whole module.
         found = [];
@@ -536,6 +541,8 @@ interface LocalRun {
   /** The latest analysis of the path, and the same when it had the same context. */
   previous?: StatementFindings;
   kept?: StatementFindings;
+  /** Per statement, the statement of `kept` with its type and text, if any. */
+  matches: (Kept | undefined)[];
   next: StatementFindings;
   statements: Node[];
   module: PythonModule;
@@ -547,19 +554,21 @@ interface LocalRun {
 
 /** The statements a statement-local rule runs on, and those that take the findings of before. */
 interface StatementsToRun {
-  /** Per statement, the statement of the previous analysis whose findings it takes, if any. */
-  matches: (Kept | undefined)[];
+  /** The statements of the previous analysis whose findings hold, each with the one that repeats it. */
+  repeated: Map<Kept, Node>;
   changed: Node[];
   /** The module, cut down to the changed statements when the others have kept findings. */
   module: PythonModule;
 }
 
-/** With `matches` (an analysis before to take findings from), the module cut down to the statements
- *  that have none; else all of them. */
+/** With `matches` (per statement, the one of an analysis before whose findings it takes), the module
+ *  cut down to the statements that have none; else all of them. */
 function toRun(module: PythonModule, statements: Node[], matches: (Kept | undefined)[] | undefined): StatementsToRun {
-  if (!matches) return { matches: [], changed: statements, module };
-  const changed = statements.filter((_, i) => !matches[i]);
-  return { matches, changed, module: restrictedTo(module, changed) };
+  const repeated = new Map<Kept, Node>();
+  if (!matches) return { repeated, changed: statements, module };
+  const changed: Node[] = [];
+  statements.forEach((statement, i) => (matches[i] ? repeated.set(matches[i]!, statement) : changed.push(statement)));
+  return { repeated, changed, module: restrictedTo(module, changed) };
 }
 
 /** The path that notices about the project as a whole name. */

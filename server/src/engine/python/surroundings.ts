@@ -56,6 +56,13 @@ const keptSurroundings = new WeakMap<Node, Surroundings>();
 
 const surroundingsCache = new WeakMap<PythonModule, ModuleSurroundings>();
 
+/** The holders found last, of a version of a module, with its statements: those of the next version
+ *  of a module being edited are found from them, where the statements that came or went bind. */
+let lastHolders: { statements: ReadonlySet<Node>; holders: Map<string, Holders> } | undefined;
+/** The most statements that may come or go between two versions for the holders of one to be found
+ *  from those of the other (beyond, they are found anew). */
+const MOST_CHANGED = 64;
+
 /** The surroundings of one version of a module, shared by the analyses that keep results by
  *  statement (each name's holders are found once). */
 export function surroundingsOf(module: PythonModule): ModuleSurroundings {
@@ -134,19 +141,51 @@ export class ModuleSurroundings {
    *  that name, and the names read by the values assigned to it there. */
   private holding(name: string): Holders {
     if (!this.holders) {
-      this.holders = new Map();
-      for (const statement of this.statements) {
-        for (const [target, valueNames] of this.targets(statement)) {
-          const held = this.holders.get(target);
-          if (!held) this.holders.set(target, { statements: [statement], valueNames: [...valueNames] });
-          else {
-            held.statements.push(statement);
-            held.valueNames.push(...valueNames);
-          }
+      this.holders = this.holdersSince(lastHolders) ?? this.everyHolder();
+      lastHolders = { statements: this.current, holders: this.holders };
+    }
+    return this.holders.get(name) ?? NO_HOLDERS;
+  }
+
+  private everyHolder(): Map<string, Holders> {
+    const holders = new Map<string, Holders>();
+    for (const statement of this.statements) {
+      for (const [target, valueNames] of this.targets(statement)) {
+        const held = holders.get(target);
+        if (!held) holders.set(target, { statements: [statement], valueNames: [...valueNames] });
+        else {
+          held.statements.push(statement);
+          held.valueNames.push(...valueNames);
         }
       }
     }
-    return this.holders.get(name) ?? NO_HOLDERS;
+    return holders;
+  }
+
+  /** The holders of this version from those of an earlier one (left as they are: they are shared),
+   *  found again only for the names that the statements removed or added since may bind; undefined
+   *  when too many statements came or went. */
+  private holdersSince(earlier: typeof lastHolders): Map<string, Holders> | undefined {
+    if (!earlier) return undefined;
+    const removed: Node[] = [];
+    for (const statement of earlier.statements) if (!this.current.has(statement) && removed.push(statement) > MOST_CHANGED) return undefined;
+    const added: Node[] = [];
+    for (const statement of this.statements) if (!earlier.statements.has(statement) && added.push(statement) > MOST_CHANGED) return undefined;
+    const renamed = new Set<string>();
+    for (const statement of removed) {
+      // Each statement of a version whose holders were found has its targets kept.
+      const targets = targetsCache.get(statement);
+      if (!targets) return undefined;
+      for (const name of targets.keys()) renamed.add(name);
+    }
+    for (const statement of added) for (const name of this.targets(statement).keys()) renamed.add(name);
+    const holders = new Map(earlier.holders);
+    for (const name of renamed) {
+      const statements = [...(earlier.holders.get(name)?.statements ?? []).filter((statement) => this.current.has(statement)), ...added.filter((statement) => this.targets(statement).has(name))];
+      if (statements.length === 0) holders.delete(name);
+      else holders.set(name, { statements, valueNames: statements.flatMap((statement) => this.targets(statement).get(name)!) });
+    }
+    return holders;
   }
 
   /** The names a top-level statement may bind at the module's level or define a function of, each
