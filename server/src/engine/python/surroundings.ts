@@ -32,11 +32,10 @@ const TARGETS = ['assignment', 'augmented_assignment', 'for_statement', 'as_patt
 
 /** What a top-level statement's analysis can reach of its module by name, as of one version of the
  *  module: the names (those it reads and does not bind, those the values given them read, and so
- *  on), the statements that may bind them or define a function of theirs, and all the top-level
- *  statements then. */
+ *  on), and all the top-level statements then; the statements that may bind those names or define
+ *  a function of theirs are what it reaches of them. */
 export interface Surroundings {
   readonly names: ReadonlySet<string>;
-  readonly holders: ReadonlySet<Node>;
   among: ReadonlySet<Node>;
 }
 
@@ -77,9 +76,9 @@ export class ModuleSurroundings {
   /** The statements, as a set: made when first asked, by a module being edited. */
   private statementSet?: Set<Node>;
   private holders?: Map<string, Holders>;
-  /** Per earlier version (its set of statements), the statements removed since and the names the
-   *  statements added since may bind. */
-  private readonly changes = new Map<ReadonlySet<Node>, { removed: Node[]; targets: Set<string> }>();
+  /** Per earlier version (its set of statements), the names the statements removed or added since
+   *  may bind; undefined when they are not known. */
+  private readonly changes = new Map<ReadonlySet<Node>, string[] | undefined>();
 
   constructor(private readonly module: PythonModule) {
     this.statements = topLevelStatements(module);
@@ -96,15 +95,10 @@ export class ModuleSurroundings {
 
   /** What `statement`'s analysis can reach of this version of the module by name, found anew. */
   private found(statement: Node): Surroundings {
-    const holders = new Set<Node>();
     const names = new Set(this.freeNames(statement));
     // A Set visits what is added while it is walked: the names the values read, in turn.
-    for (const name of names) {
-      const held = this.holding(name);
-      for (const holder of held.statements) if (holder !== statement) holders.add(holder);
-      for (const read of held.valueNames) names.add(read);
-    }
-    return { names, holders, among: this.current };
+    for (const name of names) for (const read of this.holding(name).valueNames) names.add(read);
+    return { names, among: this.current };
   }
 
   private get current(): Set<Node> {
@@ -112,29 +106,38 @@ export class ModuleSurroundings {
   }
 
   /** Whether surroundings found in an earlier version of the module still hold in this one (and
-   *  then makes them this version's): none of their holders was removed and no statement added
-   *  since may bind one of their names. The holders left are then the same objects, in the same
-   *  order (a re-parse keeps the order of the objects it keeps), holding the same text. */
+   *  then makes them this version's): no statement removed or added since may bind one of their
+   *  names (a statement that held one of them may bind it). The statements that may bind them are
+   *  then the same objects, in the same order (a re-parse keeps the order of the objects it keeps),
+   *  holding the same text. */
   private renew(surroundings: Surroundings): boolean {
     if (surroundings.among === this.current) return true;
-    const { removed, targets } = this.changesSince(surroundings.among);
-    for (const statement of removed) if (surroundings.holders.has(statement)) return false;
-    for (const name of targets) if (surroundings.names.has(name)) return false;
+    const changed = this.namesChangedSince(surroundings.among);
+    if (!changed) return false;
+    for (const name of changed) if (surroundings.names.has(name)) return false;
     // Renewed, the surroundings kept of most statements are of one version: the next one compares
     // with that one alone.
     surroundings.among = this.current;
     return true;
   }
 
-  private changesSince(among: ReadonlySet<Node>): { removed: Node[]; targets: Set<string> } {
-    let changes = this.changes.get(among);
-    if (!changes) {
-      changes = { removed: [], targets: new Set() };
-      for (const statement of among) if (!this.current.has(statement)) changes.removed.push(statement);
-      for (const statement of this.statements) if (!among.has(statement)) for (const name of this.targets(statement).keys()) changes.targets.add(name);
-      this.changes.set(among, changes);
+  /** The names that the statements removed or added since an earlier version may bind. Each
+   *  statement of a version that surroundings hold for had its targets found: when its holders
+   *  were found, or when it was added since the version before. */
+  private namesChangedSince(among: ReadonlySet<Node>): string[] | undefined {
+    if (this.changes.has(among)) return this.changes.get(among);
+    const names = new Set<string>();
+    let known = true;
+    for (const statement of among) {
+      if (this.current.has(statement)) continue;
+      const targets = targetsCache.get(statement);
+      if (targets) for (const name of targets.keys()) names.add(name);
+      else known = false;
     }
-    return changes;
+    for (const statement of this.statements) if (!among.has(statement)) for (const name of this.targets(statement).keys()) names.add(name);
+    const changed = known ? [...names] : undefined;
+    this.changes.set(among, changed);
+    return changed;
   }
 
   /** The top-level statements that may bind `name` at the module's level or define a function of
