@@ -81,8 +81,9 @@ export class StatementFindings {
     return this.rules.has(code);
   }
 
-  /** Keeps a rule's findings in the statements (given in document order): each must lie in one
-   *  statement, its fix and related places too; otherwise the rule is not kept. */
+  /** Keeps a rule's findings in the statements (those of each statement in the order the rule
+   *  reported them): each must lie in one statement, its fix and related places too; otherwise the
+   *  rule is not kept. */
   keep(code: string, findings: Finding[]): void {
     this.rules.add(code);
     for (const finding of findings) {

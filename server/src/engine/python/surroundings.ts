@@ -121,9 +121,10 @@ export class ModuleSurroundings {
     return true;
   }
 
-  /** The names that the statements removed or added since an earlier version may bind. Each
-   *  statement of a version that surroundings hold for had its targets found: when its holders
-   *  were found, or when it was added since the version before. */
+  /** The names that the statements removed or added since an earlier version may bind; undefined
+   *  when a removed statement's are not known (a removed node is not read again). The statements of
+   *  a version whose holders were found, and those added since a version surroundings were renewed
+   *  to, had their targets found. */
   private namesChangedSince(among: ReadonlySet<Node>): string[] | undefined {
     if (this.changes.has(among)) return this.changes.get(among);
     const names = new Set<string>();
