@@ -213,7 +213,7 @@ export class Analyzer {
     const size = syntaxNodeCount(tree);
     if (size <= this.budget.maxSyntaxNodes) {
       try {
-        return { module: new PythonModule(tree, text), nesting };
+        return { module: new PythonModule(tree, text, previousTree !== undefined), nesting };
       } catch (e) {
         tree.delete();
         throw e;

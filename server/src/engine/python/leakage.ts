@@ -16,9 +16,9 @@
 // (KeptStatement): typing in one function follows that one again, not the module.
 import { lastValueOf } from './bindings';
 import { boundNames, namesRead, nodesIn, sameNode, variableRoot } from './flow';
-import { Call, firstFrom, isInside, Node, PythonModule, scopeOf } from './module';
+import { Call, firstFrom, isInside, Node, nodesWithin, PythonModule, scopeOf } from './module';
 import { constructedClass, constructorOf, FIT_TRANSFORM_FUNCTIONS, isLearningTransformer, sklearnName, splitOf, SPLITTERS } from './sklearn';
-import { calledFunction, callsWithin, lastName, nodesWithin, parameterNames } from './structure';
+import { calledFunction, callsWithin, lastName, parameterNames } from './structure';
 import { ModuleSurroundings, Surroundings, surroundingsOf } from './surroundings';
 
 /** Something that learns from the rows it is given. */

@@ -14,9 +14,9 @@
 // those names comes or goes, every binding and call of them is as it was. The imports (which
 // qualify names) are the module's, compared whole by the analyses that keep results.
 import { boundNames } from './flow';
-import { isInside, Node, PythonModule } from './module';
+import { isInside, Node, nodesWithin, PythonModule } from './module';
 import { topLevelStatements } from './statements';
-import { nodesWithin, parameterNames } from './structure';
+import { parameterNames } from './structure';
 
 const NO_HOLDERS: Holders = { statements: [], valueNames: [] };
 const DEFINITIONS = new Set(['function_definition', 'class_definition', 'decorated_definition']);
