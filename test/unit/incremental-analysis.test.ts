@@ -67,11 +67,12 @@ interface Step {
 }
 
 /** Applies each step to the text (a list, or a function giving the next step for the text so far)
- *  and checks the incremental analysis against a fresh one. */
-function checkSteps(file: string, text: string, steps: Step[] | { count: number; next(text: string): Step }): void {
+ *  and checks the incremental analysis against a fresh one; gives the findings after each step. */
+function checkSteps(file: string, text: string, steps: Step[] | { count: number; next(text: string): Step }): Finding[][] {
   const incremental = new Analyzer();
   analyse(incremental, file, text);
   const count = Array.isArray(steps) ? steps.length : steps.count;
+  const found: Finding[][] = [];
   for (let i = 0; i < count; i++) {
     const step = Array.isArray(steps) ? steps[i] : steps.next(text);
     const { text: next, edits } = applyChanges(text, step.changes);
@@ -80,11 +81,51 @@ function checkSteps(file: string, text: string, steps: Step[] | { count: number;
     assert.deepEqual(live.index, fresh.index, `${file}, ${step.name}: the index`);
     assert.deepEqual(live.facts, fresh.facts, `${file}, ${step.name}: the facts`);
     assert.deepEqual(live.findings, fresh.findings, `${file}, ${step.name}: the findings`);
+    found.push(live.findings);
     text = next;
   }
+  return found;
 }
 
 const at = (line: number, character = 0) => rangeOf(line, character, line, character);
+
+/** The first line of the text that starts with `start` (after its indentation). */
+function lineOf(text: string, start: string): number {
+  const line = text.split('\n').findIndex((l) => l.trimStart().startsWith(start));
+  assert.ok(line >= 0, start);
+  return line;
+}
+
+/** A step made for the text as it is when it comes. */
+type StepOn = (text: string) => Step;
+
+const insertAt = (name: string, start: string, inserted: string, below = 0): StepOn => (text) => ({ name, changes: [{ range: at(lineOf(text, start) + below), text: inserted }] });
+
+const deleteAt = (name: string, start: string, below = 0): StepOn => (text) => {
+  const line = lineOf(text, start) + below;
+  return { name, changes: [{ range: rangeOf(line, 0, line + 1, 0), text: '' }] };
+};
+
+const replaceIn = (name: string, start: string, from: string, to: string): StepOn => (text) => {
+  const line = lineOf(text, start);
+  const column = text.split('\n')[line].indexOf(from);
+  return { name, changes: [{ range: rangeOf(line, column, line, column + from.length), text: to }] };
+};
+
+/** A line typed a character at a time above the first line that starts with `start`. */
+const typedAbove = (start: string, typed: string): StepOn[] => {
+  let line = -1;
+  return [...typed].map((c, i) => (text) => {
+    if (i === 0) line = lineOf(text, start);
+    return { name: `${JSON.stringify(typed.slice(0, i + 1))} typed above ${start}`, changes: [{ range: at(line, i), text: c }] };
+  });
+};
+
+/** Steps made as they come, for checkSteps. */
+function stepsOn(steps: StepOn[]): { count: number; next(text: string): Step } {
+  let next = 0;
+  return { count: steps.length, next: (text) => steps[next++](text) };
+}
 
 /** A pseudo-random number generator (mulberry32): the same edits on every run. */
 function seeded(seed: number): () => number {
@@ -217,6 +258,63 @@ describe('statement-local rules while a document is edited', () => {
 function pythonFixtures(code: string): string[] {
   return fs.readdirSync(path.join(FIXTURES, 'rules', code)).filter((f) => f.endsWith('.py'));
 }
+
+describe('rules that read what a statement reaches by name, while a document is edited', () => {
+  before(() => initPython());
+
+  // Their findings in a statement are kept only while that statement is the same node and what it
+  // reaches by name is as it was: each edit below changes, in other statements, a value that an
+  // unchanged statement reads (a folder its writes go to, the URL it reads, the frame it modifies),
+  // or puts a statement of the same text before the one that binds what it reads.
+  const features = `"""Builds the churn features and writes them for training."""
+import pandas as pd
+from sklearn.model_selection import train_test_split
+
+EVENTS_URL = "https://storage.example.com/churn/events.csv"
+DATA_DIR = "data/interim"
+FEATURES_PATH = f"{DATA_DIR}/features.parquet"
+
+
+def build_features(events: pd.DataFrame) -> pd.DataFrame:
+    features = events.groupby("customer_id").agg(n_events=("ts", "count"))
+    features.to_parquet(FEATURES_PATH)
+    return features
+
+
+events = pd.read_csv(EVENTS_URL)
+events["amount"]["refund"] = 0
+events.dropna()
+train, test = train_test_split(build_features(events), test_size=0.2, random_state=7)
+`;
+  const byName = new Set(RULES.filter((r) => r.statementLocal === 'reachingByName').map((r) => r.code));
+
+  test('MLH104, MLH105, MLH107 and MLH108 read by name', () => {
+    assert.deepEqual([...byName].sort(), ['MLH104', 'MLH105', 'MLH107', 'MLH108']);
+  });
+
+  test('edits of what unchanged statements read elsewhere are analysed as from scratch', () => {
+    const steps: [StepOn, string[]][] = [
+      [replaceIn('the data folder made the raw one', 'DATA_DIR = ', 'interim', 'raw'), ['MLH104 12', 'MLH105 16', 'MLH107 17', 'MLH108 18']],
+      [replaceIn('the aggregation in the function edited', 'features = events', '"count"', '"nunique"'), ['MLH104 12', 'MLH105 16', 'MLH107 17', 'MLH108 18']],
+      [replaceIn('and the interim one again', 'DATA_DIR = ', 'raw', 'interim'), ['MLH105 16', 'MLH107 17', 'MLH108 18']],
+      [insertAt('the events read by a function of the module, below the pandas read', 'events["amount"]', 'events = load_events()\n'), ['MLH105 16']],
+      [deleteAt('that line deleted', 'events = load_events('), ['MLH105 16', 'MLH107 17', 'MLH108 18']],
+      [replaceIn('the path of the features a literal in the raw folder', 'FEATURES_PATH = ', 'f"{DATA_DIR}/', '"data/raw/'), ['MLH104 12', 'MLH105 16', 'MLH107 17', 'MLH108 18']],
+      [deleteAt('the constant deleted: its value unknown', 'FEATURES_PATH = '), ['MLH105 15', 'MLH107 16', 'MLH108 17']],
+      [insertAt('and written again', 'def build_features', 'FEATURES_PATH = "data/raw/features.parquet"\n\n\n'), ['MLH104 14', 'MLH105 18', 'MLH107 19', 'MLH108 20']],
+      [replaceIn('the URL of the events pinned to a version', 'EVENTS_URL = ', 'churn/', 'churn/v3/'), ['MLH104 14', 'MLH107 19', 'MLH108 20']],
+      // The same text as the discarded dropna below, before the frame is bound: the first of the two
+      // takes the place of the one before among the statements of that text, but not its findings.
+      [insertAt('a copy of the dropna above the function', 'def build_features', 'events.dropna()\n\n\n'), ['MLH104 17', 'MLH107 22', 'MLH108 23']],
+      [replaceIn('the version taken out of the URL', 'EVENTS_URL = ', 'churn/v3/', 'churn/'), ['MLH104 17', 'MLH105 21', 'MLH107 22', 'MLH108 23']],
+    ];
+    const found = checkSteps('pipeline/features.py', features, stepsOn(steps.map(([step]) => step)));
+    found.forEach((findings, i) => {
+      const shown = findings.filter((f) => byName.has(f.code)).map((f) => `${f.code} ${f.range.start.line + 1}`);
+      assert.deepEqual(shown, steps[i][1], `after step ${i + 1}`);
+    });
+  });
+});
 
 describe('the syntax tree index of a re-parse', () => {
   before(() => initPython());
@@ -370,32 +468,6 @@ if __name__ == "__main__":
     main("data/churn.csv")
 `;
 
-  /** The first line of the text that starts with `start` (after its indentation). */
-  const lineOf = (text: string, start: string) => {
-    const line = text.split('\n').findIndex((l) => l.trimStart().startsWith(start));
-    assert.ok(line >= 0, start);
-    return line;
-  };
-  type StepOn = (text: string) => Step;
-  const insertAt = (name: string, start: string, inserted: string, below = 0): StepOn => (text) => ({ name, changes: [{ range: at(lineOf(text, start) + below), text: inserted }] });
-  const deleteAt = (name: string, start: string, below = 0): StepOn => (text) => {
-    const line = lineOf(text, start) + below;
-    return { name, changes: [{ range: rangeOf(line, 0, line + 1, 0), text: '' }] };
-  };
-  const replaceIn = (name: string, start: string, from: string, to: string): StepOn => (text) => {
-    const line = lineOf(text, start);
-    const column = text.split('\n')[line].indexOf(from);
-    return { name, changes: [{ range: rangeOf(line, column, line, column + from.length), text: to }] };
-  };
-  /** A line typed a character at a time above the first line that starts with `start`. */
-  const typedAbove = (start: string, typed: string): StepOn[] => {
-    let line = -1;
-    return [...typed].map((c, i) => (text) => {
-      if (i === 0) line = lineOf(text, start);
-      return { name: `${JSON.stringify(typed.slice(0, i + 1))} typed above ${start}`, changes: [{ range: at(line, i), text: c }] };
-    });
-  };
-
   test('edits that change what unchanged functions read elsewhere are analysed as from scratch', () => {
     const steps: StepOn[] = [
       insertAt('the global scaler made stateless below its definition', 'raw = ', 'scaler = FunctionTransformer(np.log1p)\n'),
@@ -419,8 +491,7 @@ if __name__ == "__main__":
       ...typedAbove('def evaluate(', 'folds = 3\n'),
       deleteAt('the typed line deleted', 'folds = 3'),
     ];
-    let next = 0;
-    checkSteps('pipeline/train.py', pipeline, { count: steps.length, next: (text) => steps[next++](text) });
+    checkSteps('pipeline/train.py', pipeline, stepsOn(steps));
   });
 });
 

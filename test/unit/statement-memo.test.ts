@@ -1,7 +1,8 @@
 // What the analysis of an edited document keeps of the top-level statements an edit did not change
-// (statementMemo.ts): the calls of each statement, described through the module's imports, and what
-// each statement binds. After every edit of a series, the calls, the bindings that reach every name
-// and the findings of every rule are those of an analysis from scratch; and the statements the edit
+// (statementMemo.ts): the calls of each statement, described through the module's imports, what
+// each statement binds, and its names by text. After every edit of a series, the calls, the bindings
+// that reach every name, the places of each name and the findings of every rule are those of an
+// analysis from scratch; and the statements the edit
 // left alone keep their calls and bindings, unless an import changed what the calls' names mean.
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
@@ -90,9 +91,17 @@ function reachingEveryName(module: PythonModule): string[] {
   );
 }
 
+/** Where each identifier and attribute text of the module is, as withText finds it. */
+function nodesByText(module: PythonModule): string[] {
+  return (['identifier', 'attribute'] as const).flatMap((type) =>
+    [...new Set(module.nodes(type).map((node) => node.text))].map((text) => `${type} ${text}: ${module.withText(type, text).map((node) => `${node.startIndex}-${node.endIndex}`)}`),
+  );
+}
+
 interface Analysis {
   calls: string[];
   reaching: string[];
+  byText: string[];
   findings: Finding[];
   /** The objects of its calls and of the bindings that reach its names (a module is not to be read
    *  once its document is parsed again). */
@@ -114,6 +123,7 @@ function analyse(analyzer: Analyzer, text: string, edits?: ReturnType<typeof app
   return {
     calls: calls.map(describeCall),
     reaching: reachingEveryName(module),
+    byText: nodesByText(module),
     findings: analyzer.analyzeFile(FILE, text, project, EVERY_RULE),
     callObjects: new Set(calls),
     bindingObjects: new Set(module.nodes('identifier').flatMap((use) => bindings.reaching(use) ?? [])),
@@ -174,6 +184,7 @@ describe('what an edit keeps of the statements it did not change', () => {
       const fresh = analyse(new Analyzer(), next);
       assert.deepEqual(now.calls, fresh.calls, `${step.name}: the calls`);
       assert.deepEqual(now.reaching, fresh.reaching, `${step.name}: the bindings`);
+      assert.deepEqual(now.byText, fresh.byText, `${step.name}: the nodes of each text`);
       assert.deepEqual(now.findings, fresh.findings, `${step.name}: the findings`);
       const reused = kept(previous, now);
       if (step.keepsCalls) assert.ok(reused.calls > 0, `${step.name}: calls kept`);

@@ -7,6 +7,7 @@ import { FileFacts, NotYetKnown, ProjectIndex } from './project';
 import { deferredPythonFacts, EVERY_REQUESTED_FACT, gatherDeferredFacts, PythonFacts, pythonFacts, RequestedFact } from './python/facts';
 import { Node, PythonModule } from './python/module';
 import { Nesting, nestingOf } from './python/nesting';
+import { surroundingsOf } from './python/surroundings';
 import { Edit, parsePython, syntaxNodeCount } from './python/parser';
 import { restrictedTo, topLevelStatements } from './python/statements';
 import { personalDataInOutputs } from './personalData';
@@ -212,7 +213,7 @@ export class Analyzer {
     const size = syntaxNodeCount(tree);
     if (size <= this.budget.maxSyntaxNodes) {
       try {
-        return { module: new PythonModule(tree, text), nesting };
+        return { module: new PythonModule(tree, text, previousTree !== undefined), nesting };
       } catch (e) {
         tree.delete();
         throw e;
@@ -352,9 +353,27 @@ export class Analyzer {
     const statements = topLevelStatements(module);
     const next = new StatementFindings(context, statements, previous);
     const matches = kept?.matchesFor(next) ?? [];
-    const changed = kept ? statements.filter((_, i) => !matches[i]) : statements;
     this.statementFindings.set(parsed.path, next);
-    return { kept, matches, next, statements, changed, module: kept ? restrictedTo(module, changed) : module };
+    return { previous, kept, matches, next, statements, module, alone: toRun(module, statements, kept && matches) };
+  }
+
+  /** For the rules that also read what a statement reaches by name: the statements of the latest
+   *  analysis whose findings still hold are those whose surroundings, kept with their findings, are
+   *  still theirs in this version of the module (surroundings.ts: the same object while they hold,
+   *  and one object per node, so the same node: the same text, in the same order among the nodes a
+   *  re-parse kept). Surroundings are kept for the statements the latest analysis had too (on the
+   *  first, for all): a statement being typed is a new node at every keystroke, and finding what
+   *  it reaches would cost more than running the rules on it. */
+  private reachingByName(local: LocalRun): StatementsToRun {
+    const { previous, next, statements, module } = local;
+    const surroundings = surroundingsOf(module);
+    const matches = statements.map((statement, i) => {
+      if (previous && !previous.keptOf(statement)) return undefined;
+      const match = local.matches[i];
+      const reached = (next.keptOf(statement)!.surroundings = surroundings.of(statement));
+      return match?.surroundings === reached ? match : undefined;
+    });
+    return toRun(module, statements, local.kept && matches);
   }
 
   /** Runs a statement-local rule on the statements an edit changed, and takes its findings in the
@@ -370,14 +389,19 @@ export class Analyzer {
     config: Config,
     findings: Finding[],
   ): void {
-    const { kept, matches, next, statements, changed } = local;
+    const { kept, next } = local;
+    const { repeated, changed, module } = rule.statementLocal === 'reachingByName' ? (local.byName ??= this.reachingByName(local)) : local.alone;
     let found: Finding[] = [];
     if (kept?.keeps(rule.code)) {
-      this.runRule(rule, { ...parsed, module: local.module }, facts, project, role, config, found, true);
+      this.runRule(rule, { ...parsed, module }, facts, project, role, config, found, true);
       const inChanged = new StatementFindings('', changed);
       inChanged.keep(rule.code, found);
       if (inChanged.keeps(rule.code)) {
-        found = statements.flatMap((s, i) => (matches[i] ? movedFindings(matches[i]!, rule.code, s) : inChanged.findingsIn(rule.code, s)));
+        // (In no particular order of statements: the findings are sorted by place in the end.)
+        for (const before of kept.holdingFindings(rule.code)) {
+          const statement = repeated.get(before);
+          if (statement) found.push(...movedFindings(before, rule.code, statement));
+        }
       } else {
         // A finding outside the statements it ran on: this time, the rule runs on the whole module.
         found = [];
@@ -514,14 +538,37 @@ function importedNames(module: PythonModule): string[][][] {
 
 /** The statement-local rules' run on a Python module (Analyzer.statementLocal). */
 interface LocalRun {
+  /** The latest analysis of the path, and the same when it had the same context. */
+  previous?: StatementFindings;
   kept?: StatementFindings;
-  /** Per statement, the statement of the previous analysis it repeats (when `kept`). */
+  /** Per statement, the statement of `kept` with its type and text, if any. */
   matches: (Kept | undefined)[];
   next: StatementFindings;
   statements: Node[];
+  module: PythonModule;
+  /** For the rules whose findings in a statement depend on it alone. */
+  alone: StatementsToRun;
+  /** For the rules that also read what it reaches by name: found when the first of them runs. */
+  byName?: StatementsToRun;
+}
+
+/** The statements a statement-local rule runs on, and those that take the findings of before. */
+interface StatementsToRun {
+  /** The statements of the previous analysis whose findings hold, each with the one that repeats it. */
+  repeated: Map<Kept, Node>;
   changed: Node[];
   /** The module, cut down to the changed statements when the others have kept findings. */
   module: PythonModule;
+}
+
+/** With `matches` (per statement, the one of an analysis before whose findings it takes), the module
+ *  cut down to the statements that have none; else all of them. */
+function toRun(module: PythonModule, statements: Node[], matches: (Kept | undefined)[] | undefined): StatementsToRun {
+  const repeated = new Map<Kept, Node>();
+  if (!matches) return { repeated, changed: statements, module };
+  const changed: Node[] = [];
+  statements.forEach((statement, i) => (matches[i] ? repeated.set(matches[i]!, statement) : changed.push(statement)));
+  return { repeated, changed, module: restrictedTo(module, changed) };
 }
 
 /** The path that notices about the project as a whole name. */

@@ -96,9 +96,13 @@ export interface Rule {
    *  module's imports, and the file's path, role, configuration and whether it is test or ML code:
    *  never on other statements, the rest of the facts or other files. While a document is edited,
    *  such a rule runs again only on the statements the edit changed (analyze.ts); the findings of
-   *  the others move with their statements. test/unit/statement-locality.test.ts checks each rule
-   *  that says so against an analysis from scratch. */
-  statementLocal?: boolean;
+   *  the others move with their statements. test/unit/incremental-analysis.test.ts checks each rule
+   *  that says so against an analysis from scratch. `'reachingByName'`: what it finds in a statement
+   *  may also depend on what the statement reaches of its module by name (python/surroundings.ts:
+   *  the values last given to the names it reads, followed, and the module's functions it calls);
+   *  while a document is edited, it runs again on the statements the edit changed and on those
+   *  whose surroundings an edit changed. */
+  statementLocal?: boolean | 'reachingByName';
   /** The requested facts (facts.ts) it reads, of its own file or of others: a module's facts hold
    *  them only while a rule naming them is selected. test/unit/rules.test.ts runs each rule's
    *  fixtures with that rule alone selected, so a rule that reads one without naming it fails there. */

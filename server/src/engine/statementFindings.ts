@@ -5,17 +5,22 @@
 // with a syntax error: a line typed above a function breaks the syntax until it is finished, and
 // tree-sitter's recovery gives the statements after it new nodes, with the same text. What the
 // findings were computed with besides the statements (imports, role, configuration ...) is the
-// context: when it changed, nothing is kept.
+// context: when it changed, nothing is kept. The rules whose findings also depend on what a
+// statement reaches by name keep them only for the same statement node, while its surroundings hold.
 import { Node } from './python/module';
+import { Surroundings } from './python/surroundings';
 import { Finding, Position, Range } from './types';
 
 export interface Kept {
-  /** Where the statement started when its findings were computed. */
-  start: Position;
+  /** Where the statement started when its findings were computed: read when the first is kept. */
+  start?: Position;
   /** Its type and text, when it has no syntax error (textKey). */
   key?: string;
-  /** Per rule code, the rule's findings in the statement (suppressed ones included). */
-  findings: Map<string, Finding[]>;
+  /** Per rule code, the rule's findings in the statement (suppressed ones included), when it has any. */
+  findings?: Map<string, Finding[]>;
+  /** What the statement reaches of the module by name, as of this analysis: given when a rule
+   *  that reads it ran. */
+  surroundings?: Surroundings;
 }
 
 export class StatementFindings {
@@ -26,6 +31,8 @@ export class StatementFindings {
   private readonly byText = new Map<string, Kept[]>();
   /** The rules whose findings are kept: those that ran, and whose findings each lie in one statement. */
   private readonly rules = new Set<string>();
+  /** Per rule code, the statements that hold its findings. */
+  private readonly holding = new Map<string, Kept[]>();
 
   /** `earlier`: the findings of the analysis before, whose statements that the re-parse reused (the
    *  same objects, parser.ts) have the keys they had then, without reading their text again. */
@@ -36,8 +43,7 @@ export class StatementFindings {
   ) {
     this.keys = statements.map((s) => (earlier?.kept.has(s) ? earlier.kept.get(s)!.key : textKey(s)));
     statements.forEach((statement, i) => {
-      const { row, column } = statement.startPosition;
-      const kept: Kept = { start: { line: row, character: column }, key: this.keys[i], findings: new Map() };
+      const kept: Kept = { key: this.keys[i] };
       this.kept.set(statement, kept);
       const key = this.keys[i];
       if (key === undefined) return;
@@ -60,9 +66,14 @@ export class StatementFindings {
     });
   }
 
-  /** The findings of a rule kept for a statement of this analysis. */
-  findingsIn(code: string, statement: Node): Finding[] {
-    return this.kept.get(statement)?.findings.get(code) ?? [];
+  /** What is kept of a statement of this analysis, by its node. */
+  keptOf(statement: Node): Kept | undefined {
+    return this.kept.get(statement);
+  }
+
+  /** The statements of this analysis that hold findings of a rule. */
+  holdingFindings(code: string): Kept[] {
+    return this.holding.get(code) ?? [];
   }
 
   /** Whether the findings of a rule are kept, for every statement. */
@@ -70,21 +81,30 @@ export class StatementFindings {
     return this.rules.has(code);
   }
 
-  /** Keeps a rule's findings in the statements (given in document order): each must lie in one
-   *  statement, its fix and related places too; otherwise the rule is not kept. */
+  /** Keeps a rule's findings in the statements (those of each statement in the order the rule
+   *  reported them): each must lie in one statement, its fix and related places too; otherwise the
+   *  rule is not kept. */
   keep(code: string, findings: Finding[]): void {
     this.rules.add(code);
     for (const finding of findings) {
       const statement = this.statementHolding(finding);
       if (!statement) {
         this.rules.delete(code);
-        for (const kept of this.kept.values()) kept.findings.delete(code);
+        for (const kept of this.holding.get(code) ?? []) kept.findings!.delete(code);
+        this.holding.delete(code);
         return;
       }
-      const lists = this.kept.get(statement)!.findings;
+      const kept = this.kept.get(statement)!;
+      kept.start ??= startOf(statement);
+      const lists = (kept.findings ??= new Map());
       const list = lists.get(code);
       if (list) list.push(finding);
-      else lists.set(code, [finding]);
+      else {
+        lists.set(code, [finding]);
+        const holding = this.holding.get(code);
+        if (holding) holding.push(kept);
+        else this.holding.set(code, [kept]);
+      }
     }
   }
 
@@ -111,10 +131,12 @@ export class StatementFindings {
 /** A rule's findings in a statement of an earlier analysis, moved to where `statement`, of the
  *  same text, is now. */
 export function movedFindings(kept: Kept, code: string, statement: Node): Finding[] {
-  const found = kept.findings.get(code) ?? [];
+  const found = kept.findings?.get(code);
+  if (!found) return [];
+  const start = kept.start!;
   const { row, column } = statement.startPosition;
-  if (row === kept.start.line && column === kept.start.character) return found;
-  const move = (range: Range) => moveRange(range, kept.start, row - kept.start.line, column - kept.start.character);
+  if (row === start.line && column === start.character) return found;
+  const move = (range: Range) => moveRange(range, start, row - start.line, column - start.character);
   return found.map((f) => moved(f, move));
 }
 

@@ -19,6 +19,7 @@ export default defineRule({
   references: ['TDSP and Cookiecutter Data Science: raw data is immutable'],
   severity: 'warning',
   roles: ALL_BUT_GENERATED,
+  statementLocal: 'reachingByName',
   docs: `## What it finds
 Writes to a path inside \`data/raw\` or \`Sample_Data/Raw\`: \`df.to_csv("data/raw/...")\`,
 \`to_parquet\`, \`np.save\`, \`joblib.dump\`, \`torch.save\`, \`open(path, "w")\`, \`Path.write_text\`,

@@ -55,6 +55,7 @@ export default defineRule({
   references: ['Sculley et al. 2015: unstable data dependencies'],
   severity: 'information',
   roles: PRODUCTION,
+  statementLocal: 'reachingByName',
   docs: `## What it finds
 In modules and notebooks that import an ML library, reads of data from a remote URL (\`http(s)://\`,
 \`s3://\`, \`gs://\`, \`hf://\`, Azure) with nothing in the URL that fixes the version: no commit hash,

@@ -21,6 +21,7 @@ export default defineRule({
   references: ['Zhang et al. 2022, C3: Chain Indexing'],
   severity: 'warning',
   roles: ALL_BUT_GENERATED,
+  statementLocal: 'reachingByName',
   docs: `## What it finds
 Assignments whose target indexes a selection of a pandas object instead of the object itself:
 \`df[mask]["label"] = 0\`, \`df.loc[rows]["price"] = p\`, \`df["age"].iloc[0] = 30\`,

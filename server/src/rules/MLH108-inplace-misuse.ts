@@ -54,6 +54,7 @@ export default defineRule({
   references: ['Zhang et al. 2022, C7: In-Place APIs Misused'],
   severity: 'error',
   roles: ALL_BUT_GENERATED,
+  statementLocal: 'reachingByName',
   docs: `## What it finds
 Two ways of losing a pandas result:
 - **Error**: the result of a call with \`inplace=True\` is assigned, as in

@@ -297,8 +297,10 @@ export function lastValueOf(module: PythonModule, use: Node): Node | undefined {
   return reaching?.[reaching.length - 1].value;
 }
 
+/** The bindings of the whole module (of a view of some of its statements too). */
 export function bindingsOf(module: PythonModule): Bindings {
-  let found = cache.get(module);
-  if (!found) cache.set(module, (found = new Bindings(module)));
+  const whole = module.whole;
+  let found = cache.get(whole);
+  if (!found) cache.set(whole, (found = new Bindings(whole)));
   return found;
 }

@@ -16,10 +16,10 @@
 // (KeptStatement): typing in one function follows that one again, not the module.
 import { lastValueOf } from './bindings';
 import { boundNames, namesRead, nodesIn, sameNode, variableRoot } from './flow';
-import { Call, firstFrom, isInside, Node, PythonModule, scopeOf } from './module';
+import { Call, firstFrom, isInside, Node, nodesWithin, PythonModule, scopeOf } from './module';
 import { constructedClass, constructorOf, FIT_TRANSFORM_FUNCTIONS, isLearningTransformer, sklearnName, splitOf, SPLITTERS } from './sklearn';
-import { calledFunction, callsWithin, lastName, nodesWithin, parameterNames } from './structure';
-import { ModuleSurroundings, Surroundings } from './surroundings';
+import { calledFunction, callsWithin, lastName, parameterNames } from './structure';
+import { ModuleSurroundings, Surroundings, surroundingsOf } from './surroundings';
 
 /** Something that learns from the rows it is given. */
 export interface RowLearning {
@@ -529,7 +529,7 @@ class LeakageAnalysis {
   private readonly checked = new Map<Node, KeptStatement>();
 
   constructor(private readonly module: PythonModule) {
-    this.surroundings = new ModuleSurroundings(module);
+    this.surroundings = surroundingsOf(module);
     this.statements = this.surroundings.statements;
     for (const statement of this.statements) {
       if (statementsSeen.has(statement)) this.seenBefore.add(statement);
@@ -609,9 +609,8 @@ class LeakageAnalysis {
     } else {
       const context = (this.context ??= moduleContext(this.module));
       kept = keptStatements.get(statement);
-      if (!kept?.surroundings || kept.context !== context || !this.surroundings.renew(kept.surroundings)) {
-        keptStatements.set(statement, (kept = { context, surroundings: this.surroundings.of(statement) }));
-      }
+      const surroundings = this.surroundings.of(statement);
+      if (kept?.surroundings !== surroundings || kept.context !== context) keptStatements.set(statement, (kept = { context, surroundings }));
     }
     this.checked.set(statement, kept);
     return kept;

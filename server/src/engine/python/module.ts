@@ -94,6 +94,10 @@ function argumentsOf(call: Node): { positional: Node[]; keywords: ReadonlyMap<st
  *  module's imports bind (the key). */
 const statementCalls = new StatementMemo<Call[]>();
 
+/** The identifiers and attributes of each top-level statement by the texts asked, in a module being
+ *  edited: they depend on nothing outside the statement. */
+const statementTexts = { identifier: new StatementMemo<Map<string, Node[]>>(), attribute: new StatementMemo<Map<string, Node[]>>() };
+
 /** What a module's imports bind, as the key of its statements' calls. The key of the module analysed
  *  before is given again when equal, the same string, which each statement then compares by
  *  reference rather than character by character. */
@@ -120,6 +124,9 @@ export class PythonModule {
   constructor(
     readonly tree: Tree,
     readonly text: string,
+    /** Parsed again from an edited version (a document being edited): what the statements an edit
+     *  did not change hold is kept by their nodes for the next version. */
+    readonly edited = false,
   ) {
     this.collectImports();
     this.described = new Array<Call | undefined>(nodesOfType(tree, 'call').length);
@@ -133,6 +140,13 @@ export class PythonModule {
 
   get root(): Node {
     return rootOf(this.tree);
+  }
+
+  /** The module itself; for a view of some of its statements (statements.ts restrictedTo), the
+   *  module it is a view of: what is known of the module as a whole (its bindings, what is pandas)
+   *  is found on it. */
+  get whole(): PythonModule {
+    return this;
   }
 
   /** All nodes of a type, in document order. */
@@ -149,6 +163,11 @@ export class PythonModule {
     if (!known) this.byText.set(type, (known = { indexed: false, nodes: new Map() }));
     const found = known.nodes.get(text);
     if (found || known.indexed) return found ?? [];
+    if (this.edited) {
+      const nodes = this.statementsWithText(type, text);
+      known.nodes.set(text, nodes);
+      return nodes;
+    }
     const all = this.nodes(type);
     if (known.nodes.size < TEXTS_FOUND_BY_A_PASS) {
       checkpoint(all.length);
@@ -164,6 +183,30 @@ export class PythonModule {
     }
     this.byText.set(type, { indexed: true, nodes: index });
     return index.get(text) ?? [];
+  }
+
+  /** withText in a module being edited: from each top-level statement's nodes of the type with that
+   *  text, found when first asked (by a pass over the statement's nodes that compares lengths before
+   *  texts) and kept for the statements an edit did not change. */
+  private statementsWithText(type: 'identifier' | 'attribute', text: string): Node[] {
+    const found: Node[] = [];
+    let all: Node[] | undefined;
+    for (const statement of this.root.namedChildren) {
+      if (!statement) continue;
+      let byText = statementTexts[type].get(statement, '');
+      if (!byText) statementTexts[type].set(statement, '', (byText = new Map()));
+      let nodes = byText.get(text);
+      if (!nodes) {
+        all ??= this.nodes(type);
+        // An empty node where one statement ends and the next begins is the one's it belongs to.
+        const named = (node: Node) => node.endIndex - node.startIndex === text.length && node.text === text && (text.length > 0 || topLevelStatement(node) === statement);
+        const within = nodesWithin(all, statement);
+        checkpoint(within.length);
+        byText.set(text, (nodes = within.filter(named)));
+      }
+      if (nodes.length > 0) found.push(...nodes);
+    }
+    return found;
   }
 
   range(node: Node): Range {
@@ -429,6 +472,13 @@ export function firstFrom(nodes: Node[], offset: number): number {
     else high = mid;
   }
   return low;
+}
+
+/** The nodes of a list in document order that lie inside `container`. */
+export function nodesWithin(nodes: Node[], container: Node): Node[] {
+  const within: Node[] = [];
+  for (let i = firstFrom(nodes, container.startIndex); i < nodes.length && nodes[i].startIndex < container.endIndex; i++) if (isInside(nodes[i], container)) within.push(nodes[i]);
+  return within;
 }
 
 export function isInside(node: Node, container: Node): boolean {

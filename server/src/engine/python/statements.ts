@@ -11,9 +11,10 @@ export function topLevelStatements(module: PythonModule): Node[] {
 }
 
 /** The module with its node lists (nodes, calls, withText) cut down to the nodes inside some of its
- *  top-level statements; everything else (imports, the root, ranges, qualified names) is the
- *  module's own. A rule run on it finds what it would find in those statements when what it finds
- *  in a statement depends only on that statement and the imports. */
+ *  top-level statements; everything else (imports, the root, ranges, qualified names, and what is
+ *  found of the module as a whole: its bindings, what is pandas) is the module's own. A rule run on
+ *  it finds what it would find in those statements when what it finds in a statement depends only
+ *  on that statement, the imports and what the statement reaches by name. */
 export function restrictedTo(module: PythonModule, statements: Node[]): PythonModule {
   const spans = statements.map((s) => [s.startIndex, s.endIndex] as const);
   const inside = (list: Node[]): Node[] => {
@@ -27,6 +28,7 @@ export function restrictedTo(module: PythonModule, statements: Node[]): PythonMo
   const named = new Map<string, Node[]>();
   let calls: Call[] | undefined;
   const view = Object.create(module) as PythonModule;
+  Object.defineProperty(view, 'whole', { value: module.whole });
   view.nodes = (type) => {
     let list = lists.get(type);
     if (!list) lists.set(type, (list = inside(module.nodes(type))));

@@ -1,6 +1,6 @@
 // Where code sits: the calls inside a node or a scope, the class a method belongs to, its bases and
 // decorators. Complements flow.ts (which follows values) with questions about the tree's shape.
-import { Call, enclosingFunction, enclosingLoop, firstFrom, groupByScope, isInside, Node, PythonModule } from './module';
+import { Call, enclosingFunction, enclosingLoop, groupByScope, isInside, Node, PythonModule } from './module';
 
 /** Calls written inside `node` (nested functions included), in document order. */
 export function callsWithin(module: PythonModule, node: Node): Call[] {
@@ -18,13 +18,6 @@ export function callsWithin(module: PythonModule, node: Node): Call[] {
   for (let i = lo; i < calls.length && calls[i].node.startIndex < node.endIndex; i++) {
     if (isInside(calls[i].node, node)) within.push(calls[i]);
   }
-  return within;
-}
-
-/** The nodes of a list in document order that lie inside `container`. */
-export function nodesWithin(nodes: Node[], container: Node): Node[] {
-  const within: Node[] = [];
-  for (let i = firstFrom(nodes, container.startIndex); i < nodes.length && nodes[i].startIndex < container.endIndex; i++) if (isInside(nodes[i], container)) within.push(nodes[i]);
   return within;
 }
 

@@ -14,9 +14,9 @@
 // those names comes or goes, every binding and call of them is as it was. The imports (which
 // qualify names) are the module's, compared whole by the analyses that keep results.
 import { boundNames } from './flow';
-import { isInside, Node, PythonModule } from './module';
+import { isInside, Node, nodesWithin, PythonModule } from './module';
 import { topLevelStatements } from './statements';
-import { nodesWithin, parameterNames } from './structure';
+import { parameterNames } from './structure';
 
 const NO_HOLDERS: Holders = { statements: [], valueNames: [] };
 const DEFINITIONS = new Set(['function_definition', 'class_definition', 'decorated_definition']);
@@ -32,11 +32,10 @@ const TARGETS = ['assignment', 'augmented_assignment', 'for_statement', 'as_patt
 
 /** What a top-level statement's analysis can reach of its module by name, as of one version of the
  *  module: the names (those it reads and does not bind, those the values given them read, and so
- *  on), the statements that may bind them or define a function of theirs, and all the top-level
- *  statements then. */
+ *  on), and all the top-level statements then; the statements that may bind those names or define
+ *  a function of theirs are what it reaches of them. */
 export interface Surroundings {
   readonly names: ReadonlySet<string>;
-  readonly holders: ReadonlySet<Node>;
   among: ReadonlySet<Node>;
 }
 
@@ -51,6 +50,25 @@ interface Holders {
 // names read by the values it gives them): a node object kept by a re-parse keeps its text.
 const freeNamesCache = new WeakMap<Node, string[]>();
 const targetsCache = new WeakMap<Node, Map<string, string[]>>();
+/** Per top-level statement, its surroundings as of the latest version of its module that asked. */
+const keptSurroundings = new WeakMap<Node, Surroundings>();
+
+const surroundingsCache = new WeakMap<PythonModule, ModuleSurroundings>();
+
+/** The holders found last, of a version of a module, with its statements: those of the next version
+ *  of a module being edited are found from them, where the statements that came or went bind. */
+let lastHolders: { statements: ReadonlySet<Node>; holders: Map<string, Holders> } | undefined;
+/** The most statements that may come or go between two versions for the holders of one to be found
+ *  from those of the other (beyond, they are found anew). */
+const MOST_CHANGED = 64;
+
+/** The surroundings of one version of a module, shared by the analyses that keep results by
+ *  statement (each name's holders are found once). */
+export function surroundingsOf(module: PythonModule): ModuleSurroundings {
+  let found = surroundingsCache.get(module);
+  if (!found) surroundingsCache.set(module, (found = new ModuleSurroundings(module)));
+  return found;
+}
 
 /** The top-level statements of one version of a module, and which of them may bind each name. */
 export class ModuleSurroundings {
@@ -58,25 +76,29 @@ export class ModuleSurroundings {
   /** The statements, as a set: made when first asked, by a module being edited. */
   private statementSet?: Set<Node>;
   private holders?: Map<string, Holders>;
-  /** Per earlier version (its set of statements), the statements removed since and the names the
-   *  statements added since may bind. */
-  private readonly changes = new Map<ReadonlySet<Node>, { removed: Node[]; targets: Set<string> }>();
+  /** Per earlier version (its set of statements), the names the statements removed or added since
+   *  may bind; undefined when they are not known. */
+  private readonly changes = new Map<ReadonlySet<Node>, string[] | undefined>();
 
   constructor(private readonly module: PythonModule) {
     this.statements = topLevelStatements(module);
   }
 
-  /** What `statement`'s analysis can reach of this version of the module by name. */
+  /** What `statement`'s analysis can reach of this version of the module by name: the object given
+   *  for an earlier version while it still holds, so that a result kept with it still holds while
+   *  it is the same object. The analyses that keep results share it. */
   of(statement: Node): Surroundings {
-    const holders = new Set<Node>();
+    let found = keptSurroundings.get(statement);
+    if (!found || !this.renew(found)) keptSurroundings.set(statement, (found = this.found(statement)));
+    return found;
+  }
+
+  /** What `statement`'s analysis can reach of this version of the module by name, found anew. */
+  private found(statement: Node): Surroundings {
     const names = new Set(this.freeNames(statement));
     // A Set visits what is added while it is walked: the names the values read, in turn.
-    for (const name of names) {
-      const held = this.holding(name);
-      for (const holder of held.statements) if (holder !== statement) holders.add(holder);
-      for (const read of held.valueNames) names.add(read);
-    }
-    return { names, holders, among: this.current };
+    for (const name of names) for (const read of this.holding(name).valueNames) names.add(read);
+    return { names, among: this.current };
   }
 
   private get current(): Set<Node> {
@@ -84,48 +106,90 @@ export class ModuleSurroundings {
   }
 
   /** Whether surroundings found in an earlier version of the module still hold in this one (and
-   *  then makes them this version's): none of their holders was removed and no statement added
-   *  since may bind one of their names. The holders left are then the same objects, in the same
-   *  order (a re-parse keeps the order of the objects it keeps), holding the same text. */
-  renew(surroundings: Surroundings): boolean {
+   *  then makes them this version's): no statement removed or added since may bind one of their
+   *  names (a statement that held one of them may bind it). The statements that may bind them are
+   *  then the same objects, in the same order (a re-parse keeps the order of the objects it keeps),
+   *  holding the same text. */
+  private renew(surroundings: Surroundings): boolean {
     if (surroundings.among === this.current) return true;
-    const { removed, targets } = this.changesSince(surroundings.among);
-    for (const statement of removed) if (surroundings.holders.has(statement)) return false;
-    for (const name of targets) if (surroundings.names.has(name)) return false;
+    const changed = this.namesChangedSince(surroundings.among);
+    if (!changed) return false;
+    for (const name of changed) if (surroundings.names.has(name)) return false;
     // Renewed, the surroundings kept of most statements are of one version: the next one compares
     // with that one alone.
     surroundings.among = this.current;
     return true;
   }
 
-  private changesSince(among: ReadonlySet<Node>): { removed: Node[]; targets: Set<string> } {
-    let changes = this.changes.get(among);
-    if (!changes) {
-      changes = { removed: [], targets: new Set() };
-      for (const statement of among) if (!this.current.has(statement)) changes.removed.push(statement);
-      for (const statement of this.statements) if (!among.has(statement)) for (const name of this.targets(statement).keys()) changes.targets.add(name);
-      this.changes.set(among, changes);
+  /** The names that the statements removed or added since an earlier version may bind; undefined
+   *  when a removed statement's are not known (a removed node is not read again). The statements of
+   *  a version whose holders were found, and those added since a version surroundings were renewed
+   *  to, had their targets found. */
+  private namesChangedSince(among: ReadonlySet<Node>): string[] | undefined {
+    if (this.changes.has(among)) return this.changes.get(among);
+    const names = new Set<string>();
+    let known = true;
+    for (const statement of among) {
+      if (this.current.has(statement)) continue;
+      const targets = targetsCache.get(statement);
+      if (targets) for (const name of targets.keys()) names.add(name);
+      else known = false;
     }
-    return changes;
+    for (const statement of this.statements) if (!among.has(statement)) for (const name of this.targets(statement).keys()) names.add(name);
+    const changed = known ? [...names] : undefined;
+    this.changes.set(among, changed);
+    return changed;
   }
 
   /** The top-level statements that may bind `name` at the module's level or define a function of
    *  that name, and the names read by the values assigned to it there. */
   private holding(name: string): Holders {
     if (!this.holders) {
-      this.holders = new Map();
-      for (const statement of this.statements) {
-        for (const [target, valueNames] of this.targets(statement)) {
-          const held = this.holders.get(target);
-          if (!held) this.holders.set(target, { statements: [statement], valueNames: [...valueNames] });
-          else {
-            held.statements.push(statement);
-            held.valueNames.push(...valueNames);
-          }
+      this.holders = this.holdersSince(lastHolders) ?? this.everyHolder();
+      lastHolders = { statements: this.current, holders: this.holders };
+    }
+    return this.holders.get(name) ?? NO_HOLDERS;
+  }
+
+  private everyHolder(): Map<string, Holders> {
+    const holders = new Map<string, Holders>();
+    for (const statement of this.statements) {
+      for (const [target, valueNames] of this.targets(statement)) {
+        const held = holders.get(target);
+        if (!held) holders.set(target, { statements: [statement], valueNames: [...valueNames] });
+        else {
+          held.statements.push(statement);
+          held.valueNames.push(...valueNames);
         }
       }
     }
-    return this.holders.get(name) ?? NO_HOLDERS;
+    return holders;
+  }
+
+  /** The holders of this version from those of an earlier one (left as they are: they are shared),
+   *  found again only for the names that the statements removed or added since may bind; undefined
+   *  when too many statements came or went. */
+  private holdersSince(earlier: typeof lastHolders): Map<string, Holders> | undefined {
+    if (!earlier) return undefined;
+    const removed: Node[] = [];
+    for (const statement of earlier.statements) if (!this.current.has(statement) && removed.push(statement) > MOST_CHANGED) return undefined;
+    const added: Node[] = [];
+    for (const statement of this.statements) if (!earlier.statements.has(statement) && added.push(statement) > MOST_CHANGED) return undefined;
+    const renamed = new Set<string>();
+    for (const statement of removed) {
+      // Each statement of a version whose holders were found has its targets kept.
+      const targets = targetsCache.get(statement);
+      if (!targets) return undefined;
+      for (const name of targets.keys()) renamed.add(name);
+    }
+    for (const statement of added) for (const name of this.targets(statement).keys()) renamed.add(name);
+    const holders = new Map(earlier.holders);
+    for (const name of renamed) {
+      const statements = [...(earlier.holders.get(name)?.statements ?? []).filter((statement) => this.current.has(statement)), ...added.filter((statement) => this.targets(statement).has(name))];
+      if (statements.length === 0) holders.delete(name);
+      else holders.set(name, { statements, valueNames: statements.flatMap((statement) => this.targets(statement).get(name)!) });
+    }
+    return holders;
   }
 
   /** The names a top-level statement may bind at the module's level or define a function of, each
