@@ -5,7 +5,7 @@
 // included: an edited text is read again only from before the edit to where the reading is as it
 // was before.
 import { commonPrefix, commonSuffix } from '../text';
-import { APOSTROPHE, CARRIAGE_RETURN, HASH, LINE_FEED, QUOTE, SPACE, TAB } from './charCodes';
+import { APOSTROPHE, CARRIAGE_RETURN, HASH, isSyntaxMark, LINE_FEED, QUOTE, SPACE, TAB } from './charCodes';
 import { firstAtOrAfter } from './parser';
 import { bracketChange, stringEnd } from './statementStarts';
 
@@ -80,6 +80,7 @@ function readNesting(text: string, from: number, freshLines: number[], rejoins: 
     // The rest of the line, and of the lines a string spans; then on past the line break.
     for (i += width; i < length; i++) {
       c = text.charCodeAt(i);
+      if (!isSyntaxMark(c)) continue;
       if (c === LINE_FEED || c === CARRIAGE_RETURN) break;
       switch (c) {
         case HASH: {

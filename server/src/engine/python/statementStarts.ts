@@ -3,7 +3,7 @@
 // skipped). A statement that follows a complete top-level statement parses the same alone as after
 // it, so an edited document is parsed again only from the start of the statement an edit touched to
 // the start of the next one it left as it was (parser.ts), and a syntax error stays in its statement.
-import { APOSTROPHE, BACKSLASH, CARRIAGE_RETURN, FORM_FEED, HASH, LINE_FEED, QUOTE, SPACE, TAB } from './charCodes';
+import { APOSTROPHE, BACKSLASH, CARRIAGE_RETURN, FORM_FEED, HASH, isSyntaxMark, LINE_FEED, QUOTE, SPACE, TAB } from './charCodes';
 
 const AT = 0x40;
 
@@ -45,6 +45,7 @@ export function statementStarts(source: string, from = 0, stopAt?: (start: numbe
     continued = false;
     for (; i < length; i++) {
       const c = source.charCodeAt(i);
+      if (!isSyntaxMark(c)) continue;
       if (c === LINE_FEED) break;
       switch (c) {
         case HASH: {
