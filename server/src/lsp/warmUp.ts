@@ -2,8 +2,9 @@
 // has just started, the first line typed in a long document waits for that: on the benchmark's
 // 5,000-line module its keystrokes took about 40 ms each, the lines after it 15. So a started server
 // spends its first idle turns on a module of its own (the rules' examples), analysed as an open
-// document is: whole, then a keystroke at a time while a line is typed into it. About a quarter of a
-// second of CPU, once, in turns where nothing else waits, until a document is edited (server.ts).
+// document is: whole, then a keystroke at a time while a line is typed into it. About a third of a
+// second of the server's thread, once, in turns where nothing else waits, until a document is
+// edited (server.ts).
 import { Analyzer, kindOf } from '../engine/analyze';
 import { DEFAULT_CONFIG } from '../engine/config';
 import { docSection } from '../engine/docs';
