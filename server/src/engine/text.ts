@@ -77,7 +77,7 @@ export function decodeBytes(bytes: Uint8Array): DecodedText {
 const COMPARED_AT_ONCE = 256;
 
 /** The length of the longest common start of two texts, at most `limit`. */
-export function commonPrefix(a: string, b: string, limit: number): number {
+function commonPrefix(a: string, b: string, limit: number): number {
   let length = 0;
   while (length + COMPARED_AT_ONCE <= limit && a.substring(length, length + COMPARED_AT_ONCE) === b.substring(length, length + COMPARED_AT_ONCE)) length += COMPARED_AT_ONCE;
   while (length < limit && a.charCodeAt(length) === b.charCodeAt(length)) length++;
@@ -95,13 +95,36 @@ export function detached(part: string): string {
 }
 
 /** The length of the longest common end of two texts, at most `limit`. */
-export function commonSuffix(a: string, b: string, limit: number): number {
+function commonSuffix(a: string, b: string, limit: number): number {
   let length = 0;
   const aEnd = a.length;
   const bEnd = b.length;
   while (length + COMPARED_AT_ONCE <= limit && a.substring(aEnd - length - COMPARED_AT_ONCE, aEnd - length) === b.substring(bEnd - length - COMPARED_AT_ONCE, bEnd - length)) length += COMPARED_AT_ONCE;
   while (length < limit && a.charCodeAt(aEnd - 1 - length) === b.charCodeAt(bEnd - 1 - length)) length++;
   return length;
+}
+
+/** Where a text differs from the one before an edit: they share their first `prefix` characters,
+ *  and their ends from `end` in the new text (`end - shift` in the one before). */
+export interface ChangedSpan {
+  prefix: number;
+  end: number;
+  shift: number;
+}
+
+/** The latest span found, with its texts: a keystroke asks for the same two texts' span three times
+ *  (the re-parse, the line index, the nesting check). */
+let latestSpan: { old: string; text: string; span: ChangedSpan } | undefined;
+
+/** Where `text` differs from `old`. */
+export function changedSpan(old: string, text: string): ChangedSpan {
+  if (latestSpan && latestSpan.old === old && latestSpan.text === text) return latestSpan.span;
+  const shorter = Math.min(old.length, text.length);
+  const prefix = commonPrefix(old, text, shorter);
+  const suffix = commonSuffix(old, text, shorter - prefix);
+  const span = { prefix, end: text.length - suffix, shift: text.length - old.length };
+  latestSpan = { old, text, span };
+  return span;
 }
 
 /** Pushes on `starts` the line starts after the characters from `from` to `to` (a line starts
@@ -118,11 +141,7 @@ function pushLineStarts(starts: number[], text: string, from: number, to: number
  *  at k is read from the characters at k - 1 and k: where both lie before the change, or both after
  *  it, the start is the one before (moved). */
 function startsAfterEdit(old: string, oldStarts: number[], text: string): number[] {
-  const shorter = Math.min(old.length, text.length);
-  const prefix = commonPrefix(old, text, shorter);
-  const suffix = commonSuffix(old, text, shorter - prefix);
-  const shift = text.length - old.length;
-  const changeEnd = text.length - suffix;
+  const { prefix, end: changeEnd, shift } = changedSpan(old, text);
   const starts: number[] = [];
   for (const start of oldStarts) {
     if (start > 0 && start >= prefix) break;

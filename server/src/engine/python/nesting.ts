@@ -4,7 +4,7 @@
 // good (every later parse in the process fails). The check runs before every parse, keystrokes
 // included: an edited text is read again only from before the edit to where the reading is as it
 // was before.
-import { commonPrefix, commonSuffix } from '../text';
+import { changedSpan } from '../text';
 import { APOSTROPHE, CARRIAGE_RETURN, HASH, isSyntaxMark, LINE_FEED, QUOTE, SPACE, TAB } from './charCodes';
 import { firstAtOrAfter } from './parser';
 import { bracketChange, stringEnd } from './statementStarts';
@@ -31,11 +31,7 @@ export function tooDeepForPython(text: string): string | undefined {
 export function nestingOf(text: string, before?: Nesting): Nesting {
   if (!before || before.tooDeep !== undefined) return { text, ...readNesting(text, 0, [], () => false) };
   const old = before.text;
-  const shorter = Math.min(old.length, text.length);
-  const prefix = commonPrefix(old, text, shorter);
-  const suffix = commonSuffix(old, text, shorter - prefix);
-  const shift = text.length - old.length;
-  const changeEnd = text.length - suffix;
+  const { prefix, end: changeEnd, shift } = changedSpan(old, text);
   const oldLines = before.freshLines;
   // The last fresh line before the change (its first character, which makes it one, is unchanged).
   const kept = firstAtOrAfter(oldLines, prefix, atSelf);

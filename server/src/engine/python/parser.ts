@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Edit, Language, Node, Parser, Tree } from 'web-tree-sitter';
 import { BudgetExceeded, checkpoint, pastDeadline } from '../budget';
-import { commonPrefix, commonSuffix, detached, withUnixLineEnds } from '../text';
+import { changedSpan, detached, withUnixLineEnds } from '../text';
 import { endParserOnTrap } from './parserFailure';
 import { statementStarts } from './statementStarts';
 
@@ -554,17 +554,13 @@ function reparsed(source: string, before: ModuleTree, index: TreeIndex): ModuleT
   const old = before[SOURCE];
   const oldLength = old.length;
   const length = source.length;
-  const shorter = Math.min(oldLength, length);
-  const prefix = commonPrefix(old, source, shorter);
-  const suffix = commonSuffix(old, source, shorter - prefix);
-  const shift = length - oldLength;
+  const { prefix, end: changeEnd, shift } = changedSpan(old, source);
   const starts = before[STARTS];
   const startAt = (start: number) => firstAtOrAfter(starts, start, (s) => s);
   const wasStart = (start: number) => starts[startAt(start)] === start;
   // The starts are read from one far enough before the change that its line's first word (which
   // says whether it starts a statement: `else` does not) is not changed.
   const read = starts[Math.max(startAt(prefix - CONTINUING_KEYWORD_LENGTH) - 1, 0)];
-  const changeEnd = length - suffix;
   const found = statementStarts(source, read, (start) => start >= changeEnd && wasStart(start - shift));
   const stopped = found.length > 0 && found[found.length - 1] >= changeEnd && wasStart(found[found.length - 1] - shift);
   const to = stopped ? found[found.length - 1] : length;
