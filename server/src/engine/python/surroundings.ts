@@ -122,23 +122,36 @@ export class ModuleSurroundings {
   }
 
   /** The names that the statements removed or added since an earlier version may bind; undefined
-   *  when a removed statement's are not known (a removed node is not read again). The statements of
-   *  a version whose holders were found, and those added since a version surroundings were renewed
-   *  to, had their targets found. */
+   *  when a removed statement's are not known (see changeSince). */
   private namesChangedSince(among: ReadonlySet<Node>): string[] | undefined {
     if (this.changes.has(among)) return this.changes.get(among);
-    const names = new Set<string>();
-    let known = true;
-    for (const statement of among) {
-      if (this.current.has(statement)) continue;
-      const targets = targetsCache.get(statement);
-      if (targets) for (const name of targets.keys()) names.add(name);
-      else known = false;
-    }
-    for (const statement of this.statements) if (!among.has(statement)) for (const name of this.targets(statement).keys()) names.add(name);
-    const changed = known ? [...names] : undefined;
+    const names = this.changeSince(among)?.names;
+    const changed = names && [...names];
     this.changes.set(among, changed);
     return changed;
+  }
+
+  /** The statements added since an earlier version (its set of statements), and the names that they
+   *  and the statements removed since may bind; undefined when more than `most` statements were
+   *  added or removed, or a removed statement's names are not known (a removed node is not read
+   *  again). The statements of a version whose holders were found, and those added since a version
+   *  surroundings were renewed to, had their targets found. */
+  private changeSince(earlier: ReadonlySet<Node>, most = Infinity): { added: Node[]; names: Set<string> } | undefined {
+    const names = new Set<string>();
+    const added: Node[] = [];
+    for (const statement of this.statements) {
+      if (earlier.has(statement)) continue;
+      if (added.push(statement) > most) return undefined;
+      for (const name of this.targets(statement).keys()) names.add(name);
+    }
+    let removed = 0;
+    for (const statement of earlier) {
+      if (this.current.has(statement)) continue;
+      const targets = targetsCache.get(statement);
+      if (!targets || ++removed > most) return undefined;
+      for (const name of targets.keys()) names.add(name);
+    }
+    return { added, names };
   }
 
   /** The top-level statements that may bind `name` at the module's level or define a function of
@@ -170,22 +183,11 @@ export class ModuleSurroundings {
    *  found again only for the names that the statements removed or added since may bind; undefined
    *  when too many statements came or went. */
   private holdersSince(earlier: typeof lastHolders): Map<string, Holders> | undefined {
-    if (!earlier) return undefined;
-    const removed: Node[] = [];
-    for (const statement of earlier.statements) if (!this.current.has(statement) && removed.push(statement) > MOST_CHANGED) return undefined;
-    const added: Node[] = [];
-    for (const statement of this.statements) if (!earlier.statements.has(statement) && added.push(statement) > MOST_CHANGED) return undefined;
-    const renamed = new Set<string>();
-    for (const statement of removed) {
-      // Each statement of a version whose holders were found has its targets kept.
-      const targets = targetsCache.get(statement);
-      if (!targets) return undefined;
-      for (const name of targets.keys()) renamed.add(name);
-    }
-    for (const statement of added) for (const name of this.targets(statement).keys()) renamed.add(name);
+    const change = earlier && this.changeSince(earlier.statements, MOST_CHANGED);
+    if (!change) return undefined;
     const holders = new Map(earlier.holders);
-    for (const name of renamed) {
-      const statements = [...(earlier.holders.get(name)?.statements ?? []).filter((statement) => this.current.has(statement)), ...added.filter((statement) => this.targets(statement).has(name))];
+    for (const name of change.names) {
+      const statements = [...(earlier.holders.get(name)?.statements ?? []).filter((statement) => this.current.has(statement)), ...change.added.filter((statement) => this.targets(statement).has(name))];
       if (statements.length === 0) holders.delete(name);
       else holders.set(name, { statements, valueNames: statements.flatMap((statement) => this.targets(statement).get(name)!) });
     }
