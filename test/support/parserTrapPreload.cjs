@@ -7,10 +7,11 @@
 const marker = process.env.TRAP_PARSER_ON;
 
 if (marker) {
-  const instantiate = WebAssembly.instantiate;
-  WebAssembly.instantiate = async function (source, imports, ...rest) {
+  // The runtime is instantiated from its compiled module (see CompiledParser in parser.ts).
+  const Instance = WebAssembly.Instance;
+  WebAssembly.Instance = function (module, imports) {
     const env = imports && imports.env;
-    if (!env || typeof env.tree_sitter_parse_callback !== 'function') return instantiate.call(this, source, imports, ...rest);
+    if (!env || typeof env.tree_sitter_parse_callback !== 'function') return new Instance(module, imports);
     let runtime;
     let broken = false;
     const readText = env.tree_sitter_parse_callback;
@@ -24,8 +25,9 @@ if (marker) {
       if (broken) runtime.ts_tree_root_node_wasm(0xfffffff0);
     };
     const env2 = new Proxy(env, { get: (target, name) => (name === 'tree_sitter_parse_callback' ? parseCallback : target[name]) });
-    const result = await instantiate.call(this, source, { ...imports, env: env2 }, ...rest);
-    runtime = result.instance.exports;
-    return result;
+    const instance = new Instance(module, { ...imports, env: env2 });
+    runtime = instance.exports;
+    return instance;
   };
+  WebAssembly.Instance.prototype = Instance.prototype;
 }

@@ -8,7 +8,7 @@ import type { ScanReply, ScanRequest } from './scanPool';
 import { indexFromData, ScanShare, SharedProject } from './scanShare';
 
 const share = new ScanShare(workerData?.budget);
-const ready = initPython();
+const ready = initPython(workerData?.parser);
 /** The project as the pass sees it (the pre-index in the first, the index in the second), received
  *  once before its files. */
 let project: SharedProject | undefined;
@@ -24,7 +24,12 @@ const garbageBytes = (workerData?.garbageMB ?? 64) * 2 ** 20;
  *  collection left it; at first, what loading left, garbage included. Not measured by a collection
  *  of its own when an index comes: that cost each thread 10-20 ms before its first files, twice a
  *  scan, and a bigger index than the last is noted at the next collection. */
-let heldBytes = process.memoryUsage().heapUsed;
+let heldBytes = heapUsed();
+
+/** The heap's use, in bytes (process.memoryUsage() would also read the process's RSS, which takes longer). */
+function heapUsed(): number {
+  return v8.getHeapStatistics().used_heap_size;
+}
 
 function answer(request: ScanRequest): unknown {
   switch (request.type) {
@@ -49,8 +54,8 @@ parentPort?.on('message', async (request: ScanRequest) => {
     reply = { ok: false, error: (e as Error).stack ?? String(e) };
   }
   parentPort!.postMessage(reply);
-  if (process.memoryUsage().heapUsed > heldBytes + garbageBytes) {
+  if (heapUsed() > heldBytes + garbageBytes) {
     collectGarbage();
-    heldBytes = process.memoryUsage().heapUsed;
+    heldBytes = heapUsed();
   }
 });
