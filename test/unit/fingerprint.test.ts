@@ -122,8 +122,8 @@ def add_ratio(df, num, den):
     )
     return df.fillna({"ratio": 0.0})
 `;
-    const a = fingerprint(onlyFunction(original));
-    const b = fingerprint(onlyFunction(rewritten));
+    const a = fingerprint(onlyFunction(original), true);
+    const b = fingerprint(onlyFunction(rewritten), true);
     assert.notEqual(a.bodyHash, '');
     assert.equal(a.bodyHash, b.bodyHash);
     assert.equal(a.writesColumns, true);
@@ -142,7 +142,7 @@ def describe(frame, column):
       body('summary.name = f"{column}: {summary["max"]:.2f}"'),
       body('summary.name = f"{column} - {summary["mean"]:.2f}"'),
       body('summary.name += f"{column}: {summary["mean"]:.2f}"'),
-    ].map((source) => fingerprint(onlyFunction(source)).bodyHash);
+    ].map((source) => fingerprint(onlyFunction(source), true).bodyHash);
     assert.equal(new Set(hashes).size, hashes.length);
   });
 
@@ -154,10 +154,22 @@ def clean(frame):
     return frame
 `;
     const otherCode = withComment.replace('astype(int)', 'astype(str)');
-    assert.notEqual(fingerprint(onlyFunction(withComment)).bodyHash, fingerprint(onlyFunction(otherCode)).bodyHash);
+    assert.notEqual(fingerprint(onlyFunction(withComment), true).bodyHash, fingerprint(onlyFunction(otherCode), true).bodyHash);
   });
 
   test('a body of fewer than twelve tokens has no fingerprint', () => {
-    assert.equal(fingerprint(onlyFunction('def double(x):\n    """Twice x."""\n    return x * 2\n')).bodyHash, '');
+    assert.equal(fingerprint(onlyFunction('def double(x):\n    """Twice x."""\n    return x * 2\n'), true).bodyHash, '');
+  });
+
+  test('a function is hashed where MLH502 compares bodies: in a training module, or when it computes features', () => {
+    const logger = `
+def log_metrics(writer, metrics, step):
+    for name, value in metrics.items():
+        writer.add_scalar(name, value, global_step=step)
+`;
+    assert.equal(fingerprint(onlyFunction(logger), false).bodyHash, ''); // not feature code, outside training
+    assert.notEqual(fingerprint(onlyFunction(logger), true).bodyHash, ''); // the same text in a training module
+    const features = logger.replace('log_metrics', 'prepare_features');
+    assert.notEqual(fingerprint(onlyFunction(features), false).bodyHash, ''); // feature code, by its name
   });
 });

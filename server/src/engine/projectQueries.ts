@@ -2,7 +2,7 @@
 // train or save models. Answers come from the facts and documents the scan gathered, never the disk.
 import { ProjectFile, ProjectIndex } from './project';
 import type { ProjectFinding } from './rule';
-import { PythonFacts } from './python/facts';
+import { trainsModel } from './python/facts';
 import { isInPackage } from './python/module';
 import { TENSORFLOW_PACKAGES } from './python/tensorflow';
 import { TORCH_PACKAGES } from './python/torch';
@@ -65,16 +65,6 @@ export function mlModules(project: ProjectIndex, appliesTo: (path: string) => bo
     .pythonFiles()
     .filter(([p, f]) => f.isML && !f.isTest && appliesTo(p))
     .map(([p]) => p);
-}
-
-/** Whether a module (not a test) trains a model: an estimator's fit, a trainer's train, a backward pass. */
-export function trainsModel(facts: PythonFacts): boolean {
-  return facts.isML && !facts.isTest && facts.trainsModel;
-}
-
-/** Whether a module (not a test) saves or exports a trained model. */
-export function savesModel(facts: PythonFacts): boolean {
-  return facts.isML && !facts.isTest && facts.savesModel;
 }
 
 /** Modules and notebooks that train models (of the roles `appliesTo` accepts). */

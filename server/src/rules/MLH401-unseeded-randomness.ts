@@ -1,4 +1,4 @@
-import { trainsModel } from '../engine/projectQueries';
+import { trainsModel } from '../engine/python/facts';
 import { defineRule } from '../engine/rule';
 import { drawOffset, drawsSeed, unseededDraw } from '../engine/python/randomness';
 import { isSeededBefore } from '../engine/python/seeding';

@@ -1,6 +1,7 @@
 import { defineRule } from '../engine/rule';
 import { ProjectIndex } from '../engine/project';
-import { projectAnchor, relatedFiles, trainsModel } from '../engine/projectQueries';
+import { projectAnchor, relatedFiles } from '../engine/projectQueries';
+import { trainsModel } from '../engine/python/facts';
 import { isInPackage } from '../engine/python/module';
 
 const TORCH_PACKAGES = ['torch', 'pytorch_lightning', 'lightning'];

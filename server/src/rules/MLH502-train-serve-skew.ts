@@ -1,20 +1,15 @@
-import { trainsModel } from '../engine/projectQueries';
 import { defineRule } from '../engine/rule';
-import { FunctionFingerprint } from '../engine/python/fingerprint';
-import { PythonFacts } from '../engine/python/facts';
+import { computesFeatures, FEATURE_FUNCTION, FunctionFingerprint } from '../engine/python/fingerprint';
+import { PythonFacts, trainsModel } from '../engine/python/facts';
 import { isModelServingCode } from '../engine/python/inference';
 import { endpointsOf } from '../engine/python/serving';
 import { FILE_START, rangeOf } from '../engine/types';
-
-/** Names of functions that compute model inputs: a copy under the same name is a copy of feature logic. */
-const FEATURE_FUNCTION = /feature|preprocess|transform|clean|normali[sz]e|encode|tokeni[sz]e|scale|prepare|featuri[sz]e|extract|impute|vectori[sz]e|bucket|bin_|_input/i;
 
 /** Copies of feature code: the same feature function name, or the same body of a function that
  *  computes features (by its name or by writing columns). Other shared helpers are not skew. */
 function sameFunction(serving: FunctionFingerprint, training: FunctionFingerprint): 'name' | 'body' | undefined {
   if (serving.name === training.name && FEATURE_FUNCTION.test(serving.name)) return 'name';
-  const computesFeatures = FEATURE_FUNCTION.test(serving.name) || serving.writesColumns;
-  if (computesFeatures && serving.bodyHash && serving.bodyHash === training.bodyHash) return 'body';
+  if (computesFeatures(serving) && serving.bodyHash && serving.bodyHash === training.bodyHash) return 'body';
   return undefined;
 }
 

@@ -1,6 +1,7 @@
 import { ProjectIndex } from '../engine/project';
 import { defineRule } from '../engine/rule';
-import { filesNamed, headingsOf, projectAnchor, readmePath, relatedFiles, savesModel, trainsModel } from '../engine/projectQueries';
+import { filesNamed, headingsOf, projectAnchor, readmePath, relatedFiles } from '../engine/projectQueries';
+import { savesModel, trainsModel } from '../engine/python/facts';
 import { MODEL_CARD } from '../scaffold/templates';
 
 const CARD_FILE = /(model[_ -]?card|model[_ -]?report|final[_ ]report)[^/]*\.(md|markdown|rst|txt|adoc|docx?|pdf|html?)$/i;

@@ -161,6 +161,16 @@ function isTestModule(module: PythonModule, path: string): boolean {
   return isTestPath(path) || (MAYBE_TEST_FILE.test(path.split('/').pop() ?? '') && definesTests(module));
 }
 
+/** Whether a module (not a test) trains a model: an estimator's fit, a trainer's train, a backward pass. */
+export function trainsModel(facts: Pick<PythonFacts, 'isML' | 'isTest' | 'trainsModel'>): boolean {
+  return facts.isML && !facts.isTest && facts.trainsModel;
+}
+
+/** Whether a module (not a test) saves or exports a trained model. */
+export function savesModel(facts: Pick<PythonFacts, 'isML' | 'isTest' | 'savesModel'>): boolean {
+  return facts.isML && !facts.isTest && facts.savesModel;
+}
+
 /** The facts a keystroke in an open document seldom needs: they cost the most to gather, and project
  *  rules and the rules of other files read them (see deferredPythonFacts). Each entry gathers its
  *  fields in one pass. */
@@ -168,7 +178,7 @@ const COSTLY_FACTS: CostlyFacts[] = [
   costly(['stringKeysRead'], (module) => ({ stringKeysRead: stringKeysRead(module) })),
   costly(['callsByScope', 'seedingScopes'], callsByScope),
   costly(['seedsLoaderWorkers'], (module) => ({ seedsLoaderWorkers: module.calls().some(seedsLoaderWorkers) })),
-  costly(['functionFingerprints'], (module) => ({ functionFingerprints: topLevelFunctions(module).map(fingerprint) })),
+  costly(['functionFingerprints'], (module, quick) => ({ functionFingerprints: topLevelFunctions(module).map((def) => fingerprint(def, trainsModel(quick))) })),
   costly(['validatesData'], (module) => ({ validatesData: validatesData(module) })),
   costly(['torchDeterministic'], (module) => ({ torchDeterministic: makesTorchDeterministic(module) })),
   costly(['pathsRead', 'pathsWritten'], filePaths),
@@ -180,11 +190,11 @@ const COSTLY_FACTS: CostlyFacts[] = [
 
 interface CostlyFacts {
   fields: (keyof PythonFacts)[];
-  gather: (module: PythonModule) => Partial<PythonFacts>;
+  gather: (module: PythonModule, quick: QuickFacts) => Partial<PythonFacts>;
 }
 
 /** An entry of COSTLY_FACTS, whose `gather` gives exactly its `fields`. */
-function costly<K extends keyof PythonFacts>(fields: K[], gather: (module: PythonModule) => Pick<PythonFacts, K>): CostlyFacts {
+function costly<K extends keyof PythonFacts>(fields: K[], gather: (module: PythonModule, quick: QuickFacts) => Pick<PythonFacts, K>): CostlyFacts {
   return { fields, gather };
 }
 
@@ -200,8 +210,9 @@ function costlyFacts(requested: ReadonlySet<RequestedFact>): CostlyFacts[] {
 /** Every fact of a module (of the requested facts, those `requested`), gathered at once: what a
  *  scan, the command line and the cache keep. */
 export function pythonFacts(module: PythonModule, path: string, requested: ReadonlySet<RequestedFact>): PythonFacts {
-  const facts: Partial<PythonFacts> = quickFacts(module, path);
-  for (const { gather } of costlyFacts(requested)) Object.assign(facts, gather(module));
+  const quick = quickFacts(module, path);
+  const facts: Partial<PythonFacts> = { ...quick };
+  for (const { gather } of costlyFacts(requested)) Object.assign(facts, gather(module, quick));
   return facts as PythonFacts;
 }
 
@@ -209,11 +220,12 @@ export function pythonFacts(module: PythonModule, path: string, requested: Reado
  *  on its first read, which must come while `current()` says the module is the document's parse (a
  *  later edit changes its tree): a read after that throws. */
 export function deferredPythonFacts(module: PythonModule, path: string, requested: ReadonlySet<RequestedFact>, current: () => boolean): PythonFacts {
-  const facts: Partial<PythonFacts> = quickFacts(module, path);
+  const quick = quickFacts(module, path);
+  const facts: Partial<PythonFacts> = { ...quick };
   for (const { fields, gather } of costlyFacts(requested)) {
     const read = (field: keyof PythonFacts) => {
       if (!current()) throw new Error(`the facts of ${path} were read after its text changed`);
-      const gathered = gather(module);
+      const gathered = gather(module, quick);
       for (const f of fields) Object.defineProperty(facts, f, { value: gathered[f], enumerable: true, writable: true, configurable: true });
       return gathered[field];
     };
@@ -231,6 +243,8 @@ export function hasDeferredFacts(facts: PythonFacts): boolean {
 export function gatherDeferredFacts(facts: PythonFacts): void {
   for (const { fields } of COSTLY_FACTS) void facts[fields[0]];
 }
+
+type QuickFacts = ReturnType<typeof quickFacts>;
 
 /** The facts every keystroke's analysis reads: a file's role and the context of its statement-local
  *  rules come from these. */

@@ -13,10 +13,19 @@ export interface FunctionFingerprint {
   name: string;
   /** Zero-based line of the `def`. */
   line: number;
-  /** Hash of the normalised body; empty when the body is too small to compare. */
+  /** Hash of the normalised body; empty when the body is too small to compare, or is not hashed
+   *  (see fingerprint). */
   bodyHash: string;
   /** The body assigns data-frame columns (`df["ratio"] = ...`): it computes features. */
   writesColumns: boolean;
+}
+
+/** Names of functions that compute model inputs: a copy under the same name is a copy of feature logic. */
+export const FEATURE_FUNCTION = /feature|preprocess|transform|clean|normali[sz]e|encode|tokeni[sz]e|scale|prepare|featuri[sz]e|extract|impute|vectori[sz]e|bucket|bin_|_input/i;
+
+/** Whether a function computes model inputs: by its name, or as its body writes data-frame columns. */
+export function computesFeatures(fingerprint: Pick<FunctionFingerprint, 'name' | 'writesColumns'>): boolean {
+  return FEATURE_FUNCTION.test(fingerprint.name) || fingerprint.writesColumns;
 }
 
 function writesColumn(assignment: Node | null): boolean {
@@ -28,30 +37,41 @@ function isDocstring(statement: Node | null | undefined): boolean {
   return statement?.type === 'expression_statement' && statement.namedChildren.length === 1 && statement.namedChildren[0]?.type === 'string';
 }
 
+/** A fingerprint without its line; `bodyHash` undefined until the body is hashed. */
+interface KnownFunction {
+  name: string;
+  writesColumns: boolean;
+  bodyHash?: string;
+}
+
 // A fingerprint follows from the function's text alone, and a module open in an editor has its facts
 // taken at every keystroke: the functions the keystroke did not touch are not read again.
-const byText = new Map<string, Omit<FunctionFingerprint, 'line'>>();
+const byText = new Map<string, KnownFunction>();
 const MAX_REMEMBERED = 4096;
 
-/** The fingerprint of a function definition. */
-export function fingerprint(def: Node): FunctionFingerprint {
+/** The fingerprint of a function definition. Its body is hashed only where MLH502 compares bodies:
+ *  a function that computes features (a serving copy of it is reported) or any function of a module
+ *  that trains a model (`inTraining`: the copy a serving function may be of). In a big library few
+ *  functions are either (keras: 251 of 5,347), and the hash was most of a fingerprint's cost. */
+export function fingerprint(def: Node, inTraining: boolean): FunctionFingerprint {
   const text = def.text;
   let known = byText.get(text);
   if (!known) {
     if (byText.size >= MAX_REMEMBERED) byText.clear();
-    known = fingerprintOf(def, text);
+    known = { name: def.childForFieldName('name')?.text ?? '', writesColumns: writesColumns(def) };
     byText.set(text, known);
   }
-  return { name: known.name, line: def.startPosition.row, bodyHash: known.bodyHash, writesColumns: known.writesColumns };
+  if (known.bodyHash === undefined && (inTraining || computesFeatures(known))) known.bodyHash = bodyHash(def, text);
+  return { name: known.name, line: def.startPosition.row, bodyHash: known.bodyHash ?? '', writesColumns: known.writesColumns };
 }
 
-function fingerprintOf(def: Node, text: string): Omit<FunctionFingerprint, 'line'> {
-  const name = def.childForFieldName('name')?.text ?? '';
-  const body = def.childForFieldName('body');
+function writesColumns(def: Node): boolean {
+  return def.childForFieldName('body')?.descendantsOfType('assignment').some(writesColumn) ?? false;
+}
+
+function bodyHash(def: Node, text: string): string {
   const tokens = bodyTokens(def, text);
-  const bodyHash = tokens.length >= MIN_FINGERPRINT_TOKENS ? createHash('sha1').update(tokens.join(' ')).digest('hex').slice(0, 16) : '';
-  const writesColumns = body?.descendantsOfType('assignment').some(writesColumn) ?? false;
-  return { name, bodyHash, writesColumns };
+  return tokens.length >= MIN_FINGERPRINT_TOKENS ? createHash('sha1').update(tokens.join(' ')).digest('hex').slice(0, 16) : '';
 }
 
 /** The tokens of a function's body as its syntax tree has them (its leaves), docstring and comments
