@@ -1,7 +1,8 @@
 // Benchmark: `npm run bench [-- DIR] [--files N] [--server-only | --rules]`. Scans DIR (by default a generated corpus of
 // realistic ML files in a temporary folder) with the full engine on worker threads, and measures in
 // the same run a bare tree-sitter parse of the same Python sources and notebook code, the command
-// line as a user runs it (a separate process, without and with its cache, with its peak memory),
+// line as a user runs it (a separate process, without and with its cache, with its peak memory; the
+// parse and the command line without its cache are each the median of three runs),
 // the scan as the language server runs it (a separate process, for its peak memory), then a cold and
 // a warm (cached) analysis pass in one thread. It prints numbers; it asserts nothing.
 import { spawnSync } from 'child_process';
@@ -62,6 +63,11 @@ async function timed<T>(work: () => T | Promise<T>): Promise<{ value: T; time: T
   return { value, time: { secs: Number(process.hrtime.bigint() - wall) / 1e9, cpu: (used.user + used.system) / 1e6 } };
 }
 
+/** The wall times of a median's runs. */
+function runsOf(median: { runs: number[] }): string {
+  return `median of ${median.runs.length} runs: ${median.runs.map((secs) => secs.toFixed(2)).join(', ')} s`;
+}
+
 function line(label: string, files: number, bytes: number, { secs, cpu }: Timing): string {
   const mb = bytes / 1024 / 1024;
   return `${label.padEnd(34)} ${String(files).padStart(6)} files ${mb.toFixed(2).padStart(6)} MB ${secs.toFixed(2).padStart(7)} s (cpu ${cpu.toFixed(2).padStart(7)} s) ${(files / secs).toFixed(0).padStart(6)} files/s ${(mb / secs).toFixed(2).padStart(6)} MB/s`;
@@ -102,13 +108,26 @@ function runChild(args: string[]): ChildUsage {
   }
 }
 
-/** The command line on the folder: without its cache, then twice with it (cold, then warm). A cache
- *  folder the benchmark made is removed again. */
-function benchCli(root: string): { noCache: ChildUsage; cold: ChildUsage; warm: ChildUsage } {
+/** Timed runs of the figures compared with each other (the command line, the bare parse): on a
+ *  shared machine one run can be 5% off either way. */
+const RUNS = 3;
+
+/** The run of median wall time of `RUNS` runs, with every run's wall time and the highest peak memory. */
+async function median<T extends { time: Timing; peakMB?: number }>(run: () => T | Promise<T>): Promise<T & { runs: number[] }> {
+  const runs: T[] = [];
+  for (let i = 0; i < RUNS; i++) runs.push(await run());
+  const sorted = [...runs].sort((a, b) => a.time.secs - b.time.secs);
+  const peaks = runs.map((r) => r.peakMB ?? 0);
+  return { ...sorted[Math.floor(RUNS / 2)], peakMB: Math.max(...peaks), runs: runs.map((r) => r.time.secs) };
+}
+
+/** The command line on the folder: without its cache (the median of RUNS runs), then twice with it
+ *  (cold, then warm). A cache folder the benchmark made is removed again. */
+async function benchCli(root: string): Promise<{ noCache: ChildUsage & { runs: number[] }; cold: ChildUsage; warm: ChildUsage }> {
   const cacheFolder = path.join(root, CACHE_FOLDER);
   const hadCache = fs.existsSync(cacheFolder);
   const check = (...extra: string[]) => runChild([CLI, 'check', root, '--format', 'json', ...extra]);
-  const noCache = check('--no-cache');
+  const noCache = await median(() => check('--no-cache'));
   fs.rmSync(path.join(cacheFolder), { recursive: true, force: true });
   try {
     const cold = check();
@@ -151,8 +170,8 @@ async function main(): Promise<void> {
     );
     const parseBytes = sources.reduce((n, text) => n + Buffer.byteLength(text), 0);
 
-    const bare = (await timed(() => sources.forEach((text) => parsePython(text).delete()))).time;
-    const cli = benchCli(root);
+    const bare = await median(() => timed(() => sources.forEach((text) => parsePython(text).delete())));
+    const cli = await benchCli(root);
     const serverScan = runChild([__filename, '--scan-child', root]);
     const workers = os.availableParallelism();
     const { value: scan, time: full } = await timed(() => scanProject(root, { config, workers, workerScript: WORKER }));
@@ -172,21 +191,21 @@ async function main(): Promise<void> {
     const warm = await pass();
 
     console.log(`findings: ${scan.findings.length}, notices: ${scan.notices.length}, rules: ${RULES.length}, cpus: ${os.cpus().length}`);
-    console.log(line('bare tree-sitter parse (1 thread)', sources.length, parseBytes, bare));
+    console.log(`${line('bare tree-sitter parse (1 thread)', sources.length, parseBytes, bare.time)}  ${runsOf(bare)}`);
     console.log(line(`full scan (${workers} workers)`, texts.length, bytes, full));
     console.log(line('full scan (in this thread)', texts.length, bytes, fullInThread));
     console.log(line('analysis pass 1 (cold, 1 thread)', texts.length, bytes, cold));
     console.log(line('analysis pass 2 (warm, cached)', texts.length, bytes, warm));
     const withPeak = (label: string, usage: ChildUsage) => `${line(label, texts.length, bytes, usage.time)}  peak RSS ${usage.peakMB.toFixed(0)} MB`;
-    console.log(withPeak('CLI check --no-cache (process)', cli.noCache));
+    console.log(`${withPeak('CLI check --no-cache (process)', cli.noCache)}  ${runsOf(cli.noCache)}`);
     console.log(withPeak('CLI check, cold cache (process)', cli.cold));
     console.log(withPeak('CLI check, warm cache (process)', cli.warm));
     console.log(withPeak('scan as the server runs it', serverScan));
     const ratio = (a: Timing, b: Timing) => `${(a.secs / b.secs).toFixed(1)} (cpu ${(a.cpu / b.cpu).toFixed(1)})`;
     const fine = (a: Timing, b: Timing) => `${(a.secs / b.secs).toFixed(2)} (cpu ${(a.cpu / b.cpu).toFixed(2)})`;
-    console.log(`ratio CLI check --no-cache / bare parse: ${ratio(cli.noCache.time, bare)}`);
+    console.log(`ratio CLI check --no-cache / bare parse: ${fine(cli.noCache.time, bare.time)}`);
     console.log(`ratio CLI check warm / cold cache: ${fine(cli.warm.time, cli.cold.time)}`);
-    console.log(`ratio full scan / bare parse: ${ratio(full, bare)} with workers, ${ratio(fullInThread, bare)} in one thread`);
+    console.log(`ratio full scan / bare parse: ${ratio(full, bare.time)} with workers, ${ratio(fullInThread, bare.time)} in one thread`);
     console.log(`ratio warm / cold analysis pass: ${ratio(warm, cold)}`);
     await benchServer(root, texts);
   } finally {
