@@ -1,12 +1,32 @@
 // Bundles the extension client, the language server, the CLI, the scan worker, the tests, the
 // benchmark and the fuzzer with esbuild, and puts the tree-sitter .wasm files beside the server bundle.
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync, readdirSync, statSync } from 'fs';
+import { spawnSync } from 'child_process';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'fs';
 import { createRequire } from 'module';
 import { dirname, join, relative } from 'path';
 
 const require = createRequire(import.meta.url);
 const root = dirname(dirname(new URL(import.meta.url).pathname));
+// web-tree-sitter's runtime makes itself a require function with a dynamic import; in a bundle,
+// which has require, that import is only in the way: a scan thread's code is compiled as a vm.Script
+// (workerLoader.ts), in which a dynamic import throws.
+const TREE_SITTER_REQUIRE = `    if (ENVIRONMENT_IS_NODE) {
+      const { createRequire } = await import("module");
+      var require = createRequire(import.meta.url);
+    }
+`;
+const bundleRequire = {
+  name: 'bundle-require',
+  setup(build) {
+    build.onLoad({ filter: /web-tree-sitter[\\/]tree-sitter\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      if (!source.includes(TREE_SITTER_REQUIRE)) throw new Error(`${args.path} no longer makes its require as the build expects: see bundleRequire`);
+      return { contents: source.replace(TREE_SITTER_REQUIRE, ''), loader: 'js' };
+    });
+  },
+};
+
 // ESM dependencies (web-tree-sitter) read import.meta.url, which a CommonJS bundle must provide.
 const common = {
   bundle: true,
@@ -18,6 +38,7 @@ const common = {
   logLevel: 'warning',
   define: { 'import.meta.url': 'importMetaUrl' },
   banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
+  plugins: [bundleRequire],
 };
 
 function testFiles(dir) {
@@ -40,7 +61,8 @@ await Promise.all([
     entryPoints: {
       server: join(root, 'server/src/lsp/main.ts'),
       cli: join(root, 'server/src/cli/main.ts'),
-      worker: join(root, 'server/src/engine/worker.ts'),
+      worker: join(root, 'server/src/engine/workerLoader.ts'),
+      scanWorker: join(root, 'server/src/engine/worker.ts'),
     },
     outdir: serverOut,
   }),
@@ -64,3 +86,15 @@ await Promise.all([
   // The editor suite runs inside VS Code's extension host, with mocha from node_modules.
   build({ ...common, entryPoints: [join(root, 'test/editor/suite/index.ts')], outfile: join(root, 'out/editor/index.js'), external: ['vscode', 'mocha'] }),
 ]);
+
+// The code cache of the scan threads (see workerLoader.ts): made by the command line's own threads
+// while it checks the project's fixtures (enough files for threads), under the command line's flags.
+// Without it the threads compile from source, so a run that fails costs a warning, not the build.
+const codeCache = join(serverOut, 'scanWorker.js.cache');
+rmSync(codeCache, { force: true });
+const training = spawnSync(process.execPath, [join(serverOut, 'cli.js'), 'check', join(root, 'test/fixtures'), '--no-cache', '--format', 'json'], {
+  env: { ...process.env, ML_HYGIENE_BUILD_CODE_CACHE: '1' },
+  stdio: ['ignore', 'ignore', 'pipe'],
+  encoding: 'utf8',
+});
+if (!existsSync(codeCache)) console.warn(`The scan threads' code cache was not made (they will compile from source): ${training.stderr || `exit status ${training.status}`}`);

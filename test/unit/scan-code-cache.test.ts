@@ -1,0 +1,40 @@
+// A scan thread of the command line compiles its code from the V8 code cache the build made
+// (workerLoader.ts), and a thread whose flags differ from the command line's compiles from source
+// and scans all the same.
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { Worker } from 'node:worker_threads';
+import { optimizeLater } from '../../server/src/cli/optimizeLater';
+import { scanProject } from '../../server/src/engine/scan';
+import { makeProject, NAN_MODULE, removeProject, REPO } from '../support/project';
+
+const WORKER = path.join(REPO, 'server/out/worker.js');
+
+/** What a thread started on the built worker script says of its code cache. */
+function codeCacheOfThread(): Promise<string> {
+  const worker = new Worker(`require('worker_threads').parentPort.postMessage(require(${JSON.stringify(WORKER)}).codeCache)`, { eval: true });
+  return new Promise<string>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  }).finally(() => void worker.terminate());
+}
+
+test("a scan thread of the language server, whose flags are not the command line's, compiles from source and scans", async () => {
+  assert.equal(await codeCacheOfThread(), 'refused');
+  const root = makeProject({ 'features/clean.py': NAN_MODULE });
+  try {
+    const scan = await scanProject(root, { workers: 1, workerScript: WORKER });
+    assert.deepEqual(
+      scan.findings.filter((f) => f.code === 'MLH106').map((f) => f.path),
+      ['features/clean.py'],
+    );
+  } finally {
+    removeProject(root);
+  }
+});
+
+test("under the command line's flags, a scan thread takes the build's code cache", async () => {
+  optimizeLater(); // as the command line does before it scans (the flags are this process's from here on)
+  assert.equal(await codeCacheOfThread(), 'taken');
+});
