@@ -170,8 +170,8 @@ async function main(): Promise<void> {
     );
     const parseBytes = sources.reduce((n, text) => n + Buffer.byteLength(text), 0);
 
-    const bare = await median(() => timed(() => sources.forEach((text) => parsePython(text).delete())));
     const cli = await benchCli(root);
+    const bare = await median(() => timed(() => sources.forEach((text) => parsePython(text).delete())));
     const serverScan = runChild([__filename, '--scan-child', root]);
     const workers = os.availableParallelism();
     const { value: scan, time: full } = await timed(() => scanProject(root, { config, workers, workerScript: WORKER }));
