@@ -7,7 +7,7 @@
 const marker = process.env.TRAP_PARSER_ON;
 
 if (marker) {
-  // The runtime is instantiated from its compiled module (see CompiledParser in parser.ts).
+  // The runtime is instantiated from its compiled module (see CompiledRuntime in parser.ts).
   const Instance = WebAssembly.Instance;
   WebAssembly.Instance = function (module, imports) {
     const env = imports && imports.env;

@@ -33,9 +33,6 @@ const runtime: Partial<CursorRuntime> & {
   HEAP8?: Int8Array;
   /** Asked by emscripten to instantiate the runtime's wasm with these imports (and told the result). */
   instantiateWasm?: (imports: WebAssembly.Imports, done: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void) => object;
-  /** The runtime's loader of a grammar: web-tree-sitter's Language.load reads the grammar's bytes and
-   *  hands them to it; it also takes a compiled module. */
-  loadWebAssemblyModule?: (binary: Uint8Array | WebAssembly.Module, flags: unknown) => unknown;
 } = {};
 
 /** The functions of tree-sitter's wasm runtime (web-tree-sitter 0.25's binding) that walk a tree
@@ -69,41 +66,34 @@ export function wasmMemoryBytes(): number {
   return runtime.HEAP8?.buffer.byteLength ?? 0;
 }
 
-/** tree-sitter's runtime and the Python grammar, compiled. A compiled module can be handed to a worker
- *  thread, and the threads that load the parser from the same ones share their machine code: V8
- *  compiles each function of a module once, and its optimised version once, for all of them (each
- *  thread of a scan compiling its own cost keras 2% of the command line's time). */
-export interface CompiledParser {
-  runtime: WebAssembly.Module;
-  python: WebAssembly.Module;
+/** tree-sitter's runtime, compiled. A compiled module can be handed to a worker thread, and the
+ *  threads that instantiate the same one share its machine code: V8 compiles each function once, and
+ *  its optimised version once, for all of them. (The Python grammar is loaded from its bytes in each
+ *  thread: loaded from a compiled module, web-tree-sitter's loader of side modules gave a parser whose
+ *  re-parses after an edit went wrong now and then.) */
+export type CompiledRuntime = WebAssembly.Module;
+
+let compiled: CompiledRuntime | undefined;
+
+/** This thread's compiled runtime (a few milliseconds the first time: V8 compiles a function when it first runs). */
+export function compiledRuntime(): CompiledRuntime {
+  return (compiled ??= new WebAssembly.Module(fs.readFileSync(wasmPath('tree-sitter.wasm', 'web-tree-sitter/tree-sitter.wasm'))));
 }
 
-let compiled: CompiledParser | undefined;
-
-/** This thread's compiled parser (a few milliseconds the first time: V8 compiles a function when it first runs). */
-export function compiledParser(): CompiledParser {
-  return (compiled ??= {
-    runtime: new WebAssembly.Module(fs.readFileSync(wasmPath('tree-sitter.wasm', 'web-tree-sitter/tree-sitter.wasm'))),
-    python: new WebAssembly.Module(fs.readFileSync(wasmPath('tree-sitter-python.wasm', 'tree-sitter-python/tree-sitter-python.wasm'))),
-  });
-}
-
-/** Loads tree-sitter and the Python grammar once per thread, from `wasm` (by default this thread's). */
-export function loadPythonParser(wasm?: CompiledParser): Promise<Parser> {
+/** Loads tree-sitter and the Python grammar once per thread, the runtime from `wasm` (by default this thread's). */
+export function loadPythonParser(wasm?: CompiledRuntime): Promise<Parser> {
   ready ??= (async () => {
-    const { runtime: runtimeWasm, python } = wasm ?? compiledParser();
+    const module = wasm ?? compiledRuntime();
     runtime.instantiateWasm = (imports, done) => {
-      done(new WebAssembly.Instance(runtimeWasm, imports), runtimeWasm);
+      done(new WebAssembly.Instance(module, imports), module);
       return {};
     };
     await Parser.init(runtime);
     endParserOnTrap(runtime);
     transferWords = (runtime as CursorRuntime)._ts_init() >> 2;
-    // Language.load takes bytes only: the runtime's loader, which it hands them to, is given the
-    // compiled grammar instead while it loads.
-    const loadGrammar = runtime.loadWebAssemblyModule!;
-    runtime.loadWebAssemblyModule = (_bytes, flags) => loadGrammar(python, flags);
-    const language = await Language.load(new Uint8Array(0)).finally(() => (runtime.loadWebAssemblyModule = loadGrammar));
+    // Read here: given a path, Language.load would read it through a dynamic import, which the scan
+    // threads' code (compiled as a vm.Script, workerLoader.ts) cannot run.
+    const language = await Language.load(fs.readFileSync(wasmPath('tree-sitter-python.wasm', 'tree-sitter-python/tree-sitter-python.wasm')));
     const parser = new Parser();
     parser.setLanguage(language);
     meterTreeSteps(language);
@@ -121,7 +111,7 @@ export function pythonParser(): Parser {
 }
 
 /** Loads the parser (see loadPythonParser). */
-export async function initPython(wasm?: CompiledParser): Promise<void> {
+export async function initPython(wasm?: CompiledRuntime): Promise<void> {
   parser = await loadPythonParser(wasm);
 }
 
