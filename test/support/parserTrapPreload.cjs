@@ -7,11 +7,10 @@
 const marker = process.env.TRAP_PARSER_ON;
 
 if (marker) {
-  // The runtime is instantiated from its compiled module (see CompiledRuntime in parser.ts).
-  const Instance = WebAssembly.Instance;
-  WebAssembly.Instance = function (module, imports) {
+  const instantiate = WebAssembly.instantiate;
+  WebAssembly.instantiate = async function (source, imports, ...rest) {
     const env = imports && imports.env;
-    if (!env || typeof env.tree_sitter_parse_callback !== 'function') return new Instance(module, imports);
+    if (!env || typeof env.tree_sitter_parse_callback !== 'function') return instantiate.call(this, source, imports, ...rest);
     let runtime;
     let broken = false;
     const readText = env.tree_sitter_parse_callback;
@@ -25,9 +24,8 @@ if (marker) {
       if (broken) runtime.ts_tree_root_node_wasm(0xfffffff0);
     };
     const env2 = new Proxy(env, { get: (target, name) => (name === 'tree_sitter_parse_callback' ? parseCallback : target[name]) });
-    const instance = new Instance(module, { ...imports, env: env2 });
-    runtime = instance.exports;
-    return instance;
+    const result = await instantiate.call(this, source, { ...imports, env: env2 }, ...rest);
+    runtime = result.instance.exports;
+    return result;
   };
-  WebAssembly.Instance.prototype = Instance.prototype;
 }

@@ -19,7 +19,7 @@ import { longModule } from '../bench/corpus';
 v8.setFlagsFromString('--expose-gc');
 const collectGarbage = vm.runInNewContext('gc') as () => void;
 
-before(() => initPython());
+before(initPython);
 
 function heapMB(): number {
   collectGarbage();

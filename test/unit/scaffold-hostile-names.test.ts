@@ -19,7 +19,7 @@ const temps: string[] = [];
 after(() => {
   for (const dir of temps) fs.rmSync(dir, { recursive: true, force: true });
 });
-before(() => initPython());
+before(initPython);
 
 test('every generated file of a hostile name parses and says what the tame scaffold says', () => {
   assert.ok(HOSTILE.some((name) => [...name].length === NAME_MAX_CHARS), 'the longest name allowed is among them');

@@ -9,7 +9,7 @@ import { initPython } from '../../server/src/engine/python/parser';
 import { ruleExamples, warmUpSteps } from '../../server/src/lsp/warmUp';
 import { RULES } from '../../server/src/rules';
 
-before(() => initPython());
+before(initPython);
 
 test('the warm-up analyses every example, then all of them as one module, then each keystroke of a typed line, and nothing fails', () => {
   const examples = ruleExamples(RULES);

@@ -9,7 +9,6 @@
 import { Worker } from 'worker_threads';
 import { Budget } from './budget';
 import { Config } from './config';
-import { compiledRuntime } from './python/parser';
 import { FirstPass, IndexData, OwedFile, PassResults, ReadLimits, SecondPass } from './scanShare';
 import { DiscoveredFile } from './workspace';
 
@@ -56,7 +55,7 @@ class ScanThread {
     readonly heapMB: number,
   ) {
     this.worker = new Worker(script, {
-      workerData: { budget, garbageMB: GARBAGE_MB, treeSitter: compiledRuntime() },
+      workerData: { budget, garbageMB: GARBAGE_MB },
       resourceLimits: { maxOldGenerationSizeMb: heapMB, maxYoungGenerationSizeMb: YOUNG_HEAP_MB },
     });
     // Noted here, so that a thread that fails between two requests does not stop the process.

@@ -8,7 +8,7 @@ import type { ScanReply, ScanRequest } from './scanPool';
 import { indexFromData, ScanShare, SharedProject } from './scanShare';
 
 const share = new ScanShare(workerData?.budget);
-const ready = initPython(workerData?.treeSitter);
+const ready = initPython();
 /** The project as the pass sees it (the pre-index in the first, the index in the second), received
  *  once before its files. */
 let project: SharedProject | undefined;

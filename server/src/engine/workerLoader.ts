@@ -2,7 +2,7 @@
 // (worker.ts, bundled as scanWorker.js) with the V8 code cache the build made beside it, and runs it.
 // Each thread is a fresh V8 isolate that would otherwise compile every function it runs from source
 // on its first call, as each of its siblings does too; with the cache it reads their bytecode
-// instead (keras, command line: about 3% less time). The build makes the cache by running the
+// instead (keras, command line: about 4% less time). The build makes the cache by running the
 // command line on the project's fixtures (scripts/build.mjs). V8 takes a cache only from the same
 // V8, flags and source, and compiles from source otherwise: a language server's threads (whose
 // flags differ from the command line's), another Node or a cache that is missing cost nothing more

@@ -15,25 +15,10 @@ function wasmPath(file: string, fromPackage: string): string {
 
 let ready: Promise<Parser> | undefined;
 
-/** What is used here of the WebAssembly API (the ES libraries the project is typed with do not declare it). */
-declare namespace WebAssembly {
-  class Module {
-    constructor(bytes: Uint8Array);
-  }
-  class Instance {
-    constructor(module: Module, imports: Imports);
-  }
-  type Imports = object;
-}
-
 /** The options tree-sitter's runtime was started with. emscripten keeps on this object its views of
  *  the wasm memory (HEAP8, which is how its size is read; HEAP32) and the runtime's exported
  *  functions: the index walk (buildIndex) calls those of the tree cursor directly. */
-const runtime: Partial<CursorRuntime> & {
-  HEAP8?: Int8Array;
-  /** Asked by emscripten to instantiate the runtime's wasm with these imports (and told the result). */
-  instantiateWasm?: (imports: WebAssembly.Imports, done: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void) => object;
-} = {};
+const runtime: Partial<CursorRuntime> & { locateFile?: () => string; HEAP8?: Int8Array } = {};
 
 /** The functions of tree-sitter's wasm runtime (web-tree-sitter 0.25's binding) that walk a tree
  *  with a cursor, each given the tree's handle. They pass the cursor, and the node a cursor starts
@@ -66,28 +51,11 @@ export function wasmMemoryBytes(): number {
   return runtime.HEAP8?.buffer.byteLength ?? 0;
 }
 
-/** tree-sitter's runtime, compiled. A compiled module can be handed to a worker thread, and the
- *  threads that instantiate the same one share its machine code: V8 compiles each function once, and
- *  its optimised version once, for all of them. (The Python grammar is loaded from its bytes in each
- *  thread: loaded from a compiled module, web-tree-sitter's loader of side modules gave a parser whose
- *  re-parses after an edit went wrong now and then.) */
-export type CompiledRuntime = WebAssembly.Module;
-
-let compiled: CompiledRuntime | undefined;
-
-/** This thread's compiled runtime (a few milliseconds the first time: V8 compiles a function when it first runs). */
-export function compiledRuntime(): CompiledRuntime {
-  return (compiled ??= new WebAssembly.Module(fs.readFileSync(wasmPath('tree-sitter.wasm', 'web-tree-sitter/tree-sitter.wasm'))));
-}
-
-/** Loads tree-sitter and the Python grammar once per thread, the runtime from `wasm` (by default this thread's). */
-export function loadPythonParser(wasm?: CompiledRuntime): Promise<Parser> {
+/** Loads tree-sitter and the Python grammar once per thread. */
+export function loadPythonParser(): Promise<Parser> {
   ready ??= (async () => {
-    const module = wasm ?? compiledRuntime();
-    runtime.instantiateWasm = (imports, done) => {
-      done(new WebAssembly.Instance(module, imports), module);
-      return {};
-    };
+    const runtimeWasm = wasmPath('tree-sitter.wasm', 'web-tree-sitter/tree-sitter.wasm');
+    runtime.locateFile = () => runtimeWasm;
     await Parser.init(runtime);
     endParserOnTrap(runtime);
     transferWords = (runtime as CursorRuntime)._ts_init() >> 2;
@@ -110,9 +78,8 @@ export function pythonParser(): Parser {
   return parser;
 }
 
-/** Loads the parser (see loadPythonParser). */
-export async function initPython(wasm?: CompiledRuntime): Promise<void> {
-  parser = await loadPythonParser(wasm);
+export async function initPython(): Promise<void> {
+  parser = await loadPythonParser();
 }
 
 // The tree index. tree-sitter finds a node's parent by descending from the root through every
