@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { Worker } from 'node:worker_threads';
-import { optimizeLater } from '../../server/src/cli/optimizeLater';
+import { setCommandLineFlags } from '../../server/src/cli/v8Flags';
 import { scanProject } from '../../server/src/engine/scan';
 import { makeProject, NAN_MODULE, removeProject, REPO } from '../support/project';
 
@@ -35,6 +35,6 @@ test("a scan thread of the language server, whose flags are not the command line
 });
 
 test("under the command line's flags, a scan thread takes the build's code cache", async () => {
-  optimizeLater(); // as the command line does before it scans (the flags are this process's from here on)
+  setCommandLineFlags(); // as the command line does before it scans (the flags are this process's from here on)
   assert.equal(await codeCacheOfThread(), 'taken');
 });

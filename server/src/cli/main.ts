@@ -14,7 +14,7 @@ import { newSinceBaseline, readBaseline } from './baseline';
 import { assertStaysInside, writeOutput } from './files';
 import { formatJson, formatSarif, formatText, summarize, textStyleFor, VERSION } from './format';
 import { formatGithub, jobSummary } from './github';
-import { optimizeLater } from './optimizeLater';
+import { setCommandLineFlags } from './v8Flags';
 import { reportCommand, REPORT_HELP } from './report';
 import { scaffoldCommand, SCAFFOLD_HELP } from './scaffold';
 
@@ -364,7 +364,7 @@ export async function main(argv: string[], out = (s: string) => void process.std
 
 /** Runs the command with this process's arguments and sets its exit status. */
 export function run(): void {
-  optimizeLater();
+  setCommandLineFlags();
   // A reader that stops early (`| head`) closes the pipe: not an error, just the end of the output.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code !== 'EPIPE') throw e;
