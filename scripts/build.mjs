@@ -1,5 +1,6 @@
-// Bundles the extension client, the language server, the CLI, the scan worker, the tests, the
-// benchmark and the fuzzer with esbuild, and puts the tree-sitter .wasm files beside the server bundle.
+// Bundles the extension client, the language server, the CLI and the scan worker (each with its
+// loader), the tests, the benchmark and the fuzzer with esbuild, puts the tree-sitter .wasm files
+// beside the server bundle, and makes the code caches of the CLI and its scan threads.
 import { build } from 'esbuild';
 import { spawnSync } from 'child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'fs';
@@ -9,8 +10,8 @@ import { dirname, join, relative } from 'path';
 const require = createRequire(import.meta.url);
 const root = dirname(dirname(new URL(import.meta.url).pathname));
 // web-tree-sitter's runtime makes itself a require function with a dynamic import; in a bundle,
-// which has require, that import is only in the way: a scan thread's code is compiled as a vm.Script
-// (workerLoader.ts), in which a dynamic import throws.
+// which has require, that import is only in the way: the command's and the scan threads' code is
+// compiled as a vm.Script (engine/codeCache.ts), in which a dynamic import throws.
 const TREE_SITTER_REQUIRE = `    if (ENVIRONMENT_IS_NODE) {
       const { createRequire } = await import("module");
       var require = createRequire(import.meta.url);
@@ -60,7 +61,8 @@ await Promise.all([
     ...common,
     entryPoints: {
       server: join(root, 'server/src/lsp/main.ts'),
-      cli: join(root, 'server/src/cli/main.ts'),
+      cli: join(root, 'server/src/cli/loader.ts'),
+      command: join(root, 'server/src/cli/main.ts'),
       worker: join(root, 'server/src/engine/workerLoader.ts'),
       scanWorker: join(root, 'server/src/engine/worker.ts'),
     },
@@ -87,14 +89,15 @@ await Promise.all([
   build({ ...common, entryPoints: [join(root, 'test/editor/suite/index.ts')], outfile: join(root, 'out/editor/index.js'), external: ['vscode', 'mocha'] }),
 ]);
 
-// The code cache of the scan threads (see workerLoader.ts): made by the command line's own threads
-// while it checks the project's fixtures (enough files for threads), under the command line's flags.
-// Without it the threads compile from source, so a run that fails costs a warning, not the build.
-const codeCache = join(serverOut, 'scanWorker.js.cache');
-rmSync(codeCache, { force: true });
+// The code caches of the command and of its scan threads (see engine/codeCache.ts): made while the
+// command line checks the project's fixtures (enough files for threads), under its own flags.
+// Without them the code is compiled from source, so a run that fails costs a warning, not the build.
+const codeCaches = ['command.js.cache', 'scanWorker.js.cache'].map((file) => join(serverOut, file));
+for (const cache of codeCaches) rmSync(cache, { force: true });
 const training = spawnSync(process.execPath, [join(serverOut, 'cli.js'), 'check', join(root, 'test/fixtures'), '--no-cache', '--format', 'json'], {
   env: { ...process.env, ML_HYGIENE_BUILD_CODE_CACHE: '1' },
   stdio: ['ignore', 'ignore', 'pipe'],
   encoding: 'utf8',
 });
-if (!existsSync(codeCache)) console.warn(`The scan threads' code cache was not made (they will compile from source): ${training.stderr || `exit status ${training.status}`}`);
+const missing = codeCaches.filter((cache) => !existsSync(cache));
+if (missing.length > 0) console.warn(`Code caches not made (that code will compile from source): ${missing.join(', ')}: ${training.stderr || `exit status ${training.status}`}`);

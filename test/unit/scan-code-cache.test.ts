@@ -1,7 +1,8 @@
-// A scan thread of the command line compiles its code from the V8 code cache the build made
-// (workerLoader.ts), and a thread whose flags differ from the command line's compiles from source
-// and scans all the same.
+// The command and its scan threads compile their code from the V8 code caches the build made
+// (engine/codeCache.ts), and a scan thread whose flags differ from the command line's compiles from
+// source and scans all the same.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { Worker } from 'node:worker_threads';
@@ -37,4 +38,9 @@ test("a scan thread of the language server, whose flags are not the command line
 test("under the command line's flags, a scan thread takes the build's code cache", async () => {
   setCommandLineFlags(); // as the command line does before it scans (the flags are this process's from here on)
   assert.equal(await codeCacheOfThread(), 'taken');
+});
+
+test("the command compiles its code from the build's code cache", () => {
+  const loaded = spawnSync(process.execPath, ['-e', `process.stdout.write(require(${JSON.stringify(path.join(REPO, 'server/out/cli.js'))}).codeCache)`], { encoding: 'utf8' });
+  assert.equal(loaded.stdout, 'taken', loaded.stderr);
 });

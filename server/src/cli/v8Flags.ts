@@ -19,4 +19,7 @@ export function setCommandLineFlags(): void {
   // running a scan thread, the helpers only wait for a core and add their own overhead (keras: 3%
   // less time with each thread scavenging alone, 8 alternated runs).
   v8.setFlagsFromString('--no-parallel-scavenge');
+  // The scan threads set this one (worker.ts): set from the start, the process has the same flags
+  // from its start to its end, as the command's code cache needs (loader.ts).
+  v8.setFlagsFromString('--expose-gc');
 }

@@ -59,8 +59,8 @@ export function loadPythonParser(): Promise<Parser> {
     await Parser.init(runtime);
     endParserOnTrap(runtime);
     transferWords = (runtime as CursorRuntime)._ts_init() >> 2;
-    // Read here: given a path, Language.load would read it through a dynamic import, which the scan
-    // threads' code (compiled as a vm.Script, workerLoader.ts) cannot run.
+    // Read here: given a path, Language.load would read it through a dynamic import, which code
+    // compiled as a vm.Script (the command's and the scan threads', codeCache.ts) cannot run.
     const language = await Language.load(fs.readFileSync(wasmPath('tree-sitter-python.wasm', 'tree-sitter-python/tree-sitter-python.wasm')));
     const parser = new Parser();
     parser.setLanguage(language);
