@@ -119,6 +119,7 @@ interface IndexedNode extends Node {
   /** The place of the first named node after its subtree; -1 for an anonymous node. */
   [END]: number;
   _children?: IndexedNode[];
+  /** A named node's named children, once asked (namedChildrenOf). */
   _namedChildren?: IndexedNode[];
 }
 
@@ -160,7 +161,7 @@ function setUpNamedNode(
 ): void {
   this[ALIAS] = alias;
   this._children = undefined;
-  this._namedChildren = NO_CHILDREN;
+  this._namedChildren = undefined;
   this.id = id;
   this.tree = tree;
   this.startIndex = startIndex;
@@ -906,19 +907,10 @@ function walk(tree: Tree, view: Tree, root: NamedNode, children: IndexedNode[], 
   heap[buffer + 4] = start[0];
   wasm._ts_tree_cursor_new_wasm(handle);
   try {
-    // The cursor is on a child of `parent`; `ancestors` are the parents above it. The named children
-    // of the nodes on the way down gather in `gathered`, those of `parent` from `first` on, and are
-    // each node's list once it is done (a list of their number, not one grown child by child).
+    // The cursor is on a child of `parent`; `ancestors` are the parents above it. A node's subtree
+    // ends (END) when the walk goes back up past it.
     let parent = base;
-    let first = 0;
     const ancestors: NamedNode[] = [];
-    const firsts: number[] = [];
-    const gathered: NamedNode[] = [];
-    const done = () => {
-      if (gathered.length > first) parent._namedChildren = gathered.slice(first);
-      gathered.length = first;
-      parent[END] = firstNumber + all.length;
-    };
     let more = wasm._ts_tree_cursor_goto_first_child_wasm(handle) === 1;
     while (more) {
       checkpoint();
@@ -949,7 +941,6 @@ function walk(tree: Tree, view: Tree, root: NamedNode, children: IndexedNode[], 
           all.push(node);
           (bySlot[slotOf(slots, typeId)] ??= []).push(node);
           if (parent === root) statements.push(node);
-          else gathered.push(node);
         }
       } else if (slots.anonymousFields[parent[TYPE_ID]]) {
         const field = wasm._ts_tree_cursor_current_field_id_wasm(handle);
@@ -959,19 +950,16 @@ function walk(tree: Tree, view: Tree, root: NamedNode, children: IndexedNode[], 
       // children), else on to the next sibling, up as far as needed.
       if (node && wasm._ts_tree_cursor_goto_first_child_wasm(handle) === 1) {
         ancestors.push(parent);
-        firsts.push(first);
         parent = node;
-        first = gathered.length;
         continue;
       }
       while (!(more = wasm._ts_tree_cursor_goto_next_sibling_wasm(handle) === 1) && ancestors.length) {
         wasm._ts_tree_cursor_goto_parent_wasm(handle);
-        done();
+        parent[END] = firstNumber + all.length;
         parent = ancestors.pop()!;
-        first = firsts.pop()!;
       }
     }
-    if (base !== root) done();
+    if (base !== root) base[END] = firstNumber + all.length;
   } finally {
     wasm._ts_tree_cursor_delete_wasm(handle);
   }
@@ -1022,7 +1010,7 @@ function indexedChild(parent: Node, child: Node | null): Node | null {
   if (!child) return null;
   const owner = indexed(parent, false);
   if (!owner) return child;
-  return among(treeSitterNamedChildren.call(owner), child) ?? among(childrenOf(owner), child) ?? child;
+  return among(namedChildrenOf(owner), child) ?? among(childrenOf(owner), child) ?? child;
 }
 
 /** Whether the index knows which of a node's children a field holds: those of a named node, unless
@@ -1039,12 +1027,33 @@ function among(list: Node[], node: Node): Node | undefined {
   return undefined;
 }
 
+/** The named children of an indexed node: a named node's, the first time they are asked, from the
+ *  index's list of named nodes in document order, where each child's subtree ends where its next
+ *  sibling begins (fewer lists than made for each node by the walk: most are never asked); an
+ *  anonymous node's, tree-sitter's. */
+function namedChildrenOf(node: IndexedNode): IndexedNode[] {
+  const known = node._namedChildren;
+  if (known) return known;
+  if (node[ORDER] < 0) return treeSitterNamedChildren.call(node) as IndexedNode[];
+  const end = node[END];
+  let next = node[ORDER] + 1;
+  if (next === end) return (node._namedChildren = NO_CHILDREN);
+  const all = indexOf(node.tree).all;
+  const children: IndexedNode[] = [];
+  while (next < end) {
+    const child = all[next];
+    children.push(child);
+    next = child[END];
+  }
+  return (node._namedChildren = children);
+}
+
 /** All the children of an indexed node, named and anonymous, as index objects: the anonymous ones get
  *  theirs here, the first time. */
 function childrenOf(node: IndexedNode): IndexedNode[] {
   if (node._children) return node._children;
   const children = treeSitterChildren.call(node) as IndexedNode[];
-  const named = treeSitterNamedChildren.call(node) as IndexedNode[];
+  const named = namedChildrenOf(node);
   for (let i = 0, j = 0; i < children.length; i++) {
     if (j < named.length && named[j].id === children[i].id) {
       children[i] = named[j++];
@@ -1187,11 +1196,11 @@ function meterTreeSteps(language: Language): void {
   const namedChildCount = nodeGetter('namedChildCount');
   defineGetter('namedChildCount', function () {
     const node = indexed(this, false);
-    return node && node[ORDER] >= 0 ? node._namedChildren!.length : namedChildCount.call(this);
+    return node && node[ORDER] >= 0 ? namedChildrenOf(node).length : namedChildCount.call(this);
   });
   defineGetter('namedChildren', function () {
     const node = indexed(this, false);
-    const value = node && node[ORDER] >= 0 ? node._namedChildren! : treeSitterNamedChildren.call(node ?? this);
+    const value = node ? namedChildrenOf(node) : treeSitterNamedChildren.call(this);
     checkpoint(value.length + 1);
     return value;
   });
@@ -1218,7 +1227,7 @@ function meterTreeSteps(language: Language): void {
     // A named node's from its parent's list: a statement's may come from another of the module's trees.
     const own = this as IndexedNode;
     if (own[ORDER] >= 0 && own[PARENT]) {
-      const siblings = own[PARENT]._namedChildren!;
+      const siblings = namedChildrenOf(own[PARENT]);
       return siblings[firstAtOrAfter(siblings, own[ORDER] + 1, orderOf)] ?? null;
     }
     return indexedChild(this.parent ?? this, nextNamedSibling.call(this) as Node | null);
@@ -1234,7 +1243,7 @@ function meterTreeSteps(language: Language): void {
     checkpoint();
     const node = indexed(parent, false);
     if (knowsField(node, fieldId)) {
-      const children = node._namedChildren!;
+      const children = namedChildrenOf(node);
       for (let i = 0; i < children.length; i++) if ((children[i] as NamedNode)[FIELD] === fieldId) return children[i];
       return null;
     }
@@ -1252,7 +1261,7 @@ function meterTreeSteps(language: Language): void {
   proto.childrenForFieldId = function (this: Node, fieldId: unknown) {
     checkpoint();
     const node = indexed(this, false);
-    if (knowsField(node, fieldId as number)) return node._namedChildren!.filter((child) => (child as NamedNode)[FIELD] === fieldId);
+    if (knowsField(node, fieldId as number)) return namedChildrenOf(node).filter((child) => (child as NamedNode)[FIELD] === fieldId);
     return (childrenForFieldId.call(this, fieldId) as (Node | null)[]).map((child) => indexedChild(this, child));
   };
   const descendantsOfType = proto.descendantsOfType;
