@@ -12,7 +12,7 @@ import { initPython } from './python/parser';
 import { ScanPool } from './scanPool';
 import { ANALYSED_KINDS, EarlyRules, FirstPass, IndexData, indexFromData, OwedFile, ReadLimits, readDocuments, readInFirstPass, ScanShare, SecondPass } from './scanShare';
 import { Finding, Notice } from './types';
-import { isPersonalDataCandidate } from './personalData';
+import { isPersonalDataCandidate, PERSONAL_DATA_SAMPLE_BYTES } from './personalData';
 import { DiscoveredFile, discoverFiles, isProjectDocument, readConfig, realRootOf } from './workspace';
 
 /** The parts of the configuration that lay out projects and roles. */
@@ -59,6 +59,10 @@ const SMALL_PROJECT_FILES = 64;
  *  bytes in all: a worker thread would first be sent the whole index and classify every file's role
  *  again (on keras, one owed file then cost 150 ms at the end of the scan). */
 const OWED_HERE_BYTES = 64 * 1024;
+/** The configuration, dependency and data files are read in this thread, while the worker threads
+ *  load, when there is at most this much of them to read: then every worker starts on the code at
+ *  once (on keras, the second waited 50 ms for the first to read them). */
+const OTHERS_HERE_BYTES = 256 * 1024;
 
 /** Worker threads for a scan that runs beside an editor (the language server's): every core but one,
  *  which is left to the editor and to the open documents; fewer threads also hold less memory. */
@@ -149,7 +153,9 @@ export async function scanProject(root: string, options: ScanOptions = {}): Prom
     const isCode = (f: DiscoveredFile) => f.kind === 'python' || f.kind === 'notebook';
     const firstPasses = [...cached.values()].map((entry) => entry.first);
     const others = toRead.filter((f) => !isCode(f));
-    firstPasses.push(...(await threads.facts(others, preIndex(firstPasses, toRead), config, limits, onDone)));
+    const othersIndex = preIndex(firstPasses, toRead);
+    const othersHere = workerCount > 0 && options.firstPassHere !== false && bytesToRead(others) <= OTHERS_HERE_BYTES;
+    firstPasses.push(...(await (othersHere ? factsHere(others, othersIndex, config, limits, budget, threads, onDone) : threads.facts(others, othersIndex, config, limits, onDone))));
     const code = toRead.filter(isCode);
     const codeFacts = threads.facts(code, preIndex(firstPasses, code), config, limits, onDone);
     // This thread's parser loads while the scan threads read the code, not after: the few files that
@@ -242,6 +248,19 @@ interface ScanThreads {
   facts(files: DiscoveredFile[], preIndex: IndexData, config: Config, limits: ReadLimits, onDone: (count: number) => void): Promise<FirstPass[]>;
   findings(files: OwedFile[], index: IndexData, config: Config, limits: ReadLimits): Promise<SecondPass[]>;
   close(): void;
+}
+
+/** What the first pass reads of files: data files are sampled. */
+function bytesToRead(files: DiscoveredFile[]): number {
+  return files.reduce((sum, file) => sum + (ANALYSED_KINDS.has(file.kind) ? file.size : Math.min(file.size, PERSONAL_DATA_SAMPLE_BYTES)), 0);
+}
+
+/** The first pass in this thread, against the pre-index; the files left when this thread's parser
+ *  failed go to the worker threads. */
+async function factsHere(files: DiscoveredFile[], preIndex: IndexData, config: Config, limits: ReadLimits, budget: Budget, threads: ScanThreads, onDone: (count: number) => void): Promise<FirstPass[]> {
+  const { results, left } = new ScanShare(budget).collectFacts(files, limits, { index: indexFromData(preIndex), config });
+  onDone(results.length);
+  return left.length ? [...results, ...(await threads.facts(left, preIndex, config, limits, onDone))] : results;
 }
 
 /** The second pass in this thread, against the index it holds (`data`, for the worker threads that
