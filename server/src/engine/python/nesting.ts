@@ -29,7 +29,7 @@ export function tooDeepForPython(text: string): string | undefined {
 /** The nesting of a text; with `before`, that of the text before an edit, it is read from the last
  *  fresh line before the edit to the first fresh line after it that was one before. */
 export function nestingOf(text: string, before?: Nesting): Nesting {
-  if (!before || before.tooDeep !== undefined) return { text, ...readNesting(text, 0, [], () => false) };
+  if (!before || before.tooDeep !== undefined) return { text, ...readNesting(text, 0, [], never) };
   const old = before.text;
   const { prefix, end: changeEnd, shift } = changedSpan(old, text);
   const oldLines = before.freshLines;
@@ -50,11 +50,17 @@ export function nestingOf(text: string, before?: Nesting): Nesting {
 }
 
 const atSelf = (line: number) => line;
+/** (One function for every reading of a whole text, not a new one each time: a call to another
+ *  function than the one it was compiled for would send readNesting back to the interpreter.) */
+const never = () => false;
 
 /** Reads the text's nesting from `from` (a line start where no bracket is open and no block is
  *  indented), pushing the fresh lines found on `freshLines`, until `rejoins` says a fresh line is
  *  where the reading need not go on (it is pushed, and the text after it is not read). */
 function readNesting(text: string, from: number, freshLines: number[], rejoins: (line: number) => boolean): Omit<Nesting, 'text'> {
+  // (Made before the loop, not where it ends: the code compiled while a long text is read would
+  // not have seen it made, and would be thrown away when the loop ends.)
+  const read = { freshLines };
   let depth = 0;
   const indents: number[] = [0];
   const length = text.length;
@@ -67,7 +73,7 @@ function readNesting(text: string, from: number, freshLines: number[], rejoins: 
     if (depth === 0 && i + width < length && c !== LINE_FEED && c !== CARRIAGE_RETURN && c !== HASH) {
       if (width === 0) {
         freshLines.push(i);
-        if (rejoins(i)) return { freshLines };
+        if (rejoins(i)) return read;
       }
       while (width < indents[indents.length - 1]) indents.pop();
       if (width > indents[indents.length - 1]) indents.push(width);
@@ -81,14 +87,14 @@ function readNesting(text: string, from: number, freshLines: number[], rejoins: 
       switch (c) {
         case HASH: {
           const end = text.indexOf('\n', i);
-          if (end < 0) return { freshLines };
+          if (end < 0) return read;
           i = end - 1;
           break;
         }
         case QUOTE:
         case APOSTROPHE:
           i = stringEnd(text, i);
-          if (i < 0) return { freshLines };
+          if (i < 0) return read;
           break;
         default: {
           const change = bracketChange(c);
@@ -98,5 +104,5 @@ function readNesting(text: string, from: number, freshLines: number[], rejoins: 
       }
     }
   }
-  return { freshLines };
+  return read;
 }

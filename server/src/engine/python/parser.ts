@@ -231,14 +231,13 @@ export function nodesOfType(tree: Tree, type: string): Node[] {
 /** Node types grouped in slots: the named types by name (a grammar may give one name to several
  *  symbols, as it does to `block`), each anonymous type apart. */
 interface TypeSlots {
-  /** By type id, its slot (see slotOf). */
-  ofType: number[];
-  /** By type id, whether its nodes are named (see isNamedType). */
-  namedType: boolean[];
+  /** By type id (ERROR's included), its slot. */
+  ofType: Uint16Array;
+  /** By type id, whether its nodes are named (1) or not (0). */
+  namedType: Uint8Array;
   /** By type id, whether its nodes may hold an anonymous child in a field (see
    *  TYPES_WITH_ANONYMOUS_FIELDS). */
-  anonymousFields: boolean[];
-  errorSlot: number;
+  anonymousFields: Uint8Array;
   /** The slot of each named type. */
   named: Map<string, number>;
   namedSlots: Set<number>;
@@ -259,16 +258,13 @@ export const TYPES_WITH_ANONYMOUS_FIELDS: ReadonlySet<string> = new Set([
   'unary_operator',
 ]);
 
-/** tree-sitter's id of the ERROR type, far above the grammar's own: kept apart, so that the arrays
- *  by type id stay dense (fast to index). */
+/** tree-sitter's id of the ERROR type, far above the grammar's own. The tables by type id are typed
+ *  arrays that reach it: a lookup is the same for every type, so that the index walk, compiled
+ *  before it meets its first ERROR, need not be compiled again when it does. */
 const ERROR_TYPE_ID = 0xffff;
 
 function slotOf(slots: TypeSlots, typeId: number): number {
-  return typeId === ERROR_TYPE_ID ? slots.errorSlot : slots.ofType[typeId];
-}
-
-function isNamedType(slots: TypeSlots, typeId: number): boolean {
-  return typeId === ERROR_TYPE_ID || slots.namedType[typeId];
+  return slots.ofType[typeId];
 }
 
 const slotsByLanguage = new WeakMap<Language, TypeSlots>();
@@ -276,7 +272,8 @@ const slotsByLanguage = new WeakMap<Language, TypeSlots>();
 function typeSlotsOf(language: Language): TypeSlots {
   let slots = slotsByLanguage.get(language);
   if (slots) return slots;
-  slots = { ofType: [], namedType: [], anonymousFields: [], errorSlot: 0, named: new Map(), namedSlots: new Set(), byName: new Map() };
+  const ids = ERROR_TYPE_ID + 1;
+  slots = { ofType: new Uint16Array(ids), namedType: new Uint8Array(ids), anonymousFields: new Uint8Array(ids), named: new Map(), namedSlots: new Set(), byName: new Map() };
   const keys = new Map<string, number>();
   const add = (name: string, named: boolean): number => {
     const key = named ? name : `"${name}"`;
@@ -292,10 +289,11 @@ function typeSlotsOf(language: Language): TypeSlots {
   language.types.forEach((name, typeId) => {
     const named = language.nodeTypeIsNamed(typeId);
     slots!.ofType[typeId] = add(name ?? '', named);
-    slots!.namedType[typeId] = named;
-    slots!.anonymousFields[typeId] = named && TYPES_WITH_ANONYMOUS_FIELDS.has(name ?? '');
+    slots!.namedType[typeId] = named ? 1 : 0;
+    slots!.anonymousFields[typeId] = named && TYPES_WITH_ANONYMOUS_FIELDS.has(name ?? '') ? 1 : 0;
   });
-  slots.errorSlot = add('ERROR', true);
+  slots.ofType[ERROR_TYPE_ID] = add('ERROR', true);
+  slots.namedType[ERROR_TYPE_ID] = 1;
   slotsByLanguage.set(language, slots);
   return slots;
 }
@@ -435,7 +433,8 @@ function parseRange(source: string, start = 0, end = source.length, row = 0): Tr
     if (pastDeadline()) throw new BudgetExceeded();
     throw new Error('tree-sitter returned no tree');
   }
-  if (!whole) (tree as { [PLACE]?: Place })[PLACE] = { bytes: start, rows: row };
+  // (Set on every tree, whole ones too: trees of one shape are read by the same compiled code.)
+  (tree as { [PLACE]?: Place })[PLACE] = whole ? undefined : { bytes: start, rows: row };
   // (Only for tree-sitter's own nodes of it, which know it as their tree: tests.)
   (tree as { [PART_TEXT]?: PartText })[PART_TEXT] = { text, start };
   return tree;
@@ -895,11 +894,10 @@ function walk(tree: Tree, view: Tree, root: NamedNode, children: IndexedNode[], 
     statements.push(base);
     children.push(base);
   }
-  const { first: firstNumber, all, bySlot } = listing;
   const wasm = runtime as CursorRuntime;
   const handle = (tree as unknown as { 0: number })[0];
+  const heap = wasm.HEAP32;
   const buffer = transferWords;
-  let heap = wasm.HEAP32;
   heap[buffer] = start.id;
   heap[buffer + 1] = start.startIndex;
   heap[buffer + 2] = start.startPosition.row;
@@ -907,61 +905,75 @@ function walk(tree: Tree, view: Tree, root: NamedNode, children: IndexedNode[], 
   heap[buffer + 4] = start[0];
   wasm._ts_tree_cursor_new_wasm(handle);
   try {
-    // The cursor is on a child of `parent`; `ancestors` are the parents above it. A node's subtree
-    // ends (END) when the walk goes back up past it.
-    let parent = base;
-    const ancestors: NamedNode[] = [];
-    let more = wasm._ts_tree_cursor_goto_first_child_wasm(handle) === 1;
-    while (more) {
-      checkpoint();
-      const typeId = wasm._ts_tree_cursor_current_node_type_id_wasm(handle);
-      let node: NamedNode | undefined;
-      const named = isNamedType(slots, typeId);
-      if (named || parent === root) {
-        const field = wasm._ts_tree_cursor_current_field_id_wasm(handle);
-        const end = wasm._ts_tree_cursor_end_index_wasm(handle);
-        // Reading the node overwrites the cursor in the buffer: it is put back.
-        heap = wasm.HEAP32;
-        const c0 = heap[buffer];
-        const c1 = heap[buffer + 1];
-        const c2 = heap[buffer + 2];
-        const c3 = heap[buffer + 3];
-        wasm._ts_tree_cursor_current_node_wasm(handle);
-        const made = new NamedNodeObject(heap[buffer + 4], heap[buffer], view, heap[buffer + 1], end, heap[buffer + 2], heap[buffer + 3], typeId, parent, field);
-        heap[buffer] = c0;
-        heap[buffer + 1] = c1;
-        heap[buffer + 2] = c2;
-        heap[buffer + 3] = c3;
-        if (parent === root) children.push(made);
-        if (named) {
-          // (listNode, written out: this runs for every node of a tree.)
-          node = made;
-          node[ORDER] = firstNumber + all.length;
-          node[END] = node[ORDER] + 1;
-          all.push(node);
-          (bySlot[slotOf(slots, typeId)] ??= []).push(node);
-          if (parent === root) statements.push(node);
-        }
-      } else if (slots.anonymousFields[parent[TYPE_ID]]) {
-        const field = wasm._ts_tree_cursor_current_field_id_wasm(handle);
-        if (field !== 0) parent[ANONYMOUS_FIELDS] |= fieldBit(field);
-      }
-      // Down into a named node (an anonymous one's children, if any, are no named node's
-      // children), else on to the next sibling, up as far as needed.
-      if (node && wasm._ts_tree_cursor_goto_first_child_wasm(handle) === 1) {
-        ancestors.push(parent);
-        parent = node;
-        continue;
-      }
-      while (!(more = wasm._ts_tree_cursor_goto_next_sibling_wasm(handle) === 1) && ancestors.length) {
-        wasm._ts_tree_cursor_goto_parent_wasm(handle);
-        parent[END] = firstNumber + all.length;
-        parent = ancestors.pop()!;
-      }
-    }
-    if (base !== root) base[END] = firstNumber + all.length;
+    walkCursor(handle, view, root, base, children, statements, listing, slots);
+    if (base !== root) base[END] = listing.first + listing.all.length;
   } finally {
     wasm._ts_tree_cursor_delete_wasm(handle);
+  }
+}
+
+/** The walk's steps, with the cursor of the tree `handle` on `base` (see walk). A function of its own
+ *  that only returns when the walk ends: the walk of the first big file gets compiled while it runs,
+ *  and code after the loop it had not yet seen would send the walk back to the interpreter there and
+ *  be compiled again. */
+function walkCursor(handle: number, view: Tree, root: NamedNode, base: NamedNode, children: IndexedNode[], statements: IndexedNode[], listing: Listing, slots: TypeSlots): void {
+  const { first: firstNumber, all, bySlot } = listing;
+  const wasm = runtime as CursorRuntime;
+  const buffer = transferWords;
+  let heap = wasm.HEAP32;
+  // The cursor is on a child of `parent`; `ancestors` are the parents above it. A node's subtree
+  // ends (END) when the walk goes back up past it.
+  let parent = base;
+  const ancestors: NamedNode[] = [];
+  let more = wasm._ts_tree_cursor_goto_first_child_wasm(handle) === 1;
+  while (more) {
+    checkpoint();
+    const typeId = wasm._ts_tree_cursor_current_node_type_id_wasm(handle);
+    let node: NamedNode | undefined;
+    const named = slots.namedType[typeId] === 1;
+    if (named || parent === root) {
+      const field = wasm._ts_tree_cursor_current_field_id_wasm(handle);
+      const end = wasm._ts_tree_cursor_end_index_wasm(handle);
+      // Reading the node overwrites the cursor in the buffer: it is put back.
+      heap = wasm.HEAP32;
+      const c0 = heap[buffer];
+      const c1 = heap[buffer + 1];
+      const c2 = heap[buffer + 2];
+      const c3 = heap[buffer + 3];
+      wasm._ts_tree_cursor_current_node_wasm(handle);
+      const made = new NamedNodeObject(heap[buffer + 4], heap[buffer], view, heap[buffer + 1], end, heap[buffer + 2], heap[buffer + 3], typeId, parent, field);
+      heap[buffer] = c0;
+      heap[buffer + 1] = c1;
+      heap[buffer + 2] = c2;
+      heap[buffer + 3] = c3;
+      // (Stored at the end, not pushed: a compiled push onto a list that holds no object yet expects
+      // a number, and the module's lists of a new tree start empty.)
+      if (parent === root) children[children.length] = made;
+      if (named) {
+        // (listNode, written out: this runs for every node of a tree.)
+        node = made;
+        node[ORDER] = firstNumber + all.length;
+        node[END] = node[ORDER] + 1;
+        all.push(node);
+        (bySlot[slotOf(slots, typeId)] ??= []).push(node);
+        if (parent === root) statements[statements.length] = node;
+      }
+    } else if (slots.anonymousFields[parent[TYPE_ID]]) {
+      const field = wasm._ts_tree_cursor_current_field_id_wasm(handle);
+      if (field !== 0) parent[ANONYMOUS_FIELDS] |= fieldBit(field);
+    }
+    // Down into a named node (an anonymous one's children, if any, are no named node's
+    // children), else on to the next sibling, up as far as needed.
+    if (node && wasm._ts_tree_cursor_goto_first_child_wasm(handle) === 1) {
+      ancestors.push(parent);
+      parent = node;
+      continue;
+    }
+    while (!(more = wasm._ts_tree_cursor_goto_next_sibling_wasm(handle) === 1) && ancestors.length) {
+      wasm._ts_tree_cursor_goto_parent_wasm(handle);
+      parent[END] = firstNumber + all.length;
+      parent = ancestors.pop()!;
+    }
   }
 }
 

@@ -89,9 +89,12 @@ export function stringEnd(text: string, quote: number): number {
   let j = quote + (triple ? 3 : 1);
   for (; j < text.length; j++) {
     const d = text.charCodeAt(j);
-    if (d === BACKSLASH) j++;
-    else if (d === c && (!triple || (text.charCodeAt(j + 1) === c && text.charCodeAt(j + 2) === c))) break;
-    else if (!triple && d === LINE_FEED) break;
+    if (d === c && (!triple || (text.charCodeAt(j + 1) === c && text.charCodeAt(j + 2) === c))) break;
+    if (!triple && d === LINE_FEED) break;
+    // An escaped character is stepped over. (By a step taken on every character: one taken only
+    // after a backslash would be first taken long after this loop was compiled, which would then be
+    // compiled again.)
+    j += d === BACKSLASH ? 1 : 0;
   }
   if (j >= text.length) return -1;
   return text.charCodeAt(j) === c ? j + (triple ? 2 : 0) : j - 1;
@@ -117,7 +120,9 @@ const DEFINITION_KEYWORDS = ['def ', 'class ', 'async def '];
 /** Whether the line at `i` begins with a keyword that continues the statement above (`else:`). */
 function continuesStatement(source: string, i: number): boolean {
   for (const keyword of CONTINUING_KEYWORDS) {
-    if (source.startsWith(keyword, i) && !isIdentifierCode(source.charCodeAt(i + keyword.length))) return true;
+    // (The character after it first: the keyword rarely matches, and what is read only when it does
+    // would be read first long after this function was compiled, which would then be compiled again.)
+    if (!isIdentifierCode(source.charCodeAt(i + keyword.length)) && source.startsWith(keyword, i)) return true;
   }
   return false;
 }
