@@ -25,6 +25,8 @@ const MODULE = [
   '',
   'if SEED:',
   '    np.random.seed(SEED)',
+  'elif SEED is None:', // a clause of the statement above
+  '    np.random.seed(0)',
   'else:', // a clause of the statement above
   '    pass',
   'try:',

@@ -7,8 +7,11 @@ import { APOSTROPHE, BACKSLASH, CARRIAGE_RETURN, FORM_FEED, HASH, isSyntaxMark, 
 
 const AT = 0x40;
 
-/** The keywords that go on a statement begun above them at the same indentation. */
-const CONTINUING_KEYWORDS = ['else', 'elif', 'except', 'finally'];
+/** The keywords that go on a statement begun above them at the same indentation, as words (not
+ *  followed by a character of a name: `elsewhere = 1` is a statement of its own). One regular
+ *  expression, not a loop over the keywords: what such a loop reads only when a keyword matches would
+ *  be read first long after the statement starts were compiled, which would then be compiled again. */
+const CONTINUING_KEYWORD = /(?:else|elif|except|finally)(?![0-9A-Za-z_\u0080-\uffff])/y;
 
 /** The starts of the lines after `from` (itself a start) that begin a top-level statement: at column
  *  0, outside brackets (but a definition), strings and line continuations, not a comment, not after
@@ -119,14 +122,6 @@ const DEFINITION_KEYWORDS = ['def ', 'class ', 'async def '];
 
 /** Whether the line at `i` begins with a keyword that continues the statement above (`else:`). */
 function continuesStatement(source: string, i: number): boolean {
-  for (const keyword of CONTINUING_KEYWORDS) {
-    // (The character after it first: the keyword rarely matches, and what is read only when it does
-    // would be read first long after this function was compiled, which would then be compiled again.)
-    if (!isIdentifierCode(source.charCodeAt(i + keyword.length)) && source.startsWith(keyword, i)) return true;
-  }
-  return false;
-}
-
-function isIdentifierCode(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || c === 95 || (c >= 97 && c <= 122) || c > 127;
+  CONTINUING_KEYWORD.lastIndex = i;
+  return CONTINUING_KEYWORD.test(source);
 }
