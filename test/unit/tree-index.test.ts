@@ -133,4 +133,17 @@ describe('the syntax tree index', () => {
     }
     tree.delete();
   });
+
+  test("of a module before an edit is not read as the new module's (the old module is not to be read again)", () => {
+    const text = ['import numpy as np', '', 'def scale(x):', '    return np.log1p(x) * 2', ''].join('\n');
+    const tree = parsePython(text);
+    const [call] = nodesOfType(tree, 'call'); // np.log1p(x), in the statement the edit changes
+    const edited = parsePython(text.replace('* 2', '* 3'), tree);
+    tree.delete();
+    // Its named children were not asked before the edit: the index they would come from is the new one's.
+    assert.throws(() => call.namedChildren, /edited since/);
+    const [newCall] = nodesOfType(edited, 'call');
+    assert.deepEqual(newCall.namedChildren.map(describeNode), ['attribute@45-53', 'argument_list@53-56']);
+    edited.delete();
+  });
 });

@@ -89,12 +89,13 @@ export async function initPython(): Promise<void> {
 // costs more than the work asked for. So each tree is indexed once, the first time the analyses ask:
 // one walk of a tree cursor (see buildIndex) gives every named node one object that the analyses
 // share, found by type, by parent or by child, and that keeps on itself what the walk learned of it:
-// its parent, its named children, its type, the field its parent holds it in, its end and its place in
-// document order. Nothing else is kept per node (maps by id, or a query's own node objects, cost more
-// memory and time than the walk itself); a module re-parsed as its document is edited takes over the
-// objects of the statements the edit left as they were (see reparsed). Anonymous nodes (punctuation,
-// keywords: a third of a tree) get their objects only when a node's full children list is asked for. The accessors that lead from a node to others (meterTreeSteps) answer from these
-// objects, without crossing into wasm.
+// its parent, its type, the field its parent holds it in, its end and its place in document order
+// (and its named children, once asked, which those give: see namedChildrenOf). Nothing else is kept
+// per node (maps by id, or a query's own node objects, cost more memory and time than the walk
+// itself); a module re-parsed as its document is edited takes over the objects of the statements the
+// edit left as they were (see reparsed). Anonymous nodes (punctuation, keywords: a third of a tree)
+// get their objects only when a node's full children list is asked for. The accessors that lead from
+// a node to others (meterTreeSteps) answer from these objects, without crossing into wasm.
 
 const INDEX = Symbol('tree index');
 /** On a module tree and its views, the text it was parsed from (node texts are slices of it). */
@@ -710,7 +711,7 @@ function moveNode(node: IndexedNode, move: Move): void {
 
 /** The index of a module tree: its root, then its parts in order: the nodes of a tree just parsed
  *  are walked with a cursor (every named node made an object, numbered in document order, listed by
- *  type slot and in its parent's named children, with the field its parent holds it in); carried
+ *  type slot, with its parent and the field its parent holds it in); carried
  *  statements keep their objects, moved and numbered anew, with all under them.
  *
  *  The cursor is tree-sitter's, driven through the runtime's exports (CursorRuntime) rather than
@@ -1050,7 +1051,10 @@ function namedChildrenOf(node: IndexedNode): IndexedNode[] {
   const end = node[END];
   let next = node[ORDER] + 1;
   if (next === end) return (node._namedChildren = NO_CHILDREN);
-  const all = indexOf(node.tree).all;
+  const all = moduleOf(node.tree)[INDEX]?.all;
+  // Only the nodes of a module's current index are listed from it: a node of the module before an
+  // edit, which is not to be read again (see parsePython), has no place there.
+  if (all?.[node[ORDER]] !== node) throw new Error('a syntax node of a module that was edited since was read');
   const children: IndexedNode[] = [];
   while (next < end) {
     const child = all[next];
