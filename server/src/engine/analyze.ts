@@ -12,7 +12,7 @@ import { Edit, parsePython, syntaxNodeCount } from './python/parser';
 import { restrictedTo, topLevelStatements } from './python/statements';
 import { personalDataInOutputs } from './personalData';
 import { parseRequirements, RequirementsFile } from './requirements';
-import { ProjectFinding, ReportOptions, Rule } from './rule';
+import { NotebookContext, ProjectFinding, PythonContext, ReportOptions, Rule, YamlContext } from './rule';
 import { Role } from './roles';
 import { Kept, movedFindings, StatementFindings } from './statementFindings';
 import { commentsByLine, isSuppressed, readSuppressions, Suppressions } from './suppressions';
@@ -49,6 +49,9 @@ export type ParsedFile =
   | (ParsedBase & { kind: 'yaml'; yaml: YamlFile })
   | (ParsedBase & { kind: 'requirements'; requirements: RequirementsFile })
   | (ParsedBase & { kind: 'toml' | 'other' });
+
+/** The fields every kind of rule context has of its file and project. */
+type SharedContextField = 'path' | 'text' | 'lines' | 'project' | 'role' | 'config';
 
 function hashOf(text: string): string {
   return createHash('sha1').update(text).digest('base64');
@@ -429,64 +432,56 @@ export class Analyzer {
       findings.push(makeFinding(rule, severity, path, range, message, options, role));
     };
     const { check } = rule;
-    // (Each context is written out, not spread from the fields they share: V8 gives every object made
-    // by a spread, and what is added to it, maps of its own, and rules would read them slowly.)
-    const { text, lines } = parsed;
+    // Each context is a new object of the fields they share, with its own assigned: not one made by
+    // spreading a shared object, which V8 gives (with each field added to it) maps of its own, which
+    // rules would read slowly.
+    const context = <C extends PythonContext | NotebookContext | YamlContext>(own: Omit<C, SharedContextField> & Partial<Pick<C, 'text' | 'lines'>>): C =>
+      Object.assign({ path, text: parsed.text, lines: parsed.lines, project, role, config }, own) as C;
     if (parsed.kind === 'python' && check.python) {
-      check.python({
-        path,
-        text,
-        lines,
-        project,
-        role,
-        config,
-        module: parsed.module,
-        facts: facts!,
-        report: (at, message, options) => emit('type' in at ? parsed.module.range(at) : at, message, options),
-      });
-    } else if (parsed.kind === 'notebook') {
-      if (check.notebook) {
-        check.notebook({
-          path,
-          text,
-          lines,
-          project,
-          role,
-          config,
-          notebook: parsed.notebook,
-          report: emit,
-          reportInCell: (cell, range, message, options) => {
-            const severity = effectiveSeverity(config, rule, options?.severity ?? rule.severity);
-            if (!severity) return;
-            findings.push(cellFinding(rule, severity, path, parsed.notebook, cell, range, message, options ?? {}, role));
-          },
-        });
-      }
-      if (check.python && !parsed.notebook.problem) {
-        check.python({
-          path,
-          text: parsed.code.text,
-          lines: parsed.module.lines,
-          project,
-          role,
-          config,
+      check.python(
+        context<PythonContext>({
           module: parsed.module,
           facts: facts!,
-          notebook: parsed.notebook,
-          report: (at, message, options = {}) => {
-            const range = 'type' in at ? parsed.module.range(at) : at;
-            if (isSuppressed(parsed.suppressions, rule.code, range)) return;
-            const severity = effectiveSeverity(config, rule, options.severity ?? rule.severity);
-            const mapped = mapToCell(parsed.code, range);
-            if (!severity || !mapped) return;
-            const fix = options.fix && mapFixToCell(parsed.code, mapped.cell, options.fix.edits ?? [], options.fix.title);
-            const related = options.related?.map((r) => (r.path === path ? relatedInCell(parsed.code, parsed.notebook, r) : r));
-            findings.push(cellFinding(rule, severity, path, parsed.notebook, mapped.cell, mapped.range, message, { ...options, fix, related }, role));
-          },
-        });
+          report: (at, message, options) => emit('type' in at ? parsed.module.range(at) : at, message, options),
+        }),
+      );
+    } else if (parsed.kind === 'notebook') {
+      if (check.notebook) {
+        check.notebook(
+          context<NotebookContext>({
+            notebook: parsed.notebook,
+            report: emit,
+            reportInCell: (cell, range, message, options) => {
+              const severity = effectiveSeverity(config, rule, options?.severity ?? rule.severity);
+              if (!severity) return;
+              findings.push(cellFinding(rule, severity, path, parsed.notebook, cell, range, message, options ?? {}, role));
+            },
+          }),
+        );
+      }
+      if (check.python && !parsed.notebook.problem) {
+        check.python(
+          context<PythonContext>({
+            text: parsed.code.text,
+            lines: parsed.module.lines,
+            module: parsed.module,
+            facts: facts!,
+            notebook: parsed.notebook,
+            report: (at, message, options = {}) => {
+              const range = 'type' in at ? parsed.module.range(at) : at;
+              if (isSuppressed(parsed.suppressions, rule.code, range)) return;
+              const severity = effectiveSeverity(config, rule, options.severity ?? rule.severity);
+              const mapped = mapToCell(parsed.code, range);
+              if (!severity || !mapped) return;
+              const fix = options.fix && mapFixToCell(parsed.code, mapped.cell, options.fix.edits ?? [], options.fix.title);
+              const related = options.related?.map((r) => (r.path === path ? relatedInCell(parsed.code, parsed.notebook, r) : r));
+              findings.push(cellFinding(rule, severity, path, parsed.notebook, mapped.cell, mapped.range, message, { ...options, fix, related }, role));
+            },
+          }),
+        );
       }
     } else if (parsed.kind === 'yaml' && check.yaml) {
-      check.yaml({ path, text, lines, project, role, config, yaml: parsed.yaml, report: emit });
+      check.yaml(context<YamlContext>({ yaml: parsed.yaml, report: emit }));
     }
   }
 
