@@ -68,6 +68,22 @@ test('an unchanged file is not analysed again: what the cache holds for it is re
   assert.doesNotMatch(fresh?.message ?? '', /^Cached: /);
 });
 
+test('a check that finds every file in the cache leaves the cache as it was; one that analyses a file writes it again', () => {
+  const cacheFile = () => fs.statSync(path.join(root, CACHE, cacheFiles()[0]));
+  assert.deepEqual(nanPaths(), ['churn/clean.py:4']);
+  const written = cacheFile();
+  assert.deepEqual(nanPaths(), ['churn/clean.py:4']);
+  // A write replaces the file (a new one, renamed over it).
+  assert.equal(cacheFile().ino, written.ino);
+  writeFiles(root, { 'churn/features.py': `${PROJECT['churn/features.py']}\n${NAN_MODULE}` });
+  assert.deepEqual(nanPaths(), ['churn/clean.py:4', 'churn/features.py:9']);
+  assert.notEqual(cacheFile().ino, written.ino);
+  // What it wrote is what the next check finds.
+  const rewritten = cacheFile();
+  assert.deepEqual(nanPaths(), ['churn/clean.py:4', 'churn/features.py:9']);
+  assert.equal(cacheFile().ino, rewritten.ino);
+});
+
 test('--no-cache writes nothing into the checked folder', () => {
   assert.deepEqual(nanPaths(['--no-cache']), ['churn/clean.py:4']);
   assert.equal(fs.existsSync(path.join(root, CACHE)), false);

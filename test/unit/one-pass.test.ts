@@ -165,20 +165,22 @@ for (const [name, workers] of [['in this thread', 0], ['on worker threads', 2]] 
   });
 }
 
-test('with the cache, a file whose findings depend on an edited file is analysed again', async () => {
-  const project = makeProject(PROJECT);
-  try {
-    const first = await scanProject(project, { config: EVERY_RULE, cache: true });
-    assert.deepEqual(found(first, 'MLH502'), ['app/main.py:10 serving']);
-    // The training script now imports its features from the service: the copy is gone, and the
-    // service's own text did not change.
-    writeFiles(project, { 'train.py': TRAIN.replace(/def add_features[\s\S]*?return houses\n/, '').replace('from columns', 'from app.main import add_features\nfrom columns') });
-    const cached = await scanProject(project, { config: EVERY_RULE, cache: true });
-    const fresh = await scanProject(project, { config: EVERY_RULE });
-    assert.deepEqual(found(cached, 'MLH502'), []);
-    assert.deepEqual(cached.findings, fresh.findings);
-    assert.deepEqual(cached.notices, fresh.notices);
-  } finally {
-    removeProject(project);
-  }
-});
+for (const [name, workers] of [['in this thread', 0], ['on worker threads', 2]] as const) {
+  test(`with the cache, a file whose findings depend on an edited file is analysed again (${name})`, async () => {
+    const project = makeProject(PROJECT);
+    try {
+      const first = await scanProject(project, { config: EVERY_RULE, cache: true, workers, workerScript: WORKER });
+      assert.deepEqual(found(first, 'MLH502'), ['app/main.py:10 serving']);
+      // The training script now imports its features from the service: the copy is gone, and the
+      // service's own text did not change.
+      writeFiles(project, { 'train.py': TRAIN.replace(/def add_features[\s\S]*?return houses\n/, '').replace('from columns', 'from app.main import add_features\nfrom columns') });
+      const cached = await scanProject(project, { config: EVERY_RULE, cache: true, workers, workerScript: WORKER });
+      const fresh = await scanProject(project, { config: EVERY_RULE });
+      assert.deepEqual(found(cached, 'MLH502'), []);
+      assert.deepEqual(cached.findings, fresh.findings);
+      assert.deepEqual(cached.notices, fresh.notices);
+    } finally {
+      removeProject(project);
+    }
+  });
+}

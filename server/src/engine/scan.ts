@@ -108,12 +108,15 @@ export async function scanProject(root: string, options: ScanOptions = {}): Prom
   const workerScript = options.workerScript ?? path.join(__dirname, 'worker.js');
   const analysed = files.filter((f) => ANALYSED_KINDS.has(f.kind) || isProjectDocument(f) || isPersonalDataCandidate(f.path));
   const budget = options.budget ?? DEFAULT_BUDGET;
-  const limits: ReadLimits = { realRoot, maxFileSizeMB: config.thresholds.maxFileSizeMB };
   const cache = options.cache ? ScanCache.open<CachedFile, ProjectResults>(realRoot, { config, budget, rules: RULES.map((r) => r.code) }, isCachedFile) : undefined;
-  // Files whose content the cache knows need no first pass.
+  // A file read in the first pass is kept in the cache under the hash of the bytes it was read from,
+  // which that pass gives (in parallel, and the very bytes analysed).
+  const limits: ReadLimits = { realRoot, maxFileSizeMB: config.thresholds.maxFileSizeMB, hashContent: cache !== undefined };
+  // Files whose content the cache knows need no first pass. (Looked up by the hash of what they hold
+  // now: files are hashed here only when the cache holds entries.)
   const cached = new Map<string, CachedFile>();
   const hashes = new Map<string, string>();
-  if (cache) {
+  if (cache?.holdsEntries) {
     for (const file of analysed) {
       if (!ANALYSED_KINDS.has(file.kind)) continue;
       const hash = contentHash(file, limits);
@@ -176,8 +179,9 @@ export async function scanProject(root: string, options: ScanOptions = {}): Prom
     };
     const index = indexFromData(data);
     // Findings depend on the whole index (roles, imports, cross-file facts): the cache's are reused
-    // only when the index is the one they were found with.
-    const indexHash = cache ? hashOfData(data) : '';
+    // only when the index is the one they were found with. Each file's facts count by their hash,
+    // which the first pass gave (or the cache kept): hashing all of them here cost keras 50-70 ms.
+    const indexHash = cache ? hashOfData({ ...data, facts: firstPasses.flatMap((first) => (first.facts ? [[first.path, first.factsHash ?? first.facts]] : [])) }) : '';
     const reusable = cache?.indexHash === indexHash;
     const results: SecondPass[] = [];
     const early = new Map<string, EarlyRules>();
@@ -216,13 +220,15 @@ export async function scanProject(root: string, options: ScanOptions = {}): Prom
         outOfTime: rules.outOfTime || second.outOfTime,
       } : second);
     }
-    if (cache) {
+    // A run that found everything in the cache would write the cache again as it was.
+    const unchanged = reusable && isProjectResults(cachedProject) && toAnalyse.length === 0 && !toRead.some((f) => ANALYSED_KINDS.has(f.kind));
+    if (cache && !unchanged) {
       const finals = new Map(results.map((r) => [r.path, r]));
       const entries = firstPasses.flatMap((first): [string, { hash: string; entry: CachedFile }][] => {
-        const hash = hashes.get(first.path);
+        const { rules: _, contentHash, ...facts } = first;
+        const hash = contentHash ?? hashes.get(first.path);
         const second = finals.get(first.path);
         if (hash === undefined || first.outOfTime || second?.outOfTime) return [];
-        const { rules: _, ...facts } = first;
         return [[first.path, { hash, entry: { first: facts, second } }]];
       });
       cache.save(indexHash, new Map(entries), projectAnalyzer.ranOutOfTime(PROJECT) ? undefined : project);

@@ -25,12 +25,17 @@ function toolIdentity(): string {
   return codeIdentity;
 }
 
+/** The hash a file's cache entry is kept under: of its bytes. */
+export function hashOfBytes(bytes: Buffer): string {
+  return sha1(bytes);
+}
+
 /** The hash of a file's bytes, read as the analysis reads it (inside `realRoot` only); undefined when
  *  it is above the size limit or cannot be read (the analysis notes why). */
 export function contentHash(file: { absolutePath: string; size: number }, limits: { realRoot: string; maxFileSizeMB: number }): string | undefined {
   if (file.size > limits.maxFileSizeMB * 1024 * 1024) return undefined;
   try {
-    return sha1(readFileInside(limits.realRoot, file.absolutePath));
+    return hashOfBytes(readFileInside(limits.realRoot, file.absolutePath));
   } catch {
     return undefined;
   }
@@ -84,6 +89,12 @@ export class ScanCache<Entry, Project> {
   entry(path: string, hash: string): Entry | undefined {
     const cached = this.body?.files[path];
     return typeof cached === 'object' && cached?.hash === hash && this.isEntry(cached.entry, path) ? cached.entry : undefined;
+  }
+
+  /** Whether it holds an entry for any file: a cache read afresh (the first run, another key) has
+   *  none, and hashing files to look them up would be work for nothing. */
+  get holdsEntries(): boolean {
+    return this.body !== undefined && Object.keys(this.body.files).length > 0;
   }
 
   get indexHash(): string | undefined {

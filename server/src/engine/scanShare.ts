@@ -6,6 +6,7 @@ import { Budget, DEFAULT_BUDGET } from './budget';
 import { Config } from './config';
 import { FactsSoFar, FileFacts, ProjectFile, ProjectIndex, ProjectLayout } from './project';
 import { Role } from './roles';
+import { hashOfBytes, hashOfData } from './scanCache';
 import { Finding, Notice } from './types';
 import { isPersonalDataCandidate, PERSONAL_DATA_SAMPLE_BYTES, personalDataIn } from './personalData';
 import { DiscoveredFile, isProjectDocument, readSample, readSource } from './workspace';
@@ -45,6 +46,11 @@ export interface FirstPass {
   outOfTime?: boolean;
   /** The file's rules, run against the pre-index (none when the first pass gives only facts). */
   rules?: EarlyRules;
+  /** When the limits ask for them (a scan that caches its results): the hash of the bytes the facts
+   *  are of (hashOfBytes), which the cache keeps the file's results under, and the hash of the facts
+   *  (hashOfData), which stands for them in the hash of the project's index. */
+  contentHash?: string;
+  factsHash?: string;
 }
 
 /** The rules of a file run in the first pass, against the pre-index: the role they ran for (the
@@ -87,6 +93,9 @@ export interface ReadLimits {
   /** The real path of the project's folder; nothing outside it is read. */
   realRoot: string;
   maxFileSizeMB: number;
+  /** The first pass gives the hashes of each file it reads and of its facts (FirstPass.contentHash,
+   *  factsHash): there, they cost no second read, and the files' share of them is done in parallel. */
+  hashContent?: boolean;
 }
 
 /** Whether the first pass reads a file: to parse it, or to sample a data file for personal data. */
@@ -129,7 +138,7 @@ export class ScanShare {
     );
   }
 
-  private firstPass(file: DiscoveredFile, { realRoot, maxFileSizeMB }: ReadLimits, preIndex: SharedProject, withRules: boolean): FirstPass {
+  private firstPass(file: DiscoveredFile, { realRoot, maxFileSizeMB, hashContent }: ReadLimits, preIndex: SharedProject, withRules: boolean): FirstPass {
     const result: FirstPass = { path: file.path, notices: [], analyse: false };
     if (!ANALYSED_KINDS.has(file.kind)) {
       // Data files are sampled, never read whole: their size does not matter.
@@ -138,9 +147,10 @@ export class ScanShare {
       if (personalData) result.facts = { path: file.path, kind: file.kind, personalData };
       return result;
     }
-    const { text, notice } = readSource(file, maxFileSizeMB, realRoot);
+    const { text, notice, bytes } = readSource(file, maxFileSizeMB, realRoot);
     if (notice) result.notices.push(notice);
     if (text === undefined) return result;
+    if (hashContent && bytes) result.contentHash = hashOfBytes(bytes);
     try {
       result.facts = this.analyzer.facts(file.path, text, preIndex.config);
       if (this.analyzer.ranOutOfTime(file.path)) result.outOfTime = true;
@@ -157,6 +167,7 @@ export class ScanShare {
     } finally {
       this.analyzer.forget(file.path);
     }
+    if (hashContent && result.facts) result.factsHash = hashOfData(result.facts);
     return result;
   }
 

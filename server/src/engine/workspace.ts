@@ -253,9 +253,9 @@ function readProblem(e: unknown): string {
   return e instanceof OutsideRootError ? e.message : `cannot read: ${(e as NodeJS.ErrnoException).code ?? e}`;
 }
 
-/** Reads a file for analysis; undefined (with a notice) when it is too big, binary, unreadable or,
- *  by its real path, outside `realRoot`. */
-export function readSource(file: { path: string; absolutePath: string; size: number }, maxFileSizeMB: number, realRoot: string): { text?: string; notice?: Notice } {
+/** Reads a file for analysis: its text, and the bytes it was decoded from; no text (with a notice)
+ *  when it is too big, binary, unreadable or, by its real path, outside `realRoot`. */
+export function readSource(file: { path: string; absolutePath: string; size: number }, maxFileSizeMB: number, realRoot: string): { text?: string; notice?: Notice; bytes?: Buffer } {
   if (file.size > maxFileSizeMB * 1024 * 1024) {
     const mb = (file.size / 1024 / 1024).toFixed(1);
     return { notice: { path: file.path, message: `skipped: ${mb} MB is above the ${maxFileSizeMB} MB limit (thresholds.maxFileSizeMB)` } };
@@ -268,7 +268,7 @@ export function readSource(file: { path: string; absolutePath: string; size: num
   }
   const decoded = decodeBytes(bytes);
   const notice = decoded.problem ? { path: file.path, message: decoded.problem } : undefined;
-  return { text: decoded.text, notice };
+  return { text: decoded.text, notice, bytes };
 }
 
 /** The first `bytes` of a file as text, cut after its last complete line when the file is longer;
