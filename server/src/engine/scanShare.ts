@@ -94,7 +94,7 @@ export interface ReadLimits {
   realRoot: string;
   maxFileSizeMB: number;
   /** The first pass gives the hashes of each file it reads and of its facts (FirstPass.contentHash,
-   *  factsHash): there, they cost no second read, and the files' share of them is done in parallel. */
+   *  factsHash): made there, they cost no second read of the file and are spread over the threads. */
   hashContent?: boolean;
 }
 
