@@ -158,7 +158,7 @@ export async function scanProject(root: string, options: ScanOptions = {}): Prom
     const others = toRead.filter((f) => !isCode(f));
     const othersIndex = preIndex(firstPasses, toRead);
     const othersHere = workerCount > 0 && options.firstPassHere !== false && bytesToRead(others) <= OTHERS_HERE_BYTES;
-    firstPasses.push(...(await (othersHere ? factsHere(others, othersIndex, config, limits, budget, threads, onDone) : threads.facts(others, othersIndex, config, limits, onDone))));
+    firstPasses.push(...(await (othersHere ? factsHere(new ScanShare(budget), () => threads, others, othersIndex, config, limits, onDone) : threads.facts(others, othersIndex, config, limits, onDone))));
     const code = toRead.filter(isCode);
     const codeFacts = threads.facts(code, preIndex(firstPasses, code), config, limits, onDone);
     // This thread's parser loads while the scan threads read the code, not after: the few files that
@@ -261,12 +261,20 @@ function bytesToRead(files: DiscoveredFile[]): number {
   return files.reduce((sum, file) => sum + (ANALYSED_KINDS.has(file.kind) ? file.size : Math.min(file.size, PERSONAL_DATA_SAMPLE_BYTES)), 0);
 }
 
-/** The first pass in this thread, against the pre-index; the files left when this thread's parser
- *  failed go to the worker threads. */
-async function factsHere(files: DiscoveredFile[], preIndex: IndexData, config: Config, limits: ReadLimits, budget: Budget, threads: ScanThreads, onDone: (count: number) => void): Promise<FirstPass[]> {
-  const { results, left } = new ScanShare(budget).collectFacts(files, limits, { index: indexFromData(preIndex), config });
+/** The first pass in this thread with `share`, against the pre-index; the files left when this
+ *  thread's parser failed go to the threads `elsewhere` gives. */
+async function factsHere(
+  share: ScanShare,
+  elsewhere: () => ScanThreads,
+  files: DiscoveredFile[],
+  preIndex: IndexData,
+  config: Config,
+  limits: ReadLimits,
+  onDone: (count: number) => void,
+): Promise<FirstPass[]> {
+  const { results, left } = share.collectFacts(files, limits, { index: indexFromData(preIndex), config });
   onDone(results.length);
-  return left.length ? [...results, ...(await threads.facts(left, preIndex, config, limits, onDone))] : results;
+  return left.length ? [...results, ...(await elsewhere().facts(left, preIndex, config, limits, onDone))] : results;
 }
 
 /** The second pass in this thread, against the index it holds (`data`, for the worker threads that
@@ -286,11 +294,7 @@ async function inThisThread(budget: Budget, workerScript: string | undefined): P
   let pool: ScanPool | undefined;
   const elsewhere = (): ScanThreads => (workerScript ? (pool ??= new ScanPool(workerScript, 1, budget)) : unanalysed);
   return {
-    facts: async (files, preIndex, config, limits, onDone) => {
-      const { results, left } = share.collectFacts(files, limits, { index: indexFromData(preIndex), config });
-      onDone(results.length);
-      return left.length ? [...results, ...(await elsewhere().facts(left, preIndex, config, limits, onDone))] : results;
-    },
+    facts: (files, preIndex, config, limits, onDone) => factsHere(share, elsewhere, files, preIndex, config, limits, onDone),
     findings: async (files, data, config, limits) => {
       const { results, left } = share.findings(files, indexFromData(data), config, limits);
       return left.length ? [...results, ...(await elsewhere().findings(left, data, config, limits))] : results;
