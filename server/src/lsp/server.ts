@@ -136,9 +136,22 @@ export class MlHygieneServer implements ProjectHost {
     connection.onInitialize((params) => this.initialize(params));
     connection.onInitialized(() => this.guard('initialized', () => this.initialized()));
     // An opened document is analysed at once; a changed one as the user's `run` setting says.
-    documents.text.onDidOpen((e) => this.scheduleDocument(e.document.uri));
-    documents.text.onDidChangeContent((e) => this.scheduleChanged(e.document.uri));
-    documents.text.onDidClose((e) => this.guard('close', () => this.closed(e.document.uri)));
+    // The library reports an opened document's content as changed too, with the version it was
+    // opened at; a change always comes with a later version.
+    const openedAt = new Map<string, number>();
+    documents.text.onDidOpen((e) => {
+      openedAt.set(e.document.uri, e.document.version);
+      this.scheduleDocument(e.document.uri);
+    });
+    documents.text.onDidChangeContent((e) => {
+      if (openedAt.get(e.document.uri) === e.document.version) return;
+      openedAt.delete(e.document.uri);
+      this.scheduleChanged(e.document.uri);
+    });
+    documents.text.onDidClose((e) => {
+      openedAt.delete(e.document.uri);
+      this.guard('close', () => this.closed(e.document.uri));
+    });
     documents.text.onDidSave((e) => {
       this.scheduleSaved(e.document.uri);
       // Without file watchers, a save in the editor is the only news of a changed file.
