@@ -176,3 +176,42 @@ describe('typing a comment line into a long module', () => {
     }
   });
 });
+
+// While a user reads a document they opened, the server rehearses keystrokes in it (warmUp.ts): a
+// character typed at its end and taken back, both analysed, nothing shown. What is typed next is
+// analysed as in a server that rehearsed nothing.
+describe('typing into a document the server rehearsed keystrokes in', () => {
+  let root: string;
+  let client: LspClient;
+  let uri: string;
+  const pulled = async () => {
+    const report = await client.connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri } });
+    assert.ok(report.kind === 'full');
+    return report.items.map((d) => [d.code, d.range.start.line]);
+  };
+
+  before(async () => {
+    root = makeProject(PROJECT);
+    uri = fileUri(path.join(root, 'features.py'));
+    client = LspClient.start();
+    client.settings = { logLevel: 'debug' };
+    await client.initialize(root, PULL_CAPABILITIES);
+  });
+
+  after(async () => {
+    await client.stop();
+    removeProject(root);
+  });
+
+  test('the rehearsal shows nothing, and a line typed afterwards is analysed as typed', async () => {
+    await client.open(uri, FEATURES);
+    assert.deepEqual(await pulled(), [['MLH106', FINDING_LINE]]);
+    await poll(() => client.logs.some((line) => line.startsWith('Rehearsed a keystroke in features.py')), 'a rehearsed keystroke');
+    assert.deepEqual(await pulled(), [['MLH106', FINDING_LINE]]);
+    // A second comparison with NaN, typed below the first a character at a time.
+    const typed = '    flagged = df[column] == np.nan\n';
+    for (let i = 0; i < typed.length; i++) await client.change(uri, [{ range: at(FINDING_LINE + 1, i), text: typed[i] }]);
+    assert.deepEqual(await pulled(), [['MLH106', FINDING_LINE], ['MLH106', FINDING_LINE + 1]]);
+    assert.deepEqual(client.logs.filter((line) => /fail|error/i.test(line)), []);
+  });
+});

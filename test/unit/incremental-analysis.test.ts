@@ -16,6 +16,7 @@ import { Edit, initPython } from '../../server/src/engine/python/parser';
 import { Finding, rangeOf } from '../../server/src/engine/types';
 import { longModule } from '../bench/corpus';
 import { RULES } from '../../server/src/rules';
+import { rehearseKeystroke } from '../../server/src/lsp/warmUp';
 import { EVERY_RULE } from '../support/config';
 import { FIXTURES } from '../support/fixtures';
 import { namedNodes } from '../support/syntaxTree';
@@ -67,10 +68,18 @@ interface Step {
 }
 
 /** Applies each step to the text (a list, or a function giving the next step for the text so far)
- *  and checks the incremental analysis against a fresh one; gives the findings after each step. */
-function checkSteps(file: string, text: string, steps: Step[] | { count: number; next(text: string): Step }): Finding[][] {
+ *  and checks the incremental analysis against a fresh one; gives the findings after each step.
+ *  With `rehearsed`, that many keystrokes are first rehearsed in the opened text, as the language
+ *  server does while a document is read (warmUp.ts): then its parse and findings are those of the text. */
+function checkSteps(file: string, text: string, steps: Step[] | { count: number; next(text: string): Step }, rehearsed = 0): Finding[][] {
   const incremental = new Analyzer();
-  analyse(incremental, file, text);
+  const opened = analyse(incremental, file, text);
+  for (let i = 0; i < rehearsed; i++) {
+    const project = new ProjectIndex([{ path: file, kind: kindOf(file), size: text.length }], new Map([[file, opened.facts]]));
+    rehearseKeystroke(incremental, file, text, project, EVERY_RULE);
+    assert.ok(incremental.holdsParseOf(file, text), `${file}: after a rehearsed keystroke, the parse is of the text again`);
+  }
+  if (rehearsed) assert.deepEqual(analyse(incremental, file, text).findings, opened.findings, `${file}: the findings after the rehearsed keystrokes`);
   const count = Array.isArray(steps) ? steps.length : steps.count;
   const found: Finding[][] = [];
   for (let i = 0; i < count; i++) {
@@ -200,18 +209,30 @@ function editsFor(text: string): { name: string; changes: TextChange[] }[] {
   ];
 }
 
+/** The Python fixtures where a rule must fire, relative to FIXTURES. */
+function firingFixtures(): string[] {
+  return fs
+    .readdirSync(path.join(FIXTURES, 'rules'))
+    .flatMap((code) => fs.readdirSync(path.join(FIXTURES, 'rules', code)).filter((f) => /^fires.*\.py$/.test(f)).map((f) => path.join('rules', code, f)));
+}
+
 describe('incremental analysis of an edited document', () => {
   before(() => initPython());
 
   test('each firing rule fixture, edited step by step, is analysed as from scratch', () => {
-    const fixtures = fs
-      .readdirSync(path.join(FIXTURES, 'rules'))
-      .flatMap((code) => fs.readdirSync(path.join(FIXTURES, 'rules', code)).filter((f) => /^fires.*\.py$/.test(f)).map((f) => path.join('rules', code, f)));
+    const fixtures = firingFixtures();
     assert.ok(fixtures.length > 20);
     for (const fixture of fixtures) {
       const file = `pipeline/${path.basename(fixture)}`;
       const text = fs.readFileSync(path.join(FIXTURES, fixture), 'utf8');
       checkSteps(file, text, editsFor(text));
+    }
+  });
+
+  test('each firing rule fixture, rehearsed on and then edited step by step, is analysed as from scratch', () => {
+    for (const fixture of firingFixtures()) {
+      const text = fs.readFileSync(path.join(FIXTURES, fixture), 'utf8');
+      checkSteps(`pipeline/${path.basename(fixture)}`, text, editsFor(text), 2);
     }
   });
 

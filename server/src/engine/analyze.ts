@@ -144,6 +144,11 @@ export class Analyzer {
     return parsed;
   }
 
+  /** Whether the parse kept of a path is of `text`. */
+  holdsParseOf(path: string, text: string): boolean {
+    return this.cache.get(path)?.text === text;
+  }
+
   /** Drops the oldest parse for room; the costly facts of its live facts are gathered first, from the
    *  tree about to be freed, since its document may still be open. */
   private evict(path: string): void {

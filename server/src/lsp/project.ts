@@ -11,6 +11,7 @@ import { backgroundWorkers, layoutOf, scanProject } from '../engine/scan';
 import { Finding, Notice } from '../engine/types';
 import { isProjectDocument, leadsElsewhere, readConfig, readSource, realRootOf } from '../engine/workspace';
 import { effectiveConfig, LogLevel, UserSettings } from './settings';
+import { rehearseKeystroke } from './warmUp';
 
 export interface ProjectHost {
   /** Writes to the client's log when the user's log level shows `level`. */
@@ -262,6 +263,25 @@ export class Project {
       this.setLiveFacts(filePath, text, this.diskFacts(filePath), [], true);
       this.host.log('error', `${path.join(this.root, filePath)}: could not be analysed: ${(e as Error).stack ?? e}`);
       return true;
+    }
+  }
+
+  /** Rehearses a keystroke in an open Python document (warmUp.ts) whose analysed text is the
+   *  parse the analyzer holds; false when there is none (not open, not Python, not analysed: refused,
+   *  failed or not yet). */
+  rehearseKeystroke(filePath: string): boolean {
+    const file = this.live.get(filePath);
+    if (!this.enabled || !file || kindOf(filePath) !== 'python' || !this.analyzer.holdsParseOf(filePath, file.text)) return false;
+    // The document's costly facts are read from the parse the rehearsal replaces.
+    if (file.facts.python) gatherDeferredFacts(file.facts.python);
+    try {
+      rehearseKeystroke(this.analyzer, filePath, file.text, this.index(), this.config);
+      return true;
+    } catch (e) {
+      // As after a failed analysis: the next one parses the document afresh.
+      this.analyzer.forget(filePath);
+      this.host.log('warning', `${path.join(this.root, filePath)}: a rehearsed keystroke failed: ${(e as Error).stack ?? e}`);
+      return false;
     }
   }
 
