@@ -17,6 +17,9 @@ const TYPED_LINES = 10;
 const PASTED_LINES = 40;
 /** The pause between two keystrokes of the push session, as a fast typist's. */
 const KEYSTROKE_MS = 50;
+/** How long a user reads a file they opened before typing into it: the server rehearses keystrokes
+ *  in an opened document meanwhile (warmUp.ts). The pull session is also run without that pause. */
+const READING_MS = 2000;
 
 const since = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -100,14 +103,20 @@ export function medianPythonFile(paths: { path: string; size: number }[]): strin
   return python[Math.floor(python.length / 2)]?.path;
 }
 
-export interface TypingFigures {
+export interface PullTyping {
   openMs: number;
   pull: number[];
   /** How many of the pulls were the first typed line's keystrokes. */
   firstLinePulls: number;
+  /** The server's CPU time per edit. */
+  cpuMs: number;
+}
+
+export interface TypingFigures {
+  /** Typing READING_MS after the open, and right after it. */
+  afterReading: PullTyping;
+  atOnce: PullTyping;
   push: number[];
-  /** The server's CPU time per edit, by pull and by push. */
-  pullCpuMs: number;
   pushCpuMs: number;
 }
 
@@ -119,9 +128,10 @@ function typingLine(text: string): number {
 }
 
 /** Typing in a generated 5,000-line module, the only file of its folder. Pull: a line typed a
- *  character at a time, each keystroke followed by the editor's pull (the latency is the pull's).
- *  Push: lines pasted whole (each moves the findings below it, so each is published), a keystroke's
- *  pause apart; the latency runs to the publication of that version. */
+ *  character at a time, each keystroke followed by the editor's pull (the latency is the pull's),
+ *  READING_MS after the open and, in a second server, right after it. Push: lines pasted whole (each
+ *  moves the findings below it, so each is published), a keystroke's pause apart; the latency runs
+ *  to the publication of that version. */
 export async function typing(): Promise<TypingFigures> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mlh-bench-typing-'));
   const text = longModule(LONG_MODULE_LINES);
@@ -130,31 +140,10 @@ export async function typing(): Promise<TypingFigures> {
   const uri = fileUri(path.join(root, 'pipeline/train_all.py'));
   const line = typingLine(text);
   try {
-    const figures: TypingFigures = { openMs: 0, pull: [], firstLinePulls: 0, push: [], pullCpuMs: NaN, pushCpuMs: NaN };
-    const pullClient = LspClient.start(SERVER);
-    try {
-      const scanned = new Promise((resolve) => pullClient.onProgress((p) => isScanEnd(p) && resolve(undefined)));
-      await pullClient.initialize(root, PULL_CAPABILITIES);
-      await scanned;
-      const opened = process.hrtime.bigint();
-      await pullClient.open(uri, text);
-      await pull(pullClient, uri);
-      figures.openMs = since(opened);
-      const cpuBefore = cpuMs(pullClient.process.pid);
-      for (let n = 0; n < TYPED_LINES; n++) {
-        const typed = `extra_${n} = ${n} * 2\n`;
-        for (let i = 0; i < typed.length; i++) {
-          const start = process.hrtime.bigint();
-          await pullClient.change(uri, [{ range: { start: { line: line + n, character: i }, end: { line: line + n, character: i } }, text: typed[i] }]);
-          await pull(pullClient, uri);
-          figures.pull.push(since(start));
-        }
-        if (n === 0) figures.firstLinePulls = figures.pull.length;
-      }
-      figures.pullCpuMs = (cpuMs(pullClient.process.pid) - cpuBefore) / figures.pull.length;
-    } finally {
-      await pullClient.stop();
-    }
+    const afterReading = await typeByPull(root, uri, text, line, READING_MS);
+    const atOnce = await typeByPull(root, uri, text, line, 0);
+    const push: number[] = [];
+    let pushCpuMs = NaN;
     const pushClient = LspClient.start(SERVER);
     try {
       let version = 1;
@@ -174,16 +163,48 @@ export async function typing(): Promise<TypingFigures> {
         const start = process.hrtime.bigint();
         await pushClient.change(uri, [{ range: { start: { line: line + n, character: 0 }, end: { line: line + n, character: 0 } }, text: `extra_${n} = ${n} * 2\n` }]);
         await published(++version);
-        figures.push.push(since(start));
+        push.push(since(start));
         await pause(KEYSTROKE_MS);
       }
-      figures.pushCpuMs = (cpuMs(pushClient.process.pid) - cpuBefore) / figures.push.length;
+      pushCpuMs = (cpuMs(pushClient.process.pid) - cpuBefore) / push.length;
     } finally {
       await pushClient.stop();
     }
-    return figures;
+    return { afterReading, atOnce, push, pushCpuMs };
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
+  }
+}
+
+/** A pull session in a fresh server: the module opened once the scan is done, `readingMs` later
+ *  TYPED_LINES lines typed at `line`. */
+async function typeByPull(root: string, uri: string, text: string, line: number, readingMs: number): Promise<PullTyping> {
+  const client = LspClient.start(SERVER);
+  try {
+    const scanned = new Promise((resolve) => client.onProgress((p) => isScanEnd(p) && resolve(undefined)));
+    await client.initialize(root, PULL_CAPABILITIES);
+    await scanned;
+    const opened = process.hrtime.bigint();
+    await client.open(uri, text);
+    await pull(client, uri);
+    const openMs = since(opened);
+    await pause(readingMs);
+    const pulls: number[] = [];
+    let firstLinePulls = 0;
+    const cpuBefore = cpuMs(client.process.pid);
+    for (let n = 0; n < TYPED_LINES; n++) {
+      const typed = `extra_${n} = ${n} * 2\n`;
+      for (let i = 0; i < typed.length; i++) {
+        const start = process.hrtime.bigint();
+        await client.change(uri, [{ range: { start: { line: line + n, character: i }, end: { line: line + n, character: i } }, text: typed[i] }]);
+        await pull(client, uri);
+        pulls.push(since(start));
+      }
+      if (n === 0) firstLinePulls = pulls.length;
+    }
+    return { openMs, pull: pulls, firstLinePulls, cpuMs: (cpuMs(client.process.pid) - cpuBefore) / pulls.length };
+  } finally {
+    await client.stop();
   }
 }
 
@@ -200,16 +221,21 @@ export async function benchServer(root: string, files: { path: string; size: num
   const typed = await typing();
   const stats = (values: number[], cpu: number) =>
     `p50 ${percentile(values, 50).toFixed(1)} ms, p95 ${percentile(values, 95).toFixed(1)} ms (${values.length} edits, server cpu ${cpu.toFixed(1)} ms/edit)`;
-  console.log(`server, ${LONG_MODULE_LINES}-line file: open ${typed.openMs.toFixed(0)} ms`);
+  console.log(`server, ${LONG_MODULE_LINES}-line file: open ${typed.afterReading.openMs.toFixed(0)} ms`);
   // A pull is answered once the edited text is analysed (every file rule run on it): its latency
   // is that of fresh findings, never of earlier ones moved with the text. A publication for a
   // version may carry moved findings when a refresh of the other documents comes first.
-  console.log(`server, edit-to-diagnostics by pull (a keystroke, then the pull's answer: the file's findings for the new text): ${stats(typed.pull, typed.pullCpuMs)}`);
-  // The first line's keystrokes run the analyses' code before V8 has compiled it for speed.
-  const [first, later] = [typed.pull.slice(0, typed.firstLinePulls), typed.pull.slice(typed.firstLinePulls)];
-  console.log(
-    `  of which the first typed line: p50 ${percentile(first, 50).toFixed(1)} ms, max ${Math.max(...first).toFixed(1)} ms (${first.length} edits); ` +
-      `the lines after it: p50 ${percentile(later, 50).toFixed(1)} ms, p95 ${percentile(later, 95).toFixed(1)} ms (${later.length} edits)`,
-  );
+  const byPull = (session: PullTyping, when: string) => {
+    console.log(`server, edit-to-diagnostics by pull, typing ${when} (a keystroke, then the pull's answer: the file's findings for the new text): ${stats(session.pull, session.cpuMs)}`);
+    // The first line's keystrokes run the analyses' code before V8 has compiled it for speed, unless
+    // the server could rehearse keystrokes first.
+    const [first, later] = [session.pull.slice(0, session.firstLinePulls), session.pull.slice(session.firstLinePulls)];
+    console.log(
+      `  of which the first typed line: p50 ${percentile(first, 50).toFixed(1)} ms, max ${Math.max(...first).toFixed(1)} ms (${first.length} edits); ` +
+        `the lines after it: p50 ${percentile(later, 50).toFixed(1)} ms, p95 ${percentile(later, 95).toFixed(1)} ms (${later.length} edits)`,
+    );
+  };
+  byPull(typed.afterReading, `${READING_MS / 1000} s after opening`);
+  byPull(typed.atOnce, 'right after opening');
   console.log(`server, edit-to-diagnostics by push (a pasted line, then the first publication for its version): ${stats(typed.push, typed.pushCpuMs)}`);
 }
