@@ -87,6 +87,8 @@ const DOCUMENT_DELAY_MS = 15;
  *  5,000-line module, the first typed line's keystrokes then took about 19 ms (p50), after three
  *  about 22, after none 26. */
 const REHEARSED_KEYSTROKES = 6;
+/** A rehearsed keystroke that took longer, but the first, ends the rehearsal of its document. */
+const LONGEST_REHEARSAL_MS = 250;
 /** Other open documents and project rules follow a document's change after this pause. */
 const CROSS_FILE_DEBOUNCE_MS = 400;
 
@@ -340,8 +342,12 @@ export class MlHygieneServer implements ProjectHost {
         const started = performance.now();
         const rehearsed = found.project.rehearseKeystroke(found.path);
         if (parserFailed()) return this.exitForParserFailure({ fsPath, text: this.documents.text.get(uri)?.getText() ?? '' });
-        if (rehearsed) this.log('debug', `Rehearsed a keystroke in ${found.path} (typed and taken back, both analysed), in ${Math.round(performance.now() - started)} ms`);
-        else this.rehearsals.delete(uri);
+        const ms = performance.now() - started;
+        if (rehearsed) this.log('debug', `Rehearsed a keystroke in ${found.path} (typed and taken back, both analysed), in ${Math.round(ms)} ms`);
+        // A user who starts typing waits for the rehearsal under way: none follows one that took that
+        // long. (The first is let off: it also made the findings by statement, as the user's first
+        // keystroke would have.)
+        if (!rehearsed || (left < REHEARSED_KEYSTROKES && ms > LONGEST_REHEARSAL_MS)) this.rehearsals.delete(uri);
       }
     } finally {
       this.rehearsing = false;
