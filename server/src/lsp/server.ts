@@ -146,24 +146,23 @@ export class MlHygieneServer implements ProjectHost {
     connection.onInitialize((params) => this.initialize(params));
     connection.onInitialized(() => this.guard('initialized', () => this.initialized()));
     // An opened document is analysed at once; a changed one as the user's `run` setting says.
-    // The library reports an opened document's content as changed too, with the version it was
-    // opened at; a change always comes with a later version.
-    const openedAt = new Map<string, number>();
+    // The library reports an opened document's content as changed too, right after the open and
+    // with the open's own event; a change has an event of its own.
+    let opening: unknown;
     documents.text.onDidOpen((e) => {
-      openedAt.set(e.document.uri, e.document.version);
+      opening = e;
       this.scheduleDocument(e.document.uri);
       this.rehearsals.set(e.document.uri, REHEARSED_KEYSTROKES);
       this.guard('rehearsal', () => this.rehearse());
     });
     documents.text.onDidChangeContent((e) => {
-      if (openedAt.get(e.document.uri) === e.document.version) return;
-      openedAt.delete(e.document.uri);
+      if (e === opening) {
+        opening = undefined;
+        return;
+      }
       this.scheduleChanged(e.document.uri);
     });
-    documents.text.onDidClose((e) => {
-      openedAt.delete(e.document.uri);
-      this.guard('close', () => this.closed(e.document.uri));
-    });
+    documents.text.onDidClose((e) => this.guard('close', () => this.closed(e.document.uri)));
     documents.text.onDidSave((e) => {
       this.scheduleSaved(e.document.uri);
       // Without file watchers, a save in the editor is the only news of a changed file.
