@@ -36,15 +36,22 @@ interface Args {
   rules: boolean;
 }
 
+const USAGE = 'usage: npm run bench [-- DIR] [--files N] [--server-only | --rules]';
+
+/** Wrong arguments: said in a line, without a stack. */
+class UsageError extends Error {}
+
 function parseArgs(argv: string[]): Args {
   const args: Args = { files: DEFAULT_FILES, serverOnly: false, rules: false };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--files') args.files = Number(argv[++i]);
     else if (argv[i] === '--server-only') args.serverOnly = true;
     else if (argv[i] === '--rules') args.rules = true;
+    else if (argv[i].startsWith('-')) throw new UsageError(`unknown option ${argv[i]}\n${USAGE}`);
     else args.dir = argv[i];
   }
-  if (!Number.isInteger(args.files) || args.files < 1) throw new Error('--files needs a positive whole number');
+  if (!Number.isInteger(args.files) || args.files < 1) throw new UsageError('--files needs a positive whole number');
+  if (args.dir !== undefined && !fs.statSync(args.dir, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`${args.dir} is not a folder\n${USAGE}`);
   return args;
 }
 
@@ -214,6 +221,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((e) => {
-  console.error(e);
+  console.error(e instanceof UsageError ? e.message : e);
   process.exitCode = 1;
 });
