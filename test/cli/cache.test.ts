@@ -1,5 +1,6 @@
 // The cache of `check` in the checked folder: a second run reports what the first did, from the
-// cache; an edited file and a changed configuration are analysed afresh; a corrupt cache is ignored;
+// cache; an edited file and a changed configuration are analysed afresh; a corrupt cache, and an
+// entry that is not what the scan writes (another shape, a path out of the folder), are ignored;
 // --no-cache neither reads nor writes it; and it is never written through a symbolic link.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -133,6 +134,35 @@ test('a corrupt or unreadable cache is ignored: the check analyses every file an
   const again = runCli(['check', '--format', 'json'], root);
   assert.doesNotMatch(again.stderr, CRASH);
   assert.equal(again.stdout, expected);
+});
+
+test('a cache entry of the right checksum but of another shape than the scan writes is ignored, not reported nor crashed on', () => {
+  // (With a project rule that fires here: no continuous integration.)
+  const args = ['check', '--format', 'json', '--extend-select', 'MLH301'];
+  const expected = runCli(args, root).stdout;
+  assert.match(expected, /MLH301/);
+  type Body = { files: Record<string, { entry: { first: { facts: { python: Record<string, unknown> } }; second: { findings: Record<string, unknown>[] } } }>; project: { findings: Record<string, unknown>[] } };
+  const edits: ((body: Body) => void)[] = [
+    // A finding without a range (sorting the findings read it) ...
+    (body) => delete body.files['churn/clean.py'].entry.second.findings[0].range,
+    // ... or facts of the wrong type (the index reads what each module imports).
+    (body) => (body.files['train.py'].entry.first.facts.python.imports = 'churn.features'),
+    // A finding placed in another file than its own, or out of the folder.
+    (body) => (body.files['churn/clean.py'].entry.second.findings[0].path = 'train.py'),
+    (body) => (body.project.findings[0].path = '../outside.py'),
+    // A fix that creates a file out of the folder.
+    (body) => (body.files['churn/clean.py'].entry.second.findings[0].fix = { title: 'Create', create: [{ path: '../../.profile', content: 'x' }] }),
+  ];
+  for (const edit of edits) {
+    editCache((text) => {
+      const body = JSON.parse(text) as Body;
+      edit(body);
+      return JSON.stringify(body);
+    });
+    const again = runCli(args, root);
+    assert.doesNotMatch(again.stderr, CRASH);
+    assert.equal(again.stdout, expected);
+  }
 });
 
 test('a cache folder that is a symbolic link is neither read nor written through', () => {

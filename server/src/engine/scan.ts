@@ -5,6 +5,7 @@ import { RULES } from '../rules';
 import { Analyzer, byPosition, PROJECT } from './analyze';
 import { Budget, DEFAULT_BUDGET } from './budget';
 import { Config } from './config';
+import { CachedFile, isCachedFile, isProjectResults, ProjectResults } from './cachedResults';
 import { contentHash, hashOfData, ScanCache } from './scanCache';
 import { trackedFiles } from './git';
 import { FileFacts, ProjectIndex, ProjectLayout } from './project';
@@ -68,33 +69,6 @@ const OTHERS_HERE_BYTES = 256 * 1024;
  *  which is left to the editor and to the open documents; fewer threads also hold less memory. */
 export function backgroundWorkers(): number {
   return Math.max(1, os.availableParallelism() - 1);
-}
-
-/** What the cache keeps of a file: its facts (the first pass without its rules) and its rules'
- *  results. */
-interface CachedFile {
-  first: FirstPass;
-  second?: SecondPass;
-}
-
-interface ProjectResults {
-  findings: Finding[];
-  notices: Notice[];
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
-}
-
-/** Whether what the cache holds for a file has the shape the scan wrote. */
-function isCachedFile(value: unknown, path: string): value is CachedFile {
-  if (!isObject(value) || !isObject(value.first) || value.first.path !== path || !Array.isArray(value.first.notices)) return false;
-  const second = value.second;
-  return second === undefined || (isObject(second) && second.path === path && Array.isArray(second.findings) && Array.isArray(second.notices));
-}
-
-function isProjectResults(value: unknown): value is ProjectResults {
-  return isObject(value) && Array.isArray(value.findings) && Array.isArray(value.notices);
 }
 
 /** Scans a project folder: discovers files, reads its documents, gathers each file's facts and runs

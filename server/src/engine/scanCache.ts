@@ -1,8 +1,9 @@
 // The scan's cache on disk, as ruff keeps one: each file's results under the hash of its content, in
 // a folder of the checked project that git ignores and that is safe to delete. One cache file per
 // key (this build of the tool, the configuration, the rule selection and the budget); a cache that
-// cannot be read, or whose content does not match its checksum, counts as empty. It is written only
-// inside the project's folder, never through a symbolic link, and failing to write it is no error.
+// cannot be read, or whose content does not match its checksum, counts as empty, and an entry the
+// scan does not take for its own (cachedResults.ts), as missing. It is written only inside the
+// project's folder, never through a symbolic link, and failing to write it is no error.
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';

@@ -1,0 +1,121 @@
+// What the scan's cache may hand back (scanCache.ts): an entry is used only when every part of it has
+// the shape the scan writes and every path in it stays inside the checked folder. The cache is read
+// from the checked folder, which whoever can write there (a cloned repository, say) may fill: a
+// malformed entry must not stop the scan, nor a crafted one place findings, or files that fixes
+// create, outside the folder. Fields the shapes do not name are left as they are.
+import { ROLES } from './roles';
+import { FirstPass, SecondPass } from './scanShare';
+import { Finding, Notice } from './types';
+
+/** A file's results as the cache keeps them: its facts (the first pass without its rules) and its
+ *  rules' results. */
+export interface CachedFile {
+  first: FirstPass;
+  second?: SecondPass;
+}
+
+/** The results of the project rules. */
+export interface ProjectResults {
+  findings: Finding[];
+  notices: Notice[];
+}
+
+/** A check of a value read from JSON. A shape is a check, or an object of shapes (an object with
+ *  those fields; a name ending in `?` may be missing), or a one-element array (an array of those). */
+type Check = (value: unknown) => boolean;
+type Shape = Check | readonly Shape[] | { readonly [field: string]: Shape };
+
+function matches(value: unknown, shape: Shape): boolean {
+  if (typeof shape === 'function') return shape(value);
+  if (Array.isArray(shape)) return Array.isArray(value) && value.every((item) => matches(item, shape[0]));
+  if (!isObject(value)) return false;
+  return Object.entries(shape).every(([field, fieldShape]) => {
+    const optional = field.endsWith('?');
+    const own = value[optional ? field.slice(0, -1) : field];
+    return (optional && own === undefined) || matches(own, fieldShape);
+  });
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const string: Check = (value) => typeof value === 'string';
+const boolean: Check = (value) => typeof value === 'boolean';
+const count: Check = (value) => Number.isSafeInteger(value) && (value as number) >= 0;
+const oneOf =
+  (...values: string[]): Check =>
+  (value) =>
+    values.includes(value as string);
+const recordOf =
+  (shape: Shape): Check =>
+  (value) =>
+    isObject(value) && Object.values(value).every((item) => matches(item, shape));
+/** A path relative to the checked folder, in it: forward slashes, no `..`, not absolute. */
+const pathInside: Check = (value) =>
+  typeof value === 'string' && value !== '' && !value.startsWith('/') && !value.includes('\\') && !/^[A-Za-z]:/.test(value) && !value.split('/').includes('..');
+
+const position = { line: count, character: count };
+const range = { start: position, end: position };
+const notice = { path: pathInside, message: string };
+const finding = {
+  code: string,
+  name: string,
+  severity: oneOf('error', 'warning', 'information'),
+  message: string,
+  path: pathInside,
+  range,
+  'cell?': count,
+  'fileRange?': range,
+  'related?': [{ path: pathInside, range, message: string, 'cell?': count, 'fileRange?': range }],
+  'fix?': { title: string, 'edits?': [{ range, newText: string }], 'create?': [{ path: pathInside, content: string }], 'rename?': pathInside },
+  'unnecessary?': boolean,
+  'role?': oneOf(...ROLES),
+  'wholeProject?': boolean,
+};
+const names = [string];
+const pythonFacts = {
+  module: string,
+  imports: names,
+  calls: names,
+  functions: names,
+  isML: boolean,
+  isTest: boolean,
+  trainsModel: boolean,
+  savesModel: boolean,
+  'stringKeysRead?': names,
+  'callsByScope?': recordOf(names),
+  'seedingScopes?': names,
+  'seedsLoaderWorkers?': boolean,
+  'functionFingerprints?': [{ name: string, line: count, bodyHash: string, writesColumns: boolean }],
+  'validatesData?': boolean,
+  'torchDeterministic?': boolean,
+  'pathsRead?': names,
+  'pathsWritten?': names,
+  'schemaClasses?': names,
+  'configNamesRead?': names,
+  'configEscapes?': [{ 'key?': string, 'callee?': string }],
+  'artifactsWritten?': [{ 'path?': string, 'key?': string, line: count, holds: oneOf('state dict', 'object') }],
+  'testScoreFunctions?': [{ name: string, line: count }],
+};
+const facts = {
+  path: pathInside,
+  kind: oneOf('python', 'notebook', 'yaml', 'requirements', 'toml', 'other'),
+  'python?': pythonFacts,
+  'yamlKeys?': [names],
+  'requirements?': names,
+  'personalData?': { kind: oneOf('email address', 'phone number', 'payment card number', 'IBAN'), line: count, 'cell?': count },
+};
+
+/** Whether a cache entry is one the scan wrote for the file at `path`: its facts and the findings of
+ *  its rules are of that file. */
+export function isCachedFile(value: unknown, path: string): value is CachedFile {
+  const isPath: Check = (value) => value === path;
+  const first = { path: isPath, 'facts?': { ...facts, path: isPath }, notices: [notice], analyse: boolean, 'outOfTime?': boolean, 'factsHash?': string };
+  const second = { path: isPath, findings: [{ ...finding, path: isPath }], notices: [notice], 'outOfTime?': boolean };
+  return matches(value, { first, 'second?': second });
+}
+
+export function isProjectResults(value: unknown): value is ProjectResults {
+  return matches(value, { findings: [finding], notices: [notice] });
+}
