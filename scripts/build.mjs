@@ -3,9 +3,11 @@
 // beside the server bundle, and makes the code caches of the CLI and its scan threads.
 import { build } from 'esbuild';
 import { spawnSync } from 'child_process';
+import { createHash } from 'crypto';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'fs';
 import { createRequire } from 'module';
 import { dirname, join, relative } from 'path';
+import { fileURLToPath } from 'url';
 
 const require = createRequire(import.meta.url);
 const root = dirname(dirname(new URL(import.meta.url).pathname));
@@ -28,6 +30,18 @@ const bundleRequire = {
   },
 };
 
+/** What the bundles of one build are made from: the engine's sources, the locked dependencies and
+ *  this script. The scan's cache is kept under it (engine/scanCache.ts), so that the command line and
+ *  the language server of one build share a cache, and a cache of another build is never read. */
+function buildIdentity() {
+  const hash = createHash('sha1');
+  const files = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? files(join(dir, entry.name)) : [join(dir, entry.name)]));
+  for (const file of [...files(join(root, 'server/src')).sort(), join(root, 'package-lock.json'), fileURLToPath(import.meta.url)]) {
+    hash.update(relative(root, file)).update('\0').update(readFileSync(file)).update('\0');
+  }
+  return hash.digest('hex');
+}
+
 // ESM dependencies (web-tree-sitter) read import.meta.url, which a CommonJS bundle must provide.
 const common = {
   bundle: true,
@@ -37,7 +51,7 @@ const common = {
   format: 'cjs',
   sourcemap: true,
   logLevel: 'warning',
-  define: { 'import.meta.url': 'importMetaUrl' },
+  define: { 'import.meta.url': 'importMetaUrl', ML_HYGIENE_BUILD: JSON.stringify(buildIdentity()) },
   banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
   plugins: [bundleRequire],
 };

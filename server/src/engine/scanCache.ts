@@ -14,17 +14,9 @@ function sha1(data: string | Buffer): string {
   return createHash('sha1').update(data).digest('hex');
 }
 
-let codeIdentity: string | undefined;
-
-/** A hash of the running tool's code: a rebuilt tool never reads what another build wrote. */
-function toolIdentity(): string {
-  try {
-    codeIdentity ??= sha1(fs.readFileSync(__filename));
-  } catch {
-    codeIdentity = 'unknown';
-  }
-  return codeIdentity;
-}
+/** The build of the tool (scripts/build.mjs): its command line and its language server share a
+ *  cache, and a rebuilt tool never reads what another build wrote. */
+declare const ML_HYGIENE_BUILD: string;
 
 /** The hash a file's cache entry is kept under: of its bytes. */
 export function hashOfBytes(bytes: Buffer): string {
@@ -80,7 +72,7 @@ export class ScanCache<Entry, Project> {
     keyParts: unknown,
     isEntry: (value: unknown, path: string) => value is Entry,
   ): ScanCache<Entry, Project> {
-    const key = hashOfData({ format: FORMAT, tool: toolIdentity(), keyParts });
+    const key = hashOfData({ format: FORMAT, tool: ML_HYGIENE_BUILD, keyParts });
     const folder = path.join(realRoot, CACHE_FOLDER);
     const file = path.join(folder, `scan-${key.slice(0, 16)}.json`);
     return new ScanCache(folder, file, key, isEntry, readBody<Entry, Project>(realRoot, file, key));
