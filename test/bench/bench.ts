@@ -15,7 +15,7 @@ import { initPython, parsePython } from '../../server/src/engine/python/parser';
 import { backgroundWorkers, scanProject } from '../../server/src/engine/scan';
 import { decodeBytes } from '../../server/src/engine/text';
 import { FileKind } from '../../server/src/engine/types';
-import { discoverFiles, readConfig } from '../../server/src/engine/workspace';
+import { CACHE_FOLDER, discoverFiles, readConfig } from '../../server/src/engine/workspace';
 import { RULES } from '../../server/src/rules';
 import { writeCorpus } from './corpus';
 import { benchRules } from './rules';
@@ -24,7 +24,6 @@ import { benchServer } from './server';
 const REPO = path.resolve(__dirname, '../..'); // bundled to out/bench/
 const WORKER = path.join(REPO, 'server/out/worker.js');
 const CLI = path.join(REPO, 'bin/ml-hygiene.js');
-const CACHE_FOLDER = '.ml-hygiene-cache';
 const DEFAULT_FILES = 600;
 const ANALYSED = new Set<FileKind>(['python', 'notebook', 'yaml', 'requirements']);
 

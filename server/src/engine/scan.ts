@@ -53,6 +53,9 @@ export interface ScanResult {
   /** The findings of project-scoped rules (also in `findings`). */
   projectFindings: Finding[];
   notices: Notice[];
+  /** How many files had their results in the cache: their facts (not read again), and their rules'
+   *  findings while the project's index is the one they were found with. */
+  fromCache: number;
 }
 
 const SMALL_PROJECT_FILES = 64;
@@ -194,6 +197,9 @@ export async function scanProject(root: string, options: ScanOptions = {}): Prom
         outOfTime: rules.outOfTime || second.outOfTime,
       } : second);
     }
+    // The scan threads stop, and give their memory back, before the cache's text is made: the
+    // language server's peak on keras was 20-30 MB higher when they were still there.
+    await threads.close();
     // A run that found everything in the cache would write the cache again as it was.
     const unchanged = reusable && isProjectResults(cachedProject) && toAnalyse.length === 0 && !toRead.some((f) => ANALYSED_KINDS.has(f.kind));
     if (cache && !unchanged) {
@@ -217,9 +223,10 @@ export async function scanProject(root: string, options: ScanOptions = {}): Prom
       notices: [...notices, ...documentNotices, ...firstPasses.flatMap((r) => r.notices), ...results.flatMap((r) => r.notices), ...project.notices].sort(
         (a, b) => a.path.localeCompare(b.path) || a.message.localeCompare(b.message),
       ),
+      fromCache: cached.size,
     };
   } finally {
-    threads.close();
+    void threads.close();
   }
 }
 
@@ -227,7 +234,8 @@ export async function scanProject(root: string, options: ScanOptions = {}): Prom
 interface ScanThreads {
   facts(files: DiscoveredFile[], preIndex: IndexData, config: Config, limits: ReadLimits, onDone: (count: number) => void): Promise<FirstPass[]>;
   findings(files: OwedFile[], index: IndexData, config: Config, limits: ReadLimits): Promise<SecondPass[]>;
-  close(): void;
+  /** Settles when the threads have stopped. */
+  close(): Promise<void>;
 }
 
 /** What the first pass reads of files: data files are sampled. */
@@ -273,7 +281,7 @@ async function inThisThread(budget: Budget, workerScript: string | undefined): P
       const { results, left } = share.findings(files, indexFromData(data), config, limits);
       return left.length ? [...results, ...(await elsewhere().findings(left, data, config, limits))] : results;
     },
-    close: () => pool?.close(),
+    close: async () => pool?.close(),
   };
 }
 
@@ -284,6 +292,6 @@ const unanalysed: ScanThreads = {
     return files.map((file) => ({ path: file.path, notices: [{ path: file.path, message: EARLIER_PARSER_FAILURE }], analyse: false }));
   },
   findings: async (files) => files.map((file) => ({ path: file.path, findings: [], notices: [{ path: file.path, message: EARLIER_PARSER_FAILURE }] })),
-  close: () => undefined,
+  close: async () => undefined,
 };
 const EARLIER_PARSER_FAILURE = 'not analysed: the Python parser failed on an earlier file';

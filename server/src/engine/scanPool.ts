@@ -87,8 +87,9 @@ class ScanThread {
     });
   }
 
-  close(): void {
-    void this.worker.terminate();
+  /** Settles when the thread has stopped (and its memory is given back). */
+  async close(): Promise<void> {
+    await this.worker.terminate();
   }
 }
 
@@ -141,9 +142,10 @@ export class ScanPool {
     }));
   }
 
-  close(): void {
+  /** Settles when every thread has stopped. */
+  async close(): Promise<void> {
     this.closed = true;
-    for (const thread of this.threads) thread?.close();
+    await Promise.all(this.threads.map((thread) => thread?.close()));
   }
 
   private async run<T, F extends DiscoveredFile>(

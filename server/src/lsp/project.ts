@@ -151,12 +151,13 @@ export class Project {
       }
       const started = performance.now();
       const result = await this.host.withProgress((report) =>
-        scanProject(this.root, { config: this.config, workerScript: this.workerScript, maxWorkers: backgroundWorkers(), firstPassHere: false, onProgress: report }),
+        scanProject(this.root, { config: this.config, workerScript: this.workerScript, maxWorkers: backgroundWorkers(), firstPassHere: false, onProgress: report, cache: this.settings.cache }),
       );
       const files = result.index.files.length;
+      const fromCache = result.fromCache ? ` (${result.fromCache} from the cache)` : '';
       this.host.log(
         'info',
-        `Scanned ${this.root}: ${files} ${files === 1 ? 'file' : 'files'}, ${result.findings.length} findings, ${result.notices.length} notes, in ${Math.round(performance.now() - started)} ms`,
+        `Scanned ${this.root}: ${files} ${files === 1 ? 'file' : 'files'}${fromCache}, ${result.findings.length} findings, ${result.notices.length} notes, in ${Math.round(performance.now() - started)} ms`,
       );
       const projectFindings = new Set(result.projectFindings);
       const byPath = new Map<string, Finding[]>();

@@ -17,9 +17,12 @@ export interface UserSettings {
   extendSelect: string[];
   ignore: string[];
   severity: Record<string, Severity | 'off'>;
+  /** Whether the workspace scan keeps each file's results in the folder's cache, as the command
+   *  line does, and reuses those of unchanged files. */
+  cache: boolean;
 }
 
-export const DEFAULT_SETTINGS: UserSettings = { enable: true, run: 'onType', logLevel: 'info', extendSelect: [], ignore: [], severity: {} };
+export const DEFAULT_SETTINGS: UserSettings = { enable: true, run: 'onType', logLevel: 'info', extendSelect: [], ignore: [], severity: {}, cache: true };
 
 const CODE_OR_PREFIX = /^MLH\d{0,3}$/;
 const RULE_CODE = /^MLH\d{3}$/;
@@ -45,6 +48,7 @@ export function parseSettings(raw: unknown): UserSettings {
     extendSelect: codes(section.extendSelect),
     ignore: codes(section.ignore),
     severity,
+    cache: section.cache !== false,
   };
 }
 
