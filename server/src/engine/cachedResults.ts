@@ -2,7 +2,7 @@
 // the shape the scan writes and every path in it stays inside the checked folder. The cache is read
 // from the checked folder, which whoever can write there (a cloned repository, say) may fill: a
 // malformed entry must not stop the scan, nor a crafted one place findings, or files that fixes
-// create, outside the folder. Fields the shapes do not name are left as they are.
+// create, outside the folder.
 import { ROLES } from './roles';
 import { FirstPass, SecondPass } from './scanShare';
 import { Finding, Notice } from './types';
@@ -21,7 +21,8 @@ export interface ProjectResults {
 }
 
 /** A check of a value read from JSON. A shape is a check, or an object of shapes (an object with
- *  those fields; a name ending in `?` may be missing), or a one-element array (an array of those). */
+ *  those fields and no other; a name ending in `?` may be missing), or a one-element array (an array
+ *  of those). A field the shapes do not know makes an entry another build's, or no build's. */
 type Check = (value: unknown) => boolean;
 type Shape = Check | readonly Shape[] | { readonly [field: string]: Shape };
 
@@ -29,11 +30,15 @@ function matches(value: unknown, shape: Shape): boolean {
   if (typeof shape === 'function') return shape(value);
   if (Array.isArray(shape)) return Array.isArray(value) && value.every((item) => matches(item, shape[0]));
   if (!isObject(value)) return false;
-  return Object.entries(shape).every(([field, fieldShape]) => {
-    const optional = field.endsWith('?');
-    const own = value[optional ? field.slice(0, -1) : field];
-    return (optional && own === undefined) || matches(own, fieldShape);
-  });
+  const fields = Object.entries(shape as { readonly [field: string]: Shape }).map(([field, fieldShape]) => ({
+    name: field.endsWith('?') ? field.slice(0, -1) : field,
+    optional: field.endsWith('?'),
+    shape: fieldShape,
+  }));
+  return (
+    Object.keys(value).every((name) => fields.some((field) => field.name === name)) &&
+    fields.every((field) => (field.optional && value[field.name] === undefined) || matches(value[field.name], field.shape))
+  );
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
