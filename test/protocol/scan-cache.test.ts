@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { Diagnostic, WorkspaceDiagnosticRequest } from 'vscode-languageserver/node';
 import { runCli } from '../support/cli';
 import { LspClient, PULL_CAPABILITIES } from '../support/lspClient';
@@ -34,7 +35,7 @@ async function scanned(settings?: unknown): Promise<{ scan: string; findings: st
     await client.initialize(root, PULL_CAPABILITIES);
     const report = await client.connection.sendRequest(WorkspaceDiagnosticRequest.type, { previousResultIds: [] });
     const findings = report.items.flatMap((item) =>
-      item.kind === 'full' ? item.items.map((d: Diagnostic) => `${path.relative(root, new URL(item.uri).pathname)}:${d.range.start.line + 1} ${d.code}`) : [],
+      item.kind === 'full' ? item.items.map((d: Diagnostic) => `${path.relative(root, fileURLToPath(item.uri))}:${d.range.start.line + 1} ${d.code}`) : [],
     );
     return { scan: client.logs.find((line) => line.startsWith('Scanned ')) ?? '', findings: findings.sort() };
   } finally {
