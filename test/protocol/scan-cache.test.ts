@@ -8,11 +8,10 @@ import * as path from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Diagnostic, WorkspaceDiagnosticRequest } from 'vscode-languageserver/node';
+import { CACHE_FOLDER } from '../../server/src/engine/workspace';
 import { runCli } from '../support/cli';
 import { LspClient, PULL_CAPABILITIES } from '../support/lspClient';
 import { CLEAN_MODULE, makeProject, NAN_MODULE, removeProject, writeFiles } from '../support/project';
-
-const CACHE = '.ml-hygiene-cache';
 
 const PROJECT = {
   'requirements.txt': 'numpy==1.26.4\n',
@@ -47,7 +46,7 @@ test('a second start takes the unchanged files from the cache the first wrote, a
   const first = await scanned();
   assert.deepEqual(first.findings, ['churn/clean.py:4 MLH106']);
   assert.match(first.scan, /: 3 files, 1 findings/);
-  assert.equal(fs.readdirSync(path.join(root, CACHE)).filter((name) => name.endsWith('.json')).length, 1);
+  assert.equal(fs.readdirSync(path.join(root, CACHE_FOLDER)).filter((name) => name.endsWith('.json')).length, 1);
 
   const second = await scanned();
   assert.match(second.scan, /: 3 files \(3 from the cache\), 1 findings/);
@@ -70,7 +69,7 @@ test('with mlHygiene.cache false, the scan neither reads the cache nor writes in
   const { scan, findings } = await scanned({ cache: false });
   assert.match(scan, /: 3 files, 1 findings/);
   assert.deepEqual(findings, ['churn/clean.py:4 MLH106']);
-  assert.equal(fs.existsSync(path.join(root, CACHE)), false);
+  assert.equal(fs.existsSync(path.join(root, CACHE_FOLDER)), false);
 
   assert.equal(runCli(['check'], root).status, 1);
   assert.match((await scanned({ cache: false })).scan, /: 3 files, 1 findings/);

@@ -5,7 +5,7 @@
 // create, outside the folder.
 import { ROLES } from './roles';
 import { FirstPass, SecondPass } from './scanShare';
-import { Finding, Notice } from './types';
+import { Finding, isObject, Notice } from './types';
 
 /** A file's results as the cache keeps them: its facts (the first pass without its rules) and its
  *  rules' results. */
@@ -44,10 +44,6 @@ function checkOf(shape: Shape): Check {
     for (const name in value) if (!names.has(name)) return false;
     return fields.every((field) => (field.optional && value[field.name] === undefined) || field.check(value[field.name]));
   };
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 const string: Check = (value) => typeof value === 'string';

@@ -119,3 +119,8 @@ export const FILE_START: Range = rangeOf(0, 0, 0, 0);
 export function comparePositions(a: Position, b: Position): number {
   return a.line - b.line || a.character - b.character;
 }
+
+/** Whether a value read from outside (JSON, a client's message) is an object: not null, not an array. */
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

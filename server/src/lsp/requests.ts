@@ -2,13 +2,10 @@
 // names the argument), a cancelled request is answered with RequestCancelled at once, and an
 // unexpected exception is logged and answered without the JavaScript message.
 import { CancellationToken, ErrorCodes, LSPErrorCodes, Position, Range, ResponseError } from 'vscode-languageserver';
+import { isObject } from '../engine/types';
 
 function invalid(method: string, argument: string, expected: string): ResponseError<void> {
   return new ResponseError(ErrorCodes.InvalidParams, `${method}: the argument ${argument} must be ${expected}`);
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function isLineOrCharacter(value: unknown): value is number {
