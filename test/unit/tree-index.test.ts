@@ -141,9 +141,21 @@ describe('the syntax tree index', () => {
     const edited = parsePython(text.replace('* 2', '* 3'), tree);
     tree.delete();
     // Its named children were not asked before the edit: the index they would come from is the new one's.
-    assert.throws(() => call.namedChildren, /edited since/);
+    assert.throws(() => call.namedChildren, /edited or deleted since/);
     const [newCall] = nodesOfType(edited, 'call');
     assert.deepEqual(newCall.namedChildren.map(describeNode), ['attribute@45-53', 'argument_list@53-56']);
     edited.delete();
+  });
+
+  test('of a deleted module lets go of the links between its objects (a deleted tree is not to be read)', () => {
+    const tree = parsePython('import numpy as np\n\nscores = np.log1p(x) * 2\n');
+    const [call] = nodesOfType(tree, 'call');
+    assert.deepEqual(call.namedChildren.map(describeNode), ['attribute@29-37', 'argument_list@37-40']);
+    assert.equal(describeNode(call.parent), 'binary_operator@29-44');
+    tree.delete();
+    // An old object keeps the young ones it links to alive through V8's young collections, dead or
+    // not: the nodes of a deleted tree lead nowhere.
+    assert.equal(call.parent, null);
+    assert.throws(() => call.namedChildren, /edited or deleted since/);
   });
 });
