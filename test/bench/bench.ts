@@ -12,7 +12,7 @@ import * as path from 'path';
 import { Analyzer } from '../../server/src/engine/analyze';
 import { notebookCode, parseNotebook } from '../../server/src/engine/notebook';
 import { initPython, parsePython } from '../../server/src/engine/python/parser';
-import { backgroundWorkers, scanProject } from '../../server/src/engine/scan';
+import { BACKGROUND_YOUNG_HEAP_MB, backgroundWorkers, scanProject } from '../../server/src/engine/scan';
 import { decodeBytes } from '../../server/src/engine/text';
 import { FileKind } from '../../server/src/engine/types';
 import { CACHE_FOLDER, discoverFiles, readConfig } from '../../server/src/engine/workspace';
@@ -147,7 +147,7 @@ async function benchCli(root: string): Promise<{ noCache: ChildUsage & { runs: n
 async function main(): Promise<void> {
   if (process.argv[2] === '--scan-child') {
     // The scan as the language server runs it: its workers, no cache.
-    await scanProject(process.argv[3], { workerScript: WORKER, maxWorkers: backgroundWorkers() });
+    await scanProject(process.argv[3], { workerScript: WORKER, maxWorkers: backgroundWorkers(), youngHeapMB: BACKGROUND_YOUNG_HEAP_MB, firstPassHere: false });
     return;
   }
   const args = parseArgs(process.argv.slice(2));

@@ -25,12 +25,12 @@ export type ScanReply = { ok: true; value: unknown; wasmBytes: number; parserFai
 const GARBAGE_MB = 64;
 /** A file that runs out of its thread's heap is retried on one with this many times more. */
 const HEAP_GROWTH = 4;
-/** The young generation of a thread's heap, in MB. A file's syntax-tree index lives until the file
- *  is done, and each young collection during it copies what the index holds so far: one of 32 MB
- *  collects half as often as one of 16 (the command line's CPU on keras: 3-5% less; its peak RSS:
- *  about 35 MB more, 345 MB with a cold cache), while V8's default (48 MB) holds more short-lived
- *  garbage than it saves work. */
-const YOUNG_HEAP_MB = 32;
+/** The young generation of a thread's heap, in MB, by default. A file's syntax-tree index lives until
+ *  the file is done, and each young collection during it copies what the index holds so far (see
+ *  makeRoomFor in worker.ts): one of 64 MB holds the analysis of most files whole. On keras, with
+ *  one of 32 the scan threads spent about a third more time collecting garbage; the command line's
+ *  peak RSS is about 40 MB higher (350 MB). */
+export const YOUNG_HEAP_MB = 64;
 /** Files from this size on take turns: each one's analysis holds a hundred MB or more at its peak
  *  (the syntax tree's index costs about 380 bytes per node). */
 const BIG_FILE_BYTES = 256 * 1024;
@@ -53,10 +53,14 @@ class ScanThread {
     script: string,
     budget: Budget,
     readonly heapMB: number,
+    youngHeapMB: number,
   ) {
     this.worker = new Worker(script, {
       workerData: { budget, garbageMB: GARBAGE_MB },
-      resourceLimits: { maxOldGenerationSizeMb: heapMB, maxYoungGenerationSizeMb: YOUNG_HEAP_MB },
+      // The young generation stays well below the heap's ceiling: a file that outgrows a thread
+      // whose young generation is as large as its ceiling ends the whole process (V8's fatal
+      // out-of-memory), not the thread; with half of it, the thread, as it should.
+      resourceLimits: { maxOldGenerationSizeMb: heapMB, maxYoungGenerationSizeMb: Math.min(youngHeapMB, heapMB / 4) },
     });
     // Noted here, so that a thread that fails between two requests does not stop the process.
     this.worker.on('error', (e) => (this.failure = e));
@@ -111,11 +115,12 @@ export class ScanPool {
     private readonly script: string,
     count: number,
     private readonly budget: Budget,
+    private readonly youngHeapMB = YOUNG_HEAP_MB,
   ) {
     // Started at once, they load side by side while the first pass reads the configuration files;
     // started when first given files, the second would start loading only when the code comes (the
     // configuration files are one batch).
-    this.threads = Array.from({ length: count }, () => new ScanThread(script, budget, budget.heapMB));
+    this.threads = Array.from({ length: count }, () => new ScanThread(script, budget, budget.heapMB, youngHeapMB));
   }
 
   /** The first pass, with the files' rules against the pre-index; `onDone` is told how many files
@@ -202,7 +207,7 @@ export class ScanPool {
     let thread = this.threads[slot];
     if (thread?.heapMB !== heapMB) {
       thread?.close();
-      thread = this.threads[slot] = new ScanThread(this.script, this.budget, heapMB);
+      thread = this.threads[slot] = new ScanThread(this.script, this.budget, heapMB, this.youngHeapMB);
     }
     if (this.index && thread.index !== this.index) {
       await thread.ask(this.index);

@@ -124,7 +124,12 @@ export function readDocuments(files: DiscoveredFile[], { realRoot, maxFileSizeMB
 export class ScanShare {
   readonly analyzer: Analyzer;
 
-  constructor(budget: Budget = DEFAULT_BUDGET) {
+  /** `beforeFile` is called before each file a pass reads whole to analyse it (a scan thread makes
+   *  room for the analysis there, see worker.ts). */
+  constructor(
+    budget: Budget = DEFAULT_BUDGET,
+    private readonly beforeFile?: (file: DiscoveredFile) => void,
+  ) {
     this.analyzer = new Analyzer(RULES, undefined, budget);
   }
 
@@ -147,6 +152,7 @@ export class ScanShare {
       if (personalData) result.facts = { path: file.path, kind: file.kind, personalData };
       return result;
     }
+    this.beforeFile?.(file);
     const { text, notice, bytes } = readSource(file, maxFileSizeMB, realRoot);
     if (notice) result.notices.push(notice);
     if (text === undefined) return result;
@@ -200,6 +206,7 @@ export class ScanShare {
   }
 
   private secondPass(file: OwedFile, index: ProjectIndex, config: Config, { realRoot, maxFileSizeMB }: ReadLimits): SecondPass | undefined {
+    this.beforeFile?.(file);
     // Read again: a problem reading it was noted in the first pass.
     const { text } = readSource(file, maxFileSizeMB, realRoot);
     if (text === undefined) return undefined;

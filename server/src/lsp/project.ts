@@ -7,7 +7,7 @@ import { FileFacts, ProjectFile, ProjectIndex } from '../engine/project';
 import { gatherDeferredFacts, hasDeferredFacts } from '../engine/python/facts';
 import { Edit, initPython } from '../engine/python/parser';
 import { PARSER_FAILED_NOTICE } from '../engine/python/parserFailure';
-import { backgroundWorkers, layoutOf, scanProject } from '../engine/scan';
+import { BACKGROUND_YOUNG_HEAP_MB, backgroundWorkers, layoutOf, scanProject } from '../engine/scan';
 import { Finding, Notice } from '../engine/types';
 import { isProjectDocument, leadsElsewhere, readConfig, readSource, realRootOf } from '../engine/workspace';
 import { effectiveConfig, LogLevel, UserSettings } from './settings';
@@ -151,7 +151,7 @@ export class Project {
       }
       const started = performance.now();
       const result = await this.host.withProgress((report) =>
-        scanProject(this.root, { config: this.config, workerScript: this.workerScript, maxWorkers: backgroundWorkers(), firstPassHere: false, onProgress: report, cache: this.settings.cache }),
+        scanProject(this.root, { config: this.config, workerScript: this.workerScript, maxWorkers: backgroundWorkers(), youngHeapMB: BACKGROUND_YOUNG_HEAP_MB, firstPassHere: false, onProgress: report, cache: this.settings.cache }),
       );
       const files = result.index.files.length;
       const fromCache = result.fromCache ? ` (${result.fromCache} from the cache)` : '';
