@@ -1,5 +1,6 @@
 // The cache of `check` in the checked folder: a second run reports what the first did, from the
-// cache; an edited file and a changed configuration are analysed afresh; a corrupt cache, and an
+// cache; an edited file and a changed configuration are analysed afresh (each configuration keeps a
+// cache of its own, the last four are kept); a corrupt cache, and an
 // entry that is not what the scan writes (another shape, a path out of the folder), are ignored;
 // --no-cache neither reads nor writes it; and it is never written through a symbolic link.
 import assert from 'node:assert/strict';
@@ -96,16 +97,31 @@ test('an edited file is analysed again', () => {
   assert.deepEqual(nanPaths(), ['churn/features.py:9']);
 });
 
-test('a changed configuration or rule selection starts afresh', () => {
+test('a changed configuration or rule selection starts afresh, in a cache of its own; those of the last four are kept', () => {
   assert.deepEqual(nanPaths(), ['churn/clean.py:4']);
+  const [first] = cacheFiles();
   assert.deepEqual(nanPaths(['--ignore', 'MLH106']), []);
   writeFiles(root, { '.ml-hygiene.yaml': 'severity:\n  MLH106: off\n' });
   assert.deepEqual(nanPaths(), []);
   writeFiles(root, { '.ml-hygiene.yaml': 'severity:\n  MLH106: error\n' });
   const { report } = checkJson([], root);
   assert.deepEqual(report.findings.filter((f) => f.code === 'MLH106').map((f) => f.severity), ['error']);
-  // One cache file per key: the others are removed.
-  assert.equal(cacheFiles().length, 1);
+  assert.equal(cacheFiles().length, 4);
+  // A fifth configuration: the cache written longest ago goes.
+  writeFiles(root, { '.ml-hygiene.yaml': 'severity:\n  MLH106: information\n' });
+  assert.deepEqual(nanPaths(), ['churn/clean.py:4']);
+  assert.equal(cacheFiles().length, 4);
+  assert.ok(!cacheFiles().includes(first), `${first} is gone`);
+});
+
+test('a check with other settings keeps the cache of the first (the language server with personal settings beside the command line)', () => {
+  assert.deepEqual(nanPaths(), ['churn/clean.py:4']);
+  editCache((body) => body.replaceAll('Comparison with', 'Cached: comparison with'));
+  // (A rule added on top, as a personal setting would: another key, analysed afresh.)
+  const other = checkJson(['--extend-select', 'MLH301'], root).report.findings.find((f) => f.code === 'MLH106');
+  assert.doesNotMatch(other?.message ?? '', /^Cached: /);
+  const again = checkJson([], root).report.findings.find((f) => f.code === 'MLH106');
+  assert.match(again?.message ?? '', /^Cached: /);
 });
 
 test('a corrupt or unreadable cache is ignored: the check analyses every file and reports as usual', () => {

@@ -1,6 +1,8 @@
 // The scan's cache on disk, as ruff keeps one: each file's results under the hash of its content, in
 // a folder of the checked project that git ignores and that is safe to delete. One cache file per
-// key (this build of the tool, the configuration, the rule selection and the budget); a cache that
+// key (this build of the tool, the configuration, the rule selection and the budget), of which the
+// KEPT_KEYS last written are kept: the command line and a language server with personal settings
+// on top of the configuration each keep theirs, and a new build's cache replaces the old. A cache that
 // cannot be read, or whose content does not match its checksum, counts as empty, and an entry the
 // scan does not take for its own (cachedResults.ts), as missing. It is written only inside the
 // project's folder, never through a symbolic link, and failing to write it is no error.
@@ -9,6 +11,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CACHE_FOLDER, isInsideFolder, readFileInside } from './workspace';
 const FORMAT = 1;
+/** The cache files kept: those of the keys last written. */
+const KEPT_KEYS = 4;
+const CACHE_FILE = /^scan-[0-9a-f]{16}\.json$/;
 
 function sha1(data: string | Buffer): string {
   return createHash('sha1').update(data).digest('hex');
@@ -98,8 +103,8 @@ export class ScanCache<Entry, Project> {
     return this.body?.project;
   }
 
-  /** Replaces the cache with these results (and removes caches of other keys); quietly does nothing
-   *  when the folder cannot be written. */
+  /** Replaces the cache with these results (and removes the caches of other keys but the last
+   *  written); quietly does nothing when the folder cannot be written. */
   save(indexHash: string, files: Map<string, { hash: string; entry: Entry }>, project?: Project): void {
     const body = JSON.stringify({ indexHash, files: Object.fromEntries(files), project } satisfies Body<Entry, Project>);
     const header: Header = { format: FORMAT, key: this.key, checksum: sha1(body) };
@@ -110,9 +115,13 @@ export class ScanCache<Entry, Project> {
       writeNew(temporary, `${JSON.stringify(header)}\n${body}`);
       // A rename replaces a link at the target instead of writing through it.
       fs.renameSync(temporary, this.file);
-      for (const name of fs.readdirSync(this.folder)) {
-        if (/^scan-[0-9a-f]{16}\.json$/.test(name) && path.join(this.folder, name) !== this.file) fs.unlinkSync(path.join(this.folder, name));
-      }
+      const others = fs
+        .readdirSync(this.folder)
+        .map((name) => path.join(this.folder, name))
+        .filter((file) => CACHE_FILE.test(path.basename(file)) && file !== this.file)
+        .map((file) => ({ file, written: fs.lstatSync(file).mtimeMs }))
+        .sort((a, b) => b.written - a.written);
+      for (const { file } of others.slice(KEPT_KEYS - 1)) fs.unlinkSync(file);
     } catch {
       try {
         fs.unlinkSync(temporary);
