@@ -57,9 +57,9 @@ class ScanThread {
   ) {
     this.worker = new Worker(script, {
       workerData: { budget, garbageMB: GARBAGE_MB },
-      // The young generation stays well below the heap's ceiling: a file that outgrows a thread
-      // whose young generation is as large as its ceiling ends the whole process (V8's fatal
-      // out-of-memory), not the thread; with half of it, the thread, as it should.
+      // The young generation is at most a quarter of the heap's ceiling: a file that outgrew a
+      // thread whose young generation was as large as its ceiling ended the whole process (V8's
+      // fatal out-of-memory), not the thread (with half of it, the thread, as it should).
       resourceLimits: { maxOldGenerationSizeMb: heapMB, maxYoungGenerationSizeMb: Math.min(youngHeapMB, heapMB / 4) },
     });
     // Noted here, so that a thread that fails between two requests does not stop the process.
