@@ -35,11 +35,14 @@ function heapUsed(): number {
 /** What the analysis of a file allocates, in bytes per byte of it (on keras, about 70 on average). */
 const ALLOCATED_PER_BYTE = 100;
 
-/** Collects the young generation before a file whose analysis would not fit in what is left of it.
- *  Between files little of it is alive, so the collection is quick; during a file, its syntax tree's
- *  index is alive, and a young collection then copies it, and moves it to the old generation if it
- *  lives on (see releaseIndex in parser.ts). On keras, the command line's CPU: about 4% less. */
+/** Collects the young generation before a Python file whose analysis would not fit in what is left
+ *  of it. Between files little of it is alive, so the collection is quick; during a file, its syntax
+ *  tree's index is alive, and a young collection then copies it, and moves it to the old generation
+ *  if it lives on (see releaseIndex in parser.ts). On keras, the command line's CPU: about 4% less.
+ *  (A notebook's size is mostly its outputs, which say nothing of its analysis: a collection before
+ *  each one would run far more often than the notebooks fill the young generation.) */
 function makeRoomFor(file: DiscoveredFile): void {
+  if (file.kind !== 'python') return;
   const young = v8.getHeapSpaceStatistics().find((space) => space.space_name === 'new_space');
   if (young && file.size * ALLOCATED_PER_BYTE > young.space_available_size) collectGarbage({ type: 'minor' });
 }
