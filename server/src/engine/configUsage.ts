@@ -71,8 +71,8 @@ function dvcParams(usage: ConfigUsage, dvcPath: string, text: string): void {
 
 const HYDRA_ENTRY = /^hydra\.(main|compose|initialize\w*)$/;
 
-/** Each whole index's usage, made once: MLH605 asks it for each config file, and made each time it
- *  went over every module's facts once per config file. */
+/** Each whole index's usage, made once: MLH605 asks for it at each config file, and made anew each
+ *  time, it went over every module's facts once per config file. */
 const usageByIndex = new WeakMap<ProjectIndex, ConfigUsage>();
 
 /** The keys a project's code reads of its config files. A pre-index's facts are still coming (and

@@ -2,10 +2,11 @@
 // a folder of the checked project that git ignores and that is safe to delete. One cache file per
 // key (this build of the tool, the configuration, the rule selection and the budget), of which the
 // KEPT_KEYS last written are kept: the command line and a language server with personal settings
-// on top of the configuration each keep theirs, and a new build's cache replaces the old. A cache that
-// cannot be read, or whose content does not match its checksum, counts as empty, and an entry the
-// scan does not take for its own (cachedResults.ts), as missing. It is written only inside the
-// project's folder, never through a symbolic link, and failing to write it is no error.
+// on top of the configuration each keep theirs, and earlier builds' caches go as newer ones are
+// written. A cache that cannot be read, or whose content does not match its checksum, counts as
+// empty, and an entry the scan does not take for its own (cachedResults.ts), as missing. It is
+// written only inside the project's folder, never through a symbolic link, and failing to write it
+// is no error.
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
