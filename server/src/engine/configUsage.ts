@@ -2,7 +2,7 @@
 // (subscripts, .get, attributes, getattr), through dvc.yaml `params:`, through `${...}`
 // interpolations, and which parts are used whole, so that their keys cannot be judged one by one.
 import { isCiFile } from './ci';
-import { FactsSoFar, ProjectIndex } from './project';
+import { ProjectIndex } from './project';
 import { PythonFacts } from './python/facts';
 import { samePath } from './python/paths';
 import { folderPrefix } from './folders';
@@ -71,14 +71,13 @@ function dvcParams(usage: ConfigUsage, dvcPath: string, text: string): void {
 
 const HYDRA_ENTRY = /^hydra\.(main|compose|initialize\w*)$/;
 
-/** Each whole index's usage, made once: MLH605 asks for it at each config file, and made anew each
- *  time, it went over every module's facts once per config file. */
+/** Each index's usage, made once (as other answers about a whole project are): MLH605 asks for it
+ *  at each config file, and made anew each time, it went over every module's facts once per config
+ *  file. (A pre-index answers only once every file's facts are there.) */
 const usageByIndex = new WeakMap<ProjectIndex, ConfigUsage>();
 
-/** The keys a project's code reads of its config files. A pre-index's facts are still coming (and
- *  its answer changes with the file it is at): it is asked afresh. */
+/** The keys a project's code reads of its config files. */
 export function configUsage(project: ProjectIndex): ConfigUsage {
-  if (project.facts instanceof FactsSoFar) return usageIn(project);
   let usage = usageByIndex.get(project);
   if (!usage) usageByIndex.set(project, (usage = usageIn(project)));
   return usage;
